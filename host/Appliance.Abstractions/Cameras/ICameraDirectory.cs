@@ -1,0 +1,55 @@
+namespace Appliance.Abstractions;
+
+/// <summary>A camera as plugins see it: where its video is and how to log in. Credentials decrypted for the plugin.</summary>
+public sealed record CameraInfo(
+    string Id,
+    string Name,
+    bool Enabled,
+    string? StreamUri,
+    string? OnvifUri,
+    string? Username,
+    string? Password,
+    CameraOverrides Overrides);
+
+/// <summary>Per-camera overrides: transport and ports (a VMS lets the RTSP port be changed per camera).</summary>
+public sealed record CameraOverrides(string? RtspTransport = null, int? RtspPort = null, int? HttpPort = null, string? Profile = null);
+
+/// <summary>What a discovery protocol found on the camera network.</summary>
+public sealed record DiscoveredDevice(
+    string EndpointReference,
+    string Source,
+    IReadOnlyList<string> Addresses,
+    IReadOnlyList<string> Types,
+    string? Name,
+    string? Hardware,
+    string? Location,
+    IReadOnlyDictionary<string, string> Attributes,
+    DateTimeOffset SeenAt);
+
+/// <summary>Per-stream health figures.</summary>
+public sealed record StreamHealth(
+    string State,
+    double Fps,
+    double BitrateKbps,
+    double KeyframeIntervalSeconds,
+    long PacketsReceived,
+    long PacketsLost,
+    double LossPercent,
+    int Reconnects,
+    string? LastError,
+    DateTimeOffset? LastFrameAt,
+    string? Codec,
+    string? Transport);
+
+public interface ICameraDirectory
+{
+    IReadOnlyList<CameraInfo> List();
+
+    /// <summary>Calls <paramref name="onChanged"/> now and after every change. Dispose before the plugin stops.</summary>
+    IDisposable Watch(Action<IReadOnlyList<CameraInfo>> onChanged);
+
+    /// <summary>A plugin that resolved where a camera's video is (e.g. ONVIF GetStreamUri) records it here.</summary>
+    Task SetStreamUriAsync(string cameraId, string streamUri, CancellationToken cancellationToken = default);
+
+    void ReportStreamHealth(string cameraId, StreamHealth health);
+}

@@ -1,0 +1,67 @@
+using Appliance.Abstractions;
+namespace Appliance.Abstractions.Events;
+
+// The typed events every part of the appliance may publish or react to. Past-tense nouns.
+// Adding a property is compatible; renaming or removing one is a host API change.
+
+public sealed record CameraWentOnline(string CameraId, string StreamUri) : IApplianceEvent
+{
+    public EventCategory Category => EventCategory.Camera;
+}
+
+public sealed record CameraWentOffline(string CameraId, string Reason) : IApplianceEvent
+{
+    public EventCategory Category => EventCategory.Camera;
+}
+
+/// <summary>A stream stopped delivering media and resumed (or is retrying); consumers see one continuous stream with a gap.</summary>
+public sealed record StreamGapOccurred(string CameraId, DateTimeOffset From, DateTimeOffset? Until, string Reason, int Reconnects) : IApplianceEvent
+{
+    public EventCategory Category => EventCategory.Camera;
+}
+
+public sealed record StreamHealthMeasured(string CameraId, StreamHealth Health) : IApplianceEvent
+{
+    public EventCategory Category => EventCategory.Camera;
+}
+
+public sealed record DeviceDiscovered(DiscoveredDevice Device) : IApplianceEvent
+{
+    public EventCategory Category => EventCategory.Camera;
+}
+
+public sealed record DiscoveryRequested(string RequestedBy) : IApplianceEvent
+{
+    public EventCategory Category => EventCategory.System;
+}
+
+public sealed record MotionDetected(string CameraId, string Source, bool Active) : IApplianceEvent
+{
+    public EventCategory Category => EventCategory.Analytics;
+}
+
+public sealed record TamperDetected(string CameraId, string Source, bool Active) : IApplianceEvent
+{
+    public EventCategory Category => EventCategory.Analytics;
+}
+
+public sealed record DigitalInputChanged(string Device, string Input, bool Active) : IApplianceEvent
+{
+    public EventCategory Category => EventCategory.Alarm;
+}
+
+/// <summary>A camera-side event we have no typed record for (ONVIF topic + data items).</summary>
+public sealed record CameraEventReceived(string CameraId, string Topic, IReadOnlyDictionary<string, string> Data) : IApplianceEvent
+{
+    public EventCategory Category => EventCategory.Camera;
+}
+
+public sealed record SystemHealthSampled(double CpuPercent, long MemoryUsedBytes, long MemoryTotalBytes, double? TemperatureCelsius, double Uptime) : IApplianceEvent
+{
+    public EventCategory Category => EventCategory.System;
+}
+
+public sealed record PluginStateChanged(string PluginId, string Version, string State, string? Error) : IApplianceEvent
+{
+    public EventCategory Category => EventCategory.System;
+}
