@@ -1,0 +1,141 @@
+#!/usr/bin/env bash
+# The appliance's one entry point for developers and CI.
+#   ./build.sh run    install what is missing, build, start the appliance (dev config, portal on https://127.0.0.1:8443)
+#   ./build.sh test   install what is missing, build, run every test; ends with "tests: N passed, N failed, N skipped"
+#   ./build.sh bench  build in Release and run every benchmark (*.Bench projects), printing ratios to their references
+#   ./build.sh build  install what is missing and build only
+set -euo pipefail
+cd "$(dirname "$0")"
+ROOT=$(pwd)
+
+# Debian packages the build, the dev run and the tests need (real peers for tests: brokers, RTSP servers, browsers...).
+APT_PACKAGES=(
+  ca-certificates openssl curl procps iproute2 iputils-ping python3 python3-gi python3-gst-1.0 python3-zeroconf
+  gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad
+  gstreamer1.0-plugins-ugly gstreamer1.0-libav gir1.2-gst-rtsp-server-1.0 ffmpeg
+  chromium fonts-dejavu-core
+  nftables nmap socat
+  mosquitto mosquitto-clients coturn chrony tinyproxy stun-client dnsmasq-base
+  avahi-daemon avahi-utils
+  zip unzip nodejs npm
+)
+
+log() { printf '\033[1m== %s\033[0m\n' "$*" >&2; }
+
+ensure_deps() {
+  local missing=()
+  for p in "${APT_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  # Node and npm may come from elsewhere than Debian on a developer machine: accept what is on PATH.
+  if command -v node >/dev/null && command -v npm >/dev/null; then
+    local filtered=()
+    for p in "${missing[@]}"; do [[ "$p" == nodejs || "$p" == npm ]] || filtered+=("$p"); done
+    missing=("${filtered[@]+"${filtered[@]}"}")
+  fi
+  if ((${#missing[@]})); then
+    log "installing Debian packages: ${missing[*]}"
+    local sudo=""; [[ $(id -u) -eq 0 ]] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+  command -v dotnet >/dev/null || { echo "dotnet SDK 10 is required (https://learn.microsoft.com/dotnet/core/install/linux-debian)" >&2; exit 1; }
+  # npm peers used by tests (pinned by their package-lock.json).
+  while IFS= read -r lock; do
+    local dir; dir=$(dirname "$lock")
+    if [[ ! -d "$dir/node_modules" || "$lock" -nt "$dir/node_modules" ]]; then
+      log "npm ci in $dir"
+      (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+    fi
+  done < <(find plugins tests tools -name package-lock.json -not -path '*/node_modules/*' 2>/dev/null | sort)
+}
+
+build() {
+  log "building Appliance.sln ($1)"
+  dotnet build Appliance.sln -c "$1" -nologo -v quiet -clp:ErrorsOnly
+  stage_plugins "$1"
+}
+
+# Every plugin's build output, as the host installs it: out/plugins/<id>/ (plugin.json + assemblies).
+stage_plugins() {
+  local config=$1
+  rm -rf out/plugins && mkdir -p out/plugins
+  for proj in plugins/*/src/*.Plugin/*.csproj; do
+    [[ -f "$proj" ]] || continue
+    local dir; dir=$(dirname "$proj")
+    local bin="$dir/bin/$config/net10.0"
+    local id; id=$(sed -n 's/.*"id"[[:space:]]*:[[:space:]]*"\([^"]*\)".*/\1/p' "$dir/plugin.json" | head -n1)
+    [[ -n "$id" && -d "$bin" ]] || { echo "cannot stage $proj" >&2; exit 1; }
+    mkdir -p "out/plugins/$id" && cp -r "$bin/." "out/plugins/$id/"
+  done
+}
+
+run_tests() {
+  local results="$ROOT/out/test-results"
+  rm -rf "$results" && mkdir -p "$results"
+  local projects
+  mapfile -t projects < <(find tests plugins -type f \( -name '*.Tests.csproj' -o -name '*.Tests.fsproj' \) -not -path '*/bin/*' -not -path '*/obj/*' | sort)
+  local crashed=0
+  for proj in "${projects[@]}"; do
+    local name; name=$(basename "${proj%.*}")
+    log "test $name"
+    local start=$SECONDS
+    if ! dotnet test "$proj" --no-build -c Debug -nologo -v quiet \
+        --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=normal" --results-directory "$results" \
+        > "$results/$name.log" 2>&1; then
+      grep -E '^\s+(Failed|Error Message)|^\s+(Assert|Expected|Actual)|error' "$results/$name.log" | head -n 40 || true
+    fi
+    if [[ ! -f "$results/$name.trx" ]]; then
+      echo "  $name produced no results (crashed?): see out/test-results/$name.log" >&2
+      tail -n 30 "$results/$name.log" >&2 || true
+      crashed=$((crashed + 1))
+    fi
+    grep -hE '^\s*(undeclared open ports|ratio|figure):' "$results/$name.log" 2>/dev/null || true
+    echo "  $name: $((SECONDS - start)) s"
+  done
+  python3 - "$results" "$crashed" <<'PY'
+import glob, sys, xml.etree.ElementTree as ET
+results, crashed = sys.argv[1], int(sys.argv[2])
+passed = failed = skipped = 0
+for path in glob.glob(f"{results}/*.trx"):
+    counters = ET.parse(path).getroot().find(".//{*}Counters")
+    if counters is None:
+        failed += 1
+        continue
+    a = {k: int(v) for k, v in counters.attrib.items() if v.isdigit()}
+    passed += a.get("passed", 0)
+    failed += a.get("failed", 0) + a.get("error", 0) + a.get("timeout", 0) + a.get("aborted", 0)
+    skipped += a.get("notExecuted", 0)
+failed += crashed
+print(f"tests: {passed} passed, {failed} failed, {skipped} skipped")
+sys.exit(1 if failed else 0)
+PY
+}
+
+run_benchmarks() {
+  local projects
+  mapfile -t projects < <(find tools plugins tests -type f -name '*.Bench.csproj' -not -path '*/bin/*' -not -path '*/obj/*' | sort)
+  for proj in "${projects[@]}"; do
+    log "bench $(basename "${proj%.*}")"
+    dotnet run -c Release --project "$proj" -- "$@"
+  done
+}
+
+run_dev() {
+  local config="$ROOT/dev/appliance.dev.json"
+  mkdir -p dev/state
+  log "starting the demo test-pattern camera on rtsp://127.0.0.1:8554/demo"
+  /usr/bin/python3 dev/demo-camera.py --port 8554 --path /demo > dev/state/demo-camera.log 2>&1 &
+  local camera=$!
+  trap 'kill $camera 2>/dev/null || true' EXIT INT TERM
+  log "portal: https://127.0.0.1:8443 (self-signed certificate; create the admin account on first visit)"
+  dotnet host/Appliance.Host/bin/Debug/net10.0/Appliance.Host.dll --config "$config"
+}
+
+case "${1:-}" in
+  run)   ensure_deps; build Debug; run_dev ;;
+  test)  ensure_deps; build Debug; run_tests ;;
+  bench) shift; ensure_deps; build Release; run_benchmarks "$@" ;;
+  build) ensure_deps; build "${2:-Debug}" ;;
+  *) sed -n '2,6p' "$0"; exit 2 ;;
+esac

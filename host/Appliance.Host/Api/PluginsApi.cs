@@ -1,0 +1,64 @@
+using System.Text.Json;
+using Appliance.Host.Plugins;
+
+namespace Appliance.Host.Api;
+
+internal static class PluginsApi
+{
+    public static void MapPluginsApi(this RouteGroupBuilder api)
+    {
+        var group = api.MapGroup("/plugins").WithTags("plugins");
+        group.MapGet("/", (PluginManager manager) => Results.Ok(manager.List())).WithName("ListPlugins");
+        group.MapGet("/{id}", (string id, PluginManager manager) =>
+            manager.Get(id) is { } status ? Results.Ok(status) : Problem(404, $"plugin '{id}' is not installed")).WithName("GetPlugin");
+
+        // Upload: the zip as the request body (application/zip) or as a multipart form field "package".
+        group.MapPost("/", async (HttpRequest request, PluginManager manager, CancellationToken ct) =>
+        {
+            Stream package;
+            if (request.HasFormContentType)
+            {
+                var form = await request.ReadFormAsync(ct);
+                var file = form.Files.GetFile("package") ?? form.Files.FirstOrDefault();
+                if (file is null) return Problem(400, "package: no file in the form (field 'package')");
+                package = file.OpenReadStream();
+            }
+            else
+            {
+                var buffer = new MemoryStream();
+                await request.Body.CopyToAsync(buffer, ct);
+                buffer.Position = 0;
+                package = buffer;
+            }
+            await using (package)
+            {
+                if (package.Length == 0) return Problem(400, "package: the request has no body");
+                var seekable = package;
+                if (!package.CanSeek)
+                {
+                    var copy = new MemoryStream();
+                    await package.CopyToAsync(copy, ct);
+                    copy.Position = 0;
+                    seekable = copy;
+                }
+                return ToResult(await manager.InstallPackageAsync(seekable, ct));
+            }
+        }).DisableAntiforgery().WithName("InstallPlugin");
+
+        group.MapDelete("/{id}", async (string id, PluginManager manager, CancellationToken ct) => ToResult(await manager.UninstallAsync(id, ct))).WithName("UninstallPlugin");
+        group.MapPost("/{id}/enable", async (string id, PluginManager manager, CancellationToken ct) => ToResult(await manager.EnableAsync(id, ct))).WithName("EnablePlugin");
+        group.MapPost("/{id}/disable", async (string id, PluginManager manager, CancellationToken ct) => ToResult(await manager.DisableAsync(id, ct))).WithName("DisablePlugin");
+        group.MapPost("/{id}/restart", async (string id, PluginManager manager, CancellationToken ct) => ToResult(await manager.RestartAsync(id, ct))).WithName("RestartPlugin");
+        group.MapPut("/{id}/config", async (string id, JsonElement config, PluginManager manager, CancellationToken ct) =>
+            config.ValueKind != JsonValueKind.Object
+                ? Problem(400, "config: must be a JSON object")
+                : ToResult(await manager.SetConfigAsync(id, config, ct))).WithName("SetPluginConfig");
+    }
+
+    internal static IResult ToResult(OperationResult result) =>
+        result.Status is { } status ? Results.Ok(status)
+        : Problem(result.NotFound ? 404 : 400, result.Error ?? "refused");
+
+    internal static IResult Problem(int status, string detail) =>
+        Results.Problem(detail: detail, statusCode: status, title: status == 404 ? "Not found" : "Refused");
+}

@@ -1,0 +1,71 @@
+using Appliance.Host.Api;
+using Appliance.Host.Auth;
+using Appliance.Host.Configuration;
+using Appliance.Host.Portal;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+
+namespace Appliance.Host;
+
+/// <summary>Builds the host: configuration, services, Kestrel, middleware and endpoints. Tests build it the same way.</summary>
+public static class ApplianceApp
+{
+    public const string DefaultConfigPath = "/etc/appliance/appliance.json";
+
+    public static WebApplication Build(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        var configPath = ConfigPath(args);
+        if (File.Exists(configPath))
+            builder.Configuration.AddJsonFile(configPath, optional: false, reloadOnChange: false);
+        else if (configPath != DefaultConfigPath)
+            throw new FileNotFoundException($"configuration file {configPath} does not exist");
+        builder.Configuration.AddEnvironmentVariables("APPLIANCE_");
+        builder.Configuration.AddCommandLine(args);
+
+        var options = builder.Configuration.GetSection(ApplianceOptions.Section).Get<ApplianceOptions>() ?? new ApplianceOptions();
+        builder.Services.Configure<ApplianceOptions>(builder.Configuration.GetSection(ApplianceOptions.Section));
+
+        builder.Host.UseSystemd();
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "HH:mm:ss.fff ";
+        });
+
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = options.Plugins.MaxPackageBytes;
+            var address = System.Net.IPAddress.Parse(options.Http.BindAddress);
+            var certificate = Security.CertificateProvider.Load(options);
+            kestrel.Listen(address, options.Http.HttpsPort, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http1AndHttp2;
+                listen.UseHttps(certificate);
+            });
+            if (options.Http.HttpPort > 0)
+                kestrel.Listen(address, options.Http.HttpPort);
+        });
+
+        builder.Services.AddApplianceServices(options);
+        builder.Services.AddApplianceAuth();
+        builder.Services.AddPortal();
+        builder.Services.AddOpenApi("v1");
+
+        var app = builder.Build();
+        app.UseHttpsRedirectionExceptHealth(options.Http.HttpsPort);
+        app.UseApplianceAuth();
+        app.MapApplianceEndpoints();
+        app.MapAuthEndpoints();
+        app.MapPortal();
+        app.MapOpenApi("/openapi/{documentName}.json");
+        return app;
+    }
+
+    public static string ConfigPath(string[] args)
+    {
+        for (var i = 0; i < args.Length - 1; i++)
+            if (args[i] == "--config") return Path.GetFullPath(args[i + 1]);
+        return Environment.GetEnvironmentVariable("APPLIANCE_CONFIG") is { Length: > 0 } env ? Path.GetFullPath(env) : DefaultConfigPath;
+    }
+}

@@ -1,0 +1,249 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Appliance.Abstractions.Events;
+using Appliance.Host.Storage;
+using Microsoft.Data.Sqlite;
+using EventHandler = Appliance.Abstractions.Events.EventHandler;
+
+namespace Appliance.Host.Events;
+
+/// <summary>
+/// The event bus. Publishing appends to the <c>events</c> table and returns once committed, so an
+/// accepted event survives <c>kill -9</c>. Each durable subscription has a cursor in <c>subscriptions</c>;
+/// a delivery loop hands it every later event in order and moves the cursor only after the handler
+/// succeeded: at-least-once, with at most the in-flight event repeated after a crash.
+/// </summary>
+public sealed class OutboxEventBus : IAsyncDisposable
+{
+    private readonly Database _db;
+    private readonly ILogger<OutboxEventBus> _log;
+    private readonly TimeProvider _time;
+    private readonly ConcurrentDictionary<string, SubscriptionLoop> _active = new();
+
+    public OutboxEventBus(Database db, ILogger<OutboxEventBus> log, TimeProvider time)
+    {
+        _db = db;
+        _log = log;
+        _time = time;
+    }
+
+    /// <summary>Raised after an event is committed (in-process observers: metrics, live tail). Must not block.</summary>
+    public event Action<EventEnvelope>? Appended;
+
+    public EventEnvelope Publish(string source, IApplianceEvent @event)
+    {
+        var type = @event.GetType().Name;
+        var data = JsonSerializer.SerializeToElement(@event, @event.GetType(), EventEnvelope.SerializerOptions);
+        return Append(source, type, @event.Category, data);
+    }
+
+    public EventEnvelope Append(string source, string type, EventCategory category, JsonElement data)
+    {
+        var id = Guid.NewGuid();
+        var at = _time.GetUtcNow();
+        long seq;
+        using (var connection = _db.Open())
+        using (var cmd = connection.CreateCommand())
+        {
+            cmd.CommandText = """
+                INSERT INTO events (id, type, category, source, occurred_at, data)
+                VALUES ($id, $type, $category, $source, $at, $data);
+                SELECT last_insert_rowid();
+                """;
+            cmd.Parameters.AddWithValue("$id", id.ToString());
+            cmd.Parameters.AddWithValue("$type", type);
+            cmd.Parameters.AddWithValue("$category", category.ToString());
+            cmd.Parameters.AddWithValue("$source", source);
+            cmd.Parameters.AddWithValue("$at", at.ToString("O"));
+            cmd.Parameters.AddWithValue("$data", data.GetRawText());
+            seq = (long)cmd.ExecuteScalar()!;
+        }
+        var envelope = new EventEnvelope(seq, id, type, category, source, at, data);
+        foreach (var loop in _active.Values) loop.Wake();
+        try
+        {
+            Appended?.Invoke(envelope);
+        }
+        catch (Exception ex)
+        {
+            _log.LogError(ex, "An in-process event observer failed");
+        }
+        return envelope;
+    }
+
+    /// <summary>
+    /// Attaches a handler to the durable subscription <paramref name="name"/> (created at the current end
+    /// of the log if new). Only one handler per name at a time.
+    /// </summary>
+    public IAsyncDisposable Subscribe(string name, IReadOnlyCollection<string> types, EventHandler handler)
+    {
+        var typeList = types.Distinct().OrderBy(t => t, StringComparer.Ordinal).ToArray();
+        EnsureSubscription(name, typeList);
+        var loop = new SubscriptionLoop(this, name, typeList, handler);
+        if (!_active.TryAdd(name, loop))
+            throw new InvalidOperationException($"subscription '{name}' already has a handler attached");
+        loop.Start();
+        return new Detach(this, name, loop);
+    }
+
+    public IReadOnlyList<EventEnvelope> Recent(int limit, long? beforeSeq = null, long? afterSeq = null, string? type = null)
+    {
+        limit = Math.Clamp(limit, 1, 1000);
+        using var connection = _db.Open();
+        using var cmd = connection.CreateCommand();
+        var where = new List<string>();
+        if (beforeSeq is not null) { where.Add("seq < $before"); cmd.Parameters.AddWithValue("$before", beforeSeq); }
+        if (afterSeq is not null) { where.Add("seq > $after"); cmd.Parameters.AddWithValue("$after", afterSeq); }
+        if (type is not null) { where.Add("type = $type"); cmd.Parameters.AddWithValue("$type", type); }
+        var order = afterSeq is not null ? "ASC" : "DESC";
+        cmd.CommandText = $"SELECT seq, id, type, category, source, occurred_at, data FROM events {(where.Count > 0 ? "WHERE " + string.Join(" AND ", where) : "")} ORDER BY seq {order} LIMIT $limit";
+        cmd.Parameters.AddWithValue("$limit", limit);
+        return ReadEnvelopes(cmd);
+    }
+
+    public IReadOnlyList<SubscriptionStatus> Subscriptions()
+    {
+        using var connection = _db.Open();
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = """
+            SELECT s.name, s.types, s.cursor, s.delivered, s.failures, s.last_error,
+                   (SELECT COUNT(*) FROM events e WHERE e.seq > s.cursor) AS pending_upper_bound
+            FROM subscriptions s ORDER BY s.name
+            """;
+        using var reader = cmd.ExecuteReader();
+        var list = new List<SubscriptionStatus>();
+        while (reader.Read())
+        {
+            var name = reader.GetString(0);
+            list.Add(new SubscriptionStatus(
+                name,
+                reader.GetString(1).Split(',', StringSplitOptions.RemoveEmptyEntries),
+                reader.GetInt64(2),
+                reader.GetInt64(3),
+                reader.GetInt64(4),
+                reader.IsDBNull(5) ? null : reader.GetString(5),
+                reader.GetInt64(6),
+                _active.ContainsKey(name)));
+        }
+        return list;
+    }
+
+    internal IReadOnlyList<EventEnvelope> ReadAfter(long cursor, IReadOnlyList<string> types, int limit)
+    {
+        using var connection = _db.Open();
+        using var cmd = connection.CreateCommand();
+        var filter = "";
+        if (types.Count > 0)
+        {
+            var names = new List<string>();
+            for (var i = 0; i < types.Count; i++)
+            {
+                names.Add($"$t{i}");
+                cmd.Parameters.AddWithValue($"$t{i}", types[i]);
+            }
+            filter = $"AND type IN ({string.Join(",", names)})";
+        }
+        cmd.CommandText = $"SELECT seq, id, type, category, source, occurred_at, data FROM events WHERE seq > $cursor {filter} ORDER BY seq LIMIT $limit";
+        cmd.Parameters.AddWithValue("$cursor", cursor);
+        cmd.Parameters.AddWithValue("$limit", limit);
+        return ReadEnvelopes(cmd);
+    }
+
+    internal long Cursor(string name)
+    {
+        using var connection = _db.Open();
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = "SELECT cursor FROM subscriptions WHERE name = $name";
+        cmd.Parameters.AddWithValue("$name", name);
+        return (long)cmd.ExecuteScalar()!;
+    }
+
+    internal void Acknowledge(string name, long seq)
+    {
+        using var connection = _db.Open();
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = "UPDATE subscriptions SET cursor = $seq, delivered = delivered + 1, updated_at = $at WHERE name = $name AND cursor < $seq";
+        cmd.Parameters.AddWithValue("$seq", seq);
+        cmd.Parameters.AddWithValue("$name", name);
+        cmd.Parameters.AddWithValue("$at", _time.GetUtcNow().ToString("O"));
+        cmd.ExecuteNonQuery();
+    }
+
+    internal void RecordFailure(string name, Exception error)
+    {
+        _log.LogWarning(error, "Subscriber {Subscription} failed; the event will be delivered again", name);
+        using var connection = _db.Open();
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = "UPDATE subscriptions SET failures = failures + 1, last_error = $error, updated_at = $at WHERE name = $name";
+        cmd.Parameters.AddWithValue("$error", $"{error.GetType().Name}: {error.Message}");
+        cmd.Parameters.AddWithValue("$name", name);
+        cmd.Parameters.AddWithValue("$at", _time.GetUtcNow().ToString("O"));
+        cmd.ExecuteNonQuery();
+    }
+
+    internal ILogger Log => _log;
+
+    internal TimeProvider Time => _time;
+
+    private void EnsureSubscription(string name, string[] types)
+    {
+        using var connection = _db.Open();
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = """
+            INSERT INTO subscriptions (name, types, cursor, updated_at)
+            VALUES ($name, $types, (SELECT COALESCE(MAX(seq), 0) FROM events), $at)
+            ON CONFLICT(name) DO UPDATE SET types = excluded.types
+            """;
+        cmd.Parameters.AddWithValue("$name", name);
+        cmd.Parameters.AddWithValue("$types", string.Join(",", types));
+        cmd.Parameters.AddWithValue("$at", _time.GetUtcNow().ToString("O"));
+        cmd.ExecuteNonQuery();
+    }
+
+    private static List<EventEnvelope> ReadEnvelopes(SqliteCommand cmd)
+    {
+        var list = new List<EventEnvelope>();
+        using var reader = cmd.ExecuteReader();
+        while (reader.Read())
+        {
+            using var doc = JsonDocument.Parse(reader.GetString(6));
+            list.Add(new EventEnvelope(
+                reader.GetInt64(0),
+                Guid.Parse(reader.GetString(1)),
+                reader.GetString(2),
+                Enum.Parse<EventCategory>(reader.GetString(3)),
+                reader.GetString(4),
+                DateTimeOffset.Parse(reader.GetString(5), System.Globalization.CultureInfo.InvariantCulture),
+                doc.RootElement.Clone()));
+        }
+        return list;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var (name, loop) in _active.ToArray())
+        {
+            _active.TryRemove(name, out _);
+            await loop.DisposeAsync();
+        }
+    }
+
+    private sealed class Detach(OutboxEventBus bus, string name, SubscriptionLoop loop) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            bus._active.TryRemove(new KeyValuePair<string, SubscriptionLoop>(name, loop));
+            await loop.DisposeAsync();
+        }
+    }
+}
+
+public sealed record SubscriptionStatus(
+    string Name,
+    IReadOnlyList<string> Types,
+    long Cursor,
+    long Delivered,
+    long Failures,
+    string? LastError,
+    long PendingUpperBound,
+    bool Attached);

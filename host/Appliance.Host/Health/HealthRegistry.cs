@@ -1,0 +1,40 @@
+using System.Collections.Concurrent;
+using Appliance.Abstractions;
+
+namespace Appliance.Host.Health;
+
+/// <summary>Latest health report per (owner, component). Owners are plugin ids or host services.</summary>
+public sealed class HealthRegistry(TimeProvider time)
+{
+    private readonly ConcurrentDictionary<(string Owner, string Component), HealthReport> _reports = new();
+
+    public void Report(string owner, string component, HealthState state, string message) =>
+        _reports[(owner, component)] = new HealthReport(component, state, message, time.GetUtcNow());
+
+    public void Clear(string owner, string component) => _reports.TryRemove((owner, component), out _);
+
+    public void ClearOwner(string owner)
+    {
+        foreach (var key in _reports.Keys.Where(k => k.Owner == owner).ToArray())
+            _reports.TryRemove(key, out _);
+    }
+
+    public IReadOnlyList<OwnedHealthReport> All() =>
+        _reports.Select(kv => new OwnedHealthReport(kv.Key.Owner, kv.Value))
+            .OrderBy(r => r.Owner, StringComparer.Ordinal)
+            .ThenBy(r => r.Report.Component, StringComparer.Ordinal)
+            .ToList();
+
+    public HealthState Overall() =>
+        _reports.Values.Select(r => r.State).DefaultIfEmpty(HealthState.Healthy).Max();
+}
+
+public sealed record OwnedHealthReport(string Owner, HealthReport Report);
+
+/// <summary>The <see cref="IHealthReporter"/> a plugin gets: reports under its own id.</summary>
+internal sealed class PluginHealthReporter(HealthRegistry registry, string owner) : IHealthReporter
+{
+    public void Report(string component, HealthState state, string message) => registry.Report(owner, component, state, message);
+
+    public void Clear(string component) => registry.Clear(owner, component);
+}

@@ -1,0 +1,187 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Appliance.Testing;
+
+/// <summary>
+/// The real appliance host started as a child process on free loopback ports, with its own data
+/// directory and config file. Kill it (SIGKILL) and start it again on the same data to test durability.
+/// </summary>
+public sealed class HostProcess : IAsyncDisposable
+{
+    public const string AdminUser = "admin";
+    public const string AdminPassword = "correct-Horse-battery-9";
+
+    private Process? _process;
+    private readonly StringBuilder _log = new();
+
+    private HostProcess(string dataDirectory, string configPath, int httpsPort, int httpPort)
+    {
+        DataDirectory = dataDirectory;
+        ConfigPath = configPath;
+        HttpsPort = httpsPort;
+        HttpPort = httpPort;
+        Client = new HttpClient(new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, _, _, _) => true })
+        {
+            BaseAddress = new Uri($"https://127.0.0.1:{httpsPort}"),
+            Timeout = TimeSpan.FromSeconds(60),
+        };
+    }
+
+    public string DataDirectory { get; }
+
+    public string ConfigPath { get; }
+
+    public int HttpsPort { get; }
+
+    public int HttpPort { get; }
+
+    public Uri BaseUri => Client.BaseAddress!;
+
+    /// <summary>A client that trusts the host's self-signed certificate; after <see cref="LoginAsync"/> it carries a bearer token.</summary>
+    public HttpClient Client { get; }
+
+    public int Pid => _process?.Id ?? throw new InvalidOperationException("not started");
+
+    public bool HasExited => _process?.HasExited ?? true;
+
+    public string Log
+    {
+        get
+        {
+            lock (_log) return _log.ToString();
+        }
+    }
+
+    /// <summary>
+    /// Writes a config (merging <paramref name="appliance"/> into the defaults) and starts the host.
+    /// <paramref name="bundledPlugins"/> is installed on first start.
+    /// </summary>
+    public static async Task<HostProcess> StartAsync(string? dataDirectory = null, string? bundledPlugins = null, JsonObject? appliance = null, JsonObject? pluginConfig = null)
+    {
+        dataDirectory ??= Directory.CreateTempSubdirectory("appl-host-").FullName;
+        var httpsPort = FreePort.Tcp();
+        var httpPort = FreePort.Tcp();
+        var section = new JsonObject
+        {
+            ["dataDirectory"] = dataDirectory,
+            ["bundledPluginsDirectory"] = bundledPlugins,
+            ["http"] = new JsonObject { ["bindAddress"] = "127.0.0.1", ["httpsPort"] = httpsPort, ["httpPort"] = httpPort },
+            ["plugins"] = new JsonObject { ["startTimeoutSeconds"] = 5, ["stopTimeoutSeconds"] = 5, ["watchDirectory"] = true },
+            ["pluginConfig"] = pluginConfig ?? new JsonObject(),
+        };
+        if (appliance is not null)
+            foreach (var (key, value) in appliance)
+                section[key] = value?.DeepClone();
+        var configPath = Path.Combine(dataDirectory, "appliance.json");
+        await File.WriteAllTextAsync(configPath, new JsonObject { ["appliance"] = section }.ToJsonString());
+        var host = new HostProcess(dataDirectory, configPath, httpsPort, httpPort);
+        await host.StartAgainAsync();
+        return host;
+    }
+
+    /// <summary>Starts the host process (again) on the same data directory and config, and waits for /healthz.</summary>
+    public async Task StartAgainAsync()
+    {
+        if (!File.Exists(RepoPaths.HostDll))
+            throw new FileNotFoundException("build the host first (./build.sh build)", RepoPaths.HostDll);
+        var info = new ProcessStartInfo("dotnet", [RepoPaths.HostDll, "--config", ConfigPath])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.Environment["DOTNET_gcServer"] = "0";
+        info.Environment.Remove("NOTIFY_SOCKET");
+        var process = new Process { StartInfo = info, EnableRaisingEvents = true };
+        process.OutputDataReceived += (_, e) => Append(e.Data);
+        process.ErrorDataReceived += (_, e) => Append(e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        _process = process;
+        await WaitHealthyAsync(TimeSpan.FromSeconds(60));
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null) return;
+        lock (_log) _log.AppendLine(line);
+    }
+
+    public async Task WaitHealthyAsync(TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process is { HasExited: true })
+                throw new InvalidOperationException($"host exited with {_process.ExitCode}:\n{Log}");
+            try
+            {
+                using var response = await Client.GetAsync("/healthz");
+                if (response.IsSuccessStatusCode) return;
+            }
+            catch (HttpRequestException)
+            {
+            }
+            catch (TaskCanceledException)
+            {
+            }
+            await Task.Delay(100);
+        }
+        throw new TimeoutException($"host not healthy within {timeout}:\n{Log}");
+    }
+
+    /// <summary>Creates the first admin if needed, then takes a bearer token for <see cref="Client"/>.</summary>
+    public async Task LoginAsync()
+    {
+        var state = await Client.GetFromJsonAsync<JsonElement>("/auth/state");
+        if (state.GetProperty("setupRequired").GetBoolean())
+        {
+            using var setup = await Client.PostAsJsonAsync("/auth/setup", new { username = AdminUser, password = AdminPassword });
+            setup.EnsureSuccessStatusCode();
+        }
+        using var response = await Client.PostAsJsonAsync("/auth/token", new { username = AdminUser, password = AdminPassword, label = "tests" });
+        response.EnsureSuccessStatusCode();
+        var token = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString();
+        Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+    }
+
+    /// <summary>SIGKILL: no shutdown code runs.</summary>
+    public void Kill()
+    {
+        if (_process is { HasExited: false } p)
+        {
+            p.Kill(entireProcessTree: true);
+            p.WaitForExit(10_000);
+        }
+    }
+
+    public async Task StopAsync()
+    {
+        if (_process is { HasExited: false } p)
+        {
+            Process.Start("kill", ["-TERM", p.Id.ToString()])?.WaitForExit(5000);
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+            try
+            {
+                await p.WaitForExitAsync(cts.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                p.Kill(entireProcessTree: true);
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        _process?.Dispose();
+        Client.Dispose();
+    }
+}
