@@ -61,6 +61,9 @@ type SchemaType =
     | SObject
 
 /// One configuration setting: its type, default and bounds. Nested settings use dotted keys ("rtsp.port").
+/// Equality compares the default by JSON value (JsonElement itself compares document positions, so two
+/// parses of the same manifest would otherwise never be equal).
+[<CustomEquality; NoComparison>]
 type ConfigSetting =
     { Key: string
       Type: SchemaType
@@ -70,6 +73,24 @@ type ConfigSetting =
       Maximum: decimal option
       Enum: string list
       Secret: bool }
+
+    member private this.Fields =
+        (this.Key, this.Type, this.Description, this.Minimum, this.Maximum, this.Enum, this.Secret)
+
+    override this.Equals(other: obj) =
+        match other with
+        | :? ConfigSetting as o ->
+            this.Fields = o.Fields
+            && (match this.Default, o.Default with
+                | None, None -> true
+                | Some a, Some b -> System.Text.Json.JsonElement.DeepEquals(a, b)
+                | _ -> false)
+        | _ -> false
+
+    override this.GetHashCode() = hash (this.Fields, this.Default.IsSome)
+
+    interface System.IEquatable<ConfigSetting> with
+        member this.Equals(other: ConfigSetting) = this.Equals(box other)
 
 type PluginManifest =
     { Id: string
