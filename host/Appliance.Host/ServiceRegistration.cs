@@ -33,6 +33,7 @@ public static class ServiceRegistration
             return db;
         });
         services.AddSingleton(_ => new SecretBox(options.DataPath("secrets", "secret.key")));
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         services.AddSingleton<OutboxEventBus>();
         services.AddSingleton<HealthRegistry>();
         services.AddSingleton<IStreamHub>(_ => new StreamHub());

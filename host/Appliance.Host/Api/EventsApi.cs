@@ -70,7 +70,9 @@ internal static class EventsApi
 
     private static async Task Write(HttpContext http, EventEnvelope e, CancellationToken ct)
     {
-        var json = JsonSerializer.Serialize(e, EventEnvelope.SerializerOptions);
+        // The API's JSON settings (enums as strings), so the stream matches GET /api/v1/events.
+        var options = http.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions;
+        var json = JsonSerializer.Serialize(e, options);
         await http.Response.WriteAsync($"id: {e.Sequence}\nevent: {e.Type}\ndata: {json}\n\n", ct);
     }
 }

@@ -1,0 +1,81 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text.Json.Nodes;
+using Appliance.Testing;
+
+// Measures the host as a user meets it: a real process, real HTTPS, a real plugin.
+// Each figure is printed next to its target from issue 3, as a ratio (below 1.00 = within target).
+const int Runs = 5;
+var bundled = Path.Combine(RepoPaths.Root, "out", "plugins");
+if (!Directory.Exists(Path.Combine(bundled, "appliance.system-health")))
+{
+    Console.Error.WriteLine("out/plugins/appliance.system-health is missing: run ./build.sh bench (it stages the plugins)");
+    return 1;
+}
+var onlyHealth = Directory.CreateTempSubdirectory("appl-bench-bundle-").FullName;
+PluginCopy(Path.Combine(bundled, "appliance.system-health"), Path.Combine(onlyHealth, "appliance.system-health"));
+
+var firstBoot = new List<double>();
+var warmBoot = new List<double>();
+var rss = new List<double>();
+var swaps = new List<double>();
+for (var run = 0; run < Runs; run++)
+{
+    var clock = Stopwatch.StartNew();
+    await using var host = await HostProcess.StartAsync(bundledPlugins: onlyHealth);
+    firstBoot.Add(clock.Elapsed.TotalMilliseconds);
+    await host.StopAsync();
+
+    clock.Restart();
+    await host.StartAgainAsync();
+    warmBoot.Add(clock.Elapsed.TotalMilliseconds);
+    await host.LoginAsync();
+    await Task.Delay(TimeSpan.FromSeconds(5));
+    rss.Add(ResidentMegabytes(host.Pid));
+
+    await Install(host, await TestPluginBuilder.ProbeZipAsync("bench.swap", "1.0.0"));
+    var v2 = await TestPluginBuilder.ProbeZipAsync("bench.swap", "2.0.0");
+    var v3 = await TestPluginBuilder.ProbeZipAsync("bench.swap", "3.0.0");
+    clock.Restart();
+    await Install(host, run % 2 == 0 ? v2 : v3);
+    swaps.Add(clock.Elapsed.TotalMilliseconds);
+}
+
+Report("host cold start to /healthz, first boot (ms)", firstBoot, 1500);
+Report("host cold start to /healthz, later boots (ms)", warmBoot, 1500);
+Report("idle RSS with one plugin (MB)", rss, 80);
+Report("plugin hot swap through the API (ms)", swaps, 500);
+return 0;
+
+static void Report(string name, List<double> values, double target)
+{
+    values.Sort();
+    var median = values[values.Count / 2];
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"figure: {name}: median {median:0.0} (min {values[0]:0.0}, max {values[^1]:0.0}, n={values.Count}); target {target:0}; ratio {median / target:0.00}"));
+}
+
+static double ResidentMegabytes(int pid)
+{
+    foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+        if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+            return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0;
+    throw new InvalidOperationException("no VmRSS for " + pid);
+}
+
+static async Task Install(HostProcess host, byte[] zip)
+{
+    using var content = new ByteArrayContent(zip);
+    content.Headers.ContentType = new MediaTypeHeaderValue("application/zip");
+    using var response = await host.Client.PostAsync("/api/v1/plugins", content);
+    var body = await response.Content.ReadAsStringAsync();
+    if (!response.IsSuccessStatusCode || !JsonNode.Parse(body)!["state"]!.ToString().Equals("Running", StringComparison.OrdinalIgnoreCase))
+        throw new InvalidOperationException("install failed: " + body);
+}
+
+static void PluginCopy(string from, string to)
+{
+    Directory.CreateDirectory(to);
+    foreach (var file in Directory.EnumerateFiles(from)) File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
+}
