@@ -47,7 +47,12 @@ public static class ServiceRegistration
         services.AddSingleton<SystemInfo>();
         services.AddSingleton<DiscoveredDevices>();
         services.AddSingleton(_ => Prometheus.Metrics.NewCustomRegistry());
+        services.AddSingleton<FirewallService>();
+        services.AddSingleton<NetworkDoctorService>();
+        services.AddSingleton<SocketAuditService>();
         services.AddHostedService<PluginHostService>();
+        services.AddHostedService(sp => sp.GetRequiredService<SocketAuditService>());
+        services.AddHostedService<FirewallEnforcer>();
         services.AddHostedService<DiscoveryListener>();
         services.AddHostedService<SystemdWatchdog>();
         services.AddHostedService<DemoCameraSeeder>();

@@ -1,4 +1,5 @@
 using Appliance.Core.Network;
+using Appliance.Host.Network;
 using Appliance.Host.Plugins;
 using Microsoft.FSharp.Collections;
 
@@ -24,5 +25,32 @@ internal static class NetworkApi
                 var other => PluginsApi.Problem(400, $"format: '{other}' is not one of md, json, csv, allowlist"),
             };
         }).WithName("GetNetworkRequirements");
+
+        group.MapGet("/firewall", (FirewallService firewall) => Results.Ok(firewall.Status())).WithName("GetFirewall");
+        group.MapGet("/firewall/ruleset", (FirewallService firewall) =>
+        {
+            var (ruleset, errors) = firewall.Compile();
+            return ruleset is null ? PluginsApi.Problem(400, string.Join("; ", errors)) : Results.Text(ruleset, "text/plain; charset=utf-8");
+        }).WithName("GetFirewallRuleset");
+        // Applies the ruleset; it is rolled back unless POST /firewall/confirm arrives in time (from the browser that asked).
+        group.MapPost("/firewall/apply", async (FirewallService firewall, bool? confirm, CancellationToken ct) =>
+        {
+            var result = await firewall.ApplyAsync(requireConfirmation: confirm ?? true, ct);
+            return result.Succeeded ? Results.Ok(result) : PluginsApi.Problem(result.Status == Appliance.Firewall.ApplyStatus.Rejected ? 400 : 409, result.Message);
+        }).WithName("ApplyFirewall");
+        group.MapPost("/firewall/confirm", (FirewallService firewall) =>
+            firewall.Confirm() ? Results.Ok(new { confirmed = true }) : PluginsApi.Problem(409, "no firewall change is waiting for confirmation")).WithName("ConfirmFirewall");
+
+        group.MapGet("/audit", (SocketAuditService audit) =>
+        {
+            var report = audit.AuditNow();
+            return Results.Ok(new
+            {
+                undeclared = report.Undeclared.Select(u => new { u.Transport, address = u.Address.ToString(), u.Port, u.LoopbackOnly, u.Pid, u.Process, text = u.ToString() }),
+                report.Problems,
+            });
+        }).WithName("AuditSockets");
+
+        group.MapPost("/netcheck", async (NetworkDoctorService doctor, CancellationToken ct) => Results.Ok(await doctor.RunAsync(ct))).WithName("RunNetcheck");
     }
 }

@@ -58,7 +58,9 @@ public static class AuthSetup
     private static Task ApiAware(RedirectContext<CookieAuthenticationOptions> ctx, int status)
     {
         var path = ctx.Request.Path;
-        if (path.StartsWithSegments("/api") || path.StartsWithSegments("/plugins") || path.StartsWithSegments("/auth"))
+        // "/plugins/{id}/..." are plugin routes; "/Plugins" alone is the portal page (redirected to the login form).
+        var pluginRoute = path.StartsWithSegments("/plugins", out var rest) && rest.Value is { Length: > 1 };
+        if (path.StartsWithSegments("/api") || pluginRoute || path.StartsWithSegments("/auth"))
         {
             ctx.Response.StatusCode = status;
             return Task.CompletedTask;

@@ -75,9 +75,19 @@ public sealed class HostNetworkOptions
 
     public string UplinkZone { get; set; } = "uplink";
 
-    public List<string> NtpServers { get; set; } = ["pool.ntp.org"];
+    /// <summary>NTP servers (UDP 123). Empty: <see cref="DefaultNtpServers"/>. (Lists start empty: the configuration binder appends to defaults.)</summary>
+    public List<string> NtpServers { get; set; } = [];
 
-    public List<string> UpdateFqdns { get; set; } = ["updates.appliance.example"];
+    /// <summary>Update and plugin repository hosts (HTTPS 443, HTTP 80). Empty: <see cref="DefaultUpdateFqdns"/>.</summary>
+    public List<string> UpdateFqdns { get; set; } = [];
+
+    public static readonly IReadOnlyList<string> DefaultNtpServers = ["pool.ntp.org"];
+
+    public static readonly IReadOnlyList<string> DefaultUpdateFqdns = ["updates.appliance.example"];
+
+    public IReadOnlyList<string> EffectiveNtpServers => NtpServers.Count > 0 ? NtpServers : DefaultNtpServers;
+
+    public IReadOnlyList<string> EffectiveUpdateFqdns => UpdateFqdns.Count > 0 ? UpdateFqdns : DefaultUpdateFqdns;
 
     public string? CloudMqttFqdn { get; set; } = "mqtt.appliance.example";
 
@@ -87,4 +97,52 @@ public sealed class HostNetworkOptions
     public string? Proxy { get; set; }
 
     public string ProxyZone { get; set; } = "site";
+
+    public FirewallOptions Firewall { get; set; } = new();
+
+    public DoctorOptions Doctor { get; set; } = new();
+
+    /// <summary>Seconds between audits of the sockets the host's process tree listens on (0: off).</summary>
+    public double SocketAuditSeconds { get; set; } = 60;
+}
+
+/// <summary>The appliance's own nftables table (<c>inet appliance</c>), compiled from the footprint and the zones.</summary>
+public sealed class FirewallOptions
+{
+    /// <summary>Apply the ruleset to the machine (the image: true). Off, the ruleset is still compiled and shown.</summary>
+    public bool Enforce { get; set; }
+
+    /// <summary>Zones: interfaces per zone, management source ranges, outbound allowlist (see the firewall docs).</summary>
+    public System.Text.Json.JsonElement? Zones { get; set; }
+
+    /// <summary>After an apply from the portal or API, the new ruleset is rolled back unless confirmed within this time.</summary>
+    public double ConfirmTimeoutSeconds { get; set; } = 60;
+
+    public string NftPath { get; set; } = "/usr/sbin/nft";
+}
+
+/// <summary>Targets of the network doctor that are not in the footprint.</summary>
+public sealed class DoctorOptions
+{
+    /// <summary>STUN server (host:port, UDP 3478) used for peer-to-peer video; its NAT test needs one answering from two addresses.</summary>
+    public string? StunServer { get; set; }
+
+    /// <summary>NTP server to query (host:port); default: the first NTP server of the footprint on port 123.</summary>
+    public string? NtpServer { get; set; }
+
+    /// <summary>DNS server (ip:port) to ask; default: the system's resolvers.</summary>
+    public string? DnsServer { get; set; }
+
+    /// <summary>An endless streamed test URL to detect content filters that buffer video until end of file.</summary>
+    public string? ContentFilterUrl { get; set; }
+
+    public double ContentFilterSeconds { get; set; } = 5;
+
+    /// <summary>Extra TLS endpoints (host:port) to check besides the cloud and update hosts of the footprint.</summary>
+    public List<string> CloudEndpoints { get; set; } = [];
+
+    /// <summary>A CA bundle (PEM) to trust for the TLS checks, for sites with their own CA (tests use it too).</summary>
+    public string? TrustedCaFile { get; set; }
+
+    public double PerCheckTimeoutSeconds { get; set; } = 15;
 }

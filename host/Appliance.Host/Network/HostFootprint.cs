@@ -33,8 +33,8 @@ public sealed class HostFootprint
             _options.Http.HttpPort > 0 ? FSharpOption<int>.Some(_options.Http.HttpPort) : FSharpOption<int>.None,
             n.ManagementZone,
             n.UplinkZone,
-            ListModule.OfSeq(n.NtpServers),
-            ListModule.OfSeq(n.UpdateFqdns),
+            ListModule.OfSeq(n.EffectiveNtpServers),
+            ListModule.OfSeq(n.EffectiveUpdateFqdns),
             string.IsNullOrWhiteSpace(n.CloudMqttFqdn) ? FSharpOption<string>.None : FSharpOption<string>.Some(n.CloudMqttFqdn),
             n.CloudMqttPort,
             proxy);

@@ -1,0 +1,110 @@
+using System.Text.Json;
+using Appliance.Core.Network;
+using Appliance.Firewall;
+using Appliance.Host.Configuration;
+using Appliance.Host.Plugins;
+using Microsoft.Extensions.Options;
+using Microsoft.FSharp.Collections;
+using CoreFirewall = Appliance.Core.Network.Firewall;
+
+namespace Appliance.Host.Network;
+
+/// <summary>What the firewall is doing: the last compile and apply, and whether an apply waits for confirmation.</summary>
+public sealed record FirewallStatus(
+    bool Enforced,
+    IReadOnlyList<string> Errors,
+    string? Ruleset,
+    DateTimeOffset? LastAppliedAt,
+    string? LastResult,
+    string? LastMessage,
+    bool AwaitingConfirmation);
+
+/// <summary>
+/// Compiles the appliance's nftables table from the zones and the footprint of what is loaded (F# core),
+/// and applies it atomically when enforcement is on (<c>nft -c</c>, then <c>nft -f</c>). An apply asked for
+/// by a user must be confirmed (the portal confirms from the browser) or it is rolled back.
+/// </summary>
+public sealed class FirewallService(IOptions<ApplianceOptions> options, PluginManager plugins, TimeProvider time, ILogger<FirewallService> log)
+{
+    private readonly object _gate = new();
+    private TaskCompletionSource<bool>? _confirmation;
+    private (DateTimeOffset At, ApplyResult Result)? _last;
+
+    private FirewallOptions Settings => options.Value.Network.Firewall;
+
+    public NftablesApplier Applier() => new(new NftOptions { NftPath = Settings.NftPath });
+
+    /// <summary>The ruleset for what runs now, or every error (zones, collisions) naming its culprit.</summary>
+    public (string? Ruleset, IReadOnlyList<string> Errors) Compile()
+    {
+        var zones = Settings.Zones is { ValueKind: JsonValueKind.Object } z ? z : JsonDocument.Parse("{}").RootElement;
+        var policy = ZonesJson.parseElement(zones);
+        if (policy.IsError) return (null, policy.ErrorValue.Select(e => e.ToString()).ToList());
+        var compiled = CoreFirewall.compile(policy.ResultValue, ListModule.OfSeq(plugins.Footprint()));
+        return compiled.IsOk ? (compiled.ResultValue, []) : (null, compiled.ErrorValue.Select(e => e.ToString()).ToList());
+    }
+
+    public FirewallStatus Status()
+    {
+        var (ruleset, errors) = Compile();
+        lock (_gate)
+        {
+            return new FirewallStatus(Settings.Enforce, errors, ruleset, _last?.At, _last?.Result.Status.ToString(), _last?.Result.Message,
+                _confirmation is { Task.IsCompleted: false });
+        }
+    }
+
+    /// <summary>
+    /// Applies the current ruleset. With <paramref name="requireConfirmation"/>, it is rolled back unless
+    /// <see cref="Confirm"/> is called within the configured time.
+    /// </summary>
+    public async Task<ApplyResult> ApplyAsync(bool requireConfirmation, CancellationToken ct)
+    {
+        if (!Settings.Enforce)
+            return Record(new ApplyResult(ApplyStatus.Rejected, "firewall enforcement is off in this configuration (appliance.network.firewall.enforce); the ruleset is only shown"));
+        var (ruleset, errors) = Compile();
+        if (ruleset is null)
+            return Record(new ApplyResult(ApplyStatus.Rejected, string.Join("; ", errors) + "; the previous ruleset stays in force"));
+        Func<CancellationToken, Task<bool>>? confirm = null;
+        if (requireConfirmation)
+        {
+            var pending = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            lock (_gate) _confirmation = pending;
+            confirm = async token =>
+            {
+                await pending.Task.WaitAsync(token);
+                return pending.Task.Result;
+            };
+        }
+        var result = await Applier().ApplyAsync(ruleset, confirm, TimeSpan.FromSeconds(Settings.ConfirmTimeoutSeconds), ct);
+        lock (_gate) _confirmation = null;
+        return Record(result);
+    }
+
+    /// <summary>Confirms a pending apply: the caller reached the portal through the new ruleset.</summary>
+    public bool Confirm()
+    {
+        lock (_gate) return _confirmation?.TrySetResult(true) ?? false;
+    }
+
+    private ApplyResult Record(ApplyResult result)
+    {
+        lock (_gate) _last = (time.GetUtcNow(), result);
+        if (result.Succeeded) log.LogInformation("Firewall: {Message}", result.Message);
+        else log.LogWarning("Firewall {Status}: {Message}", result.Status, result.Message);
+        return result;
+    }
+}
+
+/// <summary>At start, and whenever a plugin starts or stops, re-applies the ruleset (when enforcement is on).</summary>
+public sealed class FirewallEnforcer(FirewallService firewall, Events.OutboxEventBus bus, IOptions<ApplianceOptions> options) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!options.Value.Network.Firewall.Enforce) return;
+        await firewall.ApplyAsync(requireConfirmation: false, stoppingToken);
+        await using var subscription = bus.Subscribe("appliance.host/firewall", [nameof(Appliance.Abstractions.Events.PluginStateChanged)],
+            async (_, ct) => await firewall.ApplyAsync(requireConfirmation: false, ct));
+        await Task.Delay(Timeout.Infinite, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+    }
+}

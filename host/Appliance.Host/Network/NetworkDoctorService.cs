@@ -1,0 +1,70 @@
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using Appliance.Core.Network;
+using Appliance.Host.Cameras;
+using Appliance.Host.Configuration;
+using Appliance.Host.Plugins;
+using Appliance.NetCheck;
+using Appliance.NetCheck.Checks;
+using Microsoft.Extensions.Options;
+
+namespace Appliance.Host.Network;
+
+/// <summary>
+/// Runs the network doctor against what this appliance needs: the FQDNs and TLS endpoints of its footprint,
+/// the configured STUN/NTP/proxy/content-filter targets, and every configured camera.
+/// </summary>
+public sealed class NetworkDoctorService(IOptions<ApplianceOptions> options, PluginManager plugins, CameraStore cameras)
+{
+    public NetworkDoctorSettings Settings()
+    {
+        var network = options.Value.Network;
+        var doctor = network.Doctor;
+        var footprint = plugins.Footprint();
+        var fqdns = footprint.Select(e => Microsoft.FSharp.Core.OptionModule.ToObj(e.Entry.Fqdn))
+            .OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.Ordinal).ToList();
+        var tls = footprint
+            .Where(e => e.Entry.Direction.IsOutbound && e.Entry.Transport.IsTcp && e.Entry.Fqdn is not null)
+            .Select(e => (Host: e.Entry.Fqdn!.Value, Port: Appliance.Host.Plugins.ManifestAdapter.Range(e.Entry.Port).First, e.Entry.Purpose))
+            .Where(t => t.Port is 443 or 8883 || t.Port == network.CloudMqttPort)
+            .Select(t => new CloudEndpoint(t.Host, t.Port, t.Purpose))
+            .Concat(doctor.CloudEndpoints.Select(text => ParseHostPort(text, 443)).Select(h => new CloudEndpoint(h.Host, h.Port, "configured endpoint")))
+            .DistinctBy(c => (c.Host.ToLowerInvariant(), c.Port))
+            .ToList();
+        var ntp = doctor.NtpServer is { } n ? ParseHostPort(n, 123) : network.EffectiveNtpServers.Count > 0 ? new HostPort(network.EffectiveNtpServers[0], 123) : null;
+        return new NetworkDoctorSettings
+        {
+            Fqdns = fqdns,
+            DnsServer = doctor.DnsServer is { } dns ? IPEndPoint.Parse(dns.Contains(':') ? dns : dns + ":53") : null,
+            CloudEndpoints = tls,
+            StunServer = doctor.StunServer is { } stun ? ParseHostPort(stun, 3478) : null,
+            NtpServer = ntp,
+            Proxy = network.Proxy is { } proxy ? ParseHostPort(proxy, 3128) : null,
+            ContentFilter = doctor.ContentFilterUrl is { } url ? new ContentFilterSettings(new Uri(url), TimeSpan.FromSeconds(doctor.ContentFilterSeconds)) : null,
+            Cameras = cameras.List().Where(c => c.Enabled)
+                .Select(c => new CameraTarget(c.Name, Uri.TryCreate(c.StreamUri, UriKind.Absolute, out var r) ? r : null, Uri.TryCreate(c.OnvifUri, UriKind.Absolute, out var o) ? o : null))
+                .ToList(),
+            PerCheckTimeout = TimeSpan.FromSeconds(doctor.PerCheckTimeoutSeconds),
+        };
+    }
+
+    public async Task<IReadOnlyList<CheckResult>> RunAsync(CancellationToken ct)
+    {
+        var environment = NetCheckEnvironment.Default;
+        if (options.Value.Network.Doctor.TrustedCaFile is { } ca)
+        {
+            var anchors = new X509Certificate2Collection();
+            anchors.ImportFromPemFile(ca);
+            environment = environment with { Trust = TlsTrust.CustomAnchors(anchors) };
+        }
+        return await new NetworkDoctor(Settings(), environment).RunAsync(ct);
+    }
+
+    private static HostPort ParseHostPort(string text, int defaultPort)
+    {
+        var colon = text.LastIndexOf(':');
+        return colon > 0 && int.TryParse(text[(colon + 1)..], out var port) && !text.EndsWith(']')
+            ? new HostPort(text[..colon].Trim('[', ']'), port)
+            : new HostPort(text.Trim('[', ']'), defaultPort);
+    }
+}
