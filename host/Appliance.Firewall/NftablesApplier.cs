@@ -1,0 +1,132 @@
+using Appliance.Core.Network;
+using CoreFirewall = Appliance.Core.Network.Firewall;
+
+namespace Appliance.Firewall;
+
+/// <summary>
+/// Applies a compiled ruleset (from <c>Firewall.compile</c>) atomically: <c>nft -c -f</c>, then <c>nft -f</c>,
+/// keeping the previous <c>inet appliance</c> table to restore when the confirmation does not succeed in time.
+/// One apply at a time per instance. Never throws for nft problems: they come back as <see cref="ApplyResult"/>.
+/// </summary>
+public sealed class NftablesApplier
+{
+    private readonly NftRunner _nft;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
+    /// <summary>Creates an applier; <paramref name="options"/> names the nft binary and optional namespace.</summary>
+    public NftablesApplier(NftOptions options) => _nft = new NftRunner(options);
+
+    /// <summary>How often the confirmation is retried within the timeout.</summary>
+    public TimeSpan ConfirmInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Lists the appliance table (<c>nft list table inet appliance</c>).</summary>
+    public async Task<NftListing> ListTableAsync(CancellationToken ct)
+    {
+        var (run, error) = await _nft.RunAsync(["list", "table", "inet", CoreFirewall.TableName], ct).ConfigureAwait(false);
+        if (run is null) return new NftListing(null, error);
+        if (run.Succeeded) return new NftListing(run.StdOut, null);
+        if (run.StdErr.Contains("No such file or directory", StringComparison.Ordinal)) return new NftListing(null, null);
+        return new NftListing(null, $"{_nft.Where} could not list table inet {CoreFirewall.TableName}: {run.Diagnostic()}");
+    }
+
+    /// <summary>Checks a ruleset with <c>nft -c -f</c> without applying it.</summary>
+    public async Task<NftOutcome> CheckAsync(string ruleset, CancellationToken ct)
+    {
+        var (run, error) = await _nft.RunScriptAsync(ruleset, checkOnly: true, ct).ConfigureAwait(false);
+        if (run is null) return new NftOutcome(error);
+        return run.Succeeded ? new NftOutcome(null) : new NftOutcome($"{_nft.Where} rejected the ruleset: {run.Diagnostic()}");
+    }
+
+    /// <summary>
+    /// Checks and applies <paramref name="ruleset"/>. When <paramref name="confirm"/> is given it is called (retried every
+    /// <see cref="ConfirmInterval"/>) until it returns true or <paramref name="confirmTimeout"/> passes; if it never does,
+    /// the previous table is restored. Cancelling <paramref name="ct"/> during confirmation also restores the previous table.
+    /// </summary>
+    /// <param name="ruleset">nft text that replaces the whole <c>inet appliance</c> table.</param>
+    /// <param name="confirm">"Is the portal still reachable?"; null applies without confirmation.</param>
+    /// <param name="confirmTimeout">How long the confirmation may take in total.</param>
+    /// <param name="ct">Cancels the apply.</param>
+    public async Task<ApplyResult> ApplyAsync(
+        string ruleset,
+        Func<CancellationToken, Task<bool>>? confirm,
+        TimeSpan confirmTimeout,
+        CancellationToken ct)
+    {
+        await _gate.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            var previous = await ListTableAsync(ct).ConfigureAwait(false);
+            if (!previous.Succeeded)
+                return Rejected(previous.Error!);
+
+            var check = await CheckAsync(ruleset, ct).ConfigureAwait(false);
+            if (!check.Succeeded)
+                return Rejected(check.Error!);
+
+            var (run, error) = await _nft.RunScriptAsync(ruleset, checkOnly: false, ct).ConfigureAwait(false);
+            if (run is null) return Rejected(error!);
+            if (!run.Succeeded) return Rejected($"{_nft.Where} failed to load the ruleset: {run.Diagnostic()}");
+
+            if (confirm is null)
+                return new ApplyResult(ApplyStatus.Applied, "ruleset applied (no confirmation requested)");
+
+            var (confirmed, why) = await ConfirmAsync(confirm, confirmTimeout, ct).ConfigureAwait(false);
+            if (confirmed)
+                return new ApplyResult(ApplyStatus.Applied, "ruleset applied and confirmed");
+
+            var restore = await RestoreAsync(previous.Ruleset).ConfigureAwait(false);
+            return restore.Succeeded
+                ? new ApplyResult(ApplyStatus.RolledBack, $"the new ruleset was not confirmed ({why}); the previous ruleset was restored")
+                : new ApplyResult(ApplyStatus.RollbackFailed, $"the new ruleset was not confirmed ({why}) and restoring the previous ruleset failed: {restore.Error}");
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private static ApplyResult Rejected(string why) =>
+        new(ApplyStatus.Rejected, $"{why}; the previous ruleset stays in force");
+
+    private async Task<(bool Confirmed, string Why)> ConfirmAsync(
+        Func<CancellationToken, Task<bool>> confirm, TimeSpan timeout, CancellationToken ct)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        deadline.CancelAfter(timeout);
+        var last = "the confirmation never returned true";
+        try
+        {
+            while (true)
+            {
+                try
+                {
+                    if (await confirm(deadline.Token).ConfigureAwait(false)) return (true, "");
+                    last = "the confirmation returned false";
+                }
+                catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+                {
+                    break;
+                }
+                catch (Exception ex)
+                {
+                    last = $"the confirmation failed: {ex.GetType().Name}: {ex.Message}";
+                }
+                await Task.Delay(ConfirmInterval, deadline.Token).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+        {
+        }
+        var reason = ct.IsCancellationRequested ? "the apply was cancelled" : $"not confirmed within {timeout.TotalSeconds:0.#} s";
+        return (false, $"{reason}; {last}");
+    }
+
+    /// <summary>Puts back the table listed before the apply (or removes the table if there was none).</summary>
+    private async Task<NftOutcome> RestoreAsync(string? previous)
+    {
+        var script = $"table inet {CoreFirewall.TableName} {{}}\ndelete table inet {CoreFirewall.TableName}\n{previous ?? ""}\n";
+        var (run, error) = await _nft.RunScriptAsync(script, checkOnly: false, CancellationToken.None).ConfigureAwait(false);
+        if (run is null) return new NftOutcome(error);
+        return run.Succeeded ? new NftOutcome(null) : new NftOutcome($"{_nft.Where}: {run.Diagnostic()}");
+    }
+}
