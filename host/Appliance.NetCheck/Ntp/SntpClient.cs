@@ -1,0 +1,87 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Net;
+using System.Net.Sockets;
+using Appliance.NetCheck.Net;
+
+namespace Appliance.NetCheck.Ntp;
+
+/// <summary>One SNTP measurement (RFC 5905 section 8): offset = ((T2-T1)+(T3-T4))/2, delay = (T4-T1)-(T3-T2).</summary>
+public sealed record NtpMeasurement(TimeSpan Offset, TimeSpan RoundTripDelay, int Stratum, int LeapIndicator, IPEndPoint Server)
+{
+    public static NtpMeasurement Compute(DateTimeOffset t1, DateTimeOffset t2, DateTimeOffset t3, DateTimeOffset t4, int stratum, int leap, IPEndPoint server)
+        => new(((t2 - t1) + (t3 - t4)) / 2, (t4 - t1) - (t3 - t2), stratum, leap, server);
+}
+
+/// <summary>A measurement, or why there is none; <paramref name="NoResponse"/> is true when the server was not reached at all.</summary>
+public sealed record NtpQueryOutcome(NtpMeasurement? Measurement, string? Error, bool NoResponse)
+{
+    public bool Succeeded => Measurement is not null;
+}
+
+/// <summary>SNTPv4 client. The local clock comes from <see cref="TimeProvider"/> so a test can skew it.</summary>
+public sealed class SntpClient(ISocketFactory sockets, TimeProvider clock)
+{
+    public async Task<NtpQueryOutcome> QueryAsync(IPEndPoint server, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var socket = sockets.Create(server.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        socket.Connect(server);
+        var t1 = clock.GetUtcNow();
+        var transmit = NtpTimestamp.FromDateTimeOffset(t1);
+        await socket.SendAsync(NtpPacket.ClientRequest(transmit).Encode(), SocketFlags.None, cancellationToken).ConfigureAwait(false);
+
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        wait.CancelAfter(timeout);
+        var buffer = new byte[65536];
+        string? lastError = null;
+        while (true)
+        {
+            int length;
+            try
+            {
+                length = await socket.ReceiveAsync(buffer, SocketFlags.None, wait.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                return new NtpQueryOutcome(null, lastError ?? $"no NTP response from {server} within {timeout.TotalSeconds:0.#} s", lastError is null);
+            }
+            catch (SocketException ex) when (ex.SocketErrorCode is SocketError.ConnectionRefused or SocketError.ConnectionReset)
+            {
+                return new NtpQueryOutcome(null, $"ICMP port unreachable from {server}: nothing listens on UDP {server.Port}", true);
+            }
+
+            var t4 = clock.GetUtcNow();
+            if (!NtpPacket.TryParse(buffer.AsSpan(0, length), out var reply, out var parseError))
+            {
+                lastError = $"malformed NTP response from {server}: {parseError}";
+                continue;
+            }
+
+            if (reply.OriginTimestamp != transmit)
+            {
+                lastError = $"NTP response from {server} does not echo our transmit timestamp (bogus or replayed packet)";
+                continue;
+            }
+
+            return TryValidate(reply, out var validationError)
+                ? new NtpQueryOutcome(NtpMeasurement.Compute(t1, reply.ReceiveTimestamp.ToDateTimeOffset(),
+                    reply.TransmitTimestamp.ToDateTimeOffset(), t4, reply.Stratum, reply.LeapIndicator, server), null, false)
+                : new NtpQueryOutcome(null, $"NTP server {server}: {validationError}", false);
+        }
+    }
+
+    /// <summary>The sanity checks of RFC 5905 section 8 / RFC 4330 section 5 that a client must apply.</summary>
+    internal static bool TryValidate(NtpPacket reply, [NotNullWhen(false)] out string? error)
+    {
+        error = reply switch
+        {
+            { Mode: not NtpMode.Server } => $"reply mode is {reply.Mode}, expected Server (4)",
+            { Stratum: 0 } => $"Kiss-o'-Death '{reply.KissCode}': the server refuses to serve time",
+            { Stratum: > 15 } => $"stratum {reply.Stratum} means unsynchronized",
+            { LeapIndicator: 3 } => "leap indicator 3: the server's clock is not synchronized",
+            { TransmitTimestamp.IsZero: true } => "transmit timestamp is zero",
+            { ReceiveTimestamp.IsZero: true } => "receive timestamp is zero",
+            _ => null,
+        };
+        return error is null;
+    }
+}
