@@ -1,0 +1,151 @@
+using Appliance.Abstractions;
+using Appliance.Abstractions.Events;
+using Appliance.Plugins.Onvif.Protocol;
+using Appliance.Plugins.Onvif.Protocol.Client;
+using Appliance.Plugins.Onvif.Protocol.Device;
+using Appliance.Plugins.Onvif.Protocol.Events;
+using Appliance.Plugins.Onvif.Protocol.Media;
+
+namespace Appliance.Plugins.Onvif.Plugin.Cameras;
+
+/// <summary>What a connected camera offers: the client, its services and the profile PTZ commands go to.</summary>
+public sealed record ConnectedCamera(OnvifClient Client, ServiceAddresses Services, MediaProfile? PtzProfile);
+
+/// <summary>
+/// One ONVIF camera: connect (clock sync, services), resolve the stream URI when the inventory has none, then keep a
+/// PullPoint subscription feeding the event bus. Any failure is reported as health and retried with capped backoff.
+/// </summary>
+public sealed class CameraSession(CameraInfo camera, HttpClient http, IPluginContext context, bool pullPoint)
+{
+    private static readonly TimeSpan SubscriptionTime = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan PullTimeout = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(60);
+
+    private volatile ConnectedCamera? _connected;
+
+    public CameraInfo Camera => camera;
+
+    public ConnectedCamera? Connected => _connected;
+
+    public string HealthComponent => $"camera/{camera.Id}";
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var backoff = TimeSpan.FromSeconds(1);
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var error = await RunOnceAsync(cancellationToken).ConfigureAwait(false);
+            _connected = null;
+            if (cancellationToken.IsCancellationRequested) break;
+            context.Health.Report(HealthComponent, error.Kind == ErrorKind.NotAuthorized ? HealthState.Unhealthy : HealthState.Degraded,
+                $"{error}; retrying in {backoff.TotalSeconds:0}s");
+            context.Logger.Warn("onvif: camera {Camera}: {Error}; retrying in {Seconds}s", camera.Id, error.ToString(), backoff.TotalSeconds);
+            await Task.Delay(backoff + TimeSpan.FromMilliseconds(Random.Shared.Next(0, 250)), context.Time, cancellationToken).ConfigureAwait(false);
+            backoff = TimeSpan.FromSeconds(Math.Min(backoff.TotalSeconds * 2, MaxBackoff.TotalSeconds));
+        }
+    }
+
+    /// <summary>Runs until something fails (returned) or cancellation.</summary>
+    private async Task<ProtocolError> RunOnceAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (!Uri.TryCreate(camera.OnvifUri, UriKind.Absolute, out var configured))
+                return new ProtocolError(ErrorKind.UnexpectedMessage, $"ONVIF URI \"{camera.OnvifUri}\" is not an absolute URI");
+            var device = PortOverrides.ApplyHttpPort(configured, camera.Overrides.HttpPort);
+            var credentials = camera.Username is null ? null : new OnvifCredentials(camera.Username, camera.Password ?? "");
+            var client = new OnvifClient(new SoapHttpClient(http, credentials, context.Time), device);
+
+            var clock = await client.SynchronizeClockAsync(cancellationToken).ConfigureAwait(false);
+            if (!clock.IsOk) context.Logger.Warn("onvif: camera {Camera}: GetSystemDateAndTime failed ({Error}); using our clock", camera.Id, clock.Error!.ToString());
+            var services = await client.GetServiceAddressesAsync(cancellationToken).ConfigureAwait(false);
+            if (!services.TryGetValue(out var addresses, out var servicesError)) return servicesError;
+            addresses = WithHttpPort(addresses, camera.Overrides.HttpPort);
+
+            MediaProfile? profile = null;
+            if (camera.StreamUri is null)
+            {
+                var stream = await StreamUriResolver.ResolveAsync(client, addresses, camera.Overrides.Profile, camera.Overrides.RtspPort, cancellationToken).ConfigureAwait(false);
+                if (!stream.TryGetValue(out var resolved, out var streamError)) return streamError;
+                await context.Cameras.SetStreamUriAsync(camera.Id, resolved.StreamUri.ToString(), cancellationToken).ConfigureAwait(false);
+                context.Logger.Info("onvif: camera {Camera}: stream {Uri} (profile {Profile}, {Service})", camera.Id,
+                    Redact(resolved.StreamUri), resolved.Profile.Token, resolved.ViaMedia2 ? "media2" : "media");
+                profile = resolved.Profile;
+            }
+            if (addresses.Ptz is not null) profile = await PtzProfileAsync(client, addresses, profile, cancellationToken).ConfigureAwait(false);
+            _connected = new ConnectedCamera(client, addresses, profile);
+
+            if (!pullPoint || addresses.Events is null)
+            {
+                context.Health.Report(HealthComponent, HealthState.Healthy, addresses.Events is null ? "connected; the camera offers no event service" : "connected; events disabled");
+                await Task.Delay(Timeout.InfiniteTimeSpan, context.Time, cancellationToken).ConfigureAwait(false);
+                return new ProtocolError(ErrorKind.Transport, "stopped");
+            }
+            return await PullEventsAsync(client, addresses.Events, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return new ProtocolError(ErrorKind.Transport, "stopped");
+        }
+    }
+
+    private async Task<MediaProfile?> PtzProfileAsync(OnvifClient client, ServiceAddresses addresses, MediaProfile? resolved, CancellationToken cancellationToken)
+    {
+        if (resolved?.HasPtz == true) return resolved;
+        var profiles = addresses.Media2 is { } m2
+            ? await client.GetProfiles2Async(m2, cancellationToken).ConfigureAwait(false)
+            : addresses.Media is { } m ? await client.GetProfilesAsync(m, cancellationToken).ConfigureAwait(false) : default;
+        if (!profiles.IsOk || profiles.Value is null) return resolved;
+        var configured = ProfileSelection.Select(profiles.Value, camera.Overrides.Profile);
+        return profiles.Value.FirstOrDefault(p => p.HasPtz && (!configured.IsOk || p.Token == configured.Value.Token))
+               ?? profiles.Value.FirstOrDefault(p => p.HasPtz) ?? (configured.IsOk ? configured.Value : resolved);
+    }
+
+    private async Task<ProtocolError> PullEventsAsync(OnvifClient client, Uri events, CancellationToken cancellationToken)
+    {
+        var created = await client.CreatePullPointSubscriptionAsync(events, SubscriptionTime, cancellationToken).ConfigureAwait(false);
+        if (!created.TryGetValue(out var subscription, out var createError)) return createError;
+        subscription = subscription with { Address = PortOverrides.ApplyHttpPort(subscription.Address, camera.Overrides.HttpPort) };
+        context.Health.Report(HealthComponent, HealthState.Healthy, "connected; events subscribed");
+        try
+        {
+            var termination = subscription.TerminationTime;
+            var cameraNow = subscription.CurrentTime;
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                if (termination is not null && cameraNow is not null && termination.Value - cameraNow.Value < SubscriptionTime / 2)
+                {
+                    var renewed = await client.RenewAsync(subscription, SubscriptionTime, cancellationToken).ConfigureAwait(false);
+                    if (!renewed.IsOk) return renewed.Error!;
+                    termination = renewed.Value ?? cameraNow.Value + SubscriptionTime;
+                }
+                var pulled = await client.PullMessagesAsync(subscription, PullTimeout, 64, cancellationToken).ConfigureAwait(false);
+                if (!pulled.TryGetValue(out var result, out var pullError)) return pullError;
+                cameraNow = result.CurrentTime ?? cameraNow;
+                termination = result.TerminationTime ?? termination;
+                foreach (var problem in result.Problems)
+                    context.Logger.Warn("onvif: camera {Camera}: unreadable notification: {Error}", camera.Id, problem.ToString());
+                foreach (var message in result.Messages)
+                    await CameraEventPublisher.PublishAsync(context.Events, camera.Id, message, cancellationToken).ConfigureAwait(false);
+            }
+            return new ProtocolError(ErrorKind.Transport, "stopped");
+        }
+        finally
+        {
+            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            try { await client.UnsubscribeAsync(subscription, grace.Token).ConfigureAwait(false); }
+            catch (OperationCanceledException) { }
+        }
+    }
+
+    /// <summary>With an HTTP port override, every service address the camera reports gets that port (port forwarding, NAT).</summary>
+    private static ServiceAddresses WithHttpPort(ServiceAddresses a, int? port)
+    {
+        if (port is null) return a;
+        Uri? P(Uri? u) => u is null ? null : PortOverrides.ApplyHttpPort(u, port);
+        return a with { Device = P(a.Device)!, Media = P(a.Media), Media2 = P(a.Media2), Ptz = P(a.Ptz), Events = P(a.Events) };
+    }
+
+    private static string Redact(Uri uri) =>
+        string.IsNullOrEmpty(uri.UserInfo) ? uri.ToString() : uri.ToString().Replace(uri.UserInfo + "@", "***@", StringComparison.Ordinal);
+}

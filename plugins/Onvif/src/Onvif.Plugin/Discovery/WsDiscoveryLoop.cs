@@ -1,0 +1,123 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Xml.Linq;
+using Appliance.Abstractions;
+using Appliance.Plugins.Onvif.Protocol.Discovery;
+
+namespace Appliance.Plugins.Onvif.Plugin.Discovery;
+
+/// <summary>
+/// WS-Discovery on UDP 3702: per round a typed Probe (<c>dn:NetworkVideoTransmitter</c>) and an untyped one (devices that
+/// answer to no type), and a receive loop for ProbeMatches, Hello and Bye. Bad datagrams are logged and counted, never fatal.
+/// </summary>
+public sealed class WsDiscoveryLoop(DiscoveryService discovery, Func<Socket> bindSocket, IPluginLogger log, IHealthReporter health, TimeProvider time)
+{
+    public const string HealthComponent = "discovery/ws-discovery";
+
+    private static readonly IPEndPoint Group = new(IPAddress.Parse(WsDiscoveryMessages.MulticastIPv4), WsDiscoveryMessages.Port);
+    private long _badDatagrams;
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var retry = TimeSpan.FromSeconds(5);
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            Socket socket;
+            try
+            {
+                socket = bindSocket();
+            }
+            catch (Exception ex) when (ex is SocketException or InvalidOperationException)
+            {
+                health.Report(HealthComponent, HealthState.Unhealthy, $"cannot bind UDP {WsDiscoveryMessages.Port}: {ex.Message}");
+                log.Error(ex, "ws-discovery: cannot bind UDP {Port}; retrying in {Seconds}s", WsDiscoveryMessages.Port, retry.TotalSeconds);
+                await Task.Delay(retry, time, cancellationToken).ConfigureAwait(false);
+                retry = TimeSpan.FromSeconds(Math.Min(retry.TotalSeconds * 2, discovery.Interval.TotalSeconds));
+                continue;
+            }
+            using (socket)
+            {
+                health.Report(HealthComponent, HealthState.Healthy, "listening on UDP 3702 (239.255.255.250)");
+                var client = new WsDiscoveryClient(socket, Group);
+                using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                var receive = ReceiveAsync(client, stop.Token);
+                var probe = ProbeAsync(client, stop.Token);
+                await Task.WhenAny(receive, probe).ConfigureAwait(false);
+                await stop.CancelAsync().ConfigureAwait(false);
+                await Task.WhenAll(Quietly(receive), Quietly(probe)).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task ProbeAsync(WsDiscoveryClient client, CancellationToken cancellationToken)
+    {
+        var rounds = discovery.Rounds();
+        await foreach (var reason in rounds.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+        {
+            try
+            {
+                await client.SendProbeAsync([WsDiscoveryMessages.NetworkVideoTransmitter], cancellationToken).ConfigureAwait(false);
+                await client.SendProbeAsync(Array.Empty<XName>(), cancellationToken).ConfigureAwait(false);
+                log.Debug("ws-discovery: probes sent ({Reason})", reason);
+            }
+            catch (SocketException ex)
+            {
+                health.Report(HealthComponent, HealthState.Degraded, $"cannot send Probe: {ex.Message}");
+                log.Warn("ws-discovery: cannot send Probe to {Group}: {Error}", Group, ex.Message);
+            }
+            await discovery.ExpireAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task ReceiveAsync(WsDiscoveryClient client, CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            WsDiscoveryDatagram datagram;
+            try
+            {
+                datagram = await client.ReceiveAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (SocketException ex)
+            {
+                log.Warn("ws-discovery: receive failed: {Error}", ex.Message);
+                await Task.Delay(TimeSpan.FromSeconds(1), time, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+            if (!datagram.Message.TryGetValue(out var message, out var error))
+            {
+                Bad(datagram.From, error);
+                continue;
+            }
+            var now = time.GetUtcNow();
+            switch (message)
+            {
+                case ProbeMatches matches:
+                    foreach (var problem in matches.Problems) Bad(datagram.From, problem);
+                    foreach (var match in matches.Matches)
+                        await discovery.UpsertAsync(DiscoveredEndpoint.FromTargetService(match, now), cancellationToken).ConfigureAwait(false);
+                    break;
+                case Hello hello:
+                    await discovery.UpsertAsync(DiscoveredEndpoint.FromTargetService(hello.Service, now), cancellationToken).ConfigureAwait(false);
+                    break;
+                case Bye bye:
+                    await discovery.RemoveAsync(DiscoveredEndpoint.WsDiscoverySource, bye.EndpointReference, cancellationToken).ConfigureAwait(false);
+                    break;
+            }
+        }
+    }
+
+    private void Bad(IPEndPoint from, Appliance.Plugins.Onvif.Protocol.ProtocolError error)
+    {
+        var count = Interlocked.Increment(ref _badDatagrams);
+        health.Report(HealthComponent, HealthState.Degraded, $"{count} unreadable datagram(s); last from {from}: {error}");
+        if (count <= 10 || count % 100 == 0)
+            log.Warn("ws-discovery: unreadable datagram from {From} ({Count} so far): {Error}", from, count, error.ToString());
+    }
+
+    private static async Task Quietly(Task task)
+    {
+        try { await task.ConfigureAwait(false); }
+        catch (OperationCanceledException) { }
+    }
+}

@@ -1,0 +1,79 @@
+using System.Net;
+
+namespace Appliance.Plugins.Onvif.Protocol.Discovery;
+
+/// <summary>
+/// Everything the discovery sources currently know. Each source's entry is keyed by (source, key) and the latest
+/// report wins (a new ProbeMatch for an endpoint reference replaces the old one). <see cref="Devices"/> merges entries
+/// that share an IP address into one device whose sources are combined. Not thread-safe: owned by one loop.
+/// </summary>
+public sealed class DiscoveryTable
+{
+    private readonly Dictionary<(string Source, string Key), DiscoveredEndpoint> _entries = new();
+
+    public int Count => _entries.Count;
+
+    /// <summary>Records an endpoint; true if it is new or its content changed.</summary>
+    public bool Upsert(DiscoveredEndpoint endpoint)
+    {
+        var key = (endpoint.Source, endpoint.Key);
+        var changed = !_entries.TryGetValue(key, out var old) || !old.SameContentAs(endpoint);
+        _entries[key] = endpoint;
+        return changed;
+    }
+
+    public bool Remove(string source, string key) => _entries.Remove((source, key));
+
+    /// <summary>Drops entries not seen since <paramref name="cutoff"/>; returns how many.</summary>
+    public int RemoveOlderThan(DateTimeOffset cutoff)
+    {
+        var stale = _entries.Where(e => e.Value.SeenAt < cutoff).Select(e => e.Key).ToList();
+        foreach (var key in stale) _entries.Remove(key);
+        return stale.Count;
+    }
+
+    /// <summary>
+    /// Merged devices: entries connected by a shared IP address form one device. Its key is the WS-Discovery endpoint
+    /// reference when there is one (else the first key), its source the sorted set of sources joined with <c>+</c>.
+    /// </summary>
+    public IReadOnlyList<DiscoveredEndpoint> Devices()
+    {
+        var entries = _entries.Values.OrderBy(e => e.Source, StringComparer.Ordinal).ThenBy(e => e.Key, StringComparer.Ordinal).ToList();
+        var parent = Enumerable.Range(0, entries.Count).ToArray();
+        int Find(int i) { while (parent[i] != i) i = parent[i] = parent[parent[i]]; return i; }
+        var byIp = new Dictionary<IPAddress, int>();
+        for (var i = 0; i < entries.Count; i++)
+            foreach (var ip in entries[i].IpAddresses)
+            {
+                if (byIp.TryGetValue(ip, out var j)) parent[Find(i)] = Find(j);
+                else byIp[ip] = i;
+            }
+        return entries.Select((e, i) => (Entry: e, Root: Find(i)))
+            .GroupBy(x => x.Root)
+            .Select(g => Merge(g.Select(x => x.Entry).ToList()))
+            .OrderBy(d => d.Key, StringComparer.Ordinal)
+            .ToList();
+    }
+
+    private static DiscoveredEndpoint Merge(IReadOnlyList<DiscoveredEndpoint> group)
+    {
+        if (group.Count == 1) return group[0];
+        var primary = group.FirstOrDefault(e => e.Source == DiscoveredEndpoint.WsDiscoverySource) ?? group[0];
+        var attributes = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var entry in group.Where(e => e != primary))
+            foreach (var (k, v) in entry.Attributes) attributes[k] = v;
+        foreach (var (k, v) in primary.Attributes) attributes[k] = v;
+        var others = group.Where(e => e != primary).ToList();
+        return new DiscoveredEndpoint(
+            primary.Key,
+            string.Join('+', group.Select(e => e.Source).Distinct().Order(StringComparer.Ordinal)),
+            group.SelectMany(e => e.Addresses).Distinct().ToList(),
+            group.SelectMany(e => e.IpAddresses).Distinct().ToList(),
+            group.SelectMany(e => e.Types).Distinct().ToList(),
+            primary.Name ?? others.Select(e => e.Name).FirstOrDefault(n => n is not null),
+            primary.Hardware ?? others.Select(e => e.Hardware).FirstOrDefault(n => n is not null),
+            primary.Location ?? others.Select(e => e.Location).FirstOrDefault(n => n is not null),
+            attributes,
+            group.Max(e => e.SeenAt));
+    }
+}

@@ -1,0 +1,52 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Xml.Linq;
+
+namespace Appliance.Plugins.Onvif.Protocol.Discovery;
+
+/// <summary>One received datagram: who sent it and what it said (or why it could not be read).</summary>
+public sealed record WsDiscoveryDatagram(IPEndPoint From, Result<WsDiscoveryMessage> Message);
+
+/// <summary>
+/// WS-Discovery client over a UDP socket the caller bound (port 3702, joined to the multicast group, so Hello/Bye
+/// arrive too). Probes go to the multicast group; ProbeMatches come back unicast to the probing socket.
+/// Duplicate datagrams (SOAP-over-UDP repeats each message) are dropped by MessageID.
+/// </summary>
+public sealed class WsDiscoveryClient(Socket socket, IPEndPoint multicastGroup)
+{
+    private readonly byte[] _buffer = new byte[65536];
+    private readonly Queue<string> _recentIds = new();
+    private readonly HashSet<string> _recent = new(StringComparer.Ordinal);
+
+    public IPEndPoint MulticastGroup => multicastGroup;
+
+    /// <summary>Sends a Probe for <paramref name="types"/> (empty: untyped) and returns its MessageID.</summary>
+    public async Task<string> SendProbeAsync(IReadOnlyCollection<XName> types, CancellationToken cancellationToken)
+    {
+        var id = WsDiscoveryMessages.NewMessageId();
+        await socket.SendToAsync(WsDiscoveryMessages.Probe(id, types), SocketFlags.None, multicastGroup, cancellationToken).ConfigureAwait(false);
+        return id;
+    }
+
+    /// <summary>The next datagram that is not a repeat of one already seen (not thread-safe: one receive loop per client).</summary>
+    public async Task<WsDiscoveryDatagram> ReceiveAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            EndPoint any = socket.AddressFamily == AddressFamily.InterNetworkV6 ? new IPEndPoint(IPAddress.IPv6Any, 0) : new IPEndPoint(IPAddress.Any, 0);
+            var received = await socket.ReceiveFromAsync(_buffer, SocketFlags.None, any, cancellationToken).ConfigureAwait(false);
+            var from = (IPEndPoint)received.RemoteEndPoint;
+            var message = WsDiscoveryParser.Parse(_buffer.AsMemory(0, received.ReceivedBytes));
+            if (message.IsOk && message.Value.MessageId is { } id && !Remember(id)) continue;
+            return new WsDiscoveryDatagram(from, message);
+        }
+    }
+
+    private bool Remember(string id)
+    {
+        if (!_recent.Add(id)) return false;
+        _recentIds.Enqueue(id);
+        if (_recentIds.Count > 256) _recent.Remove(_recentIds.Dequeue());
+        return true;
+    }
+}

@@ -1,0 +1,26 @@
+using System.Xml.Linq;
+
+namespace Appliance.Plugins.Onvif.Protocol.Discovery;
+
+/// <summary>A target service as WS-Discovery describes it (ProbeMatch, Hello): endpoint reference, types, scopes, transport addresses.</summary>
+public sealed record TargetService(string EndpointReference, IReadOnlyList<XName> Types, IReadOnlyList<string> Scopes,
+    IReadOnlyList<string> XAddrs, long? MetadataVersion);
+
+/// <summary>A received WS-Discovery message.</summary>
+public abstract record WsDiscoveryMessage
+{
+    /// <summary>The sender's MessageID (for duplicate suppression, SOAP-over-UDP retransmissions).</summary>
+    public required string? MessageId { get; init; }
+}
+
+/// <summary>Answer to a Probe: zero or more matches; matches that could not be read are in <see cref="Problems"/>.</summary>
+public sealed record ProbeMatches(string? RelatesTo, IReadOnlyList<TargetService> Matches, IReadOnlyList<ProtocolError> Problems) : WsDiscoveryMessage;
+
+/// <summary>A target service announcing itself on the multicast group.</summary>
+public sealed record Hello(TargetService Service) : WsDiscoveryMessage;
+
+/// <summary>A target service leaving.</summary>
+public sealed record Bye(string EndpointReference) : WsDiscoveryMessage;
+
+/// <summary>Another client's Probe (seen on the multicast group; ignored by clients, answered by devices).</summary>
+public sealed record Probe(IReadOnlyList<XName> Types) : WsDiscoveryMessage;

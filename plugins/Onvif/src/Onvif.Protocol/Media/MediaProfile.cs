@@ -1,0 +1,42 @@
+namespace Appliance.Plugins.Onvif.Protocol.Media;
+
+/// <summary>A media profile (Media ver10 or Media2 ver20): its token, name, video encoding and whether PTZ is configured on it.</summary>
+public sealed record MediaProfile(string Token, string Name, string? Encoding, int? Width, int? Height, bool HasPtz, bool IsMedia2);
+
+public static class ProfileSelection
+{
+    /// <summary>
+    /// The configured profile (matched by token, then by name, case-insensitive) or the first one.
+    /// A configured profile the camera does not have is an error, not a silent fallback.
+    /// </summary>
+    public static Result<MediaProfile> Select(IReadOnlyList<MediaProfile> profiles, string? configured)
+    {
+        if (profiles.Count == 0)
+            return Result<MediaProfile>.Fail(ErrorKind.UnexpectedMessage, "the camera reports no media profile");
+        if (string.IsNullOrWhiteSpace(configured))
+            return profiles[0];
+        var match = profiles.FirstOrDefault(p => string.Equals(p.Token, configured, StringComparison.OrdinalIgnoreCase))
+                    ?? profiles.FirstOrDefault(p => string.Equals(p.Name, configured, StringComparison.OrdinalIgnoreCase));
+        return match is not null
+            ? match
+            : Result<MediaProfile>.Fail(ErrorKind.UnexpectedMessage,
+                $"configured profile \"{configured}\" not found; the camera has {string.Join(", ", profiles.Select(p => $"{p.Token} ({p.Name})"))}");
+    }
+}
+
+/// <summary>Per-camera port overrides applied to what the camera reports (a VMS lets the RTSP port be changed per camera, e.g. behind port forwarding).</summary>
+public static class PortOverrides
+{
+    /// <summary>The stream URI with its port replaced by <paramref name="rtspPort"/> when set; user info, path and query kept.</summary>
+    public static Uri ApplyRtspPort(Uri streamUri, int? rtspPort) => WithPort(streamUri, rtspPort);
+
+    /// <summary>A device service address with its port replaced by <paramref name="httpPort"/> when set.</summary>
+    public static Uri ApplyHttpPort(Uri serviceUri, int? httpPort) => WithPort(serviceUri, httpPort);
+
+    private static Uri WithPort(Uri uri, int? port)
+    {
+        if (port is null) return uri;
+        if (port is < 1 or > 65535) throw new ArgumentOutOfRangeException(nameof(port), port, "port must be 1-65535");
+        return new UriBuilder(uri) { Port = port.Value }.Uri;
+    }
+}

@@ -1,0 +1,145 @@
+using System.Text.Json;
+using Appliance.Abstractions;
+using Appliance.Abstractions.Events;
+using Appliance.Plugins.Onvif.Simulator;
+
+namespace Appliance.Plugins.Onvif.Plugin.Tests;
+
+/// <summary>The plugin against the simulated camera over real HTTP: stream URI resolution, pull-point events on the bus, PTZ routes, health.</summary>
+public class PluginCameraTests
+{
+    private const string NoDiscovery = """{"discovery.wsDiscovery": false, "discovery.mdns": false}""";
+
+    private static CameraInfo Camera(OnvifCameraSimulator sim, string id = "cam1", string? password = null, string? streamUri = null, CameraOverrides? overrides = null) =>
+        new(id, "Lobby", true, streamUri, sim.DeviceServiceUri.ToString(), sim.Options.Username, password ?? sim.Options.Password, overrides ?? new CameraOverrides());
+
+    [Fact]
+    public async Task ResolvesTheStreamUriAndFeedsCameraEventsToTheBus()
+    {
+        await using var sim = await OnvifCameraSimulator.StartAsync(new SimulatorOptions { StreamUri = "rtsp://127.0.0.1:8554/lobby", ClockOffset = TimeSpan.FromMinutes(-7) });
+        var context = new FakePluginContext(NoDiscovery);
+        var plugin = new OnvifPlugin();
+        context.Inventory.Set(Camera(sim, overrides: new CameraOverrides(RtspPort: 10554, Profile: "SubStream")));
+        await plugin.StartAsync(context, CancellationToken.None);
+        try
+        {
+            Assert.True(await Poll.UntilAsync(() => context.Inventory.StreamUrisSet.Count == 1), string.Join('\n', context.Log.Lines));
+            Assert.Equal(("cam1", "rtsp://127.0.0.1:10554/lobby"), context.Inventory.StreamUrisSet[0]);
+            Assert.Contains("Media2/GetStreamUri profile_sub", sim.Calls);
+            Assert.True(await Poll.UntilAsync(() => sim.ActiveSubscriptions == 1));
+
+            sim.RaiseEvent("tns1:RuleEngine/CellMotionDetector/Motion", new Dictionary<string, string> { ["VideoSourceConfigurationToken"] = "vsc_1", ["Rule"] = "Motion1" },
+                new Dictionary<string, string> { ["IsMotion"] = "true" });
+            sim.RaiseEvent("tns1:VideoSource/ImageTooDark/ImagingService", new Dictionary<string, string> { ["Source"] = "vs_1" }, new Dictionary<string, string> { ["State"] = "true" });
+            sim.RaiseEvent("tns1:Device/Trigger/DigitalInput", new Dictionary<string, string> { ["InputToken"] = "DI_1" }, new Dictionary<string, string> { ["LogicalState"] = "true" });
+            sim.RaiseEvent("tns1:Monitoring/ProcessorUsage", new Dictionary<string, string> { ["Token"] = "cpu" }, new Dictionary<string, string> { ["Value"] = "12" });
+            Assert.True(await Poll.UntilAsync(() => context.Bus.Published.Count(e => e is not DeviceDiscovered) >= 4), string.Join('\n', context.Log.Lines));
+
+            var motion = context.Bus.Published.OfType<MotionDetected>().Single();
+            Assert.Equal("cam1", motion.CameraId);
+            Assert.True(motion.Active);
+            Assert.Contains("CellMotionDetector", motion.Source);
+            Assert.True(context.Bus.Published.OfType<TamperDetected>().Single().Active);
+            Assert.Equal(new DigitalInputChanged("cam1", "DI_1", true), context.Bus.Published.OfType<DigitalInputChanged>().Single());
+            var other = context.Bus.Published.OfType<CameraEventReceived>().Single();
+            Assert.Equal("tns1:Monitoring/ProcessorUsage", other.Topic);
+            Assert.Equal("12", other.Data["Value"]);
+            Assert.Equal(HealthState.Healthy, context.HealthReports.Reports["camera/cam1"].State);
+        }
+        finally
+        {
+            await plugin.StopAsync(CancellationToken.None);
+            await context.DisposeAsync();
+        }
+        Assert.Equal(0, sim.ActiveSubscriptions);
+        Assert.Equal(0, context.Inventory.Watchers);
+        Assert.Equal(0, context.Bus.Subscriptions);
+    }
+
+    [Fact]
+    public async Task PtzRoutesDriveTheCamera()
+    {
+        await using var sim = await OnvifCameraSimulator.StartAsync(new SimulatorOptions { RequireHttpDigest = true });
+        var context = new FakePluginContext("""{"discovery.wsDiscovery": false, "discovery.mdns": false, "events.pullPoint": false}""");
+        var plugin = new OnvifPlugin();
+        context.Inventory.Set(Camera(sim, streamUri: "rtsp://known/stream"));
+        await plugin.StartAsync(context, CancellationToken.None);
+        try
+        {
+            var id = new Dictionary<string, string> { ["id"] = "cam1" };
+            Assert.True(await Poll.UntilAsync(() => context.HealthReports.Reports.TryGetValue("camera/cam1", out var r) && r.State == HealthState.Healthy),
+                string.Join('\n', context.Log.Lines));
+            Assert.Empty(context.Inventory.StreamUrisSet);
+
+            var move = await context.RouteTable.InvokeAsync("POST", "cameras/{id}/ptz/move", id, """{"pan": 0.25, "tilt": -0.5, "zoom": 0, "timeoutSeconds": 2}""");
+            Assert.Equal(200, move.StatusCode);
+            Assert.Contains("PTZ/ContinuousMove profile_main pan=0.25 tilt=-0.5 zoom=0", sim.Calls);
+            Assert.Equal(200, (await context.RouteTable.InvokeAsync("POST", "cameras/{id}/ptz/stop", id)).StatusCode);
+            var presets = await context.RouteTable.InvokeAsync("GET", "cameras/{id}/ptz/presets", id);
+            Assert.Contains("Entrance", System.Text.Encoding.UTF8.GetString(presets.Body.Span));
+            var set = await context.RouteTable.InvokeAsync("POST", "cameras/{id}/ptz/presets", id, """{"name": "Door"}""");
+            var token = JsonDocument.Parse(set.Body).RootElement.GetProperty("token").GetString()!;
+            Assert.Equal(200, (await context.RouteTable.InvokeAsync("POST", "cameras/{id}/ptz/presets/{token}/goto", new() { ["id"] = "cam1", ["token"] = token })).StatusCode);
+            Assert.Contains($"PTZ/GotoPreset profile_main {token}", sim.Calls);
+
+            Assert.Equal(404, (await context.RouteTable.InvokeAsync("POST", "cameras/{id}/ptz/stop", new() { ["id"] = "nope" })).StatusCode);
+            Assert.Equal(400, (await context.RouteTable.InvokeAsync("POST", "cameras/{id}/ptz/move", id, "{not json")).StatusCode);
+            Assert.Equal(400, (await context.RouteTable.InvokeAsync("POST", "cameras/{id}/ptz/move", id, """{"pan": 9}""")).StatusCode);
+            Assert.Equal(502, (await context.RouteTable.InvokeAsync("POST", "cameras/{id}/ptz/presets/{token}/goto", new() { ["id"] = "cam1", ["token"] = "missing" })).StatusCode);
+        }
+        finally
+        {
+            await plugin.StopAsync(CancellationToken.None);
+            await context.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task WrongPasswordShowsInHealthAndNothingElseBreaks()
+    {
+        await using var sim = await OnvifCameraSimulator.StartAsync(new SimulatorOptions());
+        var context = new FakePluginContext(NoDiscovery);
+        var plugin = new OnvifPlugin();
+        context.Inventory.Set(Camera(sim, password: "wrong"));
+        await plugin.StartAsync(context, CancellationToken.None);
+        try
+        {
+            Assert.True(await Poll.UntilAsync(() => context.HealthReports.Reports.TryGetValue("camera/cam1", out var r) && r.State == HealthState.Unhealthy));
+            Assert.Contains("NotAuthorized", context.HealthReports.Reports["camera/cam1"].Message);
+            Assert.Empty(context.Inventory.StreamUrisSet);
+            Assert.Equal(409, (await context.RouteTable.InvokeAsync("POST", "cameras/{id}/ptz/stop", new() { ["id"] = "cam1" })).StatusCode);
+
+            context.Inventory.Set(Camera(sim));
+            Assert.True(await Poll.UntilAsync(() => context.Inventory.StreamUrisSet.Count == 1), string.Join('\n', context.Log.Lines));
+            Assert.True(await Poll.UntilAsync(() => context.HealthReports.Reports["camera/cam1"].State == HealthState.Healthy));
+        }
+        finally
+        {
+            await plugin.StopAsync(CancellationToken.None);
+            await context.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task RemovedCameraIsUnsubscribedAndForgotten()
+    {
+        await using var sim = await OnvifCameraSimulator.StartAsync(new SimulatorOptions());
+        var context = new FakePluginContext(NoDiscovery);
+        var plugin = new OnvifPlugin();
+        context.Inventory.Set(Camera(sim, streamUri: "rtsp://known/stream"));
+        await plugin.StartAsync(context, CancellationToken.None);
+        try
+        {
+            Assert.True(await Poll.UntilAsync(() => sim.ActiveSubscriptions == 1));
+            context.Inventory.Set();
+            Assert.True(await Poll.UntilAsync(() => sim.ActiveSubscriptions == 0));
+            Assert.True(await Poll.UntilAsync(() => !context.HealthReports.Reports.ContainsKey("camera/cam1")));
+            Assert.DoesNotContain(sim.Calls, c => c.Contains("GetStreamUri"));
+        }
+        finally
+        {
+            await plugin.StopAsync(CancellationToken.None);
+            await context.DisposeAsync();
+        }
+    }
+}

@@ -1,0 +1,138 @@
+using System.Net;
+using System.Net.Sockets;
+using Appliance.Abstractions;
+using Appliance.Abstractions.Events;
+using Appliance.Plugins.Onvif.Plugin.Discovery;
+using Appliance.Plugins.Onvif.Simulator;
+
+namespace Appliance.Plugins.Onvif.Plugin.Tests;
+
+/// <summary>
+/// The plugin's discovery over real multicast: it runs in namespace B (its UDP sockets are created there), the simulated
+/// camera's WS-Discovery responder and an avahi-daemon in namespace A.
+/// </summary>
+public sealed class PluginDiscoveryTests : IDisposable
+{
+    private static readonly IPAddress WsGroup = IPAddress.Parse("239.255.255.250");
+    private readonly NetworkNamespacePair _net = NetworkNamespacePair.Create();
+
+    public void Dispose() => _net.Dispose();
+
+    private FakePluginContext Context(bool mdns) =>
+        new($$"""{"discovery.intervalSeconds": 3600, "discovery.wsDiscovery": true, "discovery.mdns": {{(mdns ? "true" : "false")}}}""",
+            port => NetworkNamespacePair.InNamespace(_net.NameB, () =>
+            {
+                var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+                socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+                socket.Bind(new IPEndPoint(IPAddress.Any, port));
+                return socket;
+            }));
+
+    private WsDiscoveryResponder Responder(SimulatorOptions options) =>
+        new(NetworkNamespacePair.MulticastSocket(_net.NameA, 3702, WsGroup), options, () => $"http://{_net.AddressA}:8080/onvif/device_service");
+
+    private static IReadOnlyList<DiscoveredDevice> Found(FakePluginContext context, string key) =>
+        context.Bus.Published.OfType<DeviceDiscovered>().Select(e => e.Device).Where(d => d.EndpointReference == key).ToList();
+
+    [Fact]
+    public async Task ProbeAtStartFindsTheCameraAndMdnsMergesIntoIt()
+    {
+        var options = new SimulatorOptions { Name = "Lobby Cam", Hardware = "SimCam-100", Location = "Hall" };
+        await using var responder = Responder(options);
+        var context = Context(mdns: true);
+        var plugin = new OnvifPlugin();
+        await plugin.StartAsync(context, CancellationToken.None);
+        try
+        {
+            Assert.True(await Poll.UntilAsync(() => Found(context, options.EndpointReference).Count >= 1), string.Join('\n', context.Log.Lines));
+            var device = Found(context, options.EndpointReference)[0];
+            Assert.Equal("ws-discovery", device.Source);
+            Assert.Equal("Lobby Cam", device.Name);
+            Assert.Equal("SimCam-100", device.Hardware);
+            Assert.Equal("Hall", device.Location);
+            Assert.Equal([$"http://{_net.AddressA}:8080/onvif/device_service"], device.Addresses);
+            Assert.Contains("dn:NetworkVideoTransmitter", device.Types);
+
+            using var avahi = MdnsPublisher.Avahi(_net.NameA, _net.VethA, "Lobby RTSP", "_rtsp._tcp", 8554,
+                new Dictionary<string, string> { ["path"] = "/lobby", ["vendor"] = "Appliance Test" });
+            Assert.True(await avahi.WaitEstablishedAsync(TimeSpan.FromSeconds(30)), avahi.Output);
+            await context.Bus.DeliverAsync(new DiscoveryRequested("test"));
+            Assert.True(await Poll.UntilAsync(() => Found(context, options.EndpointReference).Any(d => d.Source == "mdns+ws-discovery")),
+                string.Join('\n', context.Log.Lines));
+            var merged = Found(context, options.EndpointReference).Last();
+            Assert.Contains($"rtsp://{_net.AddressA}:8554/lobby", merged.Addresses);
+            Assert.Contains($"http://{_net.AddressA}:8080/onvif/device_service", merged.Addresses);
+            Assert.Equal("Appliance Test", merged.Attributes["vendor"]);
+            Assert.Equal("Lobby Cam", merged.Name);
+            Assert.Equal(HealthState.Healthy, context.HealthReports.Reports[MdnsLoop.HealthComponent].State);
+        }
+        finally
+        {
+            await plugin.StopAsync(CancellationToken.None);
+            await context.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task DiscoveryRequestedProbesAgainAndByeThenHelloAnnouncesAgain()
+    {
+        var options = new SimulatorOptions { Name = "Late Cam" };
+        var context = Context(mdns: false);
+        var plugin = new OnvifPlugin();
+        await plugin.StartAsync(context, CancellationToken.None);
+        try
+        {
+            Assert.True(await Poll.UntilAsync(() => context.Log.Lines.Any(l => l.Contains("probes sent"))), string.Join('\n', context.Log.Lines));
+            await using var responder = Responder(options);
+            Assert.Empty(Found(context, options.EndpointReference));
+
+            await context.Bus.DeliverAsync(new DiscoveryRequested("portal"));
+            Assert.True(await Poll.UntilAsync(() => Found(context, options.EndpointReference).Count == 1), string.Join('\n', context.Log.Lines));
+            Assert.True(await Poll.UntilAsync(() => responder.ProbesAnswered == 2));
+
+            await responder.SendByeAsync();
+            Assert.True(await Poll.UntilAsync(() => context.Log.Lines.Any(l => l.Contains("left"))), string.Join('\n', context.Log.Lines));
+            await responder.SendHelloAsync();
+            Assert.True(await Poll.UntilAsync(() => Found(context, options.EndpointReference).Count == 2), string.Join('\n', context.Log.Lines));
+        }
+        finally
+        {
+            await plugin.StopAsync(CancellationToken.None);
+            await context.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task HostileDatagramsAreCountedInHealthAndDiscoveryGoesOn()
+    {
+        var options = new SimulatorOptions { Name = "Survivor" };
+        var context = Context(mdns: true);
+        var plugin = new OnvifPlugin();
+        await plugin.StartAsync(context, CancellationToken.None);
+        try
+        {
+            Assert.True(await Poll.UntilAsync(() => context.HealthReports.Reports.ContainsKey(MdnsLoop.HealthComponent) &&
+                                                   context.HealthReports.Reports.ContainsKey(WsDiscoveryLoop.HealthComponent)));
+            using var attacker = NetworkNamespacePair.InNamespace(_net.NameA, () => new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp));
+            var target = _net.AddressB;
+            var laughs = "<?xml version=\"1.0\"?><!DOCTYPE l [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\">]><l>&b;</l>"u8.ToArray();
+            await attacker.SendToAsync(laughs, new IPEndPoint(target, 3702));
+            await attacker.SendToAsync(new byte[40000], new IPEndPoint(target, 3702));
+            byte[] loop = [0, 0, 0x84, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0xC0, 12, 0, 12, 0, 1];
+            await attacker.SendToAsync(loop, new IPEndPoint(target, 5353));
+            Assert.True(await Poll.UntilAsync(() => context.HealthReports.Reports[WsDiscoveryLoop.HealthComponent].Message.Contains("2 unreadable")),
+                string.Join('\n', context.Log.Lines));
+            Assert.True(await Poll.UntilAsync(() => context.HealthReports.Reports[MdnsLoop.HealthComponent].Message.Contains("does not point backwards")));
+            Assert.Contains(context.Log.Lines, l => l.Contains("HostileXml"));
+
+            await using var responder = Responder(options);
+            await context.Bus.DeliverAsync(new DiscoveryRequested("after attack"));
+            Assert.True(await Poll.UntilAsync(() => Found(context, options.EndpointReference).Count == 1), string.Join('\n', context.Log.Lines));
+        }
+        finally
+        {
+            await plugin.StopAsync(CancellationToken.None);
+            await context.DisposeAsync();
+        }
+    }
+}

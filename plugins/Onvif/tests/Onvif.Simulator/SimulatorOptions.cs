@@ -1,0 +1,39 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace Appliance.Plugins.Onvif.Simulator;
+
+/// <summary>How the simulated camera behaves.</summary>
+public sealed record SimulatorOptions
+{
+    public string Username { get; init; } = "admin";
+    public string Password { get; init; } = "camera-secret";
+
+    /// <summary>Demand HTTP Digest (RFC 7616, MD5, qop=auth) on every non-PRE_AUTH call instead of WS-Security.</summary>
+    public bool RequireHttpDigest { get; init; }
+
+    /// <summary>The camera's clock runs this far from ours; UsernameTokens must be stamped with the camera's time.</summary>
+    public TimeSpan ClockOffset { get; init; }
+
+    /// <summary>How far a UsernameToken's Created may be from the camera's clock.</summary>
+    public TimeSpan AllowedSkew { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>What GetStreamUri answers (e.g. the URL of a GStreamer RTSP server started by the test).</summary>
+    public string StreamUri { get; init; } = "rtsp://127.0.0.1:8554/stream";
+
+    /// <summary>Advertise and serve Media2 (ver20) next to Media (ver10).</summary>
+    public bool Media2 { get; init; } = true;
+
+    public string Manufacturer { get; init; } = "Appliance Test";
+    public string Model { get; init; } = "SimCam-100";
+    public string Hardware { get; init; } = "SimCam-100";
+    public string Name { get; init; } = "Simulated Camera";
+    public string Location { get; init; } = "Test Lab";
+    public string EndpointReference { get; init; } = "urn:uuid:" + Guid.NewGuid().ToString("D");
+
+    /// <summary>Address to listen on (loopback by default, port chosen by the system).</summary>
+    public IPAddress ListenAddress { get; init; } = IPAddress.Loopback;
+
+    /// <summary>An already listening TCP socket to serve on instead (e.g. created inside a network namespace).</summary>
+    public Socket? ListenSocket { get; init; }
+}
