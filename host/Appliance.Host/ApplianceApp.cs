@@ -51,8 +51,6 @@ public static class ApplianceApp
         builder.Services.AddApplianceAuth();
         builder.Services.AddPortal();
         builder.Services.AddOpenApi("v1");
-        // Enums as camelCase strings in the API ("running", "alarm"), not numbers.
-        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new global::System.Text.Json.Serialization.JsonStringEnumConverter(global::System.Text.Json.JsonNamingPolicy.CamelCase)));
 
         var app = builder.Build();
         app.UseHttpsRedirectionExceptHealth(options.Http.HttpsPort);

@@ -71,7 +71,8 @@ public sealed class DemoOptions
 /// <summary>What the host itself talks to: the source of its own lines in the network requirements.</summary>
 public sealed class HostNetworkOptions
 {
-    public string ManagementZone { get; set; } = "site";
+    /// <summary>Zone of the portal and other management ports: "management" opens them only from <see cref="FirewallOptions.Zones"/> managementSources (Milestone hardening guide).</summary>
+    public string ManagementZone { get; set; } = "management";
 
     public string UplinkZone { get; set; } = "uplink";
 

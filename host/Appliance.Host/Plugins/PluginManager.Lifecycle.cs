@@ -91,7 +91,7 @@ public sealed partial class PluginManager
         catch (Exception ex)
         {
             PluginFolders.TryDelete(runtime);
-            await StopActiveAsync(slot, PluginState.Quarantined);
+            await StopActiveAsync(slot, PluginState.Stopping);
             Quarantined(slot, $"could not load {manifest.EntryAssembly}: {ex.Message}", ex);
             return;
         }
@@ -130,7 +130,7 @@ public sealed partial class PluginManager
             var why = ex is TimeoutException
                 ? $"did not start within {StartTimeout.TotalSeconds:0.#} s"
                 : $"threw at start: {ex.GetType().Name}: {ex.Message}";
-            await StopActiveAsync(slot, PluginState.Quarantined);
+            await StopActiveAsync(slot, PluginState.Stopping);
             Quarantined(slot, why, ex);
         }
     }
@@ -176,7 +176,7 @@ public sealed partial class PluginManager
             try
             {
                 if (instance is null || slot.Active != instance) return;
-                await StopActiveAsync(slot, PluginState.Quarantined);
+                await StopActiveAsync(slot, PluginState.Stopping);
                 Quarantined(slot, $"background task '{loop}' crashed: {error.GetType().Name}: {error.Message}", error);
             }
             finally
@@ -202,8 +202,9 @@ public sealed partial class PluginManager
 
     private async Task Invalidate(PluginSlot slot, string why)
     {
-        await StopActiveAsync(slot, PluginState.Invalid);
+        await StopActiveAsync(slot, PluginState.Stopping);
         slot.Error = why;
+        slot.State = PluginState.Invalid;
         _log.LogError("Plugin {Plugin} cannot run: {Reason}", slot.Id, why);
         _health.Report(slot.Id, "plugin", HealthState.Unhealthy, why);
         Publish(new PluginStateChanged(slot.Id, ManifestVersion(slot), "invalid", why));
