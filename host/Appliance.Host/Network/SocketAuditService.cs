@@ -24,21 +24,30 @@ public sealed class SocketAuditService(PluginManager plugins, HealthRegistry hea
         lock (_gate) return (_last, _lastAt);
     }
 
+    /// <summary>
+    /// Audits now. The health error names sockets seen undeclared in this audit and the one before, so a
+    /// short-lived unconnected UDP client socket (a DNS or NTP probe) does not raise it.
+    /// </summary>
     public SocketAuditReport AuditNow()
     {
         var report = new SocketAuditor().Audit(Environment.ProcessId, plugins.Footprint());
+        IReadOnlyList<UndeclaredListener> persistent;
         lock (_gate)
         {
+            var before = _last?.Undeclared.Select(Key).ToHashSet() ?? [];
+            persistent = report.Undeclared.Where(u => before.Contains(Key(u))).ToList();
             _last = report;
             _lastAt = time.GetUtcNow();
         }
-        if (report.Undeclared.Count == 0)
+        if (persistent.Count == 0)
             health.Report("appliance.host", Component, HealthState.Healthy, "every listening socket is declared");
         else
             health.Report("appliance.host", Component, HealthState.Unhealthy,
-                $"{report.Undeclared.Count} undeclared listening socket(s): " + string.Join("; ", report.Undeclared));
+                $"{persistent.Count} undeclared listening socket(s): " + string.Join("; ", persistent));
         return report;
     }
+
+    private static (string, int, long) Key(UndeclaredListener u) => (u.Transport, u.Port, u.Inode);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

@@ -7,7 +7,7 @@ using Appliance.Abstractions.Events;
 namespace Appliance.TestPlugins.Probe;
 
 /// <summary>
-/// Behaves as its config says: <c>mode</c> = ok | throw | hang | crash | listen; <c>record</c> = event types to
+/// Behaves as its config says: <c>mode</c> = ok | throw | hang | crash | listen | rogue; <c>record</c> = event types to
 /// record (one line per delivered event id in <c>received.log</c> in its data directory). Its route
 /// <c>GET hello</c> answers with the assembly's informational version, so two builds behave differently.
 /// </summary>
@@ -47,6 +47,12 @@ public sealed class ProbePlugin : IPlugin
                     await Task.Delay(300, ct);
                     throw new InvalidDataException("probe background task crashed on purpose");
                 });
+                break;
+            case "rogue":
+                // Bypasses the declared-socket factory, as a careless plugin might: the host's socket audit must catch it.
+                var rogue = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, context.Config.GetProperty("port").GetInt32());
+                rogue.Start();
+                _listener = rogue.Server;
                 break;
             case "listen":
                 var port = context.Config.TryGetProperty("port", out var p) ? p.GetInt32() : 0;
