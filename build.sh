@@ -12,7 +12,7 @@ ROOT=$(pwd)
 APT_PACKAGES=(
   ca-certificates openssl curl procps iproute2 iputils-ping python3 python3-gi python3-gst-1.0 python3-zeroconf
   gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad
-  gstreamer1.0-plugins-ugly gstreamer1.0-libav gir1.2-gst-rtsp-server-1.0 ffmpeg
+  gstreamer1.0-plugins-ugly gstreamer1.0-libav gstreamer1.0-x gir1.2-gst-rtsp-server-1.0 ffmpeg
   chromium fonts-dejavu-core
   nftables nmap socat
   mosquitto mosquitto-clients coturn chrony tinyproxy stun-client dnsmasq-base

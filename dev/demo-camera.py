@@ -10,11 +10,12 @@ from gi.repository import GLib, Gst, GstRtspServer  # noqa: E402
 parser = argparse.ArgumentParser()
 parser.add_argument("--port", type=int, default=8554)
 parser.add_argument("--path", default="/demo")
+parser.add_argument("--address", default="127.0.0.1")
 args = parser.parse_args()
 
 Gst.init(None)
 server = GstRtspServer.RTSPServer()
-server.set_address("127.0.0.1")
+server.set_address(args.address)
 server.set_service(str(args.port))
 factory = GstRtspServer.RTSPMediaFactory()
 factory.set_launch(
@@ -25,5 +26,5 @@ factory.set_launch(
 factory.set_shared(True)
 server.get_mount_points().add_factory(args.path, factory)
 server.attach(None)
-print(f"demo camera on rtsp://127.0.0.1:{args.port}{args.path}", flush=True)
+print(f"demo camera on rtsp://{args.address}:{args.port}{args.path}", flush=True)
 GLib.MainLoop().run()

@@ -19,13 +19,19 @@ public sealed class HostProcess : IAsyncDisposable
     private Process? _process;
     private readonly StringBuilder _log = new();
 
-    private HostProcess(string dataDirectory, string configPath, int httpsPort, int httpPort)
+    private HostProcess(string dataDirectory, string configPath, int httpsPort, int httpPort, string? netns)
     {
         DataDirectory = dataDirectory;
         ConfigPath = configPath;
         HttpsPort = httpsPort;
         HttpPort = httpPort;
-        Client = new HttpClient(new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, _, _, _) => true })
+        Netns = netns;
+        var handler = new SocketsHttpHandler
+        {
+            SslOptions = { RemoteCertificateValidationCallback = (_, _, _, _) => true },
+        };
+        if (netns is not null) handler.ConnectCallback = NetnsSockets.ConnectIn(netns);
+        Client = new HttpClient(handler)
         {
             BaseAddress = new Uri($"https://127.0.0.1:{httpsPort}"),
             Timeout = TimeSpan.FromSeconds(60),
@@ -33,6 +39,9 @@ public sealed class HostProcess : IAsyncDisposable
     }
 
     public string DataDirectory { get; }
+
+    /// <summary>The network namespace the host runs in (null: the test's own), reached through <see cref="Client"/>.</summary>
+    public string? Netns { get; }
 
     public string ConfigPath { get; }
 
@@ -61,7 +70,7 @@ public sealed class HostProcess : IAsyncDisposable
     /// Writes a config (merging <paramref name="appliance"/> into the defaults) and starts the host.
     /// <paramref name="bundledPlugins"/> is installed on first start.
     /// </summary>
-    public static async Task<HostProcess> StartAsync(string? dataDirectory = null, string? bundledPlugins = null, JsonObject? appliance = null, JsonObject? pluginConfig = null)
+    public static async Task<HostProcess> StartAsync(string? dataDirectory = null, string? bundledPlugins = null, JsonObject? appliance = null, JsonObject? pluginConfig = null, string? netns = null)
     {
         dataDirectory ??= Directory.CreateTempSubdirectory("appl-host-").FullName;
         var httpsPort = FreePort.Tcp();
@@ -79,7 +88,7 @@ public sealed class HostProcess : IAsyncDisposable
                 section[key] = value?.DeepClone();
         var configPath = Path.Combine(dataDirectory, "appliance.json");
         await File.WriteAllTextAsync(configPath, new JsonObject { ["appliance"] = section }.ToJsonString());
-        var host = new HostProcess(dataDirectory, configPath, httpsPort, httpPort);
+        var host = new HostProcess(dataDirectory, configPath, httpsPort, httpPort, netns);
         await host.StartAgainAsync();
         return host;
     }
@@ -89,7 +98,10 @@ public sealed class HostProcess : IAsyncDisposable
     {
         if (!File.Exists(RepoPaths.HostDll))
             throw new FileNotFoundException("build the host first (./build.sh build)", RepoPaths.HostDll);
-        var info = new ProcessStartInfo("dotnet", [RepoPaths.HostDll, "--config", ConfigPath])
+        string[] command = Netns is null
+            ? ["dotnet", RepoPaths.HostDll, "--config", ConfigPath]
+            : ["ip", "netns", "exec", Netns, "dotnet", RepoPaths.HostDll, "--config", ConfigPath];
+        var info = new ProcessStartInfo(command[0], command[1..])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
