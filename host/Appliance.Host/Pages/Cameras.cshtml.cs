@@ -1,0 +1,94 @@
+using Appliance.Abstractions;
+using Appliance.Abstractions.Events;
+using Appliance.Host.Cameras;
+using Appliance.Host.Events;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Appliance.Host.Pages;
+
+/// <summary>The camera inventory with stream health; add by RTSP URL or ONVIF address, remove, discover and add what was found.</summary>
+public sealed class CamerasModel(CameraStore cameras, DiscoveredDevices discovered, OutboxEventBus bus) : PageModel
+{
+    public IReadOnlyList<CameraView> Cameras { get; private set; } = [];
+
+    public IReadOnlyList<DiscoveredDevice> Discovered { get; private set; } = [];
+
+    [BindProperty]
+    public NewCamera Input { get; set; } = new();
+
+    public IReadOnlyList<string> Errors { get; private set; } = [];
+
+    public void OnGet() => Load();
+
+    public IActionResult OnPostAdd()
+    {
+        var result = cameras.Add(new CameraInput(
+            Blank(Input.Name), Blank(Input.StreamUri), Blank(Input.OnvifUri), Blank(Input.Username), Blank(Input.Password),
+            true, null, "manual"));
+        if (!result.IsOk)
+        {
+            Errors = result.Errors;
+            Input.Password = null;
+            Load();
+            return Page();
+        }
+        TempData["Message"] = $"Added camera {result.Value!.Name} ({result.Value.Id}).";
+        return RedirectToPage();
+    }
+
+    public IActionResult OnPostRemove(string id)
+    {
+        if (cameras.Delete(id)) TempData["Message"] = $"Removed camera {id}.";
+        else TempData["Error"] = $"Camera {id} does not exist.";
+        return RedirectToPage();
+    }
+
+    public IActionResult OnPostDiscover()
+    {
+        bus.Publish("appliance.portal", new DiscoveryRequested(User.Identity?.Name ?? "portal"));
+        TempData["Message"] = "Discovery requested. Devices appear under Discovered devices as the discovery plugins find them; reload in a few seconds.";
+        return RedirectToPage();
+    }
+
+    public IActionResult OnPostAddDiscovered(string endpoint)
+    {
+        var device = discovered.List().FirstOrDefault(d => string.Equals(d.EndpointReference, endpoint, StringComparison.OrdinalIgnoreCase));
+        if (device is null)
+        {
+            TempData["Error"] = "That device is no longer in the discovery list; discover again.";
+            return RedirectToPage();
+        }
+        var onvif = device.Addresses.FirstOrDefault(CameraValidation.IsHttpUri);
+        var rtsp = device.Addresses.FirstOrDefault(CameraValidation.IsRtspUri);
+        var result = cameras.Add(new CameraInput(Blank(device.Name) ?? Blank(device.Hardware), rtsp, onvif, null, null, true, null, "discovery:" + device.Source));
+        if (result.IsOk) TempData["Message"] = $"Added camera {result.Value!.Name} ({result.Value.Id}). Set its user and password if it needs them.";
+        else TempData["Error"] = string.Join(" ", result.Errors);
+        return RedirectToPage();
+    }
+
+    /// <summary>Whether a discovered device is already in the inventory (same ONVIF or RTSP address).</summary>
+    public bool IsAdded(DiscoveredDevice device) =>
+        Cameras.Any(c => device.Addresses.Any(a => string.Equals(a, c.OnvifUri, StringComparison.OrdinalIgnoreCase) || string.Equals(a, c.StreamUri, StringComparison.OrdinalIgnoreCase)));
+
+    private void Load()
+    {
+        Cameras = cameras.Views();
+        Discovered = discovered.List();
+    }
+
+    private static string? Blank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
+
+    public sealed class NewCamera
+    {
+        public string? Name { get; set; }
+
+        public string? StreamUri { get; set; }
+
+        public string? OnvifUri { get; set; }
+
+        public string? Username { get; set; }
+
+        public string? Password { get; set; }
+    }
+}

@@ -1,0 +1,112 @@
+using System.Diagnostics;
+using System.Text;
+using Appliance.Testing;
+
+namespace Appliance.Api.Tests.Support;
+
+public sealed record CliResult(int ExitCode, string Stdout, string Stderr)
+{
+    public override string ToString() => $"exit {ExitCode}\n--- stdout\n{Stdout}\n--- stderr\n{Stderr}";
+}
+
+/// <summary>Runs the built <c>appliancectl</c> as a process with its own config file and a clean environment.</summary>
+public sealed class Appliancectl(string configPath)
+{
+    public static string Dll => Path.Combine(RepoPaths.Root, "tools", "Appliancectl", "bin", RepoPaths.Configuration, "net10.0", "appliancectl.dll");
+
+    public string ConfigPath { get; } = configPath;
+
+    public async Task<CliResult> RunAsync(params string[] args) => await RunAsync(args, stdin: null);
+
+    public async Task<CliResult> RunAsync(string[] args, string? stdin)
+    {
+        using var process = Start(args);
+        if (stdin is not null) await process.StandardInput.WriteAsync(stdin);
+        process.StandardInput.Close();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"appliancectl {string.Join(' ', args)} did not finish within 120 s");
+        }
+        return new CliResult(process.ExitCode, await stdout, await stderr);
+    }
+
+    /// <summary>Starts a long-running command (e.g. <c>events tail --follow</c>); the caller kills it.</summary>
+    public RunningCli StartLong(params string[] args) => new(Start(args));
+
+    private Process Start(string[] args)
+    {
+        if (!File.Exists(Dll)) throw new FileNotFoundException("build tools/Appliancectl first", Dll);
+        var info = new ProcessStartInfo("dotnet", [Dll, .. args])
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            StandardOutputEncoding = Encoding.UTF8,
+            StandardErrorEncoding = Encoding.UTF8,
+        };
+        info.Environment["APPLIANCECTL_CONFIG"] = ConfigPath;
+        foreach (var name in new[] { "APPLIANCE_URL", "APPLIANCE_TOKEN", "APPLIANCE_PASSWORD" }) info.Environment.Remove(name);
+        return Process.Start(info)!;
+    }
+}
+
+/// <summary>A CLI process still running; its output is collected as it comes.</summary>
+public sealed class RunningCli : IDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _stdout = new();
+    private readonly StringBuilder _stderr = new();
+
+    public RunningCli(Process process)
+    {
+        _process = process;
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (_stdout) _stdout.AppendLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (_stderr) _stderr.AppendLine(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        process.StandardInput.Close();
+    }
+
+    public string Stdout { get { lock (_stdout) return _stdout.ToString(); } }
+
+    public string Stderr { get { lock (_stderr) return _stderr.ToString(); } }
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>Polls until <paramref name="text"/> has been printed (generous timeout for a loaded machine).</summary>
+    public async Task WaitForOutputAsync(string text, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
+        while (!Stdout.Contains(text, StringComparison.Ordinal))
+        {
+            if (_process.HasExited)
+                throw new InvalidOperationException($"appliancectl exited ({_process.ExitCode}) before printing '{text}':\n{Stdout}\n{Stderr}");
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"appliancectl did not print '{text}':\n{Stdout}\n{Stderr}");
+            await Task.Delay(100);
+        }
+    }
+
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cts.Token);
+        _process.WaitForExit();
+        return _process.ExitCode;
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+        _process.WaitForExit(10_000);
+        _process.Dispose();
+    }
+}
