@@ -28,6 +28,11 @@ public sealed class AccessUnit
     public static AccessUnit Rent(ArrayPool<byte> pool, int capacity, int track, long timestamp, bool keyframe) =>
         new(pool, pool.Rent(capacity), 0, track, timestamp, keyframe);
 
+    /// <summary>As <see cref="Rent(ArrayPool{byte}, int, int, long, bool)"/>, marking the first unit after a gap
+    /// (<see cref="AfterGap"/> is init-only, so a producer can set it only here).</summary>
+    public static AccessUnit Rent(ArrayPool<byte> pool, int capacity, int track, long timestamp, bool keyframe, bool afterGap) =>
+        new(pool, pool.Rent(capacity), 0, track, timestamp, keyframe) { AfterGap = afterGap };
+
     public int Track { get; }
 
     /// <summary>Presentation timestamp in the track's clock rate (unwrapped, monotonic within a session).</summary>

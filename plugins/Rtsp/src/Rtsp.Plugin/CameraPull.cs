@@ -1,0 +1,233 @@
+using System.Buffers;
+using Appliance.Abstractions;
+using Appliance.Abstractions.Events;
+using Appliance.Abstractions.Media;
+using Appliance.Plugins.Rtsp.Protocol.Client;
+using Appliance.Plugins.Rtsp.Protocol.Codecs;
+using Appliance.Plugins.Rtsp.Protocol.Sdp;
+
+namespace Appliance.Plugins.Rtsp.Plugin;
+
+/// <summary>
+/// The one pull of one camera: sessions one after another with capped, jittered backoff between them, all
+/// feeding a single hub publisher (<c>camera/{id}</c>) so consumers see one continuous stream; timestamps
+/// continue across a reconnect and the first unit after it is marked <see cref="AccessUnit.AfterGap"/>.
+/// </summary>
+internal sealed partial class CameraPull : IRtspPullObserver
+{
+    private readonly IPluginContext _context;
+    private readonly RtspPluginSettings _settings;
+    private readonly IRtpPortAllocator _ports;
+    private readonly ReconnectBackoff _backoff;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly object _gate = new();
+    private readonly StreamHealthMeter _meter;
+    private readonly CameraPull? _previous;
+    private readonly ArrayPool<byte> _pool;
+    private readonly Dictionary<int, IReadOnlyList<byte[]>> _parameters = new();
+    private IReadOnlyList<SdpTrack> _tracks = [];
+    private IStreamPublisher? _publisher;
+    private RtspPullSession? _session;
+    private string _state = "connecting";
+    private string? _lastError;
+    private bool? _online;
+    private DateTimeOffset? _gapFrom;
+    private string? _gapReason;
+    private int _gapAttempts;
+    private int _reconnects;
+    private long _packetsBefore;
+    private long _lostBefore;
+    private long _sessions;
+    private DateTimeOffset _lastUnitAt;
+    private RtspTransportMode _transport;
+    private string? _codec;
+
+    public CameraPull(IPluginContext context, CameraInfo camera, RtspPluginSettings settings, IRtpPortAllocator ports, Func<double> random, ArrayPool<byte> pool, CameraPull? previous)
+    {
+        _context = context;
+        Camera = camera;
+        _settings = settings;
+        _ports = ports;
+        _previous = previous;
+        _pool = pool;
+        _backoff = new ReconnectBackoff(settings.ReconnectInitial, settings.ReconnectMax, random);
+        _meter = new StreamHealthMeter(context.Time);
+        _transport = TransportOf(camera, settings);
+    }
+
+    public CameraInfo Camera { get; }
+
+    public string StreamName => $"camera/{Camera.Id}";
+
+    public string Component => $"camera/{Camera.Id}";
+
+    public Task Completion => _completion.Task;
+
+    /// <summary>RTSP sessions started so far (one per connection attempt).</summary>
+    public long Sessions => Interlocked.Read(ref _sessions);
+
+    public void Stop() => _stop.Cancel();
+
+    public async Task RunAsync(CancellationToken hostToken)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(hostToken, _stop.Token);
+        var ct = linked.Token;
+        var events = new EventQueue(_context);
+        _events = events;
+        Task? eventLoop = null, healthLoop = null;
+        try
+        {
+            if (_previous is not null) await _previous.Completion.WaitAsync(ct).ConfigureAwait(false);
+            eventLoop = events.RunAsync(ct);
+            healthLoop = HealthLoopAsync(ct);
+            await PullLoopAsync(ct).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            linked.Cancel();
+            if (eventLoop is not null) await eventLoop.ConfigureAwait(false);
+            if (healthLoop is not null) await healthLoop.ConfigureAwait(false);
+            lock (_gate)
+            {
+                _publisher?.Dispose();
+                _publisher = null;
+                _session = null;
+            }
+            _context.Health.Clear(Component);
+            _events = null;
+            _completion.TrySetResult();
+        }
+    }
+
+    private EventQueue? _events;
+
+    private async Task PullLoopAsync(CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            var options = SessionOptions();
+            var session = new RtspPullSession(options, this);
+            lock (_gate) _session = session;
+            Interlocked.Increment(ref _sessions);
+            RtspPullOutcome outcome;
+            try
+            {
+                outcome = await session.RunAsync(ct).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // A bug in the protocol code must not take the other cameras down: report it, back off, retry.
+                _context.Logger.Error(e, "camera {Camera}: RTSP session failed unexpectedly", Camera.Id);
+                outcome = new RtspPullOutcome(RtspPullEnd.ProtocolError, "internal error: " + e.Message, false);
+            }
+            AccumulateTotals(session);
+            if (outcome.End == RtspPullEnd.Stopped || ct.IsCancellationRequested) break;
+            SessionEnded(outcome);
+            if (outcome.Played) _backoff.Reset();
+            var delay = _backoff.Next();
+            _context.Logger.Warn("camera {Camera}: {Error}; reconnecting in {Seconds} s", Camera.Id, outcome.Message, Math.Round(delay.TotalSeconds, 2));
+            await Task.Delay(delay, _context.Time, ct).ConfigureAwait(false);
+            lock (_gate)
+            {
+                // The state stays what the last attempt ended with (offline, unauthorized) until a PLAY succeeds.
+                _reconnects++;
+                if (_gapFrom is not null) _gapAttempts++;
+            }
+        }
+    }
+
+    private RtspPullOptions SessionOptions()
+    {
+        IReadOnlyDictionary<int, long>? starts = null;
+        bool afterGap;
+        lock (_gate)
+        {
+            afterGap = _gapFrom is not null;
+            if (afterGap && _lastTimestamps is { Count: > 0 } last)
+            {
+                // Continue each track's timeline: last timestamp + the wall-clock length of the gap.
+                var gap = (_context.Time.GetUtcNow() - _lastUnitAt).TotalSeconds;
+                starts = last.ToDictionary(kv => kv.Key, kv => kv.Value + (long)(Math.Max(gap, 0.001) * ClockOf(kv.Key)));
+            }
+        }
+        return new RtspPullOptions(Camera.StreamUri!)
+        {
+            UserName = Camera.Username,
+            Password = Camera.Password,
+            Transport = _transport,
+            PortOverride = Camera.Overrides.RtspPort,
+            ConnectTimeout = _settings.ConnectTimeout,
+            RequestTimeout = _settings.RequestTimeout,
+            MediaTimeout = _settings.MediaTimeout,
+            Time = _context.Time,
+            Pool = _pool,
+            UdpPorts = _ports,
+            StartTimestamps = starts,
+            AfterGap = afterGap,
+        };
+    }
+
+    private IReadOnlyDictionary<int, long>? _lastTimestamps;
+
+    private int ClockOf(int track)
+    {
+        foreach (var t in _tracks)
+            if (t.Index == track) return t.ClockRate;
+        return 90000;
+    }
+
+    private void AccumulateTotals(RtspPullSession session)
+    {
+        var snapshot = session.Snapshot();
+        var timestamps = session.LastTimestamps();
+        lock (_gate)
+        {
+            _packetsBefore += snapshot.Sum(t => t.PacketsReceived);
+            _lostBefore += snapshot.Sum(t => t.PacketsLost);
+            if (timestamps.Count > 0) _lastTimestamps = timestamps;
+            _session = null;
+        }
+    }
+
+    private void SessionEnded(RtspPullOutcome outcome)
+    {
+        bool wentOffline;
+        lock (_gate)
+        {
+            _lastError = outcome.Message;
+            _state = outcome.End == RtspPullEnd.Unauthorized ? "unauthorized" : "offline";
+            wentOffline = _online != false;
+            _online = false;
+            if (outcome.Played && _gapFrom is null)
+            {
+                _gapFrom = _lastUnitAt == default ? _context.Time.GetUtcNow() : _lastUnitAt;
+                _gapReason = outcome.Message;
+                _gapAttempts = 0;
+            }
+        }
+        if (wentOffline) _events?.Enqueue(new CameraWentOffline(Camera.Id, outcome.Message));
+        ReportHealth();
+    }
+
+    private static RtspTransportMode TransportOf(CameraInfo camera, RtspPluginSettings settings) =>
+        camera.Overrides.RtspTransport?.Trim().ToLowerInvariant() switch
+        {
+            "udp" => RtspTransportMode.Udp,
+            "tcp" => RtspTransportMode.Tcp,
+            _ => settings.DefaultTransport,
+        };
+
+    internal static string? Describe(SdpTrack track, IReadOnlyList<byte[]> parameters)
+    {
+        VideoParameters? video = null;
+        foreach (var set in parameters)
+        {
+            video ??= track.Codec == MediaCodec.H264 ? H264Sps.TryParse(set) : track.Codec == MediaCodec.H265 ? H265Sps.TryParse(set) : null;
+        }
+        return video is null ? track.CodecName : $"{track.CodecName} {video.Width}x{video.Height}";
+    }
+}

@@ -1,0 +1,97 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Appliance.Plugins.Rtsp.Protocol.Auth;
+
+/// <summary>
+/// Answers a server's challenge: Basic (RFC 7617) or Digest with MD5 / MD5-sess, with or without qop=auth
+/// (RFC 2617 / RFC 7616; RFC 2069 servers send no qop). Digest is preferred when both are offered.
+/// Keeps the nonce count across requests of one connection.
+/// </summary>
+public sealed class RtspAuthenticator(string userName, string password, Func<string>? cnonceFactory = null)
+{
+    private readonly Func<string> _cnonce = cnonceFactory ?? NewCnonce;
+    private RtspAuthChallenge? _challenge;
+    private int _nonceCount;
+
+    public bool HasChallenge => _challenge is not null;
+
+    /// <summary>Picks a challenge from the WWW-Authenticate headers of a 401. Returns an error if none is usable.</summary>
+    public string? Accept(IEnumerable<string> wwwAuthenticate)
+    {
+        RtspAuthChallenge? basic = null, digest = null;
+        var errors = new List<string>();
+        foreach (var header in wwwAuthenticate)
+        {
+            var parsed = RtspAuthChallenge.Parse(header);
+            if (!parsed.IsOk) { errors.Add(parsed.Error!); continue; }
+            var c = parsed.Value!;
+            if (c.IsDigest && c["nonce"] is not null && IsSupportedAlgorithm(c["algorithm"]) && SupportsQop(c["qop"])) digest ??= c;
+            else if (c.IsBasic) basic ??= c;
+            else errors.Add($"unsupported challenge '{c.Scheme}'{(c["algorithm"] is { } a ? $" algorithm={a}" : "")}");
+        }
+        var chosen = digest ?? basic;
+        if (chosen is null)
+            return errors.Count == 0 ? "401 without a WWW-Authenticate challenge" : "no usable authentication challenge: " + string.Join("; ", errors);
+        if (_challenge is null || chosen["nonce"] != _challenge["nonce"]) _nonceCount = 0;
+        _challenge = chosen;
+        return null;
+    }
+
+    /// <summary>The Authorization header value for a request, or null before any challenge.</summary>
+    public string? Authorize(string method, string uri)
+    {
+        var c = _challenge;
+        if (c is null) return null;
+        if (c.IsBasic) return "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{userName}:{password}"));
+        var realm = c["realm"] ?? "";
+        var nonce = c["nonce"]!;
+        var algorithm = c["algorithm"];
+        var qop = SelectQop(c["qop"]);
+        var cnonce = qop is not null || IsSess(algorithm) ? _cnonce() : null;
+        var ha1 = Md5Hex($"{userName}:{realm}:{password}");
+        if (IsSess(algorithm)) ha1 = Md5Hex($"{ha1}:{nonce}:{cnonce}");
+        var ha2 = Md5Hex($"{method}:{uri}");
+        var sb = new StringBuilder("Digest ");
+        sb.Append($"username=\"{Escape(userName)}\", realm=\"{Escape(realm)}\", nonce=\"{Escape(nonce)}\", uri=\"{Escape(uri)}\"");
+        string response;
+        if (qop is not null)
+        {
+            var nc = (++_nonceCount).ToString("x8", CultureInfo.InvariantCulture);
+            response = Md5Hex($"{ha1}:{nonce}:{nc}:{cnonce}:{qop}:{ha2}");
+            sb.Append($", response=\"{response}\", qop={qop}, nc={nc}, cnonce=\"{Escape(cnonce!)}\"");
+        }
+        else
+        {
+            response = Md5Hex($"{ha1}:{nonce}:{ha2}");
+            sb.Append($", response=\"{response}\"");
+            if (cnonce is not null) sb.Append($", cnonce=\"{Escape(cnonce)}\"");
+        }
+        if (algorithm is not null) sb.Append($", algorithm={algorithm}");
+        if (c["opaque"] is { } opaque) sb.Append($", opaque=\"{Escape(opaque)}\"");
+        return sb.ToString();
+    }
+
+    private static bool IsSupportedAlgorithm(string? algorithm) =>
+        algorithm is null || algorithm.Equals("MD5", StringComparison.OrdinalIgnoreCase) || IsSess(algorithm);
+
+    private static bool IsSess(string? algorithm) => string.Equals(algorithm, "MD5-sess", StringComparison.OrdinalIgnoreCase);
+
+    private static bool SupportsQop(string? qop) => qop is null || SelectQop(qop) is not null;
+
+    private static string? SelectQop(string? qop)
+    {
+        if (qop is null) return null;
+        foreach (var option in qop.Split(',', StringSplitOptions.TrimEntries))
+            if (option.Equals("auth", StringComparison.OrdinalIgnoreCase)) return "auth";
+        return null;
+    }
+
+    internal static string Md5Hex(string text) =>
+        Convert.ToHexStringLower(MD5.HashData(Encoding.UTF8.GetBytes(text)));
+
+    private static string Escape(string value) => value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal);
+
+    private static string NewCnonce() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
+}

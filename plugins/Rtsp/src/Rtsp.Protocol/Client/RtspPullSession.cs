@@ -1,0 +1,273 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Appliance.Abstractions.Media;
+using Appliance.Plugins.Rtsp.Protocol.Depacketizers;
+using Appliance.Plugins.Rtsp.Protocol.Rtsp;
+using Appliance.Plugins.Rtsp.Protocol.Sdp;
+
+namespace Appliance.Plugins.Rtsp.Protocol.Client;
+
+/// <summary>
+/// One pull of one RTSP stream, start to end: OPTIONS, DESCRIBE, SETUP per usable track (TCP interleaved or
+/// UDP), PLAY, then keep-alive at session timeout / 2, RTCP receiver reports, a media watchdog, and TEARDOWN at
+/// the end. <see cref="RunAsync"/> returns how it ended; reconnecting is the caller's business.
+/// </summary>
+public sealed partial class RtspPullSession
+{
+    private readonly RtspPullOptions _options;
+    private readonly IRtspPullObserver _observer;
+    private readonly List<TrackState> _tracks = new();
+    private readonly TrackState?[] _channels = new TrackState?[256];
+    private readonly TaskCompletionSource<RtspPullOutcome> _end = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private RtspClient? _client;
+    private bool _played;
+    private long _keepAlivesSent;
+    private long _receiverReportsSent;
+
+    public RtspPullSession(RtspPullOptions options, IRtspPullObserver observer)
+    {
+        _options = options;
+        _observer = observer;
+    }
+
+    public long KeepAlivesSent => Interlocked.Read(ref _keepAlivesSent);
+
+    public long ReceiverReportsSent => Interlocked.Read(ref _receiverReportsSent);
+
+    /// <summary>Bytes received on the RTSP connection (all RTP/RTCP when interleaved).</summary>
+    public long ControlBytesReceived => _client?.BytesReceived ?? 0;
+
+    /// <summary>The last mapped timestamp per track index (continuation points for the next session).</summary>
+    public IReadOnlyDictionary<int, long> LastTimestamps()
+    {
+        lock (_tracks)
+            return _tracks.Where(t => t.Receiver.HasTimestamp).ToDictionary(t => t.Receiver.Track.Index, t => t.Receiver.LastTimestamp);
+    }
+
+    public IReadOnlyList<RtpTrackSnapshot> Snapshot()
+    {
+        lock (_tracks)
+        {
+            return _tracks.Select(t =>
+            {
+                var r = t.Receiver;
+                var c = r.Depacketizer.Counters;
+                return new RtpTrackSnapshot(r.Track.Index, r.Track.Codec, r.Statistics.Received, r.Statistics.Lost, r.Reorder.Duplicates,
+                    r.Reorder.Late, r.Reorder.Reordered, r.InvalidPackets, c.MalformedPackets + c.BadAggregates + c.FragmentsWithoutStart + c.UnsupportedPackets,
+                    c.DamagedUnitsDropped, c.UnitsEmitted, c.Keyframes, c.Bytes, c.LastError ?? r.LastError);
+            }).ToList();
+        }
+    }
+
+    public async Task<RtspPullOutcome> RunAsync(CancellationToken cancellationToken)
+    {
+        var parsed = RtspUrl.Parse(_options.Url, _options.PortOverride);
+        if (!parsed.IsOk) return new RtspPullOutcome(RtspPullEnd.InvalidUrl, parsed.Error!, false);
+        var url = parsed.Value!;
+        var client = _client = new RtspClient(_options.Limits, _options.UserName ?? url.UserName, _options.Password ?? url.Password, new FrameRouter(this), _options.RequestTimeout);
+        using var loopsCts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var loops = new List<Task>();
+        var connected = false;
+        try
+        {
+            await client.ConnectAsync(url.Host, url.Port, _options.ConnectTimeout, cancellationToken).ConfigureAwait(false);
+            connected = true;
+            var (failure, description) = await SetUpAsync(client, url, cancellationToken).ConfigureAwait(false);
+            if (failure is not null) return failure;
+            _played = true;
+            _observer.OnPlaying(description!);
+            StartLoops(client, description!, url, loops, loopsCts.Token);
+            var first = await Task.WhenAny(_end.Task, client.Completion).WaitAsync(cancellationToken).ConfigureAwait(false);
+            return first == _end.Task
+                ? await _end.Task.ConfigureAwait(false)
+                : Outcome(client, RtspPullEnd.ConnectionLost, client.CloseReason ?? "connection closed");
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return new RtspPullOutcome(RtspPullEnd.Stopped, "stopped", _played);
+        }
+        catch (RtspConnectionException e)
+        {
+            return Outcome(client, connected ? RtspPullEnd.ConnectionLost : RtspPullEnd.ConnectFailed, e.Message);
+        }
+        finally
+        {
+            loopsCts.Cancel();
+            await TearDownAsync(client).ConfigureAwait(false);
+            try { await Task.WhenAll(loops).ConfigureAwait(false); } catch (OperationCanceledException) { }
+            await client.DisposeAsync().ConfigureAwait(false);
+            lock (_tracks)
+            {
+                foreach (var t in _tracks)
+                {
+                    t.Receiver.Dispose();
+                    t.Ports?.Dispose();
+                }
+            }
+        }
+    }
+
+    private RtspPullOutcome Outcome(RtspClient client, RtspPullEnd end, string message)
+    {
+        if (client.CloseReason is { } reason && reason.StartsWith("protocol error", StringComparison.Ordinal))
+            return new RtspPullOutcome(RtspPullEnd.ProtocolError, reason, _played);
+        return new RtspPullOutcome(end, message, _played);
+    }
+
+    private void End(RtspPullEnd end, string message) => _end.TrySetResult(new RtspPullOutcome(end, message, _played));
+
+    private async Task<(RtspPullOutcome? Failure, RtspPullDescription? Description)> SetUpAsync(RtspClient client, RtspUrl url, CancellationToken ct)
+    {
+        static RtspPullOutcome Refused(string step, RtspResponse r) =>
+            new(r.StatusCode == 401 ? RtspPullEnd.Unauthorized : RtspPullEnd.RequestFailed, $"{step}: {r.Status}", false);
+
+        var options = await client.SendAsync("OPTIONS", url.RequestUri, null, ct).ConfigureAwait(false);
+        if (options.StatusCode == 401) return (Refused("OPTIONS", options), null);
+
+        var describe = await client.SendAsync("DESCRIBE", url.RequestUri, h => h.Add("Accept", "application/sdp"), ct).ConfigureAwait(false);
+        if (!describe.IsSuccess) return (Refused("DESCRIBE", describe), null);
+        var sdp = SdpParser.Parse(Encoding.UTF8.GetString(describe.Body));
+        if (!sdp.IsOk) return (new RtspPullOutcome(RtspPullEnd.ProtocolError, "SDP: " + sdp.Error, false), null);
+        var baseUrl = BaseUrl(describe, url);
+        var (tracks, skipped) = SdpTrackMapper.Map(sdp.Value!, baseUrl);
+        var notes = new List<string>(skipped);
+        notes.AddRange(sdp.Value!.Warnings.Select(w => "SDP " + w));
+
+        foreach (var track in tracks)
+        {
+            var sink = new TrackSink(this, track);
+            var (depacketizer, error) = DepacketizerFactory.Create(track, _options.Pool, sink);
+            if (depacketizer is null) { notes.Add($"{track.Media}: {error}"); continue; }
+            sink.Attach(depacketizer);
+            depacketizer.NextUnitAfterGap = _options.AfterGap;
+            RtpPortPair? ports = null;
+            string transport;
+            var n = _tracks.Count;
+            if (_options.Transport == RtspTransportMode.Tcp)
+            {
+                transport = new RtspTransportHeader(true, Interleaved: new RtspPortPair(2 * n, 2 * n + 1)).ToString();
+            }
+            else
+            {
+                ports = _options.UdpPorts?.Allocate(out error);
+                if (ports is null)
+                {
+                    depacketizer.Dispose();
+                    return (new RtspPullOutcome(RtspPullEnd.RequestFailed, $"UDP transport: {error ?? "no port allocator"}", false), null);
+                }
+                transport = new RtspTransportHeader(false, ClientPort: new RtspPortPair(ports.RtpPort, ports.RtcpPort)).ToString();
+            }
+            var setup = await client.SendAsync("SETUP", track.ControlUrl, h => h.Add("Transport", transport), ct).ConfigureAwait(false);
+            if (!setup.IsSuccess)
+            {
+                depacketizer.Dispose();
+                ports?.Dispose();
+                if (setup.StatusCode == 401 || _tracks.Count == 0 && track.IsVideo) return (Refused($"SETUP {track.Media}", setup), null);
+                notes.Add($"SETUP {track.Media}: {setup.Status}");
+                continue;
+            }
+            var answered = RtspTransportHeader.Parse(setup.Headers.Get("Transport"));
+            if (!answered.IsOk || answered.Value!.Tcp != (_options.Transport == RtspTransportMode.Tcp))
+            {
+                depacketizer.Dispose();
+                ports?.Dispose();
+                var why = answered.IsOk ? "server answered with another transport" : answered.Error;
+                return (new RtspPullOutcome(RtspPullEnd.ProtocolError, $"SETUP {track.Media}: {why}", false), null);
+            }
+            long? start = _options.StartTimestamps is { } starts && starts.TryGetValue(track.Index, out var s) ? s : null;
+            var receiver = new RtpTrackReceiver(track, depacketizer, _options.Time, start, _options.ReorderWindow);
+            var state = new TrackState(receiver, ports, answered.Value.Interleaved ?? new RtspPortPair(2 * n, 2 * n + 1), answered.Value.ServerPort);
+            lock (_tracks) _tracks.Add(state);
+            if (_options.Transport == RtspTransportMode.Tcp)
+            {
+                var ch = state.Channels;
+                if (ch.First is < 0 or > 255 || ch.Second is < 0 or > 255 || _channels[ch.First] is not null || _channels[ch.Second] is not null)
+                    return (new RtspPullOutcome(RtspPullEnd.ProtocolError, $"SETUP {track.Media}: interleaved channels {ch} unusable", false), null);
+                _channels[ch.First] = state;
+                _channels[ch.Second] = state;
+            }
+        }
+        if (_tracks.Count == 0)
+            return (new RtspPullOutcome(RtspPullEnd.NoTracks, "no track could be set up" + (notes.Count > 0 ? ": " + string.Join("; ", notes) : ""), false), null);
+        if (client.Session is null) return (new RtspPullOutcome(RtspPullEnd.ProtocolError, "SETUP response without a valid Session header", false), null);
+
+        var playUrl = RtspUrl.ResolveControl(baseUrl, sdp.Value!.Control);
+        var play = await client.SendAsync("PLAY", playUrl, h => h.Add("Range", "npt=0.000-"), ct).ConfigureAwait(false);
+        if (!play.IsSuccess) return (Refused("PLAY", play), null);
+        var description = new RtspPullDescription(url.RequestUri, _options.Transport, _tracks.Select(t => t.Receiver.Track).ToList(), notes,
+            client.Session.Id, client.Session.TimeoutSeconds, client.ServerMethods.Contains("GET_PARAMETER"));
+        _playUrl = playUrl;
+        return (null, description);
+    }
+
+    private string? _playUrl;
+
+    private static string BaseUrl(RtspResponse describe, RtspUrl url)
+    {
+        foreach (var header in new[] { "Content-Base", "Content-Location" })
+        {
+            var value = describe.Headers.Get(header);
+            if (value is not null && RtspUrl.Parse(value).IsOk) return value;
+        }
+        return url.RequestUri;
+    }
+
+    private async Task TearDownAsync(RtspClient client)
+    {
+        if (client.State is not (RtspClientState.Ready or RtspClientState.Playing) || client.Session is null) return;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        try
+        {
+            await client.SendAsync("TEARDOWN", _playUrl ?? _options.Url, null, timeout.Token).ConfigureAwait(false);
+        }
+        catch (RtspConnectionException) { }
+        catch (OperationCanceledException) { }
+        catch (InvalidOperationException) { }
+    }
+
+    private sealed class TrackState(RtpTrackReceiver receiver, RtpPortPair? ports, RtspPortPair channels, RtspPortPair? serverPorts)
+    {
+        public RtpTrackReceiver Receiver { get; } = receiver;
+        public RtpPortPair? Ports { get; } = ports;
+        public RtspPortPair Channels { get; } = channels;
+        public RtspPortPair? ServerPorts { get; } = serverPorts;
+    }
+
+    /// <summary>Routes interleaved frames to the track that owns the channel.</summary>
+    private sealed class FrameRouter(RtspPullSession session) : IInterleavedFrameHandler
+    {
+        public void OnInterleavedFrame(byte channel, ReadOnlySpan<byte> payload)
+        {
+            if (session._channels[channel] is not { } state) return;
+            if (channel == state.Channels.First) state.Receiver.OnRtpDatagram(payload);
+            else state.Receiver.OnRtcpDatagram(payload);
+        }
+    }
+
+    /// <summary>Forwards a track's units and reports in-band parameter set changes.</summary>
+    private sealed class TrackSink(RtspPullSession session, SdpTrack track) : IAccessUnitSink
+    {
+        private NalUnitAssembler? _assembler;
+        private int _version;
+
+        public void Attach(RtpDepacketizer depacketizer)
+        {
+            _assembler = depacketizer as NalUnitAssembler;
+            _version = _assembler?.ParameterSets.Version ?? 0;
+        }
+
+        public void OnAccessUnit(AccessUnit unit)
+        {
+            if (_assembler is { } a && a.ParameterSets.Version != _version)
+            {
+                _version = a.ParameterSets.Version;
+                session._observer.OnParametersChanged(track, a.ParameterSets.Snapshot());
+            }
+            session._observer.OnAccessUnit(track, unit);
+        }
+    }
+
+    private IPEndPoint? RemoteRtcp(TrackState state, IPAddress? remote) =>
+        remote is not null && state.ServerPorts is { } sp ? new IPEndPoint(remote, sp.Second) : null;
+}

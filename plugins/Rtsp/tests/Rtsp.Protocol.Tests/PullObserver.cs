@@ -1,0 +1,47 @@
+using Appliance.Abstractions.Media;
+using Appliance.Plugins.Rtsp.Protocol.Client;
+using Appliance.Plugins.Rtsp.Protocol.Sdp;
+
+namespace Appliance.Plugins.Rtsp.Protocol.Tests;
+
+/// <summary>Copies what a session delivers (and releases the units at once).</summary>
+public sealed class PullObserver : IRtspPullObserver
+{
+    private readonly object _gate = new();
+    private readonly List<(int Track, MediaCodec Codec, long Timestamp, bool Key, bool AfterGap, byte[] Data)> _units = new();
+
+    public RtspPullDescription? Description { get; private set; }
+
+    public int ParameterChanges;
+
+    public void OnPlaying(RtspPullDescription description) => Description = description;
+
+    public void OnAccessUnit(SdpTrack track, AccessUnit unit)
+    {
+        lock (_gate) _units.Add((track.Index, track.Codec, unit.Timestamp, unit.IsKeyframe, unit.AfterGap, unit.Payload.ToArray()));
+        unit.Release();
+    }
+
+    public void OnParametersChanged(SdpTrack track, IReadOnlyList<byte[]> parameters) => Interlocked.Increment(ref ParameterChanges);
+
+    public List<(int Track, MediaCodec Codec, long Timestamp, bool Key, bool AfterGap, byte[] Data)> Units
+    {
+        get { lock (_gate) return _units.ToList(); }
+    }
+
+    public int Count(MediaCodec codec)
+    {
+        lock (_gate) return _units.Count(u => u.Codec == codec);
+    }
+
+    /// <summary>Runs <paramref name="session"/> until <paramref name="done"/> holds (polling), then stops it.</summary>
+    public static async Task<RtspPullOutcome> RunUntilAsync(RtspPullSession session, Func<bool> done, TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource();
+        var run = session.RunAsync(cts.Token);
+        var deadline = DateTime.UtcNow + timeout;
+        while (!done() && !run.IsCompleted && DateTime.UtcNow < deadline) await Task.Delay(50);
+        cts.Cancel();
+        return await run.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+}

@@ -1,0 +1,23 @@
+using System.Buffers;
+
+namespace Appliance.Streams.Tests;
+
+/// <summary>An ArrayPool that counts buffers out, to prove every AccessUnit was released.</summary>
+public sealed class CountingPool : ArrayPool<byte>
+{
+    private long _outstanding;
+
+    public long Outstanding => Interlocked.Read(ref _outstanding);
+
+    public override byte[] Rent(int minimumLength)
+    {
+        Interlocked.Increment(ref _outstanding);
+        return Shared.Rent(minimumLength);
+    }
+
+    public override void Return(byte[] array, bool clearArray = false)
+    {
+        Interlocked.Decrement(ref _outstanding);
+        Shared.Return(array, clearArray);
+    }
+}
