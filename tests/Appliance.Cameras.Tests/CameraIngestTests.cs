@@ -50,7 +50,21 @@ public sealed class CameraIngestTests(ITestOutputHelper output)
         Assert.Equal("H264 1280x720", health.GetProperty("codec").GetString());
         var reconnectsBefore = health.GetProperty("reconnects").GetInt32();
 
+        // "Test" in the portal and CLI: RTSP OPTIONS against the camera through the network doctor.
+        using (var tested = await host.Client.PostAsync($"/api/v1/cameras/{id}/test", null))
+        {
+            var checks = await tested.Content.ReadFromJsonAsync<JsonElement>();
+            var rtsp = checks.EnumerateArray().Single(c => c.GetProperty("name").GetString() == "camera-rtsp");
+            Assert.Equal("Pass", rtsp.GetProperty("status").GetString());
+        }
+
         camera.Kill();
+        using (var tested = await host.Client.PostAsync($"/api/v1/cameras/{id}/test", null))
+        {
+            var rtsp = (await tested.Content.ReadFromJsonAsync<JsonElement>()).EnumerateArray().Single(c => c.GetProperty("name").GetString() == "camera-rtsp");
+            Assert.Equal("Fail", rtsp.GetProperty("status").GetString());
+            Assert.Contains("TCP", rtsp.GetProperty("remediation").GetString());
+        }
         await Task.Delay(1500);
         await camera.StartAsync();
 

@@ -22,6 +22,10 @@ internal static class CamerasApi
             cameras.Get(id) is null ? PluginsApi.Problem(404, $"camera '{id}' does not exist")
             : cameras.Health(id) is { } health ? Results.Ok(health)
             : PluginsApi.Problem(404, $"camera '{id}' has no stream health yet (is an ingest plugin running?)")).WithName("GetCameraHealth");
+        group.MapPost("/{id}/test", async (string id, CameraStore cameras, Network.NetworkDoctorService doctor, CancellationToken ct) =>
+            cameras.List().FirstOrDefault(c => c.Id == id) is { } camera
+                ? Results.Ok(await doctor.TestCameraAsync(camera, ct))
+                : PluginsApi.Problem(404, $"camera '{id}' does not exist")).WithName("TestCamera");
         group.MapPost("/", (CameraInput input, CameraStore cameras) => ToResult(cameras.Add(input), created: true)).WithName("AddCamera");
         group.MapPut("/{id}", (string id, CameraInput input, CameraStore cameras) => ToResult(cameras.Update(id, input), created: false)).WithName("UpdateCamera");
         group.MapDelete("/{id}", (string id, CameraStore cameras) =>

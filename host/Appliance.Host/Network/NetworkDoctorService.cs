@@ -48,7 +48,19 @@ public sealed class NetworkDoctorService(IOptions<ApplianceOptions> options, Plu
         };
     }
 
-    public async Task<IReadOnlyList<CheckResult>> RunAsync(CancellationToken ct)
+    public Task<IReadOnlyList<CheckResult>> RunAsync(CancellationToken ct) => RunAsync(Settings(), ct);
+
+    /// <summary>Tests one camera: RTSP OPTIONS on its stream URI and ONVIF GetSystemDateAndTime on its device address.</summary>
+    public Task<IReadOnlyList<CheckResult>> TestCameraAsync(Appliance.Abstractions.CameraInfo camera, CancellationToken ct)
+    {
+        var all = Settings();
+        var target = new CameraTarget(camera.Name,
+            Uri.TryCreate(camera.StreamUri, UriKind.Absolute, out var rtsp) ? rtsp : null,
+            Uri.TryCreate(camera.OnvifUri, UriKind.Absolute, out var onvif) ? onvif : null);
+        return RunAsync(new NetworkDoctorSettings { DnsServer = all.DnsServer, Cameras = [target], PerCheckTimeout = all.PerCheckTimeout }, ct);
+    }
+
+    private async Task<IReadOnlyList<CheckResult>> RunAsync(NetworkDoctorSettings settings, CancellationToken ct)
     {
         var environment = NetCheckEnvironment.Default;
         if (options.Value.Network.Doctor.TrustedCaFile is { } ca)
@@ -57,7 +69,7 @@ public sealed class NetworkDoctorService(IOptions<ApplianceOptions> options, Plu
             anchors.ImportFromPemFile(ca);
             environment = environment with { Trust = TlsTrust.CustomAnchors(anchors) };
         }
-        return await new NetworkDoctor(Settings(), environment).RunAsync(ct);
+        return await new NetworkDoctor(settings, environment).RunAsync(ct);
     }
 
     private static HostPort ParseHostPort(string text, int defaultPort)

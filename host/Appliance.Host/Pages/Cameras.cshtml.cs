@@ -8,8 +8,11 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Appliance.Host.Pages;
 
 /// <summary>The camera inventory with stream health; add by RTSP URL or ONVIF address, remove, discover and add what was found.</summary>
-public sealed class CamerasModel(CameraStore cameras, DiscoveredDevices discovered, OutboxEventBus bus) : PageModel
+public sealed class CamerasModel(CameraStore cameras, DiscoveredDevices discovered, OutboxEventBus bus, Appliance.Host.Network.NetworkDoctorService doctor) : PageModel
 {
+    /// <summary>Results of the last "Test" (RTSP OPTIONS, ONVIF GetSystemDateAndTime), shown above the inventory.</summary>
+    public (string Camera, IReadOnlyList<Appliance.NetCheck.Checks.CheckResult> Results)? TestResults { get; private set; }
+
     public IReadOnlyList<CameraView> Cameras { get; private set; } = [];
 
     public IReadOnlyList<DiscoveredDevice> Discovered { get; private set; } = [];
@@ -35,6 +38,19 @@ public sealed class CamerasModel(CameraStore cameras, DiscoveredDevices discover
         }
         TempData["Message"] = $"Added camera {result.Value!.Name} ({result.Value.Id}).";
         return RedirectToPage();
+    }
+
+    public async Task<IActionResult> OnPostTestAsync(string id, CancellationToken ct)
+    {
+        var camera = cameras.List().FirstOrDefault(c => c.Id == id);
+        if (camera is null)
+        {
+            TempData["Error"] = $"Camera {id} does not exist.";
+            return RedirectToPage();
+        }
+        TestResults = (camera.Name, await doctor.TestCameraAsync(camera, ct));
+        Load();
+        return Page();
     }
 
     public IActionResult OnPostRemove(string id)

@@ -24,7 +24,6 @@ public sealed class SystemInfo(Microsoft.Extensions.Options.IOptions<Configurati
     private readonly object _gate = new();
     private (long Busy, long Total)? _lastCpu;
     private double _lastPercent;
-    private readonly DateTimeOffset _started = time.GetUtcNow();
 
     public static string Version => typeof(SystemInfo).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
 
@@ -38,7 +37,7 @@ public sealed class SystemInfo(Microsoft.Extensions.Options.IOptions<Configurati
             Version,
             Environment.MachineName,
             ReadUptime(),
-            (time.GetUtcNow() - _started).TotalSeconds,
+            (time.GetUtcNow() - new DateTimeOffset(Process.GetCurrentProcess().StartTime.ToUniversalTime())).TotalSeconds,
             SampleCpu(),
             memTotal,
             memAvailable,

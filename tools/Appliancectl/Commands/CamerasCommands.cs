@@ -4,7 +4,7 @@ using Appliance.Tools.Appliancectl.Cli;
 
 namespace Appliance.Tools.Appliancectl.Commands;
 
-/// <summary><c>appliancectl cameras list|show|add|remove|discover|discovered|health</c>.</summary>
+/// <summary><c>appliancectl cameras list|show|add|remove|discover|discovered|health|test</c>.</summary>
 public static class CamerasCommands
 {
     public static Command Create(GlobalOptions globals)
@@ -17,7 +17,25 @@ public static class CamerasCommands
         cameras.Subcommands.Add(Discover(globals));
         cameras.Subcommands.Add(Discovered(globals));
         cameras.Subcommands.Add(Health(globals));
+        cameras.Subcommands.Add(Test(globals));
         return cameras;
+    }
+
+    private static Command Test(GlobalOptions globals)
+    {
+        var id = IdArgument();
+        var command = new Command("test", "Test a camera: RTSP OPTIONS on its stream, ONVIF GetSystemDateAndTime on its device (exit 1 if a check fails)") { id };
+        command.SetSessionAction(globals, async (session, parse, ct) =>
+        {
+            var results = (await session.Api.SendAsync(HttpMethod.Post, $"/api/v1/cameras/{Uri.EscapeDataString(parse.GetValue(id)!)}/test", null, ct)).Items().ToList();
+            var failed = results.Count(r => string.Equals(r.Text("status"), "Fail", StringComparison.OrdinalIgnoreCase));
+            if (session.Output.Json) session.Output.WriteJson(JsonSerializer.SerializeToElement(results));
+            else session.Output.Table(["STATUS", "CHECK", "TARGET", "DETAIL", "REMEDIATION"],
+                results.Select(r => (IReadOnlyList<string>)[r.Text("status").ToUpperInvariant(), r.Text("name"), r.Text("target"), r.Text("detail"), r.Text("remediation")]),
+                maxCell: 300);
+            return failed == 0 ? ExitCodes.Ok : ExitCodes.Failed;
+        });
+        return command;
     }
 
     private static Argument<string> IdArgument() => new("id") { Description = "Camera id (see 'cameras list')" };
