@@ -52,5 +52,6 @@ internal static class NetworkApi
         }).WithName("AuditSockets");
 
         group.MapPost("/netcheck", async (NetworkDoctorService doctor, CancellationToken ct) => Results.Ok(await doctor.RunAsync(ct))).WithName("RunNetcheck");
+        group.MapNetworkPlanApi();
     }
 }

@@ -40,7 +40,7 @@ public static class NetworkCommands
     private static Command Firewall(GlobalOptions globals)
     {
         var ruleset = new Option<bool>("--ruleset") { Description = "Print the compiled nftables ruleset instead of the status" };
-        var command = new Command("firewall", "Show the firewall: enforcement, errors, last apply (exit 1 when the ruleset does not compile)") { ruleset };
+        var command = new Command("firewall", "Show the firewall: enforcement, errors, last apply (exit 1 when the ruleset does not compile or, enforced, the last apply failed)") { ruleset };
         command.SetSessionAction(globals, async (session, parse, ct) =>
         {
             var output = session.Output;
@@ -52,12 +52,15 @@ public static class NetworkCommands
             }
             var status = await session.Api.GetAsync("/api/v1/network/firewall", ct);
             var errors = status.Items("errors").Select(Json.Show).ToList();
+            var enforced = status.Child("enforced") is { ValueKind: JsonValueKind.True };
+            // Enforced but the last apply did not take effect (rejected, rolled back): the intended ruleset is not in force.
+            var notInForce = enforced && status.Text("lastResult") is { Length: > 0 } last && last != "Applied";
+            var exit = errors.Count == 0 && !notInForce ? ExitCodes.Ok : ExitCodes.Failed;
             if (output.Json)
             {
                 output.WriteJson(status);
-                return errors.Count == 0 ? ExitCodes.Ok : ExitCodes.Failed;
+                return exit;
             }
-            var enforced = status.Child("enforced") is { ValueKind: JsonValueKind.True };
             var compiled = status.Child("ruleset") is { ValueKind: JsonValueKind.String } rules
                 ? $"compiles ({rules.GetString()!.Split('\n').Length} lines; --ruleset prints it)"
                 : "does not compile";
@@ -69,11 +72,14 @@ public static class NetworkCommands
                 ["last message", status.Text("lastMessage")],
                 ["confirmation", status.Child("awaitingConfirmation") is { ValueKind: JsonValueKind.True } ? "an apply is waiting for confirmation" : "nothing waiting"],
             ], maxCell: 300);
-            if (errors.Count == 0) return ExitCodes.Ok;
-            output.Line();
-            output.Line("errors (the previous ruleset stays in force):");
-            foreach (var error in errors) output.Line("  " + error);
-            return ExitCodes.Failed;
+            if (errors.Count > 0)
+            {
+                output.Line();
+                output.Line("errors (the previous ruleset stays in force):");
+                foreach (var error in errors) output.Line("  " + error);
+            }
+            if (notInForce) output.Fail($"the last apply was {status.Text("lastResult")}: {status.Text("lastMessage")}");
+            return exit;
         });
         return command;
     }

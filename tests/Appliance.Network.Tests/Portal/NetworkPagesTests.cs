@@ -1,0 +1,130 @@
+using System.Text.RegularExpressions;
+using Appliance.Network.Tests.Support;
+using Appliance.Testing;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Appliance.Network.Tests.Portal;
+
+/// <summary>
+/// The four Network pages in real headless Chromium against the host of the dev rig. Screenshots:
+/// <c>out/test-artifacts/network/</c>.
+/// </summary>
+[Collection(NetworkCollection.Name)]
+public sealed class NetworkPagesTests(NetworkHostFixture fixture, BrowserFixture browser)
+{
+    [Fact]
+    public async Task Requirements_TableFromTheFootprint_WithDownloads_ReachedFromTheMainNav()
+    {
+        var page = await LoggedInAsync();
+        var nav = page.GetByRole(AriaRole.Navigation, new() { Name = "Main" });
+        await nav.GetByRole(AriaRole.Link, new() { Name = "Network", Exact = true }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Network requirements", Level = 1 })).ToBeVisibleAsync();
+        await Expect(nav.GetByRole(AriaRole.Link, new() { Name = "Network", Exact = true })).ToHaveAttributeAsync("aria-current", "page");
+        await Expect(page.GetByRole(AriaRole.Navigation, new() { Name = "Network" }).GetByRole(AriaRole.Link, new() { Name = "Requirements" }))
+            .ToHaveAttributeAsync("aria-current", "page");
+
+        var portalRow = page.Locator("#requirements tbody tr").Filter(new() { Has = page.Locator($"td[data-field=ports]:text-is('{fixture.Host.HttpsPort}')") });
+        await Expect(portalRow).ToHaveCountAsync(1);
+        await Expect(portalRow).ToContainTextAsync("inbound");
+        await Expect(portalRow).ToContainTextAsync("management");
+        await Expect(page.Locator("#allowlist")).ToContainTextAsync($"{NetworkHostFixture.UpdatesFqdn}:443/tcp");
+
+        foreach (var (format, start) in new[] { ("md", "# Network requirements"), ("csv", "direction,transport"), ("json", "{"), ("allowlist", $"{NetworkHostFixture.MissingFqdn}:80/tcp") })
+        {
+            var link = page.Locator($"a[data-format={format}]");
+            await Expect(link).ToHaveAttributeAsync("download", new Regex(@"\.(md|csv|json|txt)$"));
+            var response = await page.APIRequest.GetAsync((await link.GetAttributeAsync("href"))!);
+            Assert.Equal(200, response.Status);
+            Assert.StartsWith(start, await response.TextAsync());
+        }
+        await BrowserFixture.ScreenshotAsync(page, "01-requirements");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Firewall_ShowsStatusAndRuleset_AndApplyPostsWithTheCsrfToken()
+    {
+        var page = await LoggedInAsync();
+        await page.GotoAsync("/Network/Firewall");
+        await Expect(page.Locator("[data-field=enforced]")).ToContainTextAsync("not enforced");
+        await Expect(page.Locator("pre#ruleset")).ToContainTextAsync("table inet appliance");
+        await Expect(page.Locator("pre#ruleset")).ToContainTextAsync($"{fixture.Host.HttpsPort}");
+
+        // The script posts with X-CSRF-TOKEN (a missing token would be refused as such); enforcement is off here, so
+        // the host refuses the apply with its reason and nothing waits for a confirmation.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Apply and confirm" }).ClickAsync();
+        await Expect(page.Locator("#apply-result")).ToHaveTextAsync(new Regex("^Not applied: firewall enforcement is off"));
+        await Expect(page.Locator("#apply-result")).ToHaveAttributeAsync("role", "alert");
+        await BrowserFixture.ScreenshotAsync(page, "02-firewall");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Doctor_RunsTheChecks_AndShowsStatusLatencyDetailRemediation()
+    {
+        var page = await LoggedInAsync();
+        await page.GotoAsync("/Network/Doctor");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Run the checks" }).ClickAsync();
+        var rows = page.Locator("#doctor-results tbody tr");
+        await Expect(page.Locator("#doctor-summary")).ToContainTextAsync("checks at");
+
+        var ntp = rows.Filter(new() { HasText = NetworkHostFixture.NtpFqdn + ":" });
+        await Expect(ntp).ToHaveAttributeAsync("data-status", "pass");
+        await Expect(ntp.Locator("td.num")).ToHaveTextAsync(new Regex(@"^\d+\.\d ms$"));
+        await Expect(rows.Filter(new() { HasText = "camera-rtsp" })).ToHaveAttributeAsync("data-status", "pass");
+        await Expect(rows.Filter(new() { HasText = "stun-nat" })).ToHaveAttributeAsync("data-status", "pass");
+        var tls = rows.Filter(new() { HasText = $"{NetworkHostFixture.UpdatesFqdn}:443" }).Filter(new() { HasText = "tls" });
+        await Expect(tls).ToHaveAttributeAsync("data-status", "fail");
+        await Expect(tls.Locator("td").Nth(5)).ToContainTextAsync("Allow outbound TCP 443");
+        await Expect(tls.Locator(".check")).ToHaveTextAsync("Fail");
+        await BrowserFixture.ScreenshotAsync(page, "03-doctor");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Plan_PrefilledFromTheCameras_Calculates_EditsRows_AndListsErrorsWithPaths()
+    {
+        var page = await LoggedInAsync();
+        await page.GotoAsync("/Network/Plan");
+        await Expect(page.GetByLabel("Camera 1 name")).ToHaveValueAsync(NetworkHostFixture.CameraName);
+        await Expect(page.GetByLabel("Camera 1 HD bitrate kbps (blank: estimate)")).ToHaveValueAsync("4000");
+        await Expect(page.Locator("[data-field=peak]")).ToContainTextAsync("4.01 Mbps");
+        await Expect(page.Locator("#plan-data")).ToContainTextAsync("Baseline cloud communication");
+        await Expect(page.Locator("#plan-data tfoot")).ToContainTextAsync("Estimated total");
+        await BrowserFixture.ScreenshotAsync(page, "04-plan");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add a camera" }).ClickAsync();
+        await Expect(page.Locator("#plan-cameras tbody tr")).ToHaveCountAsync(2);
+        await page.GetByLabel("Camera 2 name").FillAsync("Loading dock");
+        await page.GetByLabel("Pattern 1 channels").FillAsync("4");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Calculate plan" }).First.ClickAsync();
+        await Expect(page.Locator("#plan-viewing tbody tr").First).ToContainTextAsync("4-channel grid");
+        await Expect(page.GetByLabel("Camera 2 name")).ToHaveValueAsync("Loading dock");
+
+        await page.GetByLabel("Camera 1 HD fps").FillAsync("-5");
+        await page.GetByLabel("Pattern 1 hours a day").FillAsync("30");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Calculate plan" }).First.ClickAsync();
+        var errors = page.Locator("#plan-errors");
+        await Expect(errors).ToContainTextAsync("cameras[0].hd.fps: -5 is not between 0.1 and 240");
+        await Expect(errors).ToContainTextAsync("viewing[0].hoursPerDay: 30 is not between 0 and 24");
+        await Expect(page.Locator("#plan-result")).ToHaveCountAsync(0);
+        await Expect(page.GetByLabel("Camera 1 HD fps")).ToHaveValueAsync("-5");
+        await BrowserFixture.ScreenshotAsync(page, "05-plan-errors");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Remove camera 2" }).ClickAsync();
+        await Expect(page.Locator("#plan-cameras tbody tr")).ToHaveCountAsync(1);
+        await page.Context.CloseAsync();
+    }
+
+    private async Task<IPage> LoggedInAsync()
+    {
+        var page = await browser.NewPageAsync(fixture.Host.BaseUri);
+        await page.GotoAsync("/Login");
+        await page.GetByLabel("User name").FillAsync(HostProcess.AdminUser);
+        await page.GetByLabel("Password").FillAsync(HostProcess.AdminPassword);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Overview", Level = 1 })).ToBeVisibleAsync();
+        return page;
+    }
+}

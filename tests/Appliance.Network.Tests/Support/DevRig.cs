@@ -1,0 +1,179 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using Appliance.Testing;
+
+namespace Appliance.Network.Tests.Support;
+
+/// <summary>
+/// The dev rig the network doctor checks: real peers on loopback only, each on a free port. chronyd (NTP, clock
+/// untouched), coturn (STUN on 127.0.0.1 and 127.0.0.2 for RFC 5780), dnsmasq (authoritative for
+/// <see cref="Domain"/> only: every name under it is 127.0.0.1, <see cref="MissingDomain"/> is NXDOMAIN, nothing
+/// is forwarded), and the repo's GStreamer demo camera.
+/// </summary>
+public sealed class DevRig : IAsyncDisposable
+{
+    public const string Domain = "appliance.test";
+    public const string MissingDomain = "nx.appliance.test";
+
+    private readonly List<PeerProcess> _peers = [];
+
+    private DevRig(string directory) => Directory = directory;
+
+    public string Directory { get; }
+
+    public int NtpPort { get; private set; }
+
+    public int StunPort { get; private set; }
+
+    public int DnsPort { get; private set; }
+
+    public int CameraPort { get; private set; }
+
+    public string CameraUri => $"rtsp://127.0.0.1:{CameraPort}/demo";
+
+    public static async Task<DevRig> StartAsync()
+    {
+        var rig = new DevRig(System.IO.Directory.CreateTempSubdirectory("appl-netrig-").FullName);
+        try
+        {
+            await Task.WhenAll(rig.StartChronyAsync(), rig.StartCoturnAsync(), rig.StartDnsmasqAsync(), rig.StartCameraAsync());
+            return rig;
+        }
+        catch
+        {
+            await rig.DisposeAsync();
+            throw;
+        }
+    }
+
+    private PeerProcess Add(PeerProcess peer)
+    {
+        lock (_peers) _peers.Add(peer);
+        return peer;
+    }
+
+    private string File(string name) => Path.Combine(Directory, name);
+
+    private async Task StartChronyAsync()
+    {
+        NtpPort = FreePort.Udp();
+        var conf = File("chrony.conf");
+        await System.IO.File.WriteAllTextAsync(conf, $"""
+            port {NtpPort}
+            bindaddress 127.0.0.1
+            allow 127.0.0.1
+            local stratum 8
+            cmdport 0
+            pidfile {File("chronyd.pid")}
+            driftfile {File("chrony.drift")}
+            """);
+        var chrony = Add(PeerProcess.Start("chronyd", ["-d", "-x", "-f", conf]));
+        await chrony.WaitReadyAsync(() => NtpAnswersAsync(NtpPort));
+    }
+
+    private async Task StartCoturnAsync()
+    {
+        StunPort = FreePort.Udp();
+        var alternate = FreePort.Udp();
+        var coturn = Add(PeerProcess.Start("turnserver",
+        [
+            "-n", "-S", "--no-cli", "--no-tls", "--no-dtls", "--log-file=stdout", "--simple-log",
+            "--listening-ip=127.0.0.1", "--listening-ip=127.0.0.2",
+            $"--listening-port={StunPort}", $"--alt-listening-port={alternate}",
+            $"--pidfile={File("turnserver.pid")}", $"--userdb={File("turndb")}",
+        ]));
+        await coturn.WaitReadyAsync(() => StunAnswersAsync(StunPort));
+    }
+
+    private async Task StartDnsmasqAsync()
+    {
+        DnsPort = FreePort.Tcp();
+        var dns = Add(PeerProcess.Start("dnsmasq",
+        [
+            "--keep-in-foreground", "--no-daemon", "--no-resolv", "--no-hosts", "--no-poll", "--conf-file=/dev/null",
+            "--listen-address=127.0.0.1", "--bind-interfaces", $"--port={DnsPort}", "--user=root",
+            $"--pid-file={File("dnsmasq.pid")}",
+            $"--address=/{Domain}/127.0.0.1", $"--local=/{Domain}/", $"--address=/{MissingDomain}/",
+        ]));
+        await dns.WaitReadyAsync(() => TcpListeningAsync(DnsPort));
+    }
+
+    private async Task StartCameraAsync()
+    {
+        CameraPort = FreePort.Tcp();
+        var script = Path.Combine(RepoPaths.Root, "dev", "demo-camera.py");
+        var camera = Add(PeerProcess.Start("/usr/bin/python3", [script, "--port", CameraPort.ToString(CultureInfo.InvariantCulture), "--path", "/demo"]));
+        await camera.WaitReadyAsync(() => TcpListeningAsync(CameraPort));
+    }
+
+    private static async Task<bool> TcpListeningAsync(int port)
+    {
+        using var client = new TcpClient();
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            await client.ConnectAsync(IPAddress.Loopback, port, timeout.Token);
+            return true;
+        }
+        catch (Exception ex) when (ex is SocketException or OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>An SNTPv4 client request (RFC 4330: LI 0, VN 4, mode 3); ready when a server-mode reply comes back.</summary>
+    private static async Task<bool> NtpAnswersAsync(int port)
+    {
+        var request = new byte[48];
+        request[0] = 0x23;
+        var reply = await UdpExchangeAsync(port, request);
+        return reply is { Length: >= 48 } && (reply[0] & 0x07) == 4;
+    }
+
+    /// <summary>A STUN Binding request (RFC 5389); ready when a Binding success response with the same transaction id comes back.</summary>
+    private static async Task<bool> StunAnswersAsync(int port)
+    {
+        var request = new byte[20];
+        BinaryPrimitives.WriteUInt16BigEndian(request, 0x0001);
+        BinaryPrimitives.WriteUInt32BigEndian(request.AsSpan(4), 0x2112A442);
+        RandomNumberGenerator.Fill(request.AsSpan(8, 12));
+        var reply = await UdpExchangeAsync(port, request);
+        return reply is { Length: >= 20 } && BinaryPrimitives.ReadUInt16BigEndian(reply) == 0x0101
+            && reply.AsSpan(8, 12).SequenceEqual(request.AsSpan(8, 12));
+    }
+
+    private static async Task<byte[]?> UdpExchangeAsync(int port, byte[] request)
+    {
+        using var udp = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        await udp.SendAsync(request, new IPEndPoint(IPAddress.Loopback, port));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+        try
+        {
+            return (await udp.ReceiveAsync(timeout.Token)).Buffer;
+        }
+        catch (Exception ex) when (ex is SocketException or OperationCanceledException)
+        {
+            return null;
+        }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        lock (_peers)
+        {
+            foreach (var peer in _peers) peer.Dispose();
+            _peers.Clear();
+        }
+        try
+        {
+            System.IO.Directory.Delete(Directory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+        return ValueTask.CompletedTask;
+    }
+}
