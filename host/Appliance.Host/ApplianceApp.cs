@@ -23,7 +23,9 @@ public static class ApplianceApp
         builder.Configuration.AddCommandLine(args);
 
         var options = builder.Configuration.GetSection(ApplianceOptions.Section).Get<ApplianceOptions>() ?? new ApplianceOptions();
+        JsonSections.Apply(configPath, options);
         builder.Services.Configure<ApplianceOptions>(builder.Configuration.GetSection(ApplianceOptions.Section));
+        builder.Services.PostConfigure<ApplianceOptions>(o => JsonSections.Apply(configPath, o));
 
         builder.Host.UseSystemd();
         builder.Logging.AddSimpleConsole(o =>

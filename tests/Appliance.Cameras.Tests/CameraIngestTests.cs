@@ -33,16 +33,18 @@ public sealed class CameraIngestTests(ITestOutputHelper output)
     [Fact]
     public async Task A_camera_added_by_url_streams_shows_health_and_survives_a_restart_with_a_gap_event()
     {
-        using var camera = new DemoCamera("127.0.0.1", FreePort.Tcp());
+        // Host and camera share a namespace of their own: whatever the plugins send stays inside it.
+        using var net = NetworkNamespacePair.Create();
+        using var camera = new DemoCamera("127.0.0.1", 8554, net.NameA);
         await camera.StartAsync();
-        await using var host = await HostProcess.StartAsync(bundledPlugins: Plugins(), pluginConfig: QuietDiscovery());
+        await using var host = await HostProcess.StartAsync(bundledPlugins: Plugins(), pluginConfig: QuietDiscovery(), netns: net.NameA);
         await host.LoginAsync();
 
         using var added = await host.Client.PostAsJsonAsync("/api/v1/cameras", new { name = "Lobby", streamUri = camera.Uri });
         Assert.Equal(HttpStatusCode.Created, added.StatusCode);
         var id = (await added.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
 
-        var health = await Health(host, id!, h => h.GetProperty("fps").GetDouble() > 15);
+        var health = await Health(host, id!, h => h.GetProperty("fps").GetDouble() > 15 && h.GetProperty("keyframeIntervalSeconds").GetDouble() > 0);
         output.WriteLine("health: " + health);
         Assert.InRange(health.GetProperty("fps").GetDouble(), 15, 35);
         Assert.True(health.GetProperty("bitrateKbps").GetDouble() > 50);
