@@ -62,9 +62,17 @@ public sealed class CamerasPageTests(BrowserFixture browser, AdminHostFixture ad
             await Expect(cells).ToHaveTextAsync(
             [
                 "RTSP rtsp://127.0.0.1:1/synthetic-health", "Streaming H264/tcp", "25.0", "4096 kbit/s", "2.00 s", "0.50 % (50 of 10000)", "3",
-                "read timeout (synthetic)", "Remove",
+                "read timeout (synthetic)", "Test Remove",
             ]);
             await PortalSteps.ScreenshotAsync(page, "11b-cameras-health");
+
+            // "Test" runs RTSP OPTIONS against the camera: nothing listens on port 1, so it fails with a remediation.
+            await page.Locator("tr[data-camera='gate'] button", new() { HasText = "Test" }).ClickAsync();
+            var test = page.Locator("#camera-test");
+            await Expect(test).ToContainTextAsync("camera-rtsp");
+            await Expect(test).ToContainTextAsync("Fail");
+            await Expect(test).ToContainTextAsync("TCP 1");
+            await PortalSteps.ScreenshotAsync(page, "11c-cameras-test");
             await page.Context.CloseAsync();
         }
         finally
