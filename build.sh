@@ -126,8 +126,11 @@ run_dev() {
   mkdir -p dev/state
   log "starting the demo test-pattern camera on rtsp://127.0.0.1:8554/demo"
   /usr/bin/python3 dev/demo-camera.py --port 8554 --path /demo > dev/state/demo-camera.log 2>&1 &
-  local camera=$!
-  trap 'kill $camera 2>/dev/null || true' EXIT INT TERM
+  DEV_PEERS="$!"
+  log "starting the dev rig (DNS, NTP, STUN on loopback) for appliancectl netcheck"
+  DEV_PEERS="$DEV_PEERS $(dev/rig.sh "$ROOT/dev/state/rig" | tr '\n' ' ')"
+  # Globals, not locals: the trap runs after this function has returned.
+  trap 'kill $DEV_PEERS 2>/dev/null || true' EXIT INT TERM
   log "portal: https://127.0.0.1:8443 (self-signed certificate; create the admin account on first visit)"
   dotnet host/Appliance.Host/bin/Debug/net10.0/Appliance.Host.dll --config "$config"
 }

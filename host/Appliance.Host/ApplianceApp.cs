@@ -28,6 +28,9 @@ public static class ApplianceApp
         builder.Services.PostConfigure<ApplianceOptions>(o => JsonSections.Apply(configPath, o));
 
         builder.Host.UseSystemd();
+        // Requests are not news; warnings and errors from the framework are.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.Information);
         builder.Logging.AddSimpleConsole(o =>
         {
             o.SingleLine = true;

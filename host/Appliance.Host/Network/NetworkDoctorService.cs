@@ -22,7 +22,8 @@ public sealed class NetworkDoctorService(IOptions<ApplianceOptions> options, Plu
         var doctor = network.Doctor;
         var footprint = plugins.Footprint();
         var fqdns = footprint.Select(e => Microsoft.FSharp.Core.OptionModule.ToObj(e.Entry.Fqdn))
-            .OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.Ordinal).ToList();
+            .OfType<string>().Where(name => !IPAddress.TryParse(name, out _))
+            .Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.Ordinal).ToList();
         var tls = footprint
             .Where(e => e.Entry.Direction.IsOutbound && e.Entry.Transport.IsTcp && e.Entry.Fqdn is not null)
             .Select(e => (Host: e.Entry.Fqdn!.Value, Port: Appliance.Host.Plugins.ManifestAdapter.Range(e.Entry.Port).First, e.Entry.Purpose))
