@@ -120,6 +120,9 @@ public sealed class FirewallOptions
     public double ConfirmTimeoutSeconds { get; set; } = 60;
 
     public string NftPath { get; set; } = "/usr/sbin/nft";
+
+    /// <summary>Outbound allowlist mode: how often the FQDNs' address sets are resolved again.</summary>
+    public double FqdnRefreshSeconds { get; set; } = 300;
 }
 
 /// <summary>Targets of the network doctor that are not in the footprint.</summary>

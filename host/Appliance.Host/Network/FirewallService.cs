@@ -81,6 +81,24 @@ public sealed class FirewallService(IOptions<ApplianceOptions> options, PluginMa
         return Record(result);
     }
 
+    /// <summary>
+    /// Outbound allowlist mode: resolves the FQDNs of the footprint into the ruleset's address sets (addresses
+    /// change; the names in the footprint do not). A name that does not resolve is an error naming it; the
+    /// other sets are still updated and its set keeps its old addresses.
+    /// </summary>
+    public async Task<FqdnRefreshResult> RefreshFqdnSetsAsync(CancellationToken ct)
+    {
+        var zones = Settings.Zones is { ValueKind: JsonValueKind.Object } z ? z : JsonDocument.Parse("{}").RootElement;
+        var policy = ZonesJson.parseElement(zones);
+        if (policy.IsError) return new FqdnRefreshResult([], policy.ErrorValue.Select(e => e.ToString()).ToList());
+        var sets = CoreFirewall.fqdnSets(policy.ResultValue, ListModule.OfSeq(plugins.Footprint()));
+        if (sets.IsError) return new FqdnRefreshResult([], sets.ErrorValue.Select(e => e.ToString()).ToList());
+        if (sets.ResultValue.IsEmpty) return new FqdnRefreshResult([], []);
+        var result = await new FqdnSetRefresher(new NftOptions { NftPath = Settings.NftPath }, FqdnSetRefresher.SystemResolver).RefreshAsync(sets.ResultValue, ct);
+        foreach (var error in result.Errors) log.LogWarning("Firewall FQDN sets: {Error}", error);
+        return result;
+    }
+
     /// <summary>Confirms a pending apply: the caller reached the portal through the new ruleset.</summary>
     public bool Confirm()
     {
@@ -101,10 +119,25 @@ public sealed class FirewallEnforcer(FirewallService firewall, Events.OutboxEven
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!options.Value.Network.Firewall.Enforce) return;
-        await firewall.ApplyAsync(requireConfirmation: false, stoppingToken);
+        var settings = options.Value.Network.Firewall;
+        if (!settings.Enforce) return;
+        if ((await firewall.ApplyAsync(requireConfirmation: false, stoppingToken)).Succeeded)
+            await firewall.RefreshFqdnSetsAsync(stoppingToken);
         await using var subscription = bus.Subscribe("appliance.host/firewall", [nameof(Appliance.Abstractions.Events.PluginStateChanged)],
-            async (_, ct) => await firewall.ApplyAsync(requireConfirmation: false, ct));
-        await Task.Delay(Timeout.Infinite, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+            async (_, ct) =>
+            {
+                if ((await firewall.ApplyAsync(requireConfirmation: false, ct)).Succeeded)
+                    await firewall.RefreshFqdnSetsAsync(ct);
+            });
+        // Outbound allowlist: names move to new addresses; refresh the sets on a schedule.
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(Math.Max(30, settings.FqdnRefreshSeconds)));
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+                await firewall.RefreshFqdnSetsAsync(stoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
+        }
     }
 }
