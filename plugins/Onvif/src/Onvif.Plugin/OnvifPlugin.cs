@@ -1,5 +1,4 @@
-using System.Net;
-using System.Net.Sockets;
+using System.Net.NetworkInformation;
 using Appliance.Abstractions;
 using Appliance.Abstractions.Events;
 using Appliance.Plugins.Onvif.Plugin.Cameras;
@@ -14,9 +13,11 @@ namespace Appliance.Plugins.Onvif.Plugin;
 /// The ONVIF plugin: WS-Discovery and mDNS discovery (periodic and on <see cref="DiscoveryRequested"/>), stream URI
 /// resolution and PullPoint events for every ONVIF camera in the inventory, PTZ routes, health per camera.
 /// </summary>
-public sealed class OnvifPlugin : IPlugin
+public sealed class OnvifPlugin(Func<IReadOnlyList<NetworkInterface>> interfaces) : IPlugin
 {
     private readonly List<IDisposable> _subscriptions = [];
+
+    public OnvifPlugin() : this(NetworkInterface.GetAllNetworkInterfaces) { }
     private HttpClient? _http;
 
     // The HttpClient is disposed by the "cameras" background loop when it ends (after every session unsubscribed).
@@ -37,13 +38,17 @@ public sealed class OnvifPlugin : IPlugin
             var discovery = new DiscoveryService(context.Events, context.Logger, context.Time, settings.DiscoveryInterval);
             if (settings.WsDiscovery)
             {
-                var ws = new WsDiscoveryLoop(discovery, () => BindMulticast(context, WsDiscoveryMessages.Port, WsDiscoveryMessages.MulticastIPv4),
+                var ws = new WsDiscoveryLoop(discovery,
+                    () => MulticastBinding.IPv4(context.Sockets, WsDiscoveryMessages.Port, WsDiscoveryMessages.MulticastIPv4),
+                    () => MulticastBinding.IPv6(context.Sockets, WsDiscoveryMessages.Port, WsDiscoveryMessages.MulticastIPv6, interfaces()),
                     context.Logger, context.Health, context.Time);
                 context.RunBackground("ws-discovery", ws.RunAsync);
             }
             if (settings.Mdns)
             {
-                var mdns = new MdnsLoop(discovery, () => BindMulticast(context, MdnsClient.Port, MdnsClient.MulticastIPv4),
+                var mdns = new MdnsLoop(discovery,
+                    () => MulticastBinding.IPv4(context.Sockets, MdnsClient.Port, MdnsClient.MulticastIPv4),
+                    () => MulticastBinding.IPv6(context.Sockets, MdnsClient.Port, MdnsClient.MulticastIPv6, interfaces()),
                     context.Logger, context.Health, context.Time);
                 context.RunBackground("mdns", mdns.RunAsync);
             }
@@ -76,25 +81,5 @@ public sealed class OnvifPlugin : IPlugin
         _subscriptions.Clear();
         _http = null;
         return Task.CompletedTask;
-    }
-
-    /// <summary>
-    /// An IPv4 UDP socket on a discovery port (the host's declared-socket factory binds with SO_REUSEADDR, so avahi-daemon
-    /// or wsdd on the same machine can share it), joined to the group after binding, multicast TTL 1 (link-local scope).
-    /// </summary>
-    private static Socket BindMulticast(IPluginContext context, int port, string group)
-    {
-        var socket = context.Sockets.BindUdp(port, IPAddress.Any);
-        try
-        {
-            socket.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.AddMembership, new MulticastOption(IPAddress.Parse(group)));
-            socket.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.MulticastTimeToLive, 1);
-            return socket;
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
     }
 }

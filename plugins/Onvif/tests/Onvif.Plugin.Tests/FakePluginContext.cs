@@ -14,7 +14,7 @@ public sealed class FakePluginContext : IPluginContext, IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Task> _loops = [];
 
-    public FakePluginContext(string configJson, Func<int, Socket>? bindUdp = null)
+    public FakePluginContext(string configJson, Func<int, IPAddress?, Socket>? bindUdp = null)
     {
         Config = JsonDocument.Parse(configJson).RootElement;
         Sockets = new FakeSockets(bindUdp);
@@ -59,7 +59,7 @@ public sealed class FakePluginContext : IPluginContext, IAsyncDisposable
 }
 
 /// <summary>Like the host's declared sockets: only declared UDP ports, bound with SO_REUSEADDR (by default on loopback's machine, or by the test's factory).</summary>
-public sealed class FakeSockets(Func<int, Socket>? bindUdp) : IDeclaredSockets
+public sealed class FakeSockets(Func<int, IPAddress?, Socket>? bindUdp) : IDeclaredSockets
 {
     public IReadOnlyList<DeclaredPort> Declared { get; } =
         [new(SocketTransport.Udp, 3702, 3702, "ws-discovery"), new(SocketTransport.Udp, 5353, 5353, "mdns")];
@@ -70,8 +70,8 @@ public sealed class FakeSockets(Func<int, Socket>? bindUdp) : IDeclaredSockets
     {
         if (!Declared.Any(d => d.Transport == SocketTransport.Udp && d.FromPort <= port && port <= d.ToPort))
             throw new UndeclaredPortException($"udp {port}");
-        if (bindUdp is not null) return bindUdp(port);
-        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        if (bindUdp is not null) return bindUdp(port, address);
+        var socket = new Socket((address ?? IPAddress.Any).AddressFamily, SocketType.Dgram, ProtocolType.Udp);
         socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
         socket.Bind(new IPEndPoint(address ?? IPAddress.Any, port));
         return socket;

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using Appliance.Abstractions;
 using Appliance.Abstractions.Events;
@@ -9,7 +10,8 @@ namespace Appliance.Plugins.Onvif.Plugin.Tests;
 
 /// <summary>
 /// The plugin's discovery over real multicast: it runs in namespace B (its UDP sockets are created there), the simulated
-/// camera's WS-Discovery responder and an avahi-daemon in namespace A.
+/// camera's WS-Discovery responder and an avahi-daemon in namespace A. Sockets are made like the host makes them (IPv6: [::]
+/// dual-mode, SO_REUSEADDR) and the plugin sees namespace B's interfaces, so it joins ff02::c / ff02::fb on B's veth.
 /// </summary>
 public sealed class PluginDiscoveryTests : IDisposable
 {
@@ -20,13 +22,17 @@ public sealed class PluginDiscoveryTests : IDisposable
 
     private FakePluginContext Context(bool mdns) =>
         new($$"""{"discovery.intervalSeconds": 3600, "discovery.wsDiscovery": true, "discovery.mdns": {{(mdns ? "true" : "false")}}}""",
-            port => NetworkNamespacePair.InNamespace(_net.NameB, () =>
+            (port, address) => NetworkNamespacePair.InNamespace(_net.NameB, () =>
             {
-                var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+                var bind = address ?? IPAddress.IPv6Any;
+                var socket = new Socket(bind.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+                if (bind.AddressFamily == AddressFamily.InterNetworkV6) socket.DualMode = true;
                 socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-                socket.Bind(new IPEndPoint(IPAddress.Any, port));
+                socket.Bind(new IPEndPoint(bind, port));
                 return socket;
             }));
+
+    private OnvifPlugin Plugin() => new(() => NetworkNamespacePair.InNamespace(_net.NameB, NetworkInterface.GetAllNetworkInterfaces));
 
     private WsDiscoveryResponder Responder(SimulatorOptions options) =>
         new(NetworkNamespacePair.MulticastSocket(_net.NameA, 3702, WsGroup), options, () => $"http://{_net.AddressA}:8080/onvif/device_service");
@@ -40,7 +46,7 @@ public sealed class PluginDiscoveryTests : IDisposable
         var options = new SimulatorOptions { Name = "Lobby Cam", Hardware = "SimCam-100", Location = "Hall" };
         await using var responder = Responder(options);
         var context = Context(mdns: true);
-        var plugin = new OnvifPlugin();
+        var plugin = Plugin();
         await plugin.StartAsync(context, CancellationToken.None);
         try
         {
@@ -78,7 +84,7 @@ public sealed class PluginDiscoveryTests : IDisposable
     {
         var options = new SimulatorOptions { Name = "Late Cam" };
         var context = Context(mdns: false);
-        var plugin = new OnvifPlugin();
+        var plugin = Plugin();
         await plugin.StartAsync(context, CancellationToken.None);
         try
         {
@@ -107,7 +113,7 @@ public sealed class PluginDiscoveryTests : IDisposable
     {
         var options = new SimulatorOptions { Name = "Survivor" };
         var context = Context(mdns: true);
-        var plugin = new OnvifPlugin();
+        var plugin = Plugin();
         await plugin.StartAsync(context, CancellationToken.None);
         try
         {
@@ -128,6 +134,92 @@ public sealed class PluginDiscoveryTests : IDisposable
             await using var responder = Responder(options);
             await context.Bus.DeliverAsync(new DiscoveryRequested("after attack"));
             Assert.True(await Poll.UntilAsync(() => Found(context, options.EndpointReference).Count == 1), string.Join('\n', context.Log.Lines));
+        }
+        finally
+        {
+            await plugin.StopAsync(CancellationToken.None);
+            await context.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task CameraAnsweringOnlyOnIPv6IsFoundWithItsIPv6XAddr()
+    {
+        var options = new SimulatorOptions { Name = "V6 Cam" };
+        var (socket, group) = NetworkNamespacePair.MulticastSocket6(_net.NameA, _net.VethA, 3702, IPAddress.Parse("ff02::c"));
+        await using var responder = new WsDiscoveryResponder(socket, options, () => $"http://[{_net.Address6A}]:8080/onvif/device_service", group);
+        var context = Context(mdns: true);
+        var plugin = Plugin();
+        await plugin.StartAsync(context, CancellationToken.None);
+        try
+        {
+            Assert.True(await Poll.UntilAsync(() => Found(context, options.EndpointReference).Count >= 1), string.Join('\n', context.Log.Lines));
+            var device = Found(context, options.EndpointReference)[0];
+            Assert.Equal("ws-discovery", device.Source);
+            Assert.Equal("V6 Cam", device.Name);
+            Assert.Equal([$"http://[{_net.Address6A}]:8080/onvif/device_service"], device.Addresses);
+            Assert.Equal(_net.Address6A.ToString(), device.Attributes["ipAddresses"]);
+            Assert.Contains($"ff02::c on {_net.VethB}", context.HealthReports.Reports[WsDiscoveryLoop.HealthComponent].Message);
+            Assert.Contains($"ff02::fb on {_net.VethB}", context.HealthReports.Reports[MdnsLoop.HealthComponent].Message);
+
+            await responder.SendByeAsync();
+            Assert.True(await Poll.UntilAsync(() => context.Log.Lines.Any(l => l.Contains("left"))), string.Join('\n', context.Log.Lines));
+        }
+        finally
+        {
+            await plugin.StopAsync(CancellationToken.None);
+            await context.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task CameraAnsweringOnBothFamiliesIsOneDevice()
+    {
+        var options = new SimulatorOptions { Name = "Dual Cam" };
+        string XAddrs() => $"http://{_net.AddressA}:8080/onvif/device_service http://[{_net.Address6A}]:8080/onvif/device_service";
+        await using var v4 = new WsDiscoveryResponder(NetworkNamespacePair.MulticastSocket(_net.NameA, 3702, WsGroup), options, XAddrs);
+        var (socket, group) = NetworkNamespacePair.MulticastSocket6(_net.NameA, _net.VethA, 3702, IPAddress.Parse("ff02::c"));
+        await using var v6 = new WsDiscoveryResponder(socket, options, XAddrs, group);
+        var context = Context(mdns: false);
+        var plugin = Plugin();
+        await plugin.StartAsync(context, CancellationToken.None);
+        try
+        {
+            Assert.True(await Poll.UntilAsync(() => v4.ProbesAnswered >= 2 && v6.ProbesAnswered >= 2 && Found(context, options.EndpointReference).Count >= 1),
+                string.Join('\n', context.Log.Lines));
+            await context.Bus.DeliverAsync(new DiscoveryRequested("again"));
+            Assert.True(await Poll.UntilAsync(() => v4.ProbesAnswered >= 4 && v6.ProbesAnswered >= 4), string.Join('\n', context.Log.Lines));
+            await v6.SendHelloAsync();
+            Assert.True(await Poll.UntilAsync(() => context.Log.Lines.Count(l => l.Contains("probes sent")) >= 2));
+            var device = Assert.Single(Found(context, options.EndpointReference));
+            Assert.Equal([_net.AddressA.ToString(), _net.Address6A.ToString()], device.Attributes["ipAddresses"].Split(' '));
+            Assert.Single(context.Bus.Published.OfType<DeviceDiscovered>());
+        }
+        finally
+        {
+            await plugin.StopAsync(CancellationToken.None);
+            await context.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task MdnsOverIPv6FindsAnAvahiThatSpeaksOnlyIPv6()
+    {
+        var context = Context(mdns: true);
+        var plugin = Plugin();
+        await plugin.StartAsync(context, CancellationToken.None);
+        try
+        {
+            using var avahi = MdnsPublisher.Avahi(_net.NameA, _net.VethA, "V6 RTSP", "_rtsp._tcp", 8554,
+                new Dictionary<string, string> { ["path"] = "/v6" }, ipv6: true);
+            Assert.True(await avahi.WaitEstablishedAsync(TimeSpan.FromSeconds(30)), avahi.Output);
+            await context.Bus.DeliverAsync(new DiscoveryRequested("test"));
+            Assert.True(await Poll.UntilAsync(() => context.Bus.Published.OfType<DeviceDiscovered>().Any(e =>
+                e.Device.Source == "mdns" && e.Device.Addresses.Contains($"rtsp://[{_net.Address6A}]:8554/v6"))),
+                string.Join('\n', context.Log.Lines) + "\n" + avahi.Output);
+            var device = context.Bus.Published.OfType<DeviceDiscovered>().Select(e => e.Device).Last(d => d.Source == "mdns");
+            Assert.Equal("V6 RTSP", device.Name);
+            Assert.DoesNotContain(device.Addresses, a => a.Contains(_net.AddressA.ToString(), StringComparison.Ordinal));
         }
         finally
         {

@@ -27,7 +27,8 @@ public sealed class MdnsPublisher : IDisposable
 
     public string Output { get { lock (_output) return _output.ToString(); } }
 
-    public static MdnsPublisher Avahi(string ns, string interfaceName, string instance, string type, int port, IReadOnlyDictionary<string, string> txt)
+    /// <summary>avahi-daemon in <paramref name="ns"/> on <paramref name="interfaceName"/>, over IPv4 only, or IPv6 only (ff02::fb) when <paramref name="ipv6"/>.</summary>
+    public static MdnsPublisher Avahi(string ns, string interfaceName, string instance, string type, int port, IReadOnlyDictionary<string, string> txt, bool ipv6 = false)
     {
         var dir = Directory.CreateTempSubdirectory("appl-onvif-avahi-").FullName;
         Directory.CreateDirectory(Path.Combine(dir, "services"));
@@ -35,8 +36,8 @@ public sealed class MdnsPublisher : IDisposable
             [server]
             host-name=simcam-{Environment.ProcessId}
             domain-name=local
-            use-ipv4=yes
-            use-ipv6=no
+            use-ipv4={(ipv6 ? "no" : "yes")}
+            use-ipv6={(ipv6 ? "yes" : "no")}
             allow-interfaces={interfaceName}
             enable-dbus=no
             [wide-area]

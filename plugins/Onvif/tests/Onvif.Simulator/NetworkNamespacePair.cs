@@ -8,6 +8,8 @@ namespace Appliance.Plugins.Onvif.Simulator;
 /// <summary>
 /// Two network namespaces (<c>appl-test-onvif-&lt;pid&gt;-&lt;n&gt;-a|b</c>) joined by a veth pair, each with a multicast route
 /// (<c>224.0.0.0/4 dev veth</c>), so WS-Discovery and mDNS run over real multicast without touching any other network.
+/// IPv6: duplicate address detection is off on the veths (their link-local addresses are usable at once) and each side
+/// also gets a unique-local address (<c>fd00:a11:&lt;subnet&gt;::1|2/64</c>).
 /// Sockets are created inside a namespace from a dedicated thread that entered it with setns(2); a socket keeps the
 /// namespace it was created in. Deleted on dispose; stale namespaces of dead test processes are removed on creation.
 /// </summary>
@@ -15,9 +17,9 @@ public sealed class NetworkNamespacePair : IDisposable
 {
     private const int CloneNewNet = 0x40000000;
 
-    private NetworkNamespacePair(string a, string b, string vethA, string vethB, IPAddress addressA, IPAddress addressB)
+    private NetworkNamespacePair(string a, string b, string vethA, string vethB, IPAddress addressA, IPAddress addressB, IPAddress address6A, IPAddress address6B)
     {
-        (NameA, NameB, VethA, VethB, AddressA, AddressB) = (a, b, vethA, vethB, addressA, addressB);
+        (NameA, NameB, VethA, VethB, AddressA, AddressB, Address6A, Address6B) = (a, b, vethA, vethB, addressA, addressB, address6A, address6B);
     }
 
     public string NameA { get; }
@@ -26,6 +28,8 @@ public sealed class NetworkNamespacePair : IDisposable
     public string VethB { get; }
     public IPAddress AddressA { get; }
     public IPAddress AddressB { get; }
+    public IPAddress Address6A { get; }
+    public IPAddress Address6B { get; }
 
     public static NetworkNamespacePair Create()
     {
@@ -39,7 +43,9 @@ public sealed class NetworkNamespacePair : IDisposable
         var subnet = n % 250 + 1;
         var addressA = IPAddress.Parse($"10.231.{subnet}.1");
         var addressB = IPAddress.Parse($"10.231.{subnet}.2");
-        var pair = new NetworkNamespacePair(a, b, vethA, vethB, addressA, addressB);
+        var address6A = IPAddress.Parse($"fd00:a11:{subnet:x}::1");
+        var address6B = IPAddress.Parse($"fd00:a11:{subnet:x}::2");
+        var pair = new NetworkNamespacePair(a, b, vethA, vethB, addressA, addressB, address6A, address6B);
         try
         {
             Ip($"netns add {a}");
@@ -47,9 +53,11 @@ public sealed class NetworkNamespacePair : IDisposable
             Ip($"link add {vethA} type veth peer name {vethB}");
             Ip($"link set {vethA} netns {a}");
             Ip($"link set {vethB} netns {b}");
-            foreach (var (ns, veth, address) in new[] { (a, vethA, addressA), (b, vethB, addressB) })
+            foreach (var (ns, veth, address, address6) in new[] { (a, vethA, addressA, address6A), (b, vethB, addressB, address6B) })
             {
+                Ip($"netns exec {ns} sysctl -qw net.ipv6.conf.{veth}.accept_dad=0");
                 Ip($"-n {ns} addr add {address}/24 dev {veth}");
+                Ip($"-n {ns} addr add {address6}/64 dev {veth} nodad");
                 Ip($"-n {ns} link set lo up");
                 Ip($"-n {ns} link set {veth} up");
                 Ip($"-n {ns} route add 224.0.0.0/4 dev {veth}");
@@ -94,6 +102,22 @@ public sealed class NetworkNamespacePair : IDisposable
         socket.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.AddMembership, new MulticastOption(group));
         socket.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.MulticastTimeToLive, 1);
         return socket;
+    });
+
+    /// <summary>
+    /// An IPv6-only UDP socket in <paramref name="name"/>, SO_REUSEADDR, bound to [::]:<paramref name="port"/>, joined to the
+    /// link-local <paramref name="group"/> on <paramref name="veth"/>, hop limit 1. Returns the socket and the group endpoint
+    /// (with the interface as scope) to send to.
+    /// </summary>
+    public static (Socket Socket, IPEndPoint Group) MulticastSocket6(string name, string veth, int port, IPAddress group) => InNamespace(name, () =>
+    {
+        var index = System.Net.NetworkInformation.NetworkInterface.GetAllNetworkInterfaces().Single(n => n.Name == veth).GetIPProperties().GetIPv6Properties().Index;
+        var socket = new Socket(AddressFamily.InterNetworkV6, SocketType.Dgram, ProtocolType.Udp) { DualMode = false };
+        socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+        socket.Bind(new IPEndPoint(IPAddress.IPv6Any, port));
+        socket.SetSocketOption(SocketOptionLevel.IPv6, SocketOptionName.AddMembership, new IPv6MulticastOption(group, index));
+        socket.SetSocketOption(SocketOptionLevel.IPv6, SocketOptionName.MulticastTimeToLive, 1);
+        return (socket, new IPEndPoint(new IPAddress(group.GetAddressBytes(), index), port));
     });
 
     /// <summary>A listening TCP socket in <paramref name="name"/> on <paramref name="address"/> (port chosen by the system).</summary>

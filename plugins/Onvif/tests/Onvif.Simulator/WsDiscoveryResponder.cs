@@ -6,8 +6,8 @@ using System.Xml.Linq;
 namespace Appliance.Plugins.Onvif.Simulator;
 
 /// <summary>
-/// The simulated camera's WS-Discovery side on a real UDP socket (bound to 3702 and joined to 239.255.255.250 by the caller):
-/// answers Probes for dn:NetworkVideoTransmitter / tds:Device or untyped Probes with the ProbeMatches fixture, unicast to the
+/// The simulated camera's WS-Discovery side on a real UDP socket (bound to 3702 and joined to 239.255.255.250, or to ff02::c
+/// for an IPv6 socket, by the caller; <c>group</c> is where Hello / Bye go, by default 239.255.255.250:3702): answers Probes for dn:NetworkVideoTransmitter / tds:Device or untyped Probes with the ProbeMatches fixture, unicast to the
 /// prober, and sends Hello / Bye to the multicast group on request.
 /// </summary>
 public sealed class WsDiscoveryResponder : IAsyncDisposable
@@ -15,19 +15,21 @@ public sealed class WsDiscoveryResponder : IAsyncDisposable
     private static readonly XNamespace Soap = "http://www.w3.org/2003/05/soap-envelope";
     private static readonly XNamespace Wsa = "http://schemas.xmlsoap.org/ws/2004/08/addressing";
     private static readonly XNamespace Discovery = "http://schemas.xmlsoap.org/ws/2005/04/discovery";
-    private static readonly IPEndPoint Group = new(IPAddress.Parse("239.255.255.250"), 3702);
+    private static readonly IPEndPoint DefaultGroup = new(IPAddress.Parse("239.255.255.250"), 3702);
 
     private readonly Socket _socket;
     private readonly SimulatorOptions _options;
     private readonly Func<string> _xaddrs;
+    private readonly IPEndPoint _group;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
     private int _messageNumber;
     private int _probesAnswered;
     private int _probesIgnored;
 
-    public WsDiscoveryResponder(Socket socket, SimulatorOptions options, Func<string> xaddrs)
+    public WsDiscoveryResponder(Socket socket, SimulatorOptions options, Func<string> xaddrs, IPEndPoint? group = null)
     {
+        _group = group ?? DefaultGroup;
         _socket = socket;
         _options = options;
         _xaddrs = xaddrs;
@@ -47,9 +49,9 @@ public sealed class WsDiscoveryResponder : IAsyncDisposable
             "onvif://www.onvif.org/hardware/" + Uri.EscapeDataString(_options.Hardware),
             "onvif://www.onvif.org/location/" + Uri.EscapeDataString(_options.Location));
 
-    public Task SendHelloAsync() => SendAsync(Fixtures.Fill("Hello", Values(null)), Group);
+    public Task SendHelloAsync() => SendAsync(Fixtures.Fill("Hello", Values(null)), _group);
 
-    public Task SendByeAsync() => SendAsync(Fixtures.Fill("Bye", Values(null)), Group);
+    public Task SendByeAsync() => SendAsync(Fixtures.Fill("Bye", Values(null)), _group);
 
     private async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -59,7 +61,7 @@ public sealed class WsDiscoveryResponder : IAsyncDisposable
             SocketReceiveFromResult received;
             try
             {
-                received = await _socket.ReceiveFromAsync(buffer, SocketFlags.None, new IPEndPoint(IPAddress.Any, 0), cancellationToken);
+                received = await _socket.ReceiveFromAsync(buffer, SocketFlags.None, new IPEndPoint(_socket.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0), cancellationToken);
             }
             catch (OperationCanceledException) { return; }
             catch (ObjectDisposedException) { return; }

@@ -10,12 +10,14 @@ namespace Appliance.Plugins.Onvif.Plugin.Discovery;
 /// <summary>
 /// mDNS / DNS-SD on UDP 5353: per round a PTR browse for the camera service types, then SRV/TXT/A/AAAA follow-up queries
 /// until instances resolve; resolved instances go to the shared discovery table. Bad datagrams are logged and counted.
+/// IPv4 (224.0.0.251) is required; IPv6 (ff02::fb on every multicast interface) is added when it can be bound. Answers of
+/// both families feed one DNS-SD browser, so an instance is one entry whichever family brought its records.
 /// </summary>
-public sealed class MdnsLoop(DiscoveryService discovery, Func<Socket> bindSocket, IPluginLogger log, IHealthReporter health, TimeProvider time)
+public sealed class MdnsLoop(DiscoveryService discovery, Func<MulticastBinding> bindIPv4, Func<MulticastBinding>? bindIPv6,
+    IPluginLogger log, IHealthReporter health, TimeProvider time)
 {
     public const string HealthComponent = "discovery/mdns";
 
-    private static readonly IPEndPoint Group = new(IPAddress.Parse(MdnsClient.MulticastIPv4), MdnsClient.Port);
     private readonly DnsSdBrowser _browser = new(DnsSdBrowser.CameraServiceTypes);
     private readonly SemaphoreSlim _browserLock = new(1, 1);
     private long _badDatagrams;
@@ -26,10 +28,10 @@ public sealed class MdnsLoop(DiscoveryService discovery, Func<Socket> bindSocket
         var retry = TimeSpan.FromSeconds(5);
         while (!cancellationToken.IsCancellationRequested)
         {
-            Socket socket;
+            MulticastBinding ipv4;
             try
             {
-                socket = bindSocket();
+                ipv4 = bindIPv4();
             }
             catch (Exception ex) when (ex is SocketException or InvalidOperationException)
             {
@@ -39,44 +41,53 @@ public sealed class MdnsLoop(DiscoveryService discovery, Func<Socket> bindSocket
                 retry = TimeSpan.FromSeconds(Math.Min(retry.TotalSeconds * 2, discovery.Interval.TotalSeconds));
                 continue;
             }
-            using (socket)
+            var (ipv6, ipv6Problem) = DualStack.TryBind(bindIPv6, "mdns", log);
+            using (ipv4)
+            using (ipv6)
             {
-                health.Report(HealthComponent, HealthState.Healthy, "listening on UDP 5353 (224.0.0.251)");
-                var client = new MdnsClient(socket, Group);
+                health.Report(HealthComponent, HealthState.Healthy, $"listening on UDP 5353 ({DualStack.Describe(ipv4, ipv6, ipv6Problem)})");
+                var bindings = new[] { ipv4, ipv6 }.OfType<MulticastBinding>().ToList();
+                var clients = bindings.Select(b => new MdnsClient(b.Socket, b.Groups)).ToList();
                 using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                var receive = ReceiveAsync(client, stop.Token);
-                var browse = BrowseAsync(client, stop.Token);
-                await Task.WhenAny(receive, browse).ConfigureAwait(false);
+                var tasks = bindings.Select((b, i) => ReceiveAsync(clients[i], b.IsIPv6, clients, stop.Token))
+                    .Append(BrowseAsync(clients, stop.Token)).ToList();
+                await Task.WhenAny(tasks).ConfigureAwait(false);
                 await stop.CancelAsync().ConfigureAwait(false);
-                try { await Task.WhenAll(receive, browse).ConfigureAwait(false); }
-                catch (OperationCanceledException) { }
+                foreach (var task in tasks)
+                {
+                    try { await task.ConfigureAwait(false); }
+                    catch (OperationCanceledException) { }
+                }
             }
         }
     }
 
-    private async Task BrowseAsync(MdnsClient client, CancellationToken cancellationToken)
+    private async Task BrowseAsync(IReadOnlyList<MdnsClient> clients, CancellationToken cancellationToken)
     {
         await foreach (var reason in discovery.Rounds().ReadAllAsync(cancellationToken).ConfigureAwait(false))
         {
-            await SendAsync(client, _browser.BrowseQuery(), cancellationToken).ConfigureAwait(false);
+            await SendAsync(clients, _browser.BrowseQuery(), cancellationToken).ConfigureAwait(false);
             log.Debug("mdns: browse query sent ({Reason})", reason);
         }
     }
 
-    private async Task SendAsync(MdnsClient client, DnsMessage query, CancellationToken cancellationToken)
+    private async Task SendAsync(IReadOnlyList<MdnsClient> clients, DnsMessage query, CancellationToken cancellationToken)
     {
-        try
+        foreach (var client in clients)
         {
-            await client.SendAsync(query, cancellationToken).ConfigureAwait(false);
-        }
-        catch (SocketException ex)
-        {
-            health.Report(HealthComponent, HealthState.Degraded, $"cannot send query: {ex.Message}");
-            log.Warn("mdns: cannot send query to {Group}: {Error}", Group, ex.Message);
+            try
+            {
+                await client.SendAsync(query, cancellationToken).ConfigureAwait(false);
+            }
+            catch (SocketException ex)
+            {
+                health.Report(HealthComponent, HealthState.Degraded, $"cannot send query: {ex.Message}");
+                log.Warn("mdns: cannot send query to {Group}: {Error}", client.MulticastGroups[0], ex.Message);
+            }
         }
     }
 
-    private async Task ReceiveAsync(MdnsClient client, CancellationToken cancellationToken)
+    private async Task ReceiveAsync(MdnsClient client, bool ipv6, IReadOnlyList<MdnsClient> clients, CancellationToken cancellationToken)
     {
         while (!cancellationToken.IsCancellationRequested)
         {
@@ -91,6 +102,7 @@ public sealed class MdnsLoop(DiscoveryService discovery, Func<Socket> bindSocket
                 await Task.Delay(TimeSpan.FromSeconds(1), time, cancellationToken).ConfigureAwait(false);
                 continue;
             }
+            if (ipv6 && datagram.From.Address.IsIPv4MappedToIPv6) continue; // the IPv4 socket got this one too
             if (!datagram.Message.TryGetValue(out var message, out var error))
             {
                 Bad(datagram.From, error);
@@ -117,7 +129,7 @@ public sealed class MdnsLoop(DiscoveryService discovery, Func<Socket> bindSocket
                 await discovery.RemoveAsync(DiscoveredEndpoint.MdnsSource, name, cancellationToken).ConfigureAwait(false);
             foreach (var instance in resolved)
                 await discovery.UpsertAsync(instance.ToEndpoint(), cancellationToken).ConfigureAwait(false);
-            if (followUp is not null) await SendAsync(client, followUp, cancellationToken).ConfigureAwait(false);
+            if (followUp is not null) await SendAsync(clients, followUp, cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -9,12 +9,14 @@ namespace Appliance.Plugins.Onvif.Plugin.Discovery;
 /// <summary>
 /// WS-Discovery on UDP 3702: per round a typed Probe (<c>dn:NetworkVideoTransmitter</c>) and an untyped one (devices that
 /// answer to no type), and a receive loop for ProbeMatches, Hello and Bye. Bad datagrams are logged and counted, never fatal.
+/// IPv4 (239.255.255.250) is required; IPv6 (ff02::c on every multicast interface) is added when it can be bound, and a
+/// device seen over both families is one entry (keyed by endpoint reference).
 /// </summary>
-public sealed class WsDiscoveryLoop(DiscoveryService discovery, Func<Socket> bindSocket, IPluginLogger log, IHealthReporter health, TimeProvider time)
+public sealed class WsDiscoveryLoop(DiscoveryService discovery, Func<MulticastBinding> bindIPv4, Func<MulticastBinding>? bindIPv6,
+    IPluginLogger log, IHealthReporter health, TimeProvider time)
 {
     public const string HealthComponent = "discovery/ws-discovery";
 
-    private static readonly IPEndPoint Group = new(IPAddress.Parse(WsDiscoveryMessages.MulticastIPv4), WsDiscoveryMessages.Port);
     private long _badDatagrams;
 
     public async Task RunAsync(CancellationToken cancellationToken)
@@ -22,10 +24,10 @@ public sealed class WsDiscoveryLoop(DiscoveryService discovery, Func<Socket> bin
         var retry = TimeSpan.FromSeconds(5);
         while (!cancellationToken.IsCancellationRequested)
         {
-            Socket socket;
+            MulticastBinding ipv4;
             try
             {
-                socket = bindSocket();
+                ipv4 = bindIPv4();
             }
             catch (Exception ex) when (ex is SocketException or InvalidOperationException)
             {
@@ -35,41 +37,46 @@ public sealed class WsDiscoveryLoop(DiscoveryService discovery, Func<Socket> bin
                 retry = TimeSpan.FromSeconds(Math.Min(retry.TotalSeconds * 2, discovery.Interval.TotalSeconds));
                 continue;
             }
-            using (socket)
+            var (ipv6, ipv6Problem) = DualStack.TryBind(bindIPv6, "ws-discovery", log);
+            using (ipv4)
+            using (ipv6)
             {
-                health.Report(HealthComponent, HealthState.Healthy, "listening on UDP 3702 (239.255.255.250)");
-                var client = new WsDiscoveryClient(socket, Group);
+                health.Report(HealthComponent, HealthState.Healthy, $"listening on UDP 3702 ({DualStack.Describe(ipv4, ipv6, ipv6Problem)})");
+                var clients = new[] { ipv4, ipv6 }.OfType<MulticastBinding>().Select(b => (Binding: b, Client: new WsDiscoveryClient(b.Socket, b.Groups))).ToList();
                 using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                var receive = ReceiveAsync(client, stop.Token);
-                var probe = ProbeAsync(client, stop.Token);
-                await Task.WhenAny(receive, probe).ConfigureAwait(false);
+                var tasks = clients.Select(c => ReceiveAsync(c.Client, c.Binding.IsIPv6, stop.Token))
+                    .Append(ProbeAsync(clients.Select(c => c.Client).ToList(), stop.Token)).ToList();
+                await Task.WhenAny(tasks).ConfigureAwait(false);
                 await stop.CancelAsync().ConfigureAwait(false);
-                await Task.WhenAll(Quietly(receive), Quietly(probe)).ConfigureAwait(false);
+                await Task.WhenAll(tasks.Select(Quietly)).ConfigureAwait(false);
             }
         }
     }
 
-    private async Task ProbeAsync(WsDiscoveryClient client, CancellationToken cancellationToken)
+    private async Task ProbeAsync(IReadOnlyList<WsDiscoveryClient> clients, CancellationToken cancellationToken)
     {
         var rounds = discovery.Rounds();
         await foreach (var reason in rounds.ReadAllAsync(cancellationToken).ConfigureAwait(false))
         {
-            try
+            foreach (var client in clients)
             {
-                await client.SendProbeAsync([WsDiscoveryMessages.NetworkVideoTransmitter], cancellationToken).ConfigureAwait(false);
-                await client.SendProbeAsync(Array.Empty<XName>(), cancellationToken).ConfigureAwait(false);
-                log.Debug("ws-discovery: probes sent ({Reason})", reason);
+                try
+                {
+                    await client.SendProbeAsync([WsDiscoveryMessages.NetworkVideoTransmitter], cancellationToken).ConfigureAwait(false);
+                    await client.SendProbeAsync(Array.Empty<XName>(), cancellationToken).ConfigureAwait(false);
+                }
+                catch (SocketException ex)
+                {
+                    health.Report(HealthComponent, HealthState.Degraded, $"cannot send Probe: {ex.Message}");
+                    log.Warn("ws-discovery: cannot send Probe to {Group}: {Error}", client.MulticastGroup, ex.Message);
+                }
             }
-            catch (SocketException ex)
-            {
-                health.Report(HealthComponent, HealthState.Degraded, $"cannot send Probe: {ex.Message}");
-                log.Warn("ws-discovery: cannot send Probe to {Group}: {Error}", Group, ex.Message);
-            }
+            log.Debug("ws-discovery: probes sent ({Reason})", reason);
             await discovery.ExpireAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 
-    private async Task ReceiveAsync(WsDiscoveryClient client, CancellationToken cancellationToken)
+    private async Task ReceiveAsync(WsDiscoveryClient client, bool ipv6, CancellationToken cancellationToken)
     {
         while (!cancellationToken.IsCancellationRequested)
         {
@@ -84,6 +91,7 @@ public sealed class WsDiscoveryLoop(DiscoveryService discovery, Func<Socket> bin
                 await Task.Delay(TimeSpan.FromSeconds(1), time, cancellationToken).ConfigureAwait(false);
                 continue;
             }
+            if (ipv6 && datagram.From.Address.IsIPv4MappedToIPv6) continue; // the IPv4 socket got this one too
             if (!datagram.Message.TryGetValue(out var message, out var error))
             {
                 Bad(datagram.From, error);

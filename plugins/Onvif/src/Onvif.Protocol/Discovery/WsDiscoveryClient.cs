@@ -10,21 +10,28 @@ public sealed record WsDiscoveryDatagram(IPEndPoint From, Result<WsDiscoveryMess
 /// <summary>
 /// WS-Discovery client over a UDP socket the caller bound (port 3702, joined to the multicast group, so Hello/Bye
 /// arrive too). Probes go to the multicast group; ProbeMatches come back unicast to the probing socket.
-/// Duplicate datagrams (SOAP-over-UDP repeats each message) are dropped by MessageID.
+/// Duplicate datagrams (SOAP-over-UDP repeats each message) are dropped by MessageID. Over IPv6 the link-local group
+/// ff02::c needs an interface: pass one group endpoint per interface (ScopeId = interface index); each Probe goes to all.
 /// </summary>
-public sealed class WsDiscoveryClient(Socket socket, IPEndPoint multicastGroup)
+public sealed class WsDiscoveryClient(Socket socket, IReadOnlyList<IPEndPoint> multicastGroups)
 {
+    public WsDiscoveryClient(Socket socket, IPEndPoint multicastGroup) : this(socket, [multicastGroup]) { }
+
     private readonly byte[] _buffer = new byte[65536];
     private readonly Queue<string> _recentIds = new();
     private readonly HashSet<string> _recent = new(StringComparer.Ordinal);
 
-    public IPEndPoint MulticastGroup => multicastGroup;
+    public IPEndPoint MulticastGroup => multicastGroups[0];
+
+    public IReadOnlyList<IPEndPoint> MulticastGroups => multicastGroups;
 
     /// <summary>Sends a Probe for <paramref name="types"/> (empty: untyped) and returns its MessageID.</summary>
     public async Task<string> SendProbeAsync(IReadOnlyCollection<XName> types, CancellationToken cancellationToken)
     {
         var id = WsDiscoveryMessages.NewMessageId();
-        await socket.SendToAsync(WsDiscoveryMessages.Probe(id, types), SocketFlags.None, multicastGroup, cancellationToken).ConfigureAwait(false);
+        var probe = WsDiscoveryMessages.Probe(id, types);
+        foreach (var group in multicastGroups)
+            await socket.SendToAsync(probe, SocketFlags.None, group, cancellationToken).ConfigureAwait(false);
         return id;
     }
 

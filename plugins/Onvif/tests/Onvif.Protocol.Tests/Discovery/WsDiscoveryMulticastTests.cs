@@ -78,4 +78,26 @@ public sealed class WsDiscoveryMulticastTests : IDisposable
         await responder.SendByeAsync();
         Assert.Equal(options.EndpointReference, (await receiveBye).EndpointReference);
     }
+
+    [Fact]
+    public async Task ProbeOverIPv6LinkLocalGroupFindsAnIPv6OnlyCamera()
+    {
+        var options = Camera;
+        var ff02c = IPAddress.Parse(WsDiscoveryMessages.MulticastIPv6);
+        var (cameraSocket, cameraGroup) = NetworkNamespacePair.MulticastSocket6(_net.NameA, _net.VethA, 3702, ff02c);
+        await using var responder = new WsDiscoveryResponder(cameraSocket, options, () => $"http://[{_net.Address6A}]:8080/onvif/device_service", cameraGroup);
+        var (socket, group) = NetworkNamespacePair.MulticastSocket6(_net.NameB, _net.VethB, 3702, ff02c);
+        using var _ = socket;
+        var client = new WsDiscoveryClient(socket, [group]);
+        var id = await client.SendProbeAsync([WsDiscoveryMessages.NetworkVideoTransmitter], CancellationToken.None);
+        var matches = await Next<ProbeMatches>(client, m => m.RelatesTo == id);
+        var endpoint = DiscoveredEndpoint.FromTargetService(Assert.Single(matches.Matches), DateTimeOffset.UtcNow);
+        Assert.Equal(options.EndpointReference, endpoint.Key);
+        Assert.Equal([_net.Address6A], endpoint.IpAddresses);
+        Assert.Equal([$"http://[{_net.Address6A}]:8080/onvif/device_service"], endpoint.Addresses);
+
+        var receiveHello = Next<Hello>(client);
+        await responder.SendHelloAsync();
+        Assert.Equal(options.EndpointReference, (await receiveHello).Service.EndpointReference);
+    }
 }
