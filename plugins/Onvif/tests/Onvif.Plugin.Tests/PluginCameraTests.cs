@@ -111,7 +111,7 @@ public class PluginCameraTests
 
             context.Inventory.Set(Camera(sim));
             Assert.True(await Poll.UntilAsync(() => context.Inventory.StreamUrisSet.Count == 1), string.Join('\n', context.Log.Lines));
-            Assert.True(await Poll.UntilAsync(() => context.HealthReports.Reports["camera/cam1"].State == HealthState.Healthy));
+            Assert.True(await Poll.UntilAsync(() => context.HealthReports.Reports.TryGetValue("camera/cam1", out var healthy) && healthy.State == HealthState.Healthy));
         }
         finally
         {
