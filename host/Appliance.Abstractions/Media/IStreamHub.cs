@@ -29,7 +29,7 @@ public interface IStreamSubscription : IDisposable
 {
     StreamDescriptor? Descriptor { get; }
 
-    /// <summary>Next unit; the caller owns one reference and must <see cref="AccessUnit.Release"/> it.</summary>
+    /// <summary>Next unit; the caller owns one reference and must <see cref="AccessUnit.Release()"/> it.</summary>
     ValueTask<AccessUnit> ReadAsync(CancellationToken cancellationToken);
 
     /// <summary>Units dropped because this subscriber was too slow.</summary>

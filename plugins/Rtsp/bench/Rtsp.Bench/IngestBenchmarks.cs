@@ -24,6 +24,7 @@ public class IngestBenchmarks
     private int[] _frameOfPacket = null!;
     private byte[] _scratch = null!;
     private RtpTrackReceiver _receiver = null!;
+    private AccessUnitPool _units = null!;
     private IStreamPublisher _publisher = null!;
     private StreamSubscription[] _subscriptions = null!;
     private byte[] _interleaved = null!;
@@ -44,7 +45,8 @@ public class IngestBenchmarks
             new Dictionary<string, string>(), [clip.Sps, clip.Pps]);
         _publisher = hub.Publish(new StreamDescriptor("camera/bench", [track.ToMediaTrack()]));
         _subscriptions = [(StreamSubscription)hub.Subscribe("camera/bench", 1024), (StreamSubscription)hub.Subscribe("camera/bench", 1024)];
-        var depacketizer = new H264Depacketizer(0, ArrayPool<byte>.Shared, new HubSink(_publisher, _subscriptions), [clip.Sps, clip.Pps]);
+        _units = new AccessUnitPool(IngestBufferPool.Create()); // one per plugin instance, as in RtspPlugin
+        var depacketizer = new H264Depacketizer(0, _units, new HubSink(_publisher, _subscriptions), [clip.Sps, clip.Pps]);
         _receiver = new RtpTrackReceiver(track, depacketizer, TimeProvider.System);
         // The same packets as they arrive on an RTSP/TCP connection: '$' channel length payload.
         var frames = new List<byte>();
@@ -96,6 +98,37 @@ public class IngestBenchmarks
             var sequence = new ReadOnlySequence<byte>(_interleaved, _interleavedOffsets[index], length);
             var item = RtspMessageReader.TryRead(ref sequence, RtspParserLimits.Default);
             _receiver.OnRtpDatagram(item.Payload.FirstSpan);
+        }
+    }
+
+    /// <summary>
+    /// Exact bytes allocated on this thread (the whole path runs on it) by <paramref name="rounds"/> x 1000 packets
+    /// through each path after a warm-up: BenchmarkDotNet rounds its per-operation figure, this does not.
+    /// </summary>
+    public static (long RtpBytes, long InterleavedBytes, long Packets, long UnitObjects, long Frames) CountSteadyStateAllocations(int rounds)
+    {
+        var bench = new IngestBenchmarks();
+        bench.Setup();
+        try
+        {
+            for (var i = 0; i < 20; i++)
+            {
+                bench.RtpPacketToHub();
+                bench.InterleavedTcpToHub();
+            }
+            var frames0 = bench._receiver.Depacketizer.Counters.UnitsEmitted;
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 0; i < rounds; i++) bench.RtpPacketToHub();
+            var rtp = GC.GetAllocatedBytesForCurrentThread() - before;
+            before = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 0; i < rounds; i++) bench.InterleavedTcpToHub();
+            var interleaved = GC.GetAllocatedBytesForCurrentThread() - before;
+            var frames = bench._receiver.Depacketizer.Counters.UnitsEmitted - frames0;
+            return (rtp, interleaved, (long)rounds * Packets, bench._units.Created, frames);
+        }
+        finally
+        {
+            bench.Cleanup();
         }
     }
 

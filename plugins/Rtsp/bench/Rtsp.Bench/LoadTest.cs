@@ -24,12 +24,13 @@ public static class LoadTest
         var consumers = new List<Task>();
         var observers = new List<HubObserver>();
         var pool = IngestBufferPool.Create();
+        var units = new AccessUnitPool(pool); // one per plugin instance, as in RtspPlugin
         for (var i = 0; i < streams; i++)
         {
             var name = $"camera/load{i}";
             var observer = new HubObserver(hub, name);
             observers.Add(observer);
-            var session = new RtspPullSession(new RtspPullOptions(url) { Pool = pool }, observer);
+            var session = new RtspPullSession(new RtspPullOptions(url) { Pool = pool, Units = units }, observer);
             sessions.Add(session);
             runs.Add(session.RunAsync(cts.Token));
             consumers.Add(ConsumeAsync(hub.Subscribe(name, 512), cts.Token));

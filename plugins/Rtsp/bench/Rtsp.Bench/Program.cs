@@ -25,7 +25,17 @@ var streams = int.Parse(Option("--streams") ?? "32", CultureInfo.InvariantCultur
 var references = int.Parse(Option("--ffmpeg") ?? "4", CultureInfo.InvariantCulture);
 var seconds = double.Parse(Option("--seconds") ?? "10", CultureInfo.InvariantCulture);
 
-if (micro) BenchmarkRunner.Run<IngestBenchmarks>(args: args.Where(a => a.StartsWith("--filter", StringComparison.Ordinal)).ToArray());
+if (micro)
+{
+    BenchmarkRunner.Run<IngestBenchmarks>(args: args.Where(a => a.StartsWith("--filter", StringComparison.Ordinal)).ToArray());
+    var (rtp, interleaved, packets, unitObjects, frames) = IngestBenchmarks.CountSteadyStateAllocations(rounds: 200);
+    Console.WriteLine();
+    Console.WriteLine($"Steady-state allocations, exact (GC.GetAllocatedBytesForCurrentThread), {packets} packets per path after warm-up:");
+    Console.WriteLine($"  RtpPacketToHub      : {rtp} B ({(double)rtp / packets:0.000} B/packet)");
+    Console.WriteLine($"  InterleavedTcpToHub : {interleaved} B ({(double)interleaved / packets:0.000} B/packet)");
+    Console.WriteLine($"  access units: {frames} frames (both paths) carried by {unitObjects} pooled AccessUnit objects in all");
+    Console.WriteLine($"  target (zero steady-state allocations per packet): {(rtp == 0 && interleaved == 0 ? "met" : "NOT met")}");
+}
 if (load) await RunLoadAsync();
 return 0;
 

@@ -1,4 +1,3 @@
-using System.Buffers;
 using Appliance.Abstractions;
 using Appliance.Abstractions.Events;
 using Appliance.Abstractions.Media;
@@ -24,7 +23,7 @@ internal sealed partial class CameraPull : IRtspPullObserver
     private readonly object _gate = new();
     private readonly StreamHealthMeter _meter;
     private readonly CameraPull? _previous;
-    private readonly ArrayPool<byte> _pool;
+    private readonly AccessUnitPool _units;
     private readonly Dictionary<int, IReadOnlyList<byte[]>> _parameters = new();
     private IReadOnlyList<SdpTrack> _tracks = [];
     private IStreamPublisher? _publisher;
@@ -43,14 +42,14 @@ internal sealed partial class CameraPull : IRtspPullObserver
     private RtspTransportMode _transport;
     private string? _codec;
 
-    public CameraPull(IPluginContext context, CameraInfo camera, RtspPluginSettings settings, IRtpPortAllocator ports, Func<double> random, ArrayPool<byte> pool, CameraPull? previous)
+    public CameraPull(IPluginContext context, CameraInfo camera, RtspPluginSettings settings, IRtpPortAllocator ports, Func<double> random, AccessUnitPool units, CameraPull? previous)
     {
         _context = context;
         Camera = camera;
         _settings = settings;
         _ports = ports;
         _previous = previous;
-        _pool = pool;
+        _units = units;
         _backoff = new ReconnectBackoff(settings.ReconnectInitial, settings.ReconnectMax, random);
         _meter = new StreamHealthMeter(context.Time);
         _transport = TransportOf(camera, settings);
@@ -164,7 +163,8 @@ internal sealed partial class CameraPull : IRtspPullObserver
             RequestTimeout = _settings.RequestTimeout,
             MediaTimeout = _settings.MediaTimeout,
             Time = _context.Time,
-            Pool = _pool,
+            Pool = _units.Buffers,
+            Units = _units,
             UdpPorts = _ports,
             StartTimestamps = starts,
             AfterGap = afterGap,

@@ -1,5 +1,6 @@
 using System.Buffers;
 using Appliance.Abstractions;
+using Appliance.Abstractions.Media;
 using Appliance.Plugins.Rtsp.Protocol.Client;
 
 namespace Appliance.Plugins.Rtsp.Plugin;
@@ -13,7 +14,7 @@ public sealed class RtspPlugin : IPlugin
     private readonly object _gate = new();
     private readonly Dictionary<string, CameraPull> _pulls = new(StringComparer.Ordinal);
     private readonly Func<double> _random;
-    private readonly ArrayPool<byte> _pool;
+    private readonly AccessUnitPool _units;
     private IPluginContext? _context;
     private RtspPluginSettings? _settings;
     private IRtpPortAllocator? _ports;
@@ -24,12 +25,15 @@ public sealed class RtspPlugin : IPlugin
     {
     }
 
-    /// <summary>For tests: a seeded jitter source and a counting buffer pool.</summary>
+    /// <summary>For tests: a seeded jitter source and a counting buffer pool (under this instance's unit pool).</summary>
     internal RtspPlugin(Func<double> random, ArrayPool<byte> pool)
     {
         _random = random;
-        _pool = pool;
+        _units = new AccessUnitPool(pool);
     }
+
+    /// <summary>The access units of every camera of this instance (one pool per plugin instance).</summary>
+    internal AccessUnitPool Units => _units;
 
     public Task StartAsync(IPluginContext context, CancellationToken cancellationToken)
     {
@@ -98,5 +102,5 @@ public sealed class RtspPlugin : IPlugin
     }
 
     private CameraPull NewPull(CameraInfo camera, CameraPull? previous) =>
-        new(_context!, camera, _settings!, _ports!, _random, _pool, previous);
+        new(_context!, camera, _settings!, _ports!, _random, _units, previous);
 }

@@ -1,6 +1,10 @@
 namespace Appliance.Plugins.Rtsp.Plugin;
 
-/// <summary>Frame rate, bit rate and keyframe interval of one camera's stream, measured over sampling windows.</summary>
+/// <summary>
+/// Frame rate, bit rate and keyframe interval of one camera's stream, measured over sampling windows. The frame
+/// rate comes from the frames' timestamps (the stream's own rate: a burst after a network or CPU hiccup does not
+/// read as 40 fps); the bit rate is what arrived per wall-clock second.
+/// </summary>
 internal sealed class StreamHealthMeter(TimeProvider time)
 {
     private readonly object _gate = new();
@@ -10,6 +14,10 @@ internal sealed class StreamHealthMeter(TimeProvider time)
     private long _lastKeyTimestamp = long.MinValue;
     private double _keyframeInterval;
     private DateTimeOffset? _lastFrameAt;
+    private long _windowFirstTimestamp = long.MinValue;
+    private long _windowLastTimestamp = long.MinValue;
+    private long _previousLastTimestamp = long.MinValue;
+    private int _clockRate;
 
     public void OnUnit(bool video, int clockRate, long timestamp, int bytes, bool keyframe)
     {
@@ -19,6 +27,9 @@ internal sealed class StreamHealthMeter(TimeProvider time)
             if (!video) return;
             _videoUnits++;
             _lastFrameAt = time.GetUtcNow();
+            if (_windowFirstTimestamp == long.MinValue) _windowFirstTimestamp = timestamp;
+            _windowLastTimestamp = timestamp;
+            _clockRate = clockRate;
             if (!keyframe) return;
             if (_lastKeyTimestamp != long.MinValue && timestamp > _lastKeyTimestamp && clockRate > 0)
                 _keyframeInterval = (timestamp - _lastKeyTimestamp) / (double)clockRate;
@@ -44,12 +55,25 @@ internal sealed class StreamHealthMeter(TimeProvider time)
         {
             var now = time.GetTimestamp();
             var seconds = time.GetElapsedTime(_windowStart, now).TotalSeconds;
-            var fps = seconds > 0 ? _videoUnits / seconds : 0;
+            var fps = MediaFps() ?? (seconds > 0 ? _videoUnits / seconds : 0);
             var kbps = seconds > 0 ? _bytes * 8 / seconds / 1000 : 0;
             _windowStart = now;
+            if (_videoUnits > 0) _previousLastTimestamp = _windowLastTimestamp;
+            _windowFirstTimestamp = long.MinValue;
             _videoUnits = 0;
             _bytes = 0;
             return (fps, kbps, _keyframeInterval, _lastFrameAt);
         }
+    }
+
+    /// <summary>Frames per second of media time in this window (from the last frame of the previous one), or null.</summary>
+    private double? MediaFps()
+    {
+        if (_videoUnits == 0 || _clockRate <= 0) return null;
+        var (from, frames) = _previousLastTimestamp != long.MinValue && _previousLastTimestamp < _windowFirstTimestamp
+            ? (_previousLastTimestamp, _videoUnits)
+            : (_windowFirstTimestamp, _videoUnits - 1);
+        var span = _windowLastTimestamp - from;
+        return span > 0 && frames > 0 ? frames / (span / (double)_clockRate) : null;
     }
 }

@@ -24,8 +24,9 @@ public sealed class GStreamerPullTests
     {
         using var server = await GstRtspServer.StartAsync(GstRtspServer.FreeTcpPort());
         var pool = new CountingPool();
+        var units = new AccessUnitPool(pool);
         var observer = new PullObserver();
-        var session = new RtspPullSession(new RtspPullOptions(server.Url) { Pool = pool }, observer);
+        var session = new RtspPullSession(new RtspPullOptions(server.Url) { Pool = pool, Units = units }, observer);
         var outcome = await PullObserver.RunUntilAsync(session, () => observer.Count(MediaCodec.H264) >= 75, Patience);
 
         Assert.Equal(RtspPullEnd.Stopped, outcome.End);
@@ -44,6 +45,9 @@ public sealed class GStreamerPullTests
         Assert.InRange(fps, 23, 27);
         Assert.Equal(video.Select(v => v.Timestamp).Order(), video.Select(v => v.Timestamp));
         Assert.Equal(0, pool.Outstanding);
+        Assert.Equal(0, units.Outstanding);
+        // The observer releases each unit at once: a handful of unit objects carried every frame.
+        Assert.True(units.Created < video.Count, $"{units.Created} unit objects for {video.Count} frames");
         Assert.True(session.Snapshot()[0].PacketsReceived > video.Count);
         Assert.Equal(0, session.Snapshot()[0].PacketsLost);
 

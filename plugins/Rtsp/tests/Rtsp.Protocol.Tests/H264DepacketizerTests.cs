@@ -1,3 +1,4 @@
+using Appliance.Abstractions.Media;
 using Appliance.Plugins.Rtsp.Protocol.Depacketizers;
 using Appliance.Plugins.Rtsp.Protocol.Rtp;
 using Xunit;
@@ -11,11 +12,13 @@ public sealed class H264DepacketizerTests
     private static readonly byte[] Idr = [0x65, 0x88, 0x84, 0x00, 0x33, 0xFF, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
     private static readonly byte[] PSlice = [0x41, 0x9A, 0x02, 0x03, 0x04];
 
-    private readonly CountingPool _pool = new();
+    private readonly AccessUnitPool _units = new(new CountingPool(), reuseDelay: 0);
     private readonly CollectingSink _sink = new();
     private ushort _seq;
 
-    private H264Depacketizer New(bool withSdp = true) => new(0, _pool, _sink, withSdp ? [Sps, Pps] : null);
+    private CountingPool Buffers => (CountingPool)_units.Buffers;
+
+    private H264Depacketizer New(bool withSdp = true) => new(0, _units, _sink, withSdp ? [Sps, Pps] : null);
 
     private void Push(RtpDepacketizer d, uint ts, bool marker, byte[] payload)
     {
@@ -66,7 +69,8 @@ public sealed class H264DepacketizerTests
         Assert.Equal([Sps, Pps, Idr], Annexb.Split(key.Data));
         Assert.False(_sink.Units[1].Key);
         Assert.Equal([PSlice], Annexb.Split(_sink.Units[1].Data));
-        Assert.Equal(0, _pool.Outstanding);
+        Assert.Equal(0, Buffers.Outstanding);
+        Assert.Equal(0, _units.Outstanding);
     }
 
     [Fact]
@@ -140,7 +144,8 @@ public sealed class H264DepacketizerTests
         Assert.Equal(1, d.Counters.DamagedUnitsDropped);
         Push(d, 2, true, Idr);
         Assert.Single(_sink.Units);
-        Assert.Equal(0, _pool.Outstanding - 0);
+        Assert.Equal(0, Buffers.Outstanding);
+        Assert.Equal(0, _units.Outstanding);
     }
 
     [Fact]
@@ -175,7 +180,8 @@ public sealed class H264DepacketizerTests
         Assert.True(d.Counters.BadAggregates >= 1);
         Push(d, 3, true, PSlice);
         Assert.Equal(2, _sink.Units.Count);
-        Assert.Equal(0, _pool.Outstanding);
+        Assert.Equal(0, Buffers.Outstanding);
+        Assert.Equal(0, _units.Outstanding);
     }
 
     [Theory]
@@ -238,6 +244,7 @@ public sealed class H264DepacketizerTests
                 Push(d, (uint)(i / 5), random.Next(4) == 0, payload);
             }
         }
-        Assert.Equal(0, _pool.Outstanding - _sink.Units.Count * 0);
+        Assert.Equal(0, Buffers.Outstanding);
+        Assert.Equal(0, _units.Outstanding);
     }
 }

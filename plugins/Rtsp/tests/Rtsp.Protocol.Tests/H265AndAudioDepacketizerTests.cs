@@ -1,3 +1,4 @@
+using Appliance.Abstractions.Media;
 using Appliance.Plugins.Rtsp.Protocol.Depacketizers;
 using Appliance.Plugins.Rtsp.Protocol.Rtp;
 using Xunit;
@@ -12,9 +13,11 @@ public sealed class H265AndAudioDepacketizerTests
     private static readonly byte[] Idr = [0x26, 0x01, 0xAF, 1, 2, 3, 4, 5, 6, 7]; // IDR_W_RADL (19)
     private static readonly byte[] Trail = [0x02, 0x01, 0xD0, 9, 8, 7];           // TRAIL_R (1)
 
-    private readonly CountingPool _pool = new();
+    private readonly AccessUnitPool _units = new(new CountingPool(), reuseDelay: 0);
     private readonly CollectingSink _sink = new();
     private ushort _seq;
+
+    private CountingPool Buffers => (CountingPool)_units.Buffers;
 
     private void Push(RtpDepacketizer d, uint ts, bool marker, byte[] payload)
     {
@@ -53,7 +56,7 @@ public sealed class H265AndAudioDepacketizerTests
     [Fact]
     public void H265AggregationAndFragmentationAreReassembled()
     {
-        using var d = new H265Depacketizer(0, _pool, _sink, [Vps, Sps, Pps]);
+        using var d = new H265Depacketizer(0, _units, _sink, [Vps, Sps, Pps]);
         var bigIdr = new byte[4000];
         bigIdr[0] = 0x26;
         bigIdr[1] = 0x01;
@@ -66,13 +69,14 @@ public sealed class H265AndAudioDepacketizerTests
         Assert.True(_sink.Units[0].Key);
         Assert.Equal([Vps, Sps, Pps, bigIdr], Annexb.Split(_sink.Units[0].Data));
         Assert.Equal([Trail], Annexb.Split(_sink.Units[1].Data));
-        Assert.Equal(0, _pool.Outstanding);
+        Assert.Equal(0, Buffers.Outstanding);
+        Assert.Equal(0, _units.Outstanding);
     }
 
     [Fact]
     public void H265KeyframeGetsTrackedParameterSets()
     {
-        using var d = new H265Depacketizer(0, _pool, _sink, [Vps, Sps, Pps]);
+        using var d = new H265Depacketizer(0, _units, _sink, [Vps, Sps, Pps]);
         Push(d, 1, true, Idr);
         Assert.Equal([Vps, Sps, Pps, Idr], Annexb.Split(_sink.Units[0].Data));
     }
@@ -80,7 +84,7 @@ public sealed class H265AndAudioDepacketizerTests
     [Fact]
     public void H265BadInputIsCountedAndTheStreamRecovers()
     {
-        using var d = new H265Depacketizer(0, _pool, _sink, [Vps, Sps, Pps]);
+        using var d = new H265Depacketizer(0, _units, _sink, [Vps, Sps, Pps]);
         Push(d, 1, true, [0x60, 0x01, 0x00, 0x05, 0x26]);       // AP with a size beyond the packet
         Push(d, 2, true, [0x62, 0x01, 0x13, 9]);                // FU continuation without start
         Push(d, 3, true, [0x64, 0x01, 0x00]);                   // PACI
@@ -93,14 +97,15 @@ public sealed class H265AndAudioDepacketizerTests
         Assert.Equal(2, d.Counters.MalformedPackets);
         Push(d, 6, true, Idr);
         Assert.Single(_sink.Units);
-        Assert.Equal(0, _pool.Outstanding);
+        Assert.Equal(0, Buffers.Outstanding);
+        Assert.Equal(0, _units.Outstanding);
     }
 
     [Fact]
     public void H265RandomPayloadsNeverThrow()
     {
         var random = new Random(7798);
-        using (var d = new H265Depacketizer(0, _pool, _sink, [Vps, Sps, Pps], donl: true))
+        using (var d = new H265Depacketizer(0, _units, _sink, [Vps, Sps, Pps], donl: true))
         {
             for (var i = 0; i < 10000; i++)
             {
@@ -110,7 +115,8 @@ public sealed class H265AndAudioDepacketizerTests
                 Push(d, (uint)(i / 4), random.Next(4) == 0, payload);
             }
         }
-        Assert.Equal(0, _pool.Outstanding);
+        Assert.Equal(0, Buffers.Outstanding);
+        Assert.Equal(0, _units.Outstanding);
     }
 
     private static byte[] AacPayload(params byte[][] units)
@@ -129,7 +135,7 @@ public sealed class H265AndAudioDepacketizerTests
     [Fact]
     public void AacUnitsAreSplitWithPerUnitTimestamps()
     {
-        using var d = new AacDepacketizer(1, _pool, _sink, 13, 3, 3);
+        using var d = new AacDepacketizer(1, _units, _sink, 13, 3, 3);
         Push(d, 16000, true, AacPayload([1, 2, 3], [4, 5]));
         Assert.Equal([(16000L, new byte[] { 1, 2, 3 }), (17024L, new byte[] { 4, 5 })], _sink.Units.Select(u => (u.Timestamp, u.Data)));
         Assert.All(_sink.Units, u => Assert.True(u.Key));
@@ -138,7 +144,7 @@ public sealed class H265AndAudioDepacketizerTests
     [Fact]
     public void FragmentedAacUnitIsReassembled()
     {
-        using var d = new AacDepacketizer(1, _pool, _sink, 13, 3, 3);
+        using var d = new AacDepacketizer(1, _units, _sink, 13, 3, 3);
         var unit = Enumerable.Range(0, 3000).Select(i => (byte)i).ToArray();
         byte[] Header() => [0, 16, (byte)(unit.Length >> 5), (byte)((unit.Length & 0x1F) << 3)];
         Push(d, 5, false, [.. Header(), .. unit[..1400]]);
@@ -155,18 +161,19 @@ public sealed class H265AndAudioDepacketizerTests
     [InlineData(new byte[] { 0, 16, 0, 0 }, "size 0")]
     public void BadAacHeadersAreCounted(byte[] payload, string error)
     {
-        using var d = new AacDepacketizer(1, _pool, _sink, 13, 3, 3);
+        using var d = new AacDepacketizer(1, _units, _sink, 13, 3, 3);
         Push(d, 1, true, payload);
         Assert.Contains(error, d.Counters.LastError);
         Push(d, 2, true, AacPayload([9]));
         Assert.Single(_sink.Units);
-        Assert.Equal(0, _pool.Outstanding);
+        Assert.Equal(0, Buffers.Outstanding);
+        Assert.Equal(0, _units.Outstanding);
     }
 
     [Fact]
     public void AacNeedsASizeLength()
     {
-        var (d, error) = AacDepacketizer.FromFmtp(1, _pool, _sink, new Dictionary<string, string> { ["mode"] = "AAC-hbr" });
+        var (d, error) = AacDepacketizer.FromFmtp(1, _units, _sink, new Dictionary<string, string> { ["mode"] = "AAC-hbr" });
         Assert.Null(d);
         Assert.Contains("sizelength", error);
     }
@@ -174,7 +181,7 @@ public sealed class H265AndAudioDepacketizerTests
     [Fact]
     public void G711PassesPayloadsThrough()
     {
-        using var d = new G711Depacketizer(1, _pool, _sink);
+        using var d = new G711Depacketizer(1, _units, _sink);
         Push(d, 160, true, [0xFF, 0x7F, 0x00]);
         Push(d, 320, true, []);
         Assert.Equal(new byte[] { 0xFF, 0x7F, 0x00 }, Assert.Single(_sink.Units).Data);

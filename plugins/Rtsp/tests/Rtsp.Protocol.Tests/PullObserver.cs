@@ -9,15 +9,24 @@ public sealed class PullObserver : IRtspPullObserver
 {
     private readonly object _gate = new();
     private readonly List<(int Track, MediaCodec Codec, long Timestamp, bool Key, bool AfterGap, byte[] Data)> _units = new();
+    private int _playing;
 
     public RtspPullDescription? Description { get; private set; }
 
     public int ParameterChanges;
 
-    public void OnPlaying(RtspPullDescription description) => Description = description;
+    /// <summary>Units that arrived before <see cref="OnPlaying"/> (the session must never do that).</summary>
+    public int UnitsBeforePlaying;
+
+    public void OnPlaying(RtspPullDescription description)
+    {
+        Description = description;
+        Volatile.Write(ref _playing, 1);
+    }
 
     public void OnAccessUnit(SdpTrack track, AccessUnit unit)
     {
+        if (Volatile.Read(ref _playing) == 0) Interlocked.Increment(ref UnitsBeforePlaying);
         lock (_gate) _units.Add((track.Index, track.Codec, unit.Timestamp, unit.IsKeyframe, unit.AfterGap, unit.Payload.ToArray()));
         unit.Release();
     }

@@ -16,8 +16,10 @@ namespace Appliance.Plugins.Rtsp.Protocol.Client;
 public sealed partial class RtspPullSession
 {
     private readonly RtspPullOptions _options;
+    private readonly AccessUnitPool _units;
     private readonly IRtspPullObserver _observer;
     private readonly List<TrackState> _tracks = new();
+    private readonly List<TrackSink> _sinks = new();
     private readonly TrackState?[] _channels = new TrackState?[256];
     private readonly TaskCompletionSource<RtspPullOutcome> _end = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private RtspClient? _client;
@@ -28,6 +30,7 @@ public sealed partial class RtspPullSession
     public RtspPullSession(RtspPullOptions options, IRtspPullObserver observer)
     {
         _options = options;
+        _units = options.Units ?? new AccessUnitPool(options.Pool);
         _observer = observer;
     }
 
@@ -77,6 +80,8 @@ public sealed partial class RtspPullSession
             if (failure is not null) return failure;
             _played = true;
             _observer.OnPlaying(description!);
+            // Interleaved RTP may have overtaken the PLAY response: what came early goes out now, in order.
+            foreach (var sink in _sinks) sink.Open();
             StartLoops(client, description!, url, loops, loopsCts.Token);
             var first = await Task.WhenAny(_end.Task, client.Completion).WaitAsync(cancellationToken).ConfigureAwait(false);
             return first == _end.Task
@@ -97,6 +102,7 @@ public sealed partial class RtspPullSession
             await TearDownAsync(client).ConfigureAwait(false);
             try { await Task.WhenAll(loops).ConfigureAwait(false); } catch (OperationCanceledException) { }
             await client.DisposeAsync().ConfigureAwait(false);
+            foreach (var sink in _sinks) sink.Close();
             lock (_tracks)
             {
                 foreach (var t in _tracks)
@@ -137,7 +143,8 @@ public sealed partial class RtspPullSession
         foreach (var track in tracks)
         {
             var sink = new TrackSink(this, track);
-            var (depacketizer, error) = DepacketizerFactory.Create(track, _options.Pool, sink);
+            _sinks.Add(sink);
+            var (depacketizer, error) = DepacketizerFactory.Create(track, _units, sink);
             if (depacketizer is null) { notes.Add($"{track.Media}: {error}"); continue; }
             sink.Attach(depacketizer);
             depacketizer.NextUnitAfterGap = _options.AfterGap;
@@ -245,11 +252,20 @@ public sealed partial class RtspPullSession
         }
     }
 
-    /// <summary>Forwards a track's units and reports in-band parameter set changes.</summary>
+    /// <summary>
+    /// Forwards a track's units and reports in-band parameter set changes, never before the observer heard
+    /// <see cref="IRtspPullObserver.OnPlaying"/>: units finished earlier (RTP right behind the PLAY response) wait
+    /// here, at most <see cref="MaxEarlyUnits"/>, and are released if the session never plays.
+    /// </summary>
     private sealed class TrackSink(RtspPullSession session, SdpTrack track) : IAccessUnitSink
     {
+        private const int MaxEarlyUnits = 64;
+        private const int Waiting = 0, Flowing = 1, Closed = 2;
+        private readonly object _gate = new();
+        private readonly List<AccessUnit> _early = new();
         private NalUnitAssembler? _assembler;
         private int _version;
+        private int _state;
 
         public void Attach(RtpDepacketizer depacketizer)
         {
@@ -258,6 +274,59 @@ public sealed partial class RtspPullSession
         }
 
         public void OnAccessUnit(AccessUnit unit)
+        {
+            if (Volatile.Read(ref _state) != Flowing)
+            {
+                lock (_gate)
+                {
+                    if (_state == Waiting && _early.Count < MaxEarlyUnits)
+                    {
+                        _early.Add(unit);
+                        return;
+                    }
+                    if (_state != Flowing)
+                    {
+                        unit.Release();
+                        return;
+                    }
+                }
+            }
+            Deliver(unit);
+        }
+
+        /// <summary>After OnPlaying: delivers the early units, then lets every unit through.</summary>
+        public void Open()
+        {
+            lock (_gate)
+            {
+                if (_state != Waiting) return;
+                var i = 0;
+                try
+                {
+                    // Under the lock: a unit finished meanwhile waits for these, so the order holds.
+                    for (; i < _early.Count; i++) Deliver(_early[i]);
+                }
+                finally
+                {
+                    for (i++; i < _early.Count; i++) _early[i].Release();
+                    _early.Clear();
+                    Volatile.Write(ref _state, Flowing);
+                }
+            }
+        }
+
+        /// <summary>The session is over: releases what never went out; later units are released at once.</summary>
+        public void Close()
+        {
+            lock (_gate)
+            {
+                foreach (var unit in _early) unit.Release();
+                _early.Clear();
+                Volatile.Write(ref _state, Closed);
+            }
+        }
+
+        private void Deliver(AccessUnit unit)
         {
             if (_assembler is { } a && a.ParameterSets.Version != _version)
             {

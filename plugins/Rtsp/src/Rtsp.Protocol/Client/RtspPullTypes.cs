@@ -26,7 +26,12 @@ public sealed record RtspPullOptions(string Url)
     public TimeSpan? KeepAliveInterval { get; init; }
 
     public RtspParserLimits Limits { get; init; } = RtspParserLimits.Default;
+    /// <summary>Receive buffers, and the access units' buffers when <see cref="Units"/> is not set.</summary>
     public ArrayPool<byte> Pool { get; init; } = ArrayPool<byte>.Shared;
+
+    /// <summary>Where access units come from and go back to (share one across sessions: a plugin instance's);
+    /// default: a pool for this session over <see cref="Pool"/>.</summary>
+    public AccessUnitPool? Units { get; init; }
     public TimeProvider Time { get; init; } = TimeProvider.System;
     public IRtpPortAllocator? UdpPorts { get; init; }
 

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Buffers.Binary;
 using Appliance.Abstractions.Media;
 using Appliance.Plugins.Rtsp.Protocol.Rtp;
@@ -21,8 +20,8 @@ public sealed class AacDepacketizer : RtpDepacketizer
     private int _fragmentSize;
     private long _fragmentTimestamp;
 
-    public AacDepacketizer(int track, ArrayPool<byte> pool, IAccessUnitSink sink, int sizeLength, int indexLength, int indexDeltaLength, int samplesPerFrame = 1024)
-        : base(track, pool, sink)
+    public AacDepacketizer(int track, AccessUnitPool units, IAccessUnitSink sink, int sizeLength, int indexLength, int indexDeltaLength, int samplesPerFrame = 1024)
+        : base(track, units, sink)
     {
         if (sizeLength is < 1 or > 16) throw new ArgumentOutOfRangeException(nameof(sizeLength));
         if (indexLength is < 0 or > 8 || indexDeltaLength is < 0 or > 8) throw new ArgumentOutOfRangeException(nameof(indexLength));
@@ -33,7 +32,7 @@ public sealed class AacDepacketizer : RtpDepacketizer
     }
 
     /// <summary>Builds one from the fmtp (sizelength, indexlength, indexdeltalength); null with an error if unusable.</summary>
-    public static (AacDepacketizer? Depacketizer, string? Error) FromFmtp(int track, ArrayPool<byte> pool, IAccessUnitSink sink, IReadOnlyDictionary<string, string> fmtp)
+    public static (AacDepacketizer? Depacketizer, string? Error) FromFmtp(int track, AccessUnitPool units, IAccessUnitSink sink, IReadOnlyDictionary<string, string> fmtp)
     {
         static int Get(IReadOnlyDictionary<string, string> f, string key, int fallback) =>
             f.TryGetValue(key, out var v) && int.TryParse(v, out var n) ? n : fallback;
@@ -42,7 +41,7 @@ public sealed class AacDepacketizer : RtpDepacketizer
         var indexDeltaLength = Get(fmtp, "indexdeltalength", 0);
         if (sizeLength is < 1 or > 16) return (null, "AAC fmtp needs sizelength between 1 and 16");
         if (indexLength is < 0 or > 8 || indexDeltaLength is < 0 or > 8) return (null, "AAC fmtp indexlength/indexdeltalength out of range");
-        return (new AacDepacketizer(track, pool, sink, sizeLength, indexLength, indexDeltaLength), null);
+        return (new AacDepacketizer(track, units, sink, sizeLength, indexLength, indexDeltaLength), null);
     }
 
     public override void Push(in RtpPacket packet, long timestamp)

@@ -1,5 +1,5 @@
-using System.Buffers;
 using System.Buffers.Binary;
+using Appliance.Abstractions.Media;
 
 namespace Appliance.Plugins.Rtsp.Protocol.Depacketizers;
 
@@ -9,8 +9,8 @@ public sealed class H264Depacketizer : NalUnitAssembler
     public const int SpsKind = 0;
     public const int PpsKind = 1;
 
-    public H264Depacketizer(int track, ArrayPool<byte> pool, IAccessUnitSink sink, IReadOnlyList<byte[]>? sdpParameterSets = null)
-        : base(track, pool, sink, 2)
+    public H264Depacketizer(int track, AccessUnitPool units, IAccessUnitSink sink, IReadOnlyList<byte[]>? sdpParameterSets = null)
+        : base(track, units, sink, 2)
     {
         if (sdpParameterSets is null) return;
         foreach (var set in sdpParameterSets)

@@ -1,5 +1,5 @@
-using System.Buffers;
 using System.Buffers.Binary;
+using Appliance.Abstractions.Media;
 
 namespace Appliance.Plugins.Rtsp.Protocol.Depacketizers;
 
@@ -14,8 +14,8 @@ public sealed class H265Depacketizer : NalUnitAssembler
     public const int PpsKind = 2;
     private readonly bool _donl;
 
-    public H265Depacketizer(int track, ArrayPool<byte> pool, IAccessUnitSink sink, IReadOnlyList<byte[]>? sdpParameterSets = null, bool donl = false)
-        : base(track, pool, sink, 3)
+    public H265Depacketizer(int track, AccessUnitPool units, IAccessUnitSink sink, IReadOnlyList<byte[]>? sdpParameterSets = null, bool donl = false)
+        : base(track, units, sink, 3)
     {
         _donl = donl;
         if (sdpParameterSets is null) return;

@@ -1,4 +1,3 @@
-using System.Buffers;
 using Appliance.Abstractions.Media;
 using Appliance.Plugins.Rtsp.Protocol.Codecs;
 using Appliance.Plugins.Rtsp.Protocol.Rtp;
@@ -26,8 +25,8 @@ public abstract class NalUnitAssembler : RtpDepacketizer
     private int _sizeHint = 16 * 1024;
     private bool _keyframeSeen;
 
-    protected NalUnitAssembler(int track, ArrayPool<byte> pool, IAccessUnitSink sink, int parameterSetKinds)
-        : base(track, pool, sink)
+    protected NalUnitAssembler(int track, AccessUnitPool units, IAccessUnitSink sink, int parameterSetKinds)
+        : base(track, units, sink)
     {
         ParameterSets = new ParameterSetTracker(parameterSetKinds);
         _setsInUnit = new bool[parameterSetKinds];

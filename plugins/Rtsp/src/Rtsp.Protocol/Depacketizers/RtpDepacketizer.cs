@@ -1,4 +1,3 @@
-using System.Buffers;
 using Appliance.Abstractions.Media;
 using Appliance.Plugins.Rtsp.Protocol.Rtp;
 
@@ -34,10 +33,11 @@ public abstract class RtpDepacketizer : IDisposable
 {
     public const int MaxUnitBytes = 16 * 1024 * 1024;
 
-    protected RtpDepacketizer(int track, ArrayPool<byte> pool, IAccessUnitSink sink)
+    protected RtpDepacketizer(int track, AccessUnitPool units, IAccessUnitSink sink)
     {
+        ArgumentNullException.ThrowIfNull(units);
         Track = track;
-        Pool = pool;
+        Units = units;
         Sink = sink;
     }
 
@@ -48,7 +48,8 @@ public abstract class RtpDepacketizer : IDisposable
     /// <summary>Set to mark the next emitted unit <see cref="AccessUnit.AfterGap"/> (the first after a reconnect).</summary>
     public bool NextUnitAfterGap { get; set; }
 
-    protected ArrayPool<byte> Pool { get; }
+    /// <summary>Where units come from; they go back there when their last reference is released.</summary>
+    protected AccessUnitPool Units { get; }
 
     protected IAccessUnitSink Sink { get; }
 
@@ -69,8 +70,7 @@ public abstract class RtpDepacketizer : IDisposable
 
     protected AccessUnit RentUnit(int capacity, long timestamp, bool keyframe)
     {
-        var afterGap = NextUnitAfterGap;
-        return AccessUnit.Rent(Pool, capacity, Track, timestamp, keyframe, afterGap);
+        return Units.Rent(capacity, Track, timestamp, keyframe, NextUnitAfterGap);
     }
 
     protected void Emit(AccessUnit unit)
