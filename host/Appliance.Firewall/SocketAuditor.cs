@@ -124,11 +124,21 @@ public sealed class SocketAuditor(string procRoot = "/proc")
         {
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
             using var reader = new StreamReader(stream);
-            var buffer = new char[MaxTableBytes];
-            var read = reader.ReadBlock(buffer, 0, buffer.Length);
-            if (read == buffer.Length && reader.Peek() >= 0)
-                problems.Add($"{path} is larger than {MaxTableBytes} bytes; only the first part was audited");
-            return new string(buffer, 0, read);
+            // Grow as needed: /proc tables are usually a few KiB, and a 32 MiB buffer per read would sit in the heap.
+            var text = new System.Text.StringBuilder();
+            var chunk = new char[16 * 1024];
+            int read;
+            while ((read = reader.ReadBlock(chunk, 0, Math.Min(chunk.Length, MaxTableBytes - text.Length))) > 0)
+            {
+                text.Append(chunk, 0, read);
+                if (text.Length >= MaxTableBytes)
+                {
+                    if (reader.Peek() >= 0)
+                        problems.Add($"{path} is larger than {MaxTableBytes} bytes; only the first part was audited");
+                    break;
+                }
+            }
+            return text.ToString();
         }
         catch (FileNotFoundException) { return null; }        // e.g. tcp6 on a kernel without IPv6
         catch (DirectoryNotFoundException) { return null; }

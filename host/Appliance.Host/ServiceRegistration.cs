@@ -53,6 +53,7 @@ public static class ServiceRegistration
         services.AddHostedService<PluginHostService>();
         services.AddHostedService(sp => sp.GetRequiredService<SocketAuditService>());
         services.AddHostedService<FirewallEnforcer>();
+        services.AddHostedService<Events.OutboxPruner>();
         services.AddHostedService<DiscoveryListener>();
         services.AddHostedService<SystemdWatchdog>();
         services.AddHostedService<DemoCameraSeeder>();

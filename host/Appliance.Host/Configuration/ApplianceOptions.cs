@@ -24,6 +24,9 @@ public sealed class ApplianceOptions
 
     public HostNetworkOptions Network { get; set; } = new();
 
+    /// <summary>Days an event is kept once every subscriber has it (the outbox never drops an undelivered event).</summary>
+    public double EventRetentionDays { get; set; } = 30;
+
     public string DataPath(params string[] parts) => Path.Combine([Path.GetFullPath(DataDirectory), .. parts]);
 }
 

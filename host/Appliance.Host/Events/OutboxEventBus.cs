@@ -128,6 +128,33 @@ public sealed class OutboxEventBus : IAsyncDisposable
         return list;
     }
 
+    /// <summary>
+    /// Deletes events older than <paramref name="olderThan"/> that every durable subscription has already
+    /// received (an event still owed to a subscriber is never deleted). Returns how many went.
+    /// </summary>
+    public int Prune(DateTimeOffset olderThan)
+    {
+        using var connection = _db.Open();
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = """
+            DELETE FROM events
+            WHERE occurred_at < $cutoff
+              AND seq <= COALESCE((SELECT MIN(cursor) FROM subscriptions), (SELECT MAX(seq) FROM events))
+            """;
+        cmd.Parameters.AddWithValue("$cutoff", olderThan.ToUniversalTime().ToString("O"));
+        return cmd.ExecuteNonQuery();
+    }
+
+    /// <summary>Forgets the durable subscriptions whose names start with <paramref name="prefix"/> (an uninstalled plugin's).</summary>
+    public int RemoveSubscriptions(string prefix)
+    {
+        using var connection = _db.Open();
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = "DELETE FROM subscriptions WHERE substr(name, 1, length($prefix)) = $prefix";
+        cmd.Parameters.AddWithValue("$prefix", prefix);
+        return cmd.ExecuteNonQuery();
+    }
+
     internal IReadOnlyList<EventEnvelope> ReadAfter(long cursor, IReadOnlyList<string> types, int limit)
     {
         using var connection = _db.Open();

@@ -159,6 +159,7 @@ public sealed partial class PluginManager : IAsyncDisposable
         _store.Save(new PluginRecord(id, record?.Enabled ?? true, Removed: true, null, record?.Config));
         lock (_slots) _slots.Remove(id);
         _health.ClearOwner(id);
+        _bus.RemoveSubscriptions(id + "/");
         Publish(new PluginStateChanged(id, ManifestVersion(slot), "removed", null));
         return OperationResult.Done(Describe(slot) with { State = PluginState.Disabled });
     });
