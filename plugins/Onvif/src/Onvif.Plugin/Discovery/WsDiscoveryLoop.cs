@@ -21,22 +21,11 @@ public sealed class WsDiscoveryLoop(DiscoveryService discovery, Func<MulticastBi
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        var retry = TimeSpan.FromSeconds(5);
+        var retry = new BindRetry("ws-discovery", WsDiscoveryMessages.Port, HealthComponent, discovery.Interval, log, health, time);
         while (!cancellationToken.IsCancellationRequested)
         {
-            MulticastBinding ipv4;
-            try
-            {
-                ipv4 = bindIPv4();
-            }
-            catch (Exception ex) when (ex is SocketException or InvalidOperationException)
-            {
-                health.Report(HealthComponent, HealthState.Unhealthy, $"cannot bind UDP {WsDiscoveryMessages.Port}: {ex.Message}");
-                log.Error(ex, "ws-discovery: cannot bind UDP {Port}; retrying in {Seconds}s", WsDiscoveryMessages.Port, retry.TotalSeconds);
-                await Task.Delay(retry, time, cancellationToken).ConfigureAwait(false);
-                retry = TimeSpan.FromSeconds(Math.Min(retry.TotalSeconds * 2, discovery.Interval.TotalSeconds));
-                continue;
-            }
+            var ipv4 = await retry.TryBindAsync(bindIPv4, cancellationToken).ConfigureAwait(false);
+            if (ipv4 is null) continue;
             var (ipv6, ipv6Problem) = DualStack.TryBind(bindIPv6, "ws-discovery", log);
             using (ipv4)
             using (ipv6)
