@@ -8,6 +8,7 @@ using Appliance.Host.Plugins;
 using Appliance.Host.Security;
 using Appliance.Host.Storage;
 using Appliance.Host.SystemServices;
+using Appliance.Host.SystemServices.Liveness;
 using Appliance.Streams;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -55,6 +56,10 @@ public static class ServiceRegistration
         services.AddHostedService<FirewallEnforcer>();
         services.AddHostedService<Events.OutboxPruner>();
         services.AddHostedService<DiscoveryListener>();
+        services.AddSingleton<ILivenessCheck, PluginManagerLivenessCheck>();
+        services.AddSingleton<ILivenessCheck, OutboxLivenessCheck>();
+        services.AddSingleton<ILivenessCheck, HttpLivenessCheck>();
+        services.AddSingleton<WatchdogRound>();
         services.AddHostedService<SystemdWatchdog>();
         services.AddHostedService<DemoCameraSeeder>();
         return services;

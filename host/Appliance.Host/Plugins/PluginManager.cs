@@ -97,6 +97,16 @@ public sealed partial class PluginManager : IAsyncDisposable
     }
 
     /// <summary>Installs bundled plugins not yet installed, then loads and starts every enabled plugin.</summary>
+    /// <summary>
+    /// Waits for the operation queue like any operation and leaves at once: proves the queue moves (the
+    /// watchdog's liveness check). Cancelled by <paramref name="ct"/> while an operation holds the queue.
+    /// </summary>
+    public async Task PingAsync(CancellationToken ct)
+    {
+        await _ops.WaitAsync(ct);
+        _ops.Release();
+    }
+
     public async Task StartAllAsync(CancellationToken ct)
     {
         await _ops.WaitAsync(ct);

@@ -1,0 +1,86 @@
+using System.Text.Json.Nodes;
+using Appliance.Host.Plugins;
+using Appliance.Host.SystemServices;
+using Appliance.Host.SystemServices.Liveness;
+using Appliance.Testing;
+using Microsoft.Extensions.Hosting.Systemd;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Appliance.Host.Tests;
+
+/// <summary>The systemd watchdog is petted only while the host's own loops make progress.</summary>
+public sealed class WatchdogTests
+{
+    [Fact]
+    public async Task A_plugin_manager_stuck_in_an_operation_stops_the_petting_until_it_moves_again()
+    {
+        await using var h = await PluginManagerHarness.StartAsync(startTimeoutSeconds: 6);
+        var notifier = new RecordingNotifier();
+        var watchdog = new SystemdWatchdog(notifier,
+            new WatchdogRound([new PluginManagerLivenessCheck(h.Manager), new OutboxLivenessCheck(h.Bus)]),
+            h.Health, NullLogger<SystemdWatchdog>.Instance);
+
+        var healthy = await watchdog.PetIfAliveAsync(TimeSpan.FromSeconds(5), CancellationToken.None);
+        Assert.True(healthy.Pet, healthy.Describe());
+        Assert.Equal(["WATCHDOG=1"], notifier.Sent);
+
+        // A plugin that hangs in StartAsync holds the manager's operation queue until the start timeout.
+        var install = h.InstallAsync(await TestPluginBuilder.ProbeZipAsync("test.hang", "1.0.0", new JsonObject { ["mode"] = "hang" }));
+        await Eventually(() => h.Manager.Get("test.hang") is not null || install.IsCompleted);
+
+        var stuck = await watchdog.PetIfAliveAsync(TimeSpan.FromMilliseconds(500), CancellationToken.None);
+        Assert.False(stuck.Pet);
+        Assert.Equal(["plugin manager"], stuck.Stuck);
+        Assert.Single(notifier.Sent);
+        Assert.Contains(h.Health.All(), r => r.Owner == "host" && r.Report.Component == "watchdog" && r.Report.Message.Contains("plugin manager"));
+
+        await install;
+        Assert.Equal(PluginState.Quarantined, h.Manager.Get("test.hang")!.State);
+        var recovered = await watchdog.PetIfAliveAsync(TimeSpan.FromSeconds(5), CancellationToken.None);
+        Assert.True(recovered.Pet, recovered.Describe());
+        Assert.Equal(2, notifier.Sent.Count);
+        Assert.DoesNotContain(h.Health.All(), r => r.Owner == "host" && r.Report.Component == "watchdog");
+    }
+
+    [Fact]
+    public async Task A_check_that_ignores_its_deadline_cannot_hold_the_round()
+    {
+        var never = new TaskCompletionSource();
+        var round = new WatchdogRound([new DelegateCheck("ignores cancellation", _ => never.Task), new DelegateCheck("quick", _ => Task.CompletedTask)]);
+
+        var verdict = await round.RunAsync(TimeSpan.FromMilliseconds(200), CancellationToken.None);
+
+        Assert.False(verdict.Pet);
+        Assert.Equal(["ignores cancellation"], verdict.Stuck);
+    }
+
+    [Theory]
+    [InlineData("https://0.0.0.0:8443", "https://127.0.0.1:8443/")]
+    [InlineData("http://[::]:80", "http://127.0.0.1/")]
+    [InlineData("https://127.0.0.1:8443", "https://127.0.0.1:8443/")]
+    [InlineData("https://192.0.2.10:443", "https://192.0.2.10/")]
+    public void Wildcard_binds_are_probed_on_loopback(string bound, string probed) =>
+        Assert.Equal(probed, HttpLivenessCheck.ToLoopback(new Uri(bound)).ToString());
+
+    private static async Task Eventually(Func<bool> done)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (!done() && DateTime.UtcNow < deadline) await Task.Delay(20);
+    }
+
+    private sealed class RecordingNotifier : ISystemdNotifier
+    {
+        public List<string> Sent { get; } = [];
+
+        public bool IsEnabled => true;
+
+        public void Notify(ServiceState state) => Sent.Add(state.ToString());
+    }
+
+    private sealed class DelegateCheck(string name, Func<CancellationToken, Task> prove) : ILivenessCheck
+    {
+        public string Name => name;
+
+        public Task ProveProgressAsync(CancellationToken ct) => prove(ct);
+    }
+}
