@@ -2,7 +2,8 @@
 # The appliance's one entry point for developers and CI.
 #   ./build.sh run    install what is missing, build, start the appliance (dev config, portal on https://127.0.0.1:8443)
 #   ./build.sh test   install what is missing, build, run every test; ends with "tests: N passed, N failed, N skipped"
-#   ./build.sh bench  build in Release and run every benchmark (*.Bench projects), printing ratios to their references
+#   ./build.sh bench  build in Release and run every benchmark (*.Bench projects): one "bench:" line per figure
+#                     (value, ratio to its reference, target, met|NOT met); exits 1 when a target is NOT met
 #   ./build.sh build  install what is missing and build only
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -93,10 +94,11 @@ run_tests() {
     grep -hE '^\s*(undeclared open ports|ratio|figure):' "$results/$name.log" 2>/dev/null || true
     echo "  $name: $((SECONDS - start)) s"
   done
-  python3 - "$results" "$crashed" <<'PY'
+  run_bench_smoke "$results"
+  python3 - "$results" "$crashed" "$SMOKE_PASSED" "$SMOKE_FAILED" <<'PY'
 import glob, sys, xml.etree.ElementTree as ET
 results, crashed = sys.argv[1], int(sys.argv[2])
-passed = failed = skipped = 0
+passed, failed, skipped = int(sys.argv[3]), int(sys.argv[4]), 0
 for path in glob.glob(f"{results}/*.trx"):
     counters = ET.parse(path).getroot().find(".//{*}Counters")
     if counters is None:
@@ -112,13 +114,49 @@ sys.exit(1 if failed else 0)
 PY
 }
 
+# Every benchmark once in --smoke mode (seconds, every path, no targets): a broken benchmark fails the test run.
+# Each smoke run counts as one test in the closing line.
+SMOKE_PASSED=0
+SMOKE_FAILED=0
+run_bench_smoke() {
+  local results=$1 proj
+  while IFS= read -r proj; do
+    local name; name=$(basename "${proj%.*}")
+    local dll; dll="$(dirname "$proj")/bin/Debug/net10.0/$name.dll"
+    log "bench smoke $name"
+    local start=$SECONDS
+    if timeout 600 dotnet "$dll" --smoke > "$results/$name.smoke.log" 2>&1; then
+      SMOKE_PASSED=$((SMOKE_PASSED + 1))
+    else
+      SMOKE_FAILED=$((SMOKE_FAILED + 1))
+      echo "  $name --smoke failed: see out/test-results/$name.smoke.log" >&2
+      tail -n 20 "$results/$name.smoke.log" >&2 || true
+    fi
+    echo "  $name smoke: $((SECONDS - start)) s"
+  done < <(bench_projects)
+}
+
+bench_projects() {
+  find tools plugins tests -type f -name '*.Bench.csproj' -not -path '*/bin/*' -not -path '*/obj/*' | sort
+}
+
+# Every benchmark prints "bench: <name> <value> <unit> ratio <r> target <t> met|NOT met" per figure and exits 1
+# when a target is missed; this runs them all, then repeats the bench lines and fails if any target was missed.
 run_benchmarks() {
-  local projects
-  mapfile -t projects < <(find tools plugins tests -type f -name '*.Bench.csproj' -not -path '*/bin/*' -not -path '*/obj/*' | sort)
+  local projects failed=() log="$ROOT/out/bench.log"
+  mapfile -t projects < <(bench_projects)
+  mkdir -p out && : > "$log"
   for proj in "${projects[@]}"; do
-    log "bench $(basename "${proj%.*}")"
-    dotnet run -c Release --project "$proj" -- "$@"
+    local name; name=$(basename "${proj%.*}")
+    log "bench $name"
+    dotnet run -c Release --no-build --project "$proj" -- "$@" 2>&1 | tee -a "$log" || failed+=("$name")
   done
+  echo
+  grep -E '^bench: ' "$log" || true
+  if ((${#failed[@]})); then
+    echo "benchmarks with a target NOT met (or that failed): ${failed[*]}"
+    return 1
+  fi
 }
 
 run_dev() {

@@ -3,10 +3,12 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using Appliance.Plugins.Rtsp.Bench;
+using Appliance.Benchmarking;
 using BenchmarkDotNet.Running;
 
 // Modes: (none) = BenchmarkDotNet per-packet path + load run with the ffmpeg reference;
-//        --micro / --load = only one part; --serve = the replay server (child process of --load).
+//        --micro / --load = only one part; --smoke = seconds, every path once, no targets (./build.sh test);
+//        --serve = the replay server (child process of --load). Exit code 1 when a target is NOT met.
 if (args.Contains("--serve"))
 {
     var clip = CannedClip.Create();
@@ -19,25 +21,39 @@ if (args.Contains("--serve"))
     return 0;
 }
 
+var report = BenchReport.FromArgs(args);
 var micro = !args.Contains("--load");
 var load = !args.Contains("--micro");
-var streams = int.Parse(Option("--streams") ?? "32", CultureInfo.InvariantCulture);
-var references = int.Parse(Option("--ffmpeg") ?? "4", CultureInfo.InvariantCulture);
-var seconds = double.Parse(Option("--seconds") ?? "10", CultureInfo.InvariantCulture);
+var streams = int.Parse(Option("--streams") ?? (report.Smoke ? "2" : "32"), CultureInfo.InvariantCulture);
+var references = int.Parse(Option("--ffmpeg") ?? (report.Smoke ? "1" : "4"), CultureInfo.InvariantCulture);
+var seconds = double.Parse(Option("--seconds") ?? (report.Smoke ? "1" : "10"), CultureInfo.InvariantCulture);
 
 if (micro)
 {
-    BenchmarkRunner.Run<IngestBenchmarks>(args: args.Where(a => a.StartsWith("--filter", StringComparison.Ordinal)).ToArray());
-    var (rtp, interleaved, packets, unitObjects, frames) = IngestBenchmarks.CountSteadyStateAllocations(rounds: 200);
-    Console.WriteLine();
-    Console.WriteLine($"Steady-state allocations, exact (GC.GetAllocatedBytesForCurrentThread), {packets} packets per path after warm-up:");
-    Console.WriteLine($"  RtpPacketToHub      : {rtp} B ({(double)rtp / packets:0.000} B/packet)");
-    Console.WriteLine($"  InterleavedTcpToHub : {interleaved} B ({(double)interleaved / packets:0.000} B/packet)");
-    Console.WriteLine($"  access units: {frames} frames (both paths) carried by {unitObjects} pooled AccessUnit objects in all");
-    Console.WriteLine($"  target (zero steady-state allocations per packet): {(rtp == 0 && interleaved == 0 ? "met" : "NOT met")}");
+    if (report.Smoke)
+    {
+        Console.WriteLine($"smoke: ran {string.Join(", ", BenchSmoke.Run<IngestBenchmarks>())}");
+    }
+    else
+    {
+        var summary = BenchmarkRunner.Run<IngestBenchmarks>(args: args.Where(a => a.StartsWith("--filter", StringComparison.Ordinal)).ToArray());
+        var copy = MeanNanoseconds(summary, nameof(IngestBenchmarks.CopyPayloadOnce));
+        foreach (var path in new[] { nameof(IngestBenchmarks.RtpPacketToHub), nameof(IngestBenchmarks.InterleavedTcpToHub) })
+        {
+            if (MeanNanoseconds(summary, path) is { } mean)
+                report.Add(new BenchFigure($"rtsp-ingest-{path}", mean, "ns/packet", mean / copy, null));
+        }
+    }
+    var (rtp, interleaved, packets, _, _) = IngestBenchmarks.CountSteadyStateAllocations(rounds: report.Smoke ? 5 : 200);
+    report.Add(new BenchFigure("rtsp-ingest-RtpPacketToHub-allocated", (double)rtp / packets, "B/packet", null, 0));
+    report.Add(new BenchFigure("rtsp-ingest-InterleavedTcpToHub-allocated", (double)interleaved / packets, "B/packet", null, 0));
 }
 if (load) await RunLoadAsync();
-return 0;
+return report.ExitCode();
+
+// Null when --filter left the method out (the ratio to the copy baseline is then null too).
+static double? MeanNanoseconds(BenchmarkDotNet.Reports.Summary summary, string method) =>
+    summary.Reports.FirstOrDefault(r => r.BenchmarkCase.Descriptor.WorkloadMethod.Name == method)?.ResultStatistics?.Mean;
 
 string? Option(string name)
 {
@@ -66,14 +82,11 @@ async Task RunLoadAsync()
         var ffmpeg = await LoadTest.FfmpegAsync(url, references, warmup, measure);
         var oursPerStream = ours.CpuPercentOfOneCore / ours.Streams;
         var ffmpegPerStream = ffmpeg.CpuPercentOfOneCore / ffmpeg.Streams;
-        Console.WriteLine();
-        Console.WriteLine($"RTSP ingest load: H.264 1080p25 ~4 Mbit/s (x264 clip) replayed over RTSP/TCP interleaved from another process, {seconds:0} s measured");
-        Console.WriteLine($"  ours   : {ours.Streams} streams, {ours.CpuPercentOfOneCore:0.0} % of one core in total, {oursPerStream:0.00} % per stream, " +
-                          $"{ours.MbitPerSecond:0.0} Mbit/s received, {ours.Packets} packets, {ours.Lost} lost, {ours.BytesAllocatedPerPacket:0.0} B allocated per packet");
-        Console.WriteLine($"  ffmpeg : {ffmpeg.Streams} x `ffmpeg -rtsp_transport tcp -i <url> -c copy -f null -`, {ffmpegPerStream:0.00} % of one core per stream");
-        Console.WriteLine($"  ratio ours/ffmpeg (CPU per stream): {oursPerStream / ffmpegPerStream:0.00}");
-        Console.WriteLine($"  target (32 streams under 25 % of one core): {(ours.Streams >= 32 && ours.CpuPercentOfOneCore < 25 ? "met" : "NOT met")} " +
-                          $"({oursPerStream * 32:0.0} % for 32 streams)");
+        Console.WriteLine($"RTSP ingest load: H.264 1080p25 ~4 Mbit/s (x264 clip) replayed over RTSP/TCP interleaved from another process, {seconds:0} s measured; " +
+                          $"ours {ours.Streams} streams ({ours.MbitPerSecond:0.0} Mbit/s, {ours.Packets} packets, {ours.Lost} lost), reference {ffmpeg.Streams} x `ffmpeg -rtsp_transport tcp -i <url> -c copy -f null -`");
+        report.Add(new BenchFigure("rtsp-ingest-cpu-per-stream", oursPerStream, "%core", ffmpegPerStream > 0 ? oursPerStream / ffmpegPerStream : null, null));
+        report.Add(new BenchFigure($"rtsp-ingest-{ours.Streams}-streams-cpu", ours.CpuPercentOfOneCore, "%core", null, 25));
+        report.Add(new BenchFigure("rtsp-ingest-lost-packets", ours.Lost, "packets", null, 0));
     }
     finally
     {
