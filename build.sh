@@ -19,6 +19,12 @@ APT_PACKAGES=(
   mosquitto mosquitto-clients coturn chrony tinyproxy stun-client dnsmasq-base
   avahi-daemon avahi-utils
   zip unzip nodejs npm
+  slapd ldap-utils
+  python3-aiortc
+  libavcodec-dev libavutil-dev libswscale-dev gcc pkg-config libc6-dev
+  python3-aiosmtpd
+  rauc squashfs-tools e2fsprogs
+  dbus python3-dbusmock
 )
 
 log() { printf '\033[1m== %s\033[0m\n' "$*" >&2; }
@@ -119,13 +125,15 @@ PY
 SMOKE_PASSED=0
 SMOKE_FAILED=0
 run_bench_smoke() {
-  local results=$1 proj
-  while IFS= read -r proj; do
+  local results=$1 proj projects
+  mapfile -t projects < <(bench_projects)
+  for proj in "${projects[@]}"; do
     local name; name=$(basename "${proj%.*}")
     local dll; dll="$(dirname "$proj")/bin/Debug/net10.0/$name.dll"
     log "bench smoke $name"
     local start=$SECONDS
-    if timeout 600 dotnet "$dll" --smoke > "$results/$name.smoke.log" 2>&1; then
+    # stdin from /dev/null: a benchmark must never read (and so swallow) what the caller feeds its loop.
+    if timeout 600 dotnet "$dll" --smoke < /dev/null > "$results/$name.smoke.log" 2>&1; then
       SMOKE_PASSED=$((SMOKE_PASSED + 1))
     else
       SMOKE_FAILED=$((SMOKE_FAILED + 1))
@@ -133,7 +141,7 @@ run_bench_smoke() {
       tail -n 20 "$results/$name.smoke.log" >&2 || true
     fi
     echo "  $name smoke: $((SECONDS - start)) s"
-  done < <(bench_projects)
+  done
 }
 
 bench_projects() {

@@ -17,5 +17,5 @@ public interface IPlugin
 public static class HostApi
 {
     public const int Major = 1;
-    public const int Minor = 0;
+    public const int Minor = 1;
 }

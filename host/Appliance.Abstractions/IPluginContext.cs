@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Appliance.Abstractions.Events;
+using Appliance.Abstractions.Http;
 using Appliance.Abstractions.Media;
+using Appliance.Abstractions.Services;
 
 namespace Appliance.Abstractions;
 
@@ -42,4 +44,25 @@ public interface IPluginContext
 
     /// <summary>The host's clock (tests may move it).</summary>
     TimeProvider Time { get; }
+
+    // ---- HostApi 1.1 (a plugin that uses these declares "hostApi": "1.1"). The defaults exist only so that test
+    // doubles written against 1.0 keep compiling; the host implements every member.
+
+    /// <summary>HTTP routes with headers, streamed bodies, declared access and absolute paths (HostApi 1.1).</summary>
+    IHttpSurface Http => throw new NotSupportedException("IPluginContext.Http needs HostApi 1.1");
+
+    /// <summary>The appliance's network settings, read-only (HostApi 1.1).</summary>
+    IHostSettings HostSettings => throw new NotSupportedException("IPluginContext.HostSettings needs HostApi 1.1");
+
+    /// <summary>This plugin's secrets, sealed with the host key (HostApi 1.1).</summary>
+    IPluginSecrets Secrets => throw new NotSupportedException("IPluginContext.Secrets needs HostApi 1.1");
+
+    /// <summary>The appliance's users, for plugins that authenticate protocol clients (HostApi 1.1).</summary>
+    IUserVerifier Users => throw new NotSupportedException("IPluginContext.Users needs HostApi 1.1");
+
+    /// <summary>Prometheus metrics with this plugin's label (HostApi 1.1).</summary>
+    IPluginMetrics Metrics => throw new NotSupportedException("IPluginContext.Metrics needs HostApi 1.1");
+
+    /// <summary>Event types by name with a JSON schema; publish and subscribe without typed records (HostApi 1.1).</summary>
+    INamedEvents NamedEvents => throw new NotSupportedException("IPluginContext.NamedEvents needs HostApi 1.1");
 }

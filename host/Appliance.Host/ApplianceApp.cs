@@ -24,6 +24,10 @@ public static class ApplianceApp
 
         var options = builder.Configuration.GetSection(ApplianceOptions.Section).Get<ApplianceOptions>() ?? new ApplianceOptions();
         JsonSections.Apply(configPath, options);
+        // Everything the host creates is its own (0600/0700); what is already there is checked now.
+        Security.DataDirectoryPermissions.RestrictUmask();
+        Directory.CreateDirectory(options.DataPath());
+        var loosened = Security.DataDirectoryPermissions.Enforce(options.DataPath());
         builder.Services.Configure<ApplianceOptions>(builder.Configuration.GetSection(ApplianceOptions.Section));
         builder.Services.PostConfigure<ApplianceOptions>(o => JsonSections.Apply(configPath, o));
 
@@ -40,26 +44,29 @@ public static class ApplianceApp
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            kestrel.Limits.MaxRequestBodySize = options.Plugins.MaxPackageBytes;
+            kestrel.Limits.MaxRequestBodySize = options.Plugins.MaxRequestBytes;
             var address = System.Net.IPAddress.Parse(options.Http.BindAddress);
             var certificate = Security.CertificateProvider.Load(options);
             kestrel.Listen(address, options.Http.HttpsPort, listen =>
             {
                 listen.Protocols = HttpProtocols.Http1AndHttp2;
-                listen.UseHttps(certificate);
+                listen.UseHttps(Security.TlsPolicy.Options(certificate));
             });
             if (options.Http.HttpPort > 0)
                 kestrel.Listen(address, options.Http.HttpPort);
         });
 
         builder.Services.AddApplianceServices(options);
-        builder.Services.AddApplianceAuth();
+        builder.Services.AddApplianceAuth(options);
         builder.Services.AddPortal();
-        builder.Services.AddOpenApi("v1");
+        builder.Services.AddApplianceOpenApi(options.Http);
 
         var app = builder.Build();
-        app.UseHttpsRedirectionExceptHealth(options.Http.HttpsPort);
+        foreach (var path in loosened)
+            app.Logger.LogWarning("Permissions: {Path} was readable by others; now owner-only", path);
+        app.UseHttpsRedirectionExceptHealth(options.Http);
         app.UseApplianceAuth();
+        app.UsePluginAbsoluteRoutes();
         app.MapApplianceEndpoints();
         app.MapAuthEndpoints();
         app.MapPortal();

@@ -24,38 +24,59 @@ public static class ServiceRegistration
         services.AddSingleton(TimeProvider.System);
         // UseSystemd() registers the notifier only under systemd; outside it, a notifier that reports IsEnabled = false.
         services.TryAddSingleton<ISystemdNotifier, SystemdNotifier>();
+        var secretBox = new SecretBox(options.DataPath("secrets", "secret.key"));
         services.AddDataProtection()
             .SetApplicationName("appliance")
-            .PersistKeysToFileSystem(new DirectoryInfo(options.DataPath("data-protection")));
+            .PersistKeysToFileSystem(new DirectoryInfo(options.DataPath("data-protection")))
+            .AddKeyManagementOptions(o => o.XmlEncryptor = new SealedXmlEncryptor(secretBox));
         services.AddSingleton(_ =>
         {
             var db = new Database(options.DataPath("appliance.db"));
             db.Migrate();
             return db;
         });
-        services.AddSingleton(_ => new SecretBox(options.DataPath("secrets", "secret.key")));
+        services.AddSingleton(secretBox);
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         services.AddSingleton<OutboxEventBus>();
         services.AddSingleton<HealthRegistry>();
         services.AddSingleton<IStreamHub>(_ => new StreamHub());
         services.AddSingleton<CameraStore>();
+        services.AddSingleton<CameraAddresses>();
         services.AddSingleton<PluginRouteTable>();
+        services.AddSingleton<PluginRequestDispatcher>();
+        services.AddSingleton<Appliance.Host.Plugins.Services.HostSettingsView>();
+        services.AddSingleton<Appliance.Host.Plugins.Services.PluginSecretStore>();
+        services.AddSingleton<Appliance.Host.Plugins.Services.UserDigests>();
+        services.AddSingleton<Appliance.Host.Plugins.Services.PluginMetricsRegistry>();
+        services.AddSingleton<Appliance.Host.Plugins.Services.EventTypeCatalog>();
+        services.AddSingleton<Appliance.Host.Plugins.Services.PluginHostServices>();
         services.AddSingleton<HostFootprint>();
         services.AddSingleton(_ => new PluginFolders(options.DataPath()));
         services.AddSingleton<PluginStateStore>();
         services.AddSingleton<IPluginAssemblyLoader, McMasterPluginLoader>();
+        services.AddSingleton<Appliance.Isolation.Supervision.IPluginProcessLauncher, Appliance.Isolation.Supervision.ChildProcessLauncher>();
+        services.AddSingleton<IsolatedPluginLoader>();
         services.AddSingleton<PluginManager>();
+        services.AddSingleton<Appliance.Host.PluginRepository.RepositorySerialStore>();
+        services.AddSingleton<Appliance.Host.PluginRepository.CatalogProgress>();
+        services.AddSingleton<Appliance.Host.PluginRepository.PluginCatalogService>();
         services.AddSingleton<SystemInfo>();
         services.AddSingleton<DiscoveredDevices>();
+        services.AddSingleton<Rules.RuleStore>();
         services.AddSingleton(_ => Prometheus.Metrics.NewCustomRegistry());
         services.AddSingleton<FirewallService>();
         services.AddSingleton<NetworkDoctorService>();
         services.AddSingleton<SocketAuditService>();
+        services.AddSystemServices(options);
+        // The host's own durable subscribers start before the plugins: a new subscription begins at the end of the
+        // log, so one created after the plugins started would miss what they published at start (on a first boot,
+        // the devices WS-Discovery found in the first second never reached the discovered list).
+        services.AddHostedService<DiscoveryListener>();
+        services.AddHostedService<Rules.RuleRunner>();
         services.AddHostedService<PluginHostService>();
         services.AddHostedService(sp => sp.GetRequiredService<SocketAuditService>());
         services.AddHostedService<FirewallEnforcer>();
         services.AddHostedService<Events.OutboxPruner>();
-        services.AddHostedService<DiscoveryListener>();
         services.AddSingleton<ILivenessCheck, PluginManagerLivenessCheck>();
         services.AddSingleton<ILivenessCheck, OutboxLivenessCheck>();
         services.AddSingleton<ILivenessCheck, HttpLivenessCheck>();

@@ -5,7 +5,7 @@ namespace Appliance.NetCheck;
 
 /// <summary>
 /// Runs the configured checks concurrently, each under its own timeout, and returns one <see cref="CheckResult"/>
-/// per check in a stable order (DNS, TLS, STUN, NTP, proxy, content filter, cameras).
+/// per check in a stable order (DNS, TLS, TCP targets, STUN, NTP, proxy, content filter, cameras).
 /// </summary>
 public sealed class NetworkDoctor
 {
@@ -38,6 +38,7 @@ public sealed class NetworkDoctor
         var checks = new List<INetworkCheck>();
         checks.AddRange(_settings.Fqdns.Distinct(StringComparer.OrdinalIgnoreCase).Select(f => new DnsResolutionCheck(f, lookup)));
         checks.AddRange(_settings.CloudEndpoints.Select(e => new TlsEndpointCheck(e, connector, _environment.Trust, _environment.Clock)));
+        checks.AddRange(_settings.TcpTargets.DistinctBy(t => (t.Host.ToLowerInvariant(), t.Port)).Select(t => new TcpTargetCheck(t, connector)));
         if (_settings.StunServer is { } stun)
         {
             checks.Add(new StunNatCheck(stun, connector.Resolver, _environment.Sockets, _environment.StunRetransmission));

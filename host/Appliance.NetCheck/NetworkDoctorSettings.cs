@@ -20,6 +20,9 @@ public sealed record NetworkDoctorSettings
 
     public IReadOnlyList<CloudEndpoint> CloudEndpoints { get; init; } = [];
 
+    /// <summary>Peers reached over plain TCP (a plugin's configured targets): each gets a TCP connect check.</summary>
+    public IReadOnlyList<TcpTarget> TcpTargets { get; init; } = [];
+
     /// <summary>STUN server, UDP (3478).</summary>
     public HostPort? StunServer { get; init; }
 
@@ -58,6 +61,11 @@ public sealed record NetworkDoctorSettings
         for (var i = 0; i < CloudEndpoints.Count; i++)
         {
             Endpoint(errors, $"cloudEndpoints[{i}]", CloudEndpoints[i].Host, CloudEndpoints[i].Port);
+        }
+
+        for (var i = 0; i < TcpTargets.Count; i++)
+        {
+            Endpoint(errors, $"tcpTargets[{i}]", TcpTargets[i].Host, TcpTargets[i].Port);
         }
 
         if (StunServer is { } stun)

@@ -58,6 +58,9 @@ public sealed class StreamHub : IStreamHub
             return _channels.TryGetValue(name, out var channel) ? channel.Statistics() : null;
     }
 
+    /// <inheritdoc />
+    public int SubscriberCount(string name) => GetStatistics(name)?.Subscribers ?? 0;
+
     /// <summary>Called by a channel when it has neither publisher nor subscribers.</summary>
     internal void RemoveIfIdle(StreamChannel channel)
     {

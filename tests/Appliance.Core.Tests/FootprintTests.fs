@@ -66,6 +66,7 @@ let ``collisions report the overlapping part of ranges, and ignore outbound, oth
               Purpose = "p"
               Required = true
               ConfigKey = None
+              FromConfig = None
               Multicast = None } }
 
     let entries =
@@ -162,3 +163,21 @@ let ``bad host settings are named`` () =
           "hostNetwork.proxy.port: 70000 is not a TCP port" ],
         Footprint.validateHostSettings settings |> List.map string
     )
+
+[<Fact>]
+let ``a configured directory is one outbound TCP entry of the host, and a bad one is named`` () =
+    Assert.DoesNotContain(Footprint.hostEntries HostNetworkSettings.Defaults, fun r -> r.Entry.Purpose.StartsWith "Directory logins")
+    let directory: DirectoryPeer = { Host = "dc1.corp.example"; Port = 636; Zone = "site" }
+    let entries = Footprint.hostEntries { HostNetworkSettings.Defaults with Directory = Some directory }
+    let entry = (entries |> List.find (fun r -> r.Entry.Purpose.StartsWith "Directory logins")).Entry
+    Assert.Equal(Outbound, entry.Direction)
+    Assert.Equal(Tcp, entry.Transport)
+    Assert.Equal(Port 636, entry.Port)
+    Assert.Equal(Some "dc1.corp.example", entry.Fqdn)
+    Assert.Equal("site", entry.Zone)
+    Assert.Empty(Footprint.validateHostSettings { HostNetworkSettings.Defaults with Directory = Some { directory with Host = "10.1.2.3" } })
+
+    let bad (d: DirectoryPeer) = Footprint.validateHostSettings { HostNetworkSettings.Defaults with Directory = Some d } |> List.map string
+    Assert.Equal<string list>([ "hostNetwork.directory.host: \"dc1\" is neither a fully qualified domain name nor an IP address" ], bad { directory with Host = "dc1" })
+    Assert.Equal<string list>([ "hostNetwork.directory.port: 0 is not a TCP port" ], bad { directory with Port = 0 })
+    Assert.Equal<string list>([ "hostNetwork.directory.zone: is not a zone name" ], bad { directory with Zone = "Site LAN" })

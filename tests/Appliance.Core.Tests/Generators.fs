@@ -200,6 +200,7 @@ let private entry (i: int) =
               Purpose = purpose
               Required = required
               ConfigKey = (if keyed then Some key else None)
+              FromConfig = None
               Multicast = (if transport = Udp && withGroup then Some group else None) }
 
         let portSetting =
@@ -248,6 +249,9 @@ let manifest =
         let! entries = [ for i in 0 .. entryCount - 1 -> entry i ] |> Gen.sequenceToList
         let! caps = Gen.shuffle (List.map snd ManifestParser.capabilityNames) |> Gen.bind (fun c -> Gen.subListOf (List.ofArray c))
         let network = List.map fst entries
+        let! isolation = Gen.elements [ InProcess; Process ]
+        let! memory = Gen.elements [ None; Some 16; Some 512 ]
+        let! openFiles = Gen.elements [ None; Some 1024 ]
 
         let capabilities =
             if network |> List.exists isPrivilegedInbound && not (List.contains PrivilegedPort caps) then
@@ -265,7 +269,14 @@ let manifest =
               HostApi = { Major = hostMajor; Minor = hostMinor }
               Config = settings @ List.choose snd entries
               Network = network
-              Capabilities = capabilities }
+              Capabilities = capabilities
+              Surface = SurfaceDeclarations.Empty
+              Isolation = isolation
+              Limits =
+                if isolation = Process then
+                    { MemoryMiB = memory; CpuPercent = None; OpenFiles = openFiles }
+                else
+                    ResourceLimits.None }
     }
 
 /// A configuration value of any JSON shape a hostile or careless installer might write for a port.
@@ -303,6 +314,7 @@ let resolvedEntries (owners: string list) (lowPort: int) (highPort: int) =
                       Purpose = "p"
                       Required = true
                       ConfigKey = None
+                      FromConfig = None
                       Multicast = None } }
         }
 

@@ -35,6 +35,7 @@ let ``parses the documented example`` () =
           Purpose = "RTSP to VMS"
           Required = true
           ConfigKey = Some "port"
+          FromConfig = None
           Multicast = None },
         m.Network[0]
     )

@@ -129,6 +129,7 @@ let ``markdown escapes pipes and HTML from plugin text`` () =
                 Purpose = "<script>alert(1)</script> & more"
                 Required = true
                 ConfigKey = None
+                FromConfig = None
                 Multicast = None } } ]
 
     let page = Requirements.toMarkdown (Requirements.build hostile)

@@ -26,11 +26,13 @@ public sealed class PluginManagerHarness : IAsyncDisposable
         Health = new HealthRegistry(TimeProvider.System);
         Routes = new PluginRouteTable();
         Folders = new PluginFolders(dataDirectory);
-        var cameras = new CameraStore(Database, new SecretBox(Path.Combine(dataDirectory, "secrets", "secret.key")), TimeProvider.System);
+        var box = new SecretBox(Path.Combine(dataDirectory, "secrets", "secret.key"));
+        var cameras = new CameraStore(Database, box, TimeProvider.System);
+        var services = Appliance.Host.Plugins.Services.PluginHostServices.Create(options, Database, box, Bus);
         Manager = new PluginManager(
             Microsoft.Extensions.Options.Options.Create(options), Folders, new PluginStateStore(Database, TimeProvider.System),
             new McMasterPluginLoader(), Bus, Health, new StreamHub(), cameras, Routes, new HostFootprint(options),
-            NullLoggerFactory.Instance, TimeProvider.System);
+            NullLoggerFactory.Instance, TimeProvider.System, services);
     }
 
     public string DataDirectory { get; }
@@ -56,7 +58,7 @@ public sealed class PluginManagerHarness : IAsyncDisposable
         {
             DataDirectory = dataDirectory,
             BundledPluginsDirectory = null,
-            Plugins = new PluginHostOptions { StartTimeoutSeconds = startTimeoutSeconds, StopTimeoutSeconds = 3, WatchDirectory = false },
+            Plugins = new PluginHostOptions { StartTimeoutSeconds = startTimeoutSeconds, StopTimeoutSeconds = 3, WatchDirectory = false, AllowUnsigned = true },
         };
         var harness = new PluginManagerHarness(dataDirectory, options);
         await harness.Manager.StartAllAsync(CancellationToken.None);
@@ -73,10 +75,13 @@ public sealed class PluginManagerHarness : IAsyncDisposable
     public async Task<string?> CallAsync(string pluginId, string path)
     {
         if (!Routes.TryMatch(pluginId, "GET", path, out var route, out var values) || route is null) return null;
-        var request = new Appliance.Abstractions.PluginHttpRequest("GET", "/" + path,
-            values.ToDictionary(v => v.Key, v => v.Value?.ToString() ?? ""), new Dictionary<string, string>(), new Dictionary<string, string>(), default, "test");
+        var request = new Appliance.Abstractions.Http.PluginStreamRequest("GET", $"/plugins/{pluginId}/{path}",
+            values.ToDictionary(v => v.Key, v => v.Value?.ToString() ?? ""), new Dictionary<string, string>(), new Dictionary<string, string>(),
+            null, Stream.Null, new Appliance.Abstractions.Http.PluginCaller("test", Appliance.Abstractions.UserRole.Admin), null);
         var response = await route.Handler(request, CancellationToken.None);
-        return System.Text.Encoding.UTF8.GetString(response.Body.Span);
+        using var body = new MemoryStream();
+        if (response.Body is not null) await response.Body(body, CancellationToken.None);
+        return System.Text.Encoding.UTF8.GetString(body.ToArray());
     }
 
     public async ValueTask DisposeAsync()

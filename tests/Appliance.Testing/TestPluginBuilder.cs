@@ -87,7 +87,7 @@ public static class TestPluginBuilder
     {
         var config = new JsonObject
         {
-            ["mode"] = new JsonObject { ["type"] = "string", ["default"] = "ok", ["enum"] = new JsonArray("ok", "throw", "hang", "crash", "listen", "rogue"), ["description"] = "what the probe does at start" },
+            ["mode"] = new JsonObject { ["type"] = "string", ["default"] = "ok", ["enum"] = new JsonArray("ok", "throw", "hang", "crash", "unhealthy", "listen", "rogue"), ["description"] = "what the probe does at start" },
             ["record"] = new JsonObject { ["type"] = "string", ["default"] = "", ["description"] = "event types to record, comma-separated" },
             ["port"] = new JsonObject { ["type"] = "integer", ["default"] = 47000, ["minimum"] = 1024, ["maximum"] = 65535, ["description"] = "port to listen on in mode listen" },
         };

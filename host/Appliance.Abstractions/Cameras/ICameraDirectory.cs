@@ -11,8 +11,14 @@ public sealed record CameraInfo(
     string? Password,
     CameraOverrides Overrides);
 
-/// <summary>Per-camera overrides: transport and ports (a VMS lets the RTSP port be changed per camera).</summary>
-public sealed record CameraOverrides(string? RtspTransport = null, int? RtspPort = null, int? HttpPort = null, string? Profile = null);
+/// <summary>
+/// Per-camera overrides: transport and ports (a VMS lets the RTSP port be changed per camera).
+/// <paramref name="AllowPlainBasicAuth"/>: the password may be sent as Basic over an unencrypted connection (off: only
+/// Digest, or Basic over TLS). <paramref name="AllowForeignAddresses"/>: addresses the camera returns (ONVIF service,
+/// stream, pull point) may point to another host than the camera's own (off: they are refused).
+/// </summary>
+public sealed record CameraOverrides(string? RtspTransport = null, int? RtspPort = null, int? HttpPort = null, string? Profile = null,
+    bool AllowPlainBasicAuth = false, bool AllowForeignAddresses = false);
 
 /// <summary>What a discovery protocol found on the camera network.</summary>
 public sealed record DiscoveredDevice(

@@ -35,7 +35,10 @@ public sealed record DiscoveryRequested(string RequestedBy) : IApplianceEvent
     public EventCategory Category => EventCategory.System;
 }
 
-public sealed record MotionDetected(string CameraId, string Source, bool Active) : IApplianceEvent
+/// <summary>Motion started (<paramref name="Active"/>) or ended on a camera. <paramref name="Regions"/>: the named
+/// regions that moved (null when the source has no regions, e.g. a camera's own ONVIF event); <paramref name="SnapshotId"/>:
+/// the JPEG kept for it by the media plugin (<c>GET /plugins/appliance.media/snapshots/{id}</c>), or null.</summary>
+public sealed record MotionDetected(string CameraId, string Source, bool Active, IReadOnlyList<string>? Regions = null, string? SnapshotId = null) : IApplianceEvent
 {
     public EventCategory Category => EventCategory.Analytics;
 }

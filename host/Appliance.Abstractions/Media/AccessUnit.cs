@@ -60,6 +60,15 @@ public sealed class AccessUnit
     /// <summary>True after a reconnect: the first unit after a gap.</summary>
     public bool AfterGap { get; private set; }
 
+    /// <summary>
+    /// Wall-clock (UTC) time at which the frame was captured, in Unix-epoch microseconds, or 0 when the producer
+    /// does not know it. A producer sets it before it publishes the unit and never after; consumers (RTCP sender
+    /// reports, recordings) map <see cref="Timestamp"/> to real time through it. The RTSP ingest sets the host's clock at
+    /// the moment the unit was complete (its last packet arrived), which is capture time plus network delay.
+    /// Reset to 0 each time the object is handed out again. (Added in contract 1.0, additive.)
+    /// </summary>
+    public long CaptureTimeUnixMicroseconds { get; set; }
+
     /// <summary>Changes each time the object is released for the last time. Read it while you hold a reference.</summary>
     public int Generation => GenerationOf(Volatile.Read(ref _state));
 
@@ -107,6 +116,7 @@ public sealed class AccessUnit
         Timestamp = timestamp;
         IsKeyframe = keyframe;
         AfterGap = afterGap;
+        CaptureTimeUnixMicroseconds = 0;
         Volatile.Write(ref _state, Pack(GenerationOf(Volatile.Read(ref _state)), 1));
     }
 

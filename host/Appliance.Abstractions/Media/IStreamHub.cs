@@ -14,6 +14,10 @@ public interface IStreamHub
     IStreamSubscription Subscribe(string name, int capacity = 256);
 
     IReadOnlyList<StreamDescriptor> Streams { get; }
+
+    /// <summary>How many subscriptions <paramref name="name"/> has now (0 for an unknown name), so a producer can
+    /// encode a derived stream only while someone watches. The default exists for 1.0 test doubles; the host implements it.</summary>
+    int SubscriberCount(string name) => throw new NotSupportedException("IStreamHub.SubscriberCount needs HostApi 1.1");
 }
 
 public interface IStreamPublisher : IDisposable

@@ -19,7 +19,22 @@ let MaxManifestBytes = 262144
 let MaxDepth = 32
 
 let private topFields =
-    [ "id"; "version"; "kind"; "name"; "description"; "entryAssembly"; "hostApi"; "config"; "network"; "capabilities" ]
+    [ "id"
+      "version"
+      "kind"
+      "name"
+      "description"
+      "entryAssembly"
+      "hostApi"
+      "config"
+      "network"
+      "capabilities"
+      "routes"
+      "portal"
+      "events"
+      "digestRealms"
+      "isolation"
+      "limits" ]
 
 let private kinds = [ "protocol", Protocol; "integration", Integration; "media", Media ]
 
@@ -137,8 +152,26 @@ let private validate (root: JsonElement) : Result<PluginManifest, ManifestError 
                 crossCheck errors settings declaredKeys capabilities valid
                 if valid.Length = parsed.Length then Some(List.map snd valid) else None
 
-        match id, version, kind, name, description, entryAssembly, hostApi, entries with
-        | Some i, Some v, Some k, Some n, Ok d, Some a, Some h, Some net when errors.Count = 0 ->
+        let routes = map.TryFind "routes" |> Option.map (Routes.parseRoutes errors "routes") |> Option.defaultValue []
+        let portal = map.TryFind "portal" |> Option.bind (Routes.parsePortal errors "portal" routes)
+        let events = map.TryFind "events" |> Option.map (EventSchema.parseEvents errors "events") |> Option.defaultValue []
+        let realms = map.TryFind "digestRealms" |> Option.map (Routes.parseRealms errors "digestRealms") |> Option.defaultValue []
+
+        let surface =
+            { Routes = routes
+              Portal = portal
+              Events = events
+              DigestRealms = realms }
+
+        let isolation = IsolationFields.parseIsolation errors kind map
+
+        let limits =
+            map.TryFind "limits" |> Option.map (IsolationFields.parseLimits errors "limits") |> Option.defaultValue ResourceLimits.None
+
+        IsolationFields.crossCheck errors isolation limits
+
+        match id, version, kind, name, description, entryAssembly, hostApi, entries, isolation with
+        | Some i, Some v, Some k, Some n, Ok d, Some a, Some h, Some net, Some iso when errors.Count = 0 ->
             Ok
                 { Id = i
                   Version = v
@@ -149,7 +182,10 @@ let private validate (root: JsonElement) : Result<PluginManifest, ManifestError 
                   HostApi = h
                   Config = settings
                   Network = net
-                  Capabilities = capabilities }
+                  Capabilities = capabilities
+                  Surface = surface
+                  Isolation = iso
+                  Limits = limits }
         | _ -> Error(errors.ToList())
 
 /// The JsonException message without its trailing "LineNumber: x | BytePositionInLine: y." part.
@@ -222,12 +258,63 @@ let serialize (manifest: PluginManifest) : string =
             w.WriteString("purpose", e.Purpose)
             w.WriteBoolean("required", e.Required)
             e.ConfigKey |> Option.iter (fun k -> w.WriteString("configKey", k))
+
+            match e.FromConfig with
+            | Some(PortRangeKey k) -> w.WriteString("portRangeKey", k)
+            | Some(FqdnKey k) -> w.WriteString("fqdnKey", k)
+            | Some(TargetsKey k) -> w.WriteString("targetsKey", k)
+            | None -> ()
+
             w.WriteEndObject()
 
         w.WriteEndArray()
         w.WriteStartArray "capabilities"
         manifest.Capabilities |> List.iter (fun c -> w.WriteStringValue(nameOf capabilityNames c))
         w.WriteEndArray()
+        let surface = manifest.Surface
+
+        if not surface.Routes.IsEmpty then
+            w.WriteStartArray "routes"
+
+            for r in surface.Routes do
+                w.WriteStartObject()
+                w.WriteString("path", r.Path)
+                w.WriteStartArray "methods"
+                r.Methods |> List.iter w.WriteStringValue
+                w.WriteEndArray()
+                w.WriteString("access", Routes.accessName r.Access)
+                if r.MaxRequestBytes <> Routes.DefaultMaxRequestBytes then w.WriteNumber("maxRequestBytes", r.MaxRequestBytes)
+                if r.Purpose <> "" then w.WriteString("purpose", r.Purpose)
+                w.WriteEndObject()
+
+            w.WriteEndArray()
+
+        surface.Portal
+        |> Option.iter (fun p ->
+            w.WriteStartObject "portal"
+            w.WriteString("title", p.Title)
+            w.WriteString("route", p.Route)
+            w.WriteEndObject())
+
+        if not surface.Events.IsEmpty then
+            w.WriteStartArray "events"
+
+            for e in surface.Events do
+                w.WriteStartObject()
+                w.WriteString("type", e.Type)
+                w.WriteString("category", e.Category)
+                w.WriteString("description", e.Description)
+                w.WritePropertyName "schema"
+                w.WriteRawValue e.Schema
+                w.WriteEndObject()
+
+            w.WriteEndArray()
+
+        if not surface.DigestRealms.IsEmpty then
+            w.WriteStartArray "digestRealms"
+            surface.DigestRealms |> List.iter w.WriteStringValue
+            w.WriteEndArray()
+        IsolationFields.write w manifest.Isolation manifest.Limits
         w.WriteEndObject()
 
     Encoding.UTF8.GetString(stream.ToArray())

@@ -9,7 +9,18 @@ open System.Text.RegularExpressions
 open Appliance.Core.Manifest.JsonRead
 
 let private entryFields =
-    [ "direction"; "transport"; "port"; "zone"; "fqdn"; "multicast"; "purpose"; "required"; "configKey" ]
+    [ "direction"
+      "transport"
+      "port"
+      "zone"
+      "fqdn"
+      "multicast"
+      "purpose"
+      "required"
+      "configKey"
+      "portRangeKey"
+      "fqdnKey"
+      "targetsKey" ]
 
 let private zonePattern = Regex(@"^[a-z][a-z0-9-]{0,30}$", RegexOptions.CultureInvariant)
 let private portTextPattern = Regex(@"^([0-9]{1,5})(?:-([0-9]{1,5}))?$", RegexOptions.CultureInvariant)
@@ -46,6 +57,25 @@ let portText (p: PortSpec) =
     match p with
     | Port n -> string n
     | PortRange(first, last) -> $"{first}-{last}"
+
+/// "554" or "49152-65535" as a port spec, or why not (used for manifests and for configured ranges).
+let parsePortText (text: string) : Result<PortSpec, string> =
+    let m = portTextPattern.Match text
+    let inRange (n: int) = n >= 0 && n <= 65535
+
+    if not m.Success then
+        Error $"{quote text} is not a port or port range (e.g. 554 or 49152-65535)"
+    else
+        let first = int m.Groups[1].Value
+        let last = if m.Groups[2].Success then Some(int m.Groups[2].Value) else None
+
+        match [ Some first; last ] |> List.choose id |> List.tryFind (inRange >> not) with
+        | Some bad -> Error $"{bad} is not a TCP/UDP port"
+        | None ->
+            match last with
+            | None -> Ok(Port first)
+            | Some l when first > l -> Error $"range {first}-{l} has its first port after its last"
+            | Some l -> Ok(PortRange(first, l))
 
 let private parsePort (errors: Errors) (path: string) (e: JsonElement) : PortSpec option =
     let inRange (n: int) = n >= 0 && n <= 65535
@@ -131,6 +161,38 @@ let parseEntry (errors: Errors) (path: string) (e: JsonElement) : FootprintEntry
         let purpose = requiredString errors path 200 false map "purpose" |> nonEmpty errors (child path "purpose")
         let required = requiredBool errors path map "required"
         let configKey = optionalString errors path 100 false map "configKey"
+        let portRangeKey = optionalString errors path 100 false map "portRangeKey"
+        let fqdnKey = optionalString errors path 100 false map "fqdnKey"
+        let targetsKey = optionalString errors path 100 false map "targetsKey"
+
+        let source =
+            match portRangeKey, fqdnKey, targetsKey with
+            | Ok(Some k), Ok None, Ok None -> Ok(Some(PortRangeKey k))
+            | Ok None, Ok(Some k), Ok None -> Ok(Some(FqdnKey k))
+            | Ok None, Ok None, Ok(Some k) -> Ok(Some(TargetsKey k))
+            | Ok None, Ok None, Ok None -> Ok None
+            | Ok _, Ok _, Ok _ ->
+                errors.Add(path, "an entry takes at most one of portRangeKey, fqdnKey and targetsKey")
+                Error()
+            | _ -> Error()
+
+        match source, configKey with
+        | Ok(Some(PortRangeKey _)), Ok(Some _) ->
+            errors.Add(child path "portRangeKey", "an entry takes its port from configKey or its range from portRangeKey, not both")
+        | Ok(Some(TargetsKey _)), Ok(Some _) ->
+            errors.Add(child path "targetsKey", "targets carry their own ports; drop configKey")
+        | _ -> ()
+
+        match direction, source with
+        | Some Inbound, Ok(Some(FqdnKey _)) ->
+            errors.Add(child path "fqdnKey", "an inbound entry cannot take an FQDN (peers connect to the appliance)")
+        | Some Inbound, Ok(Some(TargetsKey _)) ->
+            errors.Add(child path "targetsKey", "targets are outbound peers; an inbound entry cannot take them")
+        | _ -> ()
+
+        match source, fqdn with
+        | Ok(Some(TargetsKey _)), Ok(Some _) -> errors.Add(child path "fqdn", "targets carry their own hosts; drop fqdn")
+        | _ -> ()
 
         match direction, fqdn with
         | Some Inbound, Ok(Some _) ->
@@ -146,8 +208,8 @@ let parseEntry (errors: Errors) (path: string) (e: JsonElement) : FootprintEntry
             errors.Add(child path "configKey", "a config key can replace a single port, not a range")
         | _ -> ()
 
-        match direction, transport, port, zone, fqdn, multicast, purpose, required, configKey with
-        | Some d, Some t, Some p, Some z, Ok f, Ok m, Some pu, Some r, Ok k when errors.Count = before ->
+        match direction, transport, port, zone, fqdn, multicast, purpose, required, configKey, source with
+        | Some d, Some t, Some p, Some z, Ok f, Ok m, Some pu, Some r, Ok k, Ok source when errors.Count = before ->
             Some
                 { Direction = d
                   Transport = t
@@ -157,6 +219,7 @@ let parseEntry (errors: Errors) (path: string) (e: JsonElement) : FootprintEntry
                   Purpose = pu
                   Required = r
                   ConfigKey = k
+                  FromConfig = source
                   Multicast = m }
         | _ -> None
 
@@ -215,3 +278,29 @@ let crossCheck
                         keyPath,
                         $"setting {quote key} must have a minimum of at least 0 and a maximum of at most 65535, so that every value it allows is a port"
                     )
+
+        match entry.FromConfig with
+        | None -> ()
+        | Some source ->
+            let name, key, wanted, what =
+                match source with
+                | PortRangeKey k -> "portRangeKey", k, SString, "a port range setting must be a string (\"first-last\")"
+                | FqdnKey k -> "fqdnKey", k, SString, "a host setting must be a string"
+                | TargetsKey k -> "targetsKey", k, SArray, "a targets setting must be an array of {host, port, transport} objects"
+
+            let keyPath = child path name
+
+            match settings |> List.tryFind (fun s -> s.Key = key) with
+            | None when List.contains key declaredKeys -> ()
+            | None -> errors.Add(keyPath, $"{quote key} is not a setting in config")
+            | Some s when s.Type <> wanted ->
+                errors.Add(keyPath, $"setting {quote key} is of type {ConfigSchema.typeName s.Type}; {what}")
+            | Some s ->
+                match source, s.Default with
+                | PortRangeKey _, Some d when d.ValueKind = JsonValueKind.String ->
+                    match parsePortText (d.GetString() |> string) with
+                    | Error m -> errors.Add(keyPath, $"the default of setting {quote key} is not a port range: {m}")
+                    | Ok spec when spec <> entry.Port ->
+                        errors.Add(child path "port", $"{portText entry.Port} differs from {quote (d.GetString() |> string)}, the default of config setting {quote key}")
+                    | Ok _ -> ()
+                | _ -> ()

@@ -107,6 +107,12 @@ let private fqdnSetNames (fqdns: string list) =
         let name = if shortened || collides then $"{b}_{fnv f}" else b
         f, $"fqdn_{name}")
 
+/// An IP address in canonical form (a configured target given by address): its set holds just that address.
+let private isAddressLiteral (text: string) =
+    match Net.IPAddress.TryParse text with
+    | true, NonNull a -> a.ToString() = text
+    | _ -> false
+
 let private entryErrors (policy: ZonePolicy) (index: Map<ResolvedEntry, string>) (r: ResolvedEntry) =
     let path = index.[r]
     let e = r.Entry
@@ -122,7 +128,7 @@ let private entryErrors (policy: ZonePolicy) (index: Map<ResolvedEntry, string>)
         if String.IsNullOrWhiteSpace r.Owner then Some "the entry has no owning plugin" else None
     let fqdnError =
         match e.Direction, e.Fqdn with
-        | Outbound, Some f when policy.OutboundAllowlist && not (isValidFqdn f) ->
+        | Outbound, Some f when policy.OutboundAllowlist && not (isValidFqdn f || isAddressLiteral f) ->
             Some $"FQDN {quote f} is not a host name that can be resolved into an allowlist set (lower-case labels, no wildcard)"
         | _ -> None
     [ portError; zoneError; ownerError; fqdnError ]
@@ -171,118 +177,144 @@ let private zoneRank (policy: ZonePolicy) (zone: string) =
     | Some i -> i
     | None -> Int32.MaxValue
 
+/// Each entry's path for error messages: network.<owner>[i], counted per owner.
+let private entryIndex (entries: ResolvedEntry list) =
+    entries
+    |> List.groupBy (fun r -> r.Owner)
+    |> List.collect (fun (owner, rs) ->
+        let name = if String.IsNullOrWhiteSpace owner then "(no owner)" else owner
+        rs |> List.mapi (fun i r -> r, $"network.{name}[{i}]"))
+    |> Map.ofList
+
+/// The order rules are written in: by zone (as the policy lists them), transport, port, owner, purpose.
+let private sortedForRules (policy: ZonePolicy) (entries: ResolvedEntry list) =
+    entries
+    |> List.sortBy (fun r ->
+        let p = portOf r.Entry
+        zoneRank policy r.Entry.Zone, p.Transport, p.First, p.Last, r.Owner, r.Entry.Purpose)
+
+let private managementGroup (policy: ZonePolicy) =
+    if policy.ManagementSources.IsEmpty then [] else [ "mgmt", policy.ManagementSources ]
+
+let private restrictionGroup (policy: ZonePolicy) zone =
+    match Map.tryFind zone policy.SourceRestrictions with
+    | Some ranges -> [ $"zone_{zone}", ranges ]
+    | None -> []
+
+/// The zones an entry reaches that have interfaces, with those interfaces.
+let private zonesWithInterfaces (policy: ZonePolicy) direction (r: ResolvedEntry) =
+    targetZones policy direction r.Entry.Zone
+    |> List.choose (fun z ->
+        match interfacesOf policy z with
+        | [] -> None
+        | interfaces -> Some(z, interfaces))
+
+/// What the plan does not open and why (loopback-only, zone without interface), and an empty managementSources.
+let private planNotes (policy: ZonePolicy) (sorted: ResolvedEntry list) =
+    let notes =
+        [ for r in sorted do
+              let direction = if r.Entry.Direction = Inbound then "inbound" else "outbound"
+              let what = $"{r.Owner}: {portText (portOf r.Entry)} {direction} ({r.Entry.Purpose})"
+              if r.Entry.Zone = ZoneNames.Local then
+                  $"{what} is loopback-only; no rule needed"
+              elif (zonesWithInterfaces policy r.Entry.Direction r).IsEmpty && (r.Entry.Direction = Inbound || policy.OutboundAllowlist) then
+                  $"{what} is for zone {r.Entry.Zone}, which has no interface; not opened"
+          if policy.ManagementSources.IsEmpty && sorted |> List.exists (fun r -> r.Entry.Direction = Inbound && r.Entry.Zone = Management) then
+              "zones.managementSources is empty: management ports accept any source in every zone but cameras" ]
+    notes |> List.distinct
+
+/// Inbound rules: per entry and reached zone, constrained by management sources and the zone's source restriction.
+let private inboundRules (policy: ZonePolicy) (sorted: ResolvedEntry list) : InboundRule list =
+    sorted
+    |> List.filter (fun r -> r.Entry.Direction = Inbound)
+    |> List.collect (fun r ->
+        let isManagement = r.Entry.Zone = Management
+        zonesWithInterfaces policy Inbound r
+        |> List.collect (fun (zone, interfaces) ->
+            constrained ((if isManagement then managementGroup policy else []) @ restrictionGroup policy zone)
+            |> List.map (fun (family, sets) ->
+                { Zone = zone
+                  Interfaces = interfaces
+                  Family = family
+                  SourceSets = sets
+                  Port = portOf r.Entry
+                  Owner = r.Owner
+                  Purpose = r.Entry.Purpose
+                  Management = isManagement })))
+
+/// The FQDNs outbound entries name (allowlist mode only), sorted, each with its owners.
+let private allowlistedFqdns (policy: ZonePolicy) (sorted: ResolvedEntry list) =
+    if policy.OutboundAllowlist then
+        sorted
+        |> List.filter (fun r -> r.Entry.Direction = Outbound && r.Entry.Zone <> ZoneNames.Local)
+        |> List.choose (fun r -> r.Entry.Fqdn |> Option.map (fun f -> f, r.Owner))
+        |> List.groupBy fst
+        |> List.sortBy fst
+        |> List.map (fun (f, owners) -> f, owners |> List.map snd |> List.distinct)
+    else []
+
+/// Outbound rules (allowlist mode only; None otherwise): to an FQDN's address sets, the management sources, or anywhere.
+let private outboundRules (policy: ZonePolicy) (names: Map<string, string>) (sorted: ResolvedEntry list) : OutboundRule list option =
+    if not policy.OutboundAllowlist then None
+    else
+        sorted
+        |> List.filter (fun r -> r.Entry.Direction = Outbound && r.Entry.Zone <> ZoneNames.Local)
+        |> List.collect (fun r ->
+            let destination =
+                match r.Entry.Fqdn with
+                | Some f -> [ Some V4, [ setName names.[f] V4 ]; Some V6, [ setName names.[f] V6 ] ]
+                | None when r.Entry.Zone = Management -> constrained (managementGroup policy)
+                | None -> [ None, [] ]
+            zonesWithInterfaces policy Outbound r
+            |> List.collect (fun (zone, interfaces) ->
+                destination
+                |> List.map (fun (family, sets) ->
+                    { Zone = zone
+                      Interfaces = interfaces
+                      Family = family
+                      DestinationSets = sets
+                      Port = portOf r.Entry
+                      Owner = r.Owner
+                      Purpose = r.Entry.Purpose })))
+        |> Some
+
+/// The sets the policy fills: management sources and each zone's source restriction, per family with elements.
+let private fixedSets (policy: ZonePolicy) : AddressSet list =
+    [ for family in [ V4; V6 ] do
+          match ofFamily family policy.ManagementSources with
+          | [] -> ()
+          | ranges -> { Name = setName "mgmt" family; Family = family; Elements = ranges; Purpose = "management sources (zones.managementSources)" }
+      for zone in policy.Zones do
+          match Map.tryFind zone policy.SourceRestrictions with
+          | Some ranges ->
+              for family in [ V4; V6 ] do
+                  match ofFamily family ranges with
+                  | [] -> ()
+                  | rs -> { Name = setName $"zone_{zone}" family; Family = family; Elements = rs; Purpose = $"sources allowed in zone {zone} (zones.sourceRestrictions.{zone})" }
+          | None -> () ]
+
+/// The empty sets the FQDN refresher fills with each allowlisted name's addresses.
+let private fqdnAddressSets (fqdnSets: FqdnSet list) : AddressSet list =
+    fqdnSets
+    |> List.collect (fun s ->
+        [ { Name = s.SetV4; Family = V4; Elements = []; Purpose = $"addresses of {s.Fqdn}, filled by the FQDN refresher" }
+          { Name = s.SetV6; Family = V6; Elements = []; Purpose = $"addresses of {s.Fqdn}, filled by the FQDN refresher" } ])
+
 /// Builds the rule model. Errors: invalid entries, unknown zones, port collisions between plugins.
 let build (policy: ZonePolicy) (entries: ResolvedEntry list) : Result<Plan, PolicyError list> =
     let entries = List.distinct entries
-    let index =
-        entries
-        |> List.groupBy (fun r -> r.Owner)
-        |> List.collect (fun (owner, rs) ->
-            let name = if String.IsNullOrWhiteSpace owner then "(no owner)" else owner
-            rs |> List.mapi (fun i r -> r, $"network.{name}[{i}]"))
-        |> Map.ofList
+    let index = entryIndex entries
     match (entries |> List.collect (entryErrors policy index)) @ collisions index entries with
     | _ :: _ as errors -> Error errors
     | [] ->
-        let sorted =
-            entries
-            |> List.sortBy (fun r ->
-                let p = portOf r.Entry
-                zoneRank policy r.Entry.Zone, p.Transport, p.First, p.Last, r.Owner, r.Entry.Purpose)
-        let notes = ResizeArray<string>()
-        let management = if policy.ManagementSources.IsEmpty then [] else [ "mgmt", policy.ManagementSources ]
-        let restriction zone =
-            match Map.tryFind zone policy.SourceRestrictions with
-            | Some ranges -> [ $"zone_{zone}", ranges ]
-            | None -> []
-        let zonesWithInterfaces direction (r: ResolvedEntry) =
-            targetZones policy direction r.Entry.Zone
-            |> List.choose (fun z ->
-                match interfacesOf policy z with
-                | [] -> None
-                | interfaces -> Some(z, interfaces))
-        for r in sorted do
-            let direction = if r.Entry.Direction = Inbound then "inbound" else "outbound"
-            let what = $"{r.Owner}: {portText (portOf r.Entry)} {direction} ({r.Entry.Purpose})"
-            if r.Entry.Zone = ZoneNames.Local then
-                notes.Add $"{what} is loopback-only; no rule needed"
-            elif (zonesWithInterfaces r.Entry.Direction r).IsEmpty && (r.Entry.Direction = Inbound || policy.OutboundAllowlist) then
-                notes.Add $"{what} is for zone {r.Entry.Zone}, which has no interface; not opened"
-        if policy.ManagementSources.IsEmpty && sorted |> List.exists (fun r -> r.Entry.Direction = Inbound && r.Entry.Zone = Management) then
-            notes.Add "zones.managementSources is empty: management ports accept any source in every zone but cameras"
-        let input =
-            sorted
-            |> List.filter (fun r -> r.Entry.Direction = Inbound)
-            |> List.collect (fun r ->
-                let isManagement = r.Entry.Zone = Management
-                zonesWithInterfaces Inbound r
-                |> List.collect (fun (zone, interfaces) ->
-                    constrained ((if isManagement then management else []) @ restriction zone)
-                    |> List.map (fun (family, sets) ->
-                        { Zone = zone
-                          Interfaces = interfaces
-                          Family = family
-                          SourceSets = sets
-                          Port = portOf r.Entry
-                          Owner = r.Owner
-                          Purpose = r.Entry.Purpose
-                          Management = isManagement })))
-        let fqdns =
-            if policy.OutboundAllowlist then
-                sorted
-                |> List.filter (fun r -> r.Entry.Direction = Outbound && r.Entry.Zone <> ZoneNames.Local)
-                |> List.choose (fun r -> r.Entry.Fqdn |> Option.map (fun f -> f, r.Owner))
-                |> List.groupBy fst
-                |> List.sortBy fst
-                |> List.map (fun (f, owners) -> f, owners |> List.map snd |> List.distinct)
-            else []
+        let sorted = sortedForRules policy entries
+        let fqdns = allowlistedFqdns policy sorted
         let names = fqdnSetNames (fqdns |> List.map fst) |> Map.ofList
         let fqdnSets =
             fqdns |> List.map (fun (f, owners) -> { Fqdn = f; SetV4 = setName names.[f] V4; SetV6 = setName names.[f] V6; Owners = owners })
-        let output =
-            if not policy.OutboundAllowlist then None
-            else
-                sorted
-                |> List.filter (fun r -> r.Entry.Direction = Outbound && r.Entry.Zone <> ZoneNames.Local)
-                |> List.collect (fun r ->
-                    let destination =
-                        match r.Entry.Fqdn with
-                        | Some f -> [ Some V4, [ setName names.[f] V4 ]; Some V6, [ setName names.[f] V6 ] ]
-                        | None when r.Entry.Zone = Management -> constrained management
-                        | None -> [ None, [] ]
-                    zonesWithInterfaces Outbound r
-                    |> List.collect (fun (zone, interfaces) ->
-                        destination
-                        |> List.map (fun (family, sets) ->
-                            { Zone = zone
-                              Interfaces = interfaces
-                              Family = family
-                              DestinationSets = sets
-                              Port = portOf r.Entry
-                              Owner = r.Owner
-                              Purpose = r.Entry.Purpose })))
-                |> Some
-        let fixedSets =
-            [ for family in [ V4; V6 ] do
-                  match ofFamily family policy.ManagementSources with
-                  | [] -> ()
-                  | ranges -> { Name = setName "mgmt" family; Family = family; Elements = ranges; Purpose = "management sources (zones.managementSources)" }
-              for zone in policy.Zones do
-                  match Map.tryFind zone policy.SourceRestrictions with
-                  | Some ranges ->
-                      for family in [ V4; V6 ] do
-                          match ofFamily family ranges with
-                          | [] -> ()
-                          | rs -> { Name = setName $"zone_{zone}" family; Family = family; Elements = rs; Purpose = $"sources allowed in zone {zone} (zones.sourceRestrictions.{zone})" }
-                  | None -> () ]
-        let fqdnAddressSets =
-            fqdnSets
-            |> List.collect (fun s ->
-                [ { Name = s.SetV4; Family = V4; Elements = []; Purpose = $"addresses of {s.Fqdn}, filled by the FQDN refresher" }
-                  { Name = s.SetV6; Family = V6; Elements = []; Purpose = $"addresses of {s.Fqdn}, filled by the FQDN refresher" } ])
         Ok
-            { Sets = fixedSets @ fqdnAddressSets
-              Input = input
-              Output = output
+            { Sets = fixedSets policy @ fqdnAddressSets fqdnSets
+              Input = inboundRules policy sorted
+              Output = outboundRules policy names sorted
               FqdnSets = fqdnSets
-              Notes = List.ofSeq notes |> List.distinct }
+              Notes = planNotes policy sorted }

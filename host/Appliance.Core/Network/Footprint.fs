@@ -20,6 +20,7 @@ let private entry direction transport port zone fqdn purpose required =
           Purpose = purpose
           Required = required
           ConfigKey = None
+          FromConfig = None
           Multicast = None } }
 
 /// Problems in the host's network settings, each with its path under "hostNetwork".
@@ -27,6 +28,10 @@ let validateHostSettings (s: HostNetworkSettings) : ManifestError list =
     let err path message = { Path = $"hostNetwork.{path}"; Message = message }
     let isPort n = n >= 1 && n <= 65535
     let isZone (z: string) = Text.RegularExpressions.Regex.IsMatch(z, "^[a-z][a-z0-9-]{0,30}$")
+    let isAddress (h: string) =
+        match Net.IPAddress.TryParse h with
+        | true, _ -> true
+        | _ -> false
 
     [ if not (isPort s.HttpsPort) then yield err "httpsPort" $"{s.HttpsPort} is not a TCP port"
       match s.HttpPort with
@@ -47,9 +52,15 @@ let validateHostSettings (s: HostNetworkSettings) : ManifestError list =
       | Some p when String.IsNullOrWhiteSpace p.Host -> yield err "proxy.host" "must not be empty"
       | Some p when not (isPort p.Port) -> yield err "proxy.port" $"{p.Port} is not a TCP port"
       | Some p when not (isZone p.Zone) -> yield err "proxy.zone" "is not a zone name"
+      | _ -> ()
+      match s.Directory with
+      | Some d when not (NetworkEntries.isFqdn d.Host || isAddress d.Host) ->
+          yield err "directory.host" $"\"{d.Host}\" is neither a fully qualified domain name nor an IP address"
+      | Some d when not (isPort d.Port) -> yield err "directory.port" $"{d.Port} is not a TCP port"
+      | Some d when not (isZone d.Zone) -> yield err "directory.zone" "is not a zone name"
       | _ -> () ]
 
-/// The host's own footprint: portal in, DNS, NTP, updates, cloud MQTT and the proxy out.
+/// The host's own footprint: portal in, DNS, NTP, updates, cloud MQTT, the proxy and the login directory out.
 let hostEntries (s: HostNetworkSettings) : ResolvedEntry list =
     let viaProxy =
         match s.Proxy with
@@ -80,23 +91,148 @@ let hostEntries (s: HostNetworkSettings) : ResolvedEntry list =
       match s.Proxy with
       | Some p ->
           yield entry Outbound Tcp p.Port p.Zone (Some p.Host) "HTTP/1.1 proxy (CONNECT) for outbound HTTPS and MQTT" true
+      | None -> ()
+      match s.Directory with
+      | Some d ->
+          yield
+              entry Outbound Tcp d.Port d.Zone (Some d.Host) "Directory logins (LDAP/AD): user bind and group search, over LDAPS or StartTLS" true
       | None -> () ]
 
-/// A plugin's footprint with configured ports applied: an entry with a config key takes the integer at that key
-/// of the resolved configuration when it is a port (0..65535), and keeps its declared port otherwise.
+/// A host for an outbound peer: a host name (lower-cased) or an IP address literal (canonical form).
+let private peerHost (text: string) : Result<string, string> =
+    let t = text.Trim()
+
+    match Net.IPAddress.TryParse t with
+    | true, NonNull a -> Ok(a.ToString())
+    | _ ->
+        let lower = t.ToLowerInvariant()
+        if NetworkEntries.isFqdn lower then Ok lower
+        else Error $"\"{t}\" is neither a host name (at least two labels) nor an IP address"
+
+let private transportOf (text: string) =
+    match text with
+    | "tcp" -> Some Tcp
+    | "udp" -> Some Udp
+    | _ -> None
+
+/// One entry made concrete from the configuration: its resolved entries, or every problem with its path under
+/// "config" (the path of the offending value).
+let private resolveEntry (config: Text.Json.JsonElement) (e: FootprintEntry) : Result<FootprintEntry list, ManifestError list> =
+    let at (key: string) = "config." + key
+    let withPort =
+        match e.ConfigKey, e.Port with
+        | Some key, Port _ ->
+            match ConfigSchema.tryGetInt config key with
+            | Some p when p >= 0 && p <= 65535 -> { e with Port = Port p }
+            | _ -> e
+        | _ -> e
+
+    match e.FromConfig with
+    | None -> Ok [ withPort ]
+    | Some(PortRangeKey key) ->
+        match ConfigSchema.tryGet config key with
+        | Some v when v.ValueKind = Text.Json.JsonValueKind.String ->
+            match NetworkEntries.parsePortText (v.GetString() |> string) with
+            | Ok p when fst (NetworkEntries.portRange p) >= 1 -> Ok [ { withPort with Port = p } ]
+            | Ok _ -> Error [ { Path = at key; Message = "port 0 cannot be part of a configured range" } ]
+            | Error m -> Error [ { Path = at key; Message = m } ]
+        | _ -> Ok [ withPort ]
+    | Some(FqdnKey key) ->
+        match ConfigSchema.tryGet config key with
+        | Some v when v.ValueKind = Text.Json.JsonValueKind.String && (v.GetString() |> string).Trim() = "" -> Ok []
+        | Some v when v.ValueKind = Text.Json.JsonValueKind.String ->
+            match peerHost (v.GetString() |> string) with
+            | Ok h -> Ok [ { withPort with Fqdn = Some h } ]
+            | Error m -> Error [ { Path = at key; Message = m } ]
+        | _ -> Ok(if withPort.Fqdn.IsSome then [ withPort ] else [])
+    | Some(TargetsKey key) ->
+        match ConfigSchema.tryGet config key with
+        | Some v when v.ValueKind = Text.Json.JsonValueKind.Array ->
+            let items =
+                [ for i, item in Seq.indexed (v.EnumerateArray()) ->
+                      let path = $"{at key}[{i}]"
+                      let err (field: string) m = Error [ { Path = (if field = "" then path else $"{path}.{field}"); Message = m } ]
+
+                      if item.ValueKind <> Text.Json.JsonValueKind.Object then
+                          err "" "expected an object {host, port, transport}"
+                      else
+                          let get (name: string) =
+                              match item.TryGetProperty name with
+                              | true, x -> Some x
+                              | _ -> None
+
+                          let unknown =
+                              [ for p in item.EnumerateObject() do
+                                    if not (List.contains p.Name [ "host"; "port"; "transport" ]) then
+                                        yield { Path = $"{path}.{p.Name}"; Message = "is not a target field (host, port, transport)" } ]
+
+                          let host =
+                              match get "host" with
+                              | Some h when h.ValueKind = Text.Json.JsonValueKind.String ->
+                                  peerHost (h.GetString() |> string) |> Result.mapError (fun m -> [ { Path = $"{path}.host"; Message = m } ])
+                              | Some _ -> Error [ { Path = $"{path}.host"; Message = "expected a string" } ]
+                              | None -> Error [ { Path = $"{path}.host"; Message = "a target needs a host" } ]
+
+                          let port =
+                              match get "port", withPort.Port with
+                              | Some p, _ ->
+                                  let number = if p.ValueKind = Text.Json.JsonValueKind.Number then (match p.TryGetInt32() with | true, n -> Some n | _ -> None) else None
+
+                                  match number with
+                                  | Some n when n >= 1 && n <= 65535 -> Ok(Port n)
+                                  | _ -> Error [ { Path = $"{path}.port"; Message = $"{p.GetRawText()} is not a TCP/UDP port (1-65535)" } ]
+                              | None, declared -> Ok declared
+
+                          let transport =
+                              match get "transport" with
+                              | Some t when t.ValueKind = Text.Json.JsonValueKind.String ->
+                                  match transportOf (t.GetString() |> string) with
+                                  | Some x -> Ok x
+                                  | None -> Error [ { Path = $"{path}.transport"; Message = "expected \"tcp\" or \"udp\"" } ]
+                              | Some _ -> Error [ { Path = $"{path}.transport"; Message = "expected \"tcp\" or \"udp\"" } ]
+                              | None -> Ok withPort.Transport
+
+                          match host, port, transport, unknown with
+                          | Ok h, Ok p, Ok t, [] -> Ok { withPort with Fqdn = Some h; Port = p; Transport = t }
+                          | _ ->
+                              Error(
+                                  unknown
+                                  @ ([ host |> Result.map ignore; port |> Result.map ignore; transport |> Result.map ignore ]
+                                     |> List.collect (function Error es -> es | Ok () -> []))
+                              ) ]
+
+            match items |> List.collect (function Error es -> es | Ok _ -> []) with
+            | [] -> Ok(items |> List.choose (function Ok x -> Some x | Error _ -> None) |> List.distinct)
+            | errors -> Error errors
+        | _ -> Ok []
+
+/// A plugin's footprint made concrete from its validated configuration: configKey ports, portRangeKey ranges,
+/// fqdnKey hosts and targetsKey lists applied. A value that does not resolve is an error with its path under
+/// "config"; the host refuses such a configuration. Entries of an empty host or target list are left out.
+let resolveChecked (manifest: PluginManifest) (config: Text.Json.JsonElement) : Result<ResolvedEntry list, ManifestError list> =
+    let results = manifest.Network |> List.map (resolveEntry config)
+
+    match results |> List.collect (function Error es -> es | Ok _ -> []) with
+    | [] ->
+        Ok(
+            results
+            |> List.collect (function Ok es -> es | Error _ -> [])
+            |> List.map (fun e -> { Owner = manifest.Id; Entry = e })
+        )
+    | errors -> Error errors
+
+/// A plugin's footprint with configuration applied, total: entries whose configured value does not resolve keep
+/// their declared port (configKey, portRangeKey) or are left out (fqdnKey, targetsKey).
 let resolve (manifest: PluginManifest) (config: Text.Json.JsonElement) : ResolvedEntry list =
     manifest.Network
-    |> List.map (fun e ->
-        let port =
-            match e.ConfigKey, e.Port with
-            | Some key, Port _ ->
-                match ConfigSchema.tryGetInt config key with
-                | Some p when p >= 0 && p <= 65535 -> Port p
-                | _ -> e.Port
-            | _ -> e.Port
-
-        { Owner = manifest.Id
-          Entry = { e with Port = port } })
+    |> List.collect (fun e ->
+        match resolveEntry config e with
+        | Ok es -> es
+        | Error _ ->
+            match e.FromConfig with
+            | Some(PortRangeKey _) -> resolveEntry config { e with FromConfig = None } |> Result.defaultValue []
+            | _ -> [])
+    |> List.map (fun e -> { Owner = manifest.Id; Entry = e })
 
 let internal range (p: PortSpec) =
     match p with

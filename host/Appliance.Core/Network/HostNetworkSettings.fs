@@ -1,5 +1,14 @@
 namespace Appliance.Core.Network
 
+/// A directory server (LDAP / Active Directory) the host asks at login: StartTLS on 389 or LDAPS on 636.
+/// Declared before ProxySettings, which has the same field names, so an unannotated { Host; Port; Zone } stays a proxy.
+type DirectoryPeer =
+    { /// Host name or IP address literal, as in auth.ldap.url.
+      Host: string
+      Port: int
+      /// Zone the directory sits in (the host's configuration defaults it to "site").
+      Zone: string }
+
 /// An HTTP/1.1 proxy (CONNECT) the host uses for outbound HTTPS and MQTT.
 type ProxySettings =
     { Host: string
@@ -21,7 +30,9 @@ type HostNetworkSettings =
       UpdateFqdns: string list
       CloudMqttFqdn: string option
       CloudMqttPort: int
-      Proxy: ProxySettings option }
+      Proxy: ProxySettings option
+      /// None unless directory logins are configured (auth.ldap.url).
+      Directory: DirectoryPeer option }
 
     /// Production defaults: portal 443/80 from the site LAN, public NTP pool, cloud MQTT over TLS on 8883.
     static member Defaults =
@@ -33,4 +44,5 @@ type HostNetworkSettings =
           UpdateFqdns = [ "updates.appliance.example" ]
           CloudMqttFqdn = Some "mqtt.appliance.example"
           CloudMqttPort = 8883
-          Proxy = None }
+          Proxy = None
+          Directory = None }

@@ -12,9 +12,9 @@ internal static class EventsApi
         var group = api.MapGroup("/events").WithTags("events");
 
         group.MapGet("/", (OutboxEventBus bus, int? limit, long? before, long? after, string? type) =>
-            Results.Ok(bus.Recent(limit ?? 100, before, after, type))).WithName("ListEvents");
+            Results.Ok(bus.Recent(limit ?? 100, before, after, type))).WithName("ListEvents").WithSummary("Recent events from the outbox, newest first, with paging and a type filter");
 
-        group.MapGet("/subscriptions", (OutboxEventBus bus) => Results.Ok(bus.Subscriptions())).WithName("ListSubscriptions");
+        group.MapGet("/subscriptions", (OutboxEventBus bus) => Results.Ok(bus.Subscriptions())).WithName("ListSubscriptions").WithSummary("Durable subscribers of the event bus and how far each has read");
 
         // Accepts an event from an operator or a tool (e.g. a manual alarm). 202 means it is stored durably.
         group.MapPost("/", (PublishEventRequest request, OutboxEventBus bus, HttpContext http) =>
@@ -30,7 +30,7 @@ internal static class EventsApi
             var source = "api:" + (http.User.Identity?.Name ?? "unknown");
             var envelope = bus.Append(source, request.Type!, category, data);
             return Results.Accepted($"/api/v1/events?after={envelope.Sequence - 1}&limit=1", envelope);
-        }).WithName("PublishEvent");
+        }).WithName("PublishEvent").WithSummary("Publish an event onto the bus");
 
         // Live tail as server-sent events: the last few, then each new one as it is committed.
         group.MapGet("/stream", async (OutboxEventBus bus, HttpContext http, long? after, CancellationToken ct) =>
@@ -65,7 +65,7 @@ internal static class EventsApi
             {
                 bus.Appended -= OnAppended;
             }
-        }).WithName("StreamEvents");
+        }).WithName("StreamEvents").WithSummary("Events as they happen (server-sent events), resumable with after");
     }
 
     private static async Task Write(HttpContext http, EventEnvelope e, CancellationToken ct)

@@ -24,22 +24,22 @@ internal static class NetworkApi
                 "allowlist" => Results.Text(Requirements.allowlistText(entries), "text/plain; charset=utf-8"),
                 var other => PluginsApi.Problem(400, $"format: '{other}' is not one of md, json, csv, allowlist"),
             };
-        }).WithName("GetNetworkRequirements");
+        }).WithName("GetNetworkRequirements").WithSummary("Every port and destination the appliance uses (JSON, CSV or Markdown)");
 
-        group.MapGet("/firewall", (FirewallService firewall) => Results.Ok(firewall.Status())).WithName("GetFirewall");
+        group.MapGet("/firewall", (FirewallService firewall) => Results.Ok(firewall.Status())).WithName("GetFirewall").WithSummary("The firewall's state: applied, pending confirmation, last error");
         group.MapGet("/firewall/ruleset", (FirewallService firewall) =>
         {
             var (ruleset, errors) = firewall.Compile();
             return ruleset is null ? PluginsApi.Problem(400, string.Join("; ", errors)) : Results.Text(ruleset, "text/plain; charset=utf-8");
-        }).WithName("GetFirewallRuleset");
+        }).WithName("GetFirewallRuleset").WithSummary("The nftables ruleset compiled from the network footprint");
         // Applies the ruleset; it is rolled back unless POST /firewall/confirm arrives in time (from the browser that asked).
         group.MapPost("/firewall/apply", async (FirewallService firewall, bool? confirm, CancellationToken ct) =>
         {
             var result = await firewall.ApplyAsync(requireConfirmation: confirm ?? true, ct);
             return result.Succeeded ? Results.Ok(result) : PluginsApi.Problem(result.Status == Appliance.Firewall.ApplyStatus.Rejected ? 400 : 409, result.Message);
-        }).WithName("ApplyFirewall");
+        }).WithName("ApplyFirewall").WithSummary("Apply the compiled ruleset (reverted unless confirmed in time)");
         group.MapPost("/firewall/confirm", (FirewallService firewall) =>
-            firewall.Confirm() ? Results.Ok(new { confirmed = true }) : PluginsApi.Problem(409, "no firewall change is waiting for confirmation")).WithName("ConfirmFirewall");
+            firewall.Confirm() ? Results.Ok(new { confirmed = true }) : PluginsApi.Problem(409, "no firewall change is waiting for confirmation")).WithName("ConfirmFirewall").WithSummary("Confirm a firewall change that is waiting for confirmation");
 
         group.MapGet("/audit", (SocketAuditService audit) =>
         {
@@ -49,9 +49,9 @@ internal static class NetworkApi
                 undeclared = report.Undeclared.Select(u => new { u.Transport, address = u.Address.ToString(), u.Port, u.LoopbackOnly, u.Pid, u.Process, text = u.ToString() }),
                 report.Problems,
             });
-        }).WithName("AuditSockets");
+        }).WithName("AuditSockets").WithSummary("Open sockets compared with the declared footprint");
 
-        group.MapPost("/netcheck", async (NetworkDoctorService doctor, CancellationToken ct) => Results.Ok(await doctor.RunAsync(ct))).WithName("RunNetcheck");
+        group.MapPost("/netcheck", async (NetworkDoctorService doctor, CancellationToken ct) => Results.Ok(await doctor.RunAsync(ct))).WithName("RunNetcheck").WithSummary("Run the network doctor's checks");
         group.MapNetworkPlanApi();
     }
 }

@@ -26,11 +26,11 @@ internal static class NetworkPlanApi
             if (error is not null) return Refused([error]);
             var (plan, errors) = BandwidthPlanner.Plan(text!);
             return plan is null ? Refused(errors) : Results.Text(BandwidthJson.writePlan(plan), "application/json; charset=utf-8");
-        }).WithName("PlanNetworkBandwidth");
+        }).WithName("PlanNetworkBandwidth").WithSummary("Plan the bandwidth of a set of cameras and streams");
 
         network.MapGet("/plan/defaults", (CameraStore cameras) =>
             Results.Text(BandwidthJson.writeInput(BandwidthPlanner.Defaults(cameras)), "application/json; charset=utf-8"))
-            .WithName("GetNetworkPlanDefaults");
+            .WithName("GetNetworkPlanDefaults").WithSummary("The bandwidth planner's inputs prefilled from the configured cameras");
     }
 
     /// <summary>A 400 problem whose detail lists every error and whose <c>errors</c> extension holds them one by one.</summary>

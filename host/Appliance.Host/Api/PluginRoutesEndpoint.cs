@@ -1,49 +1,43 @@
-using Appliance.Abstractions;
 using Appliance.Host.Plugins;
 
 namespace Appliance.Host.Api;
 
-/// <summary>Dispatches <c>/plugins/{id}/...</c> to the routes the running plugin mapped (authenticated like the API).</summary>
+/// <summary>
+/// Dispatches <c>/plugins/{id}/...</c> to the relative routes the running plugin mapped, and any other path to an
+/// absolute route a plugin declared (checked at install not to collide with host routes). Each route's access is
+/// enforced by <see cref="PluginRequestDispatcher"/>.
+/// </summary>
 internal static class PluginRoutesEndpoint
 {
-    private const int MaxBody = 4 * 1024 * 1024;
-
     public static void MapPluginRoutes(this WebApplication app)
     {
-        app.Map("/plugins/{id}/{**path}", async (HttpContext http, string id, string? path, PluginRouteTable routes, CancellationToken ct) =>
+        app.Map("/plugins/{id}/{**path}", async (HttpContext http, string id, string? path, PluginRouteTable routes, PluginRequestDispatcher dispatcher) =>
         {
             if (!routes.TryMatch(id, http.Request.Method, path ?? "", out var route, out var values) || route is null)
-                return Results.Problem(detail: $"plugin '{id}' has no route {http.Request.Method} /{path}", statusCode: 404, title: "Not found");
-            var body = ReadOnlyMemory<byte>.Empty;
-            if (http.Request.ContentLength is > MaxBody) return Results.Problem(detail: "request body larger than 4 MiB", statusCode: 413);
-            if (http.Request.ContentLength is > 0 || http.Request.Headers.TransferEncoding.Count > 0)
             {
-                using var buffer = new MemoryStream();
-                await http.Request.Body.CopyToAsync(buffer, ct);
-                if (buffer.Length > MaxBody) return Results.Problem(detail: "request body larger than 4 MiB", statusCode: 413);
-                body = buffer.ToArray();
+                // An anonymous caller learns nothing about which plugins or routes exist: 401 before 404/405.
+                if (http.User.Identity?.IsAuthenticated != true)
+                    return Results.Problem(detail: "sign in or send a bearer token", statusCode: 401, title: "Unauthorized");
+                var status = routes.AnyMethodMatches(id, path ?? "") ? 405 : 404;
+                return Results.Problem(detail: $"plugin '{id}' has no route {http.Request.Method} /{path}", statusCode: status, title: status == 405 ? "Method not allowed" : "Not found");
             }
-            var request = new PluginHttpRequest(
-                http.Request.Method,
-                "/" + (path ?? ""),
-                values.ToDictionary(v => v.Key, v => v.Value?.ToString() ?? ""),
-                http.Request.Query.ToDictionary(q => q.Key, q => q.Value.ToString()),
-                http.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
-                body,
-                http.User.Identity?.Name);
-            try
+            await dispatcher.DispatchAsync(http, route, values);
+            return Results.Empty;
+        }).DisableAntiforgery().ExcludeFromDescription();
+    }
+
+    /// <summary>Absolute plugin routes (e.g. <c>/whep/{stream}</c>): served before the host's endpoints, which they never overlap.</summary>
+    public static void UsePluginAbsoluteRoutes(this WebApplication app)
+    {
+        app.Use(async (http, next) =>
+        {
+            var routes = http.RequestServices.GetRequiredService<PluginRouteTable>();
+            if (routes.TryMatchAbsolute(http.Request.Method, http.Request.Path.Value ?? "/", out var route, out var values) && route is not null)
             {
-                var response = await route.Handler(request, ct);
-                http.Response.StatusCode = response.StatusCode;
-                http.Response.ContentType = response.ContentType;
-                await http.Response.Body.WriteAsync(response.Body, ct);
-                return Results.Empty;
+                await http.RequestServices.GetRequiredService<PluginRequestDispatcher>().DispatchAsync(http, route, values);
+                return;
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                app.Logger.LogError(ex, "Plugin {Plugin} route {Route} threw", id, route.Template);
-                return Results.Problem(detail: $"plugin '{id}' failed to answer: {ex.GetType().Name}", statusCode: 500);
-            }
-        }).RequireAuthorization().DisableAntiforgery().ExcludeFromDescription();
+            await next(http);
+        });
     }
 }

@@ -18,12 +18,12 @@ internal static class SystemApi
                 list.Count,
                 list.Count(p => p.State == PluginState.Running),
                 list.Count(p => p.State is PluginState.Quarantined or PluginState.Invalid)));
-        }).WithName("GetStatus").WithTags("system");
+        }).WithName("GetStatus").WithSummary("The appliance's version, uptime, overall health and plugin counts").WithTags("system");
 
         api.MapGet("/health", (HealthRegistry health) => Results.Ok(new HealthResponse(
             health.Overall().ToString().ToLowerInvariant(),
             health.All().Select(h => new HealthLine(h.Owner, h.Report.Component, h.Report.State.ToString().ToLowerInvariant(), h.Report.Message, h.Report.At)).ToList())))
-            .WithName("GetHealth").WithTags("system");
+            .WithName("GetHealth").WithSummary("Health of every component with its reason").WithTags("system");
     }
 }
 

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 
 namespace Appliance.Host.Auth;
 
-/// <summary>Authenticates <c>Authorization: Bearer apl_...</c> against <see cref="TokenStore"/>.</summary>
+/// <summary>Authenticates <c>Authorization: Bearer apl_...</c> against <see cref="TokenStore"/> (live, unexpired, unrevoked).</summary>
 public sealed class TokenAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
@@ -13,14 +13,16 @@ public sealed class TokenAuthenticationHandler(
     TokenStore tokens) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "Token";
+    public const string TokenIdClaim = "appliance:token_id";
 
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var header = Request.Headers.Authorization.ToString();
         if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return Task.FromResult(AuthenticateResult.NoResult());
         var found = tokens.Validate(header["Bearer ".Length..].Trim());
-        if (found is not { } who) return Task.FromResult(AuthenticateResult.Fail("invalid or revoked token"));
-        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, who.User), new Claim(ClaimTypes.Role, who.Role)], SchemeName);
-        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
+        if (found is null) return Task.FromResult(AuthenticateResult.Fail("invalid, expired or revoked token"));
+        var principal = LoginService.Principal(found.User, found.Role, found.CreatedAt, null, SchemeName);
+        ((ClaimsIdentity)principal.Identity!).AddClaim(new Claim(TokenIdClaim, found.Id));
+        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName)));
     }
 }

@@ -48,6 +48,25 @@ public sealed class CameraStore
         _db = db;
         _secrets = secrets;
         _time = time;
+        MoveStoredCredentialsOutOfUris();
+    }
+
+    /// <summary>Rows written before credentials were moved out of URLs: done once at start.</summary>
+    private void MoveStoredCredentialsOutOfUris()
+    {
+        foreach (var camera in List().Where(c => c.StreamUri?.Contains('@') == true || c.OnvifUri?.Contains('@') == true))
+        {
+            var moved = CameraCredentials.MoveOutOfUris(new CameraInput(null, camera.StreamUri, camera.OnvifUri, camera.Username, camera.Password, null, null, null));
+            using var connection = _db.Open();
+            using var cmd = connection.CreateCommand();
+            cmd.CommandText = "UPDATE cameras SET stream_uri = $stream, onvif_uri = $onvif, username = $user, password_secret = $secret WHERE id = $id";
+            cmd.Parameters.AddWithValue("$id", camera.Id);
+            cmd.Parameters.AddWithValue("$stream", (object?)moved.StreamUri ?? DBNull.Value);
+            cmd.Parameters.AddWithValue("$onvif", (object?)moved.OnvifUri ?? DBNull.Value);
+            cmd.Parameters.AddWithValue("$user", (object?)moved.Username ?? DBNull.Value);
+            cmd.Parameters.AddWithValue("$secret", moved.Password is null ? DBNull.Value : _secrets.Seal(moved.Password));
+            cmd.ExecuteNonQuery();
+        }
     }
 
     public IReadOnlyList<CameraInfo> List()
@@ -81,8 +100,9 @@ public sealed class CameraStore
 
     public Result<CameraView> Add(CameraInput input)
     {
+        input = CameraCredentials.MoveOutOfUris(input);
         var errors = CameraValidation.Validate(input, requireLocation: true);
-        if (errors.Count > 0) return Result<CameraView>.Fail(errors);
+        if (errors.Count > 0) return CameraRefusal.Invalid(errors);
         var id = CameraValidation.NewId(input.Name ?? input.StreamUri ?? input.OnvifUri!, List().Select(c => c.Id));
         var now = _time.GetUtcNow().ToString("O");
         using (var connection = _db.Open())
@@ -111,9 +131,13 @@ public sealed class CameraStore
     public Result<CameraView> Update(string id, CameraInput input)
     {
         var current = List().FirstOrDefault(c => c.Id == id);
-        if (current is null) return Result<CameraView>.NotFound($"camera '{id}' does not exist");
+        if (current is null) return Result<CameraView>.Fail(CameraRefusal.NotFound, $"camera '{id}' does not exist");
+        input = CameraCredentials.MoveOutOfUris(input);
         var errors = CameraValidation.Validate(input, requireLocation: false);
-        if (errors.Count > 0) return Result<CameraView>.Fail(errors);
+        // Stored credentials never follow the camera to another host or port: the password must be given again.
+        if (current.Password is not null && input.Password is null && CameraCredentials.AddressChanges(current, input))
+            errors.Add("password: the camera's host or port changes; give its password again (stored credentials never follow an address change)");
+        if (errors.Count > 0) return CameraRefusal.Invalid(errors);
         using (var connection = _db.Open())
         using (var cmd = connection.CreateCommand())
         {
@@ -154,6 +178,7 @@ public sealed class CameraStore
 
     public Task SetStreamUriAsync(string cameraId, string streamUri)
     {
+        streamUri = CameraCredentials.WithoutUserInfo(streamUri)!;
         if (!CameraValidation.IsRtspUri(streamUri))
             throw new ArgumentException($"'{streamUri}' is not an rtsp:// or rtsps:// URI", nameof(streamUri));
         using (var connection = _db.Open())

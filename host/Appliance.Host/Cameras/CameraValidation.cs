@@ -20,8 +20,8 @@ public static class CameraValidation
         if (input.Password is { Length: > 200 }) errors.Add("password: longer than 200 characters");
         if (input.Overrides is { } o)
         {
-            if (o.RtspTransport is not null and not ("tcp" or "udp"))
-                errors.Add($"overrides.rtspTransport: '{Clip(o.RtspTransport)}' is not tcp or udp");
+            if (o.RtspTransport is not null and not ("tcp" or "udp" or "auto"))
+                errors.Add($"overrides.rtspTransport: '{Clip(o.RtspTransport)}' is not auto, tcp or udp");
             if (o.RtspPort is < 1 or > 65535) errors.Add($"overrides.rtspPort: {o.RtspPort} is not a TCP port");
             if (o.HttpPort is < 1 or > 65535) errors.Add($"overrides.httpPort: {o.HttpPort} is not a TCP port");
         }

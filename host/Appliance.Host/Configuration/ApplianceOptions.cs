@@ -24,6 +24,13 @@ public sealed class ApplianceOptions
 
     public HostNetworkOptions Network { get; set; } = new();
 
+    public AuthOptions Auth { get; set; } = new();
+
+    /// <summary>Units, time, network settings and power of the box itself, over D-Bus.</summary>
+    public SystemServicesOptions SystemServices { get; set; } = new();
+
+    public ImageUpdateOptions ImageUpdates { get; set; } = new();
+
     /// <summary>Days an event is kept once every subscriber has it (the outbox never drops an undelivered event).</summary>
     public double EventRetentionDays { get; set; } = 30;
 
@@ -44,6 +51,22 @@ public sealed class HttpOptions
     public string? CertificatePath { get; set; }
 
     public string? CertificatePassword { get; set; }
+
+    /// <summary>
+    /// The name and port clients use (e.g. <c>appliance.example:8443</c>) for HTTPS redirects and the OpenAPI <c>servers</c>;
+    /// never taken from a request's Host header. Empty: the machine's host name and <see cref="HttpsPort"/>.
+    /// </summary>
+    public string? PublicHost { get; set; }
+
+    public string EffectivePublicHost
+    {
+        get
+        {
+            if (PublicHost is { Length: > 0 } configured) return configured;
+            var name = BindAddress is "0.0.0.0" or "::" ? Environment.MachineName : BindAddress.Contains(':') ? $"[{BindAddress}]" : BindAddress;
+            return HttpsPort == 443 ? name : $"{name}:{HttpsPort}";
+        }
+    }
 }
 
 public sealed class PluginHostOptions
@@ -60,6 +83,90 @@ public sealed class PluginHostOptions
 
     /// <summary>Largest plugin package accepted by the API.</summary>
     public long MaxPackageBytes { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>Largest request body elsewhere (API JSON); anonymous endpoints accept far less (16 KiB).</summary>
+    public long MaxRequestBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>After a hot swap, a crash of the new version within this many seconds rolls back to the previous one.</summary>
+    public double SwapGraceSeconds { get; set; } = 30;
+
+    /// <summary>How long the portal waits for a plugin's page (manifest <c>portal</c>) before it shows 504.</summary>
+    public double PortalPageTimeoutSeconds { get; set; } = 10;
+
+    /// <summary>Largest plugin page (HTML fragment) the portal embeds; a larger answer is shown as 502.</summary>
+    public int PortalPageMaxBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>Isolated plugin processes (HostApi 1.1): user, runtime folder, per-plugin mode and limit overrides.</summary>
+    public IsolationSettings Isolation { get; set; } = new();
+
+    /// <summary>
+    /// Accept unsigned packages (the zip upload of the API, portal and <c>appliancectl plugins install file.zip</c>).
+    /// Off in the image: plugins come from the signed repository. Dev configuration and test hosts set it; the
+    /// overview page warns while it is on.
+    /// </summary>
+    public bool AllowUnsigned { get; set; }
+
+    /// <summary>The signed plugin repository (catalog, install, update).</summary>
+    public PluginRepositoryOptions Repository { get; set; } = new();
+}
+
+/// <summary>The signed plugin repository (<c>plugins.repository</c>); the proxy is <c>network.proxy</c>.</summary>
+public sealed class PluginRepositoryOptions
+{
+    /// <summary>The repository's base URL (holds <c>index.json</c> and <c>index.json.sig</c>); empty: no catalog.</summary>
+    public string? Url { get; set; }
+
+    /// <summary>Update channel: <c>stable</c> or <c>beta</c> (any channel the index names).</summary>
+    public string Channel { get; set; } = "stable";
+
+    /// <summary>Folder of trusted Ed25519 public keys (<c>*.pub</c>), part of the image.</summary>
+    public string TrustDirectory { get; set; } = "/etc/appliance/trust/plugins";
+
+    /// <summary>This appliance's hardware model as the index names it (packages list the models they run on).</summary>
+    public string HardwareModel { get; set; } = "generic-x86_64";
+
+    /// <summary>A PEM file of CA certificates trusted for the repository besides the system's (a site CA; tests).</summary>
+    public string? TrustedCaFile { get; set; }
+
+    /// <summary>Download bandwidth limit in bytes per second; 0: none.</summary>
+    public long BandwidthBytesPerSecond { get; set; }
+
+    /// <summary>Seconds to wait for an answer (and for the whole index).</summary>
+    public double TimeoutSeconds { get; set; } = 30;
+
+    /// <summary>Seconds a download may stay without data before it is given up (the part is kept to resume).</summary>
+    public double StallSeconds { get; set; } = 30;
+
+    /// <summary>Allow a plain-HTTP (port 80) mirror; the index signature and package hashes still apply.</summary>
+    public bool AllowPlainHttp { get; set; }
+}
+
+/// <summary>Configuration of isolated plugin processes (<c>plugins.isolation</c>).</summary>
+public sealed class IsolationSettings
+{
+    /// <summary>User the plugin processes run as when the host runs as root (null: the host's user).</summary>
+    public string? RunAsUser { get; set; }
+
+    /// <summary>Where sockets and stream rings live (null: /dev/shm/appliance-isolation-{pid}).</summary>
+    public string? RuntimeDirectory { get; set; }
+
+    /// <summary>The plugin-host program (null: Appliance.PluginHost.dll next to the host).</summary>
+    public string? PluginHostPath { get; set; }
+
+    /// <summary>Per plugin id: the isolation mode and limits that override the manifest's.</summary>
+    public Dictionary<string, IsolationOverride> Plugins { get; set; } = new(StringComparer.Ordinal);
+}
+
+/// <summary>One plugin's override: <c>mode</c> (<c>in-process</c> | <c>process</c>) and limits.</summary>
+public sealed class IsolationOverride
+{
+    public string? Mode { get; set; }
+
+    public int? MemoryMiB { get; set; }
+
+    public int? CpuPercent { get; set; }
+
+    public int? OpenFiles { get; set; }
 }
 
 public sealed class DemoOptions
@@ -100,7 +207,15 @@ public sealed class HostNetworkOptions
     /// <summary>An HTTP/1.1 proxy for outbound HTTPS and MQTT (host:port), if the site requires one.</summary>
     public string? Proxy { get; set; }
 
+    /// <summary>Basic-auth user for <see cref="Proxy"/> (the plugin repository's transport uses it); none when empty.</summary>
+    public string? ProxyUsername { get; set; }
+
+    public string? ProxyPassword { get; set; }
+
     public string ProxyZone { get; set; } = "site";
+
+    /// <summary>Host name or address under which clients reach the appliance (plugins read it through IHostSettings); none when empty.</summary>
+    public string? PublicAddress { get; set; }
 
     public FirewallOptions Firewall { get; set; } = new();
 

@@ -31,10 +31,17 @@ public sealed class HealthRegistry(TimeProvider time)
 
 public sealed record OwnedHealthReport(string Owner, HealthReport Report);
 
-/// <summary>The <see cref="IHealthReporter"/> a plugin gets: reports under its own id.</summary>
-internal sealed class PluginHealthReporter(HealthRegistry registry, string owner) : IHealthReporter
+/// <summary>
+/// The <see cref="IHealthReporter"/> a plugin gets: reports under its own id, and tells the plugin manager when the
+/// plugin calls itself unhealthy (a new version doing so within the swap grace period is rolled back).
+/// </summary>
+internal sealed class PluginHealthReporter(HealthRegistry registry, string owner, Action<string, string>? onUnhealthy = null) : IHealthReporter
 {
-    public void Report(string component, HealthState state, string message) => registry.Report(owner, component, state, message);
+    public void Report(string component, HealthState state, string message)
+    {
+        registry.Report(owner, component, state, message);
+        if (state == HealthState.Unhealthy) onUnhealthy?.Invoke(component, message);
+    }
 
     public void Clear(string component) => registry.Clear(owner, component);
 }

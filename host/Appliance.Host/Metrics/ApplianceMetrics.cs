@@ -2,7 +2,7 @@ using Appliance.Host.Events;
 using Appliance.Host.Plugins;
 using Prometheus;
 
-namespace Appliance.Host.Api;
+namespace Appliance.Host.Metrics;
 
 /// <summary>Host gauges for Prometheus, computed at scrape time: plugins by state, event backlog, process memory.</summary>
 internal static class ApplianceMetrics

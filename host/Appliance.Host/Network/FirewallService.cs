@@ -17,16 +17,20 @@ public sealed record FirewallStatus(
     DateTimeOffset? LastAppliedAt,
     string? LastResult,
     string? LastMessage,
-    bool AwaitingConfirmation);
+    bool AwaitingConfirmation,
+    string? FailClosedReason = null);
 
 /// <summary>
 /// Compiles the appliance's nftables table from the zones and the footprint of what is loaded (F# core),
 /// and applies it atomically when enforcement is on (<c>nft -c</c>, then <c>nft -f</c>). An apply asked for
 /// by a user must be confirmed (the portal confirms from the browser) or it is rolled back.
 /// </summary>
-public sealed class FirewallService(IOptions<ApplianceOptions> options, PluginManager plugins, TimeProvider time, ILogger<FirewallService> log)
+public sealed class FirewallService(IOptions<ApplianceOptions> options, PluginManager plugins, Health.HealthRegistry health, TimeProvider time, ILogger<FirewallService> log)
 {
+    public const string HealthOwner = "appliance.host";
+    public const string HealthComponent = "firewall";
     private readonly object _gate = new();
+    private string? _failClosedReason;
     private TaskCompletionSource<bool>? _confirmation;
     private (DateTimeOffset At, ApplyResult Result)? _last;
 
@@ -50,7 +54,7 @@ public sealed class FirewallService(IOptions<ApplianceOptions> options, PluginMa
         lock (_gate)
         {
             return new FirewallStatus(Settings.Enforce, errors, ruleset, _last?.At, _last?.Result.Status.ToString(), _last?.Result.Message,
-                _confirmation is { Task.IsCompleted: false });
+                _confirmation is { Task.IsCompleted: false }, _failClosedReason);
         }
     }
 
@@ -64,7 +68,7 @@ public sealed class FirewallService(IOptions<ApplianceOptions> options, PluginMa
             return Record(new ApplyResult(ApplyStatus.Rejected, "firewall enforcement is off in this configuration (appliance.network.firewall.enforce); the ruleset is only shown"));
         var (ruleset, errors) = Compile();
         if (ruleset is null)
-            return Record(new ApplyResult(ApplyStatus.Rejected, string.Join("; ", errors) + "; the previous ruleset stays in force"));
+            return await FailClosedAsync("the firewall configuration is invalid: " + string.Join("; ", errors), ct);
         Func<CancellationToken, Task<bool>>? confirm = null;
         if (requireConfirmation)
         {
@@ -78,7 +82,35 @@ public sealed class FirewallService(IOptions<ApplianceOptions> options, PluginMa
         }
         var result = await Applier().ApplyAsync(ruleset, confirm, TimeSpan.FromSeconds(Settings.ConfirmTimeoutSeconds), ct);
         lock (_gate) _confirmation = null;
+        if (result.Status == ApplyStatus.Rejected && !requireConfirmation)
+            return await FailClosedAsync("the ruleset could not be applied: " + result.Message, ct);
+        if (result.Succeeded) Healthy();
         return Record(result);
+    }
+
+    /// <summary>
+    /// Fail closed: no valid ruleset can be in force, so the minimal safe one is (<see cref="SafeRuleset"/>), and
+    /// the appliance reports itself unhealthy with the reason until a valid ruleset is applied.
+    /// </summary>
+    private async Task<ApplyResult> FailClosedAsync(string reason, CancellationToken ct)
+    {
+        var o = options.Value;
+        var sources = new Auth.SourceAddresses(options);
+        var safe = SafeRuleset.Build(sources.Networks, [o.Http.HttpsPort, o.Http.HttpPort]);
+        var applied = await Applier().ApplyAsync(safe, null, TimeSpan.FromSeconds(Settings.ConfirmTimeoutSeconds), ct);
+        var message = applied.Succeeded
+            ? $"fail closed: {reason}; only the management ports are open, from management sources"
+            : $"fail closed: {reason}; the safe ruleset could not be applied either: {applied.Message}";
+        lock (_gate) _failClosedReason = message;
+        health.Report(HealthOwner, HealthComponent, Appliance.Abstractions.HealthState.Unhealthy, message);
+        log.LogError("Firewall {Message}", message);
+        return Record(new ApplyResult(ApplyStatus.Rejected, message));
+    }
+
+    private void Healthy()
+    {
+        lock (_gate) _failClosedReason = null;
+        health.Report(HealthOwner, HealthComponent, Appliance.Abstractions.HealthState.Healthy, "the configured ruleset is in force");
     }
 
     /// <summary>

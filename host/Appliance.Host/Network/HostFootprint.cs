@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 
 namespace Appliance.Host.Network;
 
-/// <summary>The host's own network footprint (portal, DNS, NTP, updates, cloud link), from the F# core and the options.</summary>
+/// <summary>The host's own network footprint (portal, DNS, NTP, updates, cloud link, login directory), from the F# core and the options.</summary>
 public sealed class HostFootprint
 {
     private readonly ApplianceOptions _options;
@@ -37,7 +37,21 @@ public sealed class HostFootprint
             ListModule.OfSeq(n.EffectiveUpdateFqdns),
             string.IsNullOrWhiteSpace(n.CloudMqttFqdn) ? FSharpOption<string>.None : FSharpOption<string>.Some(n.CloudMqttFqdn),
             n.CloudMqttPort,
-            proxy);
+            proxy,
+            Directory());
+    }
+
+    /// <summary>The directory of <c>auth.ldap.url</c> (host, port; 636 for ldaps, 389 for ldap; zone <c>auth.ldap.zone</c>, default the site LAN), when directory logins are configured.</summary>
+    private FSharpOption<DirectoryPeer> Directory()
+    {
+        var ldap = _options.Auth.Ldap;
+        if (ldap.Url is not { Length: > 0 } text || !Uri.TryCreate(text, UriKind.Absolute, out var url) || url.Host.Length == 0)
+            return FSharpOption<DirectoryPeer>.None;
+        var secure = url.Scheme.Equals("ldaps", StringComparison.OrdinalIgnoreCase);
+        if (!secure && !url.Scheme.Equals("ldap", StringComparison.OrdinalIgnoreCase)) return FSharpOption<DirectoryPeer>.None;
+        var port = url.IsDefaultPort || url.Port <= 0 ? (secure ? 636 : 389) : url.Port;
+        var zone = string.IsNullOrWhiteSpace(ldap.Zone) ? ZoneNames.Site : ldap.Zone;
+        return FSharpOption<DirectoryPeer>.Some(new DirectoryPeer(url.IdnHost.Trim('[', ']'), port, zone));
     }
 
     public IReadOnlyList<ResolvedEntry> Entries() => Footprint.hostEntries(Settings()).ToList();

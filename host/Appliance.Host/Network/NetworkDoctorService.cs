@@ -11,10 +11,11 @@ using Microsoft.Extensions.Options;
 namespace Appliance.Host.Network;
 
 /// <summary>
-/// Runs the network doctor against what this appliance needs: the FQDNs and TLS endpoints of its footprint,
+/// Runs the network doctor against what this appliance needs: the FQDNs and TLS endpoints of its footprint, a TCP
+/// connect to each peer a plugin's configuration names (targetsKey, fqdnKey) that is not already a TLS endpoint,
 /// the configured STUN/NTP/proxy/content-filter targets, and every configured camera.
 /// </summary>
-public sealed class NetworkDoctorService(IOptions<ApplianceOptions> options, PluginManager plugins, CameraStore cameras)
+public sealed class NetworkDoctorService(IOptions<ApplianceOptions> options, PluginManager plugins, CameraStore cameras, Health.HealthRegistry health)
 {
     public NetworkDoctorSettings Settings()
     {
@@ -32,12 +33,20 @@ public sealed class NetworkDoctorService(IOptions<ApplianceOptions> options, Plu
             .Concat(doctor.CloudEndpoints.Select(text => ParseHostPort(text, 443)).Select(h => new CloudEndpoint(h.Host, h.Port, "configured endpoint")))
             .DistinctBy(c => (c.Host.ToLowerInvariant(), c.Port))
             .ToList();
+        var tcpTargets = footprint
+            .Where(e => e.Entry.Direction.IsOutbound && e.Entry.Transport.IsTcp && e.Entry.Fqdn is not null && e.Entry.FromConfig is not null)
+            .Where(e => e.Entry.FromConfig!.Value.IsTargetsKey || e.Entry.FromConfig.Value.IsFqdnKey)
+            .Select(e => new TcpTarget(e.Entry.Fqdn!.Value, Appliance.Host.Plugins.ManifestAdapter.Range(e.Entry.Port).First, e.Entry.Purpose))
+            .Where(t => !tls.Any(c => c.Port == t.Port && string.Equals(c.Host, t.Host, StringComparison.OrdinalIgnoreCase)))
+            .DistinctBy(t => (t.Host.ToLowerInvariant(), t.Port))
+            .ToList();
         var ntp = doctor.NtpServer is { } n ? ParseHostPort(n, 123) : network.EffectiveNtpServers.Count > 0 ? new HostPort(network.EffectiveNtpServers[0], 123) : null;
         return new NetworkDoctorSettings
         {
             Fqdns = fqdns,
             DnsServer = doctor.DnsServer is { } dns ? IPEndPoint.Parse(dns.Contains(':') ? dns : dns + ":53") : null,
             CloudEndpoints = tls,
+            TcpTargets = tcpTargets,
             StunServer = doctor.StunServer is { } stun ? ParseHostPort(stun, 3478) : null,
             NtpServer = ntp,
             Proxy = network.Proxy is { } proxy ? ParseHostPort(proxy, 3128) : null,
@@ -49,16 +58,28 @@ public sealed class NetworkDoctorService(IOptions<ApplianceOptions> options, Plu
         };
     }
 
-    public Task<IReadOnlyList<CheckResult>> RunAsync(CancellationToken ct) => RunAsync(Settings(), ct);
+    /// <summary>Every check; a firewall that failed closed comes first, as a failure with its reason.</summary>
+    public async Task<IReadOnlyList<CheckResult>> RunAsync(CancellationToken ct)
+    {
+        var results = await RunAsync(Settings(), ct);
+        var firewall = health.All().FirstOrDefault(h => h.Owner == FirewallService.HealthOwner && h.Report.Component == FirewallService.HealthComponent);
+        if (firewall is { Report.State: Appliance.Abstractions.HealthState.Unhealthy })
+            results = [new CheckResult("firewall", "inet appliance", CheckStatus.Fail, null, firewall.Report.Message,
+                "Fix appliance.network.firewall.zones (see the firewall page's errors); until then only the management ports are open, from management sources."), .. results];
+        return results;
+    }
 
-    /// <summary>Tests one camera: RTSP OPTIONS on its stream URI and ONVIF GetSystemDateAndTime on its device address.</summary>
-    public Task<IReadOnlyList<CheckResult>> TestCameraAsync(Appliance.Abstractions.CameraInfo camera, CancellationToken ct)
+    /// <summary>
+    /// Tests one camera: RTSP OPTIONS on its stream URI and ONVIF GetSystemDateAndTime on its device address,
+    /// reported in the appliance's words (<see cref="Cameras.CameraTestWording"/>).
+    /// </summary>
+    public async Task<IReadOnlyList<CheckResult>> TestCameraAsync(Appliance.Abstractions.CameraInfo camera, CancellationToken ct)
     {
         var all = Settings();
         var target = new CameraTarget(camera.Name,
             Uri.TryCreate(camera.StreamUri, UriKind.Absolute, out var rtsp) ? rtsp : null,
             Uri.TryCreate(camera.OnvifUri, UriKind.Absolute, out var onvif) ? onvif : null);
-        return RunAsync(new NetworkDoctorSettings { DnsServer = all.DnsServer, Cameras = [target], PerCheckTimeout = all.PerCheckTimeout }, ct);
+        return Cameras.CameraTestWording.Reword(await RunAsync(new NetworkDoctorSettings { DnsServer = all.DnsServer, Cameras = [target], PerCheckTimeout = all.PerCheckTimeout }, ct));
     }
 
     private async Task<IReadOnlyList<CheckResult>> RunAsync(NetworkDoctorSettings settings, CancellationToken ct)

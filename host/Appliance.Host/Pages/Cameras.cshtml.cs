@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Appliance.Host.Pages;
 
 /// <summary>The camera inventory with stream health; add by RTSP URL or ONVIF address, remove, discover and add what was found.</summary>
-public sealed class CamerasModel(CameraStore cameras, DiscoveredDevices discovered, OutboxEventBus bus, Appliance.Host.Network.NetworkDoctorService doctor) : PageModel
+public sealed class CamerasModel(CameraStore cameras, DiscoveredDevices discovered, OutboxEventBus bus, Appliance.Host.Network.NetworkDoctorService doctor, CameraAddresses addresses) : PageModel
 {
     /// <summary>Results of the last "Test" (RTSP OPTIONS, ONVIF GetSystemDateAndTime), shown above the inventory.</summary>
     public (string Camera, IReadOnlyList<Appliance.NetCheck.Checks.CheckResult> Results)? TestResults { get; private set; }
@@ -16,6 +16,9 @@ public sealed class CamerasModel(CameraStore cameras, DiscoveredDevices discover
     public IReadOnlyList<CameraView> Cameras { get; private set; } = [];
 
     public IReadOnlyList<DiscoveredDevice> Discovered { get; private set; } = [];
+
+    /// <summary>Each camera's RTSP URL and the ONVIF device service, as a VMS installer enters them.</summary>
+    public IReadOnlyList<CameraAddress> Addresses { get; private set; } = [];
 
     [BindProperty]
     public NewCamera Input { get; set; } = new();
@@ -31,12 +34,12 @@ public sealed class CamerasModel(CameraStore cameras, DiscoveredDevices discover
             true, null, "manual"));
         if (!result.IsOk)
         {
-            Errors = result.Errors;
+            Errors = CameraRefusal.Reasons(result.Failure!);
             Input.Password = null;
             Load();
             return Page();
         }
-        TempData["Message"] = $"Added camera {result.Value!.Name} ({result.Value.Id}).";
+        TempData["Message"] = $"Added camera {result.Value.Name} ({result.Value.Id}).";
         return RedirectToPage();
     }
 
@@ -78,8 +81,8 @@ public sealed class CamerasModel(CameraStore cameras, DiscoveredDevices discover
         var onvif = device.Addresses.FirstOrDefault(CameraValidation.IsHttpUri);
         var rtsp = device.Addresses.FirstOrDefault(CameraValidation.IsRtspUri);
         var result = cameras.Add(new CameraInput(Blank(device.Name) ?? Blank(device.Hardware), rtsp, onvif, null, null, true, null, "discovery:" + device.Source));
-        if (result.IsOk) TempData["Message"] = $"Added camera {result.Value!.Name} ({result.Value.Id}). Set its user and password if it needs them.";
-        else TempData["Error"] = string.Join(" ", result.Errors);
+        if (result.IsOk) TempData["Message"] = $"Added camera {result.Value.Name} ({result.Value.Id}). Set its user and password if it needs them.";
+        else TempData["Error"] = string.Join(" ", CameraRefusal.Reasons(result.Failure!));
         return RedirectToPage();
     }
 
@@ -91,6 +94,7 @@ public sealed class CamerasModel(CameraStore cameras, DiscoveredDevices discover
     {
         Cameras = cameras.Views();
         Discovered = discovered.List();
+        Addresses = addresses.List(Request.Host.Host);
     }
 
     private static string? Blank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();

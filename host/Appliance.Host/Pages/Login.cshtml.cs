@@ -1,15 +1,15 @@
 using System.ComponentModel.DataAnnotations;
 using Appliance.Host.Auth;
 using Appliance.Host.Pages.Support;
-using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.RateLimiting;
 
 namespace Appliance.Host.Pages;
 
-/// <summary>Log in with a session cookie. Repeated failures lock the account for a while (see <see cref="UserStore"/>).</summary>
-public sealed class LoginModel(UserStore users, TimeProvider time) : PageModel
+/// <summary>Log in with a server-side session. Repeated failures delay further attempts from that source (see <see cref="LoginThrottle"/>).</summary>
+[EnableRateLimiting(RequestLimits.AuthPolicy)]
+public sealed class LoginModel(UserStore users, LoginService login, TimeProvider time) : PageModel
 {
     [BindProperty]
     [Display(Name = "User name")]
@@ -34,11 +34,11 @@ public sealed class LoginModel(UserStore users, TimeProvider time) : PageModel
     public async Task<IActionResult> OnPostAsync()
     {
         if (!users.HasUsers()) return RedirectToPage("/Setup");
-        var result = users.Verify((UserName ?? "").Trim(), Password ?? "");
+        var result = await login.VerifyAsync((UserName ?? "").Trim(), Password ?? "", HttpContext.Connection.RemoteIpAddress, HttpContext.RequestAborted);
         switch (result.Outcome)
         {
             case LoginOutcome.Success:
-                await HttpContext.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, AuthEndpoints.Principal(result.User!, result.Role!));
+                await AuthSetup.SignInPortalAsync(HttpContext, result.User!, result.Role!);
                 return LocalRedirect(SafeReturnUrl());
             case LoginOutcome.LockedOut:
                 var until = result.LockedUntil ?? time.GetUtcNow();

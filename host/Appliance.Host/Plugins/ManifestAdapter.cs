@@ -40,6 +40,31 @@ public static class ManifestAdapter
     public static IReadOnlyList<ResolvedEntry> Footprint(PluginManifest manifest, JsonElement config) =>
         Appliance.Core.Network.Footprint.resolve(manifest, config).ToList();
 
+    /// <summary>The footprint resolved from a validated configuration, or every value that does not resolve (with its path).</summary>
+    public static FootprintResolution CheckedFootprint(PluginManifest manifest, JsonElement config)
+    {
+        var result = Appliance.Core.Network.Footprint.resolveChecked(manifest, config);
+        return result.IsOk
+            ? new FootprintResolution(result.ResultValue.ToList(), [])
+            : new FootprintResolution([], result.ErrorValue.Select(e => e.ToString()).ToList());
+    }
+
+    /// <summary>The manifest's absolute routes that collide with a host route or a route of <paramref name="others"/>.</summary>
+    public static IReadOnlyList<string> RouteCollisions(PluginManifest manifest, IEnumerable<PluginManifest> others)
+    {
+        var declared = others.SelectMany(o => o.Surface.Routes.Select(r => Tuple.Create(o.Id, r)));
+        return Routes.collisions(Routes.hostRouteTemplates, Microsoft.FSharp.Collections.ListModule.OfSeq(declared), manifest.Id, manifest.Surface.Routes)
+            .Select(e => e.ToString()).ToList();
+    }
+
+    public static Appliance.Abstractions.Events.EventCategory Category(string name) => name switch
+    {
+        "camera" => Appliance.Abstractions.Events.EventCategory.Camera,
+        "alarm" => Appliance.Abstractions.Events.EventCategory.Alarm,
+        "analytics" => Appliance.Abstractions.Events.EventCategory.Analytics,
+        _ => Appliance.Abstractions.Events.EventCategory.System,
+    };
+
     public static IReadOnlyList<string> Collisions(IEnumerable<ResolvedEntry> entries) =>
         Appliance.Core.Network.Footprint.collisions(Microsoft.FSharp.Collections.ListModule.OfSeq(entries))
             .Select(e => e.ToString()).ToList();
@@ -69,5 +94,7 @@ public static class ManifestAdapter
 }
 
 public sealed record ManifestParse(PluginManifest? Manifest, IReadOnlyList<string> Errors);
+
+public sealed record FootprintResolution(IReadOnlyList<ResolvedEntry> Entries, IReadOnlyList<string> Errors);
 
 public sealed record ConfigResolution(JsonElement Config, IReadOnlyList<string> Errors);

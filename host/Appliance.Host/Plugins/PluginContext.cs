@@ -1,6 +1,9 @@
 using System.Text.Json;
 using Appliance.Abstractions;
 using Appliance.Abstractions.Events;
+using Appliance.Abstractions.Http;
+using Appliance.Abstractions.Services;
+using Appliance.Host.Plugins.Services;
 using Appliance.Abstractions.Media;
 using Appliance.Host.Cameras;
 using Appliance.Host.Events;
@@ -18,7 +21,7 @@ internal sealed class PluginContext : IPluginContext, IAsyncDisposable
     private readonly PluginEventBus _events;
     private readonly PluginCameraDirectory _cameras;
     private readonly DeclaredSockets _sockets;
-    private readonly PluginRouteRegistry _routes = new();
+    private readonly PluginHttpSurface _routes;
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<(string Name, Task Task)> _background = [];
     private readonly object _gate = new();
@@ -34,18 +37,28 @@ internal sealed class PluginContext : IPluginContext, IAsyncDisposable
         IStreamHub streams,
         CameraStore cameras,
         IReadOnlyList<DeclaredPort> declaredPorts,
+        IReadOnlyList<Appliance.Core.Manifest.RouteDeclaration> routeDeclarations,
+        PluginHostServices services,
+        IReadOnlyCollection<string> digestRealms,
         TimeProvider time,
-        Action<string, Exception> onBackgroundCrash)
+        Action<string, Exception> onBackgroundCrash,
+        Action<string, string>? onUnhealthy = null)
     {
         PluginId = pluginId;
         Config = config;
         Logger = new PluginLogger(logger);
         DataDirectory = dataDirectory;
         _events = new PluginEventBus(bus, pluginId);
-        Health = new PluginHealthReporter(health, pluginId);
+        Health = new PluginHealthReporter(health, pluginId, onUnhealthy);
         Streams = streams;
         _cameras = new PluginCameraDirectory(cameras);
         _sockets = new DeclaredSockets(pluginId, declaredPorts);
+        _routes = new PluginHttpSurface(pluginId, routeDeclarations);
+        HostSettings = services.Settings;
+        Secrets = services.Secrets.For(pluginId);
+        Users = services.UsersFor(digestRealms);
+        Metrics = services.MetricsFor(pluginId);
+        NamedEvents = services.NamedEventsFor(pluginId, _events);
         Time = time;
         _onBackgroundCrash = onBackgroundCrash;
     }
@@ -63,6 +76,18 @@ internal sealed class PluginContext : IPluginContext, IAsyncDisposable
     public IHealthReporter Health { get; }
 
     public IRouteRegistry Routes => _routes;
+
+    public IHttpSurface Http => _routes;
+
+    public IHostSettings HostSettings { get; }
+
+    public IPluginSecrets Secrets { get; }
+
+    public IUserVerifier Users { get; }
+
+    public IPluginMetrics Metrics { get; }
+
+    public INamedEvents NamedEvents { get; }
 
     public IDeclaredSockets Sockets => _sockets;
 

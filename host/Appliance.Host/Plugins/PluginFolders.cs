@@ -42,6 +42,18 @@ public sealed class PluginFolders
             .Where(d => File.Exists(Path.Combine(d, "plugin.json")))
             .OrderBy(d => d, StringComparer.Ordinal);
 
+    /// <summary>Where the folder of the version that ran before a swap is kept, to roll back to: <c>previous/{id}</c>.</summary>
+    public string PreviousFolder(string id) => Path.Combine(Path.GetDirectoryName(Installed)!, "previous", id);
+
+    /// <summary>Keeps a copy of <paramref name="source"/> (the running version's shadow copy) as the previous version of <paramref name="id"/>.</summary>
+    public string KeepPrevious(string id, string source)
+    {
+        var target = PreviousFolder(id);
+        TryDelete(target);
+        CopyDirectory(source, target);
+        return target;
+    }
+
     public string NewStagingFolder() => Path.Combine(Installed, ".staging-" + Guid.NewGuid().ToString("N")[..12]);
 
     /// <summary>Copies an installed folder to a fresh runtime folder and returns it.</summary>

@@ -7,35 +7,35 @@ using Appliance.Host.Configuration;
 using Appliance.Host.Events;
 using Appliance.Host.Health;
 using Appliance.Host.Network;
+using Appliance.Host.Plugins.Services;
 using Microsoft.Extensions.Options;
 
 namespace Appliance.Host.Plugins;
 
 /// <summary>
-/// Discovers, loads, starts, stops, swaps and unloads plugins. Every operation is serialised; a plugin
-/// that fails is quarantined and nothing else is touched. Installed folders are in <see cref="PluginFolders"/>;
-/// the user's decisions (enabled, removed, config) in <see cref="PluginStateStore"/>.
+/// The host's plugin operations, one at a time through a queue, and what the API and portal read about plugins.
+/// The work is done by three pieces with one purpose each: <see cref="PluginInstaller"/> (packages and bundled
+/// plugins into the installed folders), <see cref="PluginActivator"/> (validate, load, start, hot swap, roll back,
+/// stop, quarantine one plugin) and <see cref="FolderReconciler"/> (what runs follows the installed folders).
+/// The user's decisions (enabled, removed, config) are in <see cref="PluginStateStore"/>.
 /// </summary>
 public sealed partial class PluginManager : IAsyncDisposable
 {
     private readonly SemaphoreSlim _ops = new(1, 1);
-    private readonly Dictionary<string, PluginSlot> _slots = new(StringComparer.Ordinal);
-    private readonly List<WeakReference> _retired = [];
-    private readonly List<Task> _pending = [];
-    private readonly ApplianceOptions _options;
+    private readonly PluginSlots _slots = new();
     private readonly PluginFolders _folders;
     private readonly PluginStateStore _store;
-    private readonly IPluginAssemblyLoader _loader;
     private readonly OutboxEventBus _bus;
     private readonly HealthRegistry _health;
-    private readonly IStreamHub _streams;
-    private readonly CameraStore _cameras;
     private readonly PluginRouteTable _routes;
     private readonly HostFootprint _hostFootprint;
-    private readonly ILoggerFactory _loggers;
-    private readonly ILogger<PluginManager> _log;
-    private readonly TimeProvider _time;
+    private readonly PluginHostServices _services;
+    private readonly PluginInstaller _installer;
+    private readonly PluginActivator _activator;
+    private readonly FolderReconciler _reconciler;
+    private readonly bool _allowUnsigned;
 
+    /// <summary>Composes the pieces from the host's services (the DI container and the test harnesses call this).</summary>
     public PluginManager(
         IOptions<ApplianceOptions> options,
         PluginFolders folders,
@@ -48,55 +48,38 @@ public sealed partial class PluginManager : IAsyncDisposable
         PluginRouteTable routes,
         HostFootprint hostFootprint,
         ILoggerFactory loggers,
-        TimeProvider time)
+        TimeProvider time,
+        PluginHostServices services,
+        IsolatedPluginLoader? isolated = null)
     {
-        _options = options.Value;
         _folders = folders;
+        _allowUnsigned = options.Value.Plugins.AllowUnsigned;
         _store = store;
-        _loader = loader;
         _bus = bus;
         _health = health;
-        _streams = streams;
-        _cameras = cameras;
         _routes = routes;
         _hostFootprint = hostFootprint;
-        _loggers = loggers;
-        _log = loggers.CreateLogger<PluginManager>();
-        _time = time;
+        _services = services;
+        var log = loggers.CreateLogger<PluginManager>();
+        _installer = new PluginInstaller(options.Value, folders, store, log);
+        _activator = new PluginActivator(
+            _ops, _slots, options.Value, folders, store, loader,
+            isolated ?? new IsolatedPluginLoader(options, new Appliance.Isolation.Supervision.ChildProcessLauncher()),
+            new PluginContextFactory(folders, bus, health, streams, cameras, services, loggers, time),
+            routes, hostFootprint, health, bus, services, time, log);
+        _reconciler = new FolderReconciler(folders, _slots, _activator, health);
     }
 
-    private TimeSpan StartTimeout => TimeSpan.FromSeconds(_options.Plugins.StartTimeoutSeconds);
+    public IReadOnlyList<PluginStatus> List() => _slots.All().Select(Describe).ToList();
 
-    private TimeSpan StopTimeout => TimeSpan.FromSeconds(_options.Plugins.StopTimeoutSeconds);
-
-    public IReadOnlyList<PluginStatus> List()
-    {
-        lock (_slots) return _slots.Values.OrderBy(s => s.Id, StringComparer.Ordinal).Select(Describe).ToList();
-    }
-
-    public PluginStatus? Get(string id)
-    {
-        lock (_slots) return _slots.TryGetValue(id, out var slot) ? Describe(slot) : null;
-    }
+    public PluginStatus? Get(string id) => _slots.Find(id) is { } slot ? Describe(slot) : null;
 
     /// <summary>The footprint of the host and of every plugin that is running or about to run.</summary>
-    public IReadOnlyList<ResolvedEntry> Footprint()
-    {
-        lock (_slots)
-        {
-            return _hostFootprint.Entries()
-                .Concat(_slots.Values.Where(s => s.State is PluginState.Running or PluginState.Starting).SelectMany(s => s.Footprint))
-                .ToList();
-        }
-    }
+    public IReadOnlyList<ResolvedEntry> Footprint() => _hostFootprint.Entries().Concat(_slots.RunningFootprint()).ToList();
 
     /// <summary>Weak references to the load contexts of stopped plugin versions (collected once really unloaded).</summary>
-    public IReadOnlyList<WeakReference> RetiredContexts()
-    {
-        lock (_retired) return _retired.ToArray();
-    }
+    public IReadOnlyList<WeakReference> RetiredContexts() => _activator.RetiredContexts();
 
-    /// <summary>Installs bundled plugins not yet installed, then loads and starts every enabled plugin.</summary>
     /// <summary>
     /// Waits for the operation queue like any operation and leaves at once: proves the queue moves (the
     /// watchdog's liveness check). Cancelled by <paramref name="ct"/> while an operation holds the queue.
@@ -107,92 +90,88 @@ public sealed partial class PluginManager : IAsyncDisposable
         _ops.Release();
     }
 
-    public async Task StartAllAsync(CancellationToken ct)
+    /// <summary>Installs bundled plugins not yet installed, then loads and starts every enabled plugin.</summary>
+    public Task StartAllAsync(CancellationToken ct) => Queued(ct, async () =>
     {
-        await _ops.WaitAsync(ct);
-        try
-        {
-            SeedBundled();
-            foreach (var folder in _folders.InstalledFolders())
-                await ActivateFolderAsync(Path.GetFileName(folder), folder, reason: "start");
-            lock (_slots)
-                _folders.CleanRuntime(_slots.Values.Where(s => s.Active is not null).Select(s => s.Active!.RuntimeFolder).ToHashSet());
-        }
-        finally
-        {
-            _ops.Release();
-        }
-    }
+        _installer.SeedBundled();
+        await _reconciler.ActivateAllAsync();
+    });
 
-    public async Task<OperationResult> InstallPackageAsync(Stream package, CancellationToken ct)
+    /// <summary>Compares installed folders with what runs: new, changed (hot swap) and removed folders.</summary>
+    public Task ReconcileAsync(CancellationToken ct) => Queued(ct, _reconciler.ReconcileAsync);
+
+    /// <summary>
+    /// Installs an unsigned package (the zip upload): refused unless <c>plugins.allowUnsigned</c> is set; signed
+    /// packages come through the catalog (<see cref="InstallVerifiedAsync"/>).
+    /// </summary>
+    public Task<OperationResult> InstallPackageAsync(Stream package, CancellationToken ct) =>
+        _allowUnsigned
+            ? InstallVerifiedAsync(package, ct)
+            : Task.FromResult(OperationResult.Refused(
+                "package: unsigned packages are refused (plugins.allowUnsigned is off); install plugins from the signed catalog"));
+
+    /// <summary>Installs a package whose signature and hash were checked (the catalog), or an allowed unsigned one.</summary>
+    /// <paramref name="expected"/> (the catalog's id and version) must be what the package's manifest says.
+    internal async Task<OperationResult> InstallVerifiedAsync(Stream package, CancellationToken ct, (string Id, string Version)? expected = null)
     {
-        var staging = _folders.NewStagingFolder();
-        var (folder, error) = PluginPackage.Extract(package, staging);
-        if (error is not null)
+        var staged = await _installer.StageAsync(package, ct);
+        if (!staged.IsOk) return OperationResult.Refused(staged.Failure!.Message);
+        if (expected is { } want && (staged.Value.Manifest.Id != want.Id || ManifestAdapter.Version(staged.Value.Manifest) != want.Version))
         {
-            PluginFolders.TryDelete(staging);
-            return OperationResult.Refused(error);
+            PluginFolders.TryDelete(staged.Value.Staging);
+            return OperationResult.Refused(
+                $"package: its manifest says {staged.Value.Manifest.Id} {ManifestAdapter.Version(staged.Value.Manifest)}, the signed index {want.Id} {want.Version}");
         }
-        var parsed = ManifestAdapter.Parse(await File.ReadAllTextAsync(Path.Combine(folder!, "plugin.json"), ct));
-        var refusal = parsed.Errors.Count > 0
-            ? "plugin.json: " + string.Join("; ", parsed.Errors)
-            : ManifestAdapter.CheckHostApi(parsed.Manifest!) is { } api ? api
-            : !File.Exists(Path.Combine(folder!, parsed.Manifest!.EntryAssembly)) ? $"package: entry assembly {parsed.Manifest.EntryAssembly} is not in the package"
-            : null;
-        if (refusal is not null)
-        {
-            PluginFolders.TryDelete(staging);
-            return OperationResult.Refused(refusal);
-        }
-        var id = parsed.Manifest!.Id;
         await _ops.WaitAsync(ct);
         try
         {
-            _folders.Promote(staging, id);
-            var record = _store.Get(id);
-            _store.Save(new PluginRecord(id, record?.Enabled ?? true, false, ManifestAdapter.Version(parsed.Manifest), record?.Config));
-            await ActivateFolderAsync(id, _folders.InstalledFolder(id), reason: "install");
+            var folder = _installer.Promote(staged.Value);
+            var id = staged.Value.Manifest.Id;
+            await _activator.ActivateFolderAsync(id, folder, reason: "install");
             return OperationResult.Done(Get(id)!);
         }
         finally
         {
             _ops.Release();
-            PluginFolders.TryDelete(staging);
+            PluginFolders.TryDelete(staged.Value.Staging);
         }
     }
 
     public Task<OperationResult> UninstallAsync(string id, CancellationToken ct) => WithSlot(id, ct, async slot =>
     {
-        await StopActiveAsync(slot, PluginState.Disabled);
+        await _activator.StopActiveAsync(slot, PluginState.Disabled);
         _folders.RemoveInstalled(id);
         var record = _store.Get(id);
         _store.Save(new PluginRecord(id, record?.Enabled ?? true, Removed: true, null, record?.Config));
-        lock (_slots) _slots.Remove(id);
+        _slots.Remove(id);
         _health.ClearOwner(id);
         _bus.RemoveSubscriptions(id + "/");
-        Publish(new PluginStateChanged(id, ManifestVersion(slot), "removed", null));
+        _services.Secrets.RemoveAll(id);
+        _services.Events.RemoveOwner(id);
+        PluginFolders.TryDelete(_folders.PreviousFolder(id));
+        _activator.Publish(new PluginStateChanged(id, PluginActivator.ManifestVersion(slot), "removed", null));
         return OperationResult.Done(Describe(slot) with { State = PluginState.Disabled });
     });
 
     public Task<OperationResult> EnableAsync(string id, CancellationToken ct) => WithSlot(id, ct, async slot =>
     {
         SetEnabled(id, true);
-        await ActivateFolderAsync(id, _folders.InstalledFolder(id), reason: "enable");
+        await _activator.ActivateFolderAsync(id, _folders.InstalledFolder(id), reason: "enable");
         return OperationResult.Done(Describe(slot));
     });
 
     public Task<OperationResult> DisableAsync(string id, CancellationToken ct) => WithSlot(id, ct, async slot =>
     {
         SetEnabled(id, false);
-        await StopActiveAsync(slot, PluginState.Disabled);
+        await _activator.StopActiveAsync(slot, PluginState.Disabled);
         slot.Error = null;
-        Publish(new PluginStateChanged(id, ManifestVersion(slot), "disabled", null));
+        _activator.Publish(new PluginStateChanged(id, PluginActivator.ManifestVersion(slot), "disabled", null));
         return OperationResult.Done(Describe(slot));
     });
 
     public Task<OperationResult> RestartAsync(string id, CancellationToken ct) => WithSlot(id, ct, async slot =>
     {
-        await ActivateFolderAsync(id, _folders.InstalledFolder(id), reason: "restart", force: true);
+        await _activator.ActivateFolderAsync(id, _folders.InstalledFolder(id), reason: "restart", force: true);
         return OperationResult.Done(Describe(slot));
     });
 
@@ -202,34 +181,20 @@ public sealed partial class PluginManager : IAsyncDisposable
         if (slot.Manifest is null) return OperationResult.Refused($"plugin '{id}' has no valid manifest");
         var resolution = ManifestAdapter.ResolveConfig(slot.Manifest, config);
         if (resolution.Errors.Count > 0) return OperationResult.Refused(string.Join("; ", resolution.Errors));
+        var footprint = ManifestAdapter.CheckedFootprint(slot.Manifest, resolution.Config);
+        if (footprint.Errors.Count > 0) return OperationResult.Refused(string.Join("; ", footprint.Errors));
         var record = _store.Get(id);
         _store.Save(new PluginRecord(id, record?.Enabled ?? true, false, ManifestAdapter.Version(slot.Manifest), config.Clone()));
-        await ActivateFolderAsync(id, _folders.InstalledFolder(id), reason: "config", force: true);
+        await _activator.ActivateFolderAsync(id, _folders.InstalledFolder(id), reason: "config", force: true);
         return OperationResult.Done(Describe(slot));
     });
 
-    /// <summary>Compares installed folders with what runs: new, changed (hot swap) and removed folders.</summary>
-    public async Task ReconcileAsync(CancellationToken ct)
+    private async Task Queued(CancellationToken ct, Func<Task> operation)
     {
         await _ops.WaitAsync(ct);
         try
         {
-            var present = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var folder in _folders.InstalledFolders())
-            {
-                var id = Path.GetFileName(folder);
-                present.Add(id);
-                await ActivateFolderAsync(id, folder, reason: "folder changed");
-            }
-            PluginSlot[] gone;
-            lock (_slots) gone = _slots.Values.Where(s => !present.Contains(s.Id)).ToArray();
-            foreach (var slot in gone)
-            {
-                await StopActiveAsync(slot, PluginState.Disabled);
-                lock (_slots) _slots.Remove(slot.Id);
-                _health.ClearOwner(slot.Id);
-                Publish(new PluginStateChanged(slot.Id, ManifestVersion(slot), "removed", "its folder was removed from disk"));
-            }
+            await operation();
         }
         finally
         {
@@ -242,9 +207,7 @@ public sealed partial class PluginManager : IAsyncDisposable
         await _ops.WaitAsync(ct);
         try
         {
-            PluginSlot? slot;
-            lock (_slots) _slots.TryGetValue(id, out slot);
-            return slot is null ? OperationResult.Missing($"plugin '{id}' is not installed") : await action(slot);
+            return _slots.Find(id) is { } slot ? await action(slot) : OperationResult.Missing($"plugin '{id}' is not installed");
         }
         finally
         {
@@ -258,47 +221,29 @@ public sealed partial class PluginManager : IAsyncDisposable
         _store.Save(new PluginRecord(id, enabled, false, record?.Version, record?.Config));
     }
 
-    private void SeedBundled()
+    private PluginStatus Describe(PluginSlot slot)
     {
-        var bundled = _options.BundledPluginsDirectory;
-        if (string.IsNullOrEmpty(bundled) || !Directory.Exists(bundled)) return;
-        foreach (var source in Directory.EnumerateDirectories(bundled).Where(d => File.Exists(Path.Combine(d, "plugin.json"))))
+        var m = slot.Manifest;
+        var routes = _routes.List().Where(r => r.PluginId == slot.Id)
+            .Select(r => r.Template.StartsWith('/') ? $"{r.Method} {r.Template}" : $"{r.Method} /plugins/{slot.Id}/{r.Template}").ToList();
+        var health = _health.All().Where(h => h.Owner == slot.Id).Select(h => h.Report).ToList();
+        var network = slot.Footprint.Select(e =>
         {
-            var parsed = ManifestAdapter.Parse(File.ReadAllText(Path.Combine(source, "plugin.json")));
-            if (parsed.Manifest is null)
-            {
-                _log.LogError("Bundled plugin in {Folder} has an invalid manifest: {Errors}", source, string.Join("; ", parsed.Errors));
-                continue;
-            }
-            var id = parsed.Manifest.Id;
-            if (_store.Get(id) is { Removed: true }) continue;
-            var installed = _folders.InstalledFolder(id);
-            if (Directory.Exists(installed))
-            {
-                var current = ManifestAdapter.Parse(File.ReadAllText(Path.Combine(installed, "plugin.json")));
-                var newer = current.Manifest is null || ManifestAdapter.CompareVersions(parsed.Manifest, current.Manifest) > 0;
-                var refresh = _options.Plugins.RefreshBundled && PluginFolders.Fingerprint(source) != PluginFolders.Fingerprint(installed);
-                if (!newer && !refresh) continue;
-            }
-            var staging = _folders.NewStagingFolder();
-            PluginFolders.CopyDirectory(source, staging);
-            _folders.Promote(staging, id);
-            _log.LogInformation("Installed bundled plugin {Plugin} {Version}", id, ManifestAdapter.Version(parsed.Manifest));
-        }
-    }
-
-    private static string ManifestVersion(PluginSlot slot) => slot.Manifest is null ? "?" : ManifestAdapter.Version(slot.Manifest);
-
-    private void Publish(IApplianceEvent @event)
-    {
-        try
-        {
-            _bus.Publish("appliance.host", @event);
-        }
-        catch (Exception ex)
-        {
-            _log.LogError(ex, "Could not record {Event}", @event.GetType().Name);
-        }
+            var (first, last) = ManifestAdapter.Range(e.Entry.Port);
+            return new FootprintLine(
+                e.Entry.Direction.IsInbound ? "in" : "out",
+                e.Entry.Transport.IsTcp ? "tcp" : "udp",
+                first == last ? $"{first}" : $"{first}-{last}",
+                e.Entry.Zone,
+                Microsoft.FSharp.Core.OptionModule.ToObj(e.Entry.Fqdn),
+                e.Entry.Purpose,
+                e.Entry.Required,
+                Microsoft.FSharp.Core.OptionModule.ToObj(e.Entry.ConfigKey));
+        }).ToList();
+        var enabled = _store.Get(slot.Id)?.Enabled ?? true;
+        return new PluginStatus(
+            slot.Id, m?.Name ?? slot.Id, m is null ? "?" : ManifestAdapter.Version(m), m is null ? "?" : ManifestAdapter.Kind(m),
+            m?.Description ?? "", slot.State, enabled, slot.Error, slot.StartedAt, routes, health, network, slot.LastUpdate);
     }
 
     public async ValueTask DisposeAsync()
@@ -306,17 +251,13 @@ public sealed partial class PluginManager : IAsyncDisposable
         await _ops.WaitAsync();
         try
         {
-            PluginSlot[] slots;
-            lock (_slots) slots = _slots.Values.ToArray();
-            foreach (var slot in slots) await StopActiveAsync(slot, PluginState.Loaded);
+            foreach (var slot in _slots.All()) await _activator.StopActiveAsync(slot, PluginState.Loaded);
         }
         finally
         {
             _ops.Release();
         }
-        Task[] pending;
-        lock (_pending) pending = _pending.ToArray();
-        await Task.WhenAll(pending).WaitAsync(TimeSpan.FromSeconds(5)).ContinueWith(_ => { }, TaskScheduler.Default);
+        await _activator.DrainAsync(TimeSpan.FromSeconds(5));
     }
 }
 

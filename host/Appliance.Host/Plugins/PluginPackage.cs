@@ -1,3 +1,4 @@
+using Appliance.Abstractions;
 using System.IO.Compression;
 
 namespace Appliance.Host.Plugins;
@@ -12,8 +13,8 @@ public static class PluginPackage
     public const int MaxEntries = 2000;
     public const long MaxUnpackedBytes = 512L * 1024 * 1024;
 
-    /// <summary>Extracts <paramref name="zip"/> into <paramref name="target"/> (created); returns the folder holding plugin.json, or the error.</summary>
-    public static (string? PluginFolder, string? Error) Extract(Stream zip, string target)
+    /// <summary>Extracts <paramref name="zip"/> into <paramref name="target"/> (created); returns the folder holding plugin.json, or why not (code "refused").</summary>
+    public static Result<string> Extract(Stream zip, string target)
     {
         ZipArchive archive;
         try
@@ -22,16 +23,16 @@ public static class PluginPackage
         }
         catch (InvalidDataException ex)
         {
-            return (null, $"package: not a zip archive ({ex.Message})");
+            return Refused($"package: not a zip archive ({ex.Message})");
         }
         using (archive)
         {
             if (archive.Entries.Count > MaxEntries)
-                return (null, $"package: {archive.Entries.Count} entries is more than the {MaxEntries} allowed");
+                return Refused($"package: {archive.Entries.Count} entries is more than the {MaxEntries} allowed");
             var manifests = archive.Entries.Where(e => e.Name == "plugin.json").Select(e => e.FullName.Replace('\\', '/')).ToList();
             var root = manifests.FirstOrDefault(m => m == "plugin.json")
                 ?? manifests.FirstOrDefault(m => m.Count(c => c == '/') == 1);
-            if (root is null) return (null, "package: no plugin.json at the root of the archive (or in one top folder)");
+            if (root is null) return Refused("package: no plugin.json at the root of the archive (or in one top folder)");
             var prefix = root[..^"plugin.json".Length];
             Directory.CreateDirectory(target);
             var fullTarget = Path.GetFullPath(target) + Path.DirectorySeparatorChar;
@@ -43,10 +44,10 @@ public static class PluginPackage
                 var relative = name[prefix.Length..];
                 if (relative.Length == 0) continue;
                 if (Path.IsPathRooted(relative) || relative.Split('/').Any(p => p == ".."))
-                    return (null, $"package: entry '{name}' points outside the plugin folder");
+                    return Refused($"package: entry '{name}' points outside the plugin folder");
                 var destination = Path.GetFullPath(Path.Combine(target, relative));
                 if (!destination.StartsWith(fullTarget, StringComparison.Ordinal))
-                    return (null, $"package: entry '{name}' points outside the plugin folder");
+                    return Refused($"package: entry '{name}' points outside the plugin folder");
                 if (name.EndsWith('/'))
                 {
                     Directory.CreateDirectory(destination);
@@ -54,16 +55,34 @@ public static class PluginPackage
                 }
                 total += entry.Length;
                 if (total > MaxUnpackedBytes)
-                    return (null, $"package: unpacks to more than {MaxUnpackedBytes / (1024 * 1024)} MiB");
+                    return Refused($"package: unpacks to more than {MaxUnpackedBytes / (1024 * 1024)} MiB");
                 Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
-                using var input = entry.Open();
-                using var output = File.Create(destination);
-                var copied = CopyLimited(input, output, MaxUnpackedBytes - (total - entry.Length));
-                if (copied < 0) return (null, $"package: entry '{name}' unpacks to more than it declares");
+                try
+                {
+                    using var input = entry.Open();
+                    using var output = File.Create(destination);
+                    var copied = CopyLimited(input, output, MaxUnpackedBytes - (total - entry.Length));
+                    if (copied < 0) return Refused($"package: entry '{name}' unpacks to more than it declares");
+                }
+                catch (NotSupportedException)
+                {
+                    // BZIP2, LZMA, Deflate64 with a bad header, encrypted entries...: a property of the upload, not a host failure.
+                    return Refused($"package: entry '{name}' uses a compression method this appliance does not read (use Deflate or Stored)");
+                }
+                catch (InvalidDataException ex) when (ex.Message.Contains("not supported", StringComparison.OrdinalIgnoreCase))
+                {
+                    return Refused($"package: entry '{name}' uses a compression method this appliance does not read ({ex.Message} Use Deflate or Stored.)");
+                }
+                catch (InvalidDataException ex)
+                {
+                    return Refused($"package: entry '{name}' is corrupt ({ex.Message})");
+                }
             }
-            return (target, null);
+            return target;
         }
     }
+
+    private static Result<string> Refused(string message) => Result<string>.Fail("refused", message);
 
     private static long CopyLimited(Stream input, Stream output, long limit)
     {

@@ -22,6 +22,27 @@ internal sealed class PluginSlot(string id)
     public ActiveInstance? Active { get; set; }
 
     public IReadOnlyList<ResolvedEntry> Footprint { get; set; } = [];
+
+    /// <summary>Fingerprint of the installed folder the running instance came from.</summary>
+    public string? RunningFingerprint { get; set; }
+
+    /// <summary>A version refused or rolled back while another ran: not retried until the folder changes (HotSwap.decide).</summary>
+    public string? Rejected { get; set; }
+
+    /// <summary>A version that failed with nothing to fall back to.</summary>
+    public string? Failed { get; set; }
+
+    /// <summary>The outcome of the last update attempt, e.g. "rolled back to 1.0.0: 2.0.0 threw at start: ...".</summary>
+    public string? LastUpdate { get; set; }
+
+    /// <summary>Copy of the folder the running version was loaded from, kept to roll back to.</summary>
+    public string? PreviousFolder { get; set; }
+
+    /// <summary>Until when a crash of the newly started version rolls back to <see cref="PreviousFolder"/>.</summary>
+    public DateTimeOffset? GraceUntil { get; set; }
+
+    /// <summary>The previous version's text, for the rollback message.</summary>
+    public string? PreviousVersion { get; set; }
 }
 
 /// <summary>A loaded and started plugin version: its assembly context, instance and context.</summary>

@@ -30,6 +30,7 @@ public sealed record PluginStatus(
     DateTimeOffset? StartedAt,
     IReadOnlyList<string> Routes,
     IReadOnlyList<HealthReport> Health,
-    IReadOnlyList<FootprintLine> Network);
+    IReadOnlyList<FootprintLine> Network,
+    string? LastUpdate = null);
 
 public sealed record FootprintLine(string Direction, string Transport, string Port, string Zone, string? Fqdn, string Purpose, bool Required, string? ConfigKey);

@@ -1,24 +1,27 @@
+using Appliance.Host.Configuration;
+
 namespace Appliance.Host.Portal;
 
 public static class HttpsRedirect
 {
-    /// <summary>Plain HTTP answers <c>/healthz</c> and redirects everything else to HTTPS (308 keeps the method).</summary>
-    public static void UseHttpsRedirectionExceptHealth(this WebApplication app, int httpsPort)
+    /// <summary>
+    /// Plain HTTP answers <c>/healthz</c> and redirects everything else to HTTPS (308 keeps the method), to the
+    /// configured public host (<see cref="HttpOptions.EffectivePublicHost"/>), never to the request's Host header.
+    /// </summary>
+    public static void UseHttpsRedirectionExceptHealth(this WebApplication app, HttpOptions http)
     {
-        app.Use(async (http, next) =>
+        var origin = "https://" + http.EffectivePublicHost;
+        app.Use(async (context, next) =>
         {
-            if (!http.Request.IsHttps && !http.Request.Path.StartsWithSegments("/healthz"))
+            if (!context.Request.IsHttps && !context.Request.Path.StartsWithSegments("/healthz"))
             {
-                var host = http.Request.Host.Host;
-                var port = httpsPort == 443 ? "" : $":{httpsPort}";
-                var target = $"https://{(host.Contains(':') ? $"[{host}]" : host)}{port}{http.Request.PathBase}{http.Request.Path}{http.Request.QueryString}";
-                http.Response.StatusCode = StatusCodes.Status308PermanentRedirect;
-                http.Response.Headers.Location = target;
+                context.Response.StatusCode = StatusCodes.Status308PermanentRedirect;
+                context.Response.Headers.Location = $"{origin}{context.Request.PathBase}{context.Request.Path}{context.Request.QueryString}";
                 return;
             }
-            if (http.Request.IsHttps)
-                http.Response.Headers.StrictTransportSecurity = "max-age=31536000";
-            await next(http);
+            if (context.Request.IsHttps)
+                context.Response.Headers.StrictTransportSecurity = "max-age=31536000";
+            await next(context);
         });
     }
 }

@@ -17,12 +17,21 @@ public static class PortalSetup
     {
         services.AddRazorPages(o =>
             {
-                o.Conventions.AuthorizeFolder("/");
+                // The portal's share of the role table (the API's is Auth.AccessPolicy).
+                o.Conventions.AuthorizeFolder("/", "role:" + Auth.Roles.Viewer);
+                o.Conventions.AuthorizePage("/Cameras", "role:" + Auth.Roles.Operator);
+                o.Conventions.AuthorizePage("/Events", "role:" + Auth.Roles.Operator);
+                o.Conventions.AuthorizePage("/Plugins", "role:" + Auth.Roles.Admin);
+                o.Conventions.AuthorizePage("/Rules", "role:" + Auth.Roles.Admin);
+                o.Conventions.AuthorizeFolder("/Network", "role:" + Auth.Roles.Admin);
+                o.Conventions.AuthorizePage("/System", "role:" + Auth.Roles.Admin);
                 o.Conventions.AllowAnonymousToPage("/Setup");
                 o.Conventions.AllowAnonymousToPage("/Login");
+                o.Conventions.AllowAnonymousToPage("/Forbidden");
             })
             // The pages live in this assembly whatever the entry assembly is (tests build the app in-process).
             .AddApplicationPart(typeof(PortalSetup).Assembly);
+        services.AddSingleton<PluginPageFetcher>();
         services.Configure<Microsoft.AspNetCore.Mvc.CookieTempDataProviderOptions>(o =>
         {
             o.Cookie.Name = "appliance.notice";

@@ -65,5 +65,30 @@ public static class Migrations
                 updated_at TEXT NOT NULL
             );
             """),
+        (3, """
+            ALTER TABLE users ADD COLUMN digest_secret TEXT;
+            ALTER TABLE users ADD COLUMN source TEXT NOT NULL DEFAULT 'local';
+            ALTER TABLE users ADD COLUMN password_changed_at TEXT;
+            ALTER TABLE api_tokens ADD COLUMN expires_at TEXT;
+            ALTER TABLE api_tokens ADD COLUMN revoked_at TEXT;
+            CREATE TABLE sessions (
+                id TEXT PRIMARY KEY,
+                user_name TEXT NOT NULL,
+                source TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                last_seen_at TEXT NOT NULL,
+                expires_at TEXT NOT NULL,
+                ended_at TEXT,
+                end_reason TEXT
+            );
+            CREATE INDEX sessions_user ON sessions(user_name);
+            """),
+        (4, """
+            CREATE TABLE rules (
+                id TEXT PRIMARY KEY,
+                json TEXT NOT NULL,
+                updated_at TEXT NOT NULL
+            );
+            """),
     ];
 }

@@ -32,6 +32,7 @@ public static class CheckNames
 {
     public const string Dns = "dns";
     public const string Tls = "tls";
+    public const string TcpTarget = "tcp-target";
     public const string Stun = "stun-nat";
     public const string Ntp = "ntp";
     public const string ProxyConnect = "proxy-connect";

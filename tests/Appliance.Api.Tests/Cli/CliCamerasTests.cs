@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text.Json;
 using Appliance.Api.Tests.Support;
 
@@ -46,6 +47,34 @@ public sealed class CliCamerasTests(CliHostFixture fixture)
         Assert.Contains("discovery requested", (await Run(0, "cameras", "discover")).Stdout);
         var discovered = await Run(0, "cameras", "discovered", "--json");
         Assert.Equal(JsonValueKind.Array, JsonDocument.Parse(discovered.Stdout).RootElement.ValueKind);
+    }
+
+    /// <summary>
+    /// <c>cameras urls</c> and <c>GET /api/v1/cameras/urls</c>: one line per camera. This host runs no RTSP server or ONVIF
+    /// plugin, so both addresses are absent ("-", null); with them (and their configured ports) see
+    /// <c>plugins/Onvif/tests/Onvif.Facade.Tests/VmsAddressesAndDigestOptInTests</c>.
+    /// </summary>
+    [Fact]
+    public async Task Cameras_Urls_OneLinePerCamera_AndNoAddressWithoutThePlugins()
+    {
+        await Run(0, "cameras", "add", "--url", "rtsp://127.0.0.1:8554/urls", "--name", "Urls porch");
+        try
+        {
+            var lines = await Run(0, "cameras", "urls");
+            Assert.Matches(@"(?m)^ID\s+NAME\s+RTSP URL\s+ONVIF ADDRESS\s*$", lines.Stdout);
+            Assert.Matches(@"(?m)^urls-porch\s+Urls porch\s+-\s+-\s*$", lines.Stdout);
+            var json = JsonDocument.Parse((await Run(0, "cameras", "urls", "--json")).Stdout).RootElement;
+            var entry = json.EnumerateArray().Single(c => c.GetProperty("id").GetString() == "urls-porch");
+            Assert.Equal(JsonValueKind.Null, entry.GetProperty("rtspUrl").ValueKind);
+            Assert.Equal(JsonValueKind.Null, entry.GetProperty("onvifAddress").ValueKind);
+            Assert.Equal("p_urls-porch", entry.GetProperty("onvifProfile").GetString());
+            var api = await fixture.Host.Client.GetFromJsonAsync<JsonElement>("/api/v1/cameras/urls");
+            Assert.Equal("Urls porch", api.EnumerateArray().Single(c => c.GetProperty("id").GetString() == "urls-porch").GetProperty("name").GetString());
+        }
+        finally
+        {
+            await Run(0, "cameras", "remove", "urls-porch");
+        }
     }
 
     private async Task<CliResult> Run(int exitCode, params string[] args)

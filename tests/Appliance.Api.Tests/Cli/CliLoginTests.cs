@@ -55,7 +55,8 @@ public sealed class CliLoginTests(CliHostFixture fixture)
     {
         var text = await fixture.Cli.RunAsync("status");
         Assert.True(text.ExitCode == 0, text.ToString());
-        var version = JsonDocument.Parse(await fixture.Host.Client.GetStringAsync("/healthz")).RootElement.GetProperty("version").GetString()!;
+        // /healthz tells only the status word now (anonymous surface); the version is on the authenticated status.
+        var version = JsonDocument.Parse(await fixture.Host.Client.GetStringAsync("/api/v1/status")).RootElement.GetProperty("system").GetProperty("version").GetString()!;
         Assert.Matches($@"(?m)^appliance\s+{System.Text.RegularExpressions.Regex.Escape(version)} on ", text.Stdout);
         Assert.Matches(@"(?m)^health\s+(healthy|degraded|unhealthy)$", text.Stdout);
         Assert.Matches(@"(?m)^cpu\s+\d+\.\d %$", text.Stdout);

@@ -32,7 +32,7 @@ public sealed class InProcessHost : IAsyncDisposable
                 ["dataDirectory"] = data,
                 ["bundledPluginsDirectory"] = null,
                 ["http"] = new JsonObject { ["bindAddress"] = "127.0.0.1", ["httpsPort"] = httpsPort, ["httpPort"] = FreePort.Tcp() },
-                ["plugins"] = new JsonObject { ["watchDirectory"] = false },
+                ["plugins"] = new JsonObject { ["watchDirectory"] = false, ["allowUnsigned"] = true },
             },
         };
         var path = Path.Combine(data, "appliance.json");

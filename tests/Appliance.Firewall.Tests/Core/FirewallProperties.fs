@@ -46,6 +46,7 @@ let private entryGen =
                   Purpose = $"purpose {owner}"
                   Required = true
                   ConfigKey = None
+                  FromConfig = None
                   Multicast = None } }
     }
 

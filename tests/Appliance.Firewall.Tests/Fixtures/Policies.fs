@@ -16,6 +16,7 @@ let entry owner direction transport port zone purpose =
           Purpose = purpose
           Required = true
           ConfigKey = None
+          FromConfig = None
           Multicast = None } }
 
 let inbound owner transport port zone purpose = entry owner Inbound transport port zone purpose

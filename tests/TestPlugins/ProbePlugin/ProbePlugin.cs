@@ -7,7 +7,7 @@ using Appliance.Abstractions.Events;
 namespace Appliance.TestPlugins.Probe;
 
 /// <summary>
-/// Behaves as its config says: <c>mode</c> = ok | throw | hang | crash | listen | rogue; <c>record</c> = event types to
+/// Behaves as its config says: <c>mode</c> = ok | throw | hang | crash | unhealthy | listen | rogue; <c>record</c> = event types to
 /// record (one line per delivered event id in <c>received.log</c> in its data directory). Its route
 /// <c>GET hello</c> answers with the assembly's informational version, so two builds behave differently.
 /// </summary>
@@ -48,6 +48,15 @@ public sealed class ProbePlugin : IPlugin
                     throw new InvalidDataException("probe background task crashed on purpose");
                 });
                 break;
+            case "unhealthy":
+                // Starts fine, then calls itself unhealthy (a version that turns bad within the swap grace period).
+                context.RunBackground("sickening", async ct =>
+                {
+                    await Task.Delay(300, ct);
+                    context.Health.Report("probe", HealthState.Unhealthy, "probe was told to turn unhealthy");
+                    await Task.Delay(Timeout.Infinite, ct);
+                });
+                break;
             case "rogue":
                 // Bypasses the declared-socket factory, as a careless plugin might: the host's socket audit must catch it.
                 var rogue = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, context.Config.GetProperty("port").GetInt32());
@@ -59,7 +68,7 @@ public sealed class ProbePlugin : IPlugin
                 _listener = context.Sockets.ListenTcp(port, System.Net.IPAddress.Loopback);
                 break;
         }
-        context.Health.Report("probe", HealthState.Healthy, $"mode {mode}");
+        if (mode != "unhealthy") context.Health.Report("probe", HealthState.Healthy, $"mode {mode}");
     }
 
     public Task StopAsync(CancellationToken cancellationToken)

@@ -4,7 +4,7 @@ using Appliance.Tools.Appliancectl.Cli;
 
 namespace Appliance.Tools.Appliancectl.Commands;
 
-/// <summary><c>appliancectl cameras list|show|add|remove|discover|discovered|health|test</c>.</summary>
+/// <summary><c>appliancectl cameras list|show|add|remove|discover|discovered|health|test|urls</c>.</summary>
 public static class CamerasCommands
 {
     public static Command Create(GlobalOptions globals)
@@ -18,6 +18,7 @@ public static class CamerasCommands
         cameras.Subcommands.Add(Discovered(globals));
         cameras.Subcommands.Add(Health(globals));
         cameras.Subcommands.Add(Test(globals));
+        cameras.Subcommands.Add(Urls(globals));
         return cameras;
     }
 
@@ -37,6 +38,24 @@ public static class CamerasCommands
         });
         return command;
     }
+
+    /// <summary>One line per camera: what a VMS installer enters (GET /api/v1/cameras/urls, computed by the host).</summary>
+    private static Command Urls(GlobalOptions globals)
+    {
+        var command = new Command("urls", "Each camera's RTSP URL on the appliance's RTSP server and the appliance's ONVIF device address, for a VMS");
+        command.SetSessionAction(globals, async (session, _, ct) =>
+        {
+            var answer = await session.Api.GetAsync("/api/v1/cameras/urls", ct);
+            if (session.Output.Json) session.Output.WriteJson(answer);
+            else session.Output.Table(["ID", "NAME", "RTSP URL", "ONVIF ADDRESS"],
+                answer.Items().Select(c => (IReadOnlyList<string>)[c.Text("id"), c.Text("name"), OrDash(c.Text("rtspUrl")), OrDash(c.Text("onvifAddress"))]),
+                maxCell: 300);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static string OrDash(string text) => string.IsNullOrEmpty(text) ? "-" : text;
 
     private static Argument<string> IdArgument() => new("id") { Description = "Camera id (see 'cameras list')" };
 

@@ -5,7 +5,7 @@ using Appliance.Tools.Appliancectl.Cli;
 
 namespace Appliance.Tools.Appliancectl.Commands;
 
-/// <summary><c>appliancectl plugins list|show|install|remove|enable|disable|restart</c>.</summary>
+/// <summary><c>appliancectl plugins list|show|catalog|install|update|remove|enable|disable|restart</c>.</summary>
 public static class PluginsCommands
 {
     private const long MaxPackageBytes = 512L * 1024 * 1024;
@@ -53,11 +53,36 @@ public static class PluginsCommands
         });
         plugins.Subcommands.Add(show);
 
-        var package = new Argument<FileInfo>("package") { Description = "Plugin package (.zip with plugin.json and the plugin's assemblies)" };
-        var install = new Command("install", "Install or update a plugin from a package (a running older version is hot-swapped)") { package };
+        var catalog = new Command("catalog", "List the signed repository's channel: versions, what is installed, what installing each would do");
+        catalog.SetSessionAction(globals, async (session, _, ct) =>
+        {
+            var answer = await session.Api.GetAsync("/api/v1/plugins/catalog", ct);
+            if (session.Output.Json)
+            {
+                session.Output.WriteJson(answer);
+                return ExitCodes.Ok;
+            }
+            session.Output.Line($"channel {answer.Text("channel")} of {answer.Text("repository")}, serial {answer.Text("serial")}, signed by {answer.Text("signedBy")}, expires {answer.Text("expires")}");
+            session.Output.Table(["ID", "VERSION", "INSTALLED", "SIZE", "ACTION"],
+                answer.Items("packages").Select(p => (IReadOnlyList<string>)[p.Text("id"), p.Text("version"), p.Text("installed"), p.Text("size"),
+                    p.Text("unfit") is { Length: > 0 } unfit ? $"unfit: {unfit}" : p.Text("action")]));
+            return ExitCodes.Ok;
+        });
+        plugins.Subcommands.Add(catalog);
+
+        var package = new Argument<string>("package-or-id")
+        {
+            Description = "A plugin id to install from the signed catalog, or a package file (.zip; refused unless the appliance allows unsigned packages)",
+        };
+        var installVersion = VersionOption();
+        var installForce = ForceOption();
+        var install = new Command("install", "Install a plugin from the signed catalog (by id) or from a package file (.zip)") { package, installVersion, installForce };
         install.SetSessionAction(globals, async (session, parse, ct) =>
         {
-            var file = parse.GetValue(package)!;
+            var target = parse.GetValue(package)!;
+            if (!target.EndsWith(".zip", StringComparison.OrdinalIgnoreCase) && !File.Exists(target))
+                return await FromCatalog(session, target, "install", parse.GetValue(installVersion), parse.GetValue(installForce), ct);
+            var file = new FileInfo(target);
             if (!file.Exists) throw new CliException($"install: {file.FullName} does not exist");
             if (file.Length == 0) throw new CliException($"install: {file.FullName} is empty");
             if (file.Length > MaxPackageBytes) throw new CliException($"install: {file.FullName} is larger than {MaxPackageBytes / 1024 / 1024} MiB");
@@ -69,6 +94,17 @@ public static class PluginsCommands
         });
         plugins.Subcommands.Add(install);
 
+        var updateId = IdArgument();
+        var updateVersion = VersionOption();
+        var updateForce = ForceOption();
+        var update = new Command("update", "Update an installed plugin from the signed catalog (newest fitting version, or --version; --force for a downgrade)")
+        {
+            updateId, updateVersion, updateForce,
+        };
+        update.SetSessionAction(globals, (session, parse, ct) =>
+            FromCatalog(session, parse.GetValue(updateId)!, "update", parse.GetValue(updateVersion), parse.GetValue(updateForce), ct));
+        plugins.Subcommands.Add(update);
+
         plugins.Subcommands.Add(Action(globals, "remove", "Stop and uninstall a plugin", HttpMethod.Delete, "", "removed"));
         plugins.Subcommands.Add(Action(globals, "enable", "Enable and start a plugin (kept across restarts)", HttpMethod.Post, "/enable", "enabled"));
         plugins.Subcommands.Add(Action(globals, "disable", "Stop a plugin and keep it stopped across restarts", HttpMethod.Post, "/disable", "disabled"));
@@ -77,6 +113,21 @@ public static class PluginsCommands
     }
 
     private static Argument<string> IdArgument() => new("id") { Description = "Plugin id, e.g. appliance.rtsp" };
+
+    private static Option<string?> VersionOption() => new("--version") { Description = "A version of the catalog instead of the newest that fits" };
+
+    private static Option<bool> ForceOption() => new("--force") { Description = "Allow a downgrade or installing the same version again" };
+
+    /// <summary>Install or update from the signed catalog; the appliance downloads, verifies and swaps.</summary>
+    private static async Task<int> FromCatalog(CliSession session, string id, string action, string? version, bool force, CancellationToken ct)
+    {
+        var query = new List<string>();
+        if (version is { Length: > 0 }) query.Add("version=" + Uri.EscapeDataString(version));
+        if (force) query.Add("force=true");
+        var path = $"/api/v1/plugins/catalog/{Uri.EscapeDataString(id)}/{action}" + (query.Count > 0 ? "?" + string.Join("&", query) : "");
+        var status = await session.Api.SendAsync(HttpMethod.Post, path, null, ct);
+        return Report(session.Output, status, action == "install" ? "installed" : "updated");
+    }
 
     private static Command Action(GlobalOptions globals, string name, string description, HttpMethod method, string suffix, string done)
     {

@@ -3,6 +3,7 @@ using Appliance.Abstractions;
 using Appliance.Abstractions.Events;
 using Appliance.Plugins.Onvif.Plugin.Cameras;
 using Appliance.Plugins.Onvif.Plugin.Discovery;
+using Appliance.Plugins.Onvif.Plugin.Facade;
 using Appliance.Plugins.Onvif.Plugin.Routes;
 using Appliance.Plugins.Onvif.Protocol.Discovery;
 using Appliance.Plugins.Onvif.Protocol.Mdns;
@@ -11,7 +12,8 @@ namespace Appliance.Plugins.Onvif.Plugin;
 
 /// <summary>
 /// The ONVIF plugin: WS-Discovery and mDNS discovery (periodic and on <see cref="DiscoveryRequested"/>), stream URI
-/// resolution and PullPoint events for every ONVIF camera in the inventory, PTZ routes, health per camera.
+/// resolution and PullPoint events for every ONVIF camera in the inventory, PTZ routes, health per camera; and the ONVIF
+/// device facade (<see cref="OnvifFacade"/>), through which a VMS finds the appliance and sees every camera as a channel.
 /// </summary>
 public sealed class OnvifPlugin(Func<IReadOnlyList<NetworkInterface>> interfaces) : IPlugin
 {
@@ -22,9 +24,17 @@ public sealed class OnvifPlugin(Func<IReadOnlyList<NetworkInterface>> interfaces
 
     // The HttpClient is disposed by the "cameras" background loop when it ends (after every session unsubscribed).
 
+    /// <summary>The facade's port once started (tests bind port 0), or null when the facade is off.</summary>
+    internal int? FacadePort { get; private set; }
+
     public async Task StartAsync(IPluginContext context, CancellationToken cancellationToken)
     {
         var settings = OnvifSettings.From(context.Config);
+        var facadeSettings = FacadeSettings.From(context.Config);
+        if (!facadeSettings.TryGetValue(out var facadeConfig, out var facadeError))
+            throw new InvalidOperationException($"appliance.onvif configuration: {facadeError}");
+        var facade = facadeConfig.Enabled ? OnvifFacade.Start(context, facadeConfig, interfaces, _subscriptions) : null;
+        FacadePort = facade?.Listener.Port;
         _http = new HttpClient(new SocketsHttpHandler
         {
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
@@ -33,15 +43,17 @@ public sealed class OnvifPlugin(Func<IReadOnlyList<NetworkInterface>> interfaces
             AllowAutoRedirect = false,
         }) { Timeout = Timeout.InfiniteTimeSpan };
 
-        if (settings.WsDiscovery || settings.Mdns)
+        var announce = facade is not null && facadeConfig.WsDiscovery;
+        if (settings.WsDiscovery || settings.Mdns || announce)
         {
             var discovery = new DiscoveryService(context.Events, context.Logger, context.Time, settings.DiscoveryInterval);
-            if (settings.WsDiscovery)
+            if (settings.WsDiscovery || announce)
             {
+                // One loop and one pair of sockets on UDP 3702: camera discovery (Probe out) and the facade (Hello, Bye, ProbeMatches).
                 var ws = new WsDiscoveryLoop(discovery,
                     () => MulticastBinding.IPv4(context.Sockets, WsDiscoveryMessages.Port, WsDiscoveryMessages.MulticastIPv4),
                     () => MulticastBinding.IPv6(context.Sockets, WsDiscoveryMessages.Port, WsDiscoveryMessages.MulticastIPv6, interfaces()),
-                    context.Logger, context.Health, context.Time);
+                    context.Logger, context.Health, context.Time, announce ? facade!.Target : null, probe: settings.WsDiscovery);
                 context.RunBackground("ws-discovery", ws.RunAsync);
             }
             if (settings.Mdns)
@@ -53,12 +65,10 @@ public sealed class OnvifPlugin(Func<IReadOnlyList<NetworkInterface>> interfaces
                 context.RunBackground("mdns", mdns.RunAsync);
             }
             context.RunBackground("discovery-timer", discovery.RunTimerAsync);
-            _subscriptions.Add(context.Events.Subscribe("discovery-requests", [nameof(DiscoveryRequested)], (envelope, _) =>
-            {
-                if (envelope.TryGet<DiscoveryRequested>(out var request))
-                    discovery.RequestRound($"requested by {request!.RequestedBy}");
-                return Task.CompletedTask;
-            }));
+            _subscriptions.Add(context.Events.Subscribe("discovery-requests", [nameof(DiscoveryRequested)], (envelope, ct) =>
+                envelope.TryGet<DiscoveryRequested>(out var request)
+                    ? discovery.RequestedRoundAsync($"requested by {request!.RequestedBy}", ct)
+                    : Task.CompletedTask));
         }
 
         var http = _http;

@@ -9,22 +9,28 @@ public sealed record OnvifSettings(TimeSpan DiscoveryInterval, bool WsDiscovery,
 
     public static OnvifSettings From(JsonElement config)
     {
-        var interval = Read(config, "discovery.intervalSeconds", e => e.TryGetInt32(out var v) ? v : (int?)null) ?? 300;
+        var interval = ConfigReader.Read(config, "discovery.intervalSeconds", ConfigReader.Int) ?? 300;
         return new OnvifSettings(
             TimeSpan.FromSeconds(Math.Clamp(interval, 5, 86400)),
-            Read(config, "discovery.wsDiscovery", Bool) ?? true,
-            Read(config, "discovery.mdns", Bool) ?? true,
-            Read(config, "events.pullPoint", Bool) ?? true);
+            ConfigReader.Read(config, "discovery.wsDiscovery", ConfigReader.Bool) ?? true,
+            ConfigReader.Read(config, "discovery.mdns", ConfigReader.Bool) ?? true,
+            ConfigReader.Read(config, "events.pullPoint", ConfigReader.Bool) ?? true);
     }
+}
 
-    private static bool? Bool(JsonElement e) => e.ValueKind switch
+/// <summary>Reads a configuration key given flat (<c>"a.b"</c>) or nested (<c>{"a":{"b":…}}</c>).</summary>
+internal static class ConfigReader
+{
+    public static int? Int(JsonElement e) => e.ValueKind == JsonValueKind.Number && e.TryGetInt32(out var v) ? v : null;
+
+    public static bool? Bool(JsonElement e) => e.ValueKind switch
     {
         JsonValueKind.True => true,
         JsonValueKind.False => false,
         _ => null,
     };
 
-    private static T? Read<T>(JsonElement config, string dottedKey, Func<JsonElement, T?> read)
+    public static T? Read<T>(JsonElement config, string dottedKey, Func<JsonElement, T?> read)
     {
         if (config.ValueKind != JsonValueKind.Object) return default;
         if (config.TryGetProperty(dottedKey, out var flat)) return read(flat);

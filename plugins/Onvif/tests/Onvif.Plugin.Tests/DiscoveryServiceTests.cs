@@ -40,6 +40,25 @@ public class DiscoveryServiceTests
     }
 
     [Fact]
+    public async Task ARequestedRoundPublishesEveryKnownDeviceAgainAndStartsARound()
+    {
+        var bus = new FakeEventBus();
+        var discovery = new DiscoveryService(bus, new FakeLogger(), TimeProvider.System, TimeSpan.FromMinutes(5));
+        var rounds = discovery.Rounds();
+        Assert.True(rounds.TryRead(out _)); // the start round
+        await discovery.UpsertAsync(Camera("Lobby", DateTimeOffset.UtcNow), CancellationToken.None);
+        await discovery.UpsertAsync(Camera("Dock", DateTimeOffset.UtcNow, "10.0.0.6") with { Key = "urn:uuid:2" }, CancellationToken.None);
+        Assert.Equal(2, bus.Published.Count);
+
+        await discovery.RequestedRoundAsync("requested by admin", CancellationToken.None);
+
+        var again = bus.Published.Cast<DeviceDiscovered>().Skip(2).Select(e => e.Device.Name).Order().ToList();
+        Assert.Equal(["Dock", "Lobby"], again);
+        Assert.True(rounds.TryRead(out var reason));
+        Assert.Equal("requested by admin", reason);
+    }
+
+    [Fact]
     public async Task StaleDevicesExpireAfterThreeIntervals()
     {
         var discovery = new DiscoveryService(new FakeEventBus(), new FakeLogger(), TimeProvider.System, TimeSpan.FromMinutes(5));

@@ -5,6 +5,7 @@ using System.Text.Json;
 using Appliance.Abstractions;
 using Appliance.Abstractions.Events;
 using Appliance.Abstractions.Media;
+using Appliance.Abstractions.Services;
 
 namespace Appliance.Plugins.Onvif.Plugin.Tests;
 
@@ -14,10 +15,15 @@ public sealed class FakePluginContext : IPluginContext, IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Task> _loops = [];
 
-    public FakePluginContext(string configJson, Func<int, IPAddress?, Socket>? bindUdp = null)
+    /// <param name="configJson">The plugin configuration. The facade is switched off unless the configuration names a
+    /// <c>facade</c> key, so tests written before it neither listen nor announce the appliance.</param>
+    public FakePluginContext(string configJson, Func<int, IPAddress?, Socket>? bindUdp = null, Func<int, IPAddress?, Socket>? listenTcp = null)
     {
-        Config = JsonDocument.Parse(configJson).RootElement;
-        Sockets = new FakeSockets(bindUdp);
+        var config = System.Text.Json.Nodes.JsonNode.Parse(configJson);
+        if (config is System.Text.Json.Nodes.JsonObject settings && !settings.Any(p => p.Key.StartsWith("facade", StringComparison.Ordinal)))
+            settings["facade.enabled"] = false;
+        Config = JsonSerializer.SerializeToElement(config);
+        Sockets = new FakeSockets(bindUdp, listenTcp);
     }
 
     public string PluginId => "appliance.onvif";
@@ -32,7 +38,14 @@ public sealed class FakePluginContext : IPluginContext, IAsyncDisposable
     public FakeRoutes RouteTable { get; } = new();
     public IRouteRegistry Routes => RouteTable;
     public IDeclaredSockets Sockets { get; }
-    public IStreamHub Streams => throw new NotSupportedException("the ONVIF plugin does not touch media");
+    public IStreamHub Hub { get; set; } = new FakeHub();
+    public IStreamHub Streams => Hub;
+    public FakeUsers UserTable { get; } = new();
+    public IUserVerifier Users => UserTable;
+    public FakeSecrets SecretStore { get; } = new();
+    public IPluginSecrets Secrets => SecretStore;
+    public string? PublicAddress { get; set; }
+    public IHostSettings HostSettings => new FakeHostSettings(this);
     public FakeCameras Inventory { get; } = new();
     public ICameraDirectory Cameras => Inventory;
     public TimeProvider Time => TimeProvider.System;
@@ -59,12 +72,20 @@ public sealed class FakePluginContext : IPluginContext, IAsyncDisposable
 }
 
 /// <summary>Like the host's declared sockets: only declared UDP ports, bound with SO_REUSEADDR (by default on loopback's machine, or by the test's factory).</summary>
-public sealed class FakeSockets(Func<int, IPAddress?, Socket>? bindUdp) : IDeclaredSockets
+public sealed class FakeSockets(Func<int, IPAddress?, Socket>? bindUdp, Func<int, IPAddress?, Socket>? listenTcp = null) : IDeclaredSockets
 {
     public IReadOnlyList<DeclaredPort> Declared { get; } =
-        [new(SocketTransport.Udp, 3702, 3702, "ws-discovery"), new(SocketTransport.Udp, 5353, 5353, "mdns")];
+        [new(SocketTransport.Udp, 3702, 3702, "ws-discovery"), new(SocketTransport.Udp, 5353, 5353, "mdns"), new(SocketTransport.Tcp, 8000, 8000, "onvif facade")];
 
-    public Socket ListenTcp(int port, IPAddress? address = null, int backlog = 128) => throw new UndeclaredPortException($"tcp {port}");
+    /// <summary>The facade's declared port; bound on 127.0.0.1 with a free port (or by the test's factory) so tests run side by side.</summary>
+    public Socket ListenTcp(int port, IPAddress? address = null, int backlog = 128)
+    {
+        if (listenTcp is not null) return listenTcp(port, address);
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        socket.Listen(backlog);
+        return socket;
+    }
 
     public Socket BindUdp(int port, IPAddress? address = null)
     {

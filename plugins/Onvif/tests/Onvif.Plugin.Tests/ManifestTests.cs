@@ -15,9 +15,11 @@ public class ManifestTests
         var m = Manifest();
         Assert.Equal("appliance.onvif", m.GetProperty("id").GetString());
         Assert.Equal("protocol", m.GetProperty("kind").GetString());
-        Assert.Equal("1.0", m.GetProperty("hostApi").GetString());
+        Assert.Equal("1.1", m.GetProperty("hostApi").GetString()); // the facade verifies users (IUserVerifier)
+        Assert.Equal(["appliance"], m.GetProperty("digestRealms").EnumerateArray().Select(r => r.GetString()));
         Assert.Equal(typeof(OnvifPlugin).Assembly.GetName().Name + ".dll", m.GetProperty("entryAssembly").GetString());
-        Assert.Equal(["multicast"], m.GetProperty("capabilities").EnumerateArray().Select(c => c.GetString()));
+        // privileged-port: facade.port may be set to 80, where a VMS looks for an ONVIF device.
+        Assert.Equal(["multicast", "privileged-port"], m.GetProperty("capabilities").EnumerateArray().Select(c => c.GetString()));
     }
 
     [Fact]
@@ -29,6 +31,18 @@ public class ManifestTests
         var settings = OnvifSettings.From(JsonSerializer.SerializeToElement(defaults));
         Assert.Equal(OnvifSettings.Default, settings);
         Assert.Equal(5, config.GetProperty("discovery.intervalSeconds").GetProperty("minimum").GetInt32());
+        var facade = Appliance.Plugins.Onvif.Plugin.Facade.FacadeSettings.From(JsonSerializer.SerializeToElement(defaults));
+        Assert.Equal(new Appliance.Plugins.Onvif.Plugin.Facade.FacadeSettings(true, 8000, null, 554, "Appliance", "", true), facade.Value);
+    }
+
+    [Fact]
+    public void TheFacadeListenerIsDeclaredByItsConfigurationKey()
+    {
+        var network = Manifest().GetProperty("network").EnumerateArray().ToList();
+        Assert.Contains(network, e => e.GetProperty("direction").GetString() == "in" && e.GetProperty("transport").GetString() == "tcp" &&
+                                      e.GetProperty("port").GetInt32() == 8000 && e.GetProperty("configKey").GetString() == "facade.port");
+        Assert.Contains(network, e => e.GetProperty("direction").GetString() == "in" && e.GetProperty("port").GetInt32() == 3702 &&
+                                      e.GetProperty("zone").GetString() == "site");
     }
 
     [Fact]
@@ -45,10 +59,11 @@ public class ManifestTests
     }
 
     [Fact]
-    public void ProtocolLibraryReferencesNeitherTheHostNorTheContract()
+    public void ProtocolLibraryReferencesNoHostProjectOnlyTheContract()
     {
+        // The contract (Appliance.Abstractions) is allowed for the project's one Result<T>/Failure, as in the RTSP library.
         var references = typeof(SafeXml).Assembly.GetReferencedAssemblies().Select(a => a.Name!).ToList();
-        Assert.DoesNotContain(references, r => r.StartsWith("Appliance.", StringComparison.Ordinal));
+        Assert.DoesNotContain(references, r => r.StartsWith("Appliance.", StringComparison.Ordinal) && r != "Appliance.Abstractions");
     }
 
     [Fact]

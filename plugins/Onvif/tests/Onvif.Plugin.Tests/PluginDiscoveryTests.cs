@@ -197,7 +197,8 @@ public sealed class PluginDiscoveryTests : IDisposable
             var device = Found(context, options.EndpointReference)[^1];
             Assert.Equal([_net.AddressA.ToString(), _net.Address6A.ToString()], device.Attributes["ipAddresses"].Split(' '));
             Assert.All(context.Bus.Published.OfType<DeviceDiscovered>(), e => Assert.Equal(options.EndpointReference, e.Device.EndpointReference));
-            Assert.InRange(context.Bus.Published.OfType<DeviceDiscovered>().Count(), 1, 2);
+            // One or two from the first round, and the requested round republishes the one device it knows.
+            Assert.InRange(context.Bus.Published.OfType<DeviceDiscovered>().Count(), 2, 3);
         }
         finally
         {

@@ -36,7 +36,7 @@ public sealed class OnvifCameraSimulator : IAsyncDisposable
         _options = options;
         BaseUri = baseUri;
         _auth = new SoapAuthentication(options, CameraNow);
-        _events = new PullPointEvents(CameraNow);
+        _events = new PullPointEvents(CameraNow, options.EventFloodPerPull);
     }
 
     public Uri BaseUri { get; }
@@ -51,6 +51,9 @@ public sealed class OnvifCameraSimulator : IAsyncDisposable
     public int AuthenticationFailures => Volatile.Read(ref _authFailures);
 
     public int ActiveSubscriptions => _events.Count;
+
+    /// <summary>PullMessages requests served so far.</summary>
+    public int Pulls => _events.Pulls;
 
     public DateTimeOffset CameraNow() => DateTimeOffset.UtcNow + _options.ClockOffset;
 

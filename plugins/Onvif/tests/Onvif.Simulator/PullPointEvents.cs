@@ -7,8 +7,13 @@ using Microsoft.AspNetCore.Http;
 namespace Appliance.Plugins.Onvif.Simulator;
 
 /// <summary>The simulator's event service: pull-point subscriptions, each with its own queue of notification messages.</summary>
-internal sealed class PullPointEvents(Func<DateTimeOffset> cameraNow)
+internal sealed class PullPointEvents(Func<DateTimeOffset> cameraNow, int floodPerPull = 0)
 {
+    private int _pulls;
+
+    /// <summary>PullMessages requests served.</summary>
+    public int Pulls => Volatile.Read(ref _pulls);
+
     private readonly ConcurrentDictionary<int, Subscription> _subscriptions = new();
     private int _nextId;
 
@@ -47,6 +52,8 @@ internal sealed class PullPointEvents(Func<DateTimeOffset> cameraNow)
         switch (operation)
         {
             case "PullMessages":
+                Interlocked.Increment(ref _pulls);
+                if (floodPerPull > 0) return Flood(current);
                 var timeout = Duration(OnvifCameraSimulator.Text(body, "Timeout"), TimeSpan.FromSeconds(5));
                 if (timeout > TimeSpan.FromSeconds(10)) timeout = TimeSpan.FromSeconds(10);
                 var limit = int.TryParse(OnvifCameraSimulator.Text(body, "MessageLimit"), out var l) ? Math.Clamp(l, 1, 1000) : 100;
@@ -69,6 +76,15 @@ internal sealed class PullPointEvents(Func<DateTimeOffset> cameraNow)
             default:
                 return null;
         }
+    }
+
+    private string Flood(Subscription current)
+    {
+        var one = Fixtures.Fill("NotificationMessage",
+            new Dictionary<string, string> { ["Topic"] = "tns1:RuleEngine/CellMotionDetector/Motion", ["Now"] = Time(cameraNow()), ["Operation"] = "Changed" },
+            new Dictionary<string, string> { ["Source"] = "<tt:SimpleItem Name=\"Rule\" Value=\"Flood\"/>", ["Data"] = "<tt:SimpleItem Name=\"IsMotion\" Value=\"true\"/>" });
+        return Fixtures.Fill("PullMessagesResponse", new Dictionary<string, string> { ["Now"] = Time(cameraNow()), ["Termination"] = Time(current.Termination) },
+            new Dictionary<string, string> { ["Messages"] = string.Concat(Enumerable.Repeat(one, floodPerPull)) });
     }
 
     private static TimeSpan Duration(string? text, TimeSpan fallback)

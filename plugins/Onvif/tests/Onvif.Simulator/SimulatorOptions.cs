@@ -34,6 +34,9 @@ public sealed record SimulatorOptions
     /// <summary>Address to listen on (loopback by default, port chosen by the system).</summary>
     public IPAddress ListenAddress { get; init; } = IPAddress.Loopback;
 
+    /// <summary>A hostile event source: every PullMessages answers at once with this many notifications (0: behave).</summary>
+    public int EventFloodPerPull { get; init; }
+
     /// <summary>An already listening TCP socket to serve on instead (e.g. created inside a network namespace).</summary>
     public Socket? ListenSocket { get; init; }
 }

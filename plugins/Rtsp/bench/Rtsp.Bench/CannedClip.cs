@@ -27,8 +27,10 @@ public sealed class CannedClip
     public int PacketCount => Frames.Sum(f => f.Count);
     public long Bytes => Frames.Sum(f => f.Sum(p => (long)p.Length));
 
-    public static CannedClip Create()
+    /// <param name="cacheFile">Where to keep the encoded clip between runs (encoded once); null: a temporary file.</param>
+    public static CannedClip Create(string? cacheFile = null)
     {
+        if (cacheFile is not null && File.Exists(cacheFile)) return FromAnnexB(File.ReadAllBytes(cacheFile));
         var file = Path.Combine(Path.GetTempPath(), $"rtsp-bench-clip-{Environment.ProcessId}.h264");
         try
         {
@@ -42,7 +44,9 @@ public sealed class CannedClip
                 p.WaitForExit();
                 if (p.ExitCode != 0) throw new InvalidOperationException("ffmpeg could not encode the clip: " + error);
             }
-            return FromAnnexB(File.ReadAllBytes(file));
+            var clip = FromAnnexB(File.ReadAllBytes(file));
+            if (cacheFile is not null) File.Copy(file, cacheFile, overwrite: true);
+            return clip;
         }
         finally
         {

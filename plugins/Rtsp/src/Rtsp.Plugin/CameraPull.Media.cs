@@ -11,7 +11,6 @@ internal sealed partial class CameraPull
 {
     public void OnPlaying(RtspPullDescription description)
     {
-        bool cameOnline;
         lock (_gate)
         {
             _tracks = description.Tracks;
@@ -19,13 +18,10 @@ internal sealed partial class CameraPull
             foreach (var t in description.Tracks)
                 if (!_parameters.ContainsKey(t.Index) || t.Parameters.Count > 0) _parameters[t.Index] = t.Parameters;
             _state = "playing";
-            cameOnline = _online != true;
-            _online = true;
             PublishDescriptorLocked();
         }
         _meter.OnSessionStart();
         foreach (var note in description.Notes) _context.Logger.Info("camera {Camera}: {Note}", Camera.Id, note);
-        if (cameOnline) _events?.Enqueue(new CameraWentOnline(Camera.Id, Camera.StreamUri!));
         ReportHealth();
     }
 
@@ -33,10 +29,22 @@ internal sealed partial class CameraPull
     {
         IStreamPublisher? publisher;
         StreamGapOccurred? gap = null;
+        RtspTransportMode? works = null;
+        var cameOnline = false;
         lock (_gate)
         {
             publisher = _publisher;
             var now = _context.Time.GetUtcNow();
+            unit.CaptureTimeUnixMicroseconds = (now.UtcTicks - DateTime.UnixEpoch.Ticks) / 10;
+            if (!_mediaThisSession)
+            {
+                // Online means media, not just a PLAY answer (a UDP path may be blocked behind it).
+                _mediaThisSession = true;
+                works = _selector.OnMedia();
+                _transportLabel = _selector.Label;
+                cameOnline = _online != true;
+                _online = true;
+            }
             if (_gapFrom is { } from)
             {
                 gap = new StreamGapOccurred(Camera.Id, from, now, _gapReason ?? "stream interrupted", _gapAttempts + 1);
@@ -45,6 +53,8 @@ internal sealed partial class CameraPull
             }
             _lastUnitAt = now;
         }
+        if (cameOnline) _events?.Enqueue(new CameraWentOnline(Camera.Id, Camera.StreamUri!));
+        if (works is { } mode) _learnt.Set(Camera.Id, Camera.StreamUri!, mode);
         if (gap is not null)
         {
             _context.Logger.Info("camera {Camera}: stream resumed after {Seconds} s", Camera.Id, Math.Round((gap.Until!.Value - gap.From).TotalSeconds, 1));
@@ -124,7 +134,7 @@ internal sealed partial class CameraPull
             var lost = _lostBefore + current.Sum(t => t.PacketsLost);
             var loss = received + lost == 0 ? 0 : 100.0 * lost / (received + lost);
             return new StreamHealth(_state, Math.Round(fps, 2), Math.Round(kbps, 1), Math.Round(keyInterval, 3), received, lost, Math.Round(loss, 3),
-                _reconnects, _lastError, lastFrame, _codec, _transport == RtspTransportMode.Udp ? "udp" : "tcp");
+                _reconnects, _lastError, lastFrame, _codec, _transportLabel);
         }
     }
 

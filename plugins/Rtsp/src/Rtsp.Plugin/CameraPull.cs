@@ -40,9 +40,14 @@ internal sealed partial class CameraPull : IRtspPullObserver
     private long _sessions;
     private DateTimeOffset _lastUnitAt;
     private RtspTransportMode _transport;
+    private string _transportLabel;
+    private bool _mediaThisSession;
     private string? _codec;
+    private readonly TransportSelector _selector;
+    private readonly LearntTransports _learnt;
 
-    public CameraPull(IPluginContext context, CameraInfo camera, RtspPluginSettings settings, IRtpPortAllocator ports, Func<double> random, AccessUnitPool units, CameraPull? previous)
+    public CameraPull(IPluginContext context, CameraInfo camera, RtspPluginSettings settings, IRtpPortAllocator ports, Func<double> random, AccessUnitPool units,
+        CameraPull? previous, LearntTransports learnt)
     {
         _context = context;
         Camera = camera;
@@ -52,7 +57,10 @@ internal sealed partial class CameraPull : IRtspPullObserver
         _units = units;
         _backoff = new ReconnectBackoff(settings.ReconnectInitial, settings.ReconnectMax, random);
         _meter = new StreamHealthMeter(context.Time);
-        _transport = TransportOf(camera, settings);
+        _learnt = learnt;
+        _selector = new TransportSelector(FixedTransportOf(camera, settings), learnt.Get(camera.Id, camera.StreamUri!));
+        _transport = _selector.Current;
+        _transportLabel = _selector.Label;
     }
 
     public CameraInfo Camera { get; }
@@ -89,6 +97,7 @@ internal sealed partial class CameraPull : IRtspPullObserver
         {
             linked.Cancel();
             if (eventLoop is not null) await eventLoop.ConfigureAwait(false);
+            await PublishOpenGapAsync().ConfigureAwait(false);
             if (healthLoop is not null) await healthLoop.ConfigureAwait(false);
             lock (_gate)
             {
@@ -125,8 +134,21 @@ internal sealed partial class CameraPull : IRtspPullObserver
             }
             AccumulateTotals(session);
             if (outcome.End == RtspPullEnd.Stopped || ct.IsCancellationRequested) break;
-            SessionEnded(outcome);
-            if (outcome.Played) _backoff.Reset();
+            bool switchNow;
+            string error;
+            lock (_gate)
+            {
+                switchNow = _selector.OnSessionEnded(outcome, out error);
+                _transportLabel = _selector.Label;
+            }
+            if (switchNow)
+            {
+                // Automatic transport: the other one is tried at once (not counted as a reconnect, no offline event yet).
+                _context.Logger.Info("camera {Camera}: {Error}; trying {Transport}", Camera.Id, outcome.Message, TransportSelector.Name(_selector.Current).ToUpperInvariant());
+                continue;
+            }
+            SessionEnded(outcome with { Message = error });
+            if (outcome.Played && outcome.End != RtspPullEnd.NoMediaAfterPlay) _backoff.Reset();
             var delay = _backoff.Next();
             _context.Logger.Warn("camera {Camera}: {Error}; reconnecting in {Seconds} s", Camera.Id, outcome.Message, Math.Round(delay.TotalSeconds, 2));
             await Task.Delay(delay, _context.Time, ct).ConfigureAwait(false);
@@ -153,11 +175,20 @@ internal sealed partial class CameraPull : IRtspPullObserver
                 starts = last.ToDictionary(kv => kv.Key, kv => kv.Value + (long)(Math.Max(gap, 0.001) * ClockOf(kv.Key)));
             }
         }
+        RtspTransportMode transport;
+        lock (_gate)
+        {
+            transport = _selector.Current;
+            _mediaThisSession = false;
+        }
         return new RtspPullOptions(Camera.StreamUri!)
         {
+            AllowBasicAuth = Camera.Overrides.AllowPlainBasicAuth,
+            FirstMediaTimeout = _selector.IsAutomatic && transport == RtspTransportMode.Udp && _settings.TransportFallback < _settings.MediaTimeout
+                ? _settings.TransportFallback : null,
             UserName = Camera.Username,
             Password = Camera.Password,
-            Transport = _transport,
+            Transport = transport,
             PortOverride = Camera.Overrides.RtspPort,
             ConnectTimeout = _settings.ConnectTimeout,
             RequestTimeout = _settings.RequestTimeout,
@@ -213,13 +244,36 @@ internal sealed partial class CameraPull : IRtspPullObserver
         ReportHealth();
     }
 
-    private static RtspTransportMode TransportOf(CameraInfo camera, RtspPluginSettings settings) =>
+    /// <summary>The per-camera override wins ("auto" asks for automatic even when the default is fixed); null: automatic.</summary>
+    private static RtspTransportMode? FixedTransportOf(CameraInfo camera, RtspPluginSettings settings) =>
         camera.Overrides.RtspTransport?.Trim().ToLowerInvariant() switch
         {
             "udp" => RtspTransportMode.Udp,
             "tcp" => RtspTransportMode.Tcp,
+            "auto" => null,
             _ => settings.DefaultTransport,
         };
+
+    /// <summary>The pull ends while the camera is away: the gap is published with an open end (it never closed).</summary>
+    private async Task PublishOpenGapAsync()
+    {
+        StreamGapOccurred? gap = null;
+        lock (_gate)
+        {
+            if (_gapFrom is { } from) gap = new StreamGapOccurred(Camera.Id, from, null, _gapReason ?? "stream interrupted", _gapAttempts);
+            _gapFrom = null;
+        }
+        if (gap is null) return;
+        using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        try
+        {
+            await _context.Events.PublishAsync(gap, grace.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            _context.Logger.Error(e, "camera {Camera}: publishing the open gap failed", Camera.Id);
+        }
+    }
 
     internal static string? Describe(SdpTrack track, IReadOnlyList<byte[]> parameters)
     {

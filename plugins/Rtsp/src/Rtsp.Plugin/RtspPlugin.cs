@@ -18,6 +18,7 @@ public sealed class RtspPlugin : IPlugin
     private IPluginContext? _context;
     private RtspPluginSettings? _settings;
     private IRtpPortAllocator? _ports;
+    private LearntTransports? _learnt;
     private IDisposable? _watch;
     private bool _stopping;
 
@@ -37,17 +38,19 @@ public sealed class RtspPlugin : IPlugin
 
     public Task StartAsync(IPluginContext context, CancellationToken cancellationToken)
     {
-        var (settings, error) = RtspPluginSettings.From(context.Config);
-        if (settings is null) throw new InvalidOperationException($"appliance.rtsp configuration: {error}");
+        var read = RtspPluginSettings.From(context.Config);
+        if (!read.IsOk) throw new InvalidOperationException($"appliance.rtsp configuration: {read.Failure!.Message}");
+        var settings = read.Value;
         lock (_gate)
         {
             _context = context;
             _settings = settings;
             _ports = new UdpPortAllocator(context.Sockets, settings.UdpFirstPort, settings.UdpLastPort);
+            _learnt = new LearntTransports(context.DataDirectory);
             _stopping = false;
         }
         _watch = context.Cameras.Watch(Reconcile);
-        context.Logger.Info("RTSP ingest started ({Transport} by default)", settings.DefaultTransport);
+        context.Logger.Info("RTSP ingest started ({Transport} by default)", settings.DefaultTransport?.ToString() ?? "automatic transport");
         return Task.CompletedTask;
     }
 
@@ -102,5 +105,5 @@ public sealed class RtspPlugin : IPlugin
     }
 
     private CameraPull NewPull(CameraInfo camera, CameraPull? previous) =>
-        new(_context!, camera, _settings!, _ports!, _random, _units, previous);
+        new(_context!, camera, _settings!, _ports!, _random, _units, previous, _learnt!);
 }

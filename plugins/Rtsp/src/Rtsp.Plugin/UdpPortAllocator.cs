@@ -11,7 +11,7 @@ internal sealed class UdpPortAllocator(IDeclaredSockets sockets, int firstPort, 
     private readonly object _gate = new();
     private int _next = firstPort + (firstPort & 1);
 
-    public RtpPortPair? Allocate(out string? error)
+    public Result<RtpPortPair> Allocate()
     {
         lock (_gate)
         {
@@ -27,7 +27,6 @@ internal sealed class UdpPortAllocator(IDeclaredSockets sockets, int firstPort, 
                 {
                     rtp = sockets.BindUdp(port, IPAddress.Any);
                     var rtcp = sockets.BindUdp(port + 1, IPAddress.Any);
-                    error = null;
                     return new RtpPortPair(rtp, rtcp);
                 }
                 catch (SocketException)
@@ -37,12 +36,10 @@ internal sealed class UdpPortAllocator(IDeclaredSockets sockets, int firstPort, 
                 catch (UndeclaredPortException e)
                 {
                     rtp?.Dispose();
-                    error = $"UDP port {port} is not declared by the plugin: {e.Message}";
-                    return null;
+                    return Result<RtpPortPair>.Fail("undeclared", $"UDP port {port} is not declared by the plugin: {e.Message}");
                 }
             }
-            error = $"no free UDP port pair in {firstPort}-{lastPort}";
-            return null;
+            return Result<RtpPortPair>.Fail("exhausted", $"no free UDP port pair in {firstPort}-{lastPort}");
         }
     }
 }

@@ -48,7 +48,7 @@ public sealed class IngestTests
             var health = rig.Context.Bus.Of<StreamHealthMeasured>().Last().Health;
             Assert.Equal("playing", health.State);
             Assert.Equal("H264 1280x720", health.Codec);
-            Assert.Equal("tcp", health.Transport);
+            Assert.Equal("tcp (auto)", health.Transport); // automatic transport: TCP first, and it worked
             Assert.InRange(health.Fps, 18, 32);
             Assert.InRange(health.KeyframeIntervalSeconds, 1.9, 2.1); // key-int-max 50 at 25 fps
             // The ball pattern encodes to ~140 kbit/s (encoder cap 2000); one window can dip when the encoder stalls.

@@ -60,32 +60,32 @@ public sealed class ManifestAndSettingsTests
             }
             target[parts[^1]] = setting.Value.GetProperty("default");
         }
-        var (settings, error) = RtspPluginSettings.From(JsonSerializer.SerializeToElement(defaults));
-        Assert.Null(error);
-        Assert.Equal(new RtspPluginSettings(), settings);
+        var settings = RtspPluginSettings.From(JsonSerializer.SerializeToElement(defaults));
+        Assert.Null(settings.Failure);
+        Assert.Equal(new RtspPluginSettings(), settings.Value);
     }
 
     [Fact]
     public void SettingsReadNestedAndDottedKeys()
     {
-        var nested = RtspPluginSettings.From(JsonDocument.Parse("""{"defaultTransport":"udp","reconnect":{"initialSeconds":0.5,"maxSeconds":8},"udpPortRange":"52000-52099"}""").RootElement).Settings!;
+        var nested = RtspPluginSettings.From(JsonDocument.Parse("""{"defaultTransport":"udp","reconnect":{"initialSeconds":0.5,"maxSeconds":8},"udpPortRange":"52000-52099"}""").RootElement).Value;
         Assert.Equal(RtspTransportMode.Udp, nested.DefaultTransport);
         Assert.Equal(TimeSpan.FromSeconds(0.5), nested.ReconnectInitial);
         Assert.Equal(TimeSpan.FromSeconds(8), nested.ReconnectMax);
         Assert.Equal((52000, 52099), (nested.UdpFirstPort, nested.UdpLastPort));
-        var dotted = RtspPluginSettings.From(JsonDocument.Parse("""{"reconnect.maxSeconds":9}""").RootElement).Settings!;
+        var dotted = RtspPluginSettings.From(JsonDocument.Parse("""{"reconnect.maxSeconds":9}""").RootElement).Value;
         Assert.Equal(TimeSpan.FromSeconds(9), dotted.ReconnectMax);
     }
 
     [Theory]
-    [InlineData("""{"defaultTransport":"sctp"}""", "defaultTransport 'sctp' is not tcp or udp")]
+    [InlineData("""{"defaultTransport":"sctp"}""", "defaultTransport 'sctp' is not auto, tcp or udp")]
     [InlineData("""{"udpPortRange":"50000"}""", "udpPortRange '50000' is not")]
     [InlineData("""{"udpPortRange":"80-90"}""", "udpPortRange '80-90' is not")]
     [InlineData("""{"udpPortRange":"60000-50000"}""", "is not 'first-last'")]
     [InlineData("""{"reconnect":{"initialSeconds":10,"maxSeconds":2}}""", "reconnect.maxSeconds is below")]
     [InlineData("""[1]""", "configuration is not an object")]
     public void BadSettingsAreRefusedWithAReason(string json, string error) =>
-        Assert.Contains(error, RtspPluginSettings.From(JsonDocument.Parse(json).RootElement).Error);
+        Assert.Contains(error, RtspPluginSettings.From(JsonDocument.Parse(json).RootElement).Failure?.Message);
 
     [Fact]
     public async Task BadConfigurationFailsStartWithTheReason()

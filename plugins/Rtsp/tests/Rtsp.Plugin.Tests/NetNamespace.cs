@@ -60,6 +60,13 @@ public sealed class NetNamespace : IDisposable
         }
         """);
 
+    /// <summary>Drops every UDP datagram leaving the namespace (RTSP over TCP still works, RTP over UDP never arrives).</summary>
+    public void DropUdp() => Nft("""
+        table inet appl_test_drop {
+          chain output { type filter hook output priority 0; policy accept; meta l4proto udp drop; }
+        }
+        """);
+
     public void AcceptAgain() => Run("ip", $"netns exec {Name} nft delete table inet appl_test_drop");
 
     public void Dispose()

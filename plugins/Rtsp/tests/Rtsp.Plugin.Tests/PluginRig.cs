@@ -25,9 +25,14 @@ public sealed class PluginRig : IAsyncDisposable
     public const string FastConfig =
         """{"reconnect":{"initialSeconds":0.2,"maxSeconds":1},"mediaTimeoutSeconds":2,"connectTimeoutSeconds":2,"requestTimeoutSeconds":3,"healthIntervalSeconds":0.5}""";
 
-    public static async Task<PluginRig> StartAsync(string config = FastConfig, IReadOnlyList<DeclaredPort>? declared = null, params CameraInfo[] cameras)
+    public static Task<PluginRig> StartAsync(string config = FastConfig, IReadOnlyList<DeclaredPort>? declared = null, params CameraInfo[] cameras) =>
+        StartWithAsync(_ => { }, config, declared, cameras);
+
+    /// <summary>Like <see cref="StartAsync"/>, with <paramref name="prepare"/> run on the context first (e.g. to seed its data directory).</summary>
+    public static async Task<PluginRig> StartWithAsync(Action<TestPluginContext> prepare, string config, IReadOnlyList<DeclaredPort>? declared, params CameraInfo[] cameras)
     {
         var context = new TestPluginContext(config, declared);
+        prepare(context);
         context.Directory_.Set(cameras);
         var pool = new CountingPool();
         var plugin = new RtspPlugin(new Random(1).NextDouble, pool);

@@ -69,7 +69,7 @@ public sealed class AuthTests
     [InlineData("Di/gest realm=x", "malformed authentication scheme")]
     [InlineData("", "empty WWW-Authenticate")]
     public void MalformedChallengesAreRejected(string header, string error) =>
-        Assert.Contains(error, RtspAuthChallenge.Parse(header).Error);
+        Assert.Contains(error, RtspAuthChallenge.Parse(header).Failure?.Message);
 
     [Fact]
     public void QuotedValuesMayHoldCommasAndEscapes()
@@ -91,7 +91,7 @@ public sealed class AuthTests
             for (var k = 0; k < chars.Length; k++) chars[k] = alphabet[random.Next(alphabet.Length)];
             var text = new string(chars);
             var parsed = RtspAuthChallenge.Parse(text);
-            Assert.True(parsed.IsOk || parsed.Error is { Length: > 0 });
+            Assert.True(parsed.IsOk || parsed.Failure?.Message is { Length: > 0 });
             var auth = new RtspAuthenticator("u", "p");
             if (auth.Accept([text]) is null) Assert.NotNull(auth.Authorize("OPTIONS", "rtsp://c/"));
         }

@@ -173,9 +173,9 @@ public sealed class H265AndAudioDepacketizerTests
     [Fact]
     public void AacNeedsASizeLength()
     {
-        var (d, error) = AacDepacketizer.FromFmtp(1, _units, _sink, new Dictionary<string, string> { ["mode"] = "AAC-hbr" });
-        Assert.Null(d);
-        Assert.Contains("sizelength", error);
+        var d = AacDepacketizer.FromFmtp(1, _units, _sink, new Dictionary<string, string> { ["mode"] = "AAC-hbr" });
+        Assert.False(d.IsOk);
+        Assert.Contains("sizelength", d.Failure!.Message);
     }
 
     [Fact]

@@ -51,7 +51,7 @@ public sealed class RtspHeaderTests
     [InlineData("RTP/AVP;server_port=70000-70001", "invalid server_port")]
     [InlineData("RTP/AVP;client_port=a-b", "invalid client_port")]
     public void RejectsBadTransport(string? header, string error) =>
-        Assert.Contains(error, RtspTransportHeader.Parse(header).Error);
+        Assert.Contains(error, RtspTransportHeader.Parse(header).Failure?.Message);
 
     [Theory]
     [InlineData("pZ.lV0ThwGytuktA", "pZ.lV0ThwGytuktA", 60)]
@@ -81,9 +81,9 @@ public sealed class RtspHeaderTests
         Assert.Equal("p@ss", u.Password);
         Assert.Equal("rtsp://10.0.0.5:554/Streaming/Channels/101?x=1", u.RequestUri);
         Assert.Equal(8554, RtspUrl.Parse("rtsp://cam:1000/a", 8554).Value!.Port);
-        Assert.Contains("unsupported scheme", RtspUrl.Parse("http://cam/").Error);
-        Assert.Contains("not an absolute URL", RtspUrl.Parse("cam/stream").Error);
-        Assert.Contains("not a TCP port", RtspUrl.Parse("rtsp://cam/", 70000).Error);
+        Assert.Contains("unsupported scheme", RtspUrl.Parse("http://cam/").Failure?.Message);
+        Assert.Contains("not an absolute URL", RtspUrl.Parse("cam/stream").Failure?.Message);
+        Assert.Contains("not a TCP port", RtspUrl.Parse("rtsp://cam/", 70000).Failure?.Message);
     }
 
     [Theory]

@@ -77,7 +77,7 @@ public sealed class SdpParserTests
     [InlineData("v=0\r\nm=video 99999 RTP/AVP 96\r\n", "invalid port")]
     [InlineData("v=0\r\nm=video 0 RTP/AVP 300\r\n", "invalid RTP payload type")]
     public void StructuralFaultsAreErrors(string text, string error) =>
-        Assert.Contains(error, SdpParser.Parse(text).Error);
+        Assert.Contains(error, SdpParser.Parse(text).Failure?.Message);
 
     [Fact]
     public void MalformedAttributesBecomeWarnings()
@@ -91,10 +91,10 @@ public sealed class SdpParserTests
     [Fact]
     public void HugeDescriptionsAreRefused()
     {
-        Assert.Contains("larger than", SdpParser.Parse("v=0\r\n" + new string('a', 70_000)).Error);
-        Assert.Contains("more than 2000 lines", SdpParser.Parse("v=0\r\n" + string.Concat(Enumerable.Repeat("a=x\n", 2001))).Error);
-        Assert.Contains("more than 16 media", SdpParser.Parse("v=0\r\n" + string.Concat(Enumerable.Repeat("m=video 0 RTP/AVP 96\r\n", 17))).Error);
-        Assert.Contains("longer than", SdpParser.Parse("v=0\r\ns=" + new string('x', 9000) + "\r\n").Error);
+        Assert.Contains("larger than", SdpParser.Parse("v=0\r\n" + new string('a', 70_000)).Failure?.Message);
+        Assert.Contains("more than 2000 lines", SdpParser.Parse("v=0\r\n" + string.Concat(Enumerable.Repeat("a=x\n", 2001))).Failure?.Message);
+        Assert.Contains("more than 16 media", SdpParser.Parse("v=0\r\n" + string.Concat(Enumerable.Repeat("m=video 0 RTP/AVP 96\r\n", 17))).Failure?.Message);
+        Assert.Contains("longer than", SdpParser.Parse("v=0\r\ns=" + new string('x', 9000) + "\r\n").Failure?.Message);
     }
 
     [Fact]
@@ -110,7 +110,7 @@ public sealed class SdpParserTests
             var result = SdpParser.Parse(text);
             if (!result.IsOk)
             {
-                Assert.False(string.IsNullOrEmpty(result.Error));
+                Assert.False(string.IsNullOrEmpty(result.Failure?.Message));
                 continue;
             }
             var (tracks, _) = SdpTrackMapper.Map(result.Value!, "rtsp://127.0.0.1/cam/");

@@ -1,3 +1,4 @@
+using Appliance.Abstractions;
 using System.Net;
 using System.Net.Sockets;
 using Appliance.Plugins.Rtsp.Protocol.Client;
@@ -9,7 +10,7 @@ public sealed class LoopbackUdpPorts : IRtpPortAllocator
 {
     private readonly Random _random = new(5004);
 
-    public RtpPortPair? Allocate(out string? error)
+    public Result<RtpPortPair> Allocate()
     {
         for (var attempt = 0; attempt < 200; attempt++)
         {
@@ -20,7 +21,6 @@ public sealed class LoopbackUdpPorts : IRtpPortAllocator
             {
                 rtp.Bind(new IPEndPoint(IPAddress.Loopback, port));
                 rtcp.Bind(new IPEndPoint(IPAddress.Loopback, port + 1));
-                error = null;
                 return new RtpPortPair(rtp, rtcp);
             }
             catch (SocketException)
@@ -29,7 +29,6 @@ public sealed class LoopbackUdpPorts : IRtpPortAllocator
                 rtcp.Dispose();
             }
         }
-        error = "no free loopback UDP pair";
-        return null;
+        return Result<RtpPortPair>.Fail("exhausted", "no free loopback UDP pair");
     }
 }

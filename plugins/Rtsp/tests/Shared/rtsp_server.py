@@ -25,10 +25,13 @@ p.add_argument('--height', type=int, default=720)
 p.add_argument('--fps', type=int, default=25)
 p.add_argument('--bitrate', type=int, default=2000, help='kbit/s')
 p.add_argument('--keyint', type=int, default=50)
+p.add_argument('--protocols', default='all', choices=['all', 'udp', 'tcp'],
+               help='lower transports the server accepts; a SETUP with another gets 461 Unsupported transport')
+p.add_argument('--pattern', default='ball', help='videotestsrc pattern (snow: incompressible, the bitrate is reached)')
 a = p.parse_args()
 
 Gst.init(None)
-video = (f"videotestsrc is-live=true pattern=ball ! video/x-raw,width={a.width},height={a.height},framerate={a.fps}/1 ! ")
+video = (f"videotestsrc is-live=true pattern={a.pattern} ! video/x-raw,width={a.width},height={a.height},framerate={a.fps}/1 ! ")
 if a.codec == 'h264':
     video += (f"x264enc tune=zerolatency speed-preset=ultrafast key-int-max={a.keyint} bitrate={a.bitrate} ! "
               "rtph264pay name=pay0 pt=96 config-interval=1")
@@ -48,6 +51,10 @@ server.set_service(str(a.port))
 factory = GstRtspServer.RTSPMediaFactory()
 factory.set_launch('( ' + video + audio + ' )')
 factory.set_shared(True)
+if a.protocols == 'udp':
+    factory.set_protocols(GstRtsp.RTSPLowerTrans.UDP)
+elif a.protocols == 'tcp':
+    factory.set_protocols(GstRtsp.RTSPLowerTrans.TCP)
 if a.user:
     auth = GstRtspServer.RTSPAuth()
     auth.set_supported_methods(GstRtsp.RTSPAuthMethod.DIGEST)

@@ -37,7 +37,7 @@ public sealed class CameraSession(CameraInfo camera, HttpClient http, IPluginCon
             var error = await RunOnceAsync(cancellationToken).ConfigureAwait(false);
             _connected = null;
             if (cancellationToken.IsCancellationRequested) break;
-            context.Health.Report(HealthComponent, error.Kind == ErrorKind.NotAuthorized ? HealthState.Unhealthy : HealthState.Degraded,
+            context.Health.Report(HealthComponent, error.Code == ErrorKind.NotAuthorized ? HealthState.Unhealthy : HealthState.Degraded,
                 $"{error}; retrying in {backoff.TotalSeconds:0}s");
             context.Logger.Warn("onvif: camera {Camera}: {Error}; retrying in {Seconds}s", camera.Id, error.ToString(), backoff.TotalSeconds);
             await Task.Delay(backoff + TimeSpan.FromMilliseconds(Random.Shared.Next(0, 250)), context.Time, cancellationToken).ConfigureAwait(false);
@@ -46,27 +46,31 @@ public sealed class CameraSession(CameraInfo camera, HttpClient http, IPluginCon
     }
 
     /// <summary>Runs until something fails (returned) or cancellation.</summary>
-    private async Task<ProtocolError> RunOnceAsync(CancellationToken cancellationToken)
+    private async Task<Failure> RunOnceAsync(CancellationToken cancellationToken)
     {
         try
         {
             if (!Uri.TryCreate(camera.OnvifUri, UriKind.Absolute, out var configured))
-                return new ProtocolError(ErrorKind.UnexpectedMessage, $"ONVIF URI \"{camera.OnvifUri}\" is not an absolute URI");
+                return new Failure(ErrorKind.UnexpectedMessage, $"ONVIF URI \"{camera.OnvifUri}\" is not an absolute URI");
             var device = PortOverrides.ApplyHttpPort(configured, camera.Overrides.HttpPort);
             var credentials = camera.Username is null ? null : new OnvifCredentials(camera.Username, camera.Password ?? "");
             var client = new OnvifClient(new SoapHttpClient(http, credentials, context.Time), device);
 
             var clock = await client.SynchronizeClockAsync(cancellationToken).ConfigureAwait(false);
-            if (!clock.IsOk) context.Logger.Warn("onvif: camera {Camera}: GetSystemDateAndTime failed ({Error}); using our clock", camera.Id, clock.Error!.ToString());
+            if (!clock.IsOk) context.Logger.Warn("onvif: camera {Camera}: GetSystemDateAndTime failed ({Error}); using our clock", camera.Id, clock.Failure!.ToString());
             var services = await client.GetServiceAddressesAsync(cancellationToken).ConfigureAwait(false);
             if (!services.TryGetValue(out var addresses, out var servicesError)) return servicesError;
             addresses = WithHttpPort(addresses, camera.Overrides.HttpPort);
+            var foreignService = Foreign(device, addresses.Media, "Media service address") ?? Foreign(device, addresses.Media2, "Media2 service address") ??
+                Foreign(device, addresses.Ptz, "PTZ service address") ?? Foreign(device, addresses.Events, "event service address");
+            if (foreignService is not null) return foreignService;
 
             MediaProfile? profile = null;
             if (camera.StreamUri is null)
             {
                 var stream = await StreamUriResolver.ResolveAsync(client, addresses, camera.Overrides.Profile, camera.Overrides.RtspPort, cancellationToken).ConfigureAwait(false);
                 if (!stream.TryGetValue(out var resolved, out var streamError)) return streamError;
+                if (Foreign(device, resolved.StreamUri, "stream URI") is { } foreignStream) return foreignStream;
                 await context.Cameras.SetStreamUriAsync(camera.Id, resolved.StreamUri.ToString(), cancellationToken).ConfigureAwait(false);
                 context.Logger.Info("onvif: camera {Camera}: stream {Uri} (profile {Profile}, {Service})", camera.Id,
                     Redact(resolved.StreamUri), resolved.Profile.Token, resolved.ViaMedia2 ? "media2" : "media");
@@ -79,13 +83,13 @@ public sealed class CameraSession(CameraInfo camera, HttpClient http, IPluginCon
             {
                 context.Health.Report(HealthComponent, HealthState.Healthy, addresses.Events is null ? "connected; the camera offers no event service" : "connected; events disabled");
                 await Task.Delay(Timeout.InfiniteTimeSpan, context.Time, cancellationToken).ConfigureAwait(false);
-                return new ProtocolError(ErrorKind.Transport, "stopped");
+                return new Failure(ErrorKind.Transport, "stopped");
             }
-            return await PullEventsAsync(client, addresses.Events, cancellationToken).ConfigureAwait(false);
+            return await PullEventsAsync(client, device, addresses.Events, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            return new ProtocolError(ErrorKind.Transport, "stopped");
+            return new Failure(ErrorKind.Transport, "stopped");
         }
     }
 
@@ -101,11 +105,18 @@ public sealed class CameraSession(CameraInfo camera, HttpClient http, IPluginCon
                ?? profiles.Value.FirstOrDefault(p => p.HasPtz) ?? (configured.IsOk ? configured.Value : resolved);
     }
 
-    private async Task<ProtocolError> PullEventsAsync(OnvifClient client, Uri events, CancellationToken cancellationToken)
+    /// <summary>An address the camera returned that is not on its host, unless the camera is allowed foreign addresses.</summary>
+    private Failure? Foreign(Uri device, Uri? returned, string what) =>
+        camera.Overrides.AllowForeignAddresses ? null : AddressGuard.Check(device, returned, what);
+
+    private async Task<Failure> PullEventsAsync(OnvifClient client, Uri device, Uri events, CancellationToken cancellationToken)
     {
         var created = await client.CreatePullPointSubscriptionAsync(events, SubscriptionTime, cancellationToken).ConfigureAwait(false);
         if (!created.TryGetValue(out var subscription, out var createError)) return createError;
         subscription = subscription with { Address = PortOverrides.ApplyHttpPort(subscription.Address, camera.Overrides.HttpPort) };
+        if (Foreign(device, subscription.Address, "pull point address") is { } foreignPullPoint) return foreignPullPoint;
+        var limiter = new EventRateLimiter(context.Time);
+        long reportedDrops = 0;
         context.Health.Report(HealthComponent, HealthState.Healthy, "connected; events subscribed");
         try
         {
@@ -116,7 +127,7 @@ public sealed class CameraSession(CameraInfo camera, HttpClient http, IPluginCon
                 if (termination is not null && cameraNow is not null && termination.Value - cameraNow.Value < SubscriptionTime / 2)
                 {
                     var renewed = await client.RenewAsync(subscription, SubscriptionTime, cancellationToken).ConfigureAwait(false);
-                    if (!renewed.IsOk) return renewed.Error!;
+                    if (!renewed.IsOk) return renewed.Failure!;
                     termination = renewed.Value ?? cameraNow.Value + SubscriptionTime;
                 }
                 var pulled = await client.PullMessagesAsync(subscription, PullTimeout, 64, cancellationToken).ConfigureAwait(false);
@@ -126,9 +137,20 @@ public sealed class CameraSession(CameraInfo camera, HttpClient http, IPluginCon
                 foreach (var problem in result.Problems)
                     context.Logger.Warn("onvif: camera {Camera}: unreadable notification: {Error}", camera.Id, problem.ToString());
                 foreach (var message in result.Messages)
+                {
+                    if (!limiter.TryTake()) continue;
                     await CameraEventPublisher.PublishAsync(context.Events, camera.Id, message, cancellationToken).ConfigureAwait(false);
+                }
+                if (limiter.Dropped > reportedDrops)
+                {
+                    reportedDrops = limiter.Dropped;
+                    context.Health.Report(HealthComponent, HealthState.Degraded, $"connected; events throttled: {reportedDrops} notification(s) dropped over the per-camera rate limit");
+                    context.Logger.Warn("onvif: camera {Camera}: events throttled, {Dropped} notification(s) dropped so far", camera.Id, reportedDrops);
+                }
+                var pause = limiter.PauseBeforeNextPull();
+                if (pause > TimeSpan.Zero) await Task.Delay(pause, context.Time, cancellationToken).ConfigureAwait(false);
             }
-            return new ProtocolError(ErrorKind.Transport, "stopped");
+            return new Failure(ErrorKind.Transport, "stopped");
         }
         finally
         {

@@ -34,6 +34,22 @@ public sealed class DiscoveryService(IEventBus events, IPluginLogger log, TimePr
             foreach (var t in _triggers) t.Writer.TryWrite(reason);
     }
 
+    /// <summary>
+    /// A round someone asked for (the portal's Discover button): everything the table holds is published again, so
+    /// the asker sees every known device even if an earlier announcement went to no one, then the sources probe.
+    /// </summary>
+    public async Task RequestedRoundAsync(string reason, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            _published.Clear();
+            await PublishChangesAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally { _gate.Release(); }
+        RequestRound(reason);
+    }
+
     /// <summary>Ticks every <see cref="Interval"/> until cancelled, starting a round each time.</summary>
     public async Task RunTimerAsync(CancellationToken cancellationToken)
     {
@@ -47,23 +63,42 @@ public sealed class DiscoveryService(IEventBus events, IPluginLogger log, TimePr
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            var refusedBefore = _table.Refused;
             if (_table.Upsert(endpoint)) await PublishChangesAsync(cancellationToken).ConfigureAwait(false);
+            else if (_table.Refused > refusedBefore && (_table.Refused <= 10 || _table.Refused % 100 == 0))
+                log.Warn("discovery: ignored {Source} announcement {Key} from {From}: {Reason} ({Count} so far)", endpoint.Source, endpoint.Key, endpoint.Sender, _table.LastRefusal, _table.Refused);
         }
         finally { _gate.Release(); }
     }
 
-    public async Task RemoveAsync(string source, string key, CancellationToken cancellationToken)
+    public async Task RemoveAsync(string source, string key, CancellationToken cancellationToken, System.Net.IPAddress? from = null)
     {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (_table.Remove(source, key))
+            var spoofedBefore = _table.SpoofedRemovals;
+            if (_table.Remove(source, key, from))
             {
                 log.Info("discovery: {Source} device {Key} left", source, key);
                 await PublishChangesAsync(cancellationToken).ConfigureAwait(false);
             }
+            else if (_table.SpoofedRemovals > spoofedBefore && (_table.SpoofedRemovals <= 10 || _table.SpoofedRemovals % 100 == 0))
+            {
+                log.Warn("discovery: ignored a {Source} Bye for {Key} from {From}, which is not the device's address ({Count} so far)", source, key, from, _table.SpoofedRemovals);
+            }
         }
         finally { _gate.Release(); }
+    }
+
+    /// <summary>Counters of the table's defences: new entries refused (limits), removals ignored (spoofed Bye).</summary>
+    public (long Refused, long SpoofedRemovals, string? LastRefusal) Defences
+    {
+        get
+        {
+            _gate.Wait();
+            try { return (_table.Refused, _table.SpoofedRemovals, _table.LastRefusal); }
+            finally { _gate.Release(); }
+        }
     }
 
     /// <summary>Forgets devices not seen for three intervals (they are announced again when they come back).</summary>

@@ -122,7 +122,7 @@ public sealed class MdnsLoop(DiscoveryService discovery, Func<MulticastBinding> 
         }
     }
 
-    private void Bad(IPEndPoint from, ProtocolError error)
+    private void Bad(IPEndPoint from, Failure error)
     {
         var count = Interlocked.Increment(ref _badDatagrams);
         health.Report(HealthComponent, HealthState.Degraded, $"{count} unreadable datagram(s); last from {from}: {error}");

@@ -11,9 +11,13 @@ namespace Appliance.Plugins.Onvif.Plugin.Discovery;
 /// answer to no type), and a receive loop for ProbeMatches, Hello and Bye. Bad datagrams are logged and counted, never fatal.
 /// IPv4 (239.255.255.250) is required; IPv6 (ff02::c on every multicast interface) is added when it can be bound, and a
 /// device seen over both families is one entry (keyed by endpoint reference).
+/// The same sockets and receive loop serve the appliance's own target service when the ONVIF facade runs
+/// (<paramref name="target"/>): Hello when bound, ProbeMatches to Probes that select it, Bye before the sockets close;
+/// the appliance's own announcements are not recorded as a discovered device. Without <paramref name="probe"/> the loop
+/// only answers (camera discovery off, facade on).
 /// </summary>
 public sealed class WsDiscoveryLoop(DiscoveryService discovery, Func<MulticastBinding> bindIPv4, Func<MulticastBinding>? bindIPv6,
-    IPluginLogger log, IHealthReporter health, TimeProvider time)
+    IPluginLogger log, IHealthReporter health, TimeProvider time, IWsDiscoveryTarget? target = null, bool probe = true)
 {
     public const string HealthComponent = "discovery/ws-discovery";
 
@@ -33,11 +37,28 @@ public sealed class WsDiscoveryLoop(DiscoveryService discovery, Func<MulticastBi
                 health.Report(HealthComponent, HealthState.Healthy, $"listening on UDP 3702 ({DualStack.Describe(ipv4, ipv6, ipv6Problem)})");
                 var clients = new[] { ipv4, ipv6 }.OfType<MulticastBinding>().Select(b => (Binding: b, Client: new WsDiscoveryClient(b.Socket, b.Groups))).ToList();
                 using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                await AnnounceAsync(clients.Select(c => c.Client), t => t.Hello(), cancellationToken).ConfigureAwait(false);
                 var tasks = clients.Select(c => ReceiveAsync(c.Client, c.Binding.IsIPv6, stop.Token))
-                    .Append(ProbeAsync(clients.Select(c => c.Client).ToList(), stop.Token)).ToList();
+                    .Append(probe ? ProbeAsync(clients.Select(c => c.Client).ToList(), stop.Token) : Task.Delay(Timeout.Infinite, stop.Token)).ToList();
                 await Task.WhenAny(tasks).ConfigureAwait(false);
                 await stop.CancelAsync().ConfigureAwait(false);
                 await Task.WhenAll(tasks.Select(Quietly)).ConfigureAwait(false);
+                using var byeTimeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+                await AnnounceAsync(clients.Select(c => c.Client), t => t.Bye(), byeTimeout.Token).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Hello or Bye of the appliance's target service to every group (best effort: a send failure is logged).</summary>
+    private async Task AnnounceAsync(IEnumerable<WsDiscoveryClient> clients, Func<IWsDiscoveryTarget, byte[]> message, CancellationToken cancellationToken)
+    {
+        if (target is null) return;
+        foreach (var client in clients)
+        {
+            try { await client.SendToGroupsAsync(message(target), cancellationToken).ConfigureAwait(false); }
+            catch (Exception ex) when (ex is SocketException or OperationCanceledException)
+            {
+                log.Warn("ws-discovery: cannot announce the appliance to {Group}: {Error}", client.MulticastGroup, ex.Message);
             }
         }
     }
@@ -87,24 +108,40 @@ public sealed class WsDiscoveryLoop(DiscoveryService discovery, Func<MulticastBi
                 continue;
             }
             var now = time.GetUtcNow();
+            if (target is not null && IsOwn(message)) continue;
             switch (message)
             {
+                case Probe probed when target is not null:
+                    if (target.Answer(probed) is { } answer)
+                    {
+                        try { await client.SendToAsync(answer, datagram.From, cancellationToken).ConfigureAwait(false); }
+                        catch (SocketException ex) { log.Warn("ws-discovery: cannot answer a Probe from {From}: {Error}", datagram.From, ex.Message); }
+                    }
+                    break;
                 case ProbeMatches matches:
                     foreach (var problem in matches.Problems) Bad(datagram.From, problem);
                     foreach (var match in matches.Matches)
-                        await discovery.UpsertAsync(DiscoveredEndpoint.FromTargetService(match, now), cancellationToken).ConfigureAwait(false);
+                        await discovery.UpsertAsync(DiscoveredEndpoint.FromTargetService(match, now) with { Sender = datagram.From.Address }, cancellationToken).ConfigureAwait(false);
                     break;
                 case Hello hello:
-                    await discovery.UpsertAsync(DiscoveredEndpoint.FromTargetService(hello.Service, now), cancellationToken).ConfigureAwait(false);
+                    await discovery.UpsertAsync(DiscoveredEndpoint.FromTargetService(hello.Service, now) with { Sender = datagram.From.Address }, cancellationToken).ConfigureAwait(false);
                     break;
                 case Bye bye:
-                    await discovery.RemoveAsync(DiscoveredEndpoint.WsDiscoverySource, bye.EndpointReference, cancellationToken).ConfigureAwait(false);
+                    await discovery.RemoveAsync(DiscoveredEndpoint.WsDiscoverySource, bye.EndpointReference, cancellationToken, datagram.From.Address).ConfigureAwait(false);
                     break;
             }
         }
     }
 
-    private void Bad(IPEndPoint from, Appliance.Plugins.Onvif.Protocol.ProtocolError error)
+    private bool IsOwn(WsDiscoveryMessage message) => message switch
+    {
+        Hello h => h.Service.EndpointReference == target!.EndpointReference,
+        Bye b => b.EndpointReference == target!.EndpointReference,
+        ProbeMatches m => m.Matches.Any(x => x.EndpointReference == target!.EndpointReference),
+        _ => false,
+    };
+
+    private void Bad(IPEndPoint from, Failure error)
     {
         var count = Interlocked.Increment(ref _badDatagrams);
         health.Report(HealthComponent, HealthState.Degraded, $"{count} unreadable datagram(s); last from {from}: {error}");

@@ -68,10 +68,10 @@ public sealed class PtzRoutes(CameraManager cameras)
         return await action(connected, ptz, profile.Token).ConfigureAwait(false);
     }
 
-    private static PluginHttpResponse Answer<T>(Protocol.Result<T> result, Func<T, string> json) =>
+    private static PluginHttpResponse Answer<T>(Result<T> result, Func<T, string> json) =>
         result.TryGetValue(out var value, out var error)
             ? PluginHttpResponse.Json(json(value))
-            : Error(error.Kind is ErrorKind.Transport or ErrorKind.NotAuthorized or ErrorKind.SoapFault ? 502 : 400, error.ToString());
+            : Error(error.Code is ErrorKind.Transport or ErrorKind.NotAuthorized or ErrorKind.SoapFault ? 502 : 400, error.ToString());
 
     private static bool TryReadBody(PluginHttpRequest request, out JsonElement body, out PluginHttpResponse error)
     {

@@ -1,3 +1,4 @@
+using Appliance.Abstractions;
 using Appliance.Plugins.Onvif.Protocol.Events;
 
 namespace Appliance.Plugins.Onvif.Protocol.Client;

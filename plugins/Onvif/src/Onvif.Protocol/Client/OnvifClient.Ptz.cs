@@ -1,3 +1,4 @@
+using Appliance.Abstractions;
 using Appliance.Plugins.Onvif.Protocol.Ptz;
 
 namespace Appliance.Plugins.Onvif.Protocol.Client;
@@ -8,7 +9,7 @@ public sealed partial class OnvifClient
     public async Task<Result<bool>> ContinuousMoveAsync(Uri ptz, string profileToken, PtzVelocity velocity, TimeSpan? timeout, CancellationToken cancellationToken = default)
     {
         var valid = velocity.Validate();
-        if (!valid.IsOk) return valid.Error!;
+        if (!valid.IsOk) return valid.Failure!;
         return await CallAsync(ptz, PtzMessages.ContinuousMove(profileToken, velocity, timeout),
             r => PtzMessages.ParseAcknowledgement(r, "ContinuousMoveResponse"), cancellationToken).ConfigureAwait(false);
     }

@@ -1,3 +1,4 @@
+using Appliance.Abstractions;
 using System.Xml.Linq;
 using Appliance.Plugins.Onvif.Protocol.Device;
 using Appliance.Plugins.Onvif.Protocol.Media;
@@ -24,7 +25,7 @@ public sealed partial class OnvifClient(SoapHttpClient soap, Uri deviceAddress)
     {
         var sentAt = soap.Time.GetUtcNow();
         var response = await soap.CallAsync(deviceAddress, DeviceMessages.GetSystemDateAndTime(), authenticate: false, cancellationToken: cancellationToken).ConfigureAwait(false);
-        if (!response.IsOk && response.Error!.Kind == ErrorKind.NotAuthorized)
+        if (!response.IsOk && response.Failure!.Code == ErrorKind.NotAuthorized)
             response = await soap.CallAsync(deviceAddress, DeviceMessages.GetSystemDateAndTime(), cancellationToken: cancellationToken).ConfigureAwait(false);
         var receivedAt = soap.Time.GetUtcNow();
         var cameraTime = response.Bind(m => DeviceMessages.ParseSystemDateAndTime(m.Body));
@@ -46,7 +47,7 @@ public sealed partial class OnvifClient(SoapHttpClient soap, Uri deviceAddress)
     {
         var services = await GetServicesAsync(cancellationToken).ConfigureAwait(false);
         if (services.IsOk) return ServiceAddresses.FromServices(deviceAddress, services.Value);
-        if (services.Error!.Kind is ErrorKind.Transport or ErrorKind.NotAuthorized) return services.Error;
+        if (services.Failure!.Code is ErrorKind.Transport or ErrorKind.NotAuthorized) return services.Failure;
         var capabilities = await GetCapabilitiesAsync(cancellationToken).ConfigureAwait(false);
         return capabilities.Map(c => c.ToAddresses(deviceAddress));
     }

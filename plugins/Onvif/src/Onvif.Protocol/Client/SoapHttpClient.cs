@@ -1,3 +1,4 @@
+using Appliance.Abstractions;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Xml.Linq;
@@ -104,18 +105,18 @@ public sealed class SoapHttpClient(HttpClient http, OnvifCredentials? credential
     }
 
     /// <summary>Null to retry with a (new) Digest challenge; an error when there is nothing more to try.</summary>
-    private ProtocolError? OnUnauthorized(HttpResponseMessage response, bool authenticate, bool sentDigest, bool challengedThisCall)
+    private Failure? OnUnauthorized(HttpResponseMessage response, bool authenticate, bool sentDigest, bool challengedThisCall)
     {
         if (!authenticate || credentials is null)
-            return new ProtocolError(ErrorKind.NotAuthorized, "HTTP 401: the camera requires authentication and no credentials are configured");
+            return new Failure(ErrorKind.NotAuthorized, "HTTP 401: the camera requires authentication and no credentials are configured");
         var digest = response.Headers.WwwAuthenticate.FirstOrDefault(h => h.Scheme.Equals("Digest", StringComparison.OrdinalIgnoreCase));
         if (digest is null)
-            return new ProtocolError(ErrorKind.NotAuthorized,
+            return new Failure(ErrorKind.NotAuthorized,
                 $"HTTP 401 without a Digest challenge (offered: {string.Join(", ", response.Headers.WwwAuthenticate.Select(h => h.Scheme))})");
         var parsed = DigestChallenge.Parse(digest.Parameter);
         if (!parsed.TryGetValue(out var challenge, out var error)) return error;
         if (sentDigest && challengedThisCall && !challenge.Stale)
-            return new ProtocolError(ErrorKind.NotAuthorized, "HTTP Digest credentials refused (wrong user name or password)");
+            return new Failure(ErrorKind.NotAuthorized, "HTTP Digest credentials refused (wrong user name or password)");
         lock (_digestLock)
         {
             _digest = challenge;
@@ -143,8 +144,8 @@ public sealed class SoapHttpClient(HttpClient http, OnvifCredentials? credential
             return Result<SoapMessage>.Fail(status is >= 200 and < 300 ? ErrorKind.UnexpectedMessage : ErrorKind.Transport,
                 $"HTTP {status} {response.ReasonPhrase} with an empty body");
         var message = SoapMessage.Read(body, _options.MaxResponseBytes);
-        if (!message.IsOk && status is not (>= 200 and < 300) && message.Error!.Kind is not (ErrorKind.SoapFault or ErrorKind.NotAuthorized))
-            return Result<SoapMessage>.Fail(ErrorKind.Transport, $"HTTP {status} {response.ReasonPhrase}: {message.Error.Message}");
+        if (!message.IsOk && status is not (>= 200 and < 300) && message.Failure!.Code is not (ErrorKind.SoapFault or ErrorKind.NotAuthorized))
+            return Result<SoapMessage>.Fail(ErrorKind.Transport, $"HTTP {status} {response.ReasonPhrase}: {message.Failure.Message}");
         return message;
     }
 

@@ -1,3 +1,4 @@
+using Appliance.Abstractions;
 using Appliance.Plugins.Onvif.Protocol.Device;
 using Appliance.Plugins.Onvif.Protocol.Media;
 
@@ -15,14 +16,14 @@ public static class StreamUriResolver
     public static async Task<Result<ResolvedStream>> ResolveAsync(OnvifClient client, ServiceAddresses services, string? configuredProfile,
         int? rtspPort, CancellationToken cancellationToken = default)
     {
-        ProtocolError? media2Error = null;
+        Failure? media2Error = null;
         if (services.Media2 is { } media2)
         {
             var viaMedia2 = await ResolveWithAsync(client.GetProfiles2Async(media2, cancellationToken),
                 token => client.GetStreamUri2Async(media2, token, cancellationToken), configuredProfile, rtspPort, true).ConfigureAwait(false);
-            if (viaMedia2.IsOk || viaMedia2.Error!.Kind is ErrorKind.Transport or ErrorKind.NotAuthorized || services.Media is null)
+            if (viaMedia2.IsOk || viaMedia2.Failure!.Code is ErrorKind.Transport or ErrorKind.NotAuthorized || services.Media is null)
                 return viaMedia2;
-            media2Error = viaMedia2.Error;
+            media2Error = viaMedia2.Failure;
         }
         if (services.Media is not { } media)
             return Result<ResolvedStream>.Fail(ErrorKind.UnexpectedMessage, "the device offers neither a Media nor a Media2 service");
@@ -30,18 +31,18 @@ public static class StreamUriResolver
             token => client.GetStreamUriAsync(media, token, cancellationToken), configuredProfile, rtspPort, false).ConfigureAwait(false);
         return viaMedia.IsOk || media2Error is null
             ? viaMedia
-            : Result<ResolvedStream>.Fail(viaMedia.Error!.Kind, $"{viaMedia.Error.Message} (Media2 failed before: {media2Error.Message})");
+            : Result<ResolvedStream>.Fail(viaMedia.Failure!.Code, $"{viaMedia.Failure.Message} (Media2 failed before: {media2Error.Message})");
     }
 
     private static async Task<Result<ResolvedStream>> ResolveWithAsync(Task<Result<IReadOnlyList<MediaProfile>>> getProfiles,
         Func<string, Task<Result<Uri>>> getStreamUri, string? configuredProfile, int? rtspPort, bool viaMedia2)
     {
         var profiles = await getProfiles.ConfigureAwait(false);
-        if (!profiles.IsOk) return profiles.Error!;
+        if (!profiles.IsOk) return profiles.Failure!;
         var profile = ProfileSelection.Select(profiles.Value, configuredProfile);
-        if (!profile.IsOk) return profile.Error!;
+        if (!profile.IsOk) return profile.Failure!;
         var uri = await getStreamUri(profile.Value.Token).ConfigureAwait(false);
-        if (!uri.IsOk) return uri.Error!;
+        if (!uri.IsOk) return uri.Failure!;
         if (uri.Value.Scheme is not ("rtsp" or "rtsps"))
             return Result<ResolvedStream>.Fail(ErrorKind.UnexpectedMessage, $"GetStreamUri returned {uri.Value.Scheme}: URI, not rtsp:");
         return new ResolvedStream(PortOverrides.ApplyRtspPort(uri.Value, rtspPort), profile.Value, viaMedia2);

@@ -1,3 +1,4 @@
+using Appliance.Abstractions;
 using System.Globalization;
 using System.Xml.Linq;
 using Appliance.Plugins.Onvif.Protocol.Xml;

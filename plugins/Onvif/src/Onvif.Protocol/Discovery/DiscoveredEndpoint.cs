@@ -18,6 +18,9 @@ public sealed record DiscoveredEndpoint(
     IReadOnlyDictionary<string, string> Attributes,
     DateTimeOffset SeenAt)
 {
+    /// <summary>Who sent the announcement (the datagram's source address), when known; limits and Bye checks use it.</summary>
+    public IPAddress? Sender { get; init; }
+
     public const string WsDiscoverySource = "ws-discovery";
     public const string MdnsSource = "mdns";
 

@@ -6,23 +6,63 @@ namespace Appliance.Plugins.Onvif.Protocol.Discovery;
 /// Everything the discovery sources currently know. Each source's entry is keyed by (source, key) and the latest
 /// report wins (a new ProbeMatch for an endpoint reference replaces the old one). <see cref="Devices"/> merges entries
 /// that share an IP address into one device whose sources are combined. Not thread-safe: owned by one loop.
+/// Bounded against hostile neighbours: at most <paramref name="maxEntries"/> entries and <paramref name="maxPerSender"/>
+/// per sending address; a new entry beyond either limit is refused (and counted), known entries are still refreshed.
 /// </summary>
-public sealed class DiscoveryTable
+public sealed class DiscoveryTable(int maxEntries = 256, int maxPerSender = 16)
 {
     private readonly Dictionary<(string Source, string Key), DiscoveredEndpoint> _entries = new();
 
     public int Count => _entries.Count;
 
-    /// <summary>Records an endpoint; true if it is new or its content changed.</summary>
+    /// <summary>New entries refused because the table or the sender's share of it was full.</summary>
+    public long Refused { get; private set; }
+
+    /// <summary>Removals (Bye) ignored because they did not come from the device's address.</summary>
+    public long SpoofedRemovals { get; private set; }
+
+    /// <summary>Why the last entry was refused, or null.</summary>
+    public string? LastRefusal { get; private set; }
+
+    /// <summary>Records an endpoint; true if it is new or its content changed (false also when it was refused).</summary>
     public bool Upsert(DiscoveredEndpoint endpoint)
     {
         var key = (endpoint.Source, endpoint.Key);
-        var changed = !_entries.TryGetValue(key, out var old) || !old.SameContentAs(endpoint);
+        var known = _entries.TryGetValue(key, out var old);
+        if (!known)
+        {
+            var sender = Normal(endpoint.Sender);
+            string? refusal = null;
+            if (_entries.Count >= maxEntries) refusal = $"table full ({maxEntries} entries)";
+            else if (sender is not null && _entries.Values.Count(e => Equals(Normal(e.Sender), sender)) >= maxPerSender)
+                refusal = $"{sender} already has {maxPerSender} entries";
+            if (refusal is not null)
+            {
+                Refused++;
+                LastRefusal = refusal;
+                return false;
+            }
+        }
+        var changed = !known || !old!.SameContentAs(endpoint);
         _entries[key] = endpoint;
         return changed;
     }
 
-    public bool Remove(string source, string key) => _entries.Remove((source, key));
+    /// <summary>Removes an entry (a Bye or a goodbye record). With <paramref name="from"/> given, only when it is the
+    /// address that announced the entry or one of the entry's own addresses; otherwise the removal is ignored and counted.</summary>
+    public bool Remove(string source, string key, IPAddress? from = null)
+    {
+        if (!_entries.TryGetValue((source, key), out var entry)) return false;
+        var sender = Normal(from);
+        if (sender is not null && !Equals(Normal(entry.Sender), sender) && !entry.IpAddresses.Any(ip => Equals(Normal(ip), sender)))
+        {
+            SpoofedRemovals++;
+            return false;
+        }
+        return _entries.Remove((source, key));
+    }
+
+    private static IPAddress? Normal(IPAddress? address) => address is { IsIPv4MappedToIPv6: true } ? address.MapToIPv4() : address;
 
     /// <summary>Drops entries not seen since <paramref name="cutoff"/>; returns how many.</summary>
     public int RemoveOlderThan(DateTimeOffset cutoff)

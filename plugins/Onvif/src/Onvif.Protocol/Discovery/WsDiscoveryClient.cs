@@ -1,3 +1,4 @@
+using Appliance.Abstractions;
 using System.Net;
 using System.Net.Sockets;
 using System.Xml.Linq;
@@ -34,6 +35,17 @@ public sealed class WsDiscoveryClient(Socket socket, IReadOnlyList<IPEndPoint> m
             await socket.SendToAsync(probe, SocketFlags.None, group, cancellationToken).ConfigureAwait(false);
         return id;
     }
+
+    /// <summary>Sends a message (Hello, Bye) to every multicast group.</summary>
+    public async Task SendToGroupsAsync(byte[] message, CancellationToken cancellationToken)
+    {
+        foreach (var group in multicastGroups)
+            await socket.SendToAsync(message, SocketFlags.None, group, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Sends a message (ProbeMatches) unicast to one peer.</summary>
+    public async Task SendToAsync(byte[] message, IPEndPoint to, CancellationToken cancellationToken) =>
+        await socket.SendToAsync(message, SocketFlags.None, to, cancellationToken).ConfigureAwait(false);
 
     /// <summary>The next datagram that is not a repeat of one already seen (not thread-safe: one receive loop per client).</summary>
     public async Task<WsDiscoveryDatagram> ReceiveAsync(CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using Appliance.Abstractions;
 using System.Xml.Linq;
 
 namespace Appliance.Plugins.Onvif.Protocol.Discovery;
@@ -14,7 +15,7 @@ public abstract record WsDiscoveryMessage
 }
 
 /// <summary>Answer to a Probe: zero or more matches; matches that could not be read are in <see cref="Problems"/>.</summary>
-public sealed record ProbeMatches(string? RelatesTo, IReadOnlyList<TargetService> Matches, IReadOnlyList<ProtocolError> Problems) : WsDiscoveryMessage;
+public sealed record ProbeMatches(string? RelatesTo, IReadOnlyList<TargetService> Matches, IReadOnlyList<Failure> Problems) : WsDiscoveryMessage;
 
 /// <summary>A target service announcing itself on the multicast group.</summary>
 public sealed record Hello(TargetService Service) : WsDiscoveryMessage;

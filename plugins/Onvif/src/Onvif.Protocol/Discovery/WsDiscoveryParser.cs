@@ -1,3 +1,4 @@
+using Appliance.Abstractions;
 using System.Globalization;
 using System.Xml.Linq;
 using Appliance.Plugins.Onvif.Protocol.Soap;
@@ -29,7 +30,7 @@ public static class WsDiscoveryParser
         {
             case "ProbeMatches":
                 var matches = new List<TargetService>();
-                var problems = new List<ProtocolError>();
+                var problems = new List<Failure>();
                 foreach (var match in body.Elements(Ns.Discovery + "ProbeMatch").Take(MaxMatches))
                 {
                     var service = ReadTargetService(match, "ProbeMatch");
@@ -37,7 +38,7 @@ public static class WsDiscoveryParser
                     else problems.Add(e);
                 }
                 if (matches.Count == 0 && problems.Count == 0 && body.HasElements)
-                    problems.Add(new ProtocolError(ErrorKind.UnexpectedMessage, "ProbeMatches holds no ProbeMatch element"));
+                    problems.Add(new Failure(ErrorKind.UnexpectedMessage, "ProbeMatches holds no ProbeMatch element"));
                 return new ProbeMatches(message.HeaderText(Ns.Wsa2004 + "RelatesTo"), matches, problems) { MessageId = messageId };
             case "Hello":
                 return ReadTargetService(body, "Hello").Map(s => (WsDiscoveryMessage)new Hello(s) { MessageId = messageId });

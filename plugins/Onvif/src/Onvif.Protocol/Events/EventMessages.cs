@@ -1,3 +1,4 @@
+using Appliance.Abstractions;
 using System.Xml;
 using System.Xml.Linq;
 using Appliance.Plugins.Onvif.Protocol.Device;
@@ -9,7 +10,7 @@ namespace Appliance.Plugins.Onvif.Protocol.Events;
 public sealed record SubscriptionReference(Uri Address, IReadOnlyList<XElement> ReferenceParameters, DateTimeOffset? CurrentTime, DateTimeOffset? TerminationTime);
 
 /// <summary>What one PullMessages call returned; notifications that could not be read are listed in <see cref="Problems"/>.</summary>
-public sealed record PullMessagesResult(DateTimeOffset? CurrentTime, DateTimeOffset? TerminationTime, IReadOnlyList<NotificationMessage> Messages, IReadOnlyList<ProtocolError> Problems);
+public sealed record PullMessagesResult(DateTimeOffset? CurrentTime, DateTimeOffset? TerminationTime, IReadOnlyList<NotificationMessage> Messages, IReadOnlyList<Failure> Problems);
 
 /// <summary>
 /// Event service, real-time pull-point interface (ONVIF Core Specification, section "Event handling" /
@@ -71,12 +72,12 @@ public static class EventMessages
         if (response.Name != Ns.Tev + "PullMessagesResponse")
             return DeviceMessages.Unexpected<PullMessagesResult>(response, "PullMessagesResponse");
         var messages = new List<NotificationMessage>();
-        var problems = new List<ProtocolError>();
+        var problems = new List<Failure>();
         foreach (var element in response.Elements(Ns.Wsnt + "NotificationMessage"))
         {
             if (messages.Count + problems.Count >= MaxMessagesPerResponse)
             {
-                problems.Add(new ProtocolError(ErrorKind.TooLarge, $"more than {MaxMessagesPerResponse} notifications in one response; the rest ignored"));
+                problems.Add(new Failure(ErrorKind.TooLarge, $"more than {MaxMessagesPerResponse} notifications in one response; the rest ignored"));
                 break;
             }
             var parsed = NotificationMessage.Parse(element);

@@ -1,3 +1,4 @@
+using Appliance.Abstractions;
 using System.Buffers.Binary;
 using System.Net;
 using System.Text;

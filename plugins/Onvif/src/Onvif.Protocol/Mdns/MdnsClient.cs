@@ -1,3 +1,4 @@
+using Appliance.Abstractions;
 using System.Net;
 using System.Net.Sockets;
 

@@ -1,3 +1,4 @@
+using Appliance.Abstractions;
 namespace Appliance.Plugins.Onvif.Protocol.Media;
 
 /// <summary>A media profile (Media ver10 or Media2 ver20): its token, name, video encoding and whether PTZ is configured on it.</summary>

@@ -1,3 +1,4 @@
+using Appliance.Abstractions;
 using System.Globalization;
 using System.Xml;
 using System.Xml.Linq;

@@ -1,3 +1,4 @@
+using Appliance.Abstractions;
 namespace Appliance.Plugins.Onvif.Protocol.Security;
 
 /// <summary>
@@ -18,7 +19,7 @@ public sealed record DigestChallenge(string Realm, string Nonce, string? Opaque,
         var text = header.Trim();
         if (text.StartsWith("Digest ", StringComparison.OrdinalIgnoreCase)) text = text[7..];
         var parameters = ParseParameters(text);
-        if (!parameters.IsOk) return Result<DigestChallenge>.Fail(parameters.Error!);
+        if (!parameters.IsOk) return Result<DigestChallenge>.Fail(parameters.Failure!);
         var p = parameters.Value;
         if (!p.TryGetValue("nonce", out var nonce) || nonce.Length == 0) return Fail("Digest challenge without nonce");
         if (!p.TryGetValue("realm", out var realm)) return Fail("Digest challenge without realm");

@@ -1,3 +1,4 @@
+using Appliance.Abstractions;
 using System.Xml.Linq;
 using Appliance.Plugins.Onvif.Protocol.Xml;
 
@@ -13,7 +14,7 @@ public sealed record SoapFault(string Code, IReadOnlyList<string> Subcodes, stri
     public bool IsNotAuthorized => Subcodes.Any(s => s.EndsWith("NotAuthorized", StringComparison.Ordinal)) ||
                                    Subcodes.Any(s => s.EndsWith("FailedAuthentication", StringComparison.Ordinal));
 
-    public ProtocolError ToError() =>
+    public Failure ToError() =>
         new(IsNotAuthorized ? ErrorKind.NotAuthorized : ErrorKind.SoapFault, ToString());
 
     public override string ToString() =>

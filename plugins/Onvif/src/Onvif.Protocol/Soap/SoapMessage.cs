@@ -1,3 +1,4 @@
+using Appliance.Abstractions;
 using System.Xml.Linq;
 using Appliance.Plugins.Onvif.Protocol.Xml;
 
@@ -6,7 +7,7 @@ namespace Appliance.Plugins.Onvif.Protocol.Soap;
 /// <summary>A received SOAP 1.2 envelope: its header blocks and the single element inside its body.</summary>
 public sealed record SoapMessage(XElement? Header, XElement Body)
 {
-    /// <summary>Parses and checks an envelope; a fault in the body becomes a <see cref="ProtocolError"/>.</summary>
+    /// <summary>Parses and checks an envelope; a fault in the body becomes a <see cref="Failure"/>.</summary>
     public static Result<SoapMessage> Read(ReadOnlyMemory<byte> data, int maxBytes = SafeXml.DefaultMaxBytes) =>
         SafeXml.Parse(data, maxBytes).Bind(FromDocument);
 

@@ -1,3 +1,4 @@
+using Appliance.Abstractions;
 using System.Text;
 using System.Xml;
 using System.Xml.Linq;

@@ -1,3 +1,4 @@
+using Appliance.Abstractions;
 using Appliance.Plugins.Onvif.Protocol.Client;
 using Appliance.Plugins.Onvif.Protocol.Events;
 using Appliance.Plugins.Onvif.Protocol.Ptz;
@@ -18,8 +19,8 @@ public class OnvifClientTests
         await using var camera = await OnvifCameraSimulator.StartAsync(new SimulatorOptions { ClockOffset = TimeSpan.FromHours(-3) });
         var client = Client(camera);
         var before = await client.GetDeviceInformationAsync();
-        Assert.Equal(ErrorKind.NotAuthorized, before.Error!.Kind);
-        Assert.Contains("from the camera clock", before.Error.Message);
+        Assert.Equal(ErrorKind.NotAuthorized, before.Failure!.Code);
+        Assert.Contains("from the camera clock", before.Failure.Message);
 
         var cameraTime = (await client.SynchronizeClockAsync()).Value;
         Assert.InRange(cameraTime, DateTimeOffset.UtcNow.AddHours(-3).AddMinutes(-1), DateTimeOffset.UtcNow.AddHours(-3).AddMinutes(1));
@@ -34,8 +35,8 @@ public class OnvifClientTests
         await using var camera = await OnvifCameraSimulator.StartAsync(new SimulatorOptions());
         var client = Client(camera, password: "wrong");
         await client.SynchronizeClockAsync();
-        var error = (await client.GetDeviceInformationAsync()).Error!;
-        Assert.Equal(ErrorKind.NotAuthorized, error.Kind);
+        var error = (await client.GetDeviceInformationAsync()).Failure!;
+        Assert.Equal(ErrorKind.NotAuthorized, error.Code);
         Assert.Contains("password digest mismatch", error.Message);
         Assert.Equal(1, camera.AuthenticationFailures);
     }
@@ -55,8 +56,8 @@ public class OnvifClientTests
     public async Task HttpDigestWithAWrongPasswordFailsOnceNotForever()
     {
         await using var camera = await OnvifCameraSimulator.StartAsync(new SimulatorOptions { RequireHttpDigest = true });
-        var error = (await Client(camera, password: "wrong", wsSecurity: false).GetDeviceInformationAsync()).Error!;
-        Assert.Equal(ErrorKind.NotAuthorized, error.Kind);
+        var error = (await Client(camera, password: "wrong", wsSecurity: false).GetDeviceInformationAsync()).Failure!;
+        Assert.Equal(ErrorKind.NotAuthorized, error.Code);
         Assert.Contains("Digest credentials refused", error.Message);
         Assert.Equal(2, camera.AuthenticationFailures);
     }
@@ -91,7 +92,7 @@ public class OnvifClientTests
         Assert.Equal("http://" + camera.BaseUri.Authority + "/snapshot/profile_main.jpg",
             (await client.GetSnapshotUriAsync(services.Media!, "profile_main")).Value.ToString());
         var unknown = await StreamUriResolver.ResolveAsync(client, services, "nope", null);
-        Assert.Contains("\"nope\" not found", unknown.Error!.Message);
+        Assert.Contains("\"nope\" not found", unknown.Failure!.Message);
     }
 
     [Fact]
@@ -106,10 +107,10 @@ public class OnvifClientTests
         Assert.Equal(["Entrance", "Parking"], (await client.GetPresetsAsync(ptz, "profile_main")).Value.Select(p => p.Name));
         var token = (await client.SetPresetAsync(ptz, "profile_main", "Door")).Value;
         Assert.True((await client.GotoPresetAsync(ptz, "profile_main", token)).Value);
-        Assert.Equal(ErrorKind.SoapFault, (await client.GotoPresetAsync(ptz, "profile_main", "missing")).Error!.Kind);
+        Assert.Equal(ErrorKind.SoapFault, (await client.GotoPresetAsync(ptz, "profile_main", "missing")).Failure!.Code);
         Assert.Contains("PTZ/ContinuousMove profile_main pan=0.5 tilt=-0.5 zoom=0.1", camera.Calls);
         Assert.Contains($"PTZ/GotoPreset profile_main {token}", camera.Calls);
-        Assert.Contains("outside", (await client.ContinuousMoveAsync(ptz, "profile_main", new PtzVelocity(2, 0, 0), null)).Error!.Message);
+        Assert.Contains("outside", (await client.ContinuousMoveAsync(ptz, "profile_main", new PtzVelocity(2, 0, 0), null)).Failure!.Message);
     }
 
     [Fact]
@@ -148,7 +149,7 @@ public class OnvifClientTests
         var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
         listener.Stop();
         var client = new OnvifClient(new SoapHttpClient(new HttpClient(), null, TimeProvider.System), new Uri($"http://127.0.0.1:{port}/onvif/device_service"));
-        var error = (await client.GetDeviceInformationAsync()).Error!;
-        Assert.Equal(ErrorKind.Transport, error.Kind);
+        var error = (await client.GetDeviceInformationAsync()).Failure!;
+        Assert.Equal(ErrorKind.Transport, error.Code);
     }
 }

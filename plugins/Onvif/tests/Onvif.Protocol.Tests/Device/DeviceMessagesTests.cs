@@ -1,3 +1,4 @@
+using Appliance.Abstractions;
 using System.Xml.Linq;
 using Appliance.Plugins.Onvif.Protocol.Device;
 using Appliance.Plugins.Onvif.Protocol.Xml;
@@ -17,8 +18,8 @@ public class DeviceMessagesTests
     {
         var body = FixtureMessages.Body("GetSystemDateAndTimeResponse");
         body.Descendants(Ns.Tt + "Month").First().Value = "13";
-        var error = DeviceMessages.ParseSystemDateAndTime(body).Error!;
-        Assert.Equal(ErrorKind.UnexpectedMessage, error.Kind);
+        var error = DeviceMessages.ParseSystemDateAndTime(body).Failure!;
+        Assert.Equal(ErrorKind.UnexpectedMessage, error.Code);
         Assert.Contains("not a valid date", error.Message);
     }
 
@@ -27,7 +28,7 @@ public class DeviceMessagesTests
     {
         var body = FixtureMessages.Body("GetSystemDateAndTimeResponse");
         body.Descendants(Ns.Tt + "UTCDateTime").Remove();
-        Assert.Contains("UTCDateTime", DeviceMessages.ParseSystemDateAndTime(body).Error!.Message);
+        Assert.Contains("UTCDateTime", DeviceMessages.ParseSystemDateAndTime(body).Failure!.Message);
     }
 
     [Fact]
@@ -55,7 +56,7 @@ public class DeviceMessagesTests
     {
         var body = FixtureMessages.Body("GetServicesResponse", new Dictionary<string, string> { ["Media2Service"] = "" });
         foreach (var x in body.Descendants(Ns.Tds + "XAddr")) x.Value = "javascript:alert(1)";
-        Assert.Contains("no service", DeviceMessages.ParseServices(body).Error!.Message);
+        Assert.Contains("no service", DeviceMessages.ParseServices(body).Failure!.Message);
     }
 
     [Fact]
@@ -71,8 +72,8 @@ public class DeviceMessagesTests
     [Fact]
     public void AResponseOfTheWrongOperationIsNamed()
     {
-        var error = DeviceMessages.ParseDeviceInformation(FixtureMessages.Body("GetCapabilitiesResponse")).Error!;
-        Assert.Equal(ErrorKind.UnexpectedMessage, error.Kind);
+        var error = DeviceMessages.ParseDeviceInformation(FixtureMessages.Body("GetCapabilitiesResponse")).Failure!;
+        Assert.Equal(ErrorKind.UnexpectedMessage, error.Code);
         Assert.Contains("expected GetDeviceInformationResponse, got GetCapabilitiesResponse", error.Message);
     }
 
@@ -84,7 +85,7 @@ public class DeviceMessagesTests
             <x:GetDeviceInformationResponse xmlns:x="http://www.onvif.org/ver20/device/wsdl"><x:Manufacturer>A</x:Manufacturer></x:GetDeviceInformationResponse>
             </s:Body></s:Envelope>
             """);
-        Assert.Contains("ver20/device/wsdl", DeviceMessages.ParseDeviceInformation(body).Error!.Message);
+        Assert.Contains("ver20/device/wsdl", DeviceMessages.ParseDeviceInformation(body).Failure!.Message);
     }
 
     [Fact]

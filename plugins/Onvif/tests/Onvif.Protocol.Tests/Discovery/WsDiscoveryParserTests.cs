@@ -1,3 +1,4 @@
+using Appliance.Abstractions;
 using System.Text;
 using System.Xml.Linq;
 using Appliance.Plugins.Onvif.Protocol.Discovery;
@@ -90,29 +91,29 @@ public class WsDiscoveryParserTests
 
     [Fact]
     public void HelloWithOnlyNonHttpXAddrsIsRefused() =>
-        Assert.Contains("no usable XAddrs", Parse(Fixtures.Fill("Hello", Values(xaddrs: "ftp://10.0.0.5/ file:///etc/passwd"))).Error!.Message);
+        Assert.Contains("no usable XAddrs", Parse(Fixtures.Fill("Hello", Values(xaddrs: "ftp://10.0.0.5/ file:///etc/passwd"))).Failure!.Message);
 
     [Fact]
     public void ByeWithoutEndpointIsAnError()
     {
         var xml = Fixtures.Fill("Bye", Values()).Replace("<wsa:Address>urn:uuid:aaaa-bbbb</wsa:Address>", "");
-        Assert.Contains("Bye without EndpointReference", Parse(xml).Error!.Message);
+        Assert.Contains("Bye without EndpointReference", Parse(xml).Failure!.Message);
     }
 
     [Fact]
     public void WsDiscovery11NamespaceIsNotThe2005Version()
     {
         var xml = Fixtures.Fill("Hello", Values()).Replace("http://schemas.xmlsoap.org/ws/2005/04/discovery", "http://docs.oasis-open.org/ws-dd/ns/discovery/2009/01");
-        var error = Parse(xml).Error!;
-        Assert.Equal(ErrorKind.UnexpectedMessage, error.Kind);
+        var error = Parse(xml).Failure!;
+        Assert.Equal(ErrorKind.UnexpectedMessage, error.Code);
         Assert.Contains("not a WS-Discovery 2005/04 message", error.Message);
     }
 
     [Fact]
     public void OversizedDatagramIsRefusedUnread()
     {
-        var error = WsDiscoveryParser.Parse(new byte[WsDiscoveryParser.MaxDatagramBytes + 1]).Error!;
-        Assert.Equal(ErrorKind.TooLarge, error.Kind);
+        var error = WsDiscoveryParser.Parse(new byte[WsDiscoveryParser.MaxDatagramBytes + 1]).Failure!;
+        Assert.Equal(ErrorKind.TooLarge, error.Code);
     }
 
     [Theory]
@@ -121,13 +122,13 @@ public class WsDiscoveryParserTests
     [InlineData("<s:Envelope xmlns:s=\"http://www.w3.org/2003/05/soap-envelope\"><s:Body><d:Hello xmlns:d=\"http://schemas.xmlsoap.org/ws/2005/04/discovery\">")]
     [InlineData("GET / HTTP/1.1\r\n\r\n")]
     public void MalformedDatagramsAreErrors(string text) =>
-        Assert.Equal(ErrorKind.MalformedXml, Parse(text).Error!.Kind);
+        Assert.Equal(ErrorKind.MalformedXml, Parse(text).Failure!.Code);
 
     [Fact]
     public void EntityExpansionInADatagramIsRefused()
     {
         var xml = "<?xml version=\"1.0\"?><!DOCTYPE d [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;\">]>" + Fixtures.Fill("Bye", Values()).Split("?>", 2)[1].Replace("urn:uuid:aaaa-bbbb", "&b;");
-        Assert.Equal(ErrorKind.HostileXml, Parse(xml).Error!.Kind);
+        Assert.Equal(ErrorKind.HostileXml, Parse(xml).Failure!.Code);
     }
 
     [Fact]

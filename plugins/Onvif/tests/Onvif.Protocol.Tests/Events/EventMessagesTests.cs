@@ -1,3 +1,4 @@
+using Appliance.Abstractions;
 using System.Xml.Linq;
 using Appliance.Plugins.Onvif.Protocol.Events;
 using Appliance.Plugins.Onvif.Protocol.Xml;
@@ -27,7 +28,7 @@ public class EventMessagesTests
     {
         var body = FixtureMessages.Body("CreatePullPointSubscriptionResponse");
         body.Descendants(Ns.Wsa + "Address").Remove();
-        Assert.Contains("SubscriptionReference/Address", EventMessages.ParseCreatePullPointSubscription(body).Error!.Message);
+        Assert.Contains("SubscriptionReference/Address", EventMessages.ParseCreatePullPointSubscription(body).Failure!.Message);
     }
 
     [Fact]
@@ -94,7 +95,7 @@ public class EventMessagesTests
         const string one = "<wsnt:NotificationMessage><wsnt:Topic>tns1:VideoSource/MotionAlarm</wsnt:Topic><wsnt:Message><tt:Message><tt:Data><tt:SimpleItem Name=\"State\" Value=\"true\"/></tt:Data></tt:Message></wsnt:Message></wsnt:NotificationMessage>";
         var result = Pull(Enumerable.Repeat(one, EventMessages.MaxMessagesPerResponse + 5).ToArray());
         Assert.Equal(EventMessages.MaxMessagesPerResponse, result.Messages.Count);
-        Assert.Equal(ErrorKind.TooLarge, result.Problems.Single().Kind);
+        Assert.Equal(ErrorKind.TooLarge, result.Problems.Single().Code);
     }
 
     [Fact]

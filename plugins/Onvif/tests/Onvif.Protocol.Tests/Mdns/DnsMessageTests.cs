@@ -1,3 +1,4 @@
+using Appliance.Abstractions;
 using System.Net;
 using Appliance.Plugins.Onvif.Protocol.Mdns;
 
@@ -65,8 +66,8 @@ public class DnsMessageTests
     {
         // header, 1 question whose name is a pointer to its own offset 12
         byte[] data = [0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0xC0, 12, 0, 12, 0, 1];
-        var error = DnsReader.Decode(data).Error!;
-        Assert.Equal(ErrorKind.MalformedDns, error.Kind);
+        var error = DnsReader.Decode(data).Failure!;
+        Assert.Equal(ErrorKind.MalformedDns, error.Code);
         Assert.Contains("does not point backwards", error.Message);
     }
 
@@ -75,28 +76,28 @@ public class DnsMessageTests
     {
         // answer 1 name at 12: label "a" then pointer to 12 (backwards, but into the same name: a cycle)
         byte[] data = [0, 0, 0x84, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, (byte)'a', 0xC0, 12, 0, 1, 0, 1, 0, 0, 0, 1, 0, 4, 1, 2, 3, 4];
-        Assert.Contains("does not point backwards", DnsReader.Decode(data).Error!.Message);
+        Assert.Contains("does not point backwards", DnsReader.Decode(data).Failure!.Message);
     }
 
     [Fact]
     public void PointerOutsideTheMessageIsRefused()
     {
         byte[] data = [0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF, 0, 12, 0, 1];
-        Assert.Contains("outside", DnsReader.Decode(data).Error!.Message);
+        Assert.Contains("outside", DnsReader.Decode(data).Failure!.Message);
     }
 
     [Fact]
     public void ReservedLabelTypeIsRefused()
     {
         byte[] data = [0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0x41, 0, 0, 12, 0, 1];
-        Assert.Contains("reserved label type", DnsReader.Decode(data).Error!.Message);
+        Assert.Contains("reserved label type", DnsReader.Decode(data).Failure!.Message);
     }
 
     [Fact]
     public void CountsLargerThanTheDataAreRefusedUpFront()
     {
         byte[] data = [0, 0, 0x84, 0, 0xFF, 0xFF, 0xFF, 0xFF, 0, 0, 0, 0, 0];
-        var error = DnsReader.Decode(data).Error!;
+        var error = DnsReader.Decode(data).Failure!;
         Assert.Contains("more than the", error.Message);
     }
 
@@ -108,7 +109,7 @@ public class DnsMessageTests
         {
             var result = DnsReader.Decode(capture.AsSpan(0, length));
             Assert.False(result.IsOk, $"a {length}-byte prefix decoded");
-            Assert.Equal(ErrorKind.MalformedDns, result.Error!.Kind);
+            Assert.Equal(ErrorKind.MalformedDns, result.Failure!.Code);
         }
     }
 
@@ -122,7 +123,7 @@ public class DnsMessageTests
             var copy = (byte[])capture.Clone();
             for (var j = 0; j < 4; j++) copy[random.Next(copy.Length)] = (byte)random.Next(256);
             var result = DnsReader.Decode(copy);
-            Assert.True(result.IsOk || result.Error!.Kind == ErrorKind.MalformedDns);
+            Assert.True(result.IsOk || result.Failure!.Code == ErrorKind.MalformedDns);
         }
     }
 
@@ -134,7 +135,7 @@ public class DnsMessageTests
         name.Add(0);
         byte[] header = [0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0];
         var data = header.Concat(name).Concat(new byte[] { 0, 12, 0, 1 }).ToArray();
-        Assert.Contains("longer than 255", DnsReader.Decode(data).Error!.Message);
+        Assert.Contains("longer than 255", DnsReader.Decode(data).Failure!.Message);
     }
 
     [Fact]
@@ -145,12 +146,12 @@ public class DnsMessageTests
         byte[] aWith3 = [0, 1, 0, 1, 0, 0, 0, 1, 0, 3, 1, 2, 3];
         byte[] txtOverrun = [0, 16, 0, 1, 0, 0, 0, 1, 0, 2, 9, (byte)'x'];
         byte[] rdataPastEnd = [0, 12, 0, 1, 0, 0, 0, 1, 0, 50, 1, (byte)'b', 0];
-        Assert.Contains("expected 4", DnsReader.Decode([.. header, .. name, .. aWith3]).Error!.Message);
-        Assert.Contains("runs past the RDATA", DnsReader.Decode([.. header, .. name, .. txtOverrun]).Error!.Message);
-        Assert.Contains("truncated", DnsReader.Decode([.. header, .. name, .. rdataPastEnd]).Error!.Message);
+        Assert.Contains("expected 4", DnsReader.Decode([.. header, .. name, .. aWith3]).Failure!.Message);
+        Assert.Contains("runs past the RDATA", DnsReader.Decode([.. header, .. name, .. txtOverrun]).Failure!.Message);
+        Assert.Contains("truncated", DnsReader.Decode([.. header, .. name, .. rdataPastEnd]).Failure!.Message);
     }
 
     [Fact]
     public void OversizedMessageIsRefused() =>
-        Assert.Contains("exceeds", DnsReader.Decode(new byte[DnsReader.MaxMessageBytes + 1]).Error!.Message);
+        Assert.Contains("exceeds", DnsReader.Decode(new byte[DnsReader.MaxMessageBytes + 1]).Failure!.Message);
 }

@@ -1,3 +1,4 @@
+using Appliance.Abstractions;
 using Appliance.Plugins.Onvif.Protocol.Media;
 using Appliance.Plugins.Onvif.Protocol.Xml;
 
@@ -42,8 +43,8 @@ public class MediaMessagesTests
     {
         var body = FixtureMessages.Body("GetStreamUriResponse.media");
         body.Descendants(Ns.Tt + "Uri").Single().Value = uri;
-        var error = MediaMessages.ParseMediaUri(body, "GetStreamUriResponse").Error!;
-        Assert.Equal(ErrorKind.UnexpectedMessage, error.Kind);
+        var error = MediaMessages.ParseMediaUri(body, "GetStreamUriResponse").Failure!;
+        Assert.Equal(ErrorKind.UnexpectedMessage, error.Code);
     }
 
     [Fact]
@@ -62,10 +63,10 @@ public class MediaMessagesTests
         Assert.Equal("profile_main", ProfileSelection.Select(profiles, null).Value.Token);
         Assert.Equal("profile_sub", ProfileSelection.Select(profiles, "PROFILE_SUB").Value.Token);
         Assert.Equal("profile_sub", ProfileSelection.Select(profiles, "substream").Value.Token);
-        var missing = ProfileSelection.Select(profiles, "third").Error!;
+        var missing = ProfileSelection.Select(profiles, "third").Failure!;
         Assert.Contains("\"third\" not found", missing.Message);
         Assert.Contains("profile_main (MainStream)", missing.Message);
-        Assert.Contains("no media profile", ProfileSelection.Select([], null).Error!.Message);
+        Assert.Contains("no media profile", ProfileSelection.Select([], null).Failure!.Message);
     }
 
     [Fact]

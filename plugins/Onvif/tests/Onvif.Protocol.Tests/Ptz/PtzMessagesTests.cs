@@ -1,3 +1,4 @@
+using Appliance.Abstractions;
 using Appliance.Plugins.Onvif.Protocol.Ptz;
 using Appliance.Plugins.Onvif.Protocol.Xml;
 using Appliance.Plugins.Onvif.Simulator;
@@ -22,7 +23,7 @@ public class PtzMessagesTests
     [InlineData(0, double.NaN, 0)]
     [InlineData(0, 0, double.PositiveInfinity)]
     public void VelocitiesOutsideTheGenericSpaceAreRefused(double pan, double tilt, double zoom) =>
-        Assert.Contains("outside [-1, 1]", new PtzVelocity(pan, tilt, zoom).Validate().Error!.Message);
+        Assert.Contains("outside [-1, 1]", new PtzVelocity(pan, tilt, zoom).Validate().Failure!.Message);
 
     [Fact]
     public void PresetsFromTheSpecFixture()
@@ -40,6 +41,6 @@ public class PtzMessagesTests
     public void AcknowledgementMustBeTheRightOne()
     {
         Assert.True(PtzMessages.ParseAcknowledgement(FixtureMessages.Body("PtzAcknowledgement"), "StopResponse").Value);
-        Assert.Contains("expected ContinuousMoveResponse", PtzMessages.ParseAcknowledgement(FixtureMessages.Body("PtzAcknowledgement"), "ContinuousMoveResponse").Error!.Message);
+        Assert.Contains("expected ContinuousMoveResponse", PtzMessages.ParseAcknowledgement(FixtureMessages.Body("PtzAcknowledgement"), "ContinuousMoveResponse").Failure!.Message);
     }
 }

@@ -1,3 +1,4 @@
+using Appliance.Abstractions;
 using Appliance.Plugins.Onvif.Protocol.Security;
 
 namespace Appliance.Plugins.Onvif.Protocol.Tests.Security;
@@ -59,11 +60,11 @@ public class DigestTests
     public void BadChallengesAreClearErrors(string header, string expected)
     {
         var result = DigestChallenge.Parse(header);
-        Assert.Equal(ErrorKind.BadChallenge, result.Error!.Kind);
-        Assert.Contains(expected, result.Error.Message);
+        Assert.Equal(ErrorKind.BadChallenge, result.Failure!.Code);
+        Assert.Contains(expected, result.Failure.Message);
     }
 
     [Fact]
     public void OversizedChallengeIsRefused() =>
-        Assert.Contains("exceeds", DigestChallenge.Parse("Digest realm=\"" + new string('a', 10000) + "\", nonce=\"n\"").Error!.Message);
+        Assert.Contains("exceeds", DigestChallenge.Parse("Digest realm=\"" + new string('a', 10000) + "\", nonce=\"n\"").Failure!.Message);
 }

@@ -1,3 +1,4 @@
+using Appliance.Abstractions;
 using System.Text;
 using System.Xml.Linq;
 using Appliance.Plugins.Onvif.Protocol.Soap;
@@ -24,8 +25,8 @@ public class SoapMessageTests
     public void NotAuthorizedFaultFromTheSpecFixtureIsAnAuthenticationError()
     {
         var xml = Fixtures.Fill("Fault", new Dictionary<string, string> { ["Code"] = "Sender", ["Subcode"] = "NotAuthorized", ["Reason"] = "Sender not Authorized" });
-        var error = Read(xml).Error!;
-        Assert.Equal(ErrorKind.NotAuthorized, error.Kind);
+        var error = Read(xml).Failure!;
+        Assert.Equal(ErrorKind.NotAuthorized, error.Code);
         Assert.Equal("NotAuthorized: SOAP fault Sender/ter:NotAuthorized: Sender not Authorized", error.ToString());
     }
 
@@ -33,24 +34,24 @@ public class SoapMessageTests
     public void OtherFaultsKeepCodeSubcodeAndReason()
     {
         var xml = Fixtures.Fill("Fault", new Dictionary<string, string> { ["Code"] = "Receiver", ["Subcode"] = "ActionNotSupported", ["Reason"] = "Optional Action Not Implemented" });
-        var error = Read(xml).Error!;
-        Assert.Equal(ErrorKind.SoapFault, error.Kind);
+        var error = Read(xml).Failure!;
+        Assert.Equal(ErrorKind.SoapFault, error.Code);
         Assert.Contains("Receiver/ter:ActionNotSupported: Optional Action Not Implemented", error.Message);
     }
 
     [Fact]
     public void FaultWithoutReasonOrCodesStillReadsClearly()
     {
-        var error = Read("""<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope"><s:Body><s:Fault/></s:Body></s:Envelope>""").Error!;
-        Assert.Equal(ErrorKind.SoapFault, error.Kind);
+        var error = Read("""<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope"><s:Body><s:Fault/></s:Body></s:Envelope>""").Failure!;
+        Assert.Equal(ErrorKind.SoapFault, error.Code);
         Assert.Contains("(no reason given)", error.Message);
     }
 
     [Fact]
     public void Soap11EnvelopeIsRefusedByName()
     {
-        var error = Read("""<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><x/></soap:Body></soap:Envelope>""").Error!;
-        Assert.Equal(ErrorKind.UnexpectedMessage, error.Kind);
+        var error = Read("""<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><x/></soap:Body></soap:Envelope>""").Failure!;
+        Assert.Equal(ErrorKind.UnexpectedMessage, error.Code);
         Assert.Contains("SOAP 1.1", error.Message);
     }
 
@@ -60,8 +61,8 @@ public class SoapMessageTests
     [InlineData("""<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope"><s:Body/></s:Envelope>""", "Body is empty")]
     public void WrongShapesAreUnexpectedMessages(string xml, string expected)
     {
-        var error = Read(xml).Error!;
-        Assert.Equal(ErrorKind.UnexpectedMessage, error.Kind);
+        var error = Read(xml).Failure!;
+        Assert.Equal(ErrorKind.UnexpectedMessage, error.Code);
         Assert.Contains(expected, error.Message);
     }
 
@@ -69,7 +70,7 @@ public class SoapMessageTests
     public void ExpectNamesBothTheExpectedAndTheReceivedElement()
     {
         var message = Read(Fixtures.Fill("GetDeviceInformationResponse", new Dictionary<string, string> { ["Manufacturer"] = "m", ["Model"] = "x", ["Hardware"] = "h" })).Value;
-        var error = message.Expect(Ns.Trt + "GetProfilesResponse").Error!;
+        var error = message.Expect(Ns.Trt + "GetProfilesResponse").Failure!;
         Assert.Contains("GetProfilesResponse", error.Message);
         Assert.Contains("GetDeviceInformationResponse", error.Message);
     }
@@ -79,6 +80,6 @@ public class SoapMessageTests
     {
         var xml = Fixtures.Fill("GetDeviceInformationResponse", new Dictionary<string, string> { ["Manufacturer"] = "m", ["Model"] = "x", ["Hardware"] = "h" });
         for (var cut = 50; cut < xml.Length - 5; cut += 97)
-            Assert.Equal(ErrorKind.MalformedXml, Read(xml[..cut]).Error!.Kind);
+            Assert.Equal(ErrorKind.MalformedXml, Read(xml[..cut]).Failure!.Code);
     }
 }

@@ -1,3 +1,4 @@
+using Appliance.Abstractions;
 using System.Text;
 using Appliance.Plugins.Onvif.Protocol.Xml;
 
@@ -27,16 +28,16 @@ public class SafeXmlTests
     {
         var result = SafeXml.Parse(BillionLaughs);
         Assert.False(result.IsOk);
-        Assert.Equal(ErrorKind.HostileXml, result.Error!.Kind);
-        Assert.Contains("entity", result.Error.Message);
+        Assert.Equal(ErrorKind.HostileXml, result.Failure!.Code);
+        Assert.Contains("entity", result.Failure.Message);
     }
 
     [Fact]
     public void ExternalEntityIsRefusedAndNothingIsRead()
     {
         var result = SafeXml.Parse(ExternalEntity);
-        Assert.Equal(ErrorKind.HostileXml, result.Error!.Kind);
-        Assert.DoesNotContain("root:", result.Error.Message);
+        Assert.Equal(ErrorKind.HostileXml, result.Failure!.Code);
+        Assert.DoesNotContain("root:", result.Failure.Message);
     }
 
     [Fact]
@@ -44,14 +45,14 @@ public class SafeXmlTests
     {
         var bytes = Encoding.Unicode.GetPreamble().Concat(Encoding.Unicode.GetBytes(ExternalEntity.Replace("<?xml version=\"1.0\"?>", "<?xml version=\"1.0\" encoding=\"utf-16\"?>"))).ToArray();
         var result = SafeXml.Parse(bytes);
-        Assert.Equal(ErrorKind.HostileXml, result.Error!.Kind);
+        Assert.Equal(ErrorKind.HostileXml, result.Failure!.Code);
     }
 
     [Fact]
     public void ParameterEntityInInternalSubsetIsRefused()
     {
         var xml = """<?xml version="1.0"?><!DOCTYPE r [<!ENTITY % p SYSTEM "http://127.0.0.1:1/evil.dtd"> %p;]><r/>""";
-        Assert.Equal(ErrorKind.HostileXml, SafeXml.Parse(xml).Error!.Kind);
+        Assert.Equal(ErrorKind.HostileXml, SafeXml.Parse(xml).Failure!.Code);
     }
 
     [Theory]
@@ -63,28 +64,28 @@ public class SafeXmlTests
     public void MalformedOrTruncatedXmlIsAClearError(string xml)
     {
         var result = SafeXml.Parse(xml);
-        Assert.Equal(ErrorKind.MalformedXml, result.Error!.Kind);
-        Assert.Contains("line", result.Error.Message);
+        Assert.Equal(ErrorKind.MalformedXml, result.Failure!.Code);
+        Assert.Contains("line", result.Failure.Message);
     }
 
     [Fact]
     public void EmptyDocumentIsMalformed() =>
-        Assert.Equal(ErrorKind.MalformedXml, SafeXml.Parse(ReadOnlyMemory<byte>.Empty).Error!.Kind);
+        Assert.Equal(ErrorKind.MalformedXml, SafeXml.Parse(ReadOnlyMemory<byte>.Empty).Failure!.Code);
 
     [Fact]
     public void OversizedDocumentIsRefusedBeforeParsing()
     {
         var big = "<a>" + new string('x', 2 * 1024 * 1024) + "</a>";
         var result = SafeXml.Parse(big);
-        Assert.Equal(ErrorKind.TooLarge, result.Error!.Kind);
-        Assert.Contains("exceeds", result.Error.Message);
+        Assert.Equal(ErrorKind.TooLarge, result.Failure!.Code);
+        Assert.Contains("exceeds", result.Failure.Message);
     }
 
     [Fact]
     public void InvalidUtf8IsMalformedNotACrash()
     {
         var bytes = "<a>"u8.ToArray().Concat(new byte[] { 0xC3, 0x28, 0xFF }).Concat("</a>"u8.ToArray()).ToArray();
-        Assert.Equal(ErrorKind.MalformedXml, SafeXml.Parse(bytes).Error!.Kind);
+        Assert.Equal(ErrorKind.MalformedXml, SafeXml.Parse(bytes).Failure!.Code);
     }
 
     [Fact]

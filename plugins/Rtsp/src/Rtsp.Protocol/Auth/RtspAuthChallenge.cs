@@ -1,3 +1,4 @@
+using Appliance.Abstractions;
 using System.Text;
 
 namespace Appliance.Plugins.Rtsp.Protocol.Auth;
@@ -11,15 +12,15 @@ public sealed record RtspAuthChallenge(string Scheme, IReadOnlyDictionary<string
 
     public bool IsBasic => string.Equals(Scheme, "Basic", StringComparison.OrdinalIgnoreCase);
 
-    public static ParseResult<RtspAuthChallenge> Parse(string? header)
+    public static Result<RtspAuthChallenge> Parse(string? header)
     {
-        if (string.IsNullOrWhiteSpace(header)) return ParseResult<RtspAuthChallenge>.Fail("empty WWW-Authenticate header");
-        if (header.Length > 4096) return ParseResult<RtspAuthChallenge>.Fail("WWW-Authenticate header longer than 4096 characters");
+        if (string.IsNullOrWhiteSpace(header)) return Result<RtspAuthChallenge>.Fail("malformed", "empty WWW-Authenticate header");
+        if (header.Length > 4096) return Result<RtspAuthChallenge>.Fail("too-large", "WWW-Authenticate header longer than 4096 characters");
         var text = header.Trim();
         var space = text.IndexOf(' ');
         var scheme = space < 0 ? text : text[..space];
         if (scheme.Length == 0 || !scheme.All(char.IsAsciiLetterOrDigit))
-            return ParseResult<RtspAuthChallenge>.Fail($"malformed authentication scheme in '{Short(text)}'");
+            return Result<RtspAuthChallenge>.Fail("malformed", $"malformed authentication scheme in '{Short(text)}'");
         var parameters = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         var i = space < 0 ? text.Length : space + 1;
         while (i < text.Length)
@@ -31,7 +32,7 @@ public sealed record RtspAuthChallenge(string Scheme, IReadOnlyDictionary<string
             var name = text[nameStart..i];
             while (i < text.Length && text[i] == ' ') i++;
             if (i >= text.Length || text[i] != '=')
-                return ParseResult<RtspAuthChallenge>.Fail($"auth-param '{Short(name)}' has no value");
+                return Result<RtspAuthChallenge>.Fail("malformed", $"auth-param '{Short(name)}' has no value");
             i++;
             while (i < text.Length && text[i] == ' ') i++;
             string value;
@@ -47,7 +48,7 @@ public sealed record RtspAuthChallenge(string Scheme, IReadOnlyDictionary<string
                     if (c == '"') { closed = true; break; }
                     sb.Append(c);
                 }
-                if (!closed) return ParseResult<RtspAuthChallenge>.Fail($"unterminated quoted value of '{Short(name)}'");
+                if (!closed) return Result<RtspAuthChallenge>.Fail("malformed", $"unterminated quoted value of '{Short(name)}'");
                 value = sb.ToString();
             }
             else
@@ -56,11 +57,11 @@ public sealed record RtspAuthChallenge(string Scheme, IReadOnlyDictionary<string
                 while (i < text.Length && text[i] != ',' && text[i] != ' ') i++;
                 value = text[valueStart..i];
             }
-            if (name.Length == 0) return ParseResult<RtspAuthChallenge>.Fail("empty auth-param name");
-            if (parameters.Count >= 32) return ParseResult<RtspAuthChallenge>.Fail("more than 32 auth-params");
+            if (name.Length == 0) return Result<RtspAuthChallenge>.Fail("malformed", "empty auth-param name");
+            if (parameters.Count >= 32) return Result<RtspAuthChallenge>.Fail("too-large", "more than 32 auth-params");
             parameters[name] = value;
         }
-        return ParseResult<RtspAuthChallenge>.Ok(new RtspAuthChallenge(scheme, parameters));
+        return Result<RtspAuthChallenge>.Ok(new RtspAuthChallenge(scheme, parameters));
     }
 
     private static string Short(string s) => s.Length <= 40 ? s : s[..40] + "…";

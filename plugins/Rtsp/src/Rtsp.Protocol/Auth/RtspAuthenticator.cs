@@ -7,9 +7,10 @@ namespace Appliance.Plugins.Rtsp.Protocol.Auth;
 /// <summary>
 /// Answers a server's challenge: Basic (RFC 7617) or Digest with MD5 / MD5-sess, with or without qop=auth
 /// (RFC 2617 / RFC 7616; RFC 2069 servers send no qop). Digest is preferred when both are offered.
-/// Keeps the nonce count across requests of one connection.
+/// Keeps the nonce count across requests of one connection. Basic sends the password in clear: with
+/// <paramref name="allowBasic"/> false (the client's default on plain RTSP) a Basic-only challenge is refused.
 /// </summary>
-public sealed class RtspAuthenticator(string userName, string password, Func<string>? cnonceFactory = null)
+public sealed class RtspAuthenticator(string userName, string password, Func<string>? cnonceFactory = null, bool allowBasic = true)
 {
     private readonly Func<string> _cnonce = cnonceFactory ?? NewCnonce;
     private RtspAuthChallenge? _challenge;
@@ -25,12 +26,14 @@ public sealed class RtspAuthenticator(string userName, string password, Func<str
         foreach (var header in wwwAuthenticate)
         {
             var parsed = RtspAuthChallenge.Parse(header);
-            if (!parsed.IsOk) { errors.Add(parsed.Error!); continue; }
+            if (!parsed.IsOk) { errors.Add(parsed.Failure!.Message); continue; }
             var c = parsed.Value!;
             if (c.IsDigest && c["nonce"] is not null && IsSupportedAlgorithm(c["algorithm"]) && SupportsQop(c["qop"])) digest ??= c;
             else if (c.IsBasic) basic ??= c;
             else errors.Add($"unsupported challenge '{c.Scheme}'{(c["algorithm"] is { } a ? $" algorithm={a}" : "")}");
         }
+        if (digest is null && basic is not null && !allowBasic)
+            return "the server asks for Basic authentication over unencrypted RTSP; the password is not sent (allow Basic for this camera to send it in clear)";
         var chosen = digest ?? basic;
         if (chosen is null)
             return errors.Count == 0 ? "401 without a WWW-Authenticate challenge" : "no usable authentication challenge: " + string.Join("; ", errors);

@@ -1,3 +1,4 @@
+using Appliance.Abstractions;
 using System.Net.Sockets;
 
 namespace Appliance.Plugins.Rtsp.Protocol.Client;
@@ -20,6 +21,6 @@ public sealed class RtpPortPair(Socket rtp, Socket rtcp) : IDisposable
 /// <summary>Where UDP ports come from (the plugin: only its declared range, through the host's socket factory).</summary>
 public interface IRtpPortAllocator
 {
-    /// <summary>A free even/odd pair, or null with the reason in <paramref name="error"/>.</summary>
-    RtpPortPair? Allocate(out string? error);
+    /// <summary>A free even/odd pair, or why there is none.</summary>
+    Result<RtpPortPair> Allocate();
 }

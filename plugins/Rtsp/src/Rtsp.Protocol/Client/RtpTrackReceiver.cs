@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using Appliance.Plugins.Rtsp.Protocol.Depacketizers;
 using Appliance.Plugins.Rtsp.Protocol.Rtcp;
 using Appliance.Plugins.Rtsp.Protocol.Rtp;
@@ -42,6 +44,17 @@ public sealed class RtpTrackReceiver : IRtpPacketSink, IDisposable
     /// <summary>RTP packets with another payload type than the track's (e.g. comfort noise).</summary>
     public long ForeignPayloadType;
 
+    /// <summary>UDP datagrams dropped because they did not come from the negotiated source (server address and server_port).</summary>
+    public long ForeignSourceDatagrams;
+
+    /// <summary>At least one valid RTP packet of this track arrived.</summary>
+    public bool AnyPacket => Volatile.Read(ref _anyPacket);
+
+    private bool _anyPacket;
+    private IPAddress? _sourceAddress;
+    private SocketAddress? _rtpSource;
+    private SocketAddress? _rtcpSource;
+
     public long RtcpReceived;
     public long InvalidRtcp;
     public bool ByeReceived { get; private set; }
@@ -54,6 +67,33 @@ public sealed class RtpTrackReceiver : IRtpPacketSink, IDisposable
 
     /// <summary><see cref="TimeProvider.GetTimestamp"/> of the last RTP packet (or of creation).</summary>
     public long LastPacketAt => Volatile.Read(ref _lastPacketTimestamp);
+
+    /// <summary>
+    /// UDP mode: only datagrams from <paramref name="server"/> are accepted, and when the server announced its
+    /// server_port pair, only from those ports (RTP from the first, RTCP from the second).
+    /// </summary>
+    public void ExpectSource(AddressFamily socketFamily, IPAddress server, Rtsp.RtspPortPair? serverPorts)
+    {
+        var address = socketFamily == AddressFamily.InterNetworkV6 && server.AddressFamily == AddressFamily.InterNetwork ? server.MapToIPv6() : server;
+        _sourceAddress = address;
+        if (serverPorts is { } p && p.First is > 0 and < 65536 && p.Second is > 0 and < 65536)
+        {
+            _rtpSource = new IPEndPoint(address, p.First).Serialize();
+            _rtcpSource = new IPEndPoint(address, p.Second).Serialize();
+        }
+    }
+
+    /// <summary>True when a datagram from <paramref name="from"/> may be read (counts it otherwise).</summary>
+    public bool AcceptsFrom(SocketAddress from, bool rtcp)
+    {
+        if (_sourceAddress is null) return true;
+        var expected = rtcp ? _rtcpSource : _rtpSource;
+        bool ok;
+        if (expected is not null) ok = expected.Equals(from);
+        else ok = ((IPEndPoint)new IPEndPoint(_sourceAddress, 0).Create(from)).Address.Equals(_sourceAddress);
+        if (!ok) Interlocked.Increment(ref ForeignSourceDatagrams);
+        return ok;
+    }
 
     public void OnRtpDatagram(ReadOnlySpan<byte> data)
     {
@@ -78,6 +118,7 @@ public sealed class RtpTrackReceiver : IRtpPacketSink, IDisposable
         }
         var now = _time.GetTimestamp();
         Volatile.Write(ref _lastPacketTimestamp, now);
+        if (!_anyPacket) Volatile.Write(ref _anyPacket, true);
         var arrival = (long)(now / (double)_time.TimestampFrequency * Track.ClockRate);
         Statistics.OnPacket(packet.Ssrc, packet.SequenceNumber, packet.Timestamp, arrival);
         Reorder.Push(data, packet.SequenceNumber, this);

@@ -42,11 +42,11 @@ public sealed class RtspClient : IAsyncDisposable
     private int _cseq;
 
     public RtspClient(RtspParserLimits? limits = null, string? userName = null, string? password = null,
-        IInterleavedFrameHandler? frames = null, TimeSpan? requestTimeout = null, string userAgent = "Appliance-RTSP/1.0")
+        IInterleavedFrameHandler? frames = null, TimeSpan? requestTimeout = null, string userAgent = "Appliance-RTSP/1.0", bool allowBasic = false)
     {
         _limits = limits ?? RtspParserLimits.Default;
         _frames = frames;
-        _auth = userName is null ? null : new RtspAuthenticator(userName, password ?? "");
+        _auth = userName is null ? null : new RtspAuthenticator(userName, password ?? "", allowBasic: allowBasic);
         _requestTimeout = requestTimeout ?? TimeSpan.FromSeconds(10);
         _userAgent = userAgent;
     }
@@ -57,6 +57,9 @@ public sealed class RtspClient : IAsyncDisposable
 
     /// <summary>Methods from the server's OPTIONS Public header (upper case).</summary>
     public IReadOnlySet<string> ServerMethods { get; private set; } = new HashSet<string>();
+
+    /// <summary>Why the last challenge could not be answered (e.g. Basic over plain RTSP refused), or null.</summary>
+    public string? AuthError { get; private set; }
 
     /// <summary>Why the connection ended (null while it is up).</summary>
     public string? CloseReason { get; private set; }
@@ -116,7 +119,7 @@ public sealed class RtspClient : IAsyncDisposable
         try
         {
             var response = await SendOnceAsync(method, uri, addHeaders, cancellationToken).ConfigureAwait(false);
-            if (response.StatusCode == 401 && _auth is not null && _auth.Accept(response.Headers.GetAll("WWW-Authenticate")) is null)
+            if (response.StatusCode == 401 && _auth is not null && (AuthError = _auth.Accept(response.Headers.GetAll("WWW-Authenticate"))) is null)
             {
                 response = await SendOnceAsync(method, uri, addHeaders, cancellationToken).ConfigureAwait(false);
                 // A nonce that expired between the two requests: the server says stale=true; answer once more.
@@ -214,7 +217,7 @@ public sealed class RtspClient : IAsyncDisposable
                         .Select(m => m.ToUpperInvariant()).ToHashSet();
                 break;
             case "SETUP":
-                if (RtspSessionHeader.Parse(response.Headers.Get("Session")).Value is { } session) Session = session;
+                if (RtspSessionHeader.Parse(response.Headers.Get("Session")) is { IsOk: true } session) Session = session.Value;
                 if (State == RtspClientState.Connected) State = RtspClientState.Ready;
                 break;
             case "PLAY":

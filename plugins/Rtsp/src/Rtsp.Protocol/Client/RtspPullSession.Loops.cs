@@ -34,11 +34,13 @@ public sealed partial class RtspPullSession
     {
         await Task.Yield();
         var buffer = _options.Pool.Rent(65536);
+        var from = new SocketAddress(socket.AddressFamily);
         try
         {
             while (!ct.IsCancellationRequested)
             {
-                var received = await socket.ReceiveAsync(buffer.AsMemory(), SocketFlags.None, ct).ConfigureAwait(false);
+                var received = await socket.ReceiveFromAsync(buffer.AsMemory(), SocketFlags.None, from, ct).ConfigureAwait(false);
+                if (!track.Receiver.AcceptsFrom(from, rtcp)) continue;
                 if (rtcp) track.Receiver.OnRtcpDatagram(buffer.AsSpan(0, received));
                 else track.Receiver.OnRtpDatagram(buffer.AsSpan(0, received));
             }
@@ -146,7 +148,14 @@ public sealed partial class RtspPullSession
             while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false))
             {
                 var latest = tracks.Max(t => t.Receiver.LastPacketAt);
-                if (_options.Time.GetElapsedTime(latest) > _options.MediaTimeout)
+                var idle = _options.Time.GetElapsedTime(latest);
+                if (!tracks.Any(t => t.Receiver.AnyPacket) && idle > (_options.FirstMediaTimeout ?? _options.MediaTimeout))
+                {
+                    var seconds = (_options.FirstMediaTimeout ?? _options.MediaTimeout).TotalSeconds;
+                    End(RtspPullEnd.NoMediaAfterPlay, $"no RTP received within {seconds:0.#} s after PLAY over {(tracks.Any(t => t.Ports is not null) ? "UDP" : "TCP")}");
+                    return;
+                }
+                if (idle > _options.MediaTimeout)
                 {
                     End(RtspPullEnd.MediaTimeout, $"no RTP received for {_options.MediaTimeout.TotalSeconds:0.#} s");
                     return;

@@ -1,3 +1,4 @@
+using Appliance.Abstractions;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -58,7 +59,7 @@ public sealed partial class RtspPullSession
                 var c = r.Depacketizer.Counters;
                 return new RtpTrackSnapshot(r.Track.Index, r.Track.Codec, r.Statistics.Received, r.Statistics.Lost, r.Reorder.Duplicates,
                     r.Reorder.Late, r.Reorder.Reordered, r.InvalidPackets, c.MalformedPackets + c.BadAggregates + c.FragmentsWithoutStart + c.UnsupportedPackets,
-                    c.DamagedUnitsDropped, c.UnitsEmitted, c.Keyframes, c.Bytes, c.LastError ?? r.LastError);
+                    c.DamagedUnitsDropped, c.UnitsEmitted, c.Keyframes, c.Bytes, c.LastError ?? r.LastError, Interlocked.Read(ref r.ForeignSourceDatagrams));
             }).ToList();
         }
     }
@@ -66,9 +67,9 @@ public sealed partial class RtspPullSession
     public async Task<RtspPullOutcome> RunAsync(CancellationToken cancellationToken)
     {
         var parsed = RtspUrl.Parse(_options.Url, _options.PortOverride);
-        if (!parsed.IsOk) return new RtspPullOutcome(RtspPullEnd.InvalidUrl, parsed.Error!, false);
+        if (!parsed.IsOk) return new RtspPullOutcome(RtspPullEnd.InvalidUrl, parsed.Failure!.Message, false);
         var url = parsed.Value!;
-        var client = _client = new RtspClient(_options.Limits, _options.UserName ?? url.UserName, _options.Password ?? url.Password, new FrameRouter(this), _options.RequestTimeout);
+        var client = _client = new RtspClient(_options.Limits, _options.UserName ?? url.UserName, _options.Password ?? url.Password, new FrameRouter(this), _options.RequestTimeout, allowBasic: _options.AllowBasicAuth);
         using var loopsCts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var loops = new List<Task>();
         var connected = false;
@@ -123,90 +124,138 @@ public sealed partial class RtspPullSession
 
     private void End(RtspPullEnd end, string message) => _end.TrySetResult(new RtspPullOutcome(end, message, _played));
 
+    /// <summary>OPTIONS, DESCRIBE, one SETUP per usable track, then PLAY: the description of what plays, or why not.</summary>
     private async Task<(RtspPullOutcome? Failure, RtspPullDescription? Description)> SetUpAsync(RtspClient client, RtspUrl url, CancellationToken ct)
     {
-        static RtspPullOutcome Refused(string step, RtspResponse r) =>
-            new(r.StatusCode == 401 ? RtspPullEnd.Unauthorized : RtspPullEnd.RequestFailed, $"{step}: {r.Status}", false);
-
         var options = await client.SendAsync("OPTIONS", url.RequestUri, null, ct).ConfigureAwait(false);
-        if (options.StatusCode == 401) return (Refused("OPTIONS", options), null);
+        if (options.StatusCode == 401) return (Refused(client, "OPTIONS", options), null);
 
-        var describe = await client.SendAsync("DESCRIBE", url.RequestUri, h => h.Add("Accept", "application/sdp"), ct).ConfigureAwait(false);
-        if (!describe.IsSuccess) return (Refused("DESCRIBE", describe), null);
-        var sdp = SdpParser.Parse(Encoding.UTF8.GetString(describe.Body));
-        if (!sdp.IsOk) return (new RtspPullOutcome(RtspPullEnd.ProtocolError, "SDP: " + sdp.Error, false), null);
-        var baseUrl = BaseUrl(describe, url);
-        var (tracks, skipped) = SdpTrackMapper.Map(sdp.Value!, baseUrl);
-        var notes = new List<string>(skipped);
-        notes.AddRange(sdp.Value!.Warnings.Select(w => "SDP " + w));
+        var (describeFailure, described) = await DescribeAsync(client, url, ct).ConfigureAwait(false);
+        if (describeFailure is not null) return (describeFailure, null);
+        var (sdp, baseUrl, tracks, notes) = described!;
 
         foreach (var track in tracks)
         {
-            var sink = new TrackSink(this, track);
-            _sinks.Add(sink);
-            var (depacketizer, error) = DepacketizerFactory.Create(track, _units, sink);
-            if (depacketizer is null) { notes.Add($"{track.Media}: {error}"); continue; }
-            sink.Attach(depacketizer);
-            depacketizer.NextUnitAfterGap = _options.AfterGap;
-            RtpPortPair? ports = null;
-            string transport;
-            var n = _tracks.Count;
-            if (_options.Transport == RtspTransportMode.Tcp)
-            {
-                transport = new RtspTransportHeader(true, Interleaved: new RtspPortPair(2 * n, 2 * n + 1)).ToString();
-            }
-            else
-            {
-                ports = _options.UdpPorts?.Allocate(out error);
-                if (ports is null)
-                {
-                    depacketizer.Dispose();
-                    return (new RtspPullOutcome(RtspPullEnd.RequestFailed, $"UDP transport: {error ?? "no port allocator"}", false), null);
-                }
-                transport = new RtspTransportHeader(false, ClientPort: new RtspPortPair(ports.RtpPort, ports.RtcpPort)).ToString();
-            }
-            var setup = await client.SendAsync("SETUP", track.ControlUrl, h => h.Add("Transport", transport), ct).ConfigureAwait(false);
-            if (!setup.IsSuccess)
-            {
-                depacketizer.Dispose();
-                ports?.Dispose();
-                if (setup.StatusCode == 401 || _tracks.Count == 0 && track.IsVideo) return (Refused($"SETUP {track.Media}", setup), null);
-                notes.Add($"SETUP {track.Media}: {setup.Status}");
-                continue;
-            }
-            var answered = RtspTransportHeader.Parse(setup.Headers.Get("Transport"));
-            if (!answered.IsOk || answered.Value!.Tcp != (_options.Transport == RtspTransportMode.Tcp))
-            {
-                depacketizer.Dispose();
-                ports?.Dispose();
-                var why = answered.IsOk ? "server answered with another transport" : answered.Error;
-                return (new RtspPullOutcome(RtspPullEnd.ProtocolError, $"SETUP {track.Media}: {why}", false), null);
-            }
-            long? start = _options.StartTimestamps is { } starts && starts.TryGetValue(track.Index, out var s) ? s : null;
-            var receiver = new RtpTrackReceiver(track, depacketizer, _options.Time, start, _options.ReorderWindow);
-            var state = new TrackState(receiver, ports, answered.Value.Interleaved ?? new RtspPortPair(2 * n, 2 * n + 1), answered.Value.ServerPort);
-            lock (_tracks) _tracks.Add(state);
-            if (_options.Transport == RtspTransportMode.Tcp)
-            {
-                var ch = state.Channels;
-                if (ch.First is < 0 or > 255 || ch.Second is < 0 or > 255 || _channels[ch.First] is not null || _channels[ch.Second] is not null)
-                    return (new RtspPullOutcome(RtspPullEnd.ProtocolError, $"SETUP {track.Media}: interleaved channels {ch} unusable", false), null);
-                _channels[ch.First] = state;
-                _channels[ch.Second] = state;
-            }
+            var trackFailure = await SetUpTrackAsync(client, track, notes, ct).ConfigureAwait(false);
+            if (trackFailure is not null) return (trackFailure, null);
         }
         if (_tracks.Count == 0)
             return (new RtspPullOutcome(RtspPullEnd.NoTracks, "no track could be set up" + (notes.Count > 0 ? ": " + string.Join("; ", notes) : ""), false), null);
         if (client.Session is null) return (new RtspPullOutcome(RtspPullEnd.ProtocolError, "SETUP response without a valid Session header", false), null);
 
-        var playUrl = RtspUrl.ResolveControl(baseUrl, sdp.Value!.Control);
+        return await PlayAsync(client, url, RtspUrl.ResolveControl(baseUrl, sdp.Control), notes, ct).ConfigureAwait(false);
+    }
+
+    private sealed record Described(SdpSession Sdp, string BaseUrl, IReadOnlyList<SdpTrack> Tracks, List<string> Notes);
+
+    /// <summary>DESCRIBE and the SDP: the tracks to set up, and notes on what was skipped or odd.</summary>
+    private async Task<(RtspPullOutcome? Failure, Described? Described)> DescribeAsync(RtspClient client, RtspUrl url, CancellationToken ct)
+    {
+        var describe = await client.SendAsync("DESCRIBE", url.RequestUri, h => h.Add("Accept", "application/sdp"), ct).ConfigureAwait(false);
+        if (!describe.IsSuccess) return (Refused(client, "DESCRIBE", describe), null);
+        var sdp = SdpParser.Parse(Encoding.UTF8.GetString(describe.Body));
+        if (!sdp.IsOk) return (new RtspPullOutcome(RtspPullEnd.ProtocolError, "SDP: " + sdp.Failure!.Message, false), null);
+        var baseUrl = BaseUrl(describe, url);
+        var (tracks, skipped) = SdpTrackMapper.Map(sdp.Value, baseUrl);
+        var notes = new List<string>(skipped);
+        notes.AddRange(sdp.Value.Warnings.Select(w => "SDP " + w));
+        return (null, new Described(sdp.Value, baseUrl, tracks, notes));
+    }
+
+    /// <summary>
+    /// SETUP of one track over the configured transport. Null when it is set up, or skipped with a note (no
+    /// depacketizer, an audio track refused); else the outcome that ends the session.
+    /// </summary>
+    private async Task<RtspPullOutcome?> SetUpTrackAsync(RtspClient client, SdpTrack track, List<string> notes, CancellationToken ct)
+    {
+        var mode = _options.Transport == RtspTransportMode.Tcp ? "TCP" : "UDP";
+        var sink = new TrackSink(this, track);
+        _sinks.Add(sink);
+        var created = DepacketizerFactory.Create(track, _units, sink);
+        if (!created.IsOk)
+        {
+            notes.Add($"{track.Media}: {created.Failure!.Message}");
+            return null;
+        }
+        var depacketizer = created.Value;
+        sink.Attach(depacketizer);
+        depacketizer.NextUnitAfterGap = _options.AfterGap;
+        var n = _tracks.Count;
+        var offer = OfferTransport(n);
+        if (!offer.IsOk)
+        {
+            depacketizer.Dispose();
+            return new RtspPullOutcome(RtspPullEnd.RequestFailed, $"UDP transport: {offer.Failure!.Message}", false);
+        }
+        var (transport, ports) = offer.Value;
+        var setup = await client.SendAsync("SETUP", track.ControlUrl, h => h.Add("Transport", transport), ct).ConfigureAwait(false);
+        if (!setup.IsSuccess)
+        {
+            depacketizer.Dispose();
+            ports?.Dispose();
+            if (setup.StatusCode == 401) return Refused(client, $"SETUP {track.Media}", setup);
+            if (_tracks.Count == 0 && track.IsVideo)
+                return new RtspPullOutcome(RtspPullEnd.TransportRefused, $"SETUP {track.Media} over {mode}: {setup.Status}", false);
+            notes.Add($"SETUP {track.Media}: {setup.Status}");
+            return null;
+        }
+        var answered = RtspTransportHeader.Parse(setup.Headers.Get("Transport"));
+        if (!answered.IsOk || answered.Value.Tcp != (_options.Transport == RtspTransportMode.Tcp))
+        {
+            depacketizer.Dispose();
+            ports?.Dispose();
+            if (answered.IsOk)
+                return new RtspPullOutcome(RtspPullEnd.TransportRefused, $"SETUP {track.Media} over {mode}: server answered with another transport", false);
+            return new RtspPullOutcome(RtspPullEnd.ProtocolError, $"SETUP {track.Media}: {answered.Failure!.Message}", false);
+        }
+        return AddTrack(client, track, depacketizer, ports, answered.Value, n);
+    }
+
+    /// <summary>The Transport header to offer for track number <paramref name="n"/>: interleaved channels, or a fresh UDP port pair.</summary>
+    private Result<(string Header, RtpPortPair? Ports)> OfferTransport(int n)
+    {
+        if (_options.Transport == RtspTransportMode.Tcp)
+            return Result<(string, RtpPortPair?)>.Ok((new RtspTransportHeader(true, Interleaved: new RtspPortPair(2 * n, 2 * n + 1)).ToString(), null));
+        var allocated = _options.UdpPorts?.Allocate() ?? Result<RtpPortPair>.Fail("unavailable", "no port allocator");
+        if (!allocated.IsOk) return allocated.Failure!;
+        var ports = allocated.Value;
+        return Result<(string, RtpPortPair?)>.Ok((new RtspTransportHeader(false, ClientPort: new RtspPortPair(ports.RtpPort, ports.RtcpPort)).ToString(), ports));
+    }
+
+    /// <summary>Starts receiving a track the server accepted; over TCP its interleaved channels must be free and valid.</summary>
+    private RtspPullOutcome? AddTrack(RtspClient client, SdpTrack track, RtpDepacketizer depacketizer, RtpPortPair? ports, RtspTransportHeader answered, int n)
+    {
+        long? start = _options.StartTimestamps is { } starts && starts.TryGetValue(track.Index, out var s) ? s : null;
+        var receiver = new RtpTrackReceiver(track, depacketizer, _options.Time, start, _options.ReorderWindow);
+        if (ports is not null && client.RemoteAddress is { } server) receiver.ExpectSource(ports.Rtp.AddressFamily, server, answered.ServerPort);
+        var state = new TrackState(receiver, ports, answered.Interleaved ?? new RtspPortPair(2 * n, 2 * n + 1), answered.ServerPort);
+        lock (_tracks) _tracks.Add(state);
+        if (_options.Transport == RtspTransportMode.Tcp)
+        {
+            var ch = state.Channels;
+            if (ch.First is < 0 or > 255 || ch.Second is < 0 or > 255 || _channels[ch.First] is not null || _channels[ch.Second] is not null)
+                return new RtspPullOutcome(RtspPullEnd.ProtocolError, $"SETUP {track.Media}: interleaved channels {ch} unusable", false);
+            _channels[ch.First] = state;
+            _channels[ch.Second] = state;
+        }
+        return null;
+    }
+
+    /// <summary>PLAY from the start of the aggregate control URL, and the description of what now plays.</summary>
+    private async Task<(RtspPullOutcome? Failure, RtspPullDescription? Description)> PlayAsync(
+        RtspClient client, RtspUrl url, string playUrl, List<string> notes, CancellationToken ct)
+    {
         var play = await client.SendAsync("PLAY", playUrl, h => h.Add("Range", "npt=0.000-"), ct).ConfigureAwait(false);
-        if (!play.IsSuccess) return (Refused("PLAY", play), null);
+        if (!play.IsSuccess) return (Refused(client, "PLAY", play), null);
         var description = new RtspPullDescription(url.RequestUri, _options.Transport, _tracks.Select(t => t.Receiver.Track).ToList(), notes,
-            client.Session.Id, client.Session.TimeoutSeconds, client.ServerMethods.Contains("GET_PARAMETER"));
+            client.Session!.Id, client.Session.TimeoutSeconds, client.ServerMethods.Contains("GET_PARAMETER"));
         _playUrl = playUrl;
         return (null, description);
     }
+
+    private static RtspPullOutcome Refused(RtspClient client, string step, RtspResponse r) =>
+        new(r.StatusCode == 401 ? RtspPullEnd.Unauthorized : RtspPullEnd.RequestFailed,
+            r.StatusCode == 401 && client.AuthError is { } why ? $"{step}: {r.Status} ({why})" : $"{step}: {r.Status}", false);
 
     private string? _playUrl;
 

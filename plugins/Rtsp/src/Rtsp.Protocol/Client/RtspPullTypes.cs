@@ -14,6 +14,14 @@ public sealed record RtspPullOptions(string Url)
     public string? Password { get; init; }
     public RtspTransportMode Transport { get; init; } = RtspTransportMode.Tcp;
     public int? PortOverride { get; init; }
+
+    /// <summary>Answer a Basic challenge on this unencrypted connection (the password travels in clear). Off by default:
+    /// a camera that only offers Basic gets no password unless it is explicitly allowed.</summary>
+    public bool AllowBasicAuth { get; init; }
+
+    /// <summary>No RTP at all this long after PLAY ends the session as <see cref="RtspPullEnd.NoMediaAfterPlay"/>
+    /// (a firewall dropping UDP); null: <see cref="MediaTimeout"/>.</summary>
+    public TimeSpan? FirstMediaTimeout { get; init; }
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(5);
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
@@ -59,7 +67,10 @@ public interface IRtspPullObserver
     void OnParametersChanged(SdpTrack track, IReadOnlyList<byte[]> parameters);
 }
 
-public enum RtspPullEnd { Stopped, InvalidUrl, ConnectFailed, Unauthorized, RequestFailed, ProtocolError, NoTracks, ConnectionLost, MediaTimeout, KeepAliveFailed, ServerEnded }
+/// <summary>How a session ended. <see cref="TransportRefused"/>: SETUP of the first track refused (461 Unsupported
+/// transport, another refusal, or an answer with the other transport); <see cref="NoMediaAfterPlay"/>: PLAY succeeded
+/// but no RTP packet ever arrived (with UDP: a firewall in between). Both tell an automatic transport to try the other.</summary>
+public enum RtspPullEnd { Stopped, InvalidUrl, ConnectFailed, Unauthorized, RequestFailed, ProtocolError, NoTracks, ConnectionLost, MediaTimeout, KeepAliveFailed, ServerEnded, TransportRefused, NoMediaAfterPlay }
 
 /// <summary>How a session ended. <see cref="Message"/> is what an operator should read ("DESCRIBE: 401 Unauthorized").</summary>
 public sealed record RtspPullOutcome(RtspPullEnd End, string Message, bool Played);
@@ -79,4 +90,5 @@ public sealed record RtpTrackSnapshot(
     long Units,
     long Keyframes,
     long Bytes,
-    string? LastError);
+    string? LastError,
+    long ForeignSourceDatagrams = 0);

@@ -1,3 +1,4 @@
+using Appliance.Abstractions;
 using System.Buffers.Binary;
 using Appliance.Abstractions.Media;
 using Appliance.Plugins.Rtsp.Protocol.Rtp;
@@ -31,17 +32,17 @@ public sealed class AacDepacketizer : RtpDepacketizer
         _samplesPerFrame = samplesPerFrame;
     }
 
-    /// <summary>Builds one from the fmtp (sizelength, indexlength, indexdeltalength); null with an error if unusable.</summary>
-    public static (AacDepacketizer? Depacketizer, string? Error) FromFmtp(int track, AccessUnitPool units, IAccessUnitSink sink, IReadOnlyDictionary<string, string> fmtp)
+    /// <summary>Builds one from the fmtp (sizelength, indexlength, indexdeltalength); or why it is unusable.</summary>
+    public static Result<AacDepacketizer> FromFmtp(int track, AccessUnitPool units, IAccessUnitSink sink, IReadOnlyDictionary<string, string> fmtp)
     {
         static int Get(IReadOnlyDictionary<string, string> f, string key, int fallback) =>
             f.TryGetValue(key, out var v) && int.TryParse(v, out var n) ? n : fallback;
         var sizeLength = Get(fmtp, "sizelength", -1);
         var indexLength = Get(fmtp, "indexlength", 0);
         var indexDeltaLength = Get(fmtp, "indexdeltalength", 0);
-        if (sizeLength is < 1 or > 16) return (null, "AAC fmtp needs sizelength between 1 and 16");
-        if (indexLength is < 0 or > 8 || indexDeltaLength is < 0 or > 8) return (null, "AAC fmtp indexlength/indexdeltalength out of range");
-        return (new AacDepacketizer(track, units, sink, sizeLength, indexLength, indexDeltaLength), null);
+        if (sizeLength is < 1 or > 16) return Result<AacDepacketizer>.Fail("unsupported", "AAC fmtp needs sizelength between 1 and 16");
+        if (indexLength is < 0 or > 8 || indexDeltaLength is < 0 or > 8) return Result<AacDepacketizer>.Fail("unsupported", "AAC fmtp indexlength/indexdeltalength out of range");
+        return new AacDepacketizer(track, units, sink, sizeLength, indexLength, indexDeltaLength);
     }
 
     public override void Push(in RtpPacket packet, long timestamp)

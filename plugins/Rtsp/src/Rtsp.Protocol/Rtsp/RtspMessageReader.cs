@@ -1,3 +1,4 @@
+using Appliance.Abstractions;
 using System.Buffers;
 using System.Globalization;
 using System.Text;
@@ -116,8 +117,8 @@ public static class RtspMessageReader
         }
 
         var lengthResult = ContentLength(headers, limits);
-        if (lengthResult.Error is { } lengthError) return RtspReadResult.Fail(lengthError);
-        var contentLength = lengthResult.Length;
+        if (!lengthResult.IsOk) return RtspReadResult.Fail(lengthResult.Failure!.Message);
+        var contentLength = lengthResult.Value;
         if (reader.Remaining < contentLength) return RtspReadResult.NeedMore;
         var body = new byte[contentLength];
         reader.TryCopyTo(body);
@@ -127,55 +128,59 @@ public static class RtspMessageReader
         if (startLine.StartsWith("RTSP/", StringComparison.Ordinal))
         {
             var parsed = ParseStatusLine(startLine);
-            if (parsed.Error is not null) return RtspReadResult.Fail(parsed.Error);
+            if (!parsed.IsOk) return RtspReadResult.Fail(parsed.Failure!.Message);
             buffer = buffer.Slice(consumed);
-            return RtspReadResult.Of(new RtspResponse(parsed.Version!, parsed.Status, parsed.Reason!, headers, body));
+            var (version, status, reason) = parsed.Value;
+            return RtspReadResult.Of(new RtspResponse(version, status, reason, headers, body));
         }
         var request = ParseRequestLine(startLine, headers, body);
-        if (request.Error is not null) return RtspReadResult.Fail(request.Error);
+        if (!request.IsOk) return RtspReadResult.Fail(request.Failure!.Message);
         buffer = buffer.Slice(consumed);
-        return RtspReadResult.Of(request.Request!);
+        return RtspReadResult.Of(request.Value);
     }
 
-    private static (int Length, string? Error) ContentLength(RtspHeaders headers, RtspParserLimits limits)
+    private static Result<int> ContentLength(RtspHeaders headers, RtspParserLimits limits)
     {
         int? length = null;
         foreach (var value in headers.GetAll("Content-Length"))
         {
             if (value.Length == 0 || value.Length > 10 || !value.All(char.IsAsciiDigit))
-                return (0, $"invalid Content-Length '{Truncate(value)}'");
+                return Result<int>.Fail("malformed", $"invalid Content-Length '{Truncate(value)}'");
             var parsed = long.Parse(value, NumberStyles.None, CultureInfo.InvariantCulture);
-            if (parsed > limits.MaxContentLength) return (0, $"Content-Length {parsed} exceeds the limit of {limits.MaxContentLength} bytes");
-            if (length is { } previous && previous != parsed) return (0, "conflicting Content-Length headers");
+            if (parsed > limits.MaxContentLength) return Result<int>.Fail("too-large", $"Content-Length {parsed} exceeds the limit of {limits.MaxContentLength} bytes");
+            if (length is { } previous && previous != parsed) return Result<int>.Fail("malformed", "conflicting Content-Length headers");
             length = (int)parsed;
         }
-        return (length ?? 0, null);
+        return length ?? 0;
     }
 
-    private static (string? Version, int Status, string? Reason, string? Error) ParseStatusLine(string line)
+    private static Result<(string Version, int Status, string Reason)> ParseStatusLine(string line)
     {
         var firstSpace = line.IndexOf(' ');
-        if (firstSpace < 0) return (null, 0, null, $"malformed status line '{Truncate(line)}'");
+        if (firstSpace < 0) return StatusLineFailure($"malformed status line '{Truncate(line)}'");
         var version = line[..firstSpace];
         if (version != "RTSP/1.0" && version != "RTSP/1.1")
-            return (null, 0, null, $"unsupported RTSP version '{Truncate(version)}' (RTSP/1.0 expected)");
+            return StatusLineFailure($"unsupported RTSP version '{Truncate(version)}' (RTSP/1.0 expected)");
         var rest = line[(firstSpace + 1)..];
         var secondSpace = rest.IndexOf(' ');
         var code = secondSpace < 0 ? rest : rest[..secondSpace];
         if (code.Length != 3 || !code.All(char.IsAsciiDigit) || code[0] == '0')
-            return (null, 0, null, $"malformed status code '{Truncate(code)}'");
+            return StatusLineFailure($"malformed status code '{Truncate(code)}'");
         var reason = secondSpace < 0 ? "" : rest[(secondSpace + 1)..].Trim();
-        return (version, int.Parse(code, CultureInfo.InvariantCulture), reason, null);
+        return (version, int.Parse(code, CultureInfo.InvariantCulture), reason);
     }
 
-    private static (RtspRequest? Request, string? Error) ParseRequestLine(string line, RtspHeaders headers, byte[] body)
+    private static Result<(string Version, int Status, string Reason)> StatusLineFailure(string message) =>
+        Result<(string Version, int Status, string Reason)>.Fail("malformed", message);
+
+    private static Result<RtspRequest> ParseRequestLine(string line, RtspHeaders headers, byte[] body)
     {
         var parts = line.Split(' ');
         if (parts.Length != 3 || !parts[2].StartsWith("RTSP/1.", StringComparison.Ordinal) || parts[0].Any(c => c is < 'A' or > 'Z' and not '_'))
-            return (null, $"malformed request line '{Truncate(line)}'");
+            return Result<RtspRequest>.Fail("malformed", $"malformed request line '{Truncate(line)}'");
         var request = new RtspRequest(parts[0], parts[1]) { Body = body };
         foreach (var h in headers.Items) request.Headers.AddUnchecked(h.Key, h.Value);
-        return (request, null);
+        return request;
     }
 
     private static string Decode(ReadOnlySequence<byte> line) =>

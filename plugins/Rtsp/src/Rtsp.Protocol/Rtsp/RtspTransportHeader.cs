@@ -1,3 +1,4 @@
+using Appliance.Abstractions;
 using System.Globalization;
 using System.Text;
 
@@ -43,18 +44,18 @@ public sealed record RtspTransportHeader(
     }
 
     /// <summary>Parses the first transport spec of a (server's) Transport header.</summary>
-    public static ParseResult<RtspTransportHeader> Parse(string? value)
+    public static Result<RtspTransportHeader> Parse(string? value)
     {
-        if (string.IsNullOrWhiteSpace(value)) return ParseResult<RtspTransportHeader>.Fail("missing Transport header");
-        if (value.Length > 1024) return ParseResult<RtspTransportHeader>.Fail("Transport header longer than 1024 characters");
+        if (string.IsNullOrWhiteSpace(value)) return Result<RtspTransportHeader>.Fail("malformed", "missing Transport header");
+        if (value.Length > 1024) return Result<RtspTransportHeader>.Fail("too-large", "Transport header longer than 1024 characters");
         var spec = value.Split(',')[0];
         var parts = spec.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-        if (parts.Length == 0) return ParseResult<RtspTransportHeader>.Fail("empty Transport header");
+        if (parts.Length == 0) return Result<RtspTransportHeader>.Fail("malformed", "empty Transport header");
         var protocol = parts[0].ToUpperInvariant();
         bool tcp;
         if (protocol is "RTP/AVP" or "RTP/AVP/UDP") tcp = false;
         else if (protocol == "RTP/AVP/TCP") tcp = true;
-        else return ParseResult<RtspTransportHeader>.Fail($"unsupported transport protocol '{parts[0]}'");
+        else return Result<RtspTransportHeader>.Fail("malformed", $"unsupported transport protocol '{parts[0]}'");
         var header = new RtspTransportHeader(tcp);
         foreach (var part in parts.Skip(1))
         {
@@ -66,15 +67,15 @@ public sealed record RtspTransportHeader(
                 case "unicast": header = header with { Unicast = true }; break;
                 case "multicast": header = header with { Unicast = false }; break;
                 case "interleaved":
-                    if (!RtspPortPair.TryParse(arg, 255, out var channels)) return ParseResult<RtspTransportHeader>.Fail($"invalid interleaved '{arg}'");
+                    if (!RtspPortPair.TryParse(arg, 255, out var channels)) return Result<RtspTransportHeader>.Fail("malformed", $"invalid interleaved '{arg}'");
                     header = header with { Interleaved = channels };
                     break;
                 case "client_port":
-                    if (!RtspPortPair.TryParse(arg, 65535, out var cp)) return ParseResult<RtspTransportHeader>.Fail($"invalid client_port '{arg}'");
+                    if (!RtspPortPair.TryParse(arg, 65535, out var cp)) return Result<RtspTransportHeader>.Fail("malformed", $"invalid client_port '{arg}'");
                     header = header with { ClientPort = cp };
                     break;
                 case "server_port":
-                    if (!RtspPortPair.TryParse(arg, 65535, out var sp)) return ParseResult<RtspTransportHeader>.Fail($"invalid server_port '{arg}'");
+                    if (!RtspPortPair.TryParse(arg, 65535, out var sp)) return Result<RtspTransportHeader>.Fail("malformed", $"invalid server_port '{arg}'");
                     header = header with { ServerPort = sp };
                     break;
                 case "ssrc":
@@ -83,6 +84,6 @@ public sealed record RtspTransportHeader(
                 case "source": header = header with { Source = arg }; break;
             }
         }
-        return ParseResult<RtspTransportHeader>.Ok(header);
+        return Result<RtspTransportHeader>.Ok(header);
     }
 }

@@ -1,3 +1,4 @@
+using Appliance.Abstractions;
 using System.Globalization;
 
 namespace Appliance.Plugins.Rtsp.Protocol.Sdp;
@@ -15,13 +16,13 @@ public sealed record SdpLimits(int MaxBytes = 64 * 1024, int MaxLines = 2000, in
 /// </summary>
 public static class SdpParser
 {
-    public static ParseResult<SdpSession> Parse(string? text, SdpLimits? limits = null)
+    public static Result<SdpSession> Parse(string? text, SdpLimits? limits = null)
     {
         limits ??= SdpLimits.Default;
-        if (string.IsNullOrEmpty(text)) return ParseResult<SdpSession>.Fail("empty session description");
-        if (text.Length > limits.MaxBytes) return ParseResult<SdpSession>.Fail($"session description larger than {limits.MaxBytes} bytes");
+        if (string.IsNullOrEmpty(text)) return Result<SdpSession>.Fail("malformed", "empty session description");
+        if (text.Length > limits.MaxBytes) return Result<SdpSession>.Fail("too-large", $"session description larger than {limits.MaxBytes} bytes");
         var lines = text.Split('\n');
-        if (lines.Length > limits.MaxLines) return ParseResult<SdpSession>.Fail($"session description has more than {limits.MaxLines} lines");
+        if (lines.Length > limits.MaxLines) return Result<SdpSession>.Fail("too-large", $"session description has more than {limits.MaxLines} lines");
 
         var warnings = new List<string>();
         var sessionAttributes = new List<KeyValuePair<string, string?>>();
@@ -33,10 +34,10 @@ public static class SdpParser
         {
             var line = lines[n].TrimEnd('\r');
             if (line.Length == 0) continue;
-            if (line.Length > limits.MaxLineLength) return ParseResult<SdpSession>.Fail($"line {n + 1} longer than {limits.MaxLineLength} characters");
+            if (line.Length > limits.MaxLineLength) return Result<SdpSession>.Fail("too-large", $"line {n + 1} longer than {limits.MaxLineLength} characters");
             if (line.Length < 2 || line[1] != '=' || !char.IsAsciiLetterLower(line[0]))
             {
-                if (version is null) return ParseResult<SdpSession>.Fail($"line {n + 1} is not '<type>=<value>'");
+                if (version is null) return Result<SdpSession>.Fail("malformed", $"line {n + 1} is not '<type>=<value>'");
                 warnings.Add($"line {n + 1} ignored: not '<type>=<value>'");
                 continue;
             }
@@ -44,9 +45,9 @@ public static class SdpParser
             var value = line[2..];
             if (version is null)
             {
-                if (type != 'v') return ParseResult<SdpSession>.Fail("session description does not start with v=");
+                if (type != 'v') return Result<SdpSession>.Fail("malformed", "session description does not start with v=");
                 if (!int.TryParse(value.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var v) || v != 0)
-                    return ParseResult<SdpSession>.Fail($"unsupported SDP version '{value}'");
+                    return Result<SdpSession>.Fail("malformed", $"unsupported SDP version '{value}'");
                 version = v;
                 continue;
             }
@@ -54,10 +55,10 @@ public static class SdpParser
             {
                 case 'm':
                     if (current is not null) media.Add(current.Build());
-                    if (media.Count >= limits.MaxMedia) return ParseResult<SdpSession>.Fail($"more than {limits.MaxMedia} media descriptions");
+                    if (media.Count >= limits.MaxMedia) return Result<SdpSession>.Fail("too-large", $"more than {limits.MaxMedia} media descriptions");
                     var parsed = ParseMediaLine(value);
-                    if (parsed.Error is not null) return ParseResult<SdpSession>.Fail($"line {n + 1}: {parsed.Error}");
-                    current = parsed.Builder;
+                    if (!parsed.IsOk) return Result<SdpSession>.Fail(parsed.Failure!.Code, $"line {n + 1}: {parsed.Failure.Message}");
+                    current = parsed.Value;
                     break;
                 case 'a':
                     var colon = value.IndexOf(':');
@@ -73,27 +74,27 @@ public static class SdpParser
                 default: break; // i, u, e, p, c, b, t, r, z, k: not needed to pull a stream
             }
         }
-        if (version is null) return ParseResult<SdpSession>.Fail("session description has no v= line");
+        if (version is null) return Result<SdpSession>.Fail("malformed", "session description has no v= line");
         if (current is not null) media.Add(current.Build());
-        return ParseResult<SdpSession>.Ok(new SdpSession(version.Value, origin, name, sessionAttributes, media, warnings));
+        return Result<SdpSession>.Ok(new SdpSession(version.Value, origin, name, sessionAttributes, media, warnings));
     }
 
-    private static (MediaBuilder? Builder, string? Error) ParseMediaLine(string value)
+    private static Result<MediaBuilder> ParseMediaLine(string value)
     {
         var parts = value.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        if (parts.Length < 4) return (null, "m= line needs media, port, protocol and at least one format");
+        if (parts.Length < 4) return Result<MediaBuilder>.Fail("malformed", "m= line needs media, port, protocol and at least one format");
         var portText = parts[1];
         var slash = portText.IndexOf('/');
         if (slash >= 0) portText = portText[..slash];
         if (!int.TryParse(portText, NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port > 65535)
-            return (null, $"invalid port '{parts[1]}' in m= line");
+            return Result<MediaBuilder>.Fail("malformed", $"invalid port '{parts[1]}' in m= line");
         var formats = new List<int>();
         foreach (var f in parts.Skip(3))
         {
             if (int.TryParse(f, NumberStyles.None, CultureInfo.InvariantCulture, out var pt) && pt <= 127) formats.Add(pt);
-            else if (parts[2].Contains("RTP", StringComparison.OrdinalIgnoreCase)) return (null, $"invalid RTP payload type '{f}' in m= line");
+            else if (parts[2].Contains("RTP", StringComparison.OrdinalIgnoreCase)) return Result<MediaBuilder>.Fail("malformed", $"invalid RTP payload type '{f}' in m= line");
         }
-        return (new MediaBuilder(parts[0], port, parts[2], formats), null);
+        return new MediaBuilder(parts[0], port, parts[2], formats);
     }
 
     private sealed class MediaBuilder(string media, int port, string protocol, List<int> formats)

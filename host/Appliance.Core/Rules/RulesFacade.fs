@@ -1,0 +1,118 @@
+namespace Appliance.Core.Rules
+
+open System
+open System.Collections.Generic
+open System.Text.Json
+
+/// One action of a fired rule, flattened for the host (the fields of `RuleActionRequested`).
+type ActionRequest =
+    { Index: int
+      Kind: string
+      Target: string
+      Parameters: IReadOnlyDictionary<string, string>
+      Recipients: string[] }
+
+/// What one rule made of one event, for C# callers.
+type RuleDecision =
+    { RuleId: string
+      RuleName: string
+      EventId: string
+      /// "fired", "outside-schedule", "debounced" or "cooling-down".
+      Decision: string
+      Actions: ActionRequest[] }
+
+/// A rule read from JSON: the rule, or every error with its path.
+type RuleCheck =
+    { Rule: Rule option
+      Errors: RuleError[] }
+
+    member this.IsValid = this.Rule.IsSome
+
+    /// The rule; reading it from an invalid check is a bug and throws.
+    member this.Valid: Rule =
+        match this.Rule with
+        | Some r -> r
+        | None -> invalidOp "the rule is not valid; read Errors"
+
+/// The rules for C# callers (the host): plain arrays, strings and nullables instead of F# lists and options.
+[<AbstractClass; Sealed>]
+type RulesFacade =
+    /// The standard catalog plus event types known only by name (plugins' own events).
+    static member Catalog(extraTypes: string seq) : Map<string, EventCatalog.EventShape> =
+        extraTypes
+        |> Seq.fold (fun (m: Map<_, _>) t -> if m.ContainsKey t then m else m.Add(t, EventCatalog.unknownShape)) EventCatalog.standard
+
+    /// Reads one rule and checks it alone and among `others` (the stored rules, without the one it replaces).
+    static member Check(catalog: Map<string, EventCatalog.EventShape>, others: Rule seq, json: string) : RuleCheck =
+        match RulesJson.parse catalog json with
+        | Error errors -> { Rule = None; Errors = Array.ofList errors }
+        | Ok rule ->
+            match RuleValidation.validateAmong (rule :: List.ofSeq others) rule with
+            | [] -> { Rule = Some rule; Errors = [||] }
+            | errors -> { Rule = None; Errors = Array.ofList errors }
+
+    static member Serialize(rule: Rule) = RulesJson.serialize rule
+
+    static member Write(writer: Utf8JsonWriter, rule: Rule) = RulesJson.writeRule writer rule
+
+    /// An event for evaluation; null strings and a null active flag mean "not carried".
+    static member Event(id: string, eventType: string, camera: string | null, region: string | null, input: string | null, active: Nullable<bool>, at: DateTimeOffset, local: DateTime) : RuleEvent =
+        { Id = id
+          Type = eventType
+          Camera = Option.ofObj camera
+          Region = Option.ofObj region
+          Input = Option.ofObj input
+          Active = Option.ofNullable active
+          At = at
+          Local = local }
+
+    static member private Request (index: int) (action: RuleAction) (e: RuleEvent) : ActionRequest =
+        let parameters (pairs: (string * string) list) = readOnlyDict pairs
+        let target, ps, recipients =
+            match action with
+            | VmsEvent(target, message) -> target, [ "message", message ], []
+            | Email(recipients, subject) -> "", [ "subject", subject ], recipients
+            | Webhook target -> target, [], []
+            | MqttPublish(topic, payload) -> topic, [ "payload", payload ], []
+            | GpioPulse(output, ms) -> output, [ "pulseMs", string ms ], []
+            | Snapshot camera -> (camera |> Option.orElse e.Camera |> Option.defaultValue ""), [], []
+        { Index = index
+          Kind = EventCatalog.kindName action
+          Target = target
+          Parameters = parameters ps
+          Recipients = Array.ofList recipients }
+
+    static member private Decisions(rules: Rule list, outcomes: Outcome list, events: Map<string, RuleEvent>) =
+        // Outcomes come in rule order: names by id once per call, not a search per outcome.
+        let names = Dictionary<string, string>(StringComparer.Ordinal)
+        if not outcomes.IsEmpty then
+            for r in rules do
+                names.[r.Id] <- r.Name
+        [| for o in outcomes ->
+               { RuleId = o.RuleId
+                 RuleName = names.[o.RuleId]
+                 EventId = o.EventId
+                 Decision =
+                   match o.Decision with
+                   | Fired -> "fired"
+                   | OutsideSchedule -> "outside-schedule"
+                   | Debounced -> "debounced"
+                   | CoolingDown -> "cooling-down"
+                 Actions = o.Actions |> List.mapi (fun i a -> RulesFacade.Request i a events.[o.EventId]) |> Array.ofList } |]
+
+    /// Evaluates every rule against one event: the decisions of the rules that matched, and the new state.
+    static member Evaluate(rules: Rule list, state: EngineState, e: RuleEvent) : struct (RuleDecision[] * EngineState) =
+        let outcomes, next = RuleEngine.evaluate rules state e
+        struct (RulesFacade.Decisions(rules, outcomes, Map.ofList [ e.Id, e ]), next)
+
+    /// A dry run over events in order from an empty memory.
+    static member DryRun(rules: Rule list, events: RuleEvent seq) : RuleDecision[] =
+        let list = List.ofSeq events
+        let report = DryRun.run rules list
+        RulesFacade.Decisions(rules, report.Outcomes, list |> List.map (fun e -> e.Id, e) |> Map.ofList)
+
+    static member Retain(rules: Rule list, state: EngineState) = RuleEngine.retain rules state
+
+    static member EmptyState = EngineState.empty
+
+    static member ToList(rules: Rule seq) = List.ofSeq rules

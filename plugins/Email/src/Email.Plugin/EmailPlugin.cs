@@ -1,0 +1,70 @@
+using Appliance.Abstractions;
+using Appliance.Abstractions.Events;
+using Appliance.Plugins.Email.Protocol;
+
+namespace Appliance.Plugins.Email;
+
+/// <summary>
+/// Delivers <see cref="RuleActionRequested"/> events of kind <c>email</c> through one durable subscription
+/// (<c>smtp</c>): a mail server that is down holds the messages in the outbox until it is back. Over the per-rule
+/// rate limit, or older than <c>maxAgeMinutes</c> when sending fails, a message is reported as
+/// <see cref="RuleActionExpired"/> (never silently dropped). A snapshot file named by the action's
+/// <c>snapshotPath</c> parameter (written by the media plugin) is attached when it exists.
+/// </summary>
+public sealed class EmailPlugin : IPlugin
+{
+    public Task StartAsync(IPluginContext context, CancellationToken cancellationToken)
+    {
+        var c = context.Config;
+        var host = c.GetProperty("host").GetString() ?? "";
+        if (host.Length == 0)
+        {
+            context.Health.Report("smtp", HealthState.Healthy, "no mail server configured: e-mail actions wait in the outbox");
+            return Task.CompletedTask;
+        }
+        var security = c.GetProperty("security").GetString() switch { "none" => SmtpSecurity.None, "tls" => SmtpSecurity.Tls, _ => SmtpSecurity.StartTls };
+        var user = c.GetProperty("username").GetString();
+        var settings = new SmtpSettings(host, c.GetProperty("port").GetInt32(), security, c.GetProperty("from").GetString() ?? "",
+            string.IsNullOrEmpty(user) ? null : user, (c.TryGetProperty("password", out var pw) ? pw.GetString() : null), TimeSpan.FromSeconds(c.GetProperty("timeoutSeconds").GetInt32()));
+        var limit = new RateLimit(c.GetProperty("maxPerRulePerHour").GetInt32(), TimeSpan.FromHours(1));
+        var maxAge = TimeSpan.FromMinutes(c.GetProperty("maxAgeMinutes").GetInt32());
+        var sender = new SmtpSender();
+
+        context.Events.Subscribe("smtp", [nameof(RuleActionRequested)], async (envelope, ct) =>
+        {
+            if (!envelope.TryGet<RuleActionRequested>(out var action) || action is null || action.Kind != "email") return;
+            var age = context.Time.GetUtcNow() - envelope.OccurredAt;
+            if (!limit.TryAcquire(action.RuleId, context.Time.GetUtcNow()))
+            {
+                await context.Events.PublishAsync(new RuleActionExpired(envelope.Id, action.RuleId, action.Kind, settings.Host, 0, age, "rate limit of the rule reached"), ct);
+                return;
+            }
+            var message = new EmailMessage(action.Recipients, action.Parameters.GetValueOrDefault("subject") ?? action.RuleName,
+                $"Rule {action.RuleName} ({action.RuleId}) fired on {action.TriggerEventType} at {action.TriggeredAt:O}.\nCamera: {action.CameraId}\nInput: {action.Input}\nRegion: {action.Region}",
+                Snapshot(action));
+            var sent = await sender.SendAsync(settings, message, ct);
+            if (sent.IsOk)
+            {
+                await context.Events.PublishAsync(new RuleActionDelivered(envelope.Id, action.RuleId, action.Kind, settings.Host, 1, context.Time.GetUtcNow()), ct);
+                context.Health.Report("smtp", HealthState.Healthy, "last message accepted");
+                return;
+            }
+            if (sent.Failure!.Code is "malformed" or "too-large" || age > maxAge)
+            {
+                await context.Events.PublishAsync(new RuleActionExpired(envelope.Id, action.RuleId, action.Kind, settings.Host, 1, age, sent.Failure.ToString()), ct);
+                return;
+            }
+            context.Health.Report("smtp", HealthState.Degraded, sent.Failure.ToString());
+            throw new IOException($"e-mail for rule {action.RuleId} not sent yet: {sent.Failure}");
+        });
+        context.Health.Report("smtp", HealthState.Healthy, $"ready: {host}:{settings.Port} ({security})");
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private static IReadOnlyList<EmailAttachment> Snapshot(RuleActionRequested action) =>
+        action.Parameters.TryGetValue("snapshotPath", out var path) && File.Exists(path) && new FileInfo(path).Length <= SmtpSender.MaxAttachmentBytes
+            ? [new EmailAttachment(Path.GetFileName(path), "image/jpeg", File.ReadAllBytes(path))]
+            : [];
+}

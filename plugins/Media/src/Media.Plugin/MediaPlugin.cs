@@ -1,0 +1,241 @@
+using System.Buffers;
+using System.Text.Json;
+using System.Threading.Channels;
+using Appliance.Abstractions;
+using Appliance.Abstractions.Events;
+using Appliance.Abstractions.Media;
+using Appliance.Plugins.Media.FFmpegInterop;
+using Appliance.Plugins.Media.Plugin.Cameras;
+using Appliance.Plugins.Media.Plugin.Codecs;
+using Appliance.Plugins.Media.Plugin.Gpio;
+using Appliance.Plugins.Media.Plugin.Routes;
+using Appliance.Plugins.Media.Plugin.Snapshots;
+using Appliance.Plugins.Media.Protocol.Codecs;
+using Appliance.Plugins.Media.Protocol.Motion;
+
+namespace Appliance.Plugins.Media.Plugin;
+
+/// <summary>
+/// The media plugin: decodes every enabled camera's hub stream (hardware codec when one works here, else software),
+/// serves JPEG snapshots, keeps event and reference snapshots within a disk budget, publishes derived H.264 streams
+/// while they are watched, detects motion, and drives GPIO alarm inputs and outputs. Runs in-process or isolated
+/// (manifest kind <c>media</c>); it owns no process management itself.
+/// </summary>
+public sealed class MediaPlugin : IPlugin
+{
+    private readonly object _gate = new();
+    private readonly Dictionary<string, (CameraPipeline Pipeline, CancellationTokenSource Stop, Task Run)> _pipelines = new(StringComparer.Ordinal);
+    private readonly Channel<MotionDetected> _motionEvents = Channel.CreateUnbounded<MotionDetected>();
+    private IPluginContext? _context;
+    private PipelineServices? _services;
+    private IDisposable? _watch;
+    private IDisposable? _eventSubscription;
+
+    internal MediaSettings? Settings { get; private set; }
+    internal CodecBook? Codecs { get; private set; }
+    internal SnapshotStore? Store { get; private set; }
+    internal SnapshotService? Snapshots { get; private set; }
+    internal GpioService? Gpio { get; private set; }
+
+    /// <summary>The GPIO driver in use (tests reach the simulated one through it).</summary>
+    internal System.Device.Gpio.GpioDriver? GpioDriver { get; private set; }
+
+    internal CameraPipeline? Pipeline(string cameraId)
+    {
+        lock (_gate) return _pipelines.TryGetValue(cameraId, out var p) ? p.Pipeline : null;
+    }
+
+    public Task StartAsync(IPluginContext context, CancellationToken cancellationToken)
+    {
+        var settings = MediaSettings.From(context.Config);
+        if (!settings.IsOk) throw new InvalidOperationException($"appliance.media configuration: {settings.Failure!.Message}");
+        var runtime = FFmpegRuntime.Load();
+        if (!runtime.IsOk)
+        {
+            context.Health.Report("ffmpeg", HealthState.Unhealthy, runtime.Failure!.Message);
+            throw new InvalidOperationException(runtime.Failure.Message);
+        }
+        context.Health.Report("ffmpeg", HealthState.Healthy, runtime.Value.Versions.ToString());
+        _context = context;
+        Settings = settings.Value;
+        Codecs = new CodecBook(CodecProber.Probe(runtime.Value, CodecCandidates.All), settings.Value.Policy, context.Health);
+        Store = new SnapshotStore(Path.Combine(context.DataDirectory, "snapshots"), settings.Value.SnapshotBudgetBytes);
+        Snapshots = new SnapshotService(Pipeline);
+        _services = new PipelineServices(runtime.Value, Codecs, settings.Value, context.Streams, new AccessUnitPool(ArrayPool<byte>.Shared),
+            context.Health, context.Logger, OnMotion);
+
+        StartGpio(context, settings.Value.Gpio);
+        new MediaRoutes(this).Map(context.Http);
+        if (settings.Value.SnapshotOnEvents.Count > 0)
+            _eventSubscription = context.Events.Subscribe("event-snapshots", settings.Value.SnapshotOnEvents, OnEventAsync);
+        context.RunBackground("motion-events", PublishMotionAsync);
+        context.RunBackground("reference-images", ReferenceImagesAsync);
+        _watch = context.Cameras.Watch(Reconcile);
+        context.Logger.Info("media plugin started: {Versions}", runtime.Value.Versions.ToString());
+        return Task.CompletedTask;
+    }
+
+    private void StartGpio(IPluginContext context, GpioSettings settings)
+    {
+        var driver = GpioDrivers.Create(settings);
+        if (!driver.IsOk)
+        {
+            context.Health.Report("gpio", HealthState.Unhealthy, driver.Failure!.Message);
+            return;
+        }
+        if (driver.Value is null) return;
+        GpioDriver = driver.Value;
+        Gpio = new GpioService(settings, driver.Value, context.Time);
+        context.Health.Report("gpio", settings.Driver == GpioDriverKind.Simulated ? HealthState.Degraded : HealthState.Healthy,
+            settings.Driver == GpioDriverKind.Simulated
+                ? $"SIMULATED GPIO driver (configured): {settings.Inputs.Count} inputs, {settings.Outputs.Count} outputs"
+                : $"libgpiod on gpiochip{settings.Chip}: {settings.Inputs.Count} inputs, {settings.Outputs.Count} outputs");
+        var changes = Gpio.Changes;
+        context.RunBackground("gpio-inputs", async ct =>
+        {
+            await foreach (var change in changes.ReadAllAsync(ct).ConfigureAwait(false))
+                await context.Events.PublishAsync(change, ct).ConfigureAwait(false);
+        });
+    }
+
+    private void Reconcile(IReadOnlyList<CameraInfo> cameras)
+    {
+        if (_services is null) return;
+        var wanted = cameras.Where(c => c.Enabled).Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
+        List<(CameraPipeline Pipeline, CancellationTokenSource Stop, Task Run)> removed;
+        lock (_gate)
+        {
+            removed = _pipelines.Where(p => !wanted.Contains(p.Key)).Select(p => p.Value).ToList();
+            foreach (var gone in _pipelines.Keys.Where(k => !wanted.Contains(k)).ToList()) _pipelines.Remove(gone);
+            foreach (var id in wanted.Where(id => !_pipelines.ContainsKey(id)))
+            {
+                var pipeline = new CameraPipeline(id, _services);
+                var stop = new CancellationTokenSource();
+                var run = Task.Run(() => RunPipelineAsync(pipeline, stop.Token));
+                _pipelines[id] = (pipeline, stop, run);
+            }
+        }
+        foreach (var r in removed) _ = StopPipelineAsync(r);
+    }
+
+    private async Task RunPipelineAsync(CameraPipeline pipeline, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await pipeline.RunAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            _context?.Health.Report($"camera/{pipeline.CameraId}", HealthState.Unhealthy, $"pipeline stopped: {e.Message}");
+            _context?.Logger.Error(e, "camera {Camera} pipeline failed", pipeline.CameraId);
+        }
+    }
+
+    private static async Task StopPipelineAsync((CameraPipeline Pipeline, CancellationTokenSource Stop, Task Run) entry)
+    {
+        await entry.Stop.CancelAsync().ConfigureAwait(false);
+        await entry.Run.ConfigureAwait(false);
+        entry.Pipeline.Dispose();
+        entry.Stop.Dispose();
+    }
+
+    /// <summary>Called on a camera's decode thread: keeps the snapshot of a motion start, then queues the event.</summary>
+    private void OnMotion(string cameraId, MotionTransition transition, FFmpegInterop.VideoFrameView frame)
+    {
+        string? snapshotId = null;
+        if (transition.Active && Pipeline(cameraId) is { } pipeline && Store is { } store)
+        {
+            var jpeg = pipeline.Snapshots.Encode(frame);
+            if (jpeg.IsOk)
+            {
+                var saved = store.Save($"event-motion-{Sanitize(cameraId)}-{DateTimeOffset.UtcNow:yyyyMMddTHHmmssfff}", jpeg.Value);
+                if (saved.IsOk) snapshotId = saved.Value;
+            }
+        }
+        _motionEvents.Writer.TryWrite(new MotionDetected(cameraId, "appliance.media", transition.Active, transition.Regions, snapshotId));
+    }
+
+    private async Task PublishMotionAsync(CancellationToken cancellationToken)
+    {
+        await foreach (var motion in _motionEvents.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            await _context!.Events.PublishAsync(motion, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>A snapshot per event of a configured type, kept under the event's id (one per camera the event names,
+    /// or of every camera for an event without a camera, e.g. a digital input).</summary>
+    private Task OnEventAsync(EventEnvelope envelope, CancellationToken cancellationToken)
+    {
+        var camera = envelope.Data.ValueKind == JsonValueKind.Object && envelope.Data.TryGetProperty("cameraId", out var c) ? c.GetString() : null;
+        List<string> cameras;
+        lock (_gate) cameras = camera is null ? _pipelines.Keys.ToList() : [camera];
+        foreach (var id in cameras)
+        {
+            var snapshot = Snapshots?.Latest(id);
+            if (snapshot is { IsOk: true } s) Store?.Save($"event-{envelope.Id:N}-{Sanitize(id)}", s.Value.Jpeg);
+        }
+        return Task.CompletedTask;
+    }
+
+    private async Task ReferenceImagesAsync(CancellationToken cancellationToken)
+    {
+        var time = _context!.Time;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            if (Settings!.Reference.NextAfter(time.GetUtcNow()) is not { } due) return;
+            var wait = due - time.GetUtcNow();
+            if (wait > TimeSpan.Zero) await Task.Delay(wait, time, cancellationToken).ConfigureAwait(false);
+            TakeReferenceImages(due);
+        }
+    }
+
+    /// <summary>Keeps a reference image of every camera, named by time and day/night.</summary>
+    internal int TakeReferenceImages(DateTimeOffset at)
+    {
+        List<string> cameras;
+        lock (_gate) cameras = _pipelines.Keys.ToList();
+        var kept = 0;
+        foreach (var id in cameras)
+        {
+            if (Snapshots?.Latest(id) is { IsOk: true } s &&
+                Store?.Save($"reference-{Sanitize(id)}-{at:yyyyMMddTHHmm}-{Protocol.Snapshots.ReferenceSchedule.Label(at)}", s.Value.Jpeg) is { IsOk: true })
+                kept++;
+        }
+        return kept;
+    }
+
+    private static string Sanitize(string id) => new(id.Select(ch => char.IsAsciiLetterOrDigit(ch) || ch is '-' or '_' or '.' ? ch : '_').ToArray());
+
+    internal string StatusJson()
+    {
+        lock (_gate)
+        {
+            return JsonSerializer.Serialize(_pipelines.Values.Select(p => new
+            {
+                camera = p.Pipeline.CameraId,
+                decoder = p.Pipeline.DecoderName,
+                framesDecoded = p.Pipeline.FramesDecoded,
+                decodeErrors = p.Pipeline.DecodeErrors,
+                sdRunning = p.Pipeline.Sd.Running,
+                sdUnits = p.Pipeline.Sd.UnitsWritten,
+                sdError = p.Pipeline.Sd.LastFailure?.Message,
+            }));
+        }
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        _watch?.Dispose();
+        _eventSubscription?.Dispose();
+        List<(CameraPipeline, CancellationTokenSource, Task)> all;
+        lock (_gate)
+        {
+            all = _pipelines.Values.ToList();
+            _pipelines.Clear();
+        }
+        await Task.WhenAll(all.Select(StopPipelineAsync)).WaitAsync(cancellationToken).ConfigureAwait(false);
+        Gpio?.Dispose();
+        Gpio = null;
+        _motionEvents.Writer.TryComplete();
+        _services = null;
+    }
+}

@@ -1,0 +1,107 @@
+using System.Device.Gpio;
+using Appliance.Abstractions;
+using Appliance.Abstractions.Events;
+using Appliance.Plugins.Media.Plugin.Gpio;
+using Xunit;
+
+namespace Appliance.Plugins.Media.Plugin.Tests;
+
+/// <summary>GPIO through the plugin with the simulated driver, chosen by configuration.</summary>
+public sealed class GpioTests
+{
+    private const string Config = """
+        {"motion":{"enabled":false},"gpio":{"driver":"simulated","device":"io-board",
+          "inputs":[{"name":"door","line":4,"activeLow":true,"debounceMs":100},{"name":"pir","line":5,"debounceMs":0}],
+          "outputs":[{"name":"siren","line":17},{"name":"lock","line":18,"activeLow":true}]}}
+        """;
+
+    private static async Task<(MediaPlugin, TestPluginContext, SimulatedGpioDriver)> StartAsync(string config = Config)
+    {
+        var context = new TestPluginContext(config);
+        var plugin = new MediaPlugin();
+        await plugin.StartAsync(context, CancellationToken.None);
+        return (plugin, context, Assert.IsType<SimulatedGpioDriver>(plugin.GpioDriver));
+    }
+
+    [Fact]
+    public async Task A_debounced_active_low_input_becomes_DigitalInputChanged_and_bounces_do_not()
+    {
+        var (plugin, context, driver) = await StartAsync();
+        Assert.Equal(HealthState.Degraded, context.HealthReports["gpio"].State); // the simulator is never silent
+        Assert.Contains("SIMULATED", context.HealthReports["gpio"].Message);
+        driver.SetInput(4, PinValue.High); // idle level of an active-low input: the line started low (active)
+        Assert.True(await Wait.UntilAsync(() => context.Bus.Of<DigitalInputChanged>().Any(e => e.Input == "door" && !e.Active), 30));
+        var baseline = context.Bus.Of<DigitalInputChanged>().Count;
+
+        // A 20 ms bounce: no event.
+        driver.SetInput(4, PinValue.Low);
+        await Task.Delay(20);
+        driver.SetInput(4, PinValue.High);
+        await Task.Delay(400);
+        Assert.Equal(baseline, context.Bus.Of<DigitalInputChanged>().Count);
+
+        // Held low: the door input is active.
+        driver.SetInput(4, PinValue.Low);
+        Assert.True(await Wait.UntilAsync(() => context.Bus.Of<DigitalInputChanged>().Any(e => e.Input == "door" && e.Active), 30));
+        var change = context.Bus.Of<DigitalInputChanged>().Last(e => e.Input == "door");
+        Assert.Equal("io-board", change.Device);
+        driver.SetInput(4, PinValue.High);
+        Assert.True(await Wait.UntilAsync(() => context.Bus.Of<DigitalInputChanged>().Any(e => e.Input == "door" && !e.Active), 30));
+        await plugin.StopAsync(CancellationToken.None);
+        await context.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Outputs_are_driven_and_pulsed_by_the_api()
+    {
+        var (plugin, context, driver) = await StartAsync();
+        Assert.Equal(PinValue.Low, driver.Level(17));
+        Assert.Equal(PinValue.High, driver.Level(18)); // active-low output starts inactive (high)
+
+        var pulse = await context.Surface.CallAsync("POST", "gpio/outputs/{name}", new Dictionary<string, string> { ["name"] = "siren" }, "{\"pulseMs\":300}");
+        Assert.Equal(200, pulse.Status);
+        Assert.Equal(PinValue.High, driver.Level(17));
+        Assert.True(await Wait.UntilAsync(() => driver.Level(17) == PinValue.Low, 30));
+        var writes = driver.Writes.Where(w => w.Line == 17).ToList();
+        var on = writes.Last(w => w.Value == PinValue.High).At;
+        var off = writes.Last(w => w.Value == PinValue.Low).At;
+        Assert.True(off - on >= TimeSpan.FromMilliseconds(290), $"pulse lasted {(off - on).TotalMilliseconds} ms");
+
+        var unlock = await context.Surface.CallAsync("POST", "gpio/outputs/{name}", new Dictionary<string, string> { ["name"] = "lock" }, "{\"active\":true}");
+        Assert.Equal(200, unlock.Status);
+        Assert.Equal(PinValue.Low, driver.Level(18));
+
+        Assert.Equal(404, (await context.Surface.CallAsync("POST", "gpio/outputs/{name}", new Dictionary<string, string> { ["name"] = "nope" }, "{}")).Status);
+        Assert.Equal(400, (await context.Surface.CallAsync("POST", "gpio/outputs/{name}", new Dictionary<string, string> { ["name"] = "siren" }, "{not json")).Status);
+        Assert.Equal(400, (await context.Surface.CallAsync("POST", "gpio/outputs/{name}", new Dictionary<string, string> { ["name"] = "siren" }, "{\"pulseMs\":-5}")).Status);
+        var states = System.Text.Encoding.UTF8.GetString((await context.Surface.CallAsync("GET", "gpio", new Dictionary<string, string>())).Body);
+        Assert.Contains("\"lock\":true", states);
+        await plugin.StopAsync(CancellationToken.None);
+        await context.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_libgpiod_driver_that_cannot_open_is_reported_not_replaced_by_the_simulator()
+    {
+        var context = new TestPluginContext("{\"motion\":{\"enabled\":false},\"gpio\":{\"driver\":\"libgpiod\",\"chip\":9,\"inputs\":[{\"name\":\"door\",\"line\":4}]}}");
+        var plugin = new MediaPlugin();
+        await plugin.StartAsync(context, CancellationToken.None);
+        Assert.Null(plugin.GpioDriver);
+        Assert.Equal(HealthState.Unhealthy, context.HealthReports["gpio"].State);
+        Assert.Contains("gpiochip9", context.HealthReports["gpio"].Message);
+        await plugin.StopAsync(CancellationToken.None);
+        await context.DisposeAsync();
+    }
+
+    [Theory]
+    [InlineData("{\"driver\":\"magic\"}", "gpio.driver")]
+    [InlineData("{\"driver\":\"simulated\",\"inputs\":[{\"name\":\"a\",\"line\":1},{\"name\":\"a\",\"line\":2}]}", "used twice")]
+    [InlineData("{\"driver\":\"simulated\",\"outputs\":[{\"name\":\"a\",\"line\":5000}]}", "gpio.outputs[0].line")]
+    public async Task Bad_gpio_configuration_is_refused(string gpio, string expected)
+    {
+        var context = new TestPluginContext($"{{\"gpio\":{gpio}}}");
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => new MediaPlugin().StartAsync(context, CancellationToken.None));
+        Assert.Contains(expected, error.Message);
+        await context.DisposeAsync();
+    }
+}

@@ -1,0 +1,118 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Appliance.Plugins.Rtsp.Tests.Shared;
+
+/// <summary>
+/// A misbehaving RTSP peer on 127.0.0.1 for bad-input tests: answers OPTIONS and DESCRIBE (one H.264 track),
+/// decides each SETUP with <c>setup(connection number, transport header)</c> (null: accept, else the status line
+/// to answer, e.g. "461 Unsupported Transport"), answers PLAY but sends no media. Can demand authentication first
+/// (<c>challenge</c>: a WWW-Authenticate value). Records every request head it received.
+/// </summary>
+public sealed class ScriptedRtspServer : IDisposable
+{
+    private const string Sdp = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=scripted\r\nc=IN IP4 0.0.0.0\r\nt=0 0\r\nm=video 0 RTP/AVP 96\r\na=rtpmap:96 H264/90000\r\na=control:track1\r\n";
+    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Func<int, string, string?> _setup;
+    private readonly string? _challenge;
+    private readonly Task _accept;
+    private int _connections;
+
+    public ScriptedRtspServer(Func<int, string, string?> setup, string? challenge = null)
+    {
+        _setup = setup;
+        _challenge = challenge;
+        _listener.Start();
+        _accept = AcceptAsync();
+    }
+
+    public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+    public string Url => $"rtsp://127.0.0.1:{Port}/cam";
+    public int Connections => Volatile.Read(ref _connections);
+
+    /// <summary>Every request head received (request line and headers).</summary>
+    public ConcurrentQueue<string> Requests { get; } = new();
+
+    private async Task AcceptAsync()
+    {
+        try
+        {
+            while (true)
+            {
+                var client = await _listener.AcceptTcpClientAsync(_stop.Token);
+                var n = Interlocked.Increment(ref _connections);
+                _ = ServeAsync(client, n);
+            }
+        }
+        catch (OperationCanceledException) { }
+        catch (SocketException) { }
+        catch (ObjectDisposedException) { }
+    }
+
+    private async Task ServeAsync(TcpClient client, int connection)
+    {
+        using var _ = client;
+        var stream = client.GetStream();
+        try
+        {
+            while (!_stop.IsCancellationRequested)
+            {
+                var head = await ReadHeadAsync(stream);
+                if (head is null) return;
+                Requests.Enqueue(head);
+                var lines = head.Split("\r\n");
+                var method = lines[0].Split(' ')[0];
+                string Header(string name) => lines.FirstOrDefault(l => l.StartsWith(name + ":", StringComparison.OrdinalIgnoreCase))?[(name.Length + 1)..].Trim() ?? "";
+                var cseq = Header("CSeq");
+                string answer;
+                if (_challenge is not null && Header("Authorization") == "" && method != "OPTIONS")
+                    answer = $"RTSP/1.0 401 Unauthorized\r\nCSeq: {cseq}\r\nWWW-Authenticate: {_challenge}\r\n\r\n";
+                else if (method == "OPTIONS")
+                    answer = $"RTSP/1.0 200 OK\r\nCSeq: {cseq}\r\nPublic: OPTIONS, DESCRIBE, SETUP, PLAY, TEARDOWN\r\n\r\n";
+                else if (method == "DESCRIBE")
+                    answer = $"RTSP/1.0 200 OK\r\nCSeq: {cseq}\r\nContent-Type: application/sdp\r\nContent-Base: {Url}/\r\nContent-Length: {Sdp.Length}\r\n\r\n{Sdp}";
+                else if (method == "SETUP")
+                {
+                    var transport = Header("Transport");
+                    answer = _setup(connection, transport) is { } refusal
+                        ? $"RTSP/1.0 {refusal}\r\nCSeq: {cseq}\r\n\r\n"
+                        : $"RTSP/1.0 200 OK\r\nCSeq: {cseq}\r\nSession: 12345678;timeout=60\r\nTransport: {Echo(transport)}\r\n\r\n";
+                }
+                else
+                    answer = $"RTSP/1.0 200 OK\r\nCSeq: {cseq}\r\nSession: 12345678\r\n\r\n";
+                await stream.WriteAsync(Encoding.ASCII.GetBytes(answer), _stop.Token);
+            }
+        }
+        catch (IOException) { }
+        catch (OperationCanceledException) { }
+        catch (ObjectDisposedException) { }
+    }
+
+    /// <summary>The accepted transport: the request's, with server ports for UDP.</summary>
+    private static string Echo(string transport) =>
+        transport.Contains("TCP", StringComparison.Ordinal) ? transport : transport + ";server_port=40000-40001";
+
+    private async Task<string?> ReadHeadAsync(NetworkStream stream)
+    {
+        var bytes = new List<byte>();
+        var one = new byte[1];
+        while (await stream.ReadAsync(one, _stop.Token) == 1)
+        {
+            bytes.Add(one[0]);
+            if (bytes.Count > 16384) return null;
+            if (bytes.Count >= 4 && bytes[^1] == '\n' && bytes[^2] == '\r' && bytes[^3] == '\n' && bytes[^4] == '\r')
+                return Encoding.ASCII.GetString(bytes.ToArray(), 0, bytes.Count - 4);
+        }
+        return null;
+    }
+
+    public void Dispose()
+    {
+        _stop.Cancel();
+        _listener.Stop();
+        try { _accept.Wait(TimeSpan.FromSeconds(10)); } catch (AggregateException) { }
+    }
+}

@@ -1,0 +1,68 @@
+using Appliance.Abstractions;
+using Appliance.Abstractions.Media;
+using Appliance.Plugins.WebRtc.Protocol.Sdp;
+using Appliance.Plugins.WebRtc.Protocol.Session;
+using Appliance.Plugins.WebRtc.Protocol.Whep;
+
+namespace Appliance.Plugins.WebRtc.Plugin;
+
+/// <summary>
+/// One <see cref="VideoFeed"/> per hub stream a viewer asked for, fed by a hub subscription in a supervised
+/// background loop. A grid asks for <c>camera/{id}/sub</c>; when the hub has no such stream, the main
+/// <c>camera/{id}</c> is served instead (the name answered says which).
+/// </summary>
+internal sealed class StreamFeeds(IPluginContext context)
+{
+    private readonly object _gate = new();
+    private readonly Dictionary<string, WhepStream> _feeds = new(StringComparer.Ordinal);
+
+    public WhepStream? Resolve(string requested)
+    {
+        var streams = context.Streams.Streams;
+        var name = requested;
+        var descriptor = streams.FirstOrDefault(s => s.Name == name);
+        if (descriptor is null && name.EndsWith("/sub", StringComparison.Ordinal))
+        {
+            name = name[..^4];
+            descriptor = streams.FirstOrDefault(s => s.Name == name);
+        }
+        if (descriptor is null) return null;
+        var video = descriptor.Tracks.FirstOrDefault(t => t.Codec is MediaCodec.H264 or MediaCodec.H265);
+        if (video is null) return null;
+        lock (_gate)
+        {
+            if (_feeds.TryGetValue(name, out var existing)) return existing;
+            var source = new MediaSourceDescription(video.Codec == MediaCodec.H265 ? "H265" : "H264", null);
+            var stream = new WhepStream(name, source, new VideoFeed());
+            _feeds[name] = stream;
+            var track = video.Index;
+            context.RunBackground($"webrtc feed {name}", ct => PumpAsync(name, track, stream.Feed, ct));
+            return stream;
+        }
+    }
+
+    private async Task PumpAsync(string name, int track, VideoFeed feed, CancellationToken cancellationToken)
+    {
+        using var subscription = context.Streams.Subscribe(name);
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            AccessUnit unit;
+            try
+            {
+                unit = await subscription.ReadAsync(cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            try
+            {
+                if (unit.Track == track) feed.Push(unit.Payload.Span, unit.Timestamp, unit.IsKeyframe);
+            }
+            finally
+            {
+                unit.Release();
+            }
+        }
+    }
+}

@@ -1,0 +1,173 @@
+using System.Buffers.Binary;
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using Appliance.Abstractions;
+
+namespace Appliance.Plugins.WebRtc.Protocol.Stun;
+
+/// <summary>STUN method and class combined (RFC 8489 section 5): only what ICE connectivity checks use.</summary>
+public enum StunMessageType : ushort
+{
+    BindingRequest = 0x0001,
+    BindingIndication = 0x0011,
+    BindingSuccess = 0x0101,
+    BindingError = 0x0111,
+}
+
+/// <summary>STUN attribute types used by ICE (RFC 8489, RFC 8445).</summary>
+public static class StunAttributeType
+{
+    public const ushort MappedAddress = 0x0001;
+    public const ushort Username = 0x0006;
+    public const ushort MessageIntegrity = 0x0008;
+    public const ushort ErrorCode = 0x0009;
+    public const ushort XorMappedAddress = 0x0020;
+    public const ushort Priority = 0x0024;
+    public const ushort UseCandidate = 0x0025;
+    public const ushort Fingerprint = 0x8028;
+    public const ushort IceControlled = 0x8029;
+    public const ushort IceControlling = 0x802A;
+}
+
+/// <summary>One attribute: its type and a view of its value inside the message buffer.</summary>
+public readonly record struct StunAttribute(ushort Type, int ValueOffset, int Length);
+
+/// <summary>
+/// A parsed STUN message over the original bytes. <see cref="Parse"/> never throws: a datagram that is not a
+/// well-formed STUN message (bad magic cookie, lengths, padding, a FINGERPRINT that does not match) is a
+/// <see cref="Failure"/>. Integrity is checked separately with <see cref="VerifyIntegrity"/>, because the key
+/// depends on the USERNAME the caller looks up.
+/// </summary>
+public sealed class StunMessage
+{
+    public const int HeaderLength = 20;
+    public const uint MagicCookie = 0x2112A442;
+    public const int MaxLength = 1500;
+    private const uint FingerprintXor = 0x5354554e;
+
+    private readonly byte[] _bytes;
+
+    private StunMessage(byte[] bytes, StunMessageType type, IReadOnlyList<StunAttribute> attributes, int integrityOffset, bool hasFingerprint)
+    {
+        _bytes = bytes;
+        Type = type;
+        Attributes = attributes;
+        IntegrityOffset = integrityOffset;
+        HasFingerprint = hasFingerprint;
+    }
+
+    public StunMessageType Type { get; }
+
+    public ReadOnlySpan<byte> TransactionId => _bytes.AsSpan(8, 12);
+
+    public IReadOnlyList<StunAttribute> Attributes { get; }
+
+    /// <summary>Offset of the MESSAGE-INTEGRITY attribute header, or -1 when there is none.</summary>
+    private int IntegrityOffset { get; }
+
+    public bool HasFingerprint { get; }
+
+    public bool HasIntegrity => IntegrityOffset >= 0;
+
+    /// <summary>True when the first byte of a datagram says STUN (RFC 7983 demultiplexing: 0..3).</summary>
+    public static bool LooksLikeStun(ReadOnlySpan<byte> datagram) =>
+        datagram.Length >= HeaderLength && datagram[0] < 4 && BinaryPrimitives.ReadUInt32BigEndian(datagram[4..]) == MagicCookie;
+
+    public static Result<StunMessage> Parse(ReadOnlySpan<byte> datagram)
+    {
+        if (datagram.Length < HeaderLength) return Result<StunMessage>.Fail("malformed", "STUN: shorter than its 20-byte header");
+        if (datagram.Length > MaxLength) return Result<StunMessage>.Fail("too-large", $"STUN: {datagram.Length} bytes, limit {MaxLength}");
+        var rawType = BinaryPrimitives.ReadUInt16BigEndian(datagram);
+        if ((rawType & 0xC000) != 0) return Result<StunMessage>.Fail("malformed", "STUN: the two top bits of the type are not zero");
+        var length = BinaryPrimitives.ReadUInt16BigEndian(datagram[2..]);
+        if (BinaryPrimitives.ReadUInt32BigEndian(datagram[4..]) != MagicCookie) return Result<StunMessage>.Fail("malformed", "STUN: wrong magic cookie");
+        if (length % 4 != 0 || HeaderLength + length != datagram.Length)
+            return Result<StunMessage>.Fail("malformed", $"STUN: length field {length} does not match the {datagram.Length}-byte datagram");
+        var bytes = datagram.ToArray();
+        var attributes = new List<StunAttribute>();
+        var integrity = -1;
+        var fingerprint = false;
+        var offset = HeaderLength;
+        while (offset < bytes.Length)
+        {
+            if (offset + 4 > bytes.Length) return Result<StunMessage>.Fail("malformed", "STUN: truncated attribute header");
+            var type = BinaryPrimitives.ReadUInt16BigEndian(bytes.AsSpan(offset));
+            var valueLength = BinaryPrimitives.ReadUInt16BigEndian(bytes.AsSpan(offset + 2));
+            var padded = (valueLength + 3) & ~3;
+            if (offset + 4 + padded > bytes.Length) return Result<StunMessage>.Fail("malformed", $"STUN: attribute 0x{type:x4} runs past the end");
+            if (fingerprint) return Result<StunMessage>.Fail("malformed", "STUN: attribute after FINGERPRINT");
+            if (type == StunAttributeType.Fingerprint)
+            {
+                if (valueLength != 4) return Result<StunMessage>.Fail("malformed", "STUN: FINGERPRINT is not 4 bytes");
+                var expected = Crc32.Compute(bytes.AsSpan(0, offset), patchedLength: (ushort)(offset + 8 - HeaderLength)) ^ FingerprintXor;
+                if (BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan(offset + 4)) != expected)
+                    return Result<StunMessage>.Fail("bad-fingerprint", "STUN: FINGERPRINT does not match the message");
+                fingerprint = true;
+            }
+            else if (integrity >= 0)
+            {
+                return Result<StunMessage>.Fail("malformed", "STUN: attribute other than FINGERPRINT after MESSAGE-INTEGRITY");
+            }
+            else if (type == StunAttributeType.MessageIntegrity)
+            {
+                if (valueLength != 20) return Result<StunMessage>.Fail("malformed", "STUN: MESSAGE-INTEGRITY is not 20 bytes");
+                integrity = offset;
+            }
+            attributes.Add(new StunAttribute(type, offset + 4, valueLength));
+            offset += 4 + padded;
+        }
+        return new StunMessage(bytes, (StunMessageType)rawType, attributes, integrity, fingerprint);
+    }
+
+    public bool Has(ushort type) => Attributes.Any(a => a.Type == type);
+
+    public ReadOnlySpan<byte> Value(StunAttribute attribute) => _bytes.AsSpan(attribute.ValueOffset, attribute.Length);
+
+    /// <summary>USERNAME as UTF-8, or null when absent or longer than the 513 bytes RFC 8489 allows.</summary>
+    public string? Username
+    {
+        get
+        {
+            foreach (var a in Attributes)
+                if (a.Type == StunAttributeType.Username && a.Length <= 513) return Encoding.UTF8.GetString(Value(a));
+            return null;
+        }
+    }
+
+    /// <summary>PRIORITY, or null.</summary>
+    public uint? Priority
+    {
+        get
+        {
+            foreach (var a in Attributes)
+                if (a.Type == StunAttributeType.Priority && a.Length == 4) return BinaryPrimitives.ReadUInt32BigEndian(Value(a));
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Checks MESSAGE-INTEGRITY (HMAC-SHA1 over the message up to the attribute, with the length field covering it)
+    /// with a short-term credential <paramref name="key"/> (the ICE password). False when absent or wrong.
+    /// </summary>
+    public bool VerifyIntegrity(ReadOnlySpan<byte> key)
+    {
+        if (IntegrityOffset < 0) return false;
+        var covered = _bytes.AsSpan(0, IntegrityOffset).ToArray();
+        BinaryPrimitives.WriteUInt16BigEndian(covered.AsSpan(2), (ushort)(IntegrityOffset + 24 - HeaderLength));
+        Span<byte> mac = stackalloc byte[20];
+        HMACSHA1.HashData(key, covered, mac);
+        return CryptographicOperations.FixedTimeEquals(mac, _bytes.AsSpan(IntegrityOffset + 4, 20));
+    }
+
+    /// <summary>The XOR-MAPPED-ADDRESS (IPv4 or IPv6), or null.</summary>
+    public IPEndPoint? XorMappedAddress
+    {
+        get
+        {
+            foreach (var a in Attributes)
+                if (a.Type == StunAttributeType.XorMappedAddress) return StunAddress.ReadXor(Value(a), TransactionId);
+            return null;
+        }
+    }
+}

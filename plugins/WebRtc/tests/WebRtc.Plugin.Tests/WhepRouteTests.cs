@@ -1,0 +1,93 @@
+using System.Text;
+using System.Text.Json;
+using Appliance.Abstractions;
+using Appliance.Abstractions.Http;
+using Appliance.Abstractions.Media;
+using Xunit;
+
+namespace Appliance.Plugins.WebRtc.Plugin.Tests;
+
+public sealed class WhepRouteTests
+{
+    private const string Offer =
+        "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\na=group:BUNDLE 0\r\n" +
+        "m=video 9 UDP/TLS/RTP/SAVPF 102\r\nc=IN IP4 0.0.0.0\r\na=ice-ufrag:abcd\r\na=ice-pwd:0123456789012345678901234\r\n" +
+        "a=fingerprint:sha-256 AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99\r\n" +
+        "a=setup:actpass\r\na=mid:0\r\na=recvonly\r\na=rtcp-mux\r\n" +
+        "a=rtpmap:102 H264/90000\r\na=fmtp:102 packetization-mode=1;profile-level-id=42e01f\r\n";
+
+    private static readonly PluginCaller Viewer = new("alice", UserRole.Viewer);
+
+    private static PluginStreamRequest Request(string method, string path, Dictionary<string, string> route, string? contentType, string body, PluginCaller caller) =>
+        new(method, path, route, new Dictionary<string, string>(),
+            contentType is null ? new Dictionary<string, string>() : new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["Content-Type"] = contentType },
+            Encoding.UTF8.GetByteCount(body), new MemoryStream(Encoding.UTF8.GetBytes(body)), caller, "127.0.0.1");
+
+    private static async Task<(WebRtcPlugin Plugin, PluginContextDouble Context)> StartAsync()
+    {
+        var context = new PluginContextDouble("""{ "udpPortRange": "52000-52999", "hostAddresses": "127.0.0.1", "maxSessions": 4 }""");
+        var plugin = new WebRtcPlugin();
+        await plugin.StartAsync(context, CancellationToken.None);
+        context.Hub.Publish(new StreamDescriptor("camera/front", [new MediaTrack(0, MediaCodec.H264, 90000, "H264", [], null)]));
+        return (plugin, context);
+    }
+
+    [Fact]
+    public async Task Post_for_a_hub_stream_answers_201_and_binds_a_declared_port()
+    {
+        var (plugin, context) = await StartAsync();
+        await using var _ = context;
+        var post = context.Handlers[("POST", "/whep/{**stream}")];
+        var response = await post(Request("POST", "/whep/camera/front", new() { ["stream"] = "camera/front" }, "application/sdp", Offer, Viewer), CancellationToken.None);
+        Assert.Equal(201, response.StatusCode);
+        Assert.StartsWith("/whep-resource/", response.Headers["Location"]);
+        Assert.Single(context.BoundPorts);
+        Assert.InRange(context.BoundPorts[0], 52000, 52999);
+
+        var delete = context.Handlers[("DELETE", "/whep-resource/{session}")];
+        var id = response.Headers["Location"]["/whep-resource/".Length..];
+        Assert.Equal(200, (await delete(Request("DELETE", response.Headers["Location"], new() { ["session"] = id }, null, "", Viewer), CancellationToken.None)).StatusCode);
+        await plugin.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task Grid_sub_stream_falls_back_to_main_and_unknown_streams_are_404()
+    {
+        var (plugin, context) = await StartAsync();
+        await using var _ = context;
+        var post = context.Handlers[("POST", "/whep/{**stream}")];
+        var sub = await post(Request("POST", "/whep/camera/front/sub", new() { ["stream"] = "camera/front/sub" }, "application/sdp", Offer, Viewer), CancellationToken.None);
+        Assert.Equal(201, sub.StatusCode);
+        var none = await post(Request("POST", "/whep/camera/back", new() { ["stream"] = "camera/back" }, "application/sdp", Offer, Viewer), CancellationToken.None);
+        Assert.Equal(404, none.StatusCode);
+        await plugin.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task Whep_without_a_caller_is_401_with_a_challenge()
+    {
+        var (plugin, context) = await StartAsync();
+        await using var _ = context;
+        var post = context.Handlers[("POST", "/whep/{**stream}")];
+        var response = await post(Request("POST", "/whep/camera/front", new() { ["stream"] = "camera/front" }, "application/sdp", Offer, PluginCaller.Anonymous), CancellationToken.None);
+        Assert.Equal(401, response.StatusCode);
+        Assert.Equal("Bearer", response.Headers["WWW-Authenticate"]);
+        Assert.Empty(context.BoundPorts);
+        await plugin.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task Every_mapped_route_is_declared_in_the_manifest_with_viewer_access()
+    {
+        var (plugin, context) = await StartAsync();
+        await using var _ = context;
+        using var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "plugin.json")));
+        var declared = manifest.RootElement.GetProperty("routes").EnumerateArray()
+            .SelectMany(r => r.GetProperty("methods").EnumerateArray().Select(m => (m.GetString()!, r.GetProperty("path").GetString()!, r.GetProperty("access").GetString()!)))
+            .ToList();
+        foreach (var (method, template) in context.Handlers.Keys)
+            Assert.Contains(declared, d => d.Item1 == method && d.Item2 == template && d.Item3 == "viewer");
+        Assert.Equal("1.1", manifest.RootElement.GetProperty("hostApi").GetString());
+        await plugin.StopAsync(CancellationToken.None);
+    }
+}

@@ -1,0 +1,88 @@
+using System.Diagnostics;
+using System.Text;
+using Appliance.Plugins.WebRtc.Protocol.Dtls;
+using Appliance.Plugins.WebRtc.Protocol.Sdp;
+using Appliance.Plugins.WebRtc.Protocol.Session;
+using Appliance.Plugins.WebRtc.Protocol.Srtp;
+using Appliance.Plugins.WebRtc.Protocol.Tests.Support;
+using Xunit.Abstractions;
+
+namespace Appliance.Plugins.WebRtc.Protocol.Tests.EndToEnd;
+
+/// <summary>
+/// The demo camera (GStreamer, H.264) plays in headless Chromium over our ICE-lite + DTLS + SRTP stack: the
+/// browser's getStats() reports decoded frames. Run under the shared heavy lock (Chromium + an encoder).
+/// </summary>
+[Collection(EndToEndCollection.Name)]
+public sealed class ChromiumPlaybackTests(ITestOutputHelper output)
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
+
+    [Theory]
+    [InlineData(SrtpProfile.AeadAes128Gcm)]
+    [InlineData(SrtpProfile.AesCm128HmacSha1_80)]
+    public async Task Demo_camera_plays_in_chromium_with_frames_decoded(SrtpProfile profile)
+    {
+        await using var camera = await CameraFeed.StartAsync();
+        await using var chromium = await ChromiumPeer.LaunchAsync();
+        var options = new WebRtcSessionOptions(DtlsCertificate.Generate()) { SrtpProfiles = [profile] };
+
+        var offer = await chromium.CreateOfferAsync("[]");
+        var created = WebRtcPeerSession.Create("viewer-1", Encoding.UTF8.GetBytes(offer), new MediaSourceDescription("H264", null), options);
+        Assert.True(created.IsOk, created.Failure?.ToString());
+        await using var session = created.Value;
+        camera.Feed.Attach(session);
+        await chromium.SetAnswerAsync(session.AnswerSdp);
+
+        var stats = await PollAsync(chromium, s => s.FramesDecoded > 10);
+        var snapshot = session.Snapshot();
+        output.WriteLine($"chromium: {stats}; appliance: {snapshot}");
+        Assert.True(stats.FramesDecoded > 10, $"Chromium decoded {stats.FramesDecoded} frames; session {snapshot}");
+        Assert.Equal(SessionState.Connected, snapshot.State);
+        Assert.Equal(profile.ToString(), snapshot.SrtpProfile);
+        Assert.Equal(ConnectionPath.Lan, snapshot.Path);
+    }
+
+    [Fact]
+    public async Task Demo_camera_plays_through_coturn_relay_and_the_path_is_relay()
+    {
+        using var turn = await Coturn.StartAsync();
+        await using var camera = await CameraFeed.StartAsync();
+        await using var chromium = await ChromiumPeer.LaunchAsync();
+        var options = new WebRtcSessionOptions(DtlsCertificate.Generate());
+
+        // Relay only: the browser may reach the appliance solely through its TURN allocation on coturn.
+        var offer = await chromium.CreateOfferAsync(turn.IceServersJson, "relay");
+        Assert.Contains("typ relay", offer);
+        var created = WebRtcPeerSession.Create("viewer-relay", Encoding.UTF8.GetBytes(offer), new MediaSourceDescription("H264", null), options);
+        Assert.True(created.IsOk, created.Failure?.ToString());
+        await using var session = created.Value;
+        camera.Feed.Attach(session);
+        await chromium.SetAnswerAsync(session.AnswerSdp);
+
+        var stats = await PollAsync(chromium, s => s.FramesDecoded > 10);
+        var snapshot = session.Snapshot();
+        output.WriteLine($"chromium: {stats}; appliance: {snapshot}");
+        Assert.True(stats.FramesDecoded > 10, $"Chromium decoded {stats.FramesDecoded} frames through the relay; session {snapshot}");
+        Assert.Equal("relay", stats.LocalCandidateType);
+        Assert.Equal(ConnectionPath.Relay, snapshot.Path);
+    }
+
+    private async Task<VideoStats> PollAsync(ChromiumPeer chromium, Func<VideoStats, bool> done)
+    {
+        var clock = Stopwatch.StartNew();
+        var stats = await chromium.StatsAsync();
+        while (!done(stats) && clock.Elapsed < Deadline)
+        {
+            await Task.Delay(250);
+            stats = await chromium.StatsAsync();
+        }
+        return stats;
+    }
+}
+
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class EndToEndCollection
+{
+    public const string Name = "webrtc-end-to-end";
+}

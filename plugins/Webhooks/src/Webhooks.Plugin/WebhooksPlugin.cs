@@ -1,0 +1,69 @@
+using System.Text.Json;
+using Appliance.Abstractions;
+using Appliance.Abstractions.Events;
+using Appliance.Plugins.Webhooks.Protocol;
+
+namespace Appliance.Plugins.Webhooks;
+
+/// <summary>
+/// Delivers <see cref="RuleActionRequested"/> events of kind <c>webhook</c>. Each target has its own durable
+/// subscription (<c>target/{name}</c>), so a receiver that is down holds back only its own messages, which the outbox
+/// keeps until it is back. Outcomes are published (<see cref="RuleActionDelivered"/>, <see cref="RuleActionExpired"/>
+/// for a message older than <c>maxAgeMinutes</c> or refused by the receiver); every attempt is listed at
+/// <c>GET /plugins/appliance.webhooks/deliveries</c>.
+/// </summary>
+public sealed class WebhooksPlugin : IPlugin
+{
+    private HttpClient? _http;
+
+    /// <summary>Tests replace the handler (e.g. to trust a test certificate); the default validates certificates normally.</summary>
+    public Func<HttpMessageHandler> HandlerFactory { get; init; } = () => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
+
+    public Task StartAsync(IPluginContext context, CancellationToken cancellationToken)
+    {
+        var targets = WebhookTargets.Parse(context.Config.GetProperty("targets"));
+        if (!targets.IsOk) throw new InvalidOperationException(targets.Failure!.Message);
+        var maxAge = TimeSpan.FromMinutes(context.Config.GetProperty("maxAgeMinutes").GetInt32());
+        var quick = context.Config.GetProperty("quickAttempts").GetInt32();
+        _http = new HttpClient(HandlerFactory()) { Timeout = Timeout.InfiniteTimeSpan };
+        var log = new DeliveryLog();
+        var agent = new DeliveryAgent(new WebhookClient(_http, context.Time), log, context.Time, quick, TimeSpan.FromMilliseconds(500), maxAge);
+
+        foreach (var target in targets.Value)
+        {
+            context.Events.Subscribe($"target/{target.Name}", [nameof(RuleActionRequested)], async (envelope, ct) =>
+            {
+                if (!envelope.TryGet<RuleActionRequested>(out var action) || action is null) return;
+                if (action.Kind != "webhook" || action.Target != target.Name) return;
+                var message = new WebhookMessage(WebhookPayload.MessageId(action), WebhookPayload.Build(action));
+                var outcome = await agent.DeliverAsync(target, message, envelope.OccurredAt, ct);
+                switch (outcome.Result)
+                {
+                    case DeliveryResult.Delivered:
+                        await context.Events.PublishAsync(new RuleActionDelivered(envelope.Id, action.RuleId, action.Kind, target.Name, outcome.Attempts, context.Time.GetUtcNow()), ct);
+                        context.Health.Report(target.Name, HealthState.Healthy, $"last delivery after {outcome.Attempts} attempt(s)");
+                        break;
+                    case DeliveryResult.Expired or DeliveryResult.Refused:
+                        var age = context.Time.GetUtcNow() - envelope.OccurredAt;
+                        await context.Events.PublishAsync(new RuleActionExpired(envelope.Id, action.RuleId, action.Kind, target.Name, outcome.Attempts, age, outcome.LastError ?? ""), ct);
+                        context.Logger.Warn("webhook {Id} to {Target} given up after {Attempts} attempt(s): {Error}", message.Id, target.Name, outcome.Attempts, outcome.LastError);
+                        break;
+                    default:
+                        context.Health.Report(target.Name, HealthState.Degraded, outcome.LastError ?? "not delivered yet");
+                        // Throwing leaves the event in the outbox: the subscription retries it with backoff.
+                        throw new IOException($"webhook {message.Id} to {target.Name} not delivered yet: {outcome.LastError}");
+                }
+            });
+            context.Health.Report(target.Name, HealthState.Healthy, $"ready: {target.Url.GetLeftPart(UriPartial.Authority)}");
+        }
+        context.Routes.Map("GET", "deliveries", (_, _) =>
+            Task.FromResult(PluginHttpResponse.Json(JsonSerializer.Serialize(log.Snapshot(), JsonSerializerOptions.Web))));
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        _http?.Dispose();
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,162 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Appliance.Testing;
+using Xunit;
+using Xunit.Abstractions;
+using static Appliance.Isolation.Tests.IsolatedSurfaceHost;
+
+namespace Appliance.Isolation.Tests;
+
+/// <summary>
+/// The HostApi 1.1 HTTP surface of a plugin in its own process, against the real host process and a real HTTP client:
+/// a 1 GiB download with Range and a 20 MiB upload stream through the isolation socket with both processes' memory
+/// flat; a request while the plugin restarts is answered 503; a client leaving cancels the child's handler.
+/// </summary>
+public sealed class IsolatedHttpSurfaceTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task A_1_GiB_download_with_Range_from_an_isolated_plugin_keeps_host_and_child_RSS_flat()
+    {
+        await using var host = await StartAsync(null, Manifest("test.surface", sizeBytes: OneGiB));
+        var (child, _) = await ProcessAsync(host, "test.surface");
+        Assert.NotEqual(host.Pid, child);
+        var hostBefore = RssKiB(host.Pid);
+        var childBefore = RssKiB(child);
+
+        var clock = Stopwatch.StartNew();
+        using (var response = await host.Client.GetAsync("/plugins/test.surface/files/big", HttpCompletionOption.ResponseHeadersRead))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal(OneGiB, response.Content.Headers.ContentLength);
+            Assert.Equal("bytes", response.Headers.AcceptRanges.Single());
+            Assert.Equal("\"big-1073741824\"", response.Headers.ETag!.Tag);
+            await using var body = await response.Content.ReadAsStreamAsync();
+            var buffer = new byte[1 << 20];
+            long total = 0, hostPeak = hostBefore, childPeak = childBefore;
+            int read;
+            while ((read = await body.ReadAsync(buffer)) > 0)
+            {
+                Assert.Equal((byte)(total % 251), buffer[0]);
+                Assert.Equal((byte)((total + read - 1) % 251), buffer[read - 1]);
+                total += read;
+                if (total % (64L << 20) < read)
+                {
+                    hostPeak = Math.Max(hostPeak, RssKiB(host.Pid));
+                    childPeak = Math.Max(childPeak, RssKiB(child));
+                }
+            }
+            Assert.Equal(OneGiB, total);
+            output.WriteLine($"1 GiB through the isolation socket in {clock.Elapsed.TotalSeconds:0.0} s; VmRSS host {hostBefore / 1024} -> peak {hostPeak / 1024} MiB, child {childBefore / 1024} -> peak {childPeak / 1024} MiB");
+            Assert.True(hostPeak - hostBefore < 200 * 1024, $"host RSS grew by {(hostPeak - hostBefore) / 1024} MiB while relaying 1 GiB");
+            Assert.True(childPeak - childBefore < 100 * 1024, $"child RSS grew by {(childPeak - childBefore) / 1024} MiB while serving 1 GiB");
+        }
+
+        using var ranged = new HttpRequestMessage(HttpMethod.Get, "/plugins/test.surface/files/big");
+        ranged.Headers.Range = new RangeHeaderValue(OneGiB - 1000, OneGiB - 1);
+        using (var response = await host.Client.SendAsync(ranged))
+        {
+            Assert.Equal(HttpStatusCode.PartialContent, response.StatusCode);
+            Assert.Equal($"bytes {OneGiB - 1000}-{OneGiB - 1}/{OneGiB}", response.Content.Headers.ContentRange!.ToString());
+            var bytes = await response.Content.ReadAsByteArrayAsync();
+            Assert.Equal(1000, bytes.Length);
+            Assert.All(Enumerable.Range(0, 1000), i => Assert.Equal((byte)((OneGiB - 1000 + i) % 251), bytes[i]));
+        }
+        using var beyond = new HttpRequestMessage(HttpMethod.Get, "/plugins/test.surface/files/big");
+        beyond.Headers.TryAddWithoutValidation("Range", $"bytes={OneGiB}-");
+        using (var response = await host.Client.SendAsync(beyond))
+        {
+            Assert.Equal(HttpStatusCode.RequestedRangeNotSatisfiable, response.StatusCode);
+            Assert.Equal($"bytes */{OneGiB}", response.Content.Headers.ContentRange!.ToString());
+        }
+        using (var head = await host.Client.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/plugins/test.surface/files/big")))
+        {
+            Assert.Equal(HttpStatusCode.OK, head.StatusCode);
+            Assert.Equal(OneGiB, head.Content.Headers.ContentLength);
+        }
+        Assert.Equal(child, (await ProcessAsync(host, "test.surface")).Pid);
+    }
+
+    [Fact]
+    public async Task A_20_MiB_upload_streams_to_an_isolated_plugin()
+    {
+        await using var host = await StartAsync(null, Manifest("test.surface"));
+        var (child, _) = await ProcessAsync(host, "test.surface");
+        var childBefore = RssKiB(child);
+        var payload = new byte[20 * 1024 * 1024 + 17];
+        new Random(7).NextBytes(payload);
+        using var content = new StreamContent(new MemoryStream(payload));
+        using var response = await host.Client.PostAsync("/plugins/test.surface/upload", content);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.Created, text);
+        var answer = JsonDocument.Parse(text).RootElement;
+        Assert.Equal(payload.Length, answer.GetProperty("bytes").GetInt64());
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(payload)), answer.GetProperty("sha256").GetString());
+        Assert.Equal(HostProcess.AdminUser, answer.GetProperty("user").GetString());
+        Assert.Equal("/plugins/test.surface/files/uploaded", response.Headers.Location!.ToString());
+        // Informational only: 20 MiB of 64 KiB frames is garbage the child's GC may keep for a while; that nothing is
+        // buffered beyond the credit window is what the child checks on every frame (a violation would end the session).
+        output.WriteLine($"child VmRSS {childBefore / 1024} -> {RssKiB(child) / 1024} MiB around a 20 MiB upload");
+        Assert.Equal(child, (await ProcessAsync(host, "test.surface")).Pid);
+    }
+
+    [Fact]
+    public async Task A_request_while_the_isolated_plugin_restarts_is_answered_503_not_left_hanging()
+    {
+        await using var host = await StartAsync(null, Manifest("test.surface"));
+        var (before, _) = await ProcessAsync(host, "test.surface");
+        Process.Start("kill", ["-KILL", before.ToString()])!.WaitForExit();
+
+        var statuses = new List<HttpStatusCode>();
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+            var clock = Stopwatch.StartNew();
+            using var response = await host.Client.GetAsync("/plugins/test.surface/hello", timeout.Token);
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), "a request during the restart hung");
+            statuses.Add(response.StatusCode);
+            if (response.StatusCode == HttpStatusCode.OK && statuses.Contains(HttpStatusCode.ServiceUnavailable)) break;
+            if (response.StatusCode == HttpStatusCode.ServiceUnavailable)
+                Assert.Contains("try again", await response.Content.ReadAsStringAsync());
+        }
+        output.WriteLine(string.Join(", ", statuses.GroupBy(s => (int)s).Select(g => $"{g.Count()} x {g.Key}")));
+        Assert.Contains(HttpStatusCode.ServiceUnavailable, statuses);
+        Assert.All(statuses, s => Assert.True(s is HttpStatusCode.OK or HttpStatusCode.ServiceUnavailable, $"unexpected {(int)s}"));
+        Assert.Equal(HttpStatusCode.OK, statuses[^1]);
+        var (after, _) = await ProcessAsync(host, "test.surface");
+        Assert.NotEqual(before, after);
+    }
+
+    [Fact]
+    public async Task A_client_leaving_mid_download_cancels_the_handler_in_the_child()
+    {
+        await using var host = await StartAsync(null, Manifest("test.surface", sizeBytes: OneGiB));
+        var (child, cancelledBefore) = await ProcessAsync(host, "test.surface");
+        Assert.Equal(0, cancelledBefore);
+        using (var client = new HttpClient(new SocketsHttpHandler { SslOptions = { RemoteCertificateValidationCallback = (_, _, _, _) => true } })
+               { BaseAddress = host.BaseUri })
+        {
+            client.DefaultRequestHeaders.Authorization = host.Client.DefaultRequestHeaders.Authorization;
+            using var response = await client.GetAsync("/plugins/test.surface/files/big", HttpCompletionOption.ResponseHeadersRead);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            await using var body = await response.Content.ReadAsStreamAsync();
+            var buffer = new byte[1 << 20];
+            long total = 0;
+            while (total < 8 << 20) total += await body.ReadAsync(buffer);
+        } // the connection closes with ~1 GiB unread
+
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        var cancelled = 0;
+        while (DateTime.UtcNow < deadline && cancelled == 0)
+        {
+            await Task.Delay(100);
+            cancelled = (await ProcessAsync(host, "test.surface")).CancelledDownloads;
+        }
+        Assert.Equal(1, cancelled);
+        Assert.Equal(child, (await ProcessAsync(host, "test.surface")).Pid);
+        Assert.Equal("hello iso", await host.Client.GetStringAsync("/plugins/test.surface/hello"));
+    }
+}
