@@ -73,6 +73,10 @@ public static class ServiceRegistration
         // the devices WS-Discovery found in the first second never reached the discovered list).
         services.AddHostedService<DiscoveryListener>();
         services.AddHostedService<Rules.RuleRunner>();
+        services.AddSingleton<Cloud.CloudCounters>();
+        services.AddSingleton<Cloud.CloudCommands>();
+        services.AddSingleton<Cloud.CloudLinkService>();
+        services.AddHostedService(sp => sp.GetRequiredService<Cloud.CloudLinkService>());
         services.AddHostedService<PluginHostService>();
         services.AddHostedService(sp => sp.GetRequiredService<SocketAuditService>());
         services.AddHostedService<FirewallEnforcer>();

@@ -32,6 +32,7 @@ public static class ApiEndpoints
         api.MapAccountApi();
         api.MapUsersApi();
         api.MapRulesApi();
+        api.MapCloudApi();
 
         app.MapPluginRoutes();
     }

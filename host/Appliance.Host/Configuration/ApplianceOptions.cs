@@ -31,6 +31,9 @@ public sealed class ApplianceOptions
 
     public ImageUpdateOptions ImageUpdates { get; set; } = new();
 
+    /// <summary>The outbound MQTT link to the fleet (off until provisioned).</summary>
+    public CloudOptions Cloud { get; set; } = new();
+
     /// <summary>Days an event is kept once every subscriber has it (the outbox never drops an undelivered event).</summary>
     public double EventRetentionDays { get; set; } = 30;
 

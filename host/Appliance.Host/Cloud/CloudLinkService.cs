@@ -1,0 +1,160 @@
+using System.Text.Json;
+using Appliance.Abstractions;
+using Appliance.Abstractions.Events;
+using Appliance.CloudLink;
+using Appliance.Host.Configuration;
+using Appliance.Host.Events;
+using Appliance.Host.Health;
+using Appliance.Host.Plugins;
+using Microsoft.Extensions.Options;
+
+namespace Appliance.Host.Cloud;
+
+/// <summary>
+/// Keeps the cloud link up while the host runs: the connection (birth, last will, commands), the durable outbox
+/// subscription <c>cloud</c> that publishes every event in order and moves on only when the broker acknowledged it
+/// (so nothing is lost while the broker is away), and telemetry at the configured interval. Its state is the
+/// host health component <c>cloud</c>.
+/// </summary>
+public sealed class CloudLinkService(
+    IOptions<ApplianceOptions> options,
+    OutboxEventBus bus,
+    HealthRegistry health,
+    PluginManager plugins,
+    CloudCommands commands,
+    CloudCounters counters,
+    TimeProvider time,
+    ILogger<CloudLinkService> log) : IHostedService, IAsyncDisposable
+{
+    public const string Subscription = "cloud";
+    private const string Owner = "host";
+    private const string Component = "cloud";
+
+    private CloudConnection? _connection;
+    private IAsyncDisposable? _subscription;
+    private ReplayGuard? _replays;
+    private CloudLinkSettings? _settings;
+    private readonly CancellationTokenSource _stop = new();
+    private Task _telemetry = Task.CompletedTask;
+
+    public LinkStatus? Status => _connection?.Status;
+
+    public string? DeviceId => _settings?.DeviceId;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        var cloud = options.Value.Cloud;
+        if (!cloud.Enabled) return Task.CompletedTask;
+        var settings = CloudSettings.From(cloud, options.Value.Network);
+        if (!settings.TryGetValue(out var ready, out var failure))
+        {
+            health.Report(Owner, Component, HealthState.Degraded, $"cloud link not started: {failure.Message}");
+            log.LogWarning("Cloud link not started: {Problem}", failure);
+            return Task.CompletedTask;
+        }
+        _settings = ready;
+        _replays = new ReplayGuard(time);
+        _connection = new CloudConnection(ready, time, new Random(), OnCommandAsync, OnStatus);
+        health.Report(Owner, Component, HealthState.Degraded, "connecting to the fleet broker");
+        _connection.Start();
+        _subscription = bus.Subscribe(Subscription, [], PublishEventAsync);
+        _telemetry = Task.Run(() => TelemetryLoopAsync(cloud, _stop.Token));
+        return Task.CompletedTask;
+    }
+
+    private void OnStatus(LinkStatus status)
+    {
+        if (status.Connected)
+        {
+            health.Report(Owner, Component, HealthState.Healthy, $"connected to {status.Broker} ({status.Protocol})");
+            log.LogInformation("Cloud link connected to {Broker} with {Protocol}", status.Broker, status.Protocol);
+        }
+        else
+        {
+            health.Report(Owner, Component, HealthState.Degraded, $"not connected: {status.Problem}");
+            log.LogWarning("Cloud link: {Problem}", status.Problem);
+        }
+    }
+
+    private async Task OnCommandAsync(IncomingCommand incoming, CancellationToken ct)
+    {
+        var connection = _connection!;
+        var result = await commands.RunAsync(incoming, _settings!.DeviceId, options.Value.Cloud, _replays!, _settings.MaxCommandBytes, ct);
+        var sent = await connection.RespondAsync(incoming, result, ct);
+        if (!sent.IsOk) log.LogWarning("The result of cloud command {RequestId} was not delivered: {Problem}", result.RequestId, sent.Failure);
+    }
+
+    /// <summary>One outbox event to the events topic; throws when the broker did not take it, so the outbox retries it.</summary>
+    private async Task PublishEventAsync(EventEnvelope envelope, CancellationToken ct)
+    {
+        var connection = _connection!;
+        await WaitForLinkAsync(connection, TimeSpan.FromSeconds(options.Value.Cloud.EventWaitSeconds), ct);
+        var payload = JsonSerializer.SerializeToUtf8Bytes(new
+        {
+            id = envelope.Id,
+            sequence = envelope.Sequence,
+            type = envelope.Type,
+            category = envelope.Category.ToString(),
+            source = envelope.Source,
+            occurredAt = envelope.OccurredAt,
+            data = envelope.Data,
+        });
+        var sent = await connection.PublishAsync(connection.Topics.Events, payload, retain: false, ct);
+        if (!sent.IsOk) throw new CloudLinkUnavailableException(sent.Failure!.ToString());
+        counters.EventSent();
+    }
+
+    private async Task WaitForLinkAsync(CloudConnection connection, TimeSpan limit, CancellationToken ct)
+    {
+        var until = time.GetUtcNow() + limit;
+        while (!connection.IsConnected && time.GetUtcNow() < until)
+            await Task.Delay(TimeSpan.FromMilliseconds(100), time, ct);
+    }
+
+    private async Task TelemetryLoopAsync(CloudOptions cloud, CancellationToken ct)
+    {
+        var interval = TimeSpan.FromSeconds(Math.Max(1, cloud.TelemetrySeconds));
+        using var timer = new PeriodicTimer(interval, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(ct))
+            {
+                var connection = _connection!;
+                if (!connection.IsConnected) continue; // telemetry is a sample, not owed: nothing queues while offline
+                var payload = JsonSerializer.SerializeToUtf8Bytes(new
+                {
+                    at = time.GetUtcNow(),
+                    health = health.Overall().ToString(),
+                    plugins = plugins.List().Select(p => new { id = p.Id, version = p.Version, state = p.State.ToString() }),
+                    eventsSent = counters.EventsSent,
+                    commandsRun = counters.CommandsRun,
+                    commandsRefused = counters.CommandsRefused,
+                });
+                var sent = await connection.PublishAsync(connection.Topics.Telemetry, payload, retain: false, ct);
+                if (sent.IsOk) counters.TelemetryPublished();
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        _stop.Cancel();
+        if (_subscription is not null) await _subscription.DisposeAsync();
+        _subscription = null;
+        await _telemetry;
+        if (_connection is not null) await _connection.DisposeAsync();
+        _connection = null;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync(CancellationToken.None);
+        _stop.Dispose();
+    }
+}
+
+/// <summary>The broker did not take an event; the outbox keeps it and retries.</summary>
+public sealed class CloudLinkUnavailableException(string message) : Exception(message);

@@ -1,0 +1,38 @@
+namespace Appliance.Host.Configuration;
+
+/// <summary>
+/// <c>appliance.cloud</c>: the outbound MQTT link to the fleet (docs/cloud-link.md). Off until provisioned: a CA
+/// and a device certificate and key, on the data partition or from the provisioning file.
+/// </summary>
+public sealed class CloudOptions
+{
+    public bool Enabled { get; set; }
+
+    /// <summary>The device id in topics and the MQTT client id; default: the machine id, else the host name.</summary>
+    public string? DeviceId { get; set; }
+
+    /// <summary>Brokers tried in turn (<c>host:port</c>); default: <c>network.cloudMqttFqdn:cloudMqttPort</c>.</summary>
+    public List<string> Brokers { get; set; } = [];
+
+    /// <summary>PEM of the fleet CA the broker's certificate must chain to (the system CAs are not used).</summary>
+    public string? CaFile { get; set; }
+
+    /// <summary>PEM of the device certificate and its private key (mutual TLS).</summary>
+    public string? CertificateFile { get; set; }
+
+    public string? KeyFile { get; set; }
+
+    public string TopicPrefix { get; set; } = "appliance";
+
+    public double TelemetrySeconds { get; set; } = 60;
+
+    public double KeepAliveSeconds { get; set; } = 30;
+
+    public double MaxBackoffSeconds { get; set; } = 60;
+
+    /// <summary>How long an event waits for the link before its delivery is retried (the outbox keeps it meanwhile).</summary>
+    public double EventWaitSeconds { get; set; } = 20;
+
+    /// <summary>The commands this appliance accepts from the fleet; anything else is answered <c>not-allowed</c>.</summary>
+    public List<string> Commands { get; set; } = ["status"];
+}
