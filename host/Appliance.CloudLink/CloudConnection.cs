@@ -84,8 +84,22 @@ public sealed class CloudConnection : IAsyncDisposable
     }
 
     /// <summary>Sends a command's result to its response topic (MQTT 5) or to the device's response topic, with its correlation data.</summary>
+    /// <remarks>
+    /// A response topic must lie under the device's own <c>responses</c> topic (e.g. <c>appliance/dev-1/responses/worker-3</c>),
+    /// where the broker's ACL lets the device publish; any other is ignored and the default response topic used.
+    /// </remarks>
     public Task<Result<bool>> RespondAsync(IncomingCommand command, CommandResult result, CancellationToken ct) =>
-        PublishAsync(command.ResponseTopic ?? _settings.Topics.Responses, result.ToJson(), retain: false, ct, correlationData: command.CorrelationData);
+        PublishAsync(ResponseTopicFor(command.ResponseTopic), result.ToJson(), retain: false, ct, correlationData: command.CorrelationData);
+
+    internal string ResponseTopicFor(string? requested)
+    {
+        var own = _settings.Topics.Responses;
+        if (requested is null || requested.Length > 256) return own;
+        if (requested == own) return own;
+        return requested.StartsWith(own + "/", StringComparison.Ordinal) && !requested.Contains('+', StringComparison.Ordinal) && !requested.Contains('#', StringComparison.Ordinal)
+            ? requested
+            : own;
+    }
 
     private async Task RunAsync(CancellationToken ct)
     {

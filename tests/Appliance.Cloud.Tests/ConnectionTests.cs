@@ -132,4 +132,18 @@ public sealed class ConnectionTests : IAsyncLifetime
         Assert.Equal("not-provisioned", TlsMaterial.Load(_pki.CaPath, null, key).Failure!.Code);
         Assert.Equal("malformed", TlsMaterial.Load(_pki.CaPath, cert, bad).Failure!.Code);
     }
+
+    [Theory]
+    [InlineData(null, "appliance/dev-9/responses")]
+    [InlineData("appliance/dev-9/responses", "appliance/dev-9/responses")]
+    [InlineData("appliance/dev-9/responses/worker-3", "appliance/dev-9/responses/worker-3")]
+    [InlineData("appliance/dev-8/responses/worker-3", "appliance/dev-9/responses")]
+    [InlineData("appliance/dev-9/responsesX", "appliance/dev-9/responses")]
+    [InlineData("appliance/dev-9/responses/#", "appliance/dev-9/responses")]
+    [InlineData("fleet/replies", "appliance/dev-9/responses")]
+    public async Task A_response_topic_outside_the_devices_own_is_not_used(string? requested, string used)
+    {
+        await using var connection = Connect("dev-9", _pki);
+        Assert.Equal(used, connection.ResponseTopicFor(requested));
+    }
 }

@@ -14,6 +14,7 @@ public static class AccessPolicy
         // Live view: what a viewer needs to find a camera and watch it.
         ["GetStatus"] = Roles.Viewer,
         ["GetHealth"] = Roles.Viewer,
+        ["GetCloudLink"] = Roles.Viewer,
         ["ListCameras"] = Roles.Viewer,
         ["ListCameraUrls"] = Roles.Viewer,
         ["GetCamera"] = Roles.Viewer,

@@ -1,0 +1,34 @@
+using System.Text.Json.Nodes;
+using Appliance.Testing;
+
+namespace Appliance.Cloud.Tests.Support;
+
+/// <summary>The real host as a process with its cloud link pointed at a test mosquitto: device <c>dev-1</c>, short keep-alive.</summary>
+public static class CloudHost
+{
+    public const string Device = "dev-1";
+
+    public const string Plugin = "appliance.system-health";
+
+    public static Task<HostProcess> StartAsync(TestPki pki, int brokerPort, string[] commands, string? dataDirectory = null)
+    {
+        var (cert, key) = pki.Client(Device);
+        var appliance = new JsonObject
+        {
+            ["cloud"] = new JsonObject
+            {
+                ["enabled"] = true,
+                ["deviceId"] = Device,
+                ["brokers"] = new JsonArray($"127.0.0.1:{brokerPort}"),
+                ["caFile"] = pki.CaPath,
+                ["certificateFile"] = cert,
+                ["keyFile"] = key,
+                ["keepAliveSeconds"] = 2,
+                ["maxBackoffSeconds"] = 1,
+                ["telemetrySeconds"] = 1,
+                ["commands"] = new JsonArray(commands.Select(c => (JsonNode)c).ToArray()),
+            },
+        };
+        return HostProcess.StartAsync(dataDirectory, bundledPlugins: BundledPlugins.Stage("plugins/SystemHealth/src/SystemHealth.Plugin"), appliance: appliance);
+    }
+}
