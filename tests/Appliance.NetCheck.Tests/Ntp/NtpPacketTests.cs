@@ -9,6 +9,10 @@ namespace Appliance.NetCheck.Tests.Ntp;
 
 public class NtpPacketTests
 {
+    // The hostile server answers at once; the wait only bounds a failure. One second was too short on a loaded
+    // 2-core CI machine, where the reply arrived late and the test saw a timeout instead of the truncation.
+    private static readonly TimeSpan ReplyWait = TimeSpan.FromSeconds(10);
+
     [Fact]
     public void Client_request_is_48_bytes_version_4_mode_3()
     {
@@ -96,7 +100,7 @@ public class NtpPacketTests
     {
         await using var server = new HostileUdpServer(_ =>
             new NtpPacket(0, 4, NtpMode.Server, 2, 0, 0, 0, 0, 0, default, new NtpTimestamp(42, 42), new NtpTimestamp(1, 0), new NtpTimestamp(1, 0)).Encode());
-        var outcome = await new SntpClient(new DefaultSocketFactory(), TimeProvider.System).QueryAsync(server.EndPoint, TimeSpan.FromSeconds(1), CancellationToken.None);
+        var outcome = await new SntpClient(new DefaultSocketFactory(), TimeProvider.System).QueryAsync(server.EndPoint, ReplyWait, CancellationToken.None);
         Assert.False(outcome.Succeeded);
         Assert.Contains("does not echo our transmit timestamp", outcome.Error, StringComparison.Ordinal);
     }
@@ -105,7 +109,7 @@ public class NtpPacketTests
     public async Task Truncated_reply_from_a_real_socket_is_named()
     {
         await using var server = new HostileUdpServer(request => request[..20]);
-        var outcome = await new SntpClient(new DefaultSocketFactory(), TimeProvider.System).QueryAsync(server.EndPoint, TimeSpan.FromSeconds(1), CancellationToken.None);
+        var outcome = await new SntpClient(new DefaultSocketFactory(), TimeProvider.System).QueryAsync(server.EndPoint, ReplyWait, CancellationToken.None);
         Assert.False(outcome.Succeeded);
         Assert.Contains("malformed NTP response", outcome.Error, StringComparison.Ordinal);
         Assert.Contains("truncated NTP packet: 20 bytes", outcome.Error, StringComparison.Ordinal);
