@@ -17,6 +17,7 @@ APT_PACKAGES=(
   chromium fonts-dejavu-core
   nftables nmap socat
   mosquitto mosquitto-clients coturn chrony tinyproxy stun-client dnsmasq-base
+  nats-server
   avahi-daemon avahi-utils
   zip unzip nodejs npm
   slapd ldap-utils

@@ -28,6 +28,8 @@ public sealed class CloudConnection : IAsyncDisposable
     private readonly SemaphoreSlim _disconnected = new(0, 1);
     private Task _loop = Task.CompletedTask;
     private volatile string? _tlsProblem;
+    private volatile bool _mqtt5 = true;
+    private volatile bool _abandoning;
     private volatile LinkStatus _status;
 
     public CloudConnection(CloudLinkSettings settings, TimeProvider time, Random random,
@@ -65,10 +67,14 @@ public sealed class CloudConnection : IAsyncDisposable
             .WithTopic(topic)
             .WithPayload(payload)
             .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
-            .WithRetainFlag(retain)
-            .WithContentType("application/json");
-        if (responseTopic is not null) builder.WithResponseTopic(responseTopic);
-        if (correlationData is not null) builder.WithCorrelationData(correlationData);
+            .WithRetainFlag(retain);
+        if (_mqtt5)
+        {
+            // Properties exist in MQTT 5 only; on 3.1.1 the payload's requestId is the correlation.
+            builder.WithContentType("application/json");
+            if (responseTopic is not null) builder.WithResponseTopic(responseTopic);
+            if (correlationData is not null) builder.WithCorrelationData(correlationData);
+        }
         try
         {
             var result = await _client.PublishAsync(builder.Build(), ct);
@@ -145,6 +151,7 @@ public sealed class CloudConnection : IAsyncDisposable
     private async Task<Result<string>> ConnectWithAsync(BrokerAddress broker, MqttProtocolVersion version, CancellationToken ct)
     {
         _tlsProblem = null;
+        _mqtt5 = version == MqttProtocolVersion.V500;
         var options = new MqttClientOptionsBuilder()
             .WithTcpServer(broker.Host, broker.Port)
             .WithClientId(_settings.DeviceId)
@@ -174,6 +181,9 @@ public sealed class CloudConnection : IAsyncDisposable
         try
         {
             var result = await _client.ConnectAsync(options, timeout.Token);
+            // A 3.1.1-only broker answers an MQTT 5 CONNECT with its own return code 1 ("unacceptable protocol version").
+            if (result.ResultCode is MqttClientConnectResultCode.UnsupportedProtocolVersion or (MqttClientConnectResultCode)1)
+                return new Failure("unsupported-protocol", $"{broker} does not speak {version}");
             if (result.ResultCode != MqttClientConnectResultCode.Success)
                 return new Failure("refused", $"{broker} refused the connection: {result.ResultCode} {result.ReasonString}");
             await _client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder()
@@ -230,7 +240,8 @@ public sealed class CloudConnection : IAsyncDisposable
 
     private Task OnDisconnectedAsync(MqttClientDisconnectedEventArgs e)
     {
-        if (e.ClientWasConnected)
+        // An attempt this class gave up on itself reports its own reason, not "disconnected".
+        if (e.ClientWasConnected && !_abandoning)
             Report(new LinkStatus(false, _status.Broker, null, $"disconnected: {e.Reason} {e.ReasonString ?? e.Exception?.Message}".TrimEnd(), _time.GetUtcNow()));
         try
         {
@@ -261,6 +272,7 @@ public sealed class CloudConnection : IAsyncDisposable
 
     private async Task DisconnectQuietlyAsync()
     {
+        _abandoning = true;
         try
         {
             if (_client.IsConnected) await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build());
@@ -268,6 +280,10 @@ public sealed class CloudConnection : IAsyncDisposable
         catch (Exception)
         {
             // already gone
+        }
+        finally
+        {
+            _abandoning = false;
         }
     }
 

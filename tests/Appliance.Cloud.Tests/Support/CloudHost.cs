@@ -10,7 +10,10 @@ public static class CloudHost
 
     public const string Plugin = "appliance.system-health";
 
-    public static Task<HostProcess> StartAsync(TestPki pki, int brokerPort, string[] commands, string? dataDirectory = null)
+    public static Task<HostProcess> StartAsync(TestPki pki, int brokerPort, string[] commands, string? dataDirectory = null) =>
+        StartAsync(pki, [brokerPort], commands, dataDirectory);
+
+    public static Task<HostProcess> StartAsync(TestPki pki, IReadOnlyList<int> brokerPorts, string[] commands, string? dataDirectory = null)
     {
         var (cert, key) = pki.Client(Device);
         var appliance = new JsonObject
@@ -19,7 +22,7 @@ public static class CloudHost
             {
                 ["enabled"] = true,
                 ["deviceId"] = Device,
-                ["brokers"] = new JsonArray($"127.0.0.1:{brokerPort}"),
+                ["brokers"] = new JsonArray(brokerPorts.Select(p => (JsonNode)$"127.0.0.1:{p}").ToArray()),
                 ["caFile"] = pki.CaPath,
                 ["certificateFile"] = cert,
                 ["keyFile"] = key,

@@ -27,7 +27,7 @@ public sealed class FleetClient : IAsyncDisposable
     public ConcurrentQueue<MqttApplicationMessage> Received { get; } = new();
 
     /// <summary>Connects as <c>fleet</c>; a persistent session (clean start off) keeps QoS 1 messages queued while it is away.</summary>
-    public static async Task<FleetClient> ConnectAsync(TestPki pki, int port, string clientId = "fleet-worker", bool persistent = false)
+    public static async Task<FleetClient> ConnectAsync(TestPki pki, int port, string clientId = "fleet-worker", bool persistent = false, MqttProtocolVersion version = MqttProtocolVersion.V500)
     {
         var (cert, key) = pki.Client("fleet");
         using var pem = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPemFile(cert, key);
@@ -37,9 +37,9 @@ public sealed class FleetClient : IAsyncDisposable
         var options = new MqttClientOptionsBuilder()
             .WithTcpServer("127.0.0.1", port)
             .WithClientId(clientId)
-            .WithProtocolVersion(MqttProtocolVersion.V500)
+            .WithProtocolVersion(version)
             .WithCleanStart(!persistent)
-            .WithSessionExpiryInterval(persistent ? 3600u : 0u)
+            .WithSessionExpiryInterval(persistent && version == MqttProtocolVersion.V500 ? 3600u : 0u)
             .WithTlsOptions(t => t.UseTls().WithTargetHost("127.0.0.1").WithClientCertificates([certificate]).WithTrustChain(authorities))
             .Build();
         var client = new MqttClientFactory().CreateMqttClient();
