@@ -93,7 +93,12 @@ public sealed class BrokerClusterTests : IAsyncLifetime
             await Task.Delay(200);
         }
         while (DateTime.UtcNow < deadline);
-        Assert.Equal(published, received.Distinct().ToList());
+        if (!published.SequenceEqual(received.Distinct()))
+        {
+            var link = await host.Client.GetStringAsync("/api/v1/cloud");
+            Assert.Fail($"published {published.Count}, received {received.Distinct().Count()} ({received.Count} with repeats), " +
+                $"missing {published.Except(received).Count()}; link: {link}\n{string.Join("\n", _cluster.Log.Split("\n").Where(l => !l.Contains("route", StringComparison.Ordinal)).TakeLast(30))}");
+        }
     }
 
     private static async Task UntilConnectedAsync(HostProcess host, int port)
@@ -103,7 +108,7 @@ public sealed class BrokerClusterTests : IAsyncLifetime
         {
             var cloud = await host.Client.GetFromJsonAsync<JsonElement>("/api/v1/cloud");
             if (cloud.GetProperty("connected").GetBoolean() && cloud.GetProperty("broker").GetString() == $"127.0.0.1:{port}") return;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"not connected to {port}: {cloud}\n{string.Join('\n', host.Log.Split('\n').Where(l => l.Contains("loud", StringComparison.Ordinal)).Take(30))}");
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"not connected to {port}: {cloud}\n{string.Join('\n', host.Log.Split('\n').Where(l => l.Contains("loud", StringComparison.Ordinal)).TakeLast(30))}");
             await Task.Delay(200);
         }
     }
