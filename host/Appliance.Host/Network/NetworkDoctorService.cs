@@ -1,5 +1,6 @@
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
+using Appliance.Core.Manifest;
 using Appliance.Core.Network;
 using Appliance.Host.Cameras;
 using Appliance.Host.Configuration;
@@ -22,12 +23,12 @@ public sealed class NetworkDoctorService(IOptions<ApplianceOptions> options, Plu
         var network = options.Value.Network;
         var doctor = network.Doctor;
         var footprint = plugins.Footprint();
-        var fqdns = footprint.Select(e => Microsoft.FSharp.Core.OptionModule.ToObj(e.Entry.Fqdn))
+        var fqdns = footprint.Select(e => ManifestFacade.Fqdn(e.Entry))
             .OfType<string>().Where(name => !IPAddress.TryParse(name, out _))
             .Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.Ordinal).ToList();
         var tls = footprint
-            .Where(e => e.Entry.Direction.IsOutbound && e.Entry.Transport.IsTcp && e.Entry.Fqdn is not null)
-            .Select(e => (Host: e.Entry.Fqdn!.Value, Port: Appliance.Host.Plugins.ManifestAdapter.Range(e.Entry.Port).First, e.Entry.Purpose))
+            .Where(e => e.Entry.Direction.IsOutbound && e.Entry.Transport.IsTcp && ManifestFacade.Fqdn(e.Entry) is not null)
+            .Select(e => (Host: ManifestFacade.Fqdn(e.Entry)!, Port: Appliance.Host.Plugins.ManifestAdapter.Range(e.Entry.Port).First, e.Entry.Purpose))
             .Where(t => t.Port is 443 or 8883 || t.Port == network.CloudMqttPort)
             .Select(t => new CloudEndpoint(t.Host, t.Port, t.Purpose))
             .Concat(doctor.CloudEndpoints.Select(text => ParseHostPort(text, 443)).Select(h => new CloudEndpoint(h.Host, h.Port, "configured endpoint")))
