@@ -15,9 +15,10 @@ open Appliance.Core.Tests.TestData
 
 // ---- the source scan
 
-/// F# types and modules a C# file would name to call the core around the façade.
+/// F# types and modules a C# file would name to call the core around the façade, and the members of an F#
+/// result (`ResultValue`, `ErrorValue`) it would read without naming the type.
 let private fsharpNames =
-    Regex(@"Microsoft\.FSharp|\bFSharp(List|Option|ValueOption|Result|Map|Set|Func|Ref|Choice)\b|\b(List|Seq|Option|Set|Map|Array)Module\b", RegexOptions.Compiled)
+    Regex(@"Microsoft\.FSharp|\bFSharp(List|Option|ValueOption|Result|Map|Set|Func|Ref|Choice)\b|\b(List|Seq|Option|Set|Map|Array)Module\b|\.(ResultValue|ErrorValue)\b", RegexOptions.Compiled)
 
 /// (file, line number, line) of every mention in the given (path, text) pairs.
 let private offenders (files: (string * string) seq) =
@@ -66,9 +67,10 @@ let ``the scan finds what it looks for (negative control)`` () =
           "d.cs", "FSharpList<Rule> rules;"
           "e.cs", "private static FSharpOption<int> None;"
           "f.cs", "// FSharpResult<string, string>"
+          "h.cs", "return parsed.IsOk ? parsed.ResultValue : Fail(parsed.ErrorValue);"
           "g.cs", "var ok = NetworkFacade.Requirements(entries); // a List<string> and a ListModuleName are fine" ]
     let found = offenders planted
-    Assert.Equal(6, found.Length)
+    Assert.Equal(7, found.Length)
     Assert.DoesNotContain(found, fun f -> f.StartsWith "g.cs")
 
 // ---- what the façade returns

@@ -44,6 +44,15 @@ type ManifestFacade =
         |> List.map string
         |> Array.ofList
 
+    /// A plugin's JSON schema for one of its event types, checked (every error with its path).
+    static member ParseEventSchema(json: string) : Appliance.Abstractions.Result<JsonElement> =
+        EventSchema.parse json |> FacadeResult.ofList string
+
+    /// Whether a route template is absolute ("/whep/{id}") rather than under the plugin's prefix, or why it is not
+    /// a template.
+    static member IsAbsoluteTemplate(template: string) : Appliance.Abstractions.Result<bool> =
+        Routes.parseTemplate template |> Result.map fst |> FacadeResult.ofOne id
+
     /// The manifest's resource limits; null where it sets none.
     static member Limits(manifest: PluginManifest) : struct (Nullable<int> * Nullable<int> * Nullable<int>) =
         let l = manifest.Limits
@@ -61,6 +70,13 @@ type ManifestFacade =
 
     /// The entry's host name, null when it has none.
     static member Fqdn(entry: FootprintEntry) : string | null = Option.toObj entry.Fqdn
+
+    /// True when the entry's peer comes from the plugin's configuration (an `fqdnKey` or `targetsKey` setting).
+    static member PeerFromConfig(entry: FootprintEntry) : bool =
+        match entry.FromConfig with
+        | Some(FqdnKey _)
+        | Some(TargetsKey _) -> true
+        | _ -> false
 
     /// The configuration key the entry's port comes from, null when fixed.
     static member ConfigKey(entry: FootprintEntry) : string | null = Option.toObj entry.ConfigKey

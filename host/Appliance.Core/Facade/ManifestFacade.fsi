@@ -31,6 +31,9 @@ namespace Appliance.Core.Manifest
         /// The entry's host name, null when it has none.
         static member Fqdn: entry: FootprintEntry -> string | null
 
+        /// True when the entry's peer comes from the plugin's configuration (an `fqdnKey` or `targetsKey` setting).
+        static member PeerFromConfig: entry: FootprintEntry -> bool
+
         /// The manifest's resource limits; null where it sets none.
         static member
           Limits: manifest: PluginManifest ->
@@ -44,6 +47,13 @@ namespace Appliance.Core.Manifest
 
         /// The first and last port of a port or a range.
         static member Range: port: PortSpec -> struct (int * int)
+
+        /// A plugin's JSON schema for one of its event types, checked (every error with its path).
+        static member ParseEventSchema: json: string -> Appliance.Abstractions.Result<System.Text.Json.JsonElement>
+
+        /// Whether a route template is absolute ("/whep/{id}") rather than under the plugin's prefix, or why it is not
+        /// a template.
+        static member IsAbsoluteTemplate: template: string -> Appliance.Abstractions.Result<bool>
 
         /// The configuration with the schema's defaults applied (`section` null or undefined: none given), or every
         /// error with its path.

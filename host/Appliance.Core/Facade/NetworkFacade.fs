@@ -83,6 +83,14 @@ type NetworkFacade =
           Proxy = Option.ofObj proxyHost |> Option.map (fun h -> { ProxySettings.Host = h; Port = proxyPort; Zone = proxyZone })
           Directory = Option.ofObj directoryHost |> Option.map (fun h -> { DirectoryPeer.Host = h; Port = directoryPort; Zone = directoryZone }) }
 
+    /// The proxy the settings name, if any.
+    static member TryGetProxy(settings: HostNetworkSettings, [<System.Runtime.InteropServices.Out>] proxy: byref<ProxySettings>) : bool =
+        match settings.Proxy with
+        | Some p ->
+            proxy <- p
+            true
+        | None -> false
+
     static member HostEntries(settings: HostNetworkSettings) : ResolvedEntry[] = Footprint.hostEntries settings |> Array.ofList
 
     /// Problems with the host's network settings (each "path: message"), empty when fine.
@@ -93,6 +101,10 @@ type NetworkFacade =
 
     static member private Policy(zones: JsonElement) =
         ZonesJson.parseElement zones |> Result.mapError (List.map string)
+
+    /// The zones section (the configuration's "zones" object) read and validated, or every error.
+    static member ZonePolicy(zones: JsonElement) : Appliance.Abstractions.Result<Zones.ZonePolicy> =
+        NetworkFacade.Policy zones |> FacadeResult.ofList id
 
     /// The nftables ruleset for these zones (the configuration's "zones" object) and entries, or every error
     /// (zones, collisions) naming its culprit.

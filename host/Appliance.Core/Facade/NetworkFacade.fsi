@@ -78,6 +78,12 @@ namespace Appliance.Core.Network
         /// The socket inode of a /proc/<pid>/fd link target ("socket:[123]"), null for anything else.
         static member InodeOfFdLink: target: string -> System.Nullable<int64>
 
+        /// The proxy the settings name, if any.
+        static member TryGetProxy: settings: HostNetworkSettings * [<System.Runtime.InteropServices.Out>] proxy: byref<ProxySettings> -> bool
+
+        /// The zones section (the configuration's "zones" object) read and validated, or every error.
+        static member ZonePolicy: zones: System.Text.Json.JsonElement -> Appliance.Abstractions.Result<Zones.ZonePolicy>
+
         /// The row's multicast group, null when none.
         static member Multicast: row: Requirements.RequirementRow -> string | null
 

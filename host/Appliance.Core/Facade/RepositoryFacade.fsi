@@ -72,12 +72,13 @@ namespace Appliance.Core.PluginRepository
     [<AbstractClass; Sealed; Class>]
     type RepositoryFacade =
 
-        /// Builds an index (the repository tool); packages are (channel, package) pairs.
+        /// Builds an index (the repository tool); packages are (channel, package) pairs. A failure is `invalid`, one
+        /// error per line.
         static member
           Build: serial: int64 * published: System.DateTimeOffset *
                  expires: System.DateTimeOffset *
                  packages: (string * CatalogPackage) seq ->
-                   Result<byte array,string array>
+                   Appliance.Abstractions.Result<byte array>
 
         /// Null when the index may be used now, else why not (expired, replayed).
         static member

@@ -35,9 +35,10 @@ public sealed class NetworkDoctorService(IOptions<ApplianceOptions> options, Plu
             .DistinctBy(c => (c.Host.ToLowerInvariant(), c.Port))
             .ToList();
         var tcpTargets = footprint
-            .Where(e => e.Entry.Direction.IsOutbound && e.Entry.Transport.IsTcp && e.Entry.Fqdn is not null && e.Entry.FromConfig is not null)
-            .Where(e => e.Entry.FromConfig!.Value.IsTargetsKey || e.Entry.FromConfig.Value.IsFqdnKey)
-            .Select(e => new TcpTarget(e.Entry.Fqdn!.Value, Appliance.Host.Plugins.ManifestAdapter.Range(e.Entry.Port).First, e.Entry.Purpose))
+            .Where(e => e.Entry.Direction.IsOutbound && e.Entry.Transport.IsTcp && ManifestFacade.PeerFromConfig(e.Entry))
+            .Select(e => (Entry: e.Entry, Host: ManifestFacade.Fqdn(e.Entry)))
+            .Where(e => e.Host is not null)
+            .Select(e => new TcpTarget(e.Host!, Appliance.Host.Plugins.ManifestAdapter.Range(e.Entry.Port).First, e.Entry.Purpose))
             .Where(t => !tls.Any(c => c.Port == t.Port && string.Equals(c.Host, t.Host, StringComparison.OrdinalIgnoreCase)))
             .DistinctBy(t => (t.Host.ToLowerInvariant(), t.Port))
             .ToList();
