@@ -1,7 +1,5 @@
 using System.Net;
-using Appliance.Core.Manifest;
 using Appliance.Core.Network;
-using Microsoft.FSharp.Collections;
 
 namespace Appliance.Firewall;
 
@@ -42,7 +40,7 @@ public sealed class SocketAuditor(string procRoot = "/proc")
     public SocketAuditReport Audit(int rootPid, IEnumerable<ResolvedEntry> footprint)
     {
         var problems = new List<string>();
-        var tree = SocketTable.descendants(rootPid, ListModule.OfSeq(ReadParents()));
+        var tree = NetworkFacade.Descendants(rootPid, ReadParents());
         var owners = new Dictionary<long, (int Pid, string Command)>();
         var commands = new Dictionary<int, string>();
         foreach (var (pid, command, _) in ReadStats()) commands[pid] = command;
@@ -63,9 +61,7 @@ public sealed class SocketAuditor(string procRoot = "/proc")
             problems.AddRange(parsed.Problems.Select(p => $"{path} line {p.Line}: {p.Message}"));
         }
 
-        var owned = SocketTable.ownedBy(SetModule.OfSeq(owners.Keys), ListModule.OfSeq(sockets));
-        var declared = SocketTable.declaredListeners(ListModule.OfSeq(footprint));
-        var undeclared = SocketTable.audit(declared, owned)
+        var undeclared = NetworkFacade.Undeclared(footprint, owners.Keys, sockets)
             .Select(u =>
             {
                 var found = owners.TryGetValue(u.Inode, out var owner);
@@ -90,13 +86,12 @@ public sealed class SocketAuditor(string procRoot = "/proc")
             try { stat = File.ReadAllText(Path.Combine(dir, "stat")); }
             catch (IOException) { continue; } // the process ended meanwhile
             catch (UnauthorizedAccessException) { continue; }
-            var parsed = SocketTable.tryParseStat(stat);
-            if (parsed is not null) yield return (parsed.Value.Item1, parsed.Value.Item2, parsed.Value.Item3);
+            if (NetworkFacade.ParseStat(stat) is { } parsed) yield return (parsed.Pid, parsed.Command, parsed.Parent);
         }
     }
 
-    private IEnumerable<Tuple<int, int>> ReadParents() =>
-        ReadStats().Select(s => Tuple.Create(s.Pid, s.Parent));
+    private IEnumerable<(int, int)> ReadParents() =>
+        ReadStats().Select(s => (s.Pid, s.Parent));
 
     private IEnumerable<long> SocketInodes(int pid, List<string> problems)
     {
@@ -113,8 +108,7 @@ public sealed class SocketAuditor(string procRoot = "/proc")
             catch (IOException) { continue; } // the fd was closed meanwhile
             catch (UnauthorizedAccessException ex) { problems.Add($"{fd}: {ex.Message}"); continue; }
             if (target is null) continue;
-            var inode = SocketTable.tryInodeOfFdLink(target);
-            if (inode is not null) yield return inode.Value;
+            if (NetworkFacade.InodeOfFdLink(target) is { } inode) yield return inode;
         }
     }
 

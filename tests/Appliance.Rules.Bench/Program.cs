@@ -32,7 +32,7 @@ foreach (var count in new[] { 10, 100 })
                        "schedule": [ { "from": "00:00", "to": "24:00" } ], "debounceMs": {{i % 3 * 100}}, "cooldownMs": {{i % 5 * 1000}} },
           "actions": [ { "type": "webhook", "target": "default" } ] }
         """).Valid).ToList();
-    var ruleList = RulesFacade.ToList(rules);
+    var ruleList = RulesFacade.RuleSet(rules);
     var state = RulesFacade.EmptyState;
     foreach (var e in events.Take(2000)) state = RulesFacade.Evaluate(ruleList, state, e).Item2; // warm-up
     state = RulesFacade.EmptyState;

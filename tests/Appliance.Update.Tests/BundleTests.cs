@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using Appliance.Core.Updates;
-using Microsoft.FSharp.Core;
 
 namespace Appliance.Update.Tests;
 
@@ -28,11 +27,11 @@ public sealed class BundleTests : IAsyncLifetime
         (await _rig.BuildAsync(bundle, version: "1.4.0")).EnsureSuccess();
 
         var info = (await _rig.InfoAsync(bundle)).EnsureSuccess();
-        var manifest = ImageUpdate.parseRaucInfo(info.Stdout);
-        Assert.True(manifest.IsOk, manifest.IsError ? manifest.ErrorValue : "");
-        Assert.Equal("appliance-amd64", manifest.ResultValue.Compatible);
-        Assert.Equal("1.4.0", manifest.ResultValue.Version);
-        Assert.NotNull(manifest.ResultValue.Build);
+        var manifest = UpdatesFacade.ParseRaucInfo(info.Stdout);
+        Assert.True(manifest.IsOk, manifest.Failure?.Message ?? "");
+        Assert.Equal("appliance-amd64", manifest.Value.Compatible);
+        Assert.Equal("1.4.0", manifest.Value.Version);
+        Assert.NotNull(manifest.Value.Build);
         var digest = Convert.ToHexStringLower(SHA256.HashData(await File.ReadAllBytesAsync(_rig.RootFs)));
         Assert.Contains($"RAUC_IMAGE_DIGEST_0='{digest}'", info.Stdout);
         Assert.Contains("RAUC_IMAGE_CLASS_0='rootfs'", info.Stdout);

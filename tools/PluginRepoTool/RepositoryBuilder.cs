@@ -36,8 +36,8 @@ public static class RepositoryBuilder
                 Convert.ToHexStringLower(sha))));
         }
         var index = RepositoryFacade.Build(serial, published, expires, listed.Select(t => (t.Item1, t.Item2)).Select(t => Tuple.Create(t.Item1, t.Item2)));
-        if (index.IsError) return new Failure("invalid", string.Join("; ", index.ErrorValue));
-        Write(folder, index.ResultValue, privateSeed);
+        if (!index.IsOk) return new Failure("invalid", string.Join("; ", Appliance.Core.Facade.Errors(index.Failure)));
+        Write(folder, index.Value, privateSeed);
         return Path.Combine(folder, "index.json");
     }
 
@@ -70,10 +70,10 @@ public static class RepositoryBuilder
                 ?? archive.Entries.FirstOrDefault(e => e.Name == "plugin.json" && e.FullName.Count(c => c == '/') == 1);
             if (entry is null) return new Failure("invalid", $"{zip}: no plugin.json at the root (or in one top folder)");
             using var reader = new StreamReader(entry.Open());
-            var parsed = ManifestParser.parse(reader.ReadToEnd());
+            var parsed = ManifestFacade.Parse(reader.ReadToEnd());
             return parsed.IsOk
-                ? parsed.ResultValue
-                : new Failure("invalid", $"{zip}: plugin.json: {string.Join("; ", parsed.ErrorValue.Select(e => e.ToString()))}");
+                ? parsed.Value
+                : new Failure("invalid", $"{zip}: plugin.json: {string.Join("; ", Appliance.Core.Facade.Errors(parsed.Failure))}");
         }
         catch (Exception ex) when (ex is IOException or InvalidDataException)
         {

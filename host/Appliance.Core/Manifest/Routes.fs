@@ -8,7 +8,6 @@ open System.Text.RegularExpressions
 open Appliance.Core.Manifest.JsonRead
 
 let private commas (items: string seq) = String.Join(", ", items)
-let private orList (items: string seq) = String.Join(" or ", items)
 
 /// Default and largest request body a route may accept.
 [<Literal>]

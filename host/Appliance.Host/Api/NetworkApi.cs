@@ -1,7 +1,6 @@
 using Appliance.Core.Network;
 using Appliance.Host.Network;
 using Appliance.Host.Plugins;
-using Microsoft.FSharp.Collections;
 
 namespace Appliance.Host.Api;
 
@@ -14,16 +13,17 @@ internal static class NetworkApi
         // The network requirements of what is loaded now (host + running plugins), in the format asked for.
         group.MapGet("/requirements", (PluginManager plugins, string? format) =>
         {
-            var entries = ListModule.OfSeq(plugins.Footprint());
-            var rows = Requirements.build(entries);
-            return (format ?? "json").ToLowerInvariant() switch
+            var entries = plugins.Footprint();
+            var name = (format ?? "json").ToLowerInvariant();
+            if (NetworkFacade.RequirementsText(entries, name) is not { } text)
+                return PluginsApi.Problem(400, $"format: '{name}' is not one of md, json, csv, allowlist");
+            return Results.Text(text, name switch
             {
-                "md" or "markdown" => Results.Text(Requirements.toMarkdown(rows), "text/markdown; charset=utf-8"),
-                "csv" => Results.Text(Requirements.toCsv(rows), "text/csv; charset=utf-8"),
-                "json" => Results.Text(Requirements.toJson(rows), "application/json"),
-                "allowlist" => Results.Text(Requirements.allowlistText(entries), "text/plain; charset=utf-8"),
-                var other => PluginsApi.Problem(400, $"format: '{other}' is not one of md, json, csv, allowlist"),
-            };
+                "md" or "markdown" => "text/markdown; charset=utf-8",
+                "csv" => "text/csv; charset=utf-8",
+                "json" => "application/json",
+                _ => "text/plain; charset=utf-8",
+            });
         }).WithName("GetNetworkRequirements").WithSummary("Every port and destination the appliance uses (JSON, CSV or Markdown)");
 
         group.MapGet("/firewall", (FirewallService firewall) => Results.Ok(firewall.Status())).WithName("GetFirewall").WithSummary("The firewall's state: applied, pending confirmation, last error");

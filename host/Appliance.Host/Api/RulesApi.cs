@@ -3,7 +3,6 @@ using System.Text.Json;
 using Appliance.Core.Rules;
 using Appliance.Host.Events;
 using Appliance.Host.Rules;
-using Microsoft.FSharp.Collections;
 
 namespace Appliance.Host.Api;
 

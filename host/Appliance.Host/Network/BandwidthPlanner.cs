@@ -1,8 +1,7 @@
 using Appliance.Abstractions;
+using Appliance.Core;
 using Appliance.Core.Network;
 using Appliance.Host.Cameras;
-using Microsoft.FSharp.Collections;
-using Microsoft.FSharp.Core;
 
 namespace Appliance.Host.Network;
 
@@ -18,27 +17,25 @@ public static class BandwidthPlanner
         var observations = cameras.List()
             .Where(c => c.Enabled)
             .Select(c => Observe(c, cameras.Health(c.Id)));
-        return BandwidthDefaults.defaultInput(BandwidthJson.maxCameras, ListModule.OfSeq(observations));
+        return NetworkFacade.DefaultPlanInput(observations);
     }
 
     /// <summary>What the planner is told about one camera; measured values only when the stream has produced frames.</summary>
     public static BandwidthDefaults.CameraObservation Observe(CameraInfo camera, StreamHealth? health)
     {
         var measured = health is { Fps: > 0 } ? health : null;
-        var fps = measured is null ? FSharpOption<double>.None : FSharpOption<double>.Some(measured.Fps);
-        var bitrate = measured is { BitrateKbps: > 0 } ? FSharpOption<double>.Some(measured.BitrateKbps) : FSharpOption<double>.None;
-        var gop = measured is { KeyframeIntervalSeconds: > 0 }
-            ? BandwidthDefaults.gopOfInterval(fps, FSharpOption<double>.Some(measured.KeyframeIntervalSeconds))
-            : FSharpOption<int>.None;
-        var codec = health?.Codec is { } name ? BandwidthDefaults.codecOfName(name) : FSharpOption<Bandwidth.Codec>.None;
-        return new BandwidthDefaults.CameraObservation(
-            camera.Name, FSharpOption<int>.None, FSharpOption<int>.None, fps, bitrate, gop, codec);
+        return NetworkFacade.Observation(
+            camera.Name,
+            measured?.Fps,
+            measured is { BitrateKbps: > 0 } ? measured.BitrateKbps : null,
+            measured is { KeyframeIntervalSeconds: > 0 } ? measured.KeyframeIntervalSeconds : null,
+            health?.Codec);
     }
 
     /// <summary>The plan for a JSON input, or every error with its path.</summary>
     public static (Bandwidth.SitePlan? Plan, IReadOnlyList<string> Errors) Plan(string json)
     {
-        var result = BandwidthJson.planJson(json);
-        return result.IsOk ? (result.ResultValue, []) : (null, result.ErrorValue.ToList());
+        var result = NetworkFacade.Plan(json);
+        return result.IsOk ? (result.Value, []) : (null, Facade.Errors(result.Failure));
     }
 }

@@ -4,8 +4,7 @@ using Appliance.Firewall;
 using Appliance.Host.Configuration;
 using Appliance.Host.Plugins;
 using Microsoft.Extensions.Options;
-using Microsoft.FSharp.Collections;
-using CoreFirewall = Appliance.Core.Network.Firewall;
+using Appliance.Core;
 
 namespace Appliance.Host.Network;
 
@@ -42,10 +41,8 @@ public sealed class FirewallService(IOptions<ApplianceOptions> options, PluginMa
     public (string? Ruleset, IReadOnlyList<string> Errors) Compile()
     {
         var zones = Settings.Zones is { ValueKind: JsonValueKind.Object } z ? z : JsonDocument.Parse("{}").RootElement;
-        var policy = ZonesJson.parseElement(zones);
-        if (policy.IsError) return (null, policy.ErrorValue.Select(e => e.ToString()).ToList());
-        var compiled = CoreFirewall.compile(policy.ResultValue, ListModule.OfSeq(plugins.Footprint()));
-        return compiled.IsOk ? (compiled.ResultValue, []) : (null, compiled.ErrorValue.Select(e => e.ToString()).ToList());
+        var compiled = NetworkFacade.CompileFirewall(zones, plugins.Footprint());
+        return compiled.IsOk ? (compiled.Value, []) : (null, Facade.Errors(compiled.Failure));
     }
 
     public FirewallStatus Status()
@@ -121,12 +118,10 @@ public sealed class FirewallService(IOptions<ApplianceOptions> options, PluginMa
     public async Task<FqdnRefreshResult> RefreshFqdnSetsAsync(CancellationToken ct)
     {
         var zones = Settings.Zones is { ValueKind: JsonValueKind.Object } z ? z : JsonDocument.Parse("{}").RootElement;
-        var policy = ZonesJson.parseElement(zones);
-        if (policy.IsError) return new FqdnRefreshResult([], policy.ErrorValue.Select(e => e.ToString()).ToList());
-        var sets = CoreFirewall.fqdnSets(policy.ResultValue, ListModule.OfSeq(plugins.Footprint()));
-        if (sets.IsError) return new FqdnRefreshResult([], sets.ErrorValue.Select(e => e.ToString()).ToList());
-        if (sets.ResultValue.IsEmpty) return new FqdnRefreshResult([], []);
-        var result = await new FqdnSetRefresher(new NftOptions { NftPath = Settings.NftPath }, FqdnSetRefresher.SystemResolver).RefreshAsync(sets.ResultValue, ct);
+        var sets = NetworkFacade.FqdnSets(zones, plugins.Footprint());
+        if (!sets.IsOk) return new FqdnRefreshResult([], Facade.Errors(sets.Failure));
+        if (sets.Value.Length == 0) return new FqdnRefreshResult([], []);
+        var result = await new FqdnSetRefresher(new NftOptions { NftPath = Settings.NftPath }, FqdnSetRefresher.SystemResolver).RefreshAsync(sets.Value, ct);
         foreach (var error in result.Errors) log.LogWarning("Firewall FQDN sets: {Error}", error);
         return result;
     }

@@ -1,7 +1,5 @@
 using Appliance.Core.Network;
 using Appliance.Host.Configuration;
-using Microsoft.FSharp.Collections;
-using Microsoft.FSharp.Core;
 using Microsoft.Extensions.Options;
 
 namespace Appliance.Host.Network;
@@ -20,42 +18,47 @@ public sealed class HostFootprint
     public HostNetworkSettings Settings()
     {
         var n = _options.Network;
-        var proxy = FSharpOption<ProxySettings>.None;
+        string? proxyHost = null;
+        var proxyPort = 3128;
         if (!string.IsNullOrWhiteSpace(n.Proxy))
         {
             var colon = n.Proxy.LastIndexOf(':');
-            var host = colon > 0 ? n.Proxy[..colon] : n.Proxy;
-            var port = colon > 0 && int.TryParse(n.Proxy[(colon + 1)..], out var p) ? p : 3128;
-            proxy = FSharpOption<ProxySettings>.Some(new ProxySettings(host, port, n.ProxyZone));
+            proxyHost = colon > 0 ? n.Proxy[..colon] : n.Proxy;
+            proxyPort = colon > 0 && int.TryParse(n.Proxy[(colon + 1)..], out var p) ? p : 3128;
         }
-        return new HostNetworkSettings(
+        var directory = Directory();
+        return NetworkFacade.HostSettings(
             _options.Http.HttpsPort,
-            _options.Http.HttpPort > 0 ? FSharpOption<int>.Some(_options.Http.HttpPort) : FSharpOption<int>.None,
+            _options.Http.HttpPort > 0 ? _options.Http.HttpPort : null,
             n.ManagementZone,
             n.UplinkZone,
-            ListModule.OfSeq(n.EffectiveNtpServers),
-            ListModule.OfSeq(n.EffectiveUpdateFqdns),
-            string.IsNullOrWhiteSpace(n.CloudMqttFqdn) ? FSharpOption<string>.None : FSharpOption<string>.Some(n.CloudMqttFqdn),
+            n.EffectiveNtpServers,
+            n.EffectiveUpdateFqdns,
+            n.CloudMqttFqdn,
             n.CloudMqttPort,
-            proxy,
-            Directory());
+            proxyHost,
+            proxyPort,
+            n.ProxyZone,
+            directory?.Host,
+            directory?.Port ?? 0,
+            directory?.Zone ?? ZoneNames.Site);
     }
 
     /// <summary>The directory of <c>auth.ldap.url</c> (host, port; 636 for ldaps, 389 for ldap; zone <c>auth.ldap.zone</c>, default the site LAN), when directory logins are configured.</summary>
-    private FSharpOption<DirectoryPeer> Directory()
+    private (string Host, int Port, string Zone)? Directory()
     {
         var ldap = _options.Auth.Ldap;
         if (ldap.Url is not { Length: > 0 } text || !Uri.TryCreate(text, UriKind.Absolute, out var url) || url.Host.Length == 0)
-            return FSharpOption<DirectoryPeer>.None;
+            return null;
         var secure = url.Scheme.Equals("ldaps", StringComparison.OrdinalIgnoreCase);
-        if (!secure && !url.Scheme.Equals("ldap", StringComparison.OrdinalIgnoreCase)) return FSharpOption<DirectoryPeer>.None;
+        if (!secure && !url.Scheme.Equals("ldap", StringComparison.OrdinalIgnoreCase)) return null;
         var port = url.IsDefaultPort || url.Port <= 0 ? (secure ? 636 : 389) : url.Port;
         var zone = string.IsNullOrWhiteSpace(ldap.Zone) ? ZoneNames.Site : ldap.Zone;
-        return FSharpOption<DirectoryPeer>.Some(new DirectoryPeer(url.IdnHost.Trim('[', ']'), port, zone));
+        return (url.IdnHost.Trim('[', ']'), port, zone);
     }
 
-    public IReadOnlyList<ResolvedEntry> Entries() => Footprint.hostEntries(Settings()).ToList();
+    public IReadOnlyList<ResolvedEntry> Entries() => NetworkFacade.HostEntries(Settings());
 
     /// <summary>Problems with the host's network settings (each with its path), empty when fine.</summary>
-    public IReadOnlyList<string> Validate() => Footprint.validateHostSettings(Settings()).Select(e => e.ToString()).ToList();
+    public IReadOnlyList<string> Validate() => NetworkFacade.ValidateHostSettings(Settings());
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
+using Appliance.Core.Manifest;
 using Appliance.Core.Network;
 using Appliance.Host.Cameras;
 using Appliance.Host.Configuration;
@@ -22,21 +23,22 @@ public sealed class NetworkDoctorService(IOptions<ApplianceOptions> options, Plu
         var network = options.Value.Network;
         var doctor = network.Doctor;
         var footprint = plugins.Footprint();
-        var fqdns = footprint.Select(e => Microsoft.FSharp.Core.OptionModule.ToObj(e.Entry.Fqdn))
+        var fqdns = footprint.Select(e => ManifestFacade.Fqdn(e.Entry))
             .OfType<string>().Where(name => !IPAddress.TryParse(name, out _))
             .Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.Ordinal).ToList();
         var tls = footprint
-            .Where(e => e.Entry.Direction.IsOutbound && e.Entry.Transport.IsTcp && e.Entry.Fqdn is not null)
-            .Select(e => (Host: e.Entry.Fqdn!.Value, Port: Appliance.Host.Plugins.ManifestAdapter.Range(e.Entry.Port).First, e.Entry.Purpose))
+            .Where(e => e.Entry.Direction.IsOutbound && e.Entry.Transport.IsTcp && ManifestFacade.Fqdn(e.Entry) is not null)
+            .Select(e => (Host: ManifestFacade.Fqdn(e.Entry)!, Port: Appliance.Host.Plugins.ManifestAdapter.Range(e.Entry.Port).First, e.Entry.Purpose))
             .Where(t => t.Port is 443 or 8883 || t.Port == network.CloudMqttPort)
             .Select(t => new CloudEndpoint(t.Host, t.Port, t.Purpose))
             .Concat(doctor.CloudEndpoints.Select(text => ParseHostPort(text, 443)).Select(h => new CloudEndpoint(h.Host, h.Port, "configured endpoint")))
             .DistinctBy(c => (c.Host.ToLowerInvariant(), c.Port))
             .ToList();
         var tcpTargets = footprint
-            .Where(e => e.Entry.Direction.IsOutbound && e.Entry.Transport.IsTcp && e.Entry.Fqdn is not null && e.Entry.FromConfig is not null)
-            .Where(e => e.Entry.FromConfig!.Value.IsTargetsKey || e.Entry.FromConfig.Value.IsFqdnKey)
-            .Select(e => new TcpTarget(e.Entry.Fqdn!.Value, Appliance.Host.Plugins.ManifestAdapter.Range(e.Entry.Port).First, e.Entry.Purpose))
+            .Where(e => e.Entry.Direction.IsOutbound && e.Entry.Transport.IsTcp && ManifestFacade.PeerFromConfig(e.Entry))
+            .Select(e => (Entry: e.Entry, Host: ManifestFacade.Fqdn(e.Entry)))
+            .Where(e => e.Host is not null)
+            .Select(e => new TcpTarget(e.Host!, Appliance.Host.Plugins.ManifestAdapter.Range(e.Entry.Port).First, e.Entry.Purpose))
             .Where(t => !tls.Any(c => c.Port == t.Port && string.Equals(c.Host, t.Host, StringComparison.OrdinalIgnoreCase)))
             .DistinctBy(t => (t.Host.ToLowerInvariant(), t.Port))
             .ToList();

@@ -47,8 +47,8 @@ public sealed class IsolatedPluginLoader
 
     public ILoadedPluginAssembly Load(PluginManifest manifest, string runtimeFolder)
     {
-        var limits = new ProcessLimits(
-            OptionToNullable(manifest.Limits.MemoryMiB), OptionToNullable(manifest.Limits.CpuPercent), OptionToNullable(manifest.Limits.OpenFiles));
+        var (memoryMiB, cpuPercent, openFiles) = ManifestFacade.Limits(manifest);
+        var limits = new ProcessLimits(memoryMiB, cpuPercent, openFiles);
         if (_settings.Plugins.TryGetValue(manifest.Id, out var o))
             limits = limits.Over(new ProcessLimits(o.MemoryMiB, o.CpuPercent, o.OpenFiles));
         var spec = new IsolatedPluginSpec(manifest.Id, ManifestAdapter.Version(manifest), runtimeFolder, manifest.EntryAssembly, limits);
@@ -56,9 +56,6 @@ public sealed class IsolatedPluginLoader
             throw new PluginLoadException($"entry assembly {manifest.EntryAssembly} not found in {runtimeFolder}");
         return new IsolatedAssembly(new IsolatedPlugin(spec, _launcher, _options, _rings));
     }
-
-    private static int? OptionToNullable(Microsoft.FSharp.Core.FSharpOption<int>? option) =>
-        option is null ? null : option.Value;
 
     /// <summary>Nothing is loaded into the host: the weak reference is dead from the start.</summary>
     private sealed class IsolatedAssembly(IPlugin plugin) : ILoadedPluginAssembly

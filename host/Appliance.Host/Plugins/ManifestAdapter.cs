@@ -1,61 +1,44 @@
 using System.Text.Json;
 using Appliance.Abstractions;
+using Appliance.Core;
 using Appliance.Core.Manifest;
 using Appliance.Core.Network;
-using Microsoft.FSharp.Core;
 
 namespace Appliance.Host.Plugins;
 
-/// <summary>The one place where the host calls the F# core about manifests; turns F# shapes into plain C# ones.</summary>
+/// <summary>The host's manifest questions, answered by the F# core's C# façade (<see cref="ManifestFacade"/>) in the host's own shapes.</summary>
 public static class ManifestAdapter
 {
     public static readonly ApiVersion HostApiVersion = new(HostApi.Major, HostApi.Minor);
 
     public static ManifestParse Parse(string json)
     {
-        var result = ManifestParser.parse(json);
-        return result.IsOk
-            ? new ManifestParse(result.ResultValue, [])
-            : new ManifestParse(null, result.ErrorValue.Select(e => e.ToString()).ToList());
+        var result = ManifestFacade.Parse(json);
+        return result.IsOk ? new ManifestParse(result.Value, []) : new ManifestParse(null, Facade.Errors(result.Failure));
     }
 
     /// <summary>Null if this host can run the plugin, else why not.</summary>
-    public static string? CheckHostApi(PluginManifest manifest)
-    {
-        var check = Versions.checkHostApi(HostApiVersion, manifest.HostApi);
-        return check.IsOk ? null : check.ErrorValue.ToString();
-    }
+    public static string? CheckHostApi(PluginManifest manifest) => ManifestFacade.CheckHostApi(manifest, HostApi.Major, HostApi.Minor);
 
     public static ConfigResolution ResolveConfig(PluginManifest manifest, JsonElement? section)
     {
-        var option = section is { ValueKind: not JsonValueKind.Undefined and not JsonValueKind.Null } s
-            ? FSharpOption<JsonElement>.Some(s)
-            : FSharpOption<JsonElement>.None;
-        var result = ConfigSchema.resolve(manifest.Config, option);
-        return result.IsOk
-            ? new ConfigResolution(result.ResultValue, [])
-            : new ConfigResolution(default, result.ErrorValue.Select(e => e.ToString()).ToList());
+        var result = ManifestFacade.ResolveConfig(manifest, section);
+        return result.IsOk ? new ConfigResolution(result.Value, []) : new ConfigResolution(default, Facade.Errors(result.Failure));
     }
 
     public static IReadOnlyList<ResolvedEntry> Footprint(PluginManifest manifest, JsonElement config) =>
-        Appliance.Core.Network.Footprint.resolve(manifest, config).ToList();
+        ManifestFacade.Footprint(manifest, config);
 
     /// <summary>The footprint resolved from a validated configuration, or every value that does not resolve (with its path).</summary>
     public static FootprintResolution CheckedFootprint(PluginManifest manifest, JsonElement config)
     {
-        var result = Appliance.Core.Network.Footprint.resolveChecked(manifest, config);
-        return result.IsOk
-            ? new FootprintResolution(result.ResultValue.ToList(), [])
-            : new FootprintResolution([], result.ErrorValue.Select(e => e.ToString()).ToList());
+        var result = ManifestFacade.CheckedFootprint(manifest, config);
+        return result.IsOk ? new FootprintResolution(result.Value, []) : new FootprintResolution([], Facade.Errors(result.Failure));
     }
 
     /// <summary>The manifest's absolute routes that collide with a host route or a route of <paramref name="others"/>.</summary>
-    public static IReadOnlyList<string> RouteCollisions(PluginManifest manifest, IEnumerable<PluginManifest> others)
-    {
-        var declared = others.SelectMany(o => o.Surface.Routes.Select(r => Tuple.Create(o.Id, r)));
-        return Routes.collisions(Routes.hostRouteTemplates, Microsoft.FSharp.Collections.ListModule.OfSeq(declared), manifest.Id, manifest.Surface.Routes)
-            .Select(e => e.ToString()).ToList();
-    }
+    public static IReadOnlyList<string> RouteCollisions(PluginManifest manifest, IEnumerable<PluginManifest> others) =>
+        ManifestFacade.RouteCollisions(manifest, others);
 
     public static Appliance.Abstractions.Events.EventCategory Category(string name) => name switch
     {
@@ -65,9 +48,7 @@ public static class ManifestAdapter
         _ => Appliance.Abstractions.Events.EventCategory.System,
     };
 
-    public static IReadOnlyList<string> Collisions(IEnumerable<ResolvedEntry> entries) =>
-        Appliance.Core.Network.Footprint.collisions(Microsoft.FSharp.Collections.ListModule.OfSeq(entries))
-            .Select(e => e.ToString()).ToList();
+    public static IReadOnlyList<string> Collisions(IEnumerable<ResolvedEntry> entries) => NetworkFacade.Collisions(entries);
 
     public static IReadOnlyList<DeclaredPort> InboundPorts(IEnumerable<ResolvedEntry> entries) =>
         entries.Where(e => e.Entry.Direction.IsInbound)
@@ -78,16 +59,11 @@ public static class ManifestAdapter
             })
             .ToList();
 
-    public static (int First, int Last) Range(PortSpec port) => port switch
-    {
-        PortSpec.Port p => (p.Item, p.Item),
-        PortSpec.PortRange r => (r.first, r.last),
-        _ => throw new ArgumentOutOfRangeException(nameof(port)),
-    };
+    public static (int First, int Last) Range(PortSpec port) => ManifestFacade.Range(port);
 
-    public static string Version(PluginManifest manifest) => Versions.formatSemVer(manifest.Version);
+    public static string Version(PluginManifest manifest) => ManifestFacade.Version(manifest);
 
-    public static int CompareVersions(PluginManifest a, PluginManifest b) => Versions.compareSemVer(a.Version, b.Version);
+    public static int CompareVersions(PluginManifest a, PluginManifest b) => ManifestFacade.CompareVersions(a, b);
 
     public static string Kind(PluginManifest manifest) =>
         manifest.Kind.IsProtocol ? "protocol" : manifest.Kind.IsIntegration ? "integration" : "media";

@@ -9,7 +9,6 @@ using Appliance.Host.Events;
 using Appliance.Host.Health;
 using Appliance.Host.Network;
 using Appliance.Host.Plugins.Services;
-using Microsoft.FSharp.Core;
 
 namespace Appliance.Host.Plugins;
 
@@ -103,10 +102,10 @@ internal sealed class PluginActivator
         var fingerprint = PluginFolders.Fingerprint(folder);
         var record = _store.Get(id);
         var enabled = record?.Enabled ?? true;
-        var view = new HotSwap.FolderView(
+        var view = PluginsFacade.FolderView(
             fingerprint,
-            slot.Active is not null && slot.RunningFingerprint is { } running ? HotSwap.Running.NewRunningFrom(running) : HotSwap.Running.NothingRunning,
-            Opt(slot.Rejected), Opt(slot.Failed ?? (slot.State is PluginState.Invalid or PluginState.Quarantined ? slot.Fingerprint : null)),
+            slot.Active is not null ? slot.RunningFingerprint : null,
+            slot.Rejected, slot.Failed ?? (slot.State is PluginState.Invalid or PluginState.Quarantined ? slot.Fingerprint : null),
             enabled, force);
         var decision = HotSwap.decide(view);
         if (decision.IsKeep && (enabled || slot.State == PluginState.Disabled)) return;
@@ -190,8 +189,6 @@ internal sealed class PluginActivator
     }
 
     private TimeSpan SwapGrace => TimeSpan.FromSeconds(_options.Plugins.SwapGraceSeconds);
-
-    private static FSharpOption<string> Opt(string? s) => s is null ? FSharpOption<string>.None : FSharpOption<string>.Some(s);
 
     private sealed record Candidate(PluginManifest? Manifest, string Version, string? Error, JsonElement Config, IReadOnlyList<ResolvedEntry> Footprint);
 

@@ -235,10 +235,10 @@ public sealed partial class PluginManager : IAsyncDisposable
                 e.Entry.Transport.IsTcp ? "tcp" : "udp",
                 first == last ? $"{first}" : $"{first}-{last}",
                 e.Entry.Zone,
-                Microsoft.FSharp.Core.OptionModule.ToObj(e.Entry.Fqdn),
+                Appliance.Core.Manifest.ManifestFacade.Fqdn(e.Entry),
                 e.Entry.Purpose,
                 e.Entry.Required,
-                Microsoft.FSharp.Core.OptionModule.ToObj(e.Entry.ConfigKey));
+                Appliance.Core.Manifest.ManifestFacade.ConfigKey(e.Entry));
         }).ToList();
         var enabled = _store.Get(slot.Id)?.Enabled ?? true;
         return new PluginStatus(

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
 using Appliance.Core.Rules;
-using Microsoft.FSharp.Collections;
 
 namespace Appliance.Host.Rules;
 
@@ -16,7 +15,7 @@ public sealed class DryRunInput
 {
     public const int MaxEvents = 10_000;
 
-    public FSharpList<Rule>? Rules { get; private init; }
+    public RuleSet? Rules { get; private init; }
     public List<RuleEvent>? Events { get; private init; }
     public int Hours { get; private init; } = 24;
     public List<RuleError> Errors { get; } = [];
@@ -44,7 +43,7 @@ public sealed class DryRunInput
                 errors.Add(new RuleError("", "expected an object with optional rules, events and hours"));
                 return With(errors);
             }
-            FSharpList<Rule>? rules = null;
+            RuleSet? rules = null;
             List<RuleEvent>? events = null;
             var hours = 24;
             foreach (var p in root.EnumerateObject())
@@ -73,7 +72,7 @@ public sealed class DryRunInput
         return input;
     }
 
-    private static FSharpList<Rule>? ReadRules(JsonElement value, RuleStore store, List<RuleError> errors)
+    private static RuleSet? ReadRules(JsonElement value, RuleStore store, List<RuleError> errors)
     {
         if (value.ValueKind != JsonValueKind.Array || value.GetArrayLength() > RuleLimits.maxRules)
         {
@@ -89,7 +88,7 @@ public sealed class DryRunInput
             else errors.AddRange(check.Errors.Select(e => new RuleError(e.Path == "" ? $"rules[{i}]" : $"rules[{i}].{e.Path}", e.Message)));
             i++;
         }
-        return ListModule.OfSeq(rules);
+        return RulesFacade.RuleSet(rules);
     }
 
     private static List<RuleEvent>? ReadEvents(JsonElement value, List<RuleError> errors)

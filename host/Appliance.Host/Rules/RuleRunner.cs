@@ -51,7 +51,7 @@ public sealed class RuleRunner(OutboxEventBus bus, RuleStore store, ILogger<Rule
                 bus.Publish(Source, new RuleActionRequested(
                     decision.RuleId, decision.RuleName, action.Index, action.Kind, action.Target, action.Parameters,
                     action.Recipients, envelope.Id, envelope.Type, envelope.OccurredAt,
-                    e.Camera?.Value, e.Input?.Value, e.Region?.Value));
+                    RulesFacade.Camera(e), RulesFacade.Input(e), RulesFacade.Region(e)));
             }
             log.LogInformation("Rule {Rule} fired on {Type} #{Sequence}: {Count} action(s) requested",
                 decision.RuleId, envelope.Type, envelope.Sequence, decision.Actions.Length);

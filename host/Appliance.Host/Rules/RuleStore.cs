@@ -1,7 +1,5 @@
 using Appliance.Core.Rules;
 using Appliance.Host.Storage;
-using Microsoft.FSharp.Collections;
-using Microsoft.FSharp.Core;
 
 namespace Appliance.Host.Rules;
 
@@ -15,7 +13,7 @@ public sealed class RuleStore
     private readonly Database _db;
     private readonly TimeProvider _time;
     private readonly object _writeLock = new();
-    private FSharpList<Rule> _rules;
+    private RuleSet _rules;
 
     public RuleStore(Database db, TimeProvider time)
     {
@@ -26,13 +24,13 @@ public sealed class RuleStore
     }
 
     /// <summary>The event types rules may name, with what each carries.</summary>
-    public FSharpMap<string, EventCatalog.EventShape> Catalog { get; }
+    public IReadOnlyDictionary<string, EventCatalog.EventShape> Catalog { get; }
 
     /// <summary>Raised after a rule was added, replaced or deleted (the runner drops memory of deleted rules).</summary>
     public event Action? Changed;
 
     /// <summary>The current rules, in id order (an immutable snapshot).</summary>
-    public FSharpList<Rule> Rules => Volatile.Read(ref _rules);
+    public RuleSet Rules => Volatile.Read(ref _rules);
 
     public Rule? Get(string id) => Rules.FirstOrDefault(r => r.Id == id);
 
@@ -58,7 +56,7 @@ public sealed class RuleStore
                 return Refused("", $"rule \"{replacing}\" does not exist");
             if (replacing is null && Get(rule.Id) is not null)
                 return Refused("id", $"\"{rule.Id}\" is used by another rule");
-            if (replacing is null && Rules.Length >= RuleLimits.maxRules)
+            if (replacing is null && Rules.Count >= RuleLimits.maxRules)
                 return Refused("", $"there are already {RuleLimits.maxRules} rules; the limit is {RuleLimits.maxRules}");
             using (var connection = _db.Open())
             using (var cmd = connection.CreateCommand())
@@ -95,10 +93,10 @@ public sealed class RuleStore
         return deleted > 0;
     }
 
-    private static RuleCheck Refused(string path, string message) => new(FSharpOption<Rule>.None, [new RuleError(path, message)]);
+    private static RuleCheck Refused(string path, string message) => RulesFacade.Refused(path, message);
 
     /// <summary>Reads every stored rule; a stored document the current core refuses is skipped, never guessed.</summary>
-    private FSharpList<Rule> Load()
+    private RuleSet Load()
     {
         var rules = new List<Rule>();
         using var connection = _db.Open();
@@ -110,6 +108,6 @@ public sealed class RuleStore
             var check = RulesFacade.Check(Catalog, [], reader.GetString(0));
             if (check.IsValid) rules.Add(check.Valid);
         }
-        return ListModule.OfSeq(rules);
+        return RulesFacade.RuleSet(rules);
     }
 }

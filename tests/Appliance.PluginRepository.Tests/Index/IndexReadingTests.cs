@@ -27,7 +27,7 @@ public sealed class IndexReadingTests
         var written = RepositoryFacade.Build(3, RepositoryFacade.Published(check.Valid), RepositoryFacade.Expires(check.Valid),
             [Tuple.Create("stable", line.Package)]);
         Assert.True(written.IsOk);
-        var again = RepositoryFacade.Parse(written.ResultValue);
+        var again = RepositoryFacade.Parse(written.Value);
         Assert.Equal(check.Valid, again.Valid);
     }
 

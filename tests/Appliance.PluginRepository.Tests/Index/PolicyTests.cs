@@ -15,7 +15,7 @@ public sealed class PolicyTests
     {
         var built = RepositoryFacade.Build(serial, Published, Published.AddDays(30), packages.Select(p => Tuple.Create("stable", p)));
         Assert.True(built.IsOk);
-        return RepositoryFacade.Parse(built.ResultValue).Valid;
+        return RepositoryFacade.Parse(built.Value).Valid;
     }
 
     private static InstallPlan Plan(RepositoryTypes.RepoIndex index, string? installed, bool force = false, string? version = null, string model = "rpi4", string channel = "stable") =>

@@ -4,7 +4,6 @@ using Appliance.Host.Cameras;
 using Appliance.Host.Network;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.FSharp.Core;
 
 namespace Appliance.Host.Pages.Network;
 
@@ -15,9 +14,7 @@ namespace Appliance.Host.Pages.Network;
 public sealed class PlanModel(CameraStore cameras) : PageModel
 {
     /// <summary>A camera nothing is known about: OpenEye's typical streams.</summary>
-    private static readonly BandwidthDefaults.CameraObservation Unknown = new(
-        "", FSharpOption<int>.None, FSharpOption<int>.None, FSharpOption<double>.None, FSharpOption<double>.None,
-        FSharpOption<int>.None, FSharpOption<Bandwidth.Codec>.None);
+    private static readonly BandwidthDefaults.CameraObservation Unknown = NetworkFacade.UnknownCamera;
 
     [BindProperty]
     public PlanForm Form { get; set; } = new();
@@ -68,7 +65,7 @@ public sealed class PlanModel(CameraStore cameras) : PageModel
                 Form.Cameras.Add(CameraRow.From(BandwidthDefaults.cameraSpec(Form.Cameras.Count, Unknown)));
                 break;
             case "add-viewing" when Form.Viewing.Count < BandwidthJson.maxViewingPatterns:
-                Form.Viewing.Add(ViewingRow.From(BandwidthDefaults.defaultViewing(1).Head));
+                Form.Viewing.Add(ViewingRow.From(NetworkFacade.DefaultViewing()));
                 break;
             case "add-export" when Form.Exports.Count < BandwidthJson.maxExports:
                 Form.Exports.Add(ExportRow.From(BandwidthDefaults.openEyeExport));

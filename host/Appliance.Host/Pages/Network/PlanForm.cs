@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Appliance.Core.Network;
-using Microsoft.FSharp.Core;
 
 namespace Appliance.Host.Pages.Network;
 
@@ -31,7 +30,7 @@ public sealed class PlanForm
         Viewing = input.Viewing.Select(ViewingRow.From).ToList(),
         Data = DataRow.From(input.Data),
         Exports = input.Exports.Select(ExportRow.From).ToList(),
-        AvailableUploadKbps = input.AvailableUploadKbps is { } available ? available.Value : null,
+        AvailableUploadKbps = NetworkFacade.AvailableUploadKbps(input),
     };
 }
 
@@ -71,7 +70,7 @@ public sealed class ProfileRow
         Fps = p.Fps,
         Gop = p.Gop,
         Codec = p.Codec.IsH265 ? "h265" : p.Codec.IsMjpeg ? "mjpeg" : "h264",
-        BitrateKbps = p.Bitrate is Bandwidth.Bitrate.Explicit e ? e.kbps : null,
+        BitrateKbps = NetworkFacade.BitrateKbps(p),
     };
 }
 

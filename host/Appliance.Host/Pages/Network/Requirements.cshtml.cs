@@ -1,7 +1,6 @@
 using Appliance.Core.Network;
 using Appliance.Host.Plugins;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.FSharp.Collections;
 
 namespace Appliance.Host.Pages.Network;
 
@@ -24,9 +23,9 @@ public sealed class RequirementsModel(PluginManager plugins) : PageModel
 
     public void OnGet()
     {
-        var entries = ListModule.OfSeq(plugins.Footprint());
-        Rows = Requirements.build(entries).ToList();
-        Allowlist = Requirements.allowlistText(entries).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var entries = plugins.Footprint();
+        Rows = NetworkFacade.Requirements(entries);
+        Allowlist = (NetworkFacade.RequirementsText(entries, "allowlist") ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries);
     }
 
     public static string Direction(Requirements.RequirementRow row) => row.Direction.IsInbound ? "inbound" : "outbound";

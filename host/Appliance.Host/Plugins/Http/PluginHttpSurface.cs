@@ -39,9 +39,9 @@ internal sealed class PluginHttpSurface(string pluginId, IReadOnlyList<RouteDecl
     {
         var upper = method.ToUpperInvariant();
         if (!Routes.methodNames.Contains(upper)) throw new ArgumentException($"'{method}' is not a supported HTTP method", nameof(method));
-        var parsed = Routes.parseTemplate(template);
-        if (parsed.IsError) throw new ArgumentException($"route template '{template}': {parsed.ErrorValue}", nameof(template));
-        var absolute = parsed.ResultValue.Item1;
+        var parsed = ManifestFacade.IsAbsoluteTemplate(template);
+        if (!parsed.IsOk) throw new ArgumentException($"route template '{template}': {parsed.Failure!.Message}", nameof(template));
+        var absolute = parsed.Value;
         var declaration = declarations.FirstOrDefault(d => d.Path == template && d.Methods.Contains(upper));
         if (absolute && declaration is null)
             throw new ArgumentException($"absolute route {upper} {template} is not declared in the manifest's routes", nameof(template));

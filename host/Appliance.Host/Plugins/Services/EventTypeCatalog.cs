@@ -35,14 +35,14 @@ public sealed class EventTypeCatalog
     {
         if (!EventSchema.isTypeName(type ?? ""))
             return Result<EventTypeInfo>.Fail("invalid-name", $"'{type}' is not an event type name (PascalCase, 3 to 64 letters and digits)");
-        var schema = EventSchema.parse(jsonSchema ?? "");
-        if (schema.IsError)
-            return Result<EventTypeInfo>.Fail("invalid-schema", string.Join("; ", schema.ErrorValue.Select(e => e.ToString())));
+        var schema = ManifestFacade.ParseEventSchema(jsonSchema ?? "");
+        if (!schema.IsOk)
+            return Result<EventTypeInfo>.Fail("invalid-schema", string.Join("; ", Appliance.Core.Facade.Errors(schema.Failure)));
         var info = new EventTypeInfo(type!, category, description ?? "", jsonSchema, owner);
-        var stored = _types.GetOrAdd(type!, (info, schema.ResultValue));
+        var stored = _types.GetOrAdd(type!, (info, schema.Value));
         if (stored.Info.Owner != owner)
             return Result<EventTypeInfo>.Fail("taken", $"event type '{type}' belongs to {stored.Info.Owner}");
-        _types[type!] = (info, schema.ResultValue);
+        _types[type!] = (info, schema.Value);
         return info;
     }
 

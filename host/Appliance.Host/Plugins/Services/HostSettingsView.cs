@@ -17,19 +17,19 @@ public sealed class HostSettingsView(IOptionsMonitor<ApplianceOptions> options) 
             var o = options.CurrentValue;
             var settings = new HostFootprint(o).Settings();
             var zones = o.Network.Firewall.Zones is { ValueKind: JsonValueKind.Object } z ? z : JsonDocument.Parse("{}").RootElement;
-            var policy = ZonesJson.parseElement(zones);
+            var policy = NetworkFacade.ZonePolicy(zones);
             IReadOnlyList<HostZone> zoneList = [];
             IReadOnlyList<string> management = [];
             if (policy.IsOk)
             {
-                var p = policy.ResultValue;
+                var p = policy.Value;
                 zoneList = p.Zones.Select(name => new HostZone(
                     name,
                     p.Interfaces.Where(i => i.Item2 == name).Select(i => i.Item1).ToList(),
                     p.SourceRestrictions.TryGetValue(name, out var cidrs) ? cidrs.Select(c => c.ToString()).ToList() : [])).ToList();
                 management = p.ManagementSources.Select(c => c.ToString()).ToList();
             }
-            var proxy = settings.Proxy is { } px ? new HostProxy(px.Value.Host, px.Value.Port, px.Value.Zone) : null;
+            var proxy = NetworkFacade.TryGetProxy(settings, out var px) ? new HostProxy(px.Host, px.Port, px.Zone) : null;
             return new HostSettingsSnapshot(
                 o.Http.HttpsPort,
                 o.Http.HttpPort > 0 ? o.Http.HttpPort : null,

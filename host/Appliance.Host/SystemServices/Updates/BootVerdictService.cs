@@ -53,7 +53,7 @@ public sealed class BootVerdictService(
         var deadline = TimeSpan.FromSeconds(settings.MarkGoodDeadlineSeconds);
         while (!stoppingToken.IsCancellationRequested)
         {
-            switch (ImageUpdate.decideBoot(deadline, time.GetUtcNow() - since, Checks()))
+            switch (UpdatesFacade.DecideBoot(deadline, time.GetUtcNow() - since, Checks()))
             {
                 case var v when v.IsMarkGood:
                     var good = await rauc.MarkAsync(good: true, "booted", stoppingToken);
@@ -79,12 +79,12 @@ public sealed class BootVerdictService(
     }
 
     /// <summary>The host itself (it got here), every reported component, every enabled plugin.</summary>
-    private Microsoft.FSharp.Collections.FSharpList<ImageUpdate.BootCheck> Checks()
+    private List<ImageUpdate.BootCheck> Checks()
     {
         var checks = new List<ImageUpdate.BootCheck> { new("host", true) };
         checks.AddRange(health.All().Select(h => new ImageUpdate.BootCheck($"{h.Owner}/{h.Report.Component}", h.Report.State != HealthState.Unhealthy)));
         checks.AddRange(plugins.List().Where(p => p.Enabled)
             .Select(p => new ImageUpdate.BootCheck($"plugin {p.Id}", p.State is PluginState.Running)));
-        return Microsoft.FSharp.Collections.ListModule.OfSeq(checks);
+        return checks;
     }
 }

@@ -44,10 +44,10 @@ public sealed class BundleInspector(IOptions<ApplianceOptions> options)
                 return Result<ImageUpdate.BundleManifest>.Fail("timeout", $"rauc info did not finish within {Patience.TotalSeconds:0} s");
             }
             if (process.ExitCode != 0) return Result<ImageUpdate.BundleManifest>.Fail("invalid", $"the bundle is refused: {Reason(await stderr)}");
-            var manifest = ImageUpdate.parseRaucInfo(await stdout);
+            var manifest = UpdatesFacade.ParseRaucInfo(await stdout);
             return manifest.IsOk
-                ? manifest.ResultValue
-                : Result<ImageUpdate.BundleManifest>.Fail("invalid", $"the bundle's manifest: {manifest.ErrorValue}");
+                ? manifest.Value
+                : Result<ImageUpdate.BundleManifest>.Fail("invalid", $"the bundle's manifest: {manifest.Failure!.Message}");
         }
     }
 

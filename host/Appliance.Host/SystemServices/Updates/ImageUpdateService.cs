@@ -1,5 +1,4 @@
 using Appliance.Abstractions;
-using Appliance.Core.Manifest;
 using Appliance.Core.Updates;
 using Appliance.Host.Configuration;
 using Appliance.Host.Events;
@@ -78,12 +77,8 @@ public sealed class ImageUpdateService(
             if (!manifest.IsOk) return Result<ImageUpdateRecord>.Fail(manifest.Failure!);
             var state = await rauc.GetStateAsync(ct);
             if (!state.IsOk) return Result<ImageUpdateRecord>.Fail(state.Failure!);
-            var running = Versions.parseSemVer(RunningVersion());
-            if (running.IsError) return Result<ImageUpdateRecord>.Fail("unavailable", $"the running image's version: {running.ErrorValue}");
-            var image = new ImageUpdate.RunningImage(state.Value.Compatible, running.ResultValue);
-            var allowed = ImageUpdate.checkInstall(image, manifest.Value, force);
-            if (allowed.IsError)
-                return Result<ImageUpdateRecord>.Fail(allowed.ErrorValue.IsOtherModel ? "invalid" : "conflict", ImageUpdate.describe(allowed.ErrorValue));
+            var allowed = UpdatesFacade.CheckInstall(state.Value.Compatible, RunningVersion(), manifest.Value, force);
+            if (!allowed.IsOk) return Result<ImageUpdateRecord>.Fail(allowed.Failure!);
 
             var now = time.GetUtcNow();
             var record = new ImageUpdateRecord(manifest.Value.Version, ImageUpdateRecord.Installing, null, null, now, now);

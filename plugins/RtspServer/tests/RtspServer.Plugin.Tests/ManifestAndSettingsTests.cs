@@ -11,8 +11,8 @@ public sealed class ManifestAndSettingsTests
     [Fact]
     public void The_core_accepts_the_manifest_with_554_privileged_and_a_udp_range_apart_from_the_ingest()
     {
-        var parsed = ManifestParser.parse(ManifestText());
-        Assert.True(parsed.IsOk, parsed.IsOk ? "" : string.Join("; ", parsed.ErrorValue.Select(e => e.ToString())));
+        var parsed = ManifestFacade.Parse(ManifestText());
+        Assert.True(parsed.IsOk, parsed.IsOk ? "" : parsed.Failure!.Message);
         var json = JsonDocument.Parse(ManifestText()).RootElement;
         Assert.Equal(typeof(RtspServerPlugin).Assembly.GetName().Name + ".dll", json.GetProperty("entryAssembly").GetString());
         Assert.Contains("privileged-port", json.GetProperty("capabilities").EnumerateArray().Select(c => c.GetString()));

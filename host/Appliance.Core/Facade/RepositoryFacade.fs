@@ -159,8 +159,9 @@ type RepositoryFacade =
                       Installed = installed
                       Refusal = null }
 
-    /// Builds an index (the repository tool); packages are (channel, package) pairs.
-    static member Build(serial: int64, published: DateTimeOffset, expires: DateTimeOffset, packages: (string * CatalogPackage) seq) : Result<byte[], string[]> =
+    /// Builds an index (the repository tool); packages are (channel, package) pairs. A failure is `invalid`, one
+    /// error per line.
+    static member Build(serial: int64, published: DateTimeOffset, expires: DateTimeOffset, packages: (string * CatalogPackage) seq) : Appliance.Abstractions.Result<byte[]> =
         let errors = ResizeArray<string>()
 
         let parsed =
@@ -181,7 +182,7 @@ type RepositoryFacade =
                   | _, Error m -> errors.Add($"{p.Id}: {m}") ]
 
         if errors.Count > 0 then
-            Error(errors.ToArray())
+            Appliance.Core.FacadeResult.invalid errors
         else
             let index =
                 { Serial = serial
@@ -192,5 +193,5 @@ type RepositoryFacade =
             let bytes = RepositoryIndex.serialize index
             // What is written must read back: the tool never signs an index the appliance would refuse.
             match RepositoryIndex.parse bytes with
-            | Ok _ -> Ok bytes
-            | Error es -> Error(es |> List.map string |> Array.ofList)
+            | Ok _ -> Appliance.Core.FacadeResult.ok bytes
+            | Error es -> Appliance.Core.FacadeResult.invalid (List.map string es)

@@ -34,22 +34,54 @@ type RuleCheck =
         | Some r -> r
         | None -> invalidOp "the rule is not valid; read Errors"
 
+/// Rules in order, for C# callers: a read-only list that the core evaluates without copying it into an F# list.
+[<Sealed>]
+type RuleSet private (rules: Rule list, items: Rule[]) =
+    new(rules: Rule seq) =
+        let list = List.ofSeq rules
+        RuleSet(list, Array.ofList list)
+
+    member internal _.List = rules
+    member _.Count = items.Length
+    member _.IsEmpty = items.Length = 0
+    member _.Item with get (i: int) = items.[i]
+    static member Empty = RuleSet(Seq.empty)
+
+    interface IReadOnlyList<Rule> with
+        member _.Count = items.Length
+        member _.Item with get (i: int) = items.[i]
+        member _.GetEnumerator() : IEnumerator<Rule> = (items :> Rule seq).GetEnumerator()
+        member _.GetEnumerator() : System.Collections.IEnumerator = items.GetEnumerator()
+
 /// The rules for C# callers (the host): plain arrays, strings and nullables instead of F# lists and options.
 [<AbstractClass; Sealed>]
 type RulesFacade =
     /// The standard catalog plus event types known only by name (plugins' own events).
-    static member Catalog(extraTypes: string seq) : Map<string, EventCatalog.EventShape> =
+    static member Catalog(extraTypes: string seq) : IReadOnlyDictionary<string, EventCatalog.EventShape> =
         extraTypes
         |> Seq.fold (fun (m: Map<_, _>) t -> if m.ContainsKey t then m else m.Add(t, EventCatalog.unknownShape)) EventCatalog.standard
+        :> IReadOnlyDictionary<_, _>
+
+    static member private AsMap(catalog: IReadOnlyDictionary<string, EventCatalog.EventShape>) =
+        match catalog with
+        | :? Map<string, EventCatalog.EventShape> as m -> m
+        | _ -> catalog |> Seq.map (fun kv -> kv.Key, kv.Value) |> Map.ofSeq
 
     /// Reads one rule and checks it alone and among `others` (the stored rules, without the one it replaces).
-    static member Check(catalog: Map<string, EventCatalog.EventShape>, others: Rule seq, json: string) : RuleCheck =
-        match RulesJson.parse catalog json with
+    static member Check(catalog: IReadOnlyDictionary<string, EventCatalog.EventShape>, others: Rule seq, json: string) : RuleCheck =
+        match RulesJson.parse (RulesFacade.AsMap catalog) json with
         | Error errors -> { Rule = None; Errors = Array.ofList errors }
         | Ok rule ->
             match RuleValidation.validateAmong (rule :: List.ofSeq others) rule with
             | [] -> { Rule = Some rule; Errors = [||] }
             | errors -> { Rule = None; Errors = Array.ofList errors }
+
+    /// A refusal that is not the core's (the host's own checks: ids, limits).
+    static member Refused(path: string, message: string) : RuleCheck =
+        { Rule = None; Errors = [| { Path = path; Message = message } |] }
+
+    /// Rules in this order, for `Evaluate`, `DryRun` and `Retain`.
+    static member RuleSet(rules: Rule seq) : RuleSet = RuleSet(rules)
 
     static member Serialize(rule: Rule) = RulesJson.serialize rule
 
@@ -101,18 +133,23 @@ type RulesFacade =
                  Actions = o.Actions |> List.mapi (fun i a -> RulesFacade.Request i a events.[o.EventId]) |> Array.ofList } |]
 
     /// Evaluates every rule against one event: the decisions of the rules that matched, and the new state.
-    static member Evaluate(rules: Rule list, state: EngineState, e: RuleEvent) : struct (RuleDecision[] * EngineState) =
-        let outcomes, next = RuleEngine.evaluate rules state e
-        struct (RulesFacade.Decisions(rules, outcomes, Map.ofList [ e.Id, e ]), next)
+    static member Evaluate(rules: RuleSet, state: EngineState, e: RuleEvent) : struct (RuleDecision[] * EngineState) =
+        let outcomes, next = RuleEngine.evaluate rules.List state e
+        struct (RulesFacade.Decisions(rules.List, outcomes, Map.ofList [ e.Id, e ]), next)
 
     /// A dry run over events in order from an empty memory.
-    static member DryRun(rules: Rule list, events: RuleEvent seq) : RuleDecision[] =
+    static member DryRun(rules: RuleSet, events: RuleEvent seq) : RuleDecision[] =
         let list = List.ofSeq events
-        let report = DryRun.run rules list
-        RulesFacade.Decisions(rules, report.Outcomes, list |> List.map (fun e -> e.Id, e) |> Map.ofList)
+        let report = DryRun.run rules.List list
+        RulesFacade.Decisions(rules.List, report.Outcomes, list |> List.map (fun e -> e.Id, e) |> Map.ofList)
 
-    static member Retain(rules: Rule list, state: EngineState) = RuleEngine.retain rules state
+    static member Retain(rules: RuleSet, state: EngineState) = RuleEngine.retain rules.List state
 
     static member EmptyState = EngineState.empty
 
-    static member ToList(rules: Rule seq) = List.ofSeq rules
+    /// The event's camera, region and input; null when it carries none.
+    static member Camera(e: RuleEvent) : string | null = Option.toObj e.Camera
+
+    static member Region(e: RuleEvent) : string | null = Option.toObj e.Region
+
+    static member Input(e: RuleEvent) : string | null = Option.toObj e.Input

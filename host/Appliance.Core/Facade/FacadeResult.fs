@@ -1,0 +1,25 @@
+/// How the façade turns F# results into the C# `Appliance.Abstractions.Result<T>`: a value, or the failure
+/// `invalid` whose message holds every error, one per line (`Facade.Errors` splits them again).
+module internal Appliance.Core.FacadeResult
+
+open System
+
+/// The failure code of every façade result that carries validation errors.
+[<Literal>]
+let InvalidCode = "invalid"
+
+let ok (value: 'T) : Appliance.Abstractions.Result<'T> = Appliance.Abstractions.Result<'T>.Ok value
+
+let invalid (errors: string seq) : Appliance.Abstractions.Result<'T> =
+    Appliance.Abstractions.Result<'T>.Fail(Appliance.Abstractions.Failure(InvalidCode, String.Join("\n", errors)))
+
+/// An F# result with a list of errors, each made text by `text`.
+let ofList (text: 'E -> string) (result: Result<'T, 'E list>) : Appliance.Abstractions.Result<'T> =
+    match result with
+    | Ok value -> ok value
+    | Error errors -> invalid (List.map text errors)
+
+let ofOne (text: 'E -> string) (result: Result<'T, 'E>) : Appliance.Abstractions.Result<'T> =
+    match result with
+    | Ok value -> ok value
+    | Error e -> invalid [ text e ]
