@@ -2,6 +2,7 @@ using Appliance.NetCheck.Checks;
 using Appliance.NetCheck.Net;
 using Appliance.NetCheck.Tests.Infrastructure;
 using Appliance.NetCheck.Tests.Peers;
+using Appliance.Testing;
 using Xunit;
 
 namespace Appliance.NetCheck.Tests.Checks;
@@ -29,7 +30,7 @@ public sealed class NtpOffsetCheckTests : IAsyncLifetime
     private async Task<CheckResult> FirstAnswerAsync(TimeProvider clock)
     {
         CheckResult? last = null;
-        await Wait.UntilAsync(async () =>
+        await Eventually.UntilAsync(async () =>
         {
             last = await Run.CheckAsync(Check(clock));
             return last.Status != CheckStatus.Fail;

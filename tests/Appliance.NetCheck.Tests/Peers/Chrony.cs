@@ -1,5 +1,6 @@
 using System.Net;
 using Appliance.NetCheck.Tests.Infrastructure;
+using Appliance.Testing;
 
 namespace Appliance.NetCheck.Tests.Peers;
 
@@ -18,7 +19,7 @@ public sealed class Chrony : IDisposable
 
     public static async Task<Chrony> StartAsync(TempDir dir)
     {
-        var port = TestPorts.FreeUdpAndTcp();
+        var port = FreePort.UdpAndTcp();
         var conf = dir.File($"chrony-{port}.conf");
         await File.WriteAllTextAsync(conf, $"""
             port {port}
@@ -34,7 +35,7 @@ public sealed class Chrony : IDisposable
         try
         {
             // Ready when its log says it serves; the check under test is not used to decide readiness.
-            await Wait.UntilAsync(() => Task.FromResult(process.Log().Contains("chronyd version", StringComparison.Ordinal) && !process.HasExited),
+            await Eventually.UntilAsync(() => Task.FromResult(process.Log().Contains("chronyd version", StringComparison.Ordinal) && !process.HasExited),
                 "chronyd", diagnostics: process.Log);
             return chrony;
         }

@@ -1,5 +1,6 @@
 using System.Net;
 using Appliance.NetCheck.Tests.Infrastructure;
+using Appliance.Testing;
 
 namespace Appliance.NetCheck.Tests.Peers;
 
@@ -19,7 +20,7 @@ public sealed class Dnsmasq : IDisposable
     /// <param name="records">name -> address; everything else under <paramref name="localDomain"/> is NXDOMAIN.</param>
     public static async Task<Dnsmasq> StartAsync(TempDir dir, string localDomain, IReadOnlyDictionary<string, IPAddress> records)
     {
-        var port = TestPorts.FreeUdpAndTcp();
+        var port = FreePort.UdpAndTcp();
         var args = new List<string>
         {
             "--keep-in-foreground", "--no-daemon", "--no-resolv", "--no-hosts", "--no-poll", "--conf-file=/dev/null",
@@ -31,7 +32,7 @@ public sealed class Dnsmasq : IDisposable
         var dns = new Dnsmasq(process, new IPEndPoint(IPAddress.Loopback, port));
         try
         {
-            await Wait.TcpListeningAsync(IPAddress.Loopback, port, process.Log);
+            await Eventually.TcpListeningAsync(IPAddress.Loopback, port, process.Log);
             return dns;
         }
         catch
