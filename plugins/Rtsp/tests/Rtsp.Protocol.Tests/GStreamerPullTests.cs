@@ -2,7 +2,6 @@ using Appliance.Abstractions.Media;
 using Appliance.Plugins.Rtsp.Protocol.Client;
 using Appliance.Plugins.Rtsp.Protocol.Codecs;
 using Appliance.Plugins.Rtsp.Tests.Shared;
-using Appliance.Testing;
 using Xunit;
 
 namespace Appliance.Plugins.Rtsp.Protocol.Tests;

@@ -5,7 +5,6 @@ using System.Text;
 using Appliance.Abstractions;
 using Appliance.Abstractions.Media;
 using Appliance.Plugins.Rtsp.Protocol.Client;
-using Appliance.Testing;
 using Xunit;
 
 namespace Appliance.Plugins.Rtsp.Protocol.Tests;
