@@ -24,7 +24,7 @@ public sealed class NetworkDoctorTests(ITestOutputHelper output) : IAsyncLifetim
 
     public async Task InitializeAsync()
     {
-        var dns = await Dnsmasq.StartAsync(_dir, "appliance.test", new Dictionary<string, IPAddress>
+        var dns = await Dnsmasq.StartAsync(_dir.Path, "appliance.test", new Dictionary<string, IPAddress>
         {
             ["api.appliance.test"] = IPAddress.Loopback,
             ["mqtt.appliance.test"] = IPAddress.Loopback,
@@ -41,7 +41,7 @@ public sealed class NetworkDoctorTests(ITestOutputHelper output) : IAsyncLifetim
         _peers.Add(mqtt);
         var coturn = await Coturn.StartAsync(_dir, [IPAddress.Parse("127.0.0.1"), IPAddress.Parse("127.0.0.2")]);
         _peers.Add(coturn);
-        var chrony = await Chrony.StartAsync(_dir);
+        var chrony = await Chrony.StartAsync(_dir.Path);
         _peers.Add(chrony);
         var proxy = await Tinyproxy.StartAsync(_dir.Path);
         _peers.Add(proxy);

@@ -13,7 +13,7 @@ public sealed class NtpOffsetCheckTests : IAsyncLifetime
     private readonly TempDir _dir = new();
     private Chrony _chrony = null!;
 
-    public async Task InitializeAsync() => _chrony = await Chrony.StartAsync(_dir);
+    public async Task InitializeAsync() => _chrony = await Chrony.StartAsync(_dir.Path);
 
     public Task DisposeAsync()
     {
