@@ -35,12 +35,11 @@ public sealed class CameraIngestTests(ITestOutputHelper output)
     {
         // Host and camera share a namespace of their own: whatever the plugins send stays inside it.
         using var net = NetworkNamespacePair.Create();
-        using var camera = new DemoCamera("127.0.0.1", 8554, net.NameA);
-        await camera.StartAsync();
+        using var camera = await GstRtspServer.StartAsync(8554, address: "127.0.0.1", netns: net.NameA, path: "/demo");
         await using var host = await HostProcess.StartAsync(bundledPlugins: Plugins(), pluginConfig: QuietDiscovery(), netns: net.NameA);
         await host.LoginAsync();
 
-        using var added = await host.Client.PostAsJsonAsync("/api/v1/cameras", new { name = "Lobby", streamUri = camera.Uri });
+        using var added = await host.Client.PostAsJsonAsync("/api/v1/cameras", new { name = "Lobby", streamUri = camera.Url });
         Assert.Equal(HttpStatusCode.Created, added.StatusCode);
         var id = (await added.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
 
@@ -68,12 +67,9 @@ public sealed class CameraIngestTests(ITestOutputHelper output)
             Assert.Contains("TCP", rtsp.GetProperty("remediation").GetString());
         }
         await Task.Delay(1500);
-        await camera.StartAsync();
+        await camera.RestartAsync();
 
-        var gap = await Poll.UntilAsync(
-            async () => await host.Client.GetFromJsonAsync<JsonElement>("/api/v1/events?type=StreamGapOccurred&limit=20"),
-            events => events.EnumerateArray().Any(e => e.GetProperty("data").GetProperty("cameraId").GetString() == id),
-            TimeSpan.FromSeconds(60));
+        var gap = await Eventually.UntilAsync(async () => await host.Client.GetFromJsonAsync<JsonElement>("/api/v1/events?type=StreamGapOccurred&limit=20"), events => events.EnumerateArray().Any(e => e.GetProperty("data").GetProperty("cameraId").GetString() == id), TimeSpan.FromSeconds(60));
         Assert.Contains(gap.EnumerateArray(), e => e.GetProperty("data").GetProperty("cameraId").GetString() == id);
         var after = await Health(host, id!, h => h.GetProperty("reconnects").GetInt32() > reconnectsBefore && h.GetProperty("fps").GetDouble() > 15);
         output.WriteLine("after restart: " + after);
@@ -87,12 +83,11 @@ public sealed class CameraIngestTests(ITestOutputHelper output)
     {
         using var net = NetworkNamespacePair.Create();
         // The camera (GStreamer RTSP + ONVIF simulator) lives in namespace B; the appliance in namespace A.
-        using var camera = new DemoCamera(net.AddressB.ToString(), 8554, net.NameB);
-        await camera.StartAsync();
+        using var camera = await GstRtspServer.StartAsync(8554, address: net.AddressB.ToString(), netns: net.NameB, path: "/demo");
         var options = new SimulatorOptions
         {
             Name = "Dock Camera",
-            StreamUri = camera.Uri,
+            StreamUri = camera.Url,
             ListenSocket = NetworkNamespacePair.TcpListener(net.NameB, net.AddressB),
         };
         await using var simulator = await OnvifCameraSimulator.StartAsync(options);
@@ -105,10 +100,7 @@ public sealed class CameraIngestTests(ITestOutputHelper output)
         await host.LoginAsync();
 
         (await host.Client.PostAsync("/api/v1/cameras/discover", null)).EnsureSuccessStatusCode();
-        var discovered = await Poll.UntilAsync(
-            async () => await host.Client.GetFromJsonAsync<JsonElement>("/api/v1/cameras/discovered"),
-            list => list.EnumerateArray().Any(d => d.GetProperty("name").GetString() == "Dock Camera"),
-            TimeSpan.FromSeconds(60));
+        var discovered = await Eventually.UntilAsync(async () => await host.Client.GetFromJsonAsync<JsonElement>("/api/v1/cameras/discovered"), list => list.EnumerateArray().Any(d => d.GetProperty("name").GetString() == "Dock Camera"), TimeSpan.FromSeconds(60));
         var device = discovered.EnumerateArray().SingleOrDefault(d => d.GetProperty("name").GetString() == "Dock Camera");
         Assert.True(device.ValueKind == JsonValueKind.Object, $"not discovered in 60 s; discovered: {discovered}\nhost log:\n{host.Log}");
         var address = device.GetProperty("addresses")[0].GetString();
@@ -119,11 +111,8 @@ public sealed class CameraIngestTests(ITestOutputHelper output)
         Assert.Equal(HttpStatusCode.Created, added.StatusCode);
         var id = (await added.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
 
-        var resolved = await Poll.UntilAsync(
-            async () => await host.Client.GetFromJsonAsync<JsonElement>($"/api/v1/cameras/{id}"),
-            c => c.GetProperty("streamUri").ValueKind == JsonValueKind.String,
-            TimeSpan.FromSeconds(60));
-        Assert.Equal(camera.Uri, resolved.GetProperty("streamUri").GetString());
+        var resolved = await Eventually.UntilAsync(async () => await host.Client.GetFromJsonAsync<JsonElement>($"/api/v1/cameras/{id}"), c => c.GetProperty("streamUri").ValueKind == JsonValueKind.String, TimeSpan.FromSeconds(60));
+        Assert.Equal(camera.Url, resolved.GetProperty("streamUri").GetString());
         Assert.False(resolved.TryGetProperty("password", out _));
         Assert.True(resolved.GetProperty("hasPassword").GetBoolean());
 
@@ -134,14 +123,11 @@ public sealed class CameraIngestTests(ITestOutputHelper output)
 
     private static async Task<JsonElement> Health(HostProcess host, string id, Func<JsonElement, bool> done)
     {
-        var last = await Poll.UntilAsync(
-            async () =>
+        var last = await Eventually.UntilAsync(async () =>
             {
                 using var response = await host.Client.GetAsync($"/api/v1/cameras/{id}/health");
                 return response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<JsonElement>() : default;
-            },
-            h => h.ValueKind == JsonValueKind.Object && done(h),
-            TimeSpan.FromSeconds(60));
+            }, h => h.ValueKind == JsonValueKind.Object && done(h), TimeSpan.FromSeconds(60));
         Assert.True(last.ValueKind == JsonValueKind.Object && done(last), $"camera {id} health never got there: {last}\n{host.Log[^Math.Min(4000, host.Log.Length)..]}");
         return last;
     }

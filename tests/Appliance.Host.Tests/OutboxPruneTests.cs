@@ -3,25 +3,19 @@ using Appliance.Abstractions.Events;
 using Appliance.Host.Events;
 using Appliance.Host.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Appliance.Host.Tests;
 
 /// <summary>Retention: delivered old events go; an event still owed to a subscriber never does.</summary>
 public sealed class OutboxPruneTests
 {
-    private sealed class ManualClock(DateTimeOffset now) : TimeProvider
-    {
-        public DateTimeOffset Now { get; set; } = now;
-
-        public override DateTimeOffset GetUtcNow() => Now;
-    }
-
     [Fact]
     public async Task Only_delivered_events_older_than_the_retention_are_pruned()
     {
         var db = new Database(Path.Combine(Directory.CreateTempSubdirectory("appl-prune-").FullName, "a.db"));
         db.Migrate();
-        var clock = new ManualClock(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
         await using var bus = new OutboxEventBus(db, NullLogger<OutboxEventBus>.Instance, clock);
         var seen = new List<long>();
         var delivered = new TaskCompletionSource();
@@ -38,15 +32,15 @@ public sealed class OutboxPruneTests
             await delivered.Task.WaitAsync(TimeSpan.FromSeconds(20));
         }
 
-        clock.Now = clock.Now.AddDays(40);
-        var removed = bus.Prune(clock.Now.AddDays(-30));
+        clock.Advance(TimeSpan.FromDays(40));
+        var removed = bus.Prune(clock.GetUtcNow().AddDays(-30));
 
         Assert.Equal(2, removed);
         var left = Assert.Single(bus.Recent(10));
         Assert.Equal(3, left.Data.GetProperty("n").GetInt32());
-        Assert.Equal(0, bus.Prune(clock.Now.AddDays(-30)));
+        Assert.Equal(0, bus.Prune(clock.GetUtcNow().AddDays(-30)));
         Assert.Equal(1, bus.RemoveSubscriptions("test/"));
-        Assert.Equal(1, bus.Prune(clock.Now.AddDays(-30)));
+        Assert.Equal(1, bus.Prune(clock.GetUtcNow().AddDays(-30)));
         Assert.Empty(bus.Recent(10));
     }
 }

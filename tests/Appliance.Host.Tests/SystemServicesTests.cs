@@ -84,7 +84,7 @@ public sealed class SystemServicesTests : IAsyncLifetime
     [Fact]
     public async Task The_ntp_servers_are_written_for_timesyncd_which_is_restarted_and_time_is_in_health()
     {
-        await Eventually(() => Task.FromResult(File.Exists(_dropIn)), "the drop-in is written at start");
+        await Eventually.UntilAsync(() => Task.FromResult(File.Exists(_dropIn)), "the drop-in is written at start", TimeSpan.FromSeconds(15));
         Assert.Contains("NTP=ntp1.example.test 192.0.2.123", await File.ReadAllTextAsync(_dropIn));
         Assert.Contains("systemd-timesyncd.service", await _bus.MockAsync(ApplianceMocks.Systemd, ApplianceMocks.SystemdPath, "GetMethodCalls", "s", "RestartUnit"));
         Assert.Contains("b true", await _bus.MockAsync("org.freedesktop.timedate1", "/org/freedesktop/timedate1", "GetMethodCalls", "s", "SetNTP"));
@@ -92,13 +92,13 @@ public sealed class SystemServicesTests : IAsyncLifetime
         // NTP turned off: the health component 'time' warns within the check period.
         using var off = await _host.Client.PutAsJsonAsync("/api/v1/system/time", new { ntp = false });
         Assert.True(off.IsSuccessStatusCode, await off.Content.ReadAsStringAsync());
-        await Eventually(async () =>
+        await Eventually.UntilAsync(async () =>
         {
             var health = await _host.Client.GetFromJsonAsync<JsonElement>("/api/v1/health");
             return health.GetProperty("components").EnumerateArray().Any(c =>
                 c.GetProperty("component").GetString() == "time" && c.GetProperty("state").GetString() == "degraded"
                 && c.GetProperty("message").GetString()!.Contains("NTP) is off"));
-        }, "the time component reports NTP off");
+        }, "the time component reports NTP off", TimeSpan.FromSeconds(15));
     }
 
     [Fact]
@@ -114,12 +114,12 @@ public sealed class SystemServicesTests : IAsyncLifetime
             Assert.Equal(HttpStatusCode.Conflict, second.StatusCode);
 
         // Nobody confirms: after the revert time (2 s here) DHCP is back.
-        await Eventually(async () =>
+        await Eventually.UntilAsync(async () =>
         {
             var now = await _host.Client.GetFromJsonAsync<JsonElement>("/api/v1/system/network");
             return now.GetProperty("interfaces")[0].GetProperty("settings").GetProperty("method").GetString() == "dhcp"
                 && now.GetProperty("pending").ValueKind == JsonValueKind.Null;
-        }, "the change is reverted");
+        }, "the change is reverted", TimeSpan.FromSeconds(15));
         var after = await _host.Client.GetFromJsonAsync<JsonElement>("/api/v1/system/network");
         Assert.Contains("not confirmed", after.GetProperty("lastRevert").GetString());
         var raw = await _bus.BusctlOrThrowAsync("call", ApplianceMocks.NetworkManager, "/org/freedesktop/NetworkManager/Settings/0",
@@ -208,16 +208,5 @@ public sealed class SystemServicesTests : IAsyncLifetime
         await Task.Delay(TimeSpan.FromSeconds(3));
         network = await _host.Client.GetFromJsonAsync<JsonElement>("/api/v1/system/network");
         Assert.Equal("203.0.113.5/24", network.GetProperty("interfaces")[0].GetProperty("settings").GetProperty("addresses")[0].GetString());
-    }
-
-    private static async Task Eventually(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (await condition()) return;
-            await Task.Delay(200);
-        }
-        Assert.Fail($"not within 15 s: {what}");
     }
 }

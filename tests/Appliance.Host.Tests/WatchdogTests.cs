@@ -26,7 +26,7 @@ public sealed class WatchdogTests
 
         // A plugin that hangs in StartAsync holds the manager's operation queue until the start timeout.
         var install = h.InstallAsync(await TestPluginBuilder.ProbeZipAsync("test.hang", "1.0.0", new JsonObject { ["mode"] = "hang" }));
-        await Eventually(() => h.Manager.Get("test.hang") is not null || install.IsCompleted);
+        await Eventually.HoldsWithinAsync(() => h.Manager.Get("test.hang") is not null || install.IsCompleted, TimeSpan.FromSeconds(20), TimeSpan.FromMilliseconds(20));
 
         var stuck = await watchdog.PetIfAliveAsync(TimeSpan.FromMilliseconds(500), CancellationToken.None);
         Assert.False(stuck.Pet);
@@ -61,12 +61,6 @@ public sealed class WatchdogTests
     [InlineData("https://192.0.2.10:443", "https://192.0.2.10/")]
     public void Wildcard_binds_are_probed_on_loopback(string bound, string probed) =>
         Assert.Equal(probed, HttpLivenessCheck.ToLoopback(new Uri(bound)).ToString());
-
-    private static async Task Eventually(Func<bool> done)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (!done() && DateTime.UtcNow < deadline) await Task.Delay(20);
-    }
 
     private sealed class RecordingNotifier : ISystemdNotifier
     {

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using Appliance.Abstractions.Media;
+using Appliance.Testing;
 using Xunit;
 
 namespace Appliance.Streams.Tests;

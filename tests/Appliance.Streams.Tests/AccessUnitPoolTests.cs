@@ -1,5 +1,6 @@
 using System.Buffers;
 using Appliance.Abstractions.Media;
+using Appliance.Testing;
 using Xunit;
 
 namespace Appliance.Streams.Tests;

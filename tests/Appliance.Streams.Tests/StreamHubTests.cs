@@ -1,4 +1,5 @@
 using Appliance.Abstractions.Media;
+using Appliance.Testing;
 using Xunit;
 
 namespace Appliance.Streams.Tests;

@@ -1,5 +1,6 @@
 using Appliance.Access.Tests.Support;
 using Appliance.Host.Auth;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Appliance.Access.Tests.Login;
 
@@ -11,7 +12,7 @@ public sealed class ThrottleTests
     [Fact]
     public void AWrongLoginEveryFewMinutes_ForADay_NeverKeepsTheAdministratorOut()
     {
-        var clock = new ManualClock(Start);
+        var clock = new FakeTimeProvider(Start);
         var throttle = new LoginThrottle(clock);
         var attackerRefused = 0;
         for (var minute = 0; minute < 24 * 60; minute += 3)
@@ -30,7 +31,7 @@ public sealed class ThrottleTests
     [Fact]
     public void AfterTheAttackerStops_EvenSourcesOutsideManagement_AreAdmittedAgain_BecauseFailuresDecay()
     {
-        var clock = new ManualClock(Start);
+        var clock = new FakeTimeProvider(Start);
         var throttle = new LoginThrottle(clock);
         for (var i = 0; i < 30; i++)
         {
@@ -54,7 +55,7 @@ public sealed class ThrottleTests
     [Fact]
     public void ParallelAdmissions_AdmitAtMostTheFreeFailures()
     {
-        var throttle = new LoginThrottle(new ManualClock(Start));
+        var throttle = new LoginThrottle(new FakeTimeProvider(Start));
         var admitted = 0;
         Parallel.For(0, 200, _ =>
         {

@@ -8,6 +8,7 @@ using Appliance.Host.Auth;
 using Appliance.Host.Configuration;
 using Appliance.Host.Storage;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Appliance.Access.Tests.Sessions;
 
@@ -121,7 +122,7 @@ public sealed class SessionAndTokenTests : IAsyncLifetime
         var dir = Directory.CreateTempSubdirectory("appl-access-tok-").FullName;
         try
         {
-            var clock = new ManualClock(DateTimeOffset.UtcNow);
+            var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
             var db = new Database(Path.Combine(dir, "t.db"));
             db.Migrate();
             var users = new UserStore(db, new Appliance.Host.Security.SecretBox(Path.Combine(dir, "k")), Options.Create(new ApplianceOptions()), clock);

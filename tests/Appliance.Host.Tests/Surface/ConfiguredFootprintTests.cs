@@ -33,7 +33,7 @@ public sealed class ConfiguredFootprintTests(ITestOutputHelper output)
         await using var host = await HostProcess.StartAsync(bundledPlugins: bundled,
             appliance: new JsonObject { ["network"] = new JsonObject { ["firewall"] = new JsonObject { ["zones"] = zones } } });
         await host.LoginAsync();
-        await Poll.UntilAsync(async () => (await host.Client.GetAsync($"/plugins/{Id}/hello")).IsSuccessStatusCode, TimeSpan.FromSeconds(60), "plugin runs");
+        await Eventually.UntilAsync(async () => (await host.Client.GetAsync($"/plugins/{Id}/hello")).IsSuccessStatusCode, "plugin runs", TimeSpan.FromSeconds(60));
 
         // No targets configured: no entry, no rule.
         Assert.DoesNotContain("VMS servers", await host.Client.GetStringAsync("/api/v1/network/requirements"));
@@ -74,6 +74,6 @@ public sealed class ConfiguredFootprintTests(ITestOutputHelper output)
     {
         using var response = await host.Client.PutAsJsonAsync($"/api/v1/plugins/{Id}/config", JsonNode.Parse($$"""{"servers": {{servers}}}"""));
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
-        await Poll.UntilAsync(async () => (await host.Client.GetAsync($"/plugins/{Id}/hello")).IsSuccessStatusCode, TimeSpan.FromSeconds(60), "plugin runs again");
+        await Eventually.UntilAsync(async () => (await host.Client.GetAsync($"/plugins/{Id}/hello")).IsSuccessStatusCode, "plugin runs again", TimeSpan.FromSeconds(60));
     }
 }

@@ -57,7 +57,7 @@ public sealed class ConfiguredTargetsEnforcedTests(ITestOutputHelper output)
                 },
             });
             await host.LoginAsync();
-            await Poll.UntilAsync(async () => (await host.Client.GetAsync($"/plugins/{Id}/hello")).IsSuccessStatusCode, TimeSpan.FromSeconds(60), "plugin runs");
+            await Eventually.UntilAsync(async () => (await host.Client.GetAsync($"/plugins/{Id}/hello")).IsSuccessStatusCode, "plugin runs", TimeSpan.FromSeconds(60));
 
             await SetServers(host, A);
             await ProveAsync(host, rig, allowed: A, refused: B);
@@ -93,13 +93,13 @@ public sealed class ConfiguredTargetsEnforcedTests(ITestOutputHelper output)
 
         // The host re-applies when the plugin restarts with its new configuration and fills the target's address set.
         var applied = "";
-        await Poll.UntilAsync(() =>
+        await Eventually.UntilAsync(() =>
         {
             applied = rig.AppliedTable();
             return Task.FromResult(allowed.All(p => applied.Contains($"tcp dport {p} accept", StringComparison.Ordinal))
                 && refused.All(p => !applied.Contains($"dport {p} ", StringComparison.Ordinal))
                 && applied.Contains(TargetsRig.SiteAddress, StringComparison.Ordinal));
-        }, TimeSpan.FromSeconds(60), $"applied table allows {string.Join(",", allowed)} only");
+        }, $"applied table allows {string.Join(",", allowed)} only", TimeSpan.FromSeconds(60));
         output.WriteLine(applied);
         Assert.Matches(@"chain output \{[^}]*policy drop", applied.ReplaceLineEndings(" "));
 
@@ -133,6 +133,6 @@ public sealed class ConfiguredTargetsEnforcedTests(ITestOutputHelper output)
         var servers = new JsonArray(ports.Select(p => (JsonNode)new JsonObject { ["host"] = TargetsRig.SiteAddress, ["port"] = p }).ToArray());
         using var response = await host.Client.PutAsJsonAsync($"/api/v1/plugins/{Id}/config", new JsonObject { ["servers"] = servers });
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
-        await Poll.UntilAsync(async () => (await host.Client.GetAsync($"/plugins/{Id}/hello")).IsSuccessStatusCode, TimeSpan.FromSeconds(60), "plugin runs again");
+        await Eventually.UntilAsync(async () => (await host.Client.GetAsync($"/plugins/{Id}/hello")).IsSuccessStatusCode, "plugin runs again", TimeSpan.FromSeconds(60));
     }
 }

@@ -28,7 +28,7 @@ public sealed class HttpSurfaceTests(ITestOutputHelper output)
     public async Task A_1_GiB_download_with_Range_streams_through_while_the_host_RSS_stays_flat()
     {
         await using var host = await StartWithAsync(SurfacePluginPackage.Manifest("test.surface", "1.0.0", "v1", sizeBytes: OneGiB));
-        await Poll.UntilAsync(async () => (await host.Client.GetAsync("/plugins/test.surface/hello")).IsSuccessStatusCode, TimeSpan.FromSeconds(60));
+        await Eventually.UntilAsync(async () => (await host.Client.GetAsync("/plugins/test.surface/hello")).IsSuccessStatusCode, "the surface plugin answers", TimeSpan.FromSeconds(60));
         var before = RssKiB(host.Pid);
 
         using (var response = await host.Client.GetAsync("/plugins/test.surface/files/big", HttpCompletionOption.ResponseHeadersRead))
@@ -87,7 +87,7 @@ public sealed class HttpSurfaceTests(ITestOutputHelper output)
     public async Task An_upload_larger_than_the_old_4_MiB_cap_streams_to_the_plugin_and_access_is_enforced()
     {
         await using var host = await StartWithAsync(SurfacePluginPackage.Manifest("test.surface", "1.0.0", "v1"));
-        await Poll.UntilAsync(async () => (await host.Client.GetAsync("/plugins/test.surface/hello")).IsSuccessStatusCode, TimeSpan.FromSeconds(60));
+        await Eventually.UntilAsync(async () => (await host.Client.GetAsync("/plugins/test.surface/hello")).IsSuccessStatusCode, "the surface plugin answers", TimeSpan.FromSeconds(60));
         var payload = new byte[20 * 1024 * 1024 + 17];
         new Random(7).NextBytes(payload);
         using var content = new StreamContent(new MemoryStream(payload));
@@ -134,7 +134,7 @@ public sealed class HttpSurfaceTests(ITestOutputHelper output)
     public async Task Host_services_secrets_metrics_users_and_named_events_work_for_a_plugin()
     {
         await using var host = await StartWithAsync(SurfacePluginPackage.Manifest("test.surface", "1.0.0", "v1"));
-        await Poll.UntilAsync(async () => (await host.Client.GetAsync("/plugins/test.surface/hello")).IsSuccessStatusCode, TimeSpan.FromSeconds(60));
+        await Eventually.UntilAsync(async () => (await host.Client.GetAsync("/plugins/test.surface/hello")).IsSuccessStatusCode, "the surface plugin answers", TimeSpan.FromSeconds(60));
         var text = await host.Client.GetStringAsync("/plugins/test.surface/services");
         output.WriteLine(text);
         var answer = JsonDocument.Parse(text).RootElement;

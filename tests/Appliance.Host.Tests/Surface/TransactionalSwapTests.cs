@@ -22,7 +22,7 @@ public sealed class TransactionalSwapTests(ITestOutputHelper output)
         SurfacePluginPackage.Folder(bundled, SurfacePluginPackage.Manifest(Id, "1.0.0", "v1"));
         var host = await HostProcess.StartAsync(bundledPlugins: bundled);
         await host.LoginAsync();
-        await Poll.UntilAsync(async () => await Hello(host) == "hello v1", TimeSpan.FromSeconds(60), "v1 serves");
+        await Eventually.UntilAsync(async () => await Hello(host) == "hello v1", "v1 serves", TimeSpan.FromSeconds(60));
         return host;
     }
 
@@ -95,8 +95,8 @@ public sealed class TransactionalSwapTests(ITestOutputHelper output)
         var (answers, stop) = PollHello(host);
         var (status, body) = await UploadAsync(host, SurfacePluginPackage.Zip(SurfacePluginPackage.Manifest(Id, "2.0.0", "v2", mode: "throw")));
         output.WriteLine($"upload: {(int)status} {body}");
-        await Poll.UntilAsync(async () => (await StatusAsync(host)).GetProperty("lastUpdate").GetString()?.Contains("rolled back") == true, TimeSpan.FromSeconds(60), "rolled back");
-        await Poll.UntilAsync(async () => await Hello(host) == "hello v1", TimeSpan.FromSeconds(30), "v1 serves again");
+        await Eventually.UntilAsync(async () => (await StatusAsync(host)).GetProperty("lastUpdate").GetString()?.Contains("rolled back") == true, "rolled back", TimeSpan.FromSeconds(60));
+        await Eventually.UntilAsync(async () => await Hello(host) == "hello v1", "v1 serves again", TimeSpan.FromSeconds(30));
         await Task.Delay(500);
         await stop.CancelAsync();
         var odd = await answers;
@@ -119,8 +119,8 @@ public sealed class TransactionalSwapTests(ITestOutputHelper output)
         await using var host = await StartV1Async();
         var (status, body) = await UploadAsync(host, SurfacePluginPackage.Zip(SurfacePluginPackage.Manifest(Id, "2.0.0", "v2", mode: "crash")));
         output.WriteLine($"upload: {(int)status} {body}");
-        await Poll.UntilAsync(async () => (await StatusAsync(host)).GetProperty("lastUpdate").GetString()?.Contains("rolled back") == true, TimeSpan.FromSeconds(60), "rolled back");
-        await Poll.UntilAsync(async () => await Hello(host) == "hello v1", TimeSpan.FromSeconds(30), "v1 serves again");
+        await Eventually.UntilAsync(async () => (await StatusAsync(host)).GetProperty("lastUpdate").GetString()?.Contains("rolled back") == true, "rolled back", TimeSpan.FromSeconds(60));
+        await Eventually.UntilAsync(async () => await Hello(host) == "hello v1", "v1 serves again", TimeSpan.FromSeconds(30));
         Assert.Contains("crashed on purpose", (await StatusAsync(host)).GetProperty("lastUpdate").GetString());
     }
 

@@ -4,6 +4,7 @@ using Appliance.SystemBus;
 using Appliance.Testing.DBus;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Appliance.Host.Tests.SystemServices;
 
@@ -12,7 +13,7 @@ public sealed class NetworkSettingsServiceTests : IAsyncLifetime
 {
     private PrivateBus _bus = null!;
     private BusConnection _connection = null!;
-    private readonly ManualTimers _time = new(new DateTimeOffset(2026, 12, 3, 10, 0, 0, TimeSpan.Zero));
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 12, 3, 10, 0, 0, TimeSpan.Zero));
     private NetworkSettingsService _service = null!;
     private NetworkManagerClient _network = null!;
 

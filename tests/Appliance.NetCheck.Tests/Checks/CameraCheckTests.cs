@@ -3,6 +3,7 @@ using System.Text;
 using Appliance.NetCheck.Checks;
 using Appliance.NetCheck.Tests.Infrastructure;
 using Appliance.NetCheck.Tests.Peers;
+using Appliance.Testing;
 using Xunit;
 
 namespace Appliance.NetCheck.Tests.Checks;
@@ -29,7 +30,7 @@ public sealed class CameraCheckTests : IAsyncLifetime
     [Fact]
     public async Task Rtsp_options_against_gstreamer_passes_and_lists_methods()
     {
-        using var camera = await GstRtspServer.StartAsync(_dir);
+        using var camera = await GstRtspServer.StartAsync(FreePort.Tcp(), "--width 320 --height 240 --fps 5");
         var result = await Run.CheckAsync(Rtsp(camera.Uri));
         Assert.True(result.Status == CheckStatus.Pass, result.Detail);
         Assert.Contains("DESCRIBE", result.Detail, StringComparison.Ordinal);
@@ -38,7 +39,7 @@ public sealed class CameraCheckTests : IAsyncLifetime
     [Fact]
     public async Task Stopped_rtsp_server_fails_naming_the_port()
     {
-        var port = TestPorts.FreeTcp();
+        var port = FreePort.Tcp();
         var result = await Run.CheckAsync(Rtsp(new Uri($"rtsp://127.0.0.1:{port}/cam")));
         Assert.Equal(CheckStatus.Fail, result.Status);
         Assert.Contains("refused", result.Detail, StringComparison.Ordinal);
@@ -111,7 +112,7 @@ public sealed class CameraCheckTests : IAsyncLifetime
     [Fact]
     public async Task Stopped_onvif_device_fails_naming_the_port()
     {
-        var port = TestPorts.FreeTcp();
+        var port = FreePort.Tcp();
         var result = await Run.CheckAsync(Onvif(new Uri($"http://127.0.0.1:{port}/onvif/device_service")));
         Assert.Equal(CheckStatus.Fail, result.Status);
         Assert.Equal($"Allow TCP {port} (HTTP, ONVIF) from the appliance to camera cam1 at 127.0.0.1.", result.Remediation);

@@ -2,6 +2,7 @@ using System.Net;
 using Appliance.NetCheck.Checks;
 using Appliance.NetCheck.Tests.Infrastructure;
 using Appliance.NetCheck.Tests.Peers;
+using Appliance.Testing;
 using Xunit;
 
 namespace Appliance.NetCheck.Tests.Checks;
@@ -13,7 +14,7 @@ public sealed class DnsCheckTests : IAsyncLifetime
     private Dnsmasq _dns = null!;
 
     public async Task InitializeAsync()
-        => _dns = await Dnsmasq.StartAsync(_dir, "appliance.test", new Dictionary<string, IPAddress>
+        => _dns = await Dnsmasq.StartAsync(_dir.Path, "appliance.test", new Dictionary<string, IPAddress>
         {
             ["relay.appliance.test"] = IPAddress.Parse("127.0.0.1"),
             ["api.appliance.test"] = IPAddress.Parse("127.0.0.2"),

@@ -3,6 +3,7 @@ using Appliance.NetCheck.Checks;
 using Appliance.NetCheck.Stun;
 using Appliance.NetCheck.Tests.Infrastructure;
 using Appliance.NetCheck.Tests.Peers;
+using Appliance.Testing;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -23,7 +24,7 @@ public sealed class NetworkDoctorTests(ITestOutputHelper output) : IAsyncLifetim
 
     public async Task InitializeAsync()
     {
-        var dns = await Dnsmasq.StartAsync(_dir, "appliance.test", new Dictionary<string, IPAddress>
+        var dns = await Dnsmasq.StartAsync(_dir.Path, "appliance.test", new Dictionary<string, IPAddress>
         {
             ["api.appliance.test"] = IPAddress.Loopback,
             ["mqtt.appliance.test"] = IPAddress.Loopback,
@@ -40,11 +41,11 @@ public sealed class NetworkDoctorTests(ITestOutputHelper output) : IAsyncLifetim
         _peers.Add(mqtt);
         var coturn = await Coturn.StartAsync(_dir, [IPAddress.Parse("127.0.0.1"), IPAddress.Parse("127.0.0.2")]);
         _peers.Add(coturn);
-        var chrony = await Chrony.StartAsync(_dir);
+        var chrony = await Chrony.StartAsync(_dir.Path);
         _peers.Add(chrony);
-        var proxy = await Tinyproxy.StartAsync(_dir);
+        var proxy = await Tinyproxy.StartAsync(_dir.Path);
         _peers.Add(proxy);
-        var rtsp = await GstRtspServer.StartAsync(_dir);
+        var rtsp = await GstRtspServer.StartAsync(FreePort.Tcp(), "--width 320 --height 240 --fps 5");
         _peers.Add(rtsp);
         _http = await TestHttpServer.StartAsync();
 
@@ -85,7 +86,7 @@ public sealed class NetworkDoctorTests(ITestOutputHelper output) : IAsyncLifetim
     public async Task Every_check_passes_on_a_healthy_rig()
     {
         // chronyd needs a moment after start before it serves; wait on the NTP check alone first.
-        await Wait.UntilAsync(async () => (await Run.CheckAsync(new NetworkDoctor(_settings with { Fqdns = [], CloudEndpoints = [], StunServer = null,
+        await Eventually.UntilAsync(async () => (await Run.CheckAsync(new NetworkDoctor(_settings with { Fqdns = [], CloudEndpoints = [], StunServer = null,
             ContentFilter = null, Cameras = [] }, _environment).PlanChecks().Single())).Status == CheckStatus.Pass, "chronyd answering");
 
         var results = await new NetworkDoctor(_settings, _environment).RunAsync(CancellationToken.None);

@@ -2,6 +2,7 @@ using Appliance.NetCheck.Checks;
 using Appliance.NetCheck.Net;
 using Appliance.NetCheck.Tests.Infrastructure;
 using Appliance.NetCheck.Tests.Peers;
+using Appliance.Testing;
 using Xunit;
 
 namespace Appliance.NetCheck.Tests.Checks;
@@ -12,7 +13,7 @@ public sealed class NtpOffsetCheckTests : IAsyncLifetime
     private readonly TempDir _dir = new();
     private Chrony _chrony = null!;
 
-    public async Task InitializeAsync() => _chrony = await Chrony.StartAsync(_dir);
+    public async Task InitializeAsync() => _chrony = await Chrony.StartAsync(_dir.Path);
 
     public Task DisposeAsync()
     {
@@ -29,7 +30,7 @@ public sealed class NtpOffsetCheckTests : IAsyncLifetime
     private async Task<CheckResult> FirstAnswerAsync(TimeProvider clock)
     {
         CheckResult? last = null;
-        await Wait.UntilAsync(async () =>
+        await Eventually.UntilAsync(async () =>
         {
             last = await Run.CheckAsync(Check(clock));
             return last.Status != CheckStatus.Fail;

@@ -1,6 +1,7 @@
 using Appliance.NetCheck.Checks;
 using Appliance.NetCheck.Tests.Infrastructure;
 using Appliance.NetCheck.Tests.Peers;
+using Appliance.Testing;
 using Xunit;
 
 namespace Appliance.NetCheck.Tests.Checks;
@@ -42,7 +43,7 @@ public sealed class ProxyAndContentFilterTests : IAsyncLifetime
     [Fact]
     public async Task Connect_through_tinyproxy_then_tls_passes()
     {
-        using var proxy = await Tinyproxy.StartAsync(_dir);
+        using var proxy = await Tinyproxy.StartAsync(_dir.Path);
         var result = await Run.CheckAsync(Connect(proxy.Port));
         Assert.True(result.Status == CheckStatus.Pass, result.Detail);
         Assert.StartsWith("CONNECT 200", result.Detail, StringComparison.Ordinal);
@@ -51,7 +52,7 @@ public sealed class ProxyAndContentFilterTests : IAsyncLifetime
     [Fact]
     public async Task Proxy_refusing_connect_to_the_port_fails_naming_it()
     {
-        using var proxy = await Tinyproxy.StartAsync(_dir, connectPorts: [443]);
+        using var proxy = await Tinyproxy.StartAsync(_dir.Path, connectPorts: [443]);
         var result = await Run.CheckAsync(Connect(proxy.Port));
         Assert.Equal(CheckStatus.Fail, result.Status);
         Assert.Contains("403", result.Detail, StringComparison.Ordinal);
@@ -61,7 +62,7 @@ public sealed class ProxyAndContentFilterTests : IAsyncLifetime
     [Fact]
     public async Task Tls_interception_through_the_tunnel_is_named()
     {
-        using var proxy = await Tinyproxy.StartAsync(_dir);
+        using var proxy = await Tinyproxy.StartAsync(_dir.Path);
         var interceptor = await TestCertificates.CreateCaAsync(_dir, "interceptor");
         var result = await Run.CheckAsync(Connect(proxy.Port, interceptor));
         Assert.Equal(CheckStatus.Fail, result.Status);
@@ -71,7 +72,7 @@ public sealed class ProxyAndContentFilterTests : IAsyncLifetime
     [Fact]
     public async Task Stopped_proxy_fails_naming_its_port()
     {
-        var proxy = await Tinyproxy.StartAsync(_dir);
+        var proxy = await Tinyproxy.StartAsync(_dir.Path);
         proxy.Dispose();
         var result = await Run.CheckAsync(Connect(proxy.Port));
         Assert.Equal(CheckStatus.Fail, result.Status);
@@ -97,7 +98,7 @@ public sealed class ProxyAndContentFilterTests : IAsyncLifetime
     [Fact]
     public async Task Stream_through_tinyproxy_is_steady()
     {
-        using var proxy = await Tinyproxy.StartAsync(_dir);
+        using var proxy = await Tinyproxy.StartAsync(_dir.Path);
         var result = await Run.CheckAsync(new ContentFilterCheck(_http.StreamUrl, Window, Run.Loopback(), new HostPort("127.0.0.1", proxy.Port)));
         Assert.True(result.Status == CheckStatus.Pass, result.Detail);
     }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Appliance.NetCheck.Checks;
 using Appliance.NetCheck.Tests.Infrastructure;
+using Appliance.Testing;
 using Xunit;
 
 namespace Appliance.NetCheck.Tests.Checks;
@@ -24,7 +25,7 @@ public sealed class TcpTargetCheckTests
         using (var peer = await accepted.WaitAsync(TimeSpan.FromSeconds(10)))
             Assert.NotNull(peer.RemoteEndPoint);
 
-        var closed = TestPorts.FreeTcp();
+        var closed = FreePort.Tcp();
         var refused = await Run.CheckAsync(new TcpTargetCheck(new TcpTarget("127.0.0.1", closed, "VMS servers"), Run.Loopback()));
         Assert.Equal(CheckStatus.Fail, refused.Status);
         Assert.Contains($"TCP {closed} refused by 127.0.0.1", refused.Detail, StringComparison.Ordinal);

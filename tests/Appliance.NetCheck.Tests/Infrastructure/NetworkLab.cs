@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Appliance.Testing;
 
 namespace Appliance.NetCheck.Tests.Infrastructure;
 
@@ -104,7 +105,7 @@ public sealed class NetworkLab : IAsyncDisposable
 
     /// <summary>Polls a TCP port from inside a namespace.</summary>
     public static Task TcpListeningAsync(string ns, IPAddress address, int port, Func<string>? diagnostics = null)
-        => Wait.UntilAsync(async () =>
+        => Eventually.UntilAsync(async () =>
         {
             using var socket = new NamespaceSocketFactory(ns).Create(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
             using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(2));

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Appliance.NetCheck.Net;
 using Appliance.NetCheck.Stun;
 using Appliance.NetCheck.Tests.Infrastructure;
+using Appliance.Testing;
 
 namespace Appliance.NetCheck.Tests.Peers;
 
@@ -26,8 +27,8 @@ public sealed class Coturn : IDisposable
 
     public static async Task<Coturn> StartAsync(TempDir dir, IPAddress[] listeningIps, string? netns = null, ISocketFactory? probeSockets = null)
     {
-        var port = TestPorts.FreeUdpAndTcp();
-        var alt = TestPorts.FreeUdpAndTcp();
+        var port = FreePort.UdpAndTcp();
+        var alt = FreePort.UdpAndTcp();
         var args = new List<string> { "-n", "-S", "--no-cli", "--no-tls", "--no-dtls", "--log-file=stdout", "--simple-log",
             $"--listening-port={port}", $"--alt-listening-port={alt}", $"--pidfile={dir.File($"turn-{port}.pid")}",
             $"--userdb={dir.File($"turndb-{port}")}" };
@@ -38,7 +39,7 @@ public sealed class Coturn : IDisposable
         {
             var sockets = probeSockets ?? new DefaultSocketFactory();
             var client = new StunClient(new StunRetransmission(TimeSpan.FromMilliseconds(100), 3));
-            await Wait.UntilAsync(async () =>
+            await Eventually.UntilAsync(async () =>
             {
                 using var socket = sockets.Create(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
                 socket.Bind(new IPEndPoint(IPAddress.Any, 0));

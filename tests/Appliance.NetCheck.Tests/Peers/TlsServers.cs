@@ -1,5 +1,6 @@
 using System.Net;
 using Appliance.NetCheck.Tests.Infrastructure;
+using Appliance.Testing;
 
 namespace Appliance.NetCheck.Tests.Peers;
 
@@ -18,7 +19,7 @@ public sealed class MosquittoTls : IDisposable
 
     public static async Task<MosquittoTls> StartAsync(TempDir dir, string cert, string key, string caCert, string? netns = null, IPAddress? bind = null)
     {
-        var port = TestPorts.FreeTcp();
+        var port = FreePort.Tcp();
         var address = bind ?? IPAddress.Loopback;
         var conf = dir.File($"mosquitto-{port}.conf");
         await File.WriteAllTextAsync(conf, $"""
@@ -38,7 +39,7 @@ public sealed class MosquittoTls : IDisposable
         {
             if (netns is null)
             {
-                await Wait.TcpListeningAsync(address, port, process.Log);
+                await Eventually.TcpListeningAsync(address, port, process.Log);
             }
             else
             {
@@ -74,14 +75,14 @@ public sealed class OpensslServer : IDisposable
 
     public static async Task<OpensslServer> StartAsync(TempDir dir, string cert, string key)
     {
-        var port = TestPorts.FreeTcp();
+        var port = FreePort.Tcp();
         var process = PeerProcess.Start("openssl",
             ["s_server", "-accept", $"127.0.0.1:{port}", "-cert", cert, "-key", key, "-www", "-quiet"],
             dir.File($"s_server-{port}.log"));
         var peer = new OpensslServer(process, port);
         try
         {
-            await Wait.TcpListeningAsync(IPAddress.Loopback, port, process.Log);
+            await Eventually.TcpListeningAsync(IPAddress.Loopback, port, process.Log);
             return peer;
         }
         catch

@@ -48,7 +48,7 @@ public sealed class FirewallApplyTests(NetworkHostFixture fixture, BrowserFixtur
             Assert.NotNull(await netns.ListApplianceTableAsync());
             await page.ReloadAsync();
             await Expect(page.Locator("[data-field=last-apply]")).ToContainTextAsync("Applied");
-            await BrowserFixture.ScreenshotAsync(page, "06-firewall-applied");
+            await BrowserFixture.ScreenshotAsync(page, "network", "06-firewall-applied");
             await page.Context.CloseAsync();
 
             // Nobody confirms: after the timeout the previous table is put back (here: the same table, still present).

@@ -38,7 +38,7 @@ public sealed class NetworkPagesTests(NetworkHostFixture fixture, BrowserFixture
             Assert.Equal(200, response.Status);
             Assert.StartsWith(start, await response.TextAsync());
         }
-        await BrowserFixture.ScreenshotAsync(page, "01-requirements");
+        await BrowserFixture.ScreenshotAsync(page, "network", "01-requirements");
         await page.Context.CloseAsync();
     }
 
@@ -56,7 +56,7 @@ public sealed class NetworkPagesTests(NetworkHostFixture fixture, BrowserFixture
         await page.GetByRole(AriaRole.Button, new() { Name = "Apply and confirm" }).ClickAsync();
         await Expect(page.Locator("#apply-result")).ToHaveTextAsync(new Regex("^Not applied: firewall enforcement is off"));
         await Expect(page.Locator("#apply-result")).ToHaveAttributeAsync("role", "alert");
-        await BrowserFixture.ScreenshotAsync(page, "02-firewall");
+        await BrowserFixture.ScreenshotAsync(page, "network", "02-firewall");
         await page.Context.CloseAsync();
     }
 
@@ -78,7 +78,7 @@ public sealed class NetworkPagesTests(NetworkHostFixture fixture, BrowserFixture
         await Expect(tls).ToHaveAttributeAsync("data-status", "fail");
         await Expect(tls.Locator("td").Nth(5)).ToContainTextAsync("Allow outbound TCP 443");
         await Expect(tls.Locator(".check")).ToHaveTextAsync("Fail");
-        await BrowserFixture.ScreenshotAsync(page, "03-doctor");
+        await BrowserFixture.ScreenshotAsync(page, "network", "03-doctor");
         await page.Context.CloseAsync();
     }
 
@@ -92,7 +92,7 @@ public sealed class NetworkPagesTests(NetworkHostFixture fixture, BrowserFixture
         await Expect(page.Locator("[data-field=peak]")).ToContainTextAsync("4.01 Mbps");
         await Expect(page.Locator("#plan-data")).ToContainTextAsync("Baseline cloud communication");
         await Expect(page.Locator("#plan-data tfoot")).ToContainTextAsync("Estimated total");
-        await BrowserFixture.ScreenshotAsync(page, "04-plan");
+        await BrowserFixture.ScreenshotAsync(page, "network", "04-plan");
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Add a camera" }).ClickAsync();
         await Expect(page.Locator("#plan-cameras tbody tr")).ToHaveCountAsync(2);
@@ -110,7 +110,7 @@ public sealed class NetworkPagesTests(NetworkHostFixture fixture, BrowserFixture
         await Expect(errors).ToContainTextAsync("viewing[0].hoursPerDay: 30 is not between 0 and 24");
         await Expect(page.Locator("#plan-result")).ToHaveCountAsync(0);
         await Expect(page.GetByLabel("Camera 1 HD fps")).ToHaveValueAsync("-5");
-        await BrowserFixture.ScreenshotAsync(page, "05-plan-errors");
+        await BrowserFixture.ScreenshotAsync(page, "network", "05-plan-errors");
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Remove camera 2" }).ClickAsync();
         await Expect(page.Locator("#plan-cameras tbody tr")).ToHaveCountAsync(1);

@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
@@ -11,14 +10,14 @@ namespace Appliance.Network.Tests.Support;
 /// The dev rig the network doctor checks: real peers on loopback only, each on a free port. chronyd (NTP, clock
 /// untouched), coturn (STUN on 127.0.0.1 and 127.0.0.2 for RFC 5780), dnsmasq (authoritative for
 /// <see cref="Domain"/> only: every name under it is 127.0.0.1, <see cref="MissingDomain"/> is NXDOMAIN, nothing
-/// is forwarded), and the repo's GStreamer demo camera.
+/// is forwarded), and the GStreamer camera of the tests (<see cref="GstRtspServer"/>). The launchers are Appliance.Testing's.
 /// </summary>
 public sealed class DevRig : IAsyncDisposable
 {
     public const string Domain = "appliance.test";
     public const string MissingDomain = "nx.appliance.test";
 
-    private readonly List<PeerProcess> _peers = [];
+    private readonly List<IDisposable> _peers = [];
 
     private DevRig(string directory) => Directory = directory;
 
@@ -49,7 +48,7 @@ public sealed class DevRig : IAsyncDisposable
         }
     }
 
-    private PeerProcess Add(PeerProcess peer)
+    private T Add<T>(T peer) where T : IDisposable
     {
         lock (_peers) _peers.Add(peer);
         return peer;
@@ -59,19 +58,9 @@ public sealed class DevRig : IAsyncDisposable
 
     private async Task StartChronyAsync()
     {
-        NtpPort = FreePort.Udp();
-        var conf = File("chrony.conf");
-        await System.IO.File.WriteAllTextAsync(conf, $"""
-            port {NtpPort}
-            bindaddress 127.0.0.1
-            allow 127.0.0.1
-            local stratum 8
-            cmdport 0
-            pidfile {File("chronyd.pid")}
-            driftfile {File("chrony.drift")}
-            """);
-        var chrony = Add(PeerProcess.Start("chronyd", ["-d", "-x", "-f", conf]));
-        await chrony.WaitReadyAsync(() => NtpAnswersAsync(NtpPort));
+        var chrony = Add(await Chrony.StartAsync(Directory));
+        NtpPort = chrony.EndPoint.Port;
+        await Eventually.UntilAsync(() => NtpAnswersAsync(NtpPort), "chronyd answers NTP", TimeSpan.FromSeconds(60));
     }
 
     private async Task StartCoturnAsync()
@@ -84,44 +73,21 @@ public sealed class DevRig : IAsyncDisposable
             "--listening-ip=127.0.0.1", "--listening-ip=127.0.0.2",
             $"--listening-port={StunPort}", $"--alt-listening-port={alternate}",
             $"--pidfile={File("turnserver.pid")}", $"--userdb={File("turndb")}",
-        ]));
-        await coturn.WaitReadyAsync(() => StunAnswersAsync(StunPort));
+        ], File("turnserver.log")));
+        await Eventually.UntilAsync(async () => !coturn.HasExited && await StunAnswersAsync(StunPort), "turnserver answers STUN",
+            TimeSpan.FromSeconds(60), coturn.Log);
     }
 
     private async Task StartDnsmasqAsync()
     {
-        DnsPort = FreePort.Tcp();
-        var dns = Add(PeerProcess.Start("dnsmasq",
-        [
-            "--keep-in-foreground", "--no-daemon", "--no-resolv", "--no-hosts", "--no-poll", "--conf-file=/dev/null",
-            "--listen-address=127.0.0.1", "--bind-interfaces", $"--port={DnsPort}", "--user=root",
-            $"--pid-file={File("dnsmasq.pid")}",
-            $"--address=/{Domain}/127.0.0.1", $"--local=/{Domain}/", $"--address=/{MissingDomain}/",
-        ]));
-        await dns.WaitReadyAsync(() => TcpListeningAsync(DnsPort));
+        var dns = Add(await Dnsmasq.StartAsync(Directory, Domain, new Dictionary<string, IPAddress> { [Domain] = IPAddress.Loopback }, [MissingDomain]));
+        DnsPort = dns.EndPoint.Port;
     }
 
     private async Task StartCameraAsync()
     {
-        CameraPort = FreePort.Tcp();
-        var script = Path.Combine(RepoPaths.Root, "dev", "demo-camera.py");
-        var camera = Add(PeerProcess.Start("/usr/bin/python3", [script, "--port", CameraPort.ToString(CultureInfo.InvariantCulture), "--path", "/demo"]));
-        await camera.WaitReadyAsync(() => TcpListeningAsync(CameraPort));
-    }
-
-    private static async Task<bool> TcpListeningAsync(int port)
-    {
-        using var client = new TcpClient();
-        try
-        {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-            await client.ConnectAsync(IPAddress.Loopback, port, timeout.Token);
-            return true;
-        }
-        catch (Exception ex) when (ex is SocketException or OperationCanceledException)
-        {
-            return false;
-        }
+        var camera = Add(await GstRtspServer.StartAsync(FreePort.Tcp(), path: "/demo"));
+        CameraPort = camera.Port;
     }
 
     /// <summary>An SNTPv4 client request (RFC 4330: LI 0, VN 4, mode 3); ready when a server-mode reply comes back.</summary>

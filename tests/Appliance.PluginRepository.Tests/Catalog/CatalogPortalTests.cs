@@ -8,35 +8,11 @@ namespace Appliance.PluginRepository.Tests.Catalog;
 /// The portal in Debian's Chromium (Playwright, never a downloaded browser): the Plugins page's catalog section installs
 /// from the signed repository and shows the finished progress; the overview warns only while unsigned packages are allowed.
 /// </summary>
-public sealed class CatalogPortalTests(CatalogHost fixture) : IClassFixture<CatalogHost>, IAsyncLifetime
+public sealed class CatalogPortalTests(CatalogHost fixture, BrowserFixture browser) : IClassFixture<CatalogHost>, IClassFixture<BrowserFixture>
 {
-    private IPlaywright _playwright = null!;
-    private IBrowser _browser = null!;
-
-    public async Task InitializeAsync()
-    {
-        Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
-        _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Headless = true,
-            Args = ["--no-sandbox", "--ignore-certificate-errors", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
-            Timeout = 60_000,
-        });
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _browser.CloseAsync();
-        _playwright.Dispose();
-    }
-
     private async Task<IPage> LoggedInAsync(HostProcess host)
     {
-        var context = await _browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = host.BaseUri.ToString(), IgnoreHTTPSErrors = true });
-        context.SetDefaultTimeout(30_000);
-        var page = await context.NewPageAsync();
+        var page = await browser.NewPageAsync(host.BaseUri);
         await page.GotoAsync("/Login");
         await page.GetByLabel("User name").FillAsync(HostProcess.AdminUser);
         await page.GetByLabel("Password").FillAsync(HostProcess.AdminPassword);

@@ -42,7 +42,7 @@ public sealed class CatalogProxyTests(CatalogHost fixture) : IClassFixture<Catal
     {
         const string id = "test.catalog-proxied";
         await fixture.PublishAsync(id, CatalogHost.Ok("1.0.0"));
-        using var proxy = await TinyproxyPeer.StartAsync(fixture.Repository.Root, "appliance", "pr0xy-pass");
+        using var proxy = await Tinyproxy.StartAsync(fixture.Repository.Root, "appliance", "pr0xy-pass");
         await using var host = await ProxiedHostAsync(proxy.Port, "pr0xy-pass");
         await host.LoginAsync();
 
@@ -60,7 +60,7 @@ public sealed class CatalogProxyTests(CatalogHost fixture) : IClassFixture<Catal
         const string id = "test.catalog-large";
         var zip = await fixture.ZipAsync(id, "1.0.0", padding: 3 * 1024 * 1024);
         fixture.Repository.Publish(fixture.NextSerial(), [TestRepository.Stable(zip)]);
-        using var proxy = await TinyproxyPeer.StartAsync(fixture.Repository.Root, "appliance", "pr0xy-pass");
+        using var proxy = await Tinyproxy.StartAsync(fixture.Repository.Root, "appliance", "pr0xy-pass");
         await using var host = await ProxiedHostAsync(proxy.Port, "pr0xy-pass", bytesPerSecond: 1024 * 1024);
         await host.LoginAsync();
 
@@ -87,7 +87,7 @@ public sealed class CatalogProxyTests(CatalogHost fixture) : IClassFixture<Catal
     [Fact]
     public async Task A_wrong_proxy_password_in_the_configuration_is_a_clear_error()
     {
-        using var proxy = await TinyproxyPeer.StartAsync(fixture.Repository.Root, "appliance", "pr0xy-pass");
+        using var proxy = await Tinyproxy.StartAsync(fixture.Repository.Root, "appliance", "pr0xy-pass");
         await using var host = await ProxiedHostAsync(proxy.Port, "not-the-password");
         await host.LoginAsync();
         using var response = await host.Client.GetAsync("/api/v1/plugins/catalog");

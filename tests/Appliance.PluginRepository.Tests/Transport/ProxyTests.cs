@@ -1,4 +1,5 @@
 using Appliance.PluginRepository.Tests.Support;
+using Appliance.Testing;
 
 namespace Appliance.PluginRepository.Tests.Transport;
 
@@ -28,7 +29,7 @@ public sealed class ProxyTests : IAsyncLifetime
     [Fact]
     public async Task Fetch_through_a_proxy_with_basic_auth_uses_connect()
     {
-        using var proxy = await TinyproxyPeer.StartAsync(_served.Repository.Root, "appliance", "pr0xy-pass");
+        using var proxy = await Tinyproxy.StartAsync(_served.Repository.Root, "appliance", "pr0xy-pass");
         var (index, package) = await ThroughAsync(proxy.Uri, "appliance", "pr0xy-pass");
         Assert.True(index.IsOk, index.Failure?.ToString());
         Assert.True(package.IsOk, package.Failure?.ToString());
@@ -38,7 +39,7 @@ public sealed class ProxyTests : IAsyncLifetime
     [Fact]
     public async Task Fetch_through_a_proxy_without_auth_uses_connect()
     {
-        using var proxy = await TinyproxyPeer.StartAsync(_served.Repository.Root);
+        using var proxy = await Tinyproxy.StartAsync(_served.Repository.Root);
         var (index, _) = await ThroughAsync(proxy.Uri, null, null);
         Assert.True(index.IsOk, index.Failure?.ToString());
         Assert.Contains($"CONNECT 127.0.0.1:{_served.Server.Port} HTTP/1.1", proxy.Log, StringComparison.Ordinal);
@@ -47,7 +48,7 @@ public sealed class ProxyTests : IAsyncLifetime
     [Fact]
     public async Task A_wrong_proxy_password_is_a_clear_error()
     {
-        using var proxy = await TinyproxyPeer.StartAsync(_served.Repository.Root, "appliance", "pr0xy-pass");
+        using var proxy = await Tinyproxy.StartAsync(_served.Repository.Root, "appliance", "pr0xy-pass");
         var (index, _) = await ThroughAsync(proxy.Uri, "appliance", "wrong");
         Assert.False(index.IsOk);
         Assert.True(index.Failure!.Code == "transport", index.Failure.ToString());

@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using Appliance.Portal.Tests.Support;
+using Appliance.Testing;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 

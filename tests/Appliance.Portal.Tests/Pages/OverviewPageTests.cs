@@ -4,6 +4,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Appliance.Portal.Tests.Support;
+using Appliance.Testing;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 

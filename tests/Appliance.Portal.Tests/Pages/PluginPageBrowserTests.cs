@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Appliance.Portal.Tests.Support;
+using Appliance.Testing;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 

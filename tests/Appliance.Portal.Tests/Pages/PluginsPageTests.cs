@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using Appliance.Portal.Tests.Support;
+using Appliance.Testing;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 

@@ -15,12 +15,7 @@ public static class PortalSteps
     }
 
     /// <summary>Full-page screenshot as <c>out/test-artifacts/portal/{name}.png</c>.</summary>
-    public static async Task<string> ScreenshotAsync(IPage page, string name)
-    {
-        var path = Path.Combine(RepoPaths.Artifacts("portal"), name + ".png");
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
-        return path;
-    }
+    public static Task<string> ScreenshotAsync(IPage page, string name) => BrowserFixture.ScreenshotAsync(page, "portal", name);
 
     /// <summary>Text of the page's success notice (role=status).</summary>
     public static ILocator Notice(IPage page) => page.Locator("main p.notice.ok[role=status]");

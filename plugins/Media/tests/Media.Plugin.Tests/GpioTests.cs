@@ -2,6 +2,7 @@ using System.Device.Gpio;
 using Appliance.Abstractions;
 using Appliance.Abstractions.Events;
 using Appliance.Plugins.Media.Plugin.Gpio;
+using Appliance.Testing;
 using Xunit;
 
 namespace Appliance.Plugins.Media.Plugin.Tests;
@@ -30,7 +31,7 @@ public sealed class GpioTests
         Assert.Equal(HealthState.Degraded, context.HealthReports["gpio"].State); // the simulator is never silent
         Assert.Contains("SIMULATED", context.HealthReports["gpio"].Message);
         driver.SetInput(4, PinValue.High); // idle level of an active-low input: the line started low (active)
-        Assert.True(await Wait.UntilAsync(() => context.Bus.Of<DigitalInputChanged>().Any(e => e.Input == "door" && !e.Active), 30));
+        Assert.True(await Eventually.HoldsWithinAsync(() => context.Bus.Of<DigitalInputChanged>().Any(e => e.Input == "door" && !e.Active), TimeSpan.FromSeconds(30)));
         var baseline = context.Bus.Of<DigitalInputChanged>().Count;
 
         // A 20 ms bounce: no event.
@@ -42,11 +43,11 @@ public sealed class GpioTests
 
         // Held low: the door input is active.
         driver.SetInput(4, PinValue.Low);
-        Assert.True(await Wait.UntilAsync(() => context.Bus.Of<DigitalInputChanged>().Any(e => e.Input == "door" && e.Active), 30));
+        Assert.True(await Eventually.HoldsWithinAsync(() => context.Bus.Of<DigitalInputChanged>().Any(e => e.Input == "door" && e.Active), TimeSpan.FromSeconds(30)));
         var change = context.Bus.Of<DigitalInputChanged>().Last(e => e.Input == "door");
         Assert.Equal("io-board", change.Device);
         driver.SetInput(4, PinValue.High);
-        Assert.True(await Wait.UntilAsync(() => context.Bus.Of<DigitalInputChanged>().Any(e => e.Input == "door" && !e.Active), 30));
+        Assert.True(await Eventually.HoldsWithinAsync(() => context.Bus.Of<DigitalInputChanged>().Any(e => e.Input == "door" && !e.Active), TimeSpan.FromSeconds(30)));
         await plugin.StopAsync(CancellationToken.None);
         await context.DisposeAsync();
     }
@@ -61,7 +62,7 @@ public sealed class GpioTests
         var pulse = await context.Surface.CallAsync("POST", "gpio/outputs/{name}", new Dictionary<string, string> { ["name"] = "siren" }, "{\"pulseMs\":300}");
         Assert.Equal(200, pulse.Status);
         Assert.Equal(PinValue.High, driver.Level(17));
-        Assert.True(await Wait.UntilAsync(() => driver.Level(17) == PinValue.Low, 30));
+        Assert.True(await Eventually.HoldsWithinAsync(() => driver.Level(17) == PinValue.Low, TimeSpan.FromSeconds(30)));
         var writes = driver.Writes.Where(w => w.Line == 17).ToList();
         var on = writes.Last(w => w.Value == PinValue.High).At;
         var off = writes.Last(w => w.Value == PinValue.Low).At;

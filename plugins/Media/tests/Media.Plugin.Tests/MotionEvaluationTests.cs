@@ -3,6 +3,7 @@ using Appliance.Plugins.Media.Plugin.Cameras;
 using Appliance.Plugins.Media.Protocol.Codecs;
 using Appliance.Plugins.Media.Protocol.Motion;
 using Appliance.Plugins.Media.Tests.Shared;
+using Appliance.Testing;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -112,7 +113,7 @@ public sealed class MotionEvaluationTests(ITestOutputHelper output)
         await plugin.StartAsync(context, CancellationToken.None);
         context.CameraList.Set("hall");
         await using (FileCamera.Start(context.Hub, "hall", file, VideoFormat.H264, loop: false))
-            Assert.True(await Wait.UntilAsync(() => context.Bus.Of<MotionDetected>().Count(m => !m.Active) >= 1, 90));
+            Assert.True(await Eventually.HoldsWithinAsync(() => context.Bus.Of<MotionDetected>().Count(m => !m.Active) >= 1, TimeSpan.FromSeconds(90)));
         var motion = context.Bus.Of<MotionDetected>();
         output.WriteLine(string.Join("\n", motion.Select(m => $"{m.Active} [{string.Join(",", m.Regions ?? [])}] {m.SnapshotId}")));
         var start = motion.First(m => m.Active);

@@ -3,6 +3,7 @@ using Appliance.Abstractions.Events;
 using Appliance.Abstractions.Media;
 using Appliance.Plugins.Media.Protocol.Codecs;
 using Appliance.Plugins.Media.Tests.Shared;
+using Appliance.Testing;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -37,7 +38,7 @@ public sealed class PluginTests(ITestOutputHelper output)
         var file = Clips.Elementary(_folder, VideoFormat.H264, 1280, 720, 2);
         await using (FileCamera.Start(context.Hub, "lobby", file, VideoFormat.H264, loop: false))
         {
-            Assert.True(await Wait.UntilAsync(() => plugin.Pipeline("lobby")?.FramesDecoded > 10));
+            Assert.True(await Eventually.HoldsWithinAsync(() => plugin.Pipeline("lobby")?.FramesDecoded > 10, TimeSpan.FromSeconds(60)));
         }
         var values = new Dictionary<string, string> { ["id"] = "lobby" };
         var first = await context.Surface.CallAsync("GET", "cameras/{id}/snapshot", values);
@@ -65,7 +66,7 @@ public sealed class PluginTests(ITestOutputHelper output)
         var (plugin, context) = await StartAsync("{\"motion\":{\"enabled\":false}}", "yard");
         var file = Clips.Elementary(_folder, VideoFormat.H264, 1280, 720, 4);
         await using var camera = FileCamera.Start(context.Hub, "yard", file, VideoFormat.H264);
-        Assert.True(await Wait.UntilAsync(() => plugin.Pipeline("yard")?.FramesDecoded > 20));
+        Assert.True(await Eventually.HoldsWithinAsync(() => plugin.Pipeline("yard")?.FramesDecoded > 20, TimeSpan.FromSeconds(60)));
         Assert.False(plugin.Pipeline("yard")!.Sd.Running);
         Assert.Equal(0, plugin.Pipeline("yard")!.Sd.UnitsWritten);
 
@@ -77,7 +78,7 @@ public sealed class PluginTests(ITestOutputHelper output)
         Assert.True(probe.Frames >= 50, $"ffprobe decoded {probe.Frames} frames");
 
         // Nobody watches any more: the encoder stops.
-        Assert.True(await Wait.UntilAsync(() => !plugin.Pipeline("yard")!.Sd.Running, 30));
+        Assert.True(await Eventually.HoldsWithinAsync(() => !plugin.Pipeline("yard")!.Sd.Running, TimeSpan.FromSeconds(30)));
         await StopAsync(plugin, context);
     }
 
@@ -139,7 +140,7 @@ public sealed class PluginTests(ITestOutputHelper output)
             return copy;
         }))
         {
-            Assert.True(await Wait.UntilAsync(() => plugin.Pipeline("bad")?.FramesDecoded >= 20));
+            Assert.True(await Eventually.HoldsWithinAsync(() => plugin.Pipeline("bad")?.FramesDecoded >= 20, TimeSpan.FromSeconds(60)));
         }
         var pipeline = plugin.Pipeline("bad")!;
         output.WriteLine($"frames {pipeline.FramesDecoded}, errors {pipeline.DecodeErrors}, health {context.HealthReports["camera/bad"].Message}");
@@ -173,7 +174,7 @@ public sealed class PluginTests(ITestOutputHelper output)
         var (plugin, context) = await StartAsync("{\"motion\":{\"enabled\":false}}", "dock");
         var file = Clips.Elementary(_folder, VideoFormat.H264, 640, 360, 1);
         await using (FileCamera.Start(context.Hub, "dock", file, VideoFormat.H264, loop: false))
-            Assert.True(await Wait.UntilAsync(() => plugin.Pipeline("dock")?.FramesDecoded > 5));
+            Assert.True(await Eventually.HoldsWithinAsync(() => plugin.Pipeline("dock")?.FramesDecoded > 5, TimeSpan.FromSeconds(60)));
         var envelope = await context.Bus.PublishAsync(new CameraEventReceived("dock", "tns1:VideoSource/Tamper", new Dictionary<string, string>()));
         var id = $"event-{envelope.Id:N}-dock";
         var stored = await context.Surface.CallAsync("GET", "snapshots/{id}", new Dictionary<string, string> { ["id"] = id });

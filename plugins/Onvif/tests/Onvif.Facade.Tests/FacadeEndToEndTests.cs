@@ -37,16 +37,15 @@ public sealed class FacadeEndToEndTests(ITestOutputHelper output)
     {
         await NodePeer.EnsureInstalledAsync();
         using var net = NetworkNamespacePair.Create();
-        using var camera = new DemoCamera("127.0.0.1", 8554, net.NameA);
-        await camera.StartAsync();
+        using var camera = await GstRtspServer.StartAsync(8554, address: "127.0.0.1", netns: net.NameA, path: "/demo");
         await using var host = await HostProcess.StartAsync(bundledPlugins: BundledPlugins.Stage(BundledPlugins.RtspIngest, BundledPlugins.RtspServer, BundledPlugins.Onvif), pluginConfig: Config(), netns: net.NameA);
         try
         {
             await host.LoginAsync();
-            using var added = await host.Client.PostAsJsonAsync("/api/v1/cameras", new { name = "Lobby", streamUri = camera.Uri });
+            using var added = await host.Client.PostAsJsonAsync("/api/v1/cameras", new { name = "Lobby", streamUri = camera.Url });
             Assert.Equal(HttpStatusCode.Created, added.StatusCode);
             var id = (await added.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
-            await UntilAsync(async () => (await host.Client.GetFromJsonAsync<JsonElement>($"/api/v1/cameras/{id}/health")).GetProperty("fps").GetDouble() > 5, "the camera streams into the hub");
+            await Eventually.UntilAsync(async () => (await host.Client.GetFromJsonAsync<JsonElement>($"/api/v1/cameras/{id}/health")).GetProperty("fps").GetDouble() > 5, "the camera streams into the hub", Patience);
 
             // Discovery and profiles, from the site side.
             await using (var vms = NodePeer.Start(net.NameB, "node", "facade-onvif.js", "discover", HostProcess.AdminUser, HostProcess.AdminPassword))
@@ -84,21 +83,6 @@ public sealed class FacadeEndToEndTests(ITestOutputHelper output)
             output.WriteLine(host.Log);
             throw;
         }
-    }
-
-    private static async Task UntilAsync(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (DateTime.UtcNow < deadline)
-        {
-            try { if (await condition()) return; }
-            catch (HttpRequestException) { }
-            catch (JsonException) { }
-            catch (KeyNotFoundException) { }
-            catch (InvalidOperationException) { }
-            await Task.Delay(500);
-        }
-        throw new TimeoutException("not reached: " + what);
     }
 
     private static async Task<(int Code, string Output)> RunAsync(string file, params string[] arguments)

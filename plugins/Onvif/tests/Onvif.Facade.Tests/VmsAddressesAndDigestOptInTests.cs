@@ -44,7 +44,7 @@ public sealed class VmsAddressesAndDigestOptInTests(ITestOutputHelper output)
             Assert.Equal(HttpStatusCode.Created, added.StatusCode);
             var id = (await added.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
             foreach (var plugin in new[] { "appliance.onvif", "appliance.rtsp-server" })
-                await UntilAsync(async () => (await host.Client.GetFromJsonAsync<JsonElement>($"/api/v1/plugins/{plugin}")).GetProperty("state").GetString() == "Running", plugin + " runs");
+                await Eventually.UntilAsync(async () => (await host.Client.GetFromJsonAsync<JsonElement>($"/api/v1/plugins/{plugin}")).GetProperty("state").GetString() == "Running", plugin + " runs", Patience);
 
             // The API: one line per camera, ports from the plugins' configuration, host as the client used it.
             var urls = (await host.Client.GetFromJsonAsync<JsonElement>("/api/v1/cameras/urls")).EnumerateArray().Single();
@@ -135,19 +135,5 @@ public sealed class VmsAddressesAndDigestOptInTests(ITestOutputHelper output)
         using var timeout = new CancellationTokenSource(Patience);
         await process.WaitForExitAsync(timeout.Token);
         return (process.ExitCode, (await stdout) + (process.ExitCode == 0 ? "" : await stderr));
-    }
-
-    private static async Task UntilAsync(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (DateTime.UtcNow < deadline)
-        {
-            try { if (await condition()) return; }
-            catch (HttpRequestException) { }
-            catch (JsonException) { }
-            catch (KeyNotFoundException) { }
-            await Task.Delay(500);
-        }
-        throw new TimeoutException("not reached: " + what);
     }
 }

@@ -6,6 +6,7 @@ using Appliance.Abstractions;
 using Appliance.Abstractions.Events;
 using Appliance.Plugins.Onvif.Plugin.Discovery;
 using Appliance.Plugins.Onvif.Simulator;
+using Appliance.Testing;
 
 namespace Appliance.Plugins.Onvif.Plugin.Tests;
 
@@ -54,7 +55,7 @@ public sealed class DiscoveryFloodTests : IDisposable
         await plugin.StartAsync(context, CancellationToken.None);
         try
         {
-            Assert.True(await Poll.UntilAsync(() => Published(context).Any(d => d.EndpointReference == camera.EndpointReference)), string.Join('\n', context.Log.Lines));
+            Assert.True(await Eventually.HoldsWithinAsync(() => Published(context).Any(d => d.EndpointReference == camera.EndpointReference), TimeSpan.FromSeconds(30)), string.Join('\n', context.Log.Lines));
 
             // 500 Hellos, each a "new device", from one address of the neighbour namespace.
             using var attacker = NetworkNamespacePair.InNamespace(_net.NameA, () => new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp));
@@ -65,7 +66,7 @@ public sealed class DiscoveryFloodTests : IDisposable
                 await attacker.SendToAsync(Encoding.UTF8.GetBytes(hello), target);
                 if (i % 50 == 49) await Task.Delay(20);
             }
-            Assert.True(await Poll.UntilAsync(() => context.Log.Lines.Any(l => l.Contains("already has 16 entries"))), string.Join('\n', context.Log.Lines.TakeLast(20)));
+            Assert.True(await Eventually.HoldsWithinAsync(() => context.Log.Lines.Any(l => l.Contains("already has 16 entries")), TimeSpan.FromSeconds(30)), string.Join('\n', context.Log.Lines.TakeLast(20)));
             // The flood's entries from this sender are capped: the real camera (same sender) plus at most 15 fakes, all
             // merged into one device by their shared address; at most one DeviceDiscovered per accepted entry.
             await Task.Delay(500);
@@ -77,12 +78,12 @@ public sealed class DiscoveryFloodTests : IDisposable
             using var spoofer = NetworkNamespacePair.InNamespace(_net.NameA, () => new Socket(AddressFamily.InterNetworkV6, SocketType.Dgram, ProtocolType.Udp));
             var bye = Fixtures.Fill("Bye", Values(camera.EndpointReference, "", 1000));
             await spoofer.SendToAsync(Encoding.UTF8.GetBytes(bye), new IPEndPoint(_net.Address6B, 3702));
-            Assert.True(await Poll.UntilAsync(() => context.Log.Lines.Any(l => l.Contains("ignored a {Source} Bye") && l.Contains(camera.EndpointReference))), string.Join('\n', context.Log.Lines.TakeLast(20)));
+            Assert.True(await Eventually.HoldsWithinAsync(() => context.Log.Lines.Any(l => l.Contains("ignored a {Source} Bye") && l.Contains(camera.EndpointReference)), TimeSpan.FromSeconds(30)), string.Join('\n', context.Log.Lines.TakeLast(20)));
             Assert.DoesNotContain(context.Log.Lines, l => l.Contains("left") && l.Contains(camera.EndpointReference));
 
             // The camera's own Bye still counts.
             await responder.SendByeAsync();
-            Assert.True(await Poll.UntilAsync(() => context.Log.Lines.Any(l => l.Contains("left") && l.Contains(camera.EndpointReference))),
+            Assert.True(await Eventually.HoldsWithinAsync(() => context.Log.Lines.Any(l => l.Contains("left") && l.Contains(camera.EndpointReference)), TimeSpan.FromSeconds(30)),
                 string.Join('\n', context.Log.Lines.TakeLast(20)));
         }
         finally

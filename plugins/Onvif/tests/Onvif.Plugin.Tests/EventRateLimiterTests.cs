@@ -1,21 +1,14 @@
 using Appliance.Plugins.Onvif.Plugin.Cameras;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Appliance.Plugins.Onvif.Plugin.Tests;
 
 public class EventRateLimiterTests
 {
-    private sealed class ManualTime : TimeProvider
-    {
-        public long Ticks;
-        public override long GetTimestamp() => Ticks;
-        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
-        public void Advance(TimeSpan by) => Ticks += by.Ticks;
-    }
-
     [Fact]
     public void AFloodIsCutToTheBurstThenToTheRateAndThePullLoopIsToldToPause()
     {
-        var time = new ManualTime();
+        var time = new FakeTimeProvider();
         var limiter = new EventRateLimiter(time, perSecond: 20, burst: 64);
         Assert.Equal(TimeSpan.Zero, limiter.PauseBeforeNextPull());
         var passed = Enumerable.Range(0, 1024).Count(_ => limiter.TryTake());

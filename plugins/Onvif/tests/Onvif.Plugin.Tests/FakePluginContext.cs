@@ -210,17 +210,3 @@ public sealed class FakeCameras : ICameraDirectory
     }
 }
 
-public static class Poll
-{
-    /// <summary>Polls <paramref name="condition"/> until true or a generous timeout; returns the final answer (for a clear assertion message).</summary>
-    public static async Task<bool> UntilAsync(Func<bool> condition, int seconds = 30)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (condition()) return true;
-            await Task.Delay(50);
-        }
-        return condition();
-    }
-}

@@ -1,6 +1,7 @@
 using Appliance.Abstractions;
 using Appliance.Abstractions.Events;
 using Appliance.Plugins.Onvif.Simulator;
+using Appliance.Testing;
 
 namespace Appliance.Plugins.Onvif.Plugin.Tests;
 
@@ -19,8 +20,8 @@ public class HostileEventSourceTests
         var started = DateTime.UtcNow;
         try
         {
-            Assert.True(await Poll.UntilAsync(() => sim.Pulls >= 3), string.Join('\n', context.Log.Lines));
-            Assert.True(await Poll.UntilAsync(() => context.HealthReports.Reports.TryGetValue("camera/flood", out var r) && r.Message.Contains("events throttled")),
+            Assert.True(await Eventually.HoldsWithinAsync(() => sim.Pulls >= 3, TimeSpan.FromSeconds(30)), string.Join('\n', context.Log.Lines));
+            Assert.True(await Eventually.HoldsWithinAsync(() => context.HealthReports.Reports.TryGetValue("camera/flood", out var r) && r.Message.Contains("events throttled"), TimeSpan.FromSeconds(30)),
                 string.Join('\n', context.Log.Lines));
             var elapsed = (DateTime.UtcNow - started).TotalSeconds;
             var published = context.Bus.Published.OfType<MotionDetected>().Count();

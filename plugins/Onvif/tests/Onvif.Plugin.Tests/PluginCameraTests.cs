@@ -2,6 +2,7 @@ using System.Text.Json;
 using Appliance.Abstractions;
 using Appliance.Abstractions.Events;
 using Appliance.Plugins.Onvif.Simulator;
+using Appliance.Testing;
 
 namespace Appliance.Plugins.Onvif.Plugin.Tests;
 
@@ -23,17 +24,17 @@ public class PluginCameraTests
         await plugin.StartAsync(context, CancellationToken.None);
         try
         {
-            Assert.True(await Poll.UntilAsync(() => context.Inventory.StreamUrisSet.Count == 1), string.Join('\n', context.Log.Lines));
+            Assert.True(await Eventually.HoldsWithinAsync(() => context.Inventory.StreamUrisSet.Count == 1, TimeSpan.FromSeconds(30)), string.Join('\n', context.Log.Lines));
             Assert.Equal(("cam1", "rtsp://127.0.0.1:10554/lobby"), context.Inventory.StreamUrisSet[0]);
             Assert.Contains("Media2/GetStreamUri profile_sub", sim.Calls);
-            Assert.True(await Poll.UntilAsync(() => sim.ActiveSubscriptions == 1));
+            Assert.True(await Eventually.HoldsWithinAsync(() => sim.ActiveSubscriptions == 1, TimeSpan.FromSeconds(30)));
 
             sim.RaiseEvent("tns1:RuleEngine/CellMotionDetector/Motion", new Dictionary<string, string> { ["VideoSourceConfigurationToken"] = "vsc_1", ["Rule"] = "Motion1" },
                 new Dictionary<string, string> { ["IsMotion"] = "true" });
             sim.RaiseEvent("tns1:VideoSource/ImageTooDark/ImagingService", new Dictionary<string, string> { ["Source"] = "vs_1" }, new Dictionary<string, string> { ["State"] = "true" });
             sim.RaiseEvent("tns1:Device/Trigger/DigitalInput", new Dictionary<string, string> { ["InputToken"] = "DI_1" }, new Dictionary<string, string> { ["LogicalState"] = "true" });
             sim.RaiseEvent("tns1:Monitoring/ProcessorUsage", new Dictionary<string, string> { ["Token"] = "cpu" }, new Dictionary<string, string> { ["Value"] = "12" });
-            Assert.True(await Poll.UntilAsync(() => context.Bus.Published.Count(e => e is not DeviceDiscovered) >= 4), string.Join('\n', context.Log.Lines));
+            Assert.True(await Eventually.HoldsWithinAsync(() => context.Bus.Published.Count(e => e is not DeviceDiscovered) >= 4, TimeSpan.FromSeconds(30)), string.Join('\n', context.Log.Lines));
 
             var motion = context.Bus.Published.OfType<MotionDetected>().Single();
             Assert.Equal("cam1", motion.CameraId);
@@ -67,7 +68,7 @@ public class PluginCameraTests
         try
         {
             var id = new Dictionary<string, string> { ["id"] = "cam1" };
-            Assert.True(await Poll.UntilAsync(() => context.HealthReports.Reports.TryGetValue("camera/cam1", out var r) && r.State == HealthState.Healthy),
+            Assert.True(await Eventually.HoldsWithinAsync(() => context.HealthReports.Reports.TryGetValue("camera/cam1", out var r) && r.State == HealthState.Healthy, TimeSpan.FromSeconds(30)),
                 string.Join('\n', context.Log.Lines));
             Assert.Empty(context.Inventory.StreamUrisSet);
 
@@ -104,14 +105,14 @@ public class PluginCameraTests
         await plugin.StartAsync(context, CancellationToken.None);
         try
         {
-            Assert.True(await Poll.UntilAsync(() => context.HealthReports.Reports.TryGetValue("camera/cam1", out var r) && r.State == HealthState.Unhealthy));
+            Assert.True(await Eventually.HoldsWithinAsync(() => context.HealthReports.Reports.TryGetValue("camera/cam1", out var r) && r.State == HealthState.Unhealthy, TimeSpan.FromSeconds(30)));
             Assert.Contains("NotAuthorized", context.HealthReports.Reports["camera/cam1"].Message);
             Assert.Empty(context.Inventory.StreamUrisSet);
             Assert.Equal(409, (await context.RouteTable.InvokeAsync("POST", "cameras/{id}/ptz/stop", new() { ["id"] = "cam1" })).StatusCode);
 
             context.Inventory.Set(Camera(sim));
-            Assert.True(await Poll.UntilAsync(() => context.Inventory.StreamUrisSet.Count == 1), string.Join('\n', context.Log.Lines));
-            Assert.True(await Poll.UntilAsync(() => context.HealthReports.Reports.TryGetValue("camera/cam1", out var healthy) && healthy.State == HealthState.Healthy));
+            Assert.True(await Eventually.HoldsWithinAsync(() => context.Inventory.StreamUrisSet.Count == 1, TimeSpan.FromSeconds(30)), string.Join('\n', context.Log.Lines));
+            Assert.True(await Eventually.HoldsWithinAsync(() => context.HealthReports.Reports.TryGetValue("camera/cam1", out var healthy) && healthy.State == HealthState.Healthy, TimeSpan.FromSeconds(30)));
         }
         finally
         {
@@ -130,10 +131,10 @@ public class PluginCameraTests
         await plugin.StartAsync(context, CancellationToken.None);
         try
         {
-            Assert.True(await Poll.UntilAsync(() => sim.ActiveSubscriptions == 1));
+            Assert.True(await Eventually.HoldsWithinAsync(() => sim.ActiveSubscriptions == 1, TimeSpan.FromSeconds(30)));
             context.Inventory.Set();
-            Assert.True(await Poll.UntilAsync(() => sim.ActiveSubscriptions == 0));
-            Assert.True(await Poll.UntilAsync(() => !context.HealthReports.Reports.ContainsKey("camera/cam1")));
+            Assert.True(await Eventually.HoldsWithinAsync(() => sim.ActiveSubscriptions == 0, TimeSpan.FromSeconds(30)));
+            Assert.True(await Eventually.HoldsWithinAsync(() => !context.HealthReports.Reports.ContainsKey("camera/cam1"), TimeSpan.FromSeconds(30)));
             Assert.DoesNotContain(sim.Calls, c => c.Contains("GetStreamUri"));
         }
         finally

@@ -5,6 +5,7 @@ using Appliance.Abstractions;
 using Appliance.Abstractions.Events;
 using Appliance.Plugins.Onvif.Plugin.Discovery;
 using Appliance.Plugins.Onvif.Simulator;
+using Appliance.Testing;
 
 namespace Appliance.Plugins.Onvif.Plugin.Tests;
 
@@ -50,7 +51,7 @@ public sealed class PluginDiscoveryTests : IDisposable
         await plugin.StartAsync(context, CancellationToken.None);
         try
         {
-            Assert.True(await Poll.UntilAsync(() => Found(context, options.EndpointReference).Count >= 1), string.Join('\n', context.Log.Lines));
+            Assert.True(await Eventually.HoldsWithinAsync(() => Found(context, options.EndpointReference).Count >= 1, TimeSpan.FromSeconds(30)), string.Join('\n', context.Log.Lines));
             var device = Found(context, options.EndpointReference)[0];
             Assert.Equal("ws-discovery", device.Source);
             Assert.Equal("Lobby Cam", device.Name);
@@ -63,7 +64,7 @@ public sealed class PluginDiscoveryTests : IDisposable
                 new Dictionary<string, string> { ["path"] = "/lobby", ["vendor"] = "Appliance Test" });
             Assert.True(await avahi.WaitEstablishedAsync(TimeSpan.FromSeconds(30)), avahi.Output);
             await context.Bus.DeliverAsync(new DiscoveryRequested("test"));
-            Assert.True(await Poll.UntilAsync(() => Found(context, options.EndpointReference).Any(d => d.Source == "mdns+ws-discovery")),
+            Assert.True(await Eventually.HoldsWithinAsync(() => Found(context, options.EndpointReference).Any(d => d.Source == "mdns+ws-discovery"), TimeSpan.FromSeconds(30)),
                 string.Join('\n', context.Log.Lines));
             var merged = Found(context, options.EndpointReference).Last();
             Assert.Contains($"rtsp://{_net.AddressA}:8554/lobby", merged.Addresses);
@@ -88,18 +89,18 @@ public sealed class PluginDiscoveryTests : IDisposable
         await plugin.StartAsync(context, CancellationToken.None);
         try
         {
-            Assert.True(await Poll.UntilAsync(() => context.Log.Lines.Any(l => l.Contains("probes sent"))), string.Join('\n', context.Log.Lines));
+            Assert.True(await Eventually.HoldsWithinAsync(() => context.Log.Lines.Any(l => l.Contains("probes sent")), TimeSpan.FromSeconds(30)), string.Join('\n', context.Log.Lines));
             await using var responder = Responder(options);
             Assert.Empty(Found(context, options.EndpointReference));
 
             await context.Bus.DeliverAsync(new DiscoveryRequested("portal"));
-            Assert.True(await Poll.UntilAsync(() => Found(context, options.EndpointReference).Count == 1), string.Join('\n', context.Log.Lines));
-            Assert.True(await Poll.UntilAsync(() => responder.ProbesAnswered == 2));
+            Assert.True(await Eventually.HoldsWithinAsync(() => Found(context, options.EndpointReference).Count == 1, TimeSpan.FromSeconds(30)), string.Join('\n', context.Log.Lines));
+            Assert.True(await Eventually.HoldsWithinAsync(() => responder.ProbesAnswered == 2, TimeSpan.FromSeconds(30)));
 
             await responder.SendByeAsync();
-            Assert.True(await Poll.UntilAsync(() => context.Log.Lines.Any(l => l.Contains("left"))), string.Join('\n', context.Log.Lines));
+            Assert.True(await Eventually.HoldsWithinAsync(() => context.Log.Lines.Any(l => l.Contains("left")), TimeSpan.FromSeconds(30)), string.Join('\n', context.Log.Lines));
             await responder.SendHelloAsync();
-            Assert.True(await Poll.UntilAsync(() => Found(context, options.EndpointReference).Count == 2), string.Join('\n', context.Log.Lines));
+            Assert.True(await Eventually.HoldsWithinAsync(() => Found(context, options.EndpointReference).Count == 2, TimeSpan.FromSeconds(30)), string.Join('\n', context.Log.Lines));
         }
         finally
         {
@@ -117,8 +118,8 @@ public sealed class PluginDiscoveryTests : IDisposable
         await plugin.StartAsync(context, CancellationToken.None);
         try
         {
-            Assert.True(await Poll.UntilAsync(() => context.HealthReports.Reports.ContainsKey(MdnsLoop.HealthComponent) &&
-                                                   context.HealthReports.Reports.ContainsKey(WsDiscoveryLoop.HealthComponent)));
+            Assert.True(await Eventually.HoldsWithinAsync(() => context.HealthReports.Reports.ContainsKey(MdnsLoop.HealthComponent) &&
+                                                   context.HealthReports.Reports.ContainsKey(WsDiscoveryLoop.HealthComponent), TimeSpan.FromSeconds(30)));
             using var attacker = NetworkNamespacePair.InNamespace(_net.NameA, () => new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp));
             var target = _net.AddressB;
             var laughs = "<?xml version=\"1.0\"?><!DOCTYPE l [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\">]><l>&b;</l>"u8.ToArray();
@@ -126,14 +127,14 @@ public sealed class PluginDiscoveryTests : IDisposable
             await attacker.SendToAsync(new byte[40000], new IPEndPoint(target, 3702));
             byte[] loop = [0, 0, 0x84, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0xC0, 12, 0, 12, 0, 1];
             await attacker.SendToAsync(loop, new IPEndPoint(target, 5353));
-            Assert.True(await Poll.UntilAsync(() => context.HealthReports.Reports[WsDiscoveryLoop.HealthComponent].Message.Contains("2 unreadable")),
+            Assert.True(await Eventually.HoldsWithinAsync(() => context.HealthReports.Reports[WsDiscoveryLoop.HealthComponent].Message.Contains("2 unreadable"), TimeSpan.FromSeconds(30)),
                 string.Join('\n', context.Log.Lines));
-            Assert.True(await Poll.UntilAsync(() => context.HealthReports.Reports[MdnsLoop.HealthComponent].Message.Contains("does not point backwards")));
+            Assert.True(await Eventually.HoldsWithinAsync(() => context.HealthReports.Reports[MdnsLoop.HealthComponent].Message.Contains("does not point backwards"), TimeSpan.FromSeconds(30)));
             Assert.Contains(context.Log.Lines, l => l.Contains("HostileXml"));
 
             await using var responder = Responder(options);
             await context.Bus.DeliverAsync(new DiscoveryRequested("after attack"));
-            Assert.True(await Poll.UntilAsync(() => Found(context, options.EndpointReference).Count == 1), string.Join('\n', context.Log.Lines));
+            Assert.True(await Eventually.HoldsWithinAsync(() => Found(context, options.EndpointReference).Count == 1, TimeSpan.FromSeconds(30)), string.Join('\n', context.Log.Lines));
         }
         finally
         {
@@ -153,7 +154,7 @@ public sealed class PluginDiscoveryTests : IDisposable
         await plugin.StartAsync(context, CancellationToken.None);
         try
         {
-            Assert.True(await Poll.UntilAsync(() => Found(context, options.EndpointReference).Count >= 1), string.Join('\n', context.Log.Lines));
+            Assert.True(await Eventually.HoldsWithinAsync(() => Found(context, options.EndpointReference).Count >= 1, TimeSpan.FromSeconds(30)), string.Join('\n', context.Log.Lines));
             var device = Found(context, options.EndpointReference)[0];
             Assert.Equal("ws-discovery", device.Source);
             Assert.Equal("V6 Cam", device.Name);
@@ -163,7 +164,7 @@ public sealed class PluginDiscoveryTests : IDisposable
             Assert.Contains($"ff02::fb on {_net.VethB}", context.HealthReports.Reports[MdnsLoop.HealthComponent].Message);
 
             await responder.SendByeAsync();
-            Assert.True(await Poll.UntilAsync(() => context.Log.Lines.Any(l => l.Contains("left"))), string.Join('\n', context.Log.Lines));
+            Assert.True(await Eventually.HoldsWithinAsync(() => context.Log.Lines.Any(l => l.Contains("left")), TimeSpan.FromSeconds(30)), string.Join('\n', context.Log.Lines));
         }
         finally
         {
@@ -185,15 +186,15 @@ public sealed class PluginDiscoveryTests : IDisposable
         await plugin.StartAsync(context, CancellationToken.None);
         try
         {
-            Assert.True(await Poll.UntilAsync(() => v4.ProbesAnswered >= 2 && v6.ProbesAnswered >= 2 && Found(context, options.EndpointReference).Count >= 1),
+            Assert.True(await Eventually.HoldsWithinAsync(() => v4.ProbesAnswered >= 2 && v6.ProbesAnswered >= 2 && Found(context, options.EndpointReference).Count >= 1, TimeSpan.FromSeconds(30)),
                 string.Join('\n', context.Log.Lines));
             await context.Bus.DeliverAsync(new DiscoveryRequested("again"));
-            Assert.True(await Poll.UntilAsync(() => v4.ProbesAnswered >= 4 && v6.ProbesAnswered >= 4), string.Join('\n', context.Log.Lines));
+            Assert.True(await Eventually.HoldsWithinAsync(() => v4.ProbesAnswered >= 4 && v6.ProbesAnswered >= 4, TimeSpan.FromSeconds(30)), string.Join('\n', context.Log.Lines));
             await v6.SendHelloAsync();
-            Assert.True(await Poll.UntilAsync(() => context.Log.Lines.Count(l => l.Contains("probes sent")) >= 2));
+            Assert.True(await Eventually.HoldsWithinAsync(() => context.Log.Lines.Count(l => l.Contains("probes sent")) >= 2, TimeSpan.FromSeconds(30)));
             // One device: every event is about the same endpoint reference, and the latest carries both addresses.
             // (When the IPv4 answer is published before the IPv6 one arrives, the device is published again as changed.)
-            Assert.True(await Poll.UntilAsync(() => Found(context, options.EndpointReference)[^1].Attributes["ipAddresses"].Split(' ').Length == 2));
+            Assert.True(await Eventually.HoldsWithinAsync(() => Found(context, options.EndpointReference)[^1].Attributes["ipAddresses"].Split(' ').Length == 2, TimeSpan.FromSeconds(30)));
             var device = Found(context, options.EndpointReference)[^1];
             Assert.Equal([_net.AddressA.ToString(), _net.Address6A.ToString()], device.Attributes["ipAddresses"].Split(' '));
             Assert.All(context.Bus.Published.OfType<DeviceDiscovered>(), e => Assert.Equal(options.EndpointReference, e.Device.EndpointReference));
@@ -219,8 +220,8 @@ public sealed class PluginDiscoveryTests : IDisposable
                 new Dictionary<string, string> { ["path"] = "/v6" }, ipv6: true);
             Assert.True(await avahi.WaitEstablishedAsync(TimeSpan.FromSeconds(30)), avahi.Output);
             await context.Bus.DeliverAsync(new DiscoveryRequested("test"));
-            Assert.True(await Poll.UntilAsync(() => context.Bus.Published.OfType<DeviceDiscovered>().Any(e =>
-                e.Device.Source == "mdns" && e.Device.Addresses.Contains($"rtsp://[{_net.Address6A}]:8554/v6"))),
+            Assert.True(await Eventually.HoldsWithinAsync(() => context.Bus.Published.OfType<DeviceDiscovered>().Any(e =>
+                e.Device.Source == "mdns" && e.Device.Addresses.Contains($"rtsp://[{_net.Address6A}]:8554/v6")), TimeSpan.FromSeconds(30)),
                 string.Join('\n', context.Log.Lines) + "\n" + avahi.Output);
             var device = context.Bus.Published.OfType<DeviceDiscovered>().Select(e => e.Device).Last(d => d.Source == "mdns");
             Assert.Equal("V6 RTSP", device.Name);

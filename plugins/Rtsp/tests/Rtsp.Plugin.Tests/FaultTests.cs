@@ -10,7 +10,7 @@ public sealed class FaultTests
     [Fact]
     public async Task AKilledAndRestartedServerIsOneContinuousStreamWithAGapEvent()
     {
-        var port = GstRtspServer.FreeTcpPort();
+        var port = FreePort.Tcp();
         var server = await GstRtspServer.StartAsync(port, "--width 640 --height 360");
         await using var rig = await PluginRig.StartAsync(cameras: PluginRig.Camera("cam", server.Url));
         await using var reader = new Reader(rig.Context.Hub.Subscribe("camera/cam"));
@@ -55,7 +55,7 @@ public sealed class FaultTests
     public async Task DroppingTheRtspPortWithNftablesMakesAGapAndAcceptingAgainRecovers()
     {
         using var ns = NetNamespace.Create();
-        var port = GstRtspServer.FreeTcpPort();
+        var port = FreePort.Tcp();
         using var server = await GstRtspServer.StartAsync(port, "--width 640 --height 360", ns.PeerAddress, ns.Name);
         await using var rig = await PluginRig.StartAsync(cameras: PluginRig.Camera("far", server.Url));
         await using var reader = new Reader(rig.Context.Hub.Subscribe("camera/far"));
@@ -82,7 +82,7 @@ public sealed class FaultTests
     [Fact]
     public async Task AWrongPasswordIsAClear401InHealthWithBackoffAndNoCrash()
     {
-        using var server = await GstRtspServer.StartAsync(GstRtspServer.FreeTcpPort(), "--user admin --password right --width 320 --height 240");
+        using var server = await GstRtspServer.StartAsync(FreePort.Tcp(), "--user admin --password right --width 320 --height 240");
         await using var rig = await PluginRig.StartAsync(cameras: PluginRig.Camera("locked", server.Url, "admin", "wrong"));
         await PluginRig.Until(() => rig.Plugin.Pulls["locked"].Sessions >= 3, "retries with backoff");
         await PluginRig.Until(() => rig.Context.Directory_.Health.TryGetValue("locked", out var h) && h.LastError is not null && h.Reconnects >= 2,

@@ -11,7 +11,7 @@ public sealed class IngestTests
     [Fact]
     public async Task OnePullFeedsThreeSubscribersAndALateJoinerStartsAtAKeyframe()
     {
-        using var server = await GstRtspServer.StartAsync(GstRtspServer.FreeTcpPort());
+        using var server = await GstRtspServer.StartAsync(FreePort.Tcp());
         // Health windows of 2 s: about 50 frames each, so the frame rate reads close to the source's 25 fps.
         var rig = await PluginRig.StartAsync(PluginRig.FastConfig.Replace("\"healthIntervalSeconds\":0.5", "\"healthIntervalSeconds\":2"),
             cameras: PluginRig.Camera("cam1", server.Url));
@@ -81,7 +81,7 @@ public sealed class IngestTests
     [Fact]
     public async Task UdpTransportUsesTheDeclaredPortRange()
     {
-        using var server = await GstRtspServer.StartAsync(GstRtspServer.FreeTcpPort(), "--width 640 --height 360 --audio pcmu");
+        using var server = await GstRtspServer.StartAsync(FreePort.Tcp(), "--width 640 --height 360 --audio pcmu");
         var declared = new[] { new DeclaredPort(SocketTransport.Udp, 51200, 51299, "RTP/RTCP") };
         var config = PluginRig.FastConfig.TrimEnd('}') + ""","udpPortRange":"51200-51299"}""";
         await using var rig = await PluginRig.StartAsync(config, declared,
@@ -98,7 +98,7 @@ public sealed class IngestTests
     [Fact]
     public async Task AnUndeclaredUdpRangeIsAClearHealthError()
     {
-        using var server = await GstRtspServer.StartAsync(GstRtspServer.FreeTcpPort(), "--width 320 --height 240");
+        using var server = await GstRtspServer.StartAsync(FreePort.Tcp(), "--width 320 --height 240");
         var config = PluginRig.FastConfig.TrimEnd('}') + ""","defaultTransport":"udp","udpPortRange":"60000-60009"}""";
         await using var rig = await PluginRig.StartAsync(config, cameras: PluginRig.Camera("c", server.Url));
         await PluginRig.Until(() => rig.Context.Directory_.Health.TryGetValue("c", out var h) && h.LastError is not null, "an error in health");
@@ -109,7 +109,7 @@ public sealed class IngestTests
     [Fact]
     public async Task RemovingOrChangingACameraStopsOrRestartsItsPull()
     {
-        using var server = await GstRtspServer.StartAsync(GstRtspServer.FreeTcpPort(), "--width 320 --height 240");
+        using var server = await GstRtspServer.StartAsync(FreePort.Tcp(), "--width 320 --height 240");
         var camera = PluginRig.Camera("c", server.Url);
         await using var rig = await PluginRig.StartAsync(cameras: camera);
         await using var reader = new Reader(rig.Context.Hub.Subscribe("camera/c"));

@@ -1,4 +1,5 @@
 global using Appliance.Plugins.Rtsp.Tests.Shared;
+global using Appliance.Testing;
 using Appliance.Abstractions;
 using Appliance.Abstractions.Media;
 
@@ -56,15 +57,7 @@ public sealed class PluginRig : IAsyncDisposable
         await Context.DisposeAsync();
     }
 
-    public static async Task Until(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"not reached in {Patience.TotalSeconds} s: {what}");
-            await Task.Delay(50);
-        }
-    }
+    public static Task Until(Func<bool> condition, string what) => Eventually.UntilAsync(condition, what, Patience);
 }
 
 /// <summary>A hub subscriber that copies what it reads (timestamp, keyframe, after-gap) and releases each unit.</summary>

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Xunit;
 
 namespace Appliance.Plugins.Rtsp.Plugin.Tests;
@@ -8,24 +9,10 @@ public sealed class StreamHealthMeterTests
     private const int Clock = 90000;
     private const long FrameTicks = Clock / 25;
 
-    /// <summary>A clock that only moves when told.</summary>
-    private sealed class ManualTime : TimeProvider
-    {
-        private long _ticks = TimeSpan.FromDays(1).Ticks;
-
-        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
-
-        public override long GetTimestamp() => _ticks;
-
-        public override DateTimeOffset GetUtcNow() => new(_ticks, TimeSpan.Zero);
-
-        public void Advance(TimeSpan by) => _ticks += by.Ticks;
-    }
-
     [Fact]
     public void FrameRateIsTheStreamsOwnEvenWhenFramesArriveInABurst()
     {
-        var time = new ManualTime();
+        var time = new FakeTimeProvider();
         var meter = new StreamHealthMeter(time);
         // Window 1: 50 frames at 25 fps, 1000 bytes each, spread over 2 s.
         for (var i = 0; i < 50; i++)
@@ -53,7 +40,7 @@ public sealed class StreamHealthMeterTests
     [Fact]
     public void AWindowWithoutVideoReadsZeroAndAudioCountsOnlyForTheBitRate()
     {
-        var time = new ManualTime();
+        var time = new FakeTimeProvider();
         var meter = new StreamHealthMeter(time);
         meter.OnUnit(false, 16000, 0, 500, true);
         time.Advance(TimeSpan.FromSeconds(1));
@@ -66,7 +53,7 @@ public sealed class StreamHealthMeterTests
     [Fact]
     public void ASingleFrameOrATimestampStepBackFallsBackToTheArrivalRate()
     {
-        var time = new ManualTime();
+        var time = new FakeTimeProvider();
         var meter = new StreamHealthMeter(time);
         meter.OnUnit(true, Clock, 1_000_000, 100, true);
         time.Advance(TimeSpan.FromSeconds(2));

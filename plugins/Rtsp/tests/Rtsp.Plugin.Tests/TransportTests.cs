@@ -16,7 +16,7 @@ public sealed class TransportTests
     [Fact]
     public async Task AServerThatRefusesTcpPlaysOverUdpWithTheDefaultConfigurationAndItIsRemembered()
     {
-        using var server = await GstRtspServer.StartAsync(GstRtspServer.FreeTcpPort(), "--width 320 --height 240 --protocols udp");
+        using var server = await GstRtspServer.StartAsync(FreePort.Tcp(), "--width 320 --height 240 --protocols udp");
         // A slow encoder start must not read as "UDP gave no media": the first media may take a while here.
         var config = PluginRig.FastConfig.TrimEnd('}') + ""","mediaTimeoutSeconds":15,"transportFallbackSeconds":12}""";
         await using var rig = await PluginRig.StartAsync(config, null, PluginRig.Camera("udponly", server.Url));
@@ -42,7 +42,7 @@ public sealed class TransportTests
     [Fact]
     public async Task ThePerCameraOverrideWinsOverAutomaticTransport()
     {
-        using var server = await GstRtspServer.StartAsync(GstRtspServer.FreeTcpPort(), "--width 320 --height 240 --protocols udp");
+        using var server = await GstRtspServer.StartAsync(FreePort.Tcp(), "--width 320 --height 240 --protocols udp");
         await using var rig = await PluginRig.StartAsync(cameras: PluginRig.Camera("forced", server.Url, overrides: new CameraOverrides(RtspTransport: "tcp")));
         await PluginRig.Until(() => rig.Plugin.Pulls["forced"].Sessions >= 3, "several attempts");
         await PluginRig.Until(() => rig.Context.Directory_.Health.TryGetValue("forced", out var h) && h.LastError is not null, "an error in health");
@@ -56,7 +56,7 @@ public sealed class TransportTests
     [Fact]
     public async Task ACameraRememberedOnUdpFallsBackToTcpWhenTheServerOnlyDoesTcp()
     {
-        using var server = await GstRtspServer.StartAsync(GstRtspServer.FreeTcpPort(), "--width 320 --height 240 --protocols tcp");
+        using var server = await GstRtspServer.StartAsync(FreePort.Tcp(), "--width 320 --height 240 --protocols tcp");
         await using var rig = await PluginRig.StartWithAsync(
             context => Remember(context, "tcponly", server.Url, "udp"),
             PluginRig.FastConfig, null, PluginRig.Camera("tcponly", server.Url));
@@ -71,7 +71,7 @@ public sealed class TransportTests
     public async Task AServerRefusingBothTransportsIsAClearErrorWithBoundedReconnectsAndOtherCamerasPlay()
     {
         using var refusing = new ScriptedRtspServer((_, _) => "461 Unsupported Transport");
-        using var good = await GstRtspServer.StartAsync(GstRtspServer.FreeTcpPort(), "--width 320 --height 240");
+        using var good = await GstRtspServer.StartAsync(FreePort.Tcp(), "--width 320 --height 240");
         await using var rig = await PluginRig.StartAsync(cameras: [PluginRig.Camera("both", refusing.Url), PluginRig.Camera("good", good.Url)]);
         await using var reader = new Reader(rig.Context.Hub.Subscribe("camera/good"));
         await PluginRig.Until(() => rig.Context.Directory_.Health.TryGetValue("both", out var h) && h.Reconnects >= 3, "several rounds");
@@ -110,7 +110,7 @@ public sealed class TransportTests
     public async Task UdpBlockedByAFirewallAfterPlayFallsBackToTcp()
     {
         using var ns = NetNamespace.Create();
-        var port = GstRtspServer.FreeTcpPort();
+        var port = FreePort.Tcp();
         using var server = await GstRtspServer.StartAsync(port, "--width 320 --height 240", ns.PeerAddress, ns.Name);
         ns.DropUdp();
         await using var rig = await PluginRig.StartWithAsync(
@@ -128,7 +128,7 @@ public sealed class TransportTests
     [Fact]
     public async Task ACameraThatNeverComesBackIsOfflineOnceWithAnOpenGapAndHealthKeepsItsRhythm()
     {
-        var server = await GstRtspServer.StartAsync(GstRtspServer.FreeTcpPort(), "--width 320 --height 240");
+        var server = await GstRtspServer.StartAsync(FreePort.Tcp(), "--width 320 --height 240");
         var camera = PluginRig.Camera("gone", server.Url);
         await using var rig = await PluginRig.StartAsync(cameras: camera);
         await using var reader = new Reader(rig.Context.Hub.Subscribe("camera/gone"));

@@ -63,6 +63,20 @@ public sealed class AuthTests
         Assert.Null(auth.Authorize("OPTIONS", "rtsp://c/"));
     }
 
+    /// <summary>RFC 7616 section 3.9.1 (MD5 and SHA-256): the same vectors the ONVIF library's Digest is held to, as both use the shared DigestHash.</summary>
+    [Theory]
+    [InlineData("MD5", "8ca523f5e9506fed4657c9700eebdbec")]
+    [InlineData("SHA-256", "753927fa0e85d155564e2e272a28d1802ca10daf4496794697cf8db5856cb6c1")]
+    public void DigestResponsesMatchRfc7616Examples(string algorithm, string expected)
+    {
+        var auth = new RtspAuthenticator("Mufasa", "Circle of Life", () => "f2/wE4q74E6zIJEtWaHKaf5wv/H5QzzpXusqGemxURZJ");
+        Assert.Null(auth.Accept([$"Digest realm=\"http-auth@example.org\", qop=\"auth, auth-int\", algorithm={algorithm}, nonce=\"7ypf/xlj9XXwfDPEoM4URrv/xwf94BcCAzFZH4GiTo0v\", opaque=\"FQhe/qaU925kfnzjCev0ciny7QMkPqMAFRtzCUYo5tdS\""]));
+        var header = auth.Authorize("GET", "/dir/index.html");
+        Assert.Contains($"response=\"{expected}\"", header);
+        Assert.Contains("nc=00000001", header);
+        Assert.Contains($"algorithm={algorithm}", header);
+    }
+
     [Theory]
     [InlineData("Digest realm=\"unterminated", "unterminated quoted value")]
     [InlineData("Digest realm", "has no value")]

@@ -22,7 +22,7 @@ public sealed class GStreamerPullTests
     [Fact]
     public async Task H264OverTcpGivesKeyframesWithParameterSetsAtTheSourceRateAndSize()
     {
-        using var server = await GstRtspServer.StartAsync(GstRtspServer.FreeTcpPort());
+        using var server = await GstRtspServer.StartAsync(FreePort.Tcp());
         var pool = new CountingPool();
         var units = new AccessUnitPool(pool);
         var observer = new PullObserver();
@@ -53,13 +53,13 @@ public sealed class GStreamerPullTests
 
         // ffprobe, an independent client, sees the same codec and size.
         Assert.Equal("h264,1280,720", await Probe.VideoAsync(server.Url));
-        await Until(() => server.Teardowns >= 1);
+        await Eventually.UntilAsync(() => server.Teardowns >= 1, "the camera saw the TEARDOWN", Patience);
     }
 
     [Fact]
     public async Task H264AndAacOverUdpWithReceiverReports()
     {
-        using var server = await GstRtspServer.StartAsync(GstRtspServer.FreeTcpPort(), "--audio aac --width 640 --height 360");
+        using var server = await GstRtspServer.StartAsync(FreePort.Tcp(), "--audio aac --width 640 --height 360");
         var pool = new CountingPool();
         var observer = new PullObserver();
         var session = new RtspPullSession(new RtspPullOptions(server.Url)
@@ -89,7 +89,7 @@ public sealed class GStreamerPullTests
     [Fact]
     public async Task H265WithPcmuOverTcp()
     {
-        using var server = await GstRtspServer.StartAsync(GstRtspServer.FreeTcpPort(), "--codec h265 --audio pcmu --width 640 --height 360 --bitrate 800");
+        using var server = await GstRtspServer.StartAsync(FreePort.Tcp(), "--codec h265 --audio pcmu --width 640 --height 360 --bitrate 800");
         var observer = new PullObserver();
         var session = new RtspPullSession(new RtspPullOptions(server.Url), observer);
         var outcome = await PullObserver.RunUntilAsync(session,
@@ -114,7 +114,7 @@ public sealed class GStreamerPullTests
     [Fact]
     public async Task DigestAuthPlaysWithTheRightPasswordAndNamesTheWrongOne()
     {
-        using var server = await GstRtspServer.StartAsync(GstRtspServer.FreeTcpPort(), "--user admin --password s3cret --width 320 --height 240");
+        using var server = await GstRtspServer.StartAsync(FreePort.Tcp(), "--user admin --password s3cret --width 320 --height 240");
         var good = new PullObserver();
         var ok = await PullObserver.RunUntilAsync(
             new RtspPullSession(new RtspPullOptions(server.Url) { UserName = "admin", Password = "s3cret" }, good),
@@ -140,7 +140,7 @@ public sealed class GStreamerPullTests
     [Fact]
     public async Task KeepAliveGoesOutWhilePlaying()
     {
-        using var server = await GstRtspServer.StartAsync(GstRtspServer.FreeTcpPort(), "--width 320 --height 240");
+        using var server = await GstRtspServer.StartAsync(FreePort.Tcp(), "--width 320 --height 240");
         var observer = new PullObserver();
         var session = new RtspPullSession(new RtspPullOptions(server.Url)
         {
@@ -158,14 +158,14 @@ public sealed class GStreamerPullTests
     [Fact]
     public async Task AKilledServerEndsTheSessionWithAReasonNotAnException()
     {
-        var server = await GstRtspServer.StartAsync(GstRtspServer.FreeTcpPort(), "--width 320 --height 240");
+        var server = await GstRtspServer.StartAsync(FreePort.Tcp(), "--width 320 --height 240");
         try
         {
             var observer = new PullObserver();
             var session = new RtspPullSession(new RtspPullOptions(server.Url) { MediaTimeout = TimeSpan.FromSeconds(3) }, observer);
             using var cts = new CancellationTokenSource(Patience);
             var run = session.RunAsync(cts.Token);
-            await Until(() => observer.Count(MediaCodec.H264) >= 5);
+            await Eventually.UntilAsync(() => observer.Count(MediaCodec.H264) >= 5, "five H.264 units arrived", Patience);
             server.Kill();
             var outcome = await run.WaitAsync(Patience);
             Assert.True(outcome.Played);
@@ -181,7 +181,7 @@ public sealed class GStreamerPullTests
     [Fact]
     public async Task NothingListeningIsAConnectFailure()
     {
-        var port = GstRtspServer.FreeTcpPort();
+        var port = FreePort.Tcp();
         var outcome = await new RtspPullSession(new RtspPullOptions($"rtsp://127.0.0.1:{port}/cam"), new PullObserver())
             .RunAsync(CancellationToken.None).WaitAsync(Patience);
         Assert.Equal(RtspPullEnd.ConnectFailed, outcome.End);
@@ -192,20 +192,10 @@ public sealed class GStreamerPullTests
     [Fact]
     public async Task AnUnknownPathIsARequestFailure()
     {
-        using var server = await GstRtspServer.StartAsync(GstRtspServer.FreeTcpPort(), "--width 320 --height 240");
+        using var server = await GstRtspServer.StartAsync(FreePort.Tcp(), "--width 320 --height 240");
         var outcome = await new RtspPullSession(new RtspPullOptions(server.Url.Replace("/cam", "/nope")), new PullObserver())
             .RunAsync(CancellationToken.None).WaitAsync(Patience);
         Assert.Equal(RtspPullEnd.RequestFailed, outcome.End);
         Assert.Equal("DESCRIBE: 404 Not Found", outcome.Message);
-    }
-
-    private static async Task Until(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "condition not met in time");
-            await Task.Delay(50);
-        }
     }
 }

@@ -1,8 +1,8 @@
-using Appliance.Abstractions;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Appliance.Abstractions;
 using Appliance.Abstractions.Media;
 using Appliance.Plugins.Rtsp.Protocol.Client;
 using Xunit;
@@ -49,7 +49,7 @@ public sealed class NeighbourTests
     [Fact]
     public async Task RtpFromAnotherSourceThanTheNegotiatedOneIsDroppedAndCounted()
     {
-        using var server = await GstRtspServer.StartAsync(GstRtspServer.FreeTcpPort(), "--width 320 --height 240");
+        using var server = await GstRtspServer.StartAsync(FreePort.Tcp(), "--width 320 --height 240");
         var ports = new RecordingPorts();
         var observer = new PullObserver();
         var session = new RtspPullSession(new RtspPullOptions(server.Url) { Transport = RtspTransportMode.Udp, UdpPorts = ports }, observer);

@@ -1,4 +1,5 @@
 global using Appliance.Plugins.Rtsp.Tests.Shared;
+global using Appliance.Testing;
 using Appliance.Abstractions.Media;
 using Appliance.Plugins.Rtsp.Protocol.Depacketizers;
 

@@ -3,8 +3,8 @@ using Appliance.Abstractions.Media;
 using Appliance.Abstractions.Services;
 using Appliance.Plugins.Rtsp.Plugin;
 using Appliance.Plugins.Rtsp.Protocol.Server;
-using Appliance.Plugins.Rtsp.Tests.Shared;
 using Appliance.Streams;
+using Appliance.Testing;
 
 namespace Appliance.Plugins.RtspServer.Plugin.Tests;
 
@@ -41,7 +41,7 @@ public sealed class ServerRig : IAsyncDisposable
     public static async Task<ServerRig> StartAsync(string cameraArgs = "--width 640 --height 360", string serverConfig = "\"authentication\":\"none\"",
         IRtspCredentialVerifier? verifier = null, IUserVerifier? users = null)
     {
-        var camera = await GstRtspServer.StartAsync(GstRtspServer.FreeTcpPort(), cameraArgs);
+        var camera = await GstRtspServer.StartAsync(FreePort.Tcp(), cameraArgs);
         var hub = new StreamHub();
         var cameras = new FixedCameras(new CameraInfo("cam1", "cam1", true, camera.Url, null, null, null, new CameraOverrides()));
         var ingestContext = new ServerContext("appliance.rtsp", "{}", hub, cameras,
@@ -49,7 +49,7 @@ public sealed class ServerRig : IAsyncDisposable
         var ingest = new RtspPlugin();
         await ingest.StartAsync(ingestContext, CancellationToken.None);
 
-        var port = GstRtspServer.FreeTcpPort();
+        var port = FreePort.Tcp();
         var config = $"{{\"port\":{port},\"udpPortRange\":\"51000-51999\"{(serverConfig.Length > 0 ? "," + serverConfig : "")}}}";
         var serverContext = new ServerContext("appliance.rtsp-server", config, hub, cameras,
             [new DeclaredPort(SocketTransport.Tcp, port, port, "RTSP"), new DeclaredPort(SocketTransport.Udp, 51000, 51999, "RTP")], users);
@@ -70,13 +70,5 @@ public sealed class ServerRig : IAsyncDisposable
         Assert.Empty(ServerContext.BackgroundFailures);
     }
 
-    public static async Task Until(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"not reached in {Patience.TotalSeconds} s: {what}");
-            await Task.Delay(50);
-        }
-    }
+    public static Task Until(Func<bool> condition, string what) => Eventually.UntilAsync(condition, what, Patience);
 }

@@ -3,24 +3,19 @@ using Appliance.Abstractions.Media;
 using Appliance.Plugins.Onvif.Plugin.Facade.Auth;
 using Appliance.Plugins.Onvif.Plugin.Facade.Events;
 using Appliance.Plugins.Onvif.Plugin.Facade.Services;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Appliance.Plugins.Onvif.Plugin.Tests.Facade;
 
 /// <summary>The facade's bounded state (replay cache, pull points) and its channel catalog, on a clock the test moves.</summary>
 public sealed class FacadeBoundsTests
 {
-    private sealed class ManualTime(DateTimeOffset start) : TimeProvider
-    {
-        public DateTimeOffset Now { get; set; } = start;
-        public override DateTimeOffset GetUtcNow() => Now;
-    }
-
     private static readonly DateTimeOffset T0 = new(2026, 1, 31, 8, 0, 0, TimeSpan.Zero);
 
     [Fact]
     public void TheReplayCacheRefusesRepeatsStaleTokensAndNewTokensWhenFullUntilOldOnesExpire()
     {
-        var time = new ManualTime(T0);
+        var time = new FakeTimeProvider(T0);
         var cache = new NonceCache(time, TimeSpan.FromMinutes(5), capacity: 3);
         Assert.Equal(NonceCache.Outcome.Fresh, cache.Admit("a", T0));
         Assert.Equal(NonceCache.Outcome.Replayed, cache.Admit("a", T0));
@@ -30,8 +25,8 @@ public sealed class FacadeBoundsTests
         Assert.Equal(NonceCache.Outcome.Fresh, cache.Admit("c", T0));
         Assert.Equal(NonceCache.Outcome.Full, cache.Admit("d", T0));
         Assert.Equal(3, cache.Count);
-        time.Now = T0.AddMinutes(6); // every remembered token is now too old to pass the Created check
-        Assert.Equal(NonceCache.Outcome.Fresh, cache.Admit("d", time.Now));
+        time.SetUtcNow(T0.AddMinutes(6)); // every remembered token is now too old to pass the Created check
+        Assert.Equal(NonceCache.Outcome.Fresh, cache.Admit("d", time.GetUtcNow()));
         Assert.Equal(1, cache.Count);
         Assert.Equal(NonceCache.Outcome.OutsideWindow, cache.Admit("a", T0)); // the forgotten nonce cannot come back: its Created is stale
     }
@@ -42,7 +37,7 @@ public sealed class FacadeBoundsTests
     [Fact]
     public async Task PullPointsAreBoundedInNumberQueueAndLifetime()
     {
-        var time = new ManualTime(T0);
+        var time = new FakeTimeProvider(T0);
         var points = new PullPointSubscriptions(time, maxSubscriptions: 2, maxQueued: 3);
         points.Publish(Motion(T0.AddSeconds(-1), "before")); // nobody subscribed yet: goes nowhere
         var first = points.Create(null).Value;
@@ -56,7 +51,7 @@ public sealed class FacadeBoundsTests
         Assert.Equal(["vs_cam2", "vs_cam3", "vs_cam4"], pulled.Messages.Select(m => m.Source[0].Value));
         Assert.Equal(2, pulled.Subscription.Dropped);
 
-        time.Now = T0 + PullPointSubscriptions.DefaultTermination + TimeSpan.FromSeconds(1);
+        time.SetUtcNow(T0 + PullPointSubscriptions.DefaultTermination + TimeSpan.FromSeconds(1));
         var expired = await points.PullAsync(first.Id, TimeSpan.Zero, 10, CancellationToken.None);
         Assert.Equal("InvalidArgVal/NoSubscription", expired.Failure!.Code);
         Assert.True(points.Create(null).IsOk, "the expired subscription's place is free again");

@@ -1,11 +1,11 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
+using Appliance.Plugins.Shared.HttpDigest;
 
 namespace Appliance.Plugins.Rtsp.Protocol.Auth;
 
 /// <summary>
-/// Answers a server's challenge: Basic (RFC 7617) or Digest with MD5 / MD5-sess, with or without qop=auth
+/// Answers a server's challenge: Basic (RFC 7617) or Digest with MD5 / MD5-sess / SHA-256 / SHA-256-sess (<see cref="DigestHash"/>), with or without qop=auth
 /// (RFC 2617 / RFC 7616; RFC 2069 servers send no qop). Digest is preferred when both are offered.
 /// Keeps the nonce count across requests of one connection. Basic sends the password in clear: with
 /// <paramref name="allowBasic"/> false (the client's default on plain RTSP) a Basic-only challenge is refused.
@@ -52,23 +52,19 @@ public sealed class RtspAuthenticator(string userName, string password, Func<str
         var nonce = c["nonce"]!;
         var algorithm = c["algorithm"];
         var qop = SelectQop(c["qop"]);
-        var cnonce = qop is not null || IsSess(algorithm) ? _cnonce() : null;
-        var ha1 = Md5Hex($"{userName}:{realm}:{password}");
-        if (IsSess(algorithm)) ha1 = Md5Hex($"{ha1}:{nonce}:{cnonce}");
-        var ha2 = Md5Hex($"{method}:{uri}");
+        var cnonce = qop is not null || DigestHash.IsSession(algorithm) ? _cnonce() : null;
+        var ha1 = DigestHash.Ha1(algorithm, userName, realm, password, nonce, cnonce);
         var sb = new StringBuilder("Digest ");
         sb.Append($"username=\"{Escape(userName)}\", realm=\"{Escape(realm)}\", nonce=\"{Escape(nonce)}\", uri=\"{Escape(uri)}\"");
-        string response;
         if (qop is not null)
         {
             var nc = (++_nonceCount).ToString("x8", CultureInfo.InvariantCulture);
-            response = Md5Hex($"{ha1}:{nonce}:{nc}:{cnonce}:{qop}:{ha2}");
+            var response = DigestHash.Response(algorithm, ha1, nonce, qop, nc, cnonce, method, uri);
             sb.Append($", response=\"{response}\", qop={qop}, nc={nc}, cnonce=\"{Escape(cnonce!)}\"");
         }
         else
         {
-            response = Md5Hex($"{ha1}:{nonce}:{ha2}");
-            sb.Append($", response=\"{response}\"");
+            sb.Append($", response=\"{DigestHash.Response(algorithm, ha1, nonce, null, null, null, method, uri)}\"");
             if (cnonce is not null) sb.Append($", cnonce=\"{Escape(cnonce)}\"");
         }
         if (algorithm is not null) sb.Append($", algorithm={algorithm}");
@@ -77,9 +73,8 @@ public sealed class RtspAuthenticator(string userName, string password, Func<str
     }
 
     private static bool IsSupportedAlgorithm(string? algorithm) =>
-        algorithm is null || algorithm.Equals("MD5", StringComparison.OrdinalIgnoreCase) || IsSess(algorithm);
-
-    private static bool IsSess(string? algorithm) => string.Equals(algorithm, "MD5-sess", StringComparison.OrdinalIgnoreCase);
+        algorithm is null || algorithm.Equals("MD5", StringComparison.OrdinalIgnoreCase) || algorithm.Equals("MD5-sess", StringComparison.OrdinalIgnoreCase)
+        || DigestHash.IsSha256(algorithm);
 
     private static bool SupportsQop(string? qop) => qop is null || SelectQop(qop) is not null;
 
@@ -91,10 +86,9 @@ public sealed class RtspAuthenticator(string userName, string password, Func<str
         return null;
     }
 
-    internal static string Md5Hex(string text) =>
-        Convert.ToHexStringLower(MD5.HashData(Encoding.UTF8.GetBytes(text)));
+    internal static string Md5Hex(string text) => DigestHash.Hex("MD5", text);
 
-    private static string Escape(string value) => value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal);
+    private static string Escape(string value) => DigestHash.Escape(value);
 
-    private static string NewCnonce() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
+    private static string NewCnonce() => DigestHash.NewClientNonce();
 }

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Appliance.Abstractions;
 using Appliance.Plugins.Rtsp.Protocol.Auth;
+using Appliance.Plugins.Shared.HttpDigest;
 
 namespace Appliance.Plugins.Rtsp.Protocol.Server;
 
@@ -34,19 +35,14 @@ public sealed record RtspDigestCredentials(string UserName, string Realm, string
     }
 
     /// <summary>True when the response is what <paramref name="password"/> gives for <paramref name="method"/>.</summary>
-    public bool Matches(string password, string method) => MatchesHa1(Md5Hex($"{UserName}:{Realm}:{password}"), method);
+    public bool Matches(string password, string method) => MatchesHa1(DigestHash.Hex("MD5", $"{UserName}:{Realm}:{password}"), method);
 
     /// <summary>As <see cref="Matches(string, string)"/>, from HA1 = MD5(user:realm:password) (lower-case hex).</summary>
     public bool MatchesHa1(string ha1, string method)
     {
-        var ha2 = Md5Hex($"{method}:{Uri}");
-        var expected = Qop is null
-            ? Md5Hex($"{ha1}:{Nonce}:{ha2}")
-            : Md5Hex($"{ha1}:{Nonce}:{NonceCount}:{ClientNonce}:{Qop}:{ha2}");
+        var expected = DigestHash.Response("MD5", ha1, Nonce, Qop, NonceCount, ClientNonce, method, Uri);
         return CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(expected), Encoding.ASCII.GetBytes(Response));
     }
-
-    private static string Md5Hex(string text) => Convert.ToHexStringLower(MD5.HashData(Encoding.UTF8.GetBytes(text)));
 }
 
 /// <summary>

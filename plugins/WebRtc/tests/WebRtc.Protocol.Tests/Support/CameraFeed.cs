@@ -1,8 +1,8 @@
 using Appliance.Abstractions.Media;
 using Appliance.Plugins.Rtsp.Protocol.Client;
 using Appliance.Plugins.Rtsp.Protocol.Sdp;
-using Appliance.Plugins.Rtsp.Tests.Shared;
 using Appliance.Plugins.WebRtc.Protocol.Session;
+using Appliance.Testing;
 
 namespace Appliance.Plugins.WebRtc.Protocol.Tests.Support;
 
@@ -31,7 +31,7 @@ public sealed class CameraFeed : IRtspPullObserver, IAsyncDisposable
 
     public static async Task<CameraFeed> StartAsync(string args = "--width 640 --height 360")
     {
-        var camera = await GstRtspServer.StartAsync(GstRtspServer.FreeTcpPort(), args);
+        var camera = await GstRtspServer.StartAsync(FreePort.Tcp(), args);
         var feed = new CameraFeed(camera);
         var first = await Task.WhenAny(feed._firstKeyframe.Task, feed._pull, Task.Delay(TimeSpan.FromSeconds(60)));
         if (first != feed._firstKeyframe.Task)

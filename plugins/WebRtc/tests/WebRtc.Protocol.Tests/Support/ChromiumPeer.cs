@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Appliance.Testing;
 using Microsoft.Playwright;
 
 namespace Appliance.Plugins.WebRtc.Protocol.Tests.Support;
@@ -9,7 +10,7 @@ namespace Appliance.Plugins.WebRtc.Protocol.Tests.Support;
 /// </summary>
 public sealed class ChromiumPeer : IAsyncDisposable
 {
-    public const string ExecutablePath = "/usr/bin/chromium";
+    public const string ExecutablePath = Chromium.ExecutablePath;
     private readonly IPlaywright _playwright;
     private readonly IBrowser _browser;
 
@@ -27,19 +28,14 @@ public sealed class ChromiumPeer : IAsyncDisposable
     /// <summary>Launches <paramref name="executable"/> (Debian's chromium, or a wrapper that runs it in a network namespace).</summary>
     public static async Task<ChromiumPeer> LaunchAsync(string executable, params string[] extraArgs)
     {
-        Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
+        Chromium.Prepare();
         var playwright = await Playwright.CreateAsync();
         var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
             ExecutablePath = executable,
             Headless = true,
-            Args =
-            [
-                "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--no-first-run", "--use-fake-ui-for-media-stream", "--allow-loopback-in-peer-connection",
-                "--ignore-certificate-errors", .. extraArgs,
-            ],
-            Timeout = 60_000,
+            Args = [.. Chromium.Args, "--use-fake-ui-for-media-stream", "--allow-loopback-in-peer-connection", .. extraArgs],
+            Timeout = Chromium.LaunchTimeoutMs,
         });
         var page = await browser.NewPageAsync();
         await page.SetContentAsync("<html><body><video id=v autoplay muted playsinline></video></body></html>");

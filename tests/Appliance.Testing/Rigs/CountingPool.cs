@@ -1,8 +1,8 @@
 using System.Buffers;
 
-namespace Appliance.Streams.Tests;
+namespace Appliance.Testing;
 
-/// <summary>An ArrayPool that counts buffers out, to prove every AccessUnit was released.</summary>
+/// <summary>An ArrayPool that counts buffers out, to prove every AccessUnit was released (hub, ingest and packetizer tests).</summary>
 public sealed class CountingPool : ArrayPool<byte>
 {
     private long _outstanding;

@@ -1,16 +1,14 @@
-using Appliance.Testing;
 using Microsoft.Playwright;
+using Xunit;
 
-namespace Appliance.Network.Tests.Support;
+namespace Appliance.Testing;
 
 /// <summary>
-/// Debian's headless Chromium driven by Playwright, with the launch settings of Appliance.Portal.Tests (never a
-/// browser download). Started lazily: only the page tests pay for it.
+/// The one browser fixture: Debian's headless Chromium driven by Playwright (<see cref="Chromium"/>: never a browser
+/// download), shared by a test collection or class. Started lazily: only the tests that open a page pay for it.
 /// </summary>
 public sealed class BrowserFixture : IAsyncLifetime
 {
-    public const string ExecutablePath = "/usr/bin/chromium";
-
     private readonly SemaphoreSlim _gate = new(1);
     private IPlaywright? _playwright;
     private IBrowser? _browser;
@@ -23,20 +21,14 @@ public sealed class BrowserFixture : IAsyncLifetime
         try
         {
             if (_browser is not null) return _browser;
-            if (!File.Exists(ExecutablePath))
-                throw new FileNotFoundException("Debian's chromium package is required (apt-get install chromium)", ExecutablePath);
-            Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
+            Chromium.Prepare();
             _playwright = await Playwright.CreateAsync();
             _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
             {
-                ExecutablePath = ExecutablePath,
+                ExecutablePath = Chromium.ExecutablePath,
                 Headless = true,
-                Args =
-                [
-                    "--no-sandbox", "--ignore-certificate-errors", "--disable-gpu", "--disable-background-networking",
-                    "--disable-component-update", "--disable-sync", "--no-first-run",
-                ],
-                Timeout = 60_000,
+                Args = Chromium.Args,
+                Timeout = Chromium.LaunchTimeoutMs,
             });
             return _browser;
         }
@@ -46,7 +38,7 @@ public sealed class BrowserFixture : IAsyncLifetime
         }
     }
 
-    /// <summary>A fresh context (own cookies) for <paramref name="baseUri"/>, trusting its self-signed certificate.</summary>
+    /// <summary>A fresh browser context (own cookies) for <paramref name="baseUri"/>, trusting its self-signed certificate.</summary>
     public async Task<IPage> NewPageAsync(Uri baseUri)
     {
         var context = await (await BrowserAsync()).NewContextAsync(new BrowserNewContextOptions
@@ -61,10 +53,10 @@ public sealed class BrowserFixture : IAsyncLifetime
         return await context.NewPageAsync();
     }
 
-    /// <summary>Full-page screenshot as <c>out/test-artifacts/network/{name}.png</c>.</summary>
-    public static async Task<string> ScreenshotAsync(IPage page, string name)
+    /// <summary>Full-page screenshot as <c>out/test-artifacts/{area}/{name}.png</c>.</summary>
+    public static async Task<string> ScreenshotAsync(IPage page, string area, string name)
     {
-        var path = Path.Combine(RepoPaths.Artifacts("network"), name + ".png");
+        var path = Path.Combine(RepoPaths.Artifacts(area), name + ".png");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
         return path;
     }
