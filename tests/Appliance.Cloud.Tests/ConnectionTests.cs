@@ -44,21 +44,11 @@ public sealed class ConnectionTests : IAsyncLifetime
         return connection;
     }
 
-    private static async Task UntilAsync(Func<bool> condition, string what, int seconds = 15)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException(what);
-            await Task.Delay(50);
-        }
-    }
-
     [Fact]
     public async Task It_connects_with_mutual_TLS_and_leaves_a_retained_birth_that_an_independent_client_reads()
     {
         await using var connection = Connect("dev-1", _pki);
-        await UntilAsync(() => connection.IsConnected, "connected");
+        await Eventually.UntilAsync(() => connection.IsConnected, "connected");
         Assert.Equal("MQTT 5", connection.Status.Protocol);
         var state = await MosquittoSub.ReadAsync(_pki, _broker.Port, "appliance/dev-1/state", 1, TimeSpan.FromSeconds(10));
         Assert.Equal(CloudConnection.Online, state[0]);
@@ -68,7 +58,7 @@ public sealed class ConnectionTests : IAsyncLifetime
     public async Task A_planned_stop_leaves_the_retained_state_offline()
     {
         var connection = Connect("dev-2", _pki);
-        await UntilAsync(() => connection.IsConnected, "connected");
+        await Eventually.UntilAsync(() => connection.IsConnected, "connected");
         await connection.DisposeAsync();
         var state = await MosquittoSub.ReadAsync(_pki, _broker.Port, "appliance/dev-2/state", 1, TimeSpan.FromSeconds(10));
         Assert.Equal(CloudConnection.Offline, state[0]);
@@ -79,7 +69,7 @@ public sealed class ConnectionTests : IAsyncLifetime
     {
         using var stranger = TestPki.Create(Path.Combine(_folder, "stranger"), "stranger");
         await using var connection = Connect("dev-3", stranger);
-        await UntilAsync(() => { lock (_statuses) return _statuses.Any(s => s.Problem is not null && s.Problem.Contains("not issued by the fleet CA", StringComparison.Ordinal)); }, "refusal reported");
+        await Eventually.UntilAsync(() => { lock (_statuses) return _statuses.Any(s => s.Problem is not null && s.Problem.Contains("not issued by the fleet CA", StringComparison.Ordinal)); }, "refusal reported");
         Assert.False(connection.IsConnected);
         lock (_statuses) Assert.DoesNotContain(_statuses, s => s.Connected);
     }
@@ -89,7 +79,7 @@ public sealed class ConnectionTests : IAsyncLifetime
     {
         var closed = new BrokerAddress("127.0.0.1", FreePort.Tcp());
         await using var connection = Connect("dev-4", _pki, closed, new BrokerAddress("127.0.0.1", _broker.Port));
-        await UntilAsync(() => connection.IsConnected, "connected to the second broker");
+        await Eventually.UntilAsync(() => connection.IsConnected, "connected to the second broker");
         Assert.Equal(_broker.Port, connection.Status.Broker!.Port);
         lock (_statuses) Assert.Contains(_statuses, s => !s.Connected && s.Broker == closed);
     }
@@ -98,13 +88,13 @@ public sealed class ConnectionTests : IAsyncLifetime
     public async Task It_comes_back_by_itself_after_the_broker_restarts()
     {
         await using var connection = Connect("dev-5", _pki);
-        await UntilAsync(() => connection.IsConnected, "connected");
+        await Eventually.UntilAsync(() => connection.IsConnected, "connected");
         await _broker.StopAsync();
-        await UntilAsync(() => !connection.IsConnected, "noticed the outage");
+        await Eventually.UntilAsync(() => !connection.IsConnected, "noticed the outage");
         var offline = await connection.PublishAsync("appliance/dev-5/events", "{}"u8.ToArray(), retain: false, CancellationToken.None);
         Assert.Equal("offline", offline.Failure!.Code);
         await _broker.StartAsync();
-        await UntilAsync(() => connection.IsConnected, "reconnected", seconds: 20);
+        await Eventually.UntilAsync(() => connection.IsConnected, "reconnected", TimeSpan.FromSeconds(20));
         Assert.True((await connection.PublishAsync("appliance/dev-5/events", "{}"u8.ToArray(), retain: false, CancellationToken.None)).IsOk);
     }
 
@@ -112,7 +102,7 @@ public sealed class ConnectionTests : IAsyncLifetime
     public async Task The_broker_ACL_keeps_a_device_out_of_another_devices_topics()
     {
         await using var connection = Connect("dev-6", _pki);
-        await UntilAsync(() => connection.IsConnected, "connected");
+        await Eventually.UntilAsync(() => connection.IsConnected, "connected");
         await using var fleet = await FleetClient.ConnectAsync(_pki, _broker.Port);
         await fleet.SubscribeAsync("appliance/dev-7/#");
         var result = await connection.PublishAsync("appliance/dev-7/events", Encoding.UTF8.GetBytes("{\"x\":1}"), retain: false, CancellationToken.None);

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Appliance.CloudLink;
 
 namespace Appliance.Cloud.Tests;
@@ -47,7 +48,7 @@ public sealed class LinkPiecesTests
     [Fact]
     public void A_request_id_runs_once_until_its_command_expires()
     {
-        var time = new ManualTime(new DateTimeOffset(2026, 12, 3, 12, 0, 0, TimeSpan.Zero));
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 12, 3, 12, 0, 0, TimeSpan.Zero));
         var guard = new ReplayGuard(time);
         Assert.True(guard.TryAdmit("r-1", time.GetUtcNow().AddMinutes(1)));
         Assert.False(guard.TryAdmit("r-1", time.GetUtcNow().AddMinutes(1)));
@@ -60,7 +61,7 @@ public sealed class LinkPiecesTests
     [Fact]
     public void A_full_replay_guard_stays_bounded()
     {
-        var time = new ManualTime(DateTimeOffset.UnixEpoch);
+        var time = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
         var guard = new ReplayGuard(time, capacity: 100);
         for (var i = 0; i < 1000; i++) Assert.True(guard.TryAdmit($"r-{i}", time.GetUtcNow().AddSeconds(i + 1)));
         Assert.InRange(guard.Count, 1, 100);
@@ -76,13 +77,4 @@ public sealed class LinkPiecesTests
     [InlineData("a b", false)]
     [InlineData("a\u0000", false)]
     public void Device_ids_must_be_one_topic_level(string id, bool ok) => Assert.Equal(ok, Topics.IsTopicLevel(id));
-
-    private sealed class ManualTime(DateTimeOffset now) : TimeProvider
-    {
-        private DateTimeOffset _now = now;
-
-        public override DateTimeOffset GetUtcNow() => _now;
-
-        public void Advance(TimeSpan by) => _now += by;
-    }
 }
