@@ -25,6 +25,7 @@ APT_PACKAGES=(
   python3-aiosmtpd
   rauc squashfs-tools e2fsprogs
   dbus python3-dbusmock
+  systemd
 )
 
 log() { printf '\033[1m== %s\033[0m\n' "$*" >&2; }
@@ -98,6 +99,7 @@ run_tests() {
       crashed=$((crashed + 1))
     fi
     grep -hE '^\s*(undeclared open ports|ratio|figure):' "$results/$name.log" 2>/dev/null || true
+    grep -ohE 'exposure: [^<&]*' "$results/$name.trx" 2>/dev/null | sort -u | sed 's/^/  /' || true
     echo "  $name: $((SECONDS - start)) s"
   done
   run_bench_smoke "$results"
