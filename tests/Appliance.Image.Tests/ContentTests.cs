@@ -75,6 +75,9 @@ public sealed class ContentTests
         var helper = firewall.GetProperty("nftPath").GetString()!;
         Assert.True(File.Exists(Path.Combine(ImageFiles.RootFs, helper.TrimStart('/'))), helper);
         Assert.False(a.GetProperty("plugins").GetProperty("allowUnsigned").GetBoolean());
+        // The host is published self-contained: there is no dotnet to run Appliance.PluginHost.dll with.
+        Assert.Equal("/usr/lib/appliance/host/Appliance.PluginHost",
+            a.GetProperty("plugins").GetProperty("isolation").GetProperty("pluginHostPath").GetString());
     }
 
     [Fact]
