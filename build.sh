@@ -2,9 +2,13 @@
 # The appliance's one entry point for developers and CI.
 #   ./build.sh run    install what is missing, build, start the appliance (dev config, portal on https://127.0.0.1:8443)
 #   ./build.sh test   install what is missing, build, run every test; ends with "tests: N passed, N failed, N skipped"
+#                     (--image: also boot out/image/appliance-amd64.img in qemu, image/boot-test.sh)
 #   ./build.sh bench  build in Release and run every benchmark (*.Bench projects): one "bench:" line per figure
 #                     (value, ratio to its reference, target, met|NOT met); exits 1 when a target is NOT met
 #   ./build.sh build  install what is missing and build only
+#   ./build.sh image [--arch amd64] [--keyring PEM] [--version X.Y.Z]
+#                     the appliance disk image in out/image/ (Debian 12 by debootstrap, the published host and plugins;
+#                     needs root; see image/README.md)
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$(pwd)
@@ -26,7 +30,11 @@ APT_PACKAGES=(
   python3-aiosmtpd
   rauc squashfs-tools e2fsprogs
   dbus python3-dbusmock
+  systemd
 )
+
+# What ./build.sh image needs besides the above (only installed for that command).
+IMAGE_PACKAGES=(debootstrap dosfstools mtools fdisk grub-efi-amd64-bin grub-common e2fsprogs)
 
 log() { printf '\033[1m== %s\033[0m\n' "$*" >&2; }
 
@@ -56,6 +64,31 @@ ensure_deps() {
       (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
     fi
   done < <(find plugins tests tools -name package-lock.json -not -path '*/node_modules/*' 2>/dev/null | sort)
+}
+
+ensure_image_deps() {
+  local missing=()
+  for p in "${IMAGE_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if ((${#missing[@]})); then
+    log "installing Debian packages for the image: ${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+}
+
+# The plugins in Release, staged as the image ships them, then image/build-image.sh (rootfs, publish, disk).
+build_image() {
+  [[ $(id -u) -eq 0 ]] || { echo "./build.sh image needs root (debootstrap)" >&2; exit 1; }
+  ensure_image_deps
+  command -v dotnet >/dev/null || { echo "dotnet SDK 10 is required" >&2; exit 1; }
+  log "building the plugins (Release)"
+  for proj in plugins/*/src/*.Plugin/*.csproj; do
+    dotnet build "$proj" -c Release -nologo -v quiet -clp:ErrorsOnly
+  done
+  stage_plugins Release
+  image/build-image.sh "$@"
 }
 
 build() {
@@ -99,9 +132,11 @@ run_tests() {
       crashed=$((crashed + 1))
     fi
     grep -hE '^\s*(undeclared open ports|ratio|figure):' "$results/$name.log" 2>/dev/null || true
+    grep -ohE 'exposure: [^<&]*' "$results/$name.trx" 2>/dev/null | sort -u | sed 's/^/  /' || true
     echo "  $name: $((SECONDS - start)) s"
   done
   run_bench_smoke "$results"
+  ((RUN_IMAGE_TEST)) && run_image_boot_test "$results"
   python3 - "$results" "$crashed" "$SMOKE_PASSED" "$SMOKE_FAILED" <<'PY'
 import glob, sys, xml.etree.ElementTree as ET
 results, crashed = sys.argv[1], int(sys.argv[2])
@@ -145,6 +180,21 @@ run_bench_smoke() {
   done
 }
 
+# ./build.sh test --image: boots out/image/appliance-amd64.img in qemu (image/boot-test.sh), counted as one test.
+RUN_IMAGE_TEST=0
+run_image_boot_test() {
+  local results=$1
+  log "image boot test (qemu, TCG)"
+  IMAGE_PACKAGES=(qemu-system-x86 ovmf curl)
+  ensure_image_deps
+  if timeout 1500 image/boot-test.sh 2>&1 | tee "$results/image-boot.log"; (( PIPESTATUS[0] == 0 )); then
+    SMOKE_PASSED=$((SMOKE_PASSED + 1))
+  else
+    SMOKE_FAILED=$((SMOKE_FAILED + 1))
+    echo "  image boot test failed: see out/test-results/image-boot.log" >&2
+  fi
+}
+
 bench_projects() {
   find tools plugins tests -type f -name '*.Bench.csproj' -not -path '*/bin/*' -not -path '*/obj/*' | sort
 }
@@ -184,8 +234,9 @@ run_dev() {
 
 case "${1:-}" in
   run)   ensure_deps; build Debug; run_dev ;;
-  test)  ensure_deps; build Debug; run_tests ;;
+  test)  [[ "${2:-}" == --image ]] && RUN_IMAGE_TEST=1; ensure_deps; build Debug; run_tests ;;
   bench) shift; ensure_deps; build Release; run_benchmarks "$@" ;;
   build) ensure_deps; build "${2:-Debug}" ;;
-  *) sed -n '2,6p' "$0"; exit 2 ;;
+  image) shift; build_image "$@" ;;
+  *) sed -n '2,10p' "$0"; exit 2 ;;
 esac

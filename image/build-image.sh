@@ -1,0 +1,180 @@
+#!/usr/bin/env bash
+# The appliance image (called by ./build.sh image, which has already built and staged the plugins in out/plugins).
+#   image/build-image.sh --arch amd64 [--keyring PEM] [--version X.Y.Z]
+# amd64: out/image/appliance-amd64.img, a GPT disk image for EFI machines:
+#   1 esp        64 MiB  vfat  GRUB (EFI/BOOT/BOOTX64.EFI, grub.cfg built in) and its environment block (EFI/BOOT/grubenv)
+#   2 rootfs-a   ext4    slot A: the Debian 12 root file system (host, plugins, units)
+#   3 rootfs-b   ext4    slot B: empty until the first RAUC update
+#   4 data       ext4    /data: /var/lib/appliance and /etc/appliance (bind mounts), kept across updates
+# plus appliance-amd64.img.sha256 (appliance-flash checks it) and rootfs-amd64.ext4 (the slot image a RAUC bundle carries).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+ARCH=amd64 KEYRING="" VERSION=""
+while (($#)); do
+  case "$1" in
+    --arch) ARCH=$2; shift 2 ;;
+    --keyring) KEYRING=$2; shift 2 ;;
+    --version) VERSION=$2; shift 2 ;;
+    *) echo "build-image: unknown option $1" >&2; exit 2 ;;
+  esac
+done
+[[ "$ARCH" == amd64 ]] || { echo "build-image: only --arch amd64 is built so far (arm64: see image/arm64/README.md)" >&2; exit 2; }
+[[ $(id -u) -eq 0 ]] || { echo "build-image: needs root (debootstrap, file ownership in the file systems)" >&2; exit 1; }
+
+OUT=$ROOT/out/image
+WORK=$OUT/work-$ARCH
+R=$WORK/rootfs
+MIRROR=${APPLIANCE_MIRROR:-http://deb.debian.org/debian}
+START=$SECONDS
+step() { printf '\033[1m== image [%3d s] %s\033[0m\n' "$((SECONDS - START))" "$*" >&2; }
+mkdir -p "$OUT"
+
+# --- 1. The root file system: debootstrap minbase + packages.list, cached as a tarball per package list.
+packages=$(sed -e 's/#.*//' image/packages.list | awk -v a="$ARCH" 'NF && ($2 == "" || $2 == "[" a "]") { print $1 }' | paste -sd,)
+cache=$OUT/cache/debootstrap-$ARCH-$(printf '%s' "$packages" | sha256sum | cut -c1-12).tar
+rm -rf "$WORK" && mkdir -p "$R" "$OUT/cache"
+if [[ -f "$cache" ]]; then
+  step "root file system from the debootstrap cache $(basename "$cache")"
+  tar -C "$R" -xpf "$cache"
+else
+  step "debootstrap bookworm $ARCH (minbase + $(tr ',' '\n' <<<"$packages" | wc -l) packages) from $MIRROR"
+  log=$OUT/debootstrap-$ARCH.log
+  debootstrap --arch="$ARCH" --variant=minbase --include="$packages" bookworm "$R" "$MIRROR" > "$log" 2>&1 &
+  pid=$!
+  while kill -0 "$pid" 2>/dev/null; do
+    sleep 15
+    printf '   [%3d s] %s\n' "$((SECONDS - START))" "$(grep '^I: ' "$log" | tail -n1)" >&2
+  done
+  wait "$pid" || { echo "build-image: debootstrap failed (log: $log)" >&2; tail -n 30 "$log" >&2; exit 1; }
+  tar -C "$R" -cpf "$cache" .
+fi
+
+# --- 2. Only allowed packages: every installed package must match packages.allow and no line of packages.deny.
+step "checking installed packages against image/packages.allow and packages.deny"
+rules() { sed -e 's/#.*//' -e 's/[[:space:]]*$//' "$1" | awk NF; }
+mapfile -t allow < <(rules image/packages.allow)
+mapfile -t deny < <(rules image/packages.deny)
+bad=()
+while read -r pkg; do
+  ok=0
+  for p in "${allow[@]}"; do [[ "$pkg" == $p ]] && ok=1 && break; done
+  for p in "${deny[@]}"; do [[ "$pkg" == $p ]] && ok=0 && break; done
+  ((ok)) || bad+=("$pkg")
+done < <(dpkg-query --admindir="$R/var/lib/dpkg" -W -f '${Package}\n')
+if ((${#bad[@]})); then
+  echo "build-image: packages not allowed in the image: ${bad[*]}" >&2
+  exit 1
+fi
+echo "   $(dpkg-query --admindir="$R/var/lib/dpkg" -W -f '${Package}\n' | wc -l) packages, all allowed" >&2
+
+# --- 3. The appliance: published host (self-contained, ReadyToRun), plugins, units, configuration.
+step "publishing the host and the plugin host (linux-x64, self-contained, ReadyToRun)"
+PUB=$WORK/publish
+for proj in host/Appliance.Host/Appliance.Host.csproj host/Appliance.PluginHost/Appliance.PluginHost.csproj; do
+  dotnet publish "$proj" -c Release -r linux-x64 --self-contained -p:PublishReadyToRun=true -nologo -v quiet \
+    -clp:ErrorsOnly -o "$PUB" >&2
+done
+step "installing the host, $(find out/plugins -mindepth 1 -maxdepth 1 -type d | wc -l) plugins, units and configuration"
+install -d "$R/usr/lib/appliance/host" "$R/usr/lib/appliance/plugins"
+cp -a "$PUB/." "$R/usr/lib/appliance/host/"
+cp -a out/plugins/. "$R/usr/lib/appliance/plugins/"
+cp -a image/rootfs/. "$R/"
+install -D -m 0644 "image/$ARCH/system.conf" "$R/etc/rauc/system.conf"
+if [[ -z "$KEYRING" ]]; then
+  KEYRING=$OUT/update-ca/ca.cert.pem
+  if [[ ! -f "$KEYRING" ]]; then
+    echo "   no --keyring: a development update CA in out/image/update-ca (its keys stay there, only the certificate goes in)" >&2
+    mkdir -p "$OUT/update-ca" && tools/update-bundle/appliance-bundle ca "$OUT/update-ca" >/dev/null
+  fi
+fi
+install -m 0644 "$KEYRING" "$R/etc/rauc/keyring.pem"
+VERSION=${VERSION:-$(date -u +%Y.%-m.%-d)}
+echo "$VERSION" > "$R/usr/lib/appliance/image-version"
+echo appliance > "$R/etc/hostname"
+printf '127.0.0.1\tlocalhost\n127.0.1.1\tappliance\n::1\tlocalhost ip6-localhost ip6-loopback\n' > "$R/etc/hosts"
+cat > "$R/etc/fstab" <<'EOF'
+# The EFI partition (GRUB and its environment block, which RAUC's grub backend writes) and the data partition.
+PARTLABEL=esp   /boot/efi  vfat  umask=0077,noatime  0 2
+PARTLABEL=data  /data      ext4  noatime             0 2
+/data/appliance/state   /var/lib/appliance  none  bind,x-systemd.requires-mounts-for=/data  0 0
+/data/appliance/config  /etc/appliance      none  bind,x-systemd.requires-mounts-for=/data  0 0
+EOF
+install -d "$R/boot/efi" "$R/data"
+systemd-sysusers --root="$R" >/dev/null
+app_uid=$(awk -F: '$1 == "appliance" { print $3 }' "$R/etc/passwd")
+app_gid=$(awk -F: '$1 == "appliance" { print $3 }' "$R/etc/group")
+install -d -m 0750 -o "$app_uid" -g "$app_gid" "$R/var/lib/appliance"
+systemctl --root="$R" enable systemd-networkd.service systemd-resolved.service systemd-timesyncd.service \
+  appliance.service appliance-firstboot.service appliance-nft.socket appliance-setup-code.path >/dev/null 2>&1
+# Boot does not wait for a network: the appliance must come up (and show its setup code) without one.
+systemctl --root="$R" mask systemd-networkd-wait-online.service >/dev/null 2>&1
+# GRUB loads /vmlinuz and /initrd.img of the slot (Debian's symlinks to the installed kernel).
+[[ -e "$R/vmlinuz" ]] || ln -sf "$(cd "$R" && ls boot/vmlinuz-* | sort -V | tail -n1)" "$R/vmlinuz"
+[[ -e "$R/initrd.img" ]] || ln -sf "$(cd "$R" && ls boot/initrd.img-* | sort -V | tail -n1)" "$R/initrd.img"
+[[ -e "$R/vmlinuz" && -e "$R/initrd.img" ]] || { echo "build-image: no kernel or initramfs in the root file system" >&2; exit 1; }
+ln -sf /run/systemd/resolve/stub-resolv.conf "$R/etc/resolv.conf"
+# No root password and no console login shell for root: the appliance is administered through its portal.
+chroot "$R" passwd -l root >/dev/null
+
+# --- 4. Nothing device-specific or secret in the image; no package caches or documentation.
+step "removing what is made per device (machine id, keys) and caches"
+: > "$R/etc/machine-id"
+rm -f "$R/var/lib/dbus/machine-id" "$R/var/lib/systemd/random-seed" "$R"/etc/ssh/ssh_host_*
+rm -rf "$R"/var/cache/apt/* "$R"/var/lib/apt/lists/* "$R"/usr/share/doc/* "$R"/usr/share/man/* "$R"/usr/share/locale/* \
+  "$R"/var/log/*.log "$R"/tmp/*
+find "$R/var/lib/appliance" -mindepth 1 -delete
+found=$(grep -rlE -- '-----BEGIN ([A-Z]+ )?PRIVATE KEY-----' "$R/etc" "$R/usr/lib/appliance" "$R/var/lib" 2>/dev/null || true)
+[[ -z "$found" ]] || { echo "build-image: private keys in the image: $found" >&2; exit 1; }
+
+# --- 5. The partitions and the disk.
+step "file systems"
+DATA=$WORK/data
+install -d -m 0755 "$DATA/appliance"
+install -d -m 0750 -o "$app_uid" -g "$app_gid" "$DATA/appliance/state"
+cp -a "$R/etc/appliance" "$DATA/appliance/config"
+chown -R "$app_uid:$app_gid" "$DATA/appliance/config"
+# GRUB 2.06 cannot read ext4 with orphan_file or metadata_csum_seed (e2fsprogs 1.47 may enable them).
+EXT4=(-q -F -t ext4 -O ^orphan_file,^metadata_csum_seed -E root_owner=0:0)
+used_mib=$(du -sm --apparent-size "$R" | cut -f1)
+slot_mib=$(( (used_mib * 13 / 10 + 256 + 63) / 64 * 64 ))
+mkfs.ext4 "${EXT4[@]}" -L rootfs -d "$R" "$WORK/rootfs.ext4" "${slot_mib}M"
+mkfs.ext4 "${EXT4[@]}" -L rootfs-b "$WORK/rootfs-b.ext4" "${slot_mib}M"
+mkfs.ext4 "${EXT4[@]}" -L data -d "$DATA" "$WORK/data.ext4" 256M
+cp "$WORK/rootfs.ext4" "$OUT/rootfs-$ARCH.ext4"
+
+step "GRUB (EFI) and its environment block"
+ESP=$WORK/esp.vfat
+rm -f "$ESP" && mkfs.vfat -C -n ESP "$ESP" $((64 * 1024)) >/dev/null
+grub-mkstandalone -O x86_64-efi -o "$WORK/BOOTX64.EFI" \
+  --modules="part_gpt ext2 fat normal linux loadenv test echo configfile all_video" \
+  --locales="" --themes="" --fonts="" "boot/grub/grub.cfg=image/amd64/grub.cfg"
+grub-editenv "$WORK/grubenv" create
+grub-editenv "$WORK/grubenv" set ORDER="A B" A_OK=1 A_TRY=0 B_OK=0 B_TRY=0
+mmd -i "$ESP" ::/EFI ::/EFI/BOOT
+mcopy -i "$ESP" "$WORK/BOOTX64.EFI" "$WORK/grubenv" ::/EFI/BOOT/
+
+step "GPT disk image"
+IMG=$OUT/appliance-$ARCH.img
+MIB=$((1024 * 1024))
+esp_start=1 esp_size=64
+a_start=$((esp_start + esp_size)) b_start=$((esp_start + esp_size + slot_mib))
+d_start=$((b_start + slot_mib)) d_size=256
+total=$((d_start + d_size + 1))
+rm -f "$IMG" && truncate -s "$((total * MIB))" "$IMG"
+sfdisk -q "$IMG" <<EOF
+label: gpt
+start=$((esp_start * 2048)), size=$((esp_size * 2048)), type=C12A7328-F81F-11D2-BA4B-00A0C93EC93B, name="esp"
+start=$((a_start * 2048)), size=$((slot_mib * 2048)), type=4F68BCE3-E8CD-4DB1-96E7-FBCAF984B709, name="rootfs-a"
+start=$((b_start * 2048)), size=$((slot_mib * 2048)), type=4F68BCE3-E8CD-4DB1-96E7-FBCAF984B709, name="rootfs-b"
+start=$((d_start * 2048)), size=$((d_size * 2048)), type=0FC63DAF-8483-4772-8E79-3D69D8477DE4, name="data"
+EOF
+dd if="$ESP" of="$IMG" bs=1M seek=$esp_start conv=notrunc,sparse status=none
+dd if="$WORK/rootfs.ext4" of="$IMG" bs=1M seek=$a_start conv=notrunc,sparse status=none
+dd if="$WORK/rootfs-b.ext4" of="$IMG" bs=1M seek=$b_start conv=notrunc,sparse status=none
+dd if="$WORK/data.ext4" of="$IMG" bs=1M seek=$d_start conv=notrunc,sparse status=none
+(cd "$OUT" && sha256sum "$(basename "$IMG")" > "$(basename "$IMG").sha256")
+rm -rf "$WORK/publish"
+
+printf '\nimage: %s\n  size %s (%s allocated), slots %d MiB each, root file system %d MiB, version %s\n  built in %d s\n' \
+  "$IMG" "$(du -h --apparent-size "$IMG" | cut -f1)" "$(du -h "$IMG" | cut -f1)" "$slot_mib" "$used_mib" "$VERSION" "$((SECONDS - START))"

@@ -1,0 +1,124 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace Appliance.Image.Tests;
+
+/// <summary>What the image is built from (image/): packages, secrets, configuration, RAUC, the nftables filter.</summary>
+public sealed class ContentTests
+{
+    [Fact]
+    public void Every_listed_package_is_allowed()
+    {
+        var rules = PackageRules.FromImage();
+        var refused = PackageRules.Listed().Where(p => !rules.Allowed(p)).ToList();
+        Assert.True(refused.Count == 0, "not allowed: " + string.Join(", ", refused));
+    }
+
+    [Theory]
+    [InlineData("gcc", false)]
+    [InlineData("gcc-12", false)]
+    [InlineData("g++-12", false)]
+    [InlineData("libc6-dev", false)]
+    [InlineData("openssh-server", false)]
+    [InlineData("python3", false)]
+    [InlineData("gcc-12-base", true)]
+    [InlineData("libavcodec59", true)]
+    [InlineData("nftables", true)]
+    [InlineData("some-daemon", false)]
+    public void Rules_refuse_compilers_and_unknown_packages(string package, bool allowed) =>
+        Assert.Equal(allowed, PackageRules.FromImage().Allowed(package));
+
+    private static readonly Regex SecretPattern = new(
+        @"-----BEGIN ([A-Z0-9 ]+ )?PRIVATE KEY-----|-----BEGIN OPENSSH PRIVATE KEY-----|ed25519-private:|" +
+        @"(password|passwd|secret|token)""?\s*[:=]\s*""[^""]{4,}""",
+        RegexOptions.IgnoreCase);
+
+    private static readonly string[] SecretNames = ["*.key", "*.pfx", "*.p12", "*.pem", "ssh_host_*", "machine-id", "secret.key"];
+
+    /// <summary>Files whose content or name looks like a secret; the image must be free of them (first boot makes them).</summary>
+    internal static IReadOnlyList<string> Secrets(string dir) =>
+        Directory.GetFiles(dir, "*", SearchOption.AllDirectories)
+            .Where(f => SecretNames.Any(n => System.IO.Enumeration.FileSystemName.MatchesSimpleExpression(n, Path.GetFileName(f)))
+                        || SecretPattern.IsMatch(File.ReadAllText(f)))
+            .Select(f => Path.GetRelativePath(dir, f))
+            .ToList();
+
+    [Fact]
+    public void Image_sources_hold_no_secrets() =>
+        Assert.Empty(Secrets(ImageFiles.Image));
+
+    [Fact]
+    public void Secret_scan_finds_planted_secrets_negative_control()
+    {
+        var dir = Directory.CreateTempSubdirectory("appliance-image-secrets-").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(dir, "a.conf"), "x\n-----BEGIN EC PRIVATE KEY-----\nMHc\n");
+            File.WriteAllText(Path.Combine(dir, "b.json"), "{\"password\": \"hunter22\"}");
+            File.WriteAllText(Path.Combine(dir, "portal.pfx"), "");
+            File.WriteAllText(Path.Combine(dir, "fine.json"), "{\"passwordMinLength\": 8}");
+            Assert.Equal(["a.conf", "b.json", "portal.pfx"], Secrets(dir).Order());
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    [Fact]
+    public void Image_configuration_enforces_the_firewall_through_the_helper()
+    {
+        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(ImageFiles.RootFs, "etc", "appliance", "appliance.json")));
+        var a = doc.RootElement.GetProperty("appliance");
+        var firewall = a.GetProperty("network").GetProperty("firewall");
+        Assert.True(firewall.GetProperty("enforce").GetBoolean());
+        var helper = firewall.GetProperty("nftPath").GetString()!;
+        Assert.True(File.Exists(Path.Combine(ImageFiles.RootFs, helper.TrimStart('/'))), helper);
+        Assert.False(a.GetProperty("plugins").GetProperty("allowUnsigned").GetBoolean());
+        // The host is published self-contained: there is no dotnet to run Appliance.PluginHost.dll with.
+        Assert.Equal("/usr/lib/appliance/host/Appliance.PluginHost",
+            a.GetProperty("plugins").GetProperty("isolation").GetProperty("pluginHostPath").GetString());
+    }
+
+    [Fact]
+    public void Rauc_system_conf_has_two_root_slots_and_grub()
+    {
+        var text = File.ReadAllText(Path.Combine(ImageFiles.Image, "amd64", "system.conf"));
+        Assert.Contains("bootloader=grub", text);
+        Assert.Contains("[slot.rootfs.0]\ndevice=/dev/disk/by-partlabel/rootfs-a", text);
+        Assert.Contains("[slot.rootfs.1]\ndevice=/dev/disk/by-partlabel/rootfs-b", text);
+        Assert.Contains("bootname=A", text);
+        Assert.Contains("bootname=B", text);
+        Assert.Contains("compatible=appliance-amd64", text);
+    }
+
+    private static (int Code, string Out) Filter(string script)
+    {
+        var (code, stdout, _) = ImageFiles.Run("awk", ["-f", Path.Combine(ImageFiles.RootFs, "usr", "lib", "appliance", "appliance-nft-filter")], script);
+        return (code, stdout);
+    }
+
+    [Fact]
+    public void Nft_filter_accepts_the_hosts_own_table()
+    {
+        const string ruleset = "table inet appliance {}\ndelete table inet appliance\ntable inet appliance {\n  chain input {\n" +
+                               "    type filter hook input priority 0; policy drop;\n    tcp dport 443 accept comment \"portal { }\"\n  }\n}\n";
+        Assert.Equal(0, Filter(ruleset).Code);
+        Assert.Equal(0, Filter("flush set inet appliance fq_v4\nadd element inet appliance fq_v4 { 192.0.2.1 }\n").Code);
+    }
+
+    [Theory]
+    [InlineData("flush ruleset\n")]
+    [InlineData("table inet appliance {}\ntable ip nat {\n}\n")]
+    [InlineData("delete table inet other\n")]
+    [InlineData("include \"/etc/shadow\"\n")]
+    [InlineData("table inet appliance {\n  include \"/etc/x\"\n}\n")]
+    [InlineData("table inet appliance {\n}\n}\nadd table ip x\n")]
+    [InlineData("table inet appliance {\n")]
+    public void Nft_filter_refuses_anything_else(string script)
+    {
+        var (code, stdout) = Filter(script);
+        Assert.Equal(1, code);
+        Assert.NotEmpty(stdout.Trim());
+    }
+}
