@@ -114,6 +114,7 @@ stage_plugins() {
 run_tests() {
   local results="$ROOT/out/test-results"
   rm -rf "$results" && mkdir -p "$results"
+  run_format_checks "$results"
   local projects
   mapfile -t projects < <(find tests plugins -type f \( -name '*.Tests.csproj' -o -name '*.Tests.fsproj' \) -not -path '*/bin/*' -not -path '*/obj/*' | sort)
   local crashed=0
@@ -160,6 +161,33 @@ PY
 # Each smoke run counts as one test in the closing line.
 SMOKE_PASSED=0
 SMOKE_FAILED=0
+
+# House style, checked before the tests (each check counts as one test): C# whitespace by the .editorconfig
+# (dotnet format, folder mode: no build needed), F# by Fantomas (pinned in dotnet-tools.json). Fix with
+# `dotnet format whitespace --folder .` and `dotnet fantomas $(git ls-files '*.fs' '*.fsi')`.
+run_format_checks() {
+  local results=$1
+  mkdir -p "$results"
+  log "format: C# whitespace (.editorconfig)"
+  if dotnet format whitespace --folder --verify-no-changes -v q . > "$results/format-csharp.log" 2>&1; then
+    SMOKE_PASSED=$((SMOKE_PASSED + 1))
+  else
+    SMOKE_FAILED=$((SMOKE_FAILED + 1))
+    echo "  C# formatting differs from .editorconfig (run: dotnet format whitespace --folder .):" >&2
+    head -n 20 "$results/format-csharp.log" >&2
+  fi
+  log "format: F# (Fantomas)"
+  dotnet tool restore > /dev/null
+  local fsharp; mapfile -t fsharp < <(git ls-files '*.fs' '*.fsi' 2>/dev/null || find host tests tools plugins -name '*.fs' -o -name '*.fsi')
+  if dotnet fantomas --check "${fsharp[@]}" > "$results/format-fsharp.log" 2>&1; then
+    SMOKE_PASSED=$((SMOKE_PASSED + 1))
+  else
+    SMOKE_FAILED=$((SMOKE_FAILED + 1))
+    echo "  F# formatting differs from Fantomas (run: dotnet fantomas \$(git ls-files '*.fs' '*.fsi')):" >&2
+    head -n 20 "$results/format-fsharp.log" >&2
+  fi
+}
+
 run_bench_smoke() {
   local results=$1 proj projects
   mapfile -t projects < <(bench_projects)

@@ -15,6 +15,7 @@ let private repositoryRoot () =
         | null -> failwith "Appliance.sln not found above the test's folder"
         | d when File.Exists(Path.Combine(d.FullName, "Appliance.sln")) -> d.FullName
         | d -> up d.Parent
+
     up (DirectoryInfo AppContext.BaseDirectory)
 
 let private bundledManifests () =

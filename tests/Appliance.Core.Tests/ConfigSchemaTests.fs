@@ -75,15 +75,17 @@ let ``tryGetInt reads dotted keys of the resolved section`` () =
 [<Fact>]
 let ``every kind of error is reported, with its path`` () =
     Assert.Equal<string list>(
-        [ "config.rtsp.port: 70000 is above the maximum 65535"
-          "config.rtsp.transport: \"sctp\" is not one of tcp, udp"
-          "config.rtsp.auth.password: the value (secret, not shown) is not a string"
-          "config.rtsp.color: \"rtsp.color\" is not a setting of this plugin"
-          "config.gain: \"high\" is not a number"
-          "config.enabled: \"yes\" is not a boolean"
-          "config.cameras: an object is not an array"
-          "config.extra: 3 is not an object"
-          "config.unknown: \"unknown\" is not a setting of this plugin" ],
+        [
+            "config.rtsp.port: 70000 is above the maximum 65535"
+            "config.rtsp.transport: \"sctp\" is not one of tcp, udp"
+            "config.rtsp.auth.password: the value (secret, not shown) is not a string"
+            "config.rtsp.color: \"rtsp.color\" is not a setting of this plugin"
+            "config.gain: \"high\" is not a number"
+            "config.enabled: \"yes\" is not a boolean"
+            "config.cameras: an object is not an array"
+            "config.extra: 3 is not an object"
+            "config.unknown: \"unknown\" is not a setting of this plugin"
+        ],
         errors (
             Some
                 """{"rtsp": {"port": 70000, "transport": "sctp", "auth": {"password": 1234}, "color": "red"},
@@ -93,13 +95,30 @@ let ``every kind of error is reported, with its path`` () =
 
 [<Fact>]
 let ``bounds, integers and huge numbers`` () =
-    Assert.Equal<string list>([ "config.rtsp.port: 80 is below the minimum 1024" ], errors (Some """{"rtsp": {"port": 80}}"""))
-    Assert.Equal<string list>([ "config.rtsp.port: 8554.5 is not an integer" ], errors (Some """{"rtsp": {"port": 8554.5}}"""))
-    Assert.Equal<string list>([ "config.rtsp.port: \"8554\" is not an integer" ], errors (Some """{"rtsp": {"port": "8554"}}"""))
-    Assert.Equal<string list>([ "config.rtsp.port: null is not an integer" ], errors (Some """{"rtsp": {"port": null}}"""))
+    Assert.Equal<string list>(
+        [ "config.rtsp.port: 80 is below the minimum 1024" ],
+        errors (Some """{"rtsp": {"port": 80}}""")
+    )
 
     Assert.Equal<string list>(
-        [ "config.rtsp.port: 99999999999999999999999 is out of the range of integers this host handles" ],
+        [ "config.rtsp.port: 8554.5 is not an integer" ],
+        errors (Some """{"rtsp": {"port": 8554.5}}""")
+    )
+
+    Assert.Equal<string list>(
+        [ "config.rtsp.port: \"8554\" is not an integer" ],
+        errors (Some """{"rtsp": {"port": "8554"}}""")
+    )
+
+    Assert.Equal<string list>(
+        [ "config.rtsp.port: null is not an integer" ],
+        errors (Some """{"rtsp": {"port": null}}""")
+    )
+
+    Assert.Equal<string list>(
+        [
+            "config.rtsp.port: 99999999999999999999999 is out of the range of integers this host handles"
+        ],
         errors (Some """{"rtsp": {"port": 99999999999999999999999}}""")
     )
 
@@ -119,7 +138,9 @@ let ``groups must be objects, dotted keys must be nested, keys appear once`` () 
     )
 
     Assert.Equal<string list>(
-        [ "config.rtsp.port: \"rtsp.port\" is not a setting of this plugin; write dotted keys as nested objects" ],
+        [
+            "config.rtsp.port: \"rtsp.port\" is not a setting of this plugin; write dotted keys as nested objects"
+        ],
         errors (Some """{"rtsp.port": 8554}""")
     )
 
@@ -136,24 +157,29 @@ let ``the section must be an object`` () =
 [<Fact>]
 let ``a schema built in code is checked too`` () =
     let setting key =
-        { Key = key
-          Type = SInteger
-          Default = None
-          Description = ""
-          Minimum = None
-          Maximum = None
-          Enum = []
-          Secret = false }
+        {
+            Key = key
+            Type = SInteger
+            Default = None
+            Description = ""
+            Minimum = None
+            Maximum = None
+            Enum = []
+            Secret = false
+        }
 
-    let result = ConfigSchema.resolve [ setting "a"; setting "a.b"; setting "a"; setting "9x" ] None
+    let result =
+        ConfigSchema.resolve [ setting "a"; setting "a.b"; setting "a"; setting "9x" ] None
 
     match result with
     | Ok _ -> failwith "a broken schema was accepted"
     | Error errors ->
         Assert.Equal<string list>(
-            [ "config.9x: \"9x\" is not a setting key (at most 100 characters: names of letters, digits, '_' and '-', each starting with a letter, joined by dots)"
-              "config.a: is declared more than once"
-              "config.a.b: \"a\" is also a setting, so \"a.b\" cannot be nested under it" ],
+            [
+                "config.9x: \"9x\" is not a setting key (at most 100 characters: names of letters, digits, '_' and '-', each starting with a letter, joined by dots)"
+                "config.a: is declared more than once"
+                "config.a.b: \"a\" is also a setting, so \"a.b\" cannot be nested under it"
+            ],
             errors |> List.map string
         )
 

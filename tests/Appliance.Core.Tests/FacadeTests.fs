@@ -18,15 +18,21 @@ open Appliance.Core.Tests.TestData
 /// F# types and modules a C# file would name to call the core around the façade, and the members of an F#
 /// result (`ResultValue`, `ErrorValue`) it would read without naming the type.
 let private fsharpNames =
-    Regex(@"Microsoft\.FSharp|\bFSharp(List|Option|ValueOption|Result|Map|Set|Func|Ref|Choice)\b|\b(List|Seq|Option|Set|Map|Array)Module\b|\.(ResultValue|ErrorValue)\b", RegexOptions.Compiled)
+    Regex(
+        @"Microsoft\.FSharp|\bFSharp(List|Option|ValueOption|Result|Map|Set|Func|Ref|Choice)\b|\b(List|Seq|Option|Set|Map|Array)Module\b|\.(ResultValue|ErrorValue)\b",
+        RegexOptions.Compiled
+    )
 
 /// (file, line number, line) of every mention in the given (path, text) pairs.
 let private offenders (files: (string * string) seq) =
-    [ for path, text in files do
-          let lines = text.Split '\n'
-          for i in 0 .. lines.Length - 1 do
-              if fsharpNames.IsMatch lines.[i] then
-                  yield sprintf "%s:%d: %s" path (i + 1) (lines.[i].Trim()) ]
+    [
+        for path, text in files do
+            let lines = text.Split '\n'
+
+            for i in 0 .. lines.Length - 1 do
+                if fsharpNames.IsMatch lines.[i] then
+                    yield sprintf "%s:%d: %s" path (i + 1) (lines.[i].Trim())
+    ]
 
 let private repositoryRoot () =
     let rec up (dir: DirectoryInfo | null) =
@@ -34,6 +40,7 @@ let private repositoryRoot () =
         | null -> failwith "Appliance.sln not found above the test's directory"
         | d when File.Exists(Path.Combine(d.FullName, "Appliance.sln")) -> d.FullName
         | d -> up d.Parent
+
     up (DirectoryInfo(__SOURCE_DIRECTORY__))
 
 let private skipped = set [ "bin"; "obj"; "node_modules" ]
@@ -41,34 +48,50 @@ let private skipped = set [ "bin"; "obj"; "node_modules" ]
 let rec private sources (dir: string) : string seq =
     seq {
         for f in Directory.EnumerateFiles dir do
-            if f.EndsWith ".cs" || f.EndsWith ".cshtml" then yield f
+            if f.EndsWith ".cs" || f.EndsWith ".cshtml" then
+                yield f
+
         for d in Directory.EnumerateDirectories dir do
-            if not (skipped.Contains(string (Path.GetFileName d))) then yield! sources d
+            if not (skipped.Contains(string (Path.GetFileName d))) then
+                yield! sources d
     }
 
 [<Fact>]
 let ``no C# file in host, tools or plugins names an F# type: the core is called through its façade`` () =
     let root = repositoryRoot ()
+
     let files =
-        [ for top in [ "host"; "tools"; "plugins" ] do
-              let dir = Path.Combine(root, top)
-              if Directory.Exists dir then
-                  for f in sources dir -> string (Path.GetRelativePath(root, f)), File.ReadAllText f ]
+        [
+            for top in [ "host"; "tools"; "plugins" ] do
+                let dir = Path.Combine(root, top)
+
+                if Directory.Exists dir then
+                    for f in sources dir -> string (Path.GetRelativePath(root, f)), File.ReadAllText f
+        ]
+
     Assert.True(files.Length > 100, sprintf "the scan read only %d files; is the root (%s) right?" files.Length root)
     let found = offenders files
-    Assert.True(found.IsEmpty, "C# code names F# types; add what it needs to host/Appliance.Core/Facade instead:\n" + String.Join("\n", found))
+
+    Assert.True(
+        found.IsEmpty,
+        "C# code names F# types; add what it needs to host/Appliance.Core/Facade instead:\n"
+        + String.Join("\n", found)
+    )
 
 [<Fact>]
 let ``the scan finds what it looks for (negative control)`` () =
     let planted =
-        [ "a.cs", "using Microsoft.FSharp.Core;"
-          "b.cs", "var l = ListModule.OfSeq(x);"
-          "c.cshtml", "@(OptionModule.ToObj(r.Fqdn))"
-          "d.cs", "FSharpList<Rule> rules;"
-          "e.cs", "private static FSharpOption<int> None;"
-          "f.cs", "// FSharpResult<string, string>"
-          "h.cs", "return parsed.IsOk ? parsed.ResultValue : Fail(parsed.ErrorValue);"
-          "g.cs", "var ok = NetworkFacade.Requirements(entries); // a List<string> and a ListModuleName are fine" ]
+        [
+            "a.cs", "using Microsoft.FSharp.Core;"
+            "b.cs", "var l = ListModule.OfSeq(x);"
+            "c.cshtml", "@(OptionModule.ToObj(r.Fqdn))"
+            "d.cs", "FSharpList<Rule> rules;"
+            "e.cs", "private static FSharpOption<int> None;"
+            "f.cs", "// FSharpResult<string, string>"
+            "h.cs", "return parsed.IsOk ? parsed.ResultValue : Fail(parsed.ErrorValue);"
+            "g.cs", "var ok = NetworkFacade.Requirements(entries); // a List<string> and a ListModuleName are fine"
+        ]
+
     let found = offenders planted
     Assert.Equal(7, found.Length)
     Assert.DoesNotContain(found, fun f -> f.StartsWith "g.cs")
@@ -105,10 +128,12 @@ let ``no configuration section and a null one resolve alike`` () =
 let ``the firewall compiles through the façade as through the core, and zone errors are lines`` () =
     let entries = Footprint.hostEntries HostNetworkSettings.Defaults
     let viaFacade = NetworkFacade.CompileFirewall(json "{}", entries)
+
     let direct =
         match ZonesJson.parseElement (json "{}") with
         | Ok policy -> Firewall.compile policy entries
         | Error e -> failwithf "%A" e
+
     Assert.True viaFacade.IsOk
     Assert.Equal(Result.defaultValue "" direct, viaFacade.Value)
     let bad = NetworkFacade.CompileFirewall(json """{"zones": 3}""", entries)
@@ -122,7 +147,12 @@ let ``/proc helpers answer null for what they cannot read`` () =
     Assert.Equal((42, "python3", 7), (stat.Pid, stat.Command, stat.Parent))
     Assert.Equal(Nullable 123L, NetworkFacade.InodeOfFdLink "socket:[123]")
     Assert.False((NetworkFacade.InodeOfFdLink "pipe:[5]").HasValue)
-    Assert.Equal<int[]>([| 1; 2; 3 |], NetworkFacade.Descendants(1, [ struct (2, 1); struct (3, 2); struct (4, 9) ]) |> Array.sort)
+
+    Assert.Equal<int[]>(
+        [| 1; 2; 3 |],
+        NetworkFacade.Descendants(1, [ struct (2, 1); struct (3, 2); struct (4, 9) ])
+        |> Array.sort
+    )
 
 [<Fact>]
 let ``a rule set is a read-only list in order, and refusals carry their path`` () =

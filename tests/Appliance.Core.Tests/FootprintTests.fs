@@ -14,7 +14,12 @@ let private configOf (m: PluginManifest) (section: string) =
 let ``resolve applies the configured port and keeps the others`` () =
     let m = parseOk rtspManifestJson
     let entries = Footprint.resolve m (configOf m """{"port": 8554}""")
-    Assert.Equal<PortSpec list>([ Port 8554; Port 3702; PortRange(49152, 65535) ], entries |> List.map (fun r -> r.Entry.Port))
+
+    Assert.Equal<PortSpec list>(
+        [ Port 8554; Port 3702; PortRange(49152, 65535) ],
+        entries |> List.map (fun r -> r.Entry.Port)
+    )
+
     Assert.All(entries, fun r -> Assert.Equal("appliance.rtsp", r.Owner))
 
 [<Fact>]
@@ -27,7 +32,13 @@ let ``resolve uses the default when the section leaves the port out`` () =
 let ``resolve keeps the declared port when the configured value is not a port`` () =
     let m = parseOk rtspManifestJson
     // Not validated against the schema: resolve must still never produce an impossible port.
-    for bad in [ """{"port": 70000}"""; """{"port": -1}"""; """{"port": "8554"}"""; """{"port": 1e300}""" ] do
+    for bad in
+        [
+            """{"port": 70000}"""
+            """{"port": -1}"""
+            """{"port": "8554"}"""
+            """{"port": 1e300}"""
+        ] do
         Assert.Equal(Port 554, (List.head (Footprint.resolve m (json bad))).Entry.Port)
 
 [<Fact>]
@@ -42,7 +53,10 @@ let ``resolve with no usable configuration keeps the declared ports`` () =
 let ``two plugins listening on 554 collide, with a sentence naming both`` () =
     let rtsp = parseOk rtspManifestJson
     let onvif = parseOk onvifManifestJson
-    let entries = Footprint.resolve rtsp (configOf rtsp "{}") @ Footprint.resolve onvif (configOf onvif "{}")
+
+    let entries =
+        Footprint.resolve rtsp (configOf rtsp "{}")
+        @ Footprint.resolve onvif (configOf onvif "{}")
 
     Assert.Equal<string list>(
         [ "network: appliance.onvif and appliance.rtsp both want tcp/554 inbound" ],
@@ -50,44 +64,61 @@ let ``two plugins listening on 554 collide, with a sentence naming both`` () =
     )
 
     // Moving one of them by configuration resolves it.
-    let moved = Footprint.resolve rtsp (configOf rtsp """{"port": 8554}""") @ Footprint.resolve onvif (configOf onvif "{}")
+    let moved =
+        Footprint.resolve rtsp (configOf rtsp """{"port": 8554}""")
+        @ Footprint.resolve onvif (configOf onvif "{}")
+
     Assert.Empty(Footprint.collisions moved)
 
 [<Fact>]
 let ``collisions report the overlapping part of ranges, and ignore outbound, other transports and port 0`` () =
     let entry owner direction transport port =
-        { Owner = owner
-          Entry =
-            { Direction = direction
-              Transport = transport
-              Port = port
-              Zone = "site"
-              Fqdn = None
-              Purpose = "p"
-              Required = true
-              ConfigKey = None
-              FromConfig = None
-              Multicast = None } }
+        {
+            Owner = owner
+            Entry =
+                {
+                    Direction = direction
+                    Transport = transport
+                    Port = port
+                    Zone = "site"
+                    Fqdn = None
+                    Purpose = "p"
+                    Required = true
+                    ConfigKey = None
+                    FromConfig = None
+                    Multicast = None
+                }
+        }
 
     let entries =
-        [ entry "a.one" Inbound Udp (PortRange(50000, 50100))
-          entry "b.two" Inbound Udp (PortRange(50050, 60000))
-          entry "b.two" Inbound Tcp (Port 50060)
-          entry "c.three" Outbound Udp (Port 50070)
-          entry "c.three" Inbound Tcp (Port 0)
-          entry "d.four" Inbound Tcp (Port 0)
-          entry "a.one" Inbound Udp (Port 50080) ]
+        [
+            entry "a.one" Inbound Udp (PortRange(50000, 50100))
+            entry "b.two" Inbound Udp (PortRange(50050, 60000))
+            entry "b.two" Inbound Tcp (Port 50060)
+            entry "c.three" Outbound Udp (Port 50070)
+            entry "c.three" Inbound Tcp (Port 0)
+            entry "d.four" Inbound Tcp (Port 0)
+            entry "a.one" Inbound Udp (Port 50080)
+        ]
 
     Assert.Equal<string list>(
-        [ "network: a.one and b.two both want udp/50050-50100 inbound"
-          "network: a.one and b.two both want udp/50080 inbound" ],
+        [
+            "network: a.one and b.two both want udp/50050-50100 inbound"
+            "network: a.one and b.two both want udp/50080 inbound"
+        ],
         Footprint.collisions entries |> List.map string
     )
 
 [<Fact>]
 let ``a plugin that wants the portal port collides with the host`` () =
-    let m = parseOk (rtspManifestJson.Replace("\"port\": 554", "\"port\": 443").Replace("\"default\": 554", "\"default\": 443"))
-    let entries = Footprint.hostEntries HostNetworkSettings.Defaults @ Footprint.resolve m (configOf m "{}")
+    let m =
+        parseOk (
+            rtspManifestJson.Replace("\"port\": 554", "\"port\": 443").Replace("\"default\": 554", "\"default\": 443")
+        )
+
+    let entries =
+        Footprint.hostEntries HostNetworkSettings.Defaults
+        @ Footprint.resolve m (configOf m "{}")
 
     Assert.Equal<string list>(
         [ "network: appliance.host and appliance.rtsp both want tcp/443 inbound" ],
@@ -107,14 +138,16 @@ let ``host entries: portal in, DNS, NTP, updates, MQTT out, each with a purpose`
             $"""{dir} {proto} {e.Port} {e.Zone} {defaultArg e.Fqdn "-"} {e.Required}""")
 
     Assert.Equal<string list>(
-        [ "in tcp Port 443 site - True"
-          "in tcp Port 80 site - False"
-          "out udp Port 53 any - True"
-          "out tcp Port 53 any - True"
-          "out udp Port 123 uplink pool.ntp.org True"
-          "out tcp Port 443 uplink updates.appliance.example True"
-          "out tcp Port 80 uplink updates.appliance.example False"
-          "out tcp Port 8883 uplink mqtt.appliance.example False" ],
+        [
+            "in tcp Port 443 site - True"
+            "in tcp Port 80 site - False"
+            "out udp Port 53 any - True"
+            "out tcp Port 53 any - True"
+            "out udp Port 123 uplink pool.ntp.org True"
+            "out tcp Port 443 uplink updates.appliance.example True"
+            "out tcp Port 80 uplink updates.appliance.example False"
+            "out tcp Port 8883 uplink mqtt.appliance.example False"
+        ],
         summary
     )
 
@@ -130,7 +163,14 @@ let ``host entries follow the settings: dev ports, no redirect, several NTP serv
             HttpPort = None
             NtpServers = [ "0.debian.pool.ntp.org"; "1.debian.pool.ntp.org" ]
             CloudMqttFqdn = None
-            Proxy = Some { Host = "proxy.corp.example"; Port = 3128; Zone = "site" } }
+            Proxy =
+                Some
+                    {
+                        Host = "proxy.corp.example"
+                        Port = 3128
+                        Zone = "site"
+                    }
+        }
 
     let entries = Footprint.hostEntries settings
     let inbound = entries |> List.filter (fun r -> r.Entry.Direction = Inbound)
@@ -142,8 +182,14 @@ let ``host entries follow the settings: dev ports, no redirect, several NTP serv
     Assert.Equal(Port 3128, proxy.Entry.Port)
     Assert.Equal("site", proxy.Entry.Zone)
 
-    let update = entries |> List.find (fun r -> r.Entry.Port = Port 443 && r.Entry.Direction = Outbound)
-    Assert.Equal("Software and plugin updates over HTTPS (through the proxy proxy.corp.example:3128)", update.Entry.Purpose)
+    let update =
+        entries
+        |> List.find (fun r -> r.Entry.Port = Port 443 && r.Entry.Direction = Outbound)
+
+    Assert.Equal(
+        "Software and plugin updates over HTTPS (through the proxy proxy.corp.example:3128)",
+        update.Entry.Purpose
+    )
 
 [<Fact>]
 let ``bad host settings are named`` () =
@@ -153,31 +199,79 @@ let ``bad host settings are named`` () =
             HttpPort = Some 0
             ManagementZone = "Site LAN"
             NtpServers = [ "pool..ntp.org" ]
-            Proxy = Some { Host = "proxy.corp.example"; Port = 70000; Zone = "site" } }
+            Proxy =
+                Some
+                    {
+                        Host = "proxy.corp.example"
+                        Port = 70000
+                        Zone = "site"
+                    }
+        }
 
     Assert.Equal<string list>(
-        [ "hostNetwork.httpsPort: 0 is not a TCP port"
-          "hostNetwork.httpPort: 0 is not a TCP port"
-          "hostNetwork.managementZone: is not a zone name"
-          "hostNetwork.ntpServers[0]: \"pool..ntp.org\" is not a fully qualified domain name"
-          "hostNetwork.proxy.port: 70000 is not a TCP port" ],
+        [
+            "hostNetwork.httpsPort: 0 is not a TCP port"
+            "hostNetwork.httpPort: 0 is not a TCP port"
+            "hostNetwork.managementZone: is not a zone name"
+            "hostNetwork.ntpServers[0]: \"pool..ntp.org\" is not a fully qualified domain name"
+            "hostNetwork.proxy.port: 70000 is not a TCP port"
+        ],
         Footprint.validateHostSettings settings |> List.map string
     )
 
 [<Fact>]
 let ``a configured directory is one outbound TCP entry of the host, and a bad one is named`` () =
-    Assert.DoesNotContain(Footprint.hostEntries HostNetworkSettings.Defaults, fun r -> r.Entry.Purpose.StartsWith "Directory logins")
-    let directory: DirectoryPeer = { Host = "dc1.corp.example"; Port = 636; Zone = "site" }
-    let entries = Footprint.hostEntries { HostNetworkSettings.Defaults with Directory = Some directory }
-    let entry = (entries |> List.find (fun r -> r.Entry.Purpose.StartsWith "Directory logins")).Entry
+    Assert.DoesNotContain(
+        Footprint.hostEntries HostNetworkSettings.Defaults,
+        fun r -> r.Entry.Purpose.StartsWith "Directory logins"
+    )
+
+    let directory: DirectoryPeer =
+        {
+            Host = "dc1.corp.example"
+            Port = 636
+            Zone = "site"
+        }
+
+    let entries =
+        Footprint.hostEntries
+            { HostNetworkSettings.Defaults with
+                Directory = Some directory
+            }
+
+    let entry =
+        (entries |> List.find (fun r -> r.Entry.Purpose.StartsWith "Directory logins")).Entry
+
     Assert.Equal(Outbound, entry.Direction)
     Assert.Equal(Tcp, entry.Transport)
     Assert.Equal(Port 636, entry.Port)
     Assert.Equal(Some "dc1.corp.example", entry.Fqdn)
     Assert.Equal("site", entry.Zone)
-    Assert.Empty(Footprint.validateHostSettings { HostNetworkSettings.Defaults with Directory = Some { directory with Host = "10.1.2.3" } })
 
-    let bad (d: DirectoryPeer) = Footprint.validateHostSettings { HostNetworkSettings.Defaults with Directory = Some d } |> List.map string
-    Assert.Equal<string list>([ "hostNetwork.directory.host: \"dc1\" is neither a fully qualified domain name nor an IP address" ], bad { directory with Host = "dc1" })
+    Assert.Empty(
+        Footprint.validateHostSettings
+            { HostNetworkSettings.Defaults with
+                Directory = Some { directory with Host = "10.1.2.3" }
+            }
+    )
+
+    let bad (d: DirectoryPeer) =
+        Footprint.validateHostSettings
+            { HostNetworkSettings.Defaults with
+                Directory = Some d
+            }
+        |> List.map string
+
+    Assert.Equal<string list>(
+        [
+            "hostNetwork.directory.host: \"dc1\" is neither a fully qualified domain name nor an IP address"
+        ],
+        bad { directory with Host = "dc1" }
+    )
+
     Assert.Equal<string list>([ "hostNetwork.directory.port: 0 is not a TCP port" ], bad { directory with Port = 0 })
-    Assert.Equal<string list>([ "hostNetwork.directory.zone: is not a zone name" ], bad { directory with Zone = "Site LAN" })
+
+    Assert.Equal<string list>(
+        [ "hostNetwork.directory.zone: is not a zone name" ],
+        bad { directory with Zone = "Site LAN" }
+    )

@@ -24,7 +24,26 @@ let private stringOf (g: Gen<char>) (minLength: int) (maxLength: int) =
 
 /// Printable text with JSON, CSV and Markdown specials and characters beyond ASCII (a surrogate pair included).
 let private textPieces =
-    [ "a"; "Z"; "7"; " "; "é"; "漢"; "😀"; "\""; "\\"; "<"; ">"; "&"; "|"; ","; "'"; "/"; "+"; "\u00a0" ]
+    [
+        "a"
+        "Z"
+        "7"
+        " "
+        "é"
+        "漢"
+        "😀"
+        "\""
+        "\\"
+        "<"
+        ">"
+        "&"
+        "|"
+        ","
+        "'"
+        "/"
+        "+"
+        "\u00a0"
+    ]
 
 let private text (maxPieces: int) (multiline: bool) =
     gen {
@@ -44,12 +63,14 @@ let private pluginId =
 
 let private preReleaseIdentifier =
     Gen.oneof
-        [ Gen.choose (0, 999) |> Gen.map string
-          gen {
-              let! head = charFrom letters
-              let! tail = stringOf (charFrom (letters + digits + "-")) 0 6
-              return string head + tail
-          } ]
+        [
+            Gen.choose (0, 999) |> Gen.map string
+            gen {
+                let! head = charFrom letters
+                let! tail = stringOf (charFrom (letters + digits + "-")) 0 6
+                return string head + tail
+            }
+        ]
 
 let semVer =
     gen {
@@ -60,10 +81,12 @@ let semVer =
         let! ids = Gen.listOfLength n preReleaseIdentifier
 
         return
-            { Major = major
-              Minor = minor
-              Patch = patch
-              PreRelease = if ids.IsEmpty then None else Some(String.Join(".", ids)) }
+            {
+                Major = major
+                Minor = minor
+                Patch = patch
+                PreRelease = if ids.IsEmpty then None else Some(String.Join(".", ids))
+            }
     }
 
 let private zone =
@@ -77,13 +100,15 @@ let private fqdn =
     gen {
         let label =
             Gen.oneof
-                [ stringOf (charFrom (lower + digits)) 1 10
-                  gen {
-                      let! a = charFrom lower
-                      let! mid = stringOf (charFrom (lower + digits + "-")) 0 8
-                      let! z = charFrom lower
-                      return string a + mid + string z
-                  } ]
+                [
+                    stringOf (charFrom (lower + digits)) 1 10
+                    gen {
+                        let! a = charFrom lower
+                        let! mid = stringOf (charFrom (lower + digits + "-")) 0 8
+                        let! z = charFrom lower
+                        return string a + mid + string z
+                    }
+                ]
 
         let! n = Gen.choose (1, 3)
         let! labels = Gen.listOfLength n label
@@ -91,7 +116,8 @@ let private fqdn =
         return String.Join(".", labels @ [ tld ])
     }
 
-let private number (d: decimal) = d.ToString(CultureInfo.InvariantCulture)
+let private number (d: decimal) =
+    d.ToString(CultureInfo.InvariantCulture)
 
 /// One setting of the given key, with a default consistent with its type, bounds and enum.
 let private setting (key: string) =
@@ -101,21 +127,28 @@ let private setting (key: string) =
         let! withDefault = Gen.elements [ true; false ]
 
         let baseSetting =
-            { Key = key
-              Type = t
-              Default = None
-              Description = description
-              Minimum = None
-              Maximum = None
-              Enum = []
-              Secret = false }
+            {
+                Key = key
+                Type = t
+                Default = None
+                Description = description
+                Minimum = None
+                Maximum = None
+                Enum = []
+                Secret = false
+            }
 
         match t with
         | SString ->
             let! values = Gen.subListOf [ "tcp"; "udp"; "auto"; "h264"; "h265"; "a,b"; "é" ]
             let! secret = Gen.frequency [ 3, Gen.constant false; 1, Gen.constant true ]
             let! free = text 10 false
-            let! pick = if values.IsEmpty then Gen.constant free else Gen.elements values
+
+            let! pick =
+                if values.IsEmpty then
+                    Gen.constant free
+                else
+                    Gen.elements values
 
             let value =
                 if withDefault && not secret then
@@ -127,7 +160,8 @@ let private setting (key: string) =
                 { baseSetting with
                     Enum = values
                     Secret = secret
-                    Default = value }
+                    Default = value
+                }
         | SInteger ->
             let! lo = Gen.choose (-100000, 100000)
             let! width = Gen.choose (0, 100000)
@@ -138,7 +172,12 @@ let private setting (key: string) =
                 { baseSetting with
                     Minimum = (if bounded then Some(decimal lo) else None)
                     Maximum = (if bounded then Some(decimal (lo + width)) else None)
-                    Default = (if withDefault then Some(json (string (lo + offset))) else None) }
+                    Default =
+                        (if withDefault then
+                             Some(json (string (lo + offset)))
+                         else
+                             None)
+                }
         | SNumber ->
             let! lo = Gen.choose (-100000, 100000)
             let! width = Gen.choose (0, 100000)
@@ -149,19 +188,37 @@ let private setting (key: string) =
                 { baseSetting with
                     Minimum = Some low
                     Maximum = Some(low + decimal width / 100m)
-                    Default = (if withDefault then Some(json (number (low + decimal offset / 100m))) else None) }
+                    Default =
+                        (if withDefault then
+                             Some(json (number (low + decimal offset / 100m)))
+                         else
+                             None)
+                }
         | SBoolean ->
             let! b = Gen.elements [ "true"; "false" ]
-            return { baseSetting with Default = (if withDefault then Some(json b) else None) }
+
+            return
+                { baseSetting with
+                    Default = (if withDefault then Some(json b) else None)
+                }
         | SArray ->
             let! a = Gen.elements [ "[]"; "[1,\"a\",{}]"; "[[null]]" ]
-            return { baseSetting with Default = (if withDefault then Some(json a) else None) }
+
+            return
+                { baseSetting with
+                    Default = (if withDefault then Some(json a) else None)
+                }
         | SObject ->
             let! o = Gen.elements [ "{}"; "{\"a\":[1,2],\"b\":null}"; "{\"nested\":{\"x\":1.5}}" ]
-            return { baseSetting with Default = (if withDefault then Some(json o) else None) }
+
+            return
+                { baseSetting with
+                    Default = (if withDefault then Some(json o) else None)
+                }
     }
 
-let private multicastGroups = [ "239.255.255.250"; "224.0.0.251"; "ff02::c"; "ff02::fb" ]
+let private multicastGroups =
+    [ "239.255.255.250"; "224.0.0.251"; "ff02::c"; "ff02::fb" ]
 
 /// A footprint entry; an entry with a config key comes with its port setting "ports.p{i}".
 let private entry (i: int) =
@@ -171,12 +228,14 @@ let private entry (i: int) =
 
         let! port =
             Gen.oneof
-                [ Gen.choose (0, 65535) |> Gen.map Port
-                  gen {
-                      let! a = Gen.choose (0, 65535)
-                      let! b = Gen.choose (a, 65535)
-                      return PortRange(a, b)
-                  } ]
+                [
+                    Gen.choose (0, 65535) |> Gen.map Port
+                    gen {
+                        let! a = Gen.choose (0, 65535)
+                        let! b = Gen.choose (a, 65535)
+                        return PortRange(a, b)
+                    }
+                ]
 
         let! z = zone
         let! name = fqdn
@@ -192,28 +251,32 @@ let private entry (i: int) =
         let keyed = withKey
 
         let e =
-            { Direction = direction
-              Transport = transport
-              Port = (if keyed then Port keyedPort else port)
-              Zone = z
-              Fqdn = (if direction = Outbound && withFqdn then Some name else None)
-              Purpose = purpose
-              Required = required
-              ConfigKey = (if keyed then Some key else None)
-              FromConfig = None
-              Multicast = (if transport = Udp && withGroup then Some group else None) }
+            {
+                Direction = direction
+                Transport = transport
+                Port = (if keyed then Port keyedPort else port)
+                Zone = z
+                Fqdn = (if direction = Outbound && withFqdn then Some name else None)
+                Purpose = purpose
+                Required = required
+                ConfigKey = (if keyed then Some key else None)
+                FromConfig = None
+                Multicast = (if transport = Udp && withGroup then Some group else None)
+            }
 
         let portSetting =
             if keyed then
                 Some
-                    { Key = key
-                      Type = SInteger
-                      Default = Some(json (string keyedPort))
-                      Description = ""
-                      Minimum = Some 1024m
-                      Maximum = Some 65535m
-                      Enum = []
-                      Secret = false }
+                    {
+                        Key = key
+                        Type = SInteger
+                        Default = Some(json (string keyedPort))
+                        Description = ""
+                        Minimum = Some 1024m
+                        Maximum = Some 65535m
+                        Enum = []
+                        Secret = false
+                    }
             else
                 None
 
@@ -241,50 +304,80 @@ let manifest =
         let! settingCount = Gen.choose (0, 6)
 
         let! settings =
-            [ for i in 0 .. settingCount - 1 ->
-                  Gen.elements [ $"s{i}"; $"g{i % 2}.s{i}"; $"g{i % 2}.h.s{i}" ] |> Gen.bind setting ]
+            [
+                for i in 0 .. settingCount - 1 ->
+                    Gen.elements [ $"s{i}"; $"g{i % 2}.s{i}"; $"g{i % 2}.h.s{i}" ]
+                    |> Gen.bind setting
+            ]
             |> Gen.sequenceToList
 
         let! entryCount = Gen.choose (0, 6)
         let! entries = [ for i in 0 .. entryCount - 1 -> entry i ] |> Gen.sequenceToList
-        let! caps = Gen.shuffle (List.map snd ManifestParser.capabilityNames) |> Gen.bind (fun c -> Gen.subListOf (List.ofArray c))
+
+        let! caps =
+            Gen.shuffle (List.map snd ManifestParser.capabilityNames)
+            |> Gen.bind (fun c -> Gen.subListOf (List.ofArray c))
+
         let network = List.map fst entries
         let! isolation = Gen.elements [ InProcess; Process ]
         let! memory = Gen.elements [ None; Some 16; Some 512 ]
         let! openFiles = Gen.elements [ None; Some 1024 ]
 
         let capabilities =
-            if network |> List.exists isPrivilegedInbound && not (List.contains PrivilegedPort caps) then
+            if
+                network |> List.exists isPrivilegedInbound
+                && not (List.contains PrivilegedPort caps)
+            then
                 caps @ [ PrivilegedPort ]
             else
                 caps
 
         return
-            { Id = id
-              Version = version
-              Kind = kind
-              Name = name
-              Description = description
-              EntryAssembly = String.Join(".", assemblyParts) + ".dll"
-              HostApi = { Major = hostMajor; Minor = hostMinor }
-              Config = settings @ List.choose snd entries
-              Network = network
-              Capabilities = capabilities
-              Surface = SurfaceDeclarations.Empty
-              Isolation = isolation
-              Limits =
-                if isolation = Process then
-                    { MemoryMiB = memory; CpuPercent = None; OpenFiles = openFiles }
-                else
-                    ResourceLimits.None }
+            {
+                Id = id
+                Version = version
+                Kind = kind
+                Name = name
+                Description = description
+                EntryAssembly = String.Join(".", assemblyParts) + ".dll"
+                HostApi = { Major = hostMajor; Minor = hostMinor }
+                Config = settings @ List.choose snd entries
+                Network = network
+                Capabilities = capabilities
+                Surface = SurfaceDeclarations.Empty
+                Isolation = isolation
+                Limits =
+                    if isolation = Process then
+                        {
+                            MemoryMiB = memory
+                            CpuPercent = None
+                            OpenFiles = openFiles
+                        }
+                    else
+                        ResourceLimits.None
+            }
     }
 
 /// A configuration value of any JSON shape a hostile or careless installer might write for a port.
 let anyPortValue =
     Gen.oneof
-        [ Gen.choose (-70000, 140000) |> Gen.map string
-          Gen.choose (0, 65535) |> Gen.map string
-          Gen.elements [ "2147483648"; "-2147483649"; "1e400"; "99999999999999999999"; "8554.5"; "\"8554\""; "null"; "true"; "[]"; "{}" ] ]
+        [
+            Gen.choose (-70000, 140000) |> Gen.map string
+            Gen.choose (0, 65535) |> Gen.map string
+            Gen.elements
+                [
+                    "2147483648"
+                    "-2147483649"
+                    "1e400"
+                    "99999999999999999999"
+                    "8554.5"
+                    "\"8554\""
+                    "null"
+                    "true"
+                    "[]"
+                    "{}"
+                ]
+        ]
 
 /// Resolved entries of a few owners over a small port space, so that overlaps are frequent.
 let resolvedEntries (owners: string list) (lowPort: int) (highPort: int) =
@@ -296,26 +389,32 @@ let resolvedEntries (owners: string list) (lowPort: int) (highPort: int) =
 
             let! port =
                 Gen.oneof
-                    [ Gen.choose (lowPort, highPort) |> Gen.map Port
-                      gen {
-                          let! a = Gen.choose (lowPort, highPort)
-                          let! b = Gen.choose (a, highPort)
-                          return PortRange(a, b)
-                      } ]
+                    [
+                        Gen.choose (lowPort, highPort) |> Gen.map Port
+                        gen {
+                            let! a = Gen.choose (lowPort, highPort)
+                            let! b = Gen.choose (a, highPort)
+                            return PortRange(a, b)
+                        }
+                    ]
 
             return
-                { Owner = owner
-                  Entry =
-                    { Direction = direction
-                      Transport = transport
-                      Port = port
-                      Zone = "site"
-                      Fqdn = None
-                      Purpose = "p"
-                      Required = true
-                      ConfigKey = None
-                      FromConfig = None
-                      Multicast = None } }
+                {
+                    Owner = owner
+                    Entry =
+                        {
+                            Direction = direction
+                            Transport = transport
+                            Port = port
+                            Zone = "site"
+                            Fqdn = None
+                            Purpose = "p"
+                            Required = true
+                            ConfigKey = None
+                            FromConfig = None
+                            Multicast = None
+                        }
+                }
         }
 
     Gen.choose (0, 8) |> Gen.bind (fun n -> Gen.listOfLength n one)

@@ -5,12 +5,14 @@ open Xunit
 open Appliance.Core.Plugins.HotSwap
 
 let private view =
-    { Installed = "v2"
-      Running = RunningFrom "v1"
-      Rejected = None
-      Failed = None
-      Enabled = true
-      Force = false }
+    {
+        Installed = "v2"
+        Running = RunningFrom "v1"
+        Rejected = None
+        Failed = None
+        Enabled = true
+        Force = false
+    }
 
 [<Fact>]
 let ``a changed folder is reloaded, an unchanged one kept`` () =
@@ -21,8 +23,24 @@ let ``a changed folder is reloaded, an unchanged one kept`` () =
 [<Fact>]
 let ``a disabled plugin is stopped, or left stopped`` () =
     Assert.Equal(StopIt, decide { view with Enabled = false })
-    Assert.Equal(Keep, decide { view with Enabled = false; Running = NothingRunning })
-    Assert.Equal(StopIt, decide { view with Enabled = false; Force = true })
+
+    Assert.Equal(
+        Keep,
+        decide
+            { view with
+                Enabled = false
+                Running = NothingRunning
+            }
+    )
+
+    Assert.Equal(
+        StopIt,
+        decide
+            { view with
+                Enabled = false
+                Force = true
+            }
+    )
 
 [<Fact>]
 let ``a rolled-back version is skipped until the folder changes or the user forces it`` () =
@@ -30,14 +48,46 @@ let ``a rolled-back version is skipped until the folder changes or the user forc
     | Skip reason -> Assert.Contains("rolled back", reason)
     | other -> failwithf "expected Skip, got %A" other
 
-    Assert.Equal(Reload, decide { view with Rejected = Some "v2"; Force = true })
+    Assert.Equal(
+        Reload,
+        decide
+            { view with
+                Rejected = Some "v2"
+                Force = true
+            }
+    )
+
     Assert.Equal(Reload, decide { view with Rejected = Some "v3" })
 
 [<Fact>]
 let ``a failed version with nothing running is not retried on its own`` () =
-    Assert.True((decide { view with Running = NothingRunning; Failed = Some "v2" }).IsSkip)
-    Assert.Equal(Reload, decide { view with Running = NothingRunning; Failed = Some "v2"; Force = true })
-    Assert.Equal(Reload, decide { view with Running = RunningFrom "v1"; Failed = Some "v2" })
+    Assert.True(
+        (decide
+            { view with
+                Running = NothingRunning
+                Failed = Some "v2"
+            })
+            .IsSkip
+    )
+
+    Assert.Equal(
+        Reload,
+        decide
+            { view with
+                Running = NothingRunning
+                Failed = Some "v2"
+                Force = true
+            }
+    )
+
+    Assert.Equal(
+        Reload,
+        decide
+            { view with
+                Running = RunningFrom "v1"
+                Failed = Some "v2"
+            }
+    )
 
 [<Fact>]
 let ``after an attempt: commit, keep the previous, roll back, or stay down`` () =

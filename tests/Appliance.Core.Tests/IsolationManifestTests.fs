@@ -22,9 +22,21 @@ let ``protocol and integration plugins run in the host unless they ask for a pro
 [<Fact>]
 let ``limits are read with their bounds`` () =
     let m =
-        parseOk (manifestWith "protocol" """, "isolation": "process", "limits": {"memoryMiB": 256, "cpuPercent": 50, "openFiles": 4096}""")
+        parseOk (
+            manifestWith
+                "protocol"
+                """, "isolation": "process", "limits": {"memoryMiB": 256, "cpuPercent": 50, "openFiles": 4096}"""
+        )
 
-    Assert.Equal({ MemoryMiB = Some 256; CpuPercent = Some 50; OpenFiles = Some 4096 }, m.Limits)
+    Assert.Equal(
+        {
+            MemoryMiB = Some 256
+            CpuPercent = Some 50
+            OpenFiles = Some 4096
+        },
+        m.Limits
+    )
+
     Assert.Equal(ResourceLimits.None, (parseOk (manifestWith "media" "")).Limits)
 
 [<Fact>]
@@ -54,11 +66,17 @@ let ``bad limits are errors with their path`` (limits: string, expected: string)
 [<Fact>]
 let ``limits on an in-process plugin are refused`` () =
     let errors = errorsOf (manifestWith "protocol" """, "limits": {"memoryMiB": 64}""")
-    Assert.Contains("limits: resource limits need \"isolation\": \"process\" (an in-process plugin shares the host's limits)", errors)
+
+    Assert.Contains(
+        "limits: resource limits need \"isolation\": \"process\" (an in-process plugin shares the host's limits)",
+        errors
+    )
 
 [<Fact>]
 let ``isolation and limits survive serialize then parse`` () =
     let m =
-        parseOk (manifestWith "integration" """, "isolation": "process", "limits": {"memoryMiB": 64, "openFiles": 256}""")
+        parseOk (
+            manifestWith "integration" """, "isolation": "process", "limits": {"memoryMiB": 64, "openFiles": 256}"""
+        )
 
     Assert.Equal(Ok m, ManifestParser.parse (ManifestParser.serialize m))

@@ -80,7 +80,9 @@ let ``collisions are symmetric: the order of entries does not matter`` () =
 [<Property(MaxTest = 500)>]
 let ``collisions: reported exactly when two owners overlap inbound on one transport`` () =
     Prop.forAll (Arb.fromGen (resolvedEntries owners 0 20)) (fun entries ->
-        let inbound = entries |> List.filter (fun r -> r.Entry.Direction = Inbound && range r.Entry.Port <> (0, 0))
+        let inbound =
+            entries
+            |> List.filter (fun r -> r.Entry.Direction = Inbound && range r.Entry.Port <> (0, 0))
 
         let overlap =
             inbound
@@ -89,7 +91,10 @@ let ``collisions: reported exactly when two owners overlap inbound on one transp
                 |> List.exists (fun b ->
                     let af, al = range a.Entry.Port
                     let bf, bl = range b.Entry.Port
-                    a.Owner <> b.Owner && a.Entry.Transport = b.Entry.Transport && max af bf <= min al bl))
+
+                    a.Owner <> b.Owner
+                    && a.Entry.Transport = b.Entry.Transport
+                    && max af bf <= min al bl))
 
         overlap = not (Footprint.collisions entries).IsEmpty)
 

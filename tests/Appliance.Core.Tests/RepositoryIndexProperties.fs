@@ -24,13 +24,15 @@ let private package =
         let! n = Gen.choose (0, 9999)
 
         let p: RepoPackage =
-            { Id = id
-              Version = version
-              HostApi = { Major = 1; Minor = minor }
-              Hardware = hardware
-              Url = $"packages/p{n}.zip"
-              Size = int64 size
-              Sha256 = Convert.ToHexStringLower sha }
+            {
+                Id = id
+                Version = version
+                HostApi = { Major = 1; Minor = minor }
+                Hardware = hardware
+                Url = $"packages/p{n}.zip"
+                Size = int64 size
+                Sha256 = Convert.ToHexStringLower sha
+            }
 
         return p
     }
@@ -41,13 +43,17 @@ let private index =
         let! days = Gen.choose (1, 400)
         let! stable = Gen.listOf package
         let! beta = Gen.listOf package
-        let unique (ps: RepoPackage list) = ps |> List.distinctBy (fun p -> p.Id, p.Version)
+
+        let unique (ps: RepoPackage list) =
+            ps |> List.distinctBy (fun p -> p.Id, p.Version)
 
         return
-            { Serial = serial
-              Published = published
-              Expires = published.AddDays(float days)
-              Channels = Map.ofList [ "stable", unique stable; "beta", unique beta ] }
+            {
+                Serial = serial
+                Published = published
+                Expires = published.AddDays(float days)
+                Channels = Map.ofList [ "stable", unique stable; "beta", unique beta ]
+            }
     }
 
 [<Property(MaxTest = 200)>]
@@ -65,7 +71,10 @@ let ``a candidate not newer than the installed version needs force`` () =
     Prop.forAll (Arb.fromGen (Gen.two semVer)) (fun (installed, candidate) ->
         let newer = Versions.compareSemVer candidate installed > 0
 
-        match RepositoryPolicy.decide (Some installed) candidate false, RepositoryPolicy.decide (Some installed) candidate true with
+        match
+            RepositoryPolicy.decide (Some installed) candidate false,
+            RepositoryPolicy.decide (Some installed) candidate true
+        with
         | Ok(Update _), Ok(Update _) -> newer
         | Error r, Ok(Downgrade _) -> not newer && r.Code = "downgrade"
         | Error r, Ok Reinstall -> Versions.compareSemVer candidate installed = 0 && r.Code = "up-to-date"
@@ -78,5 +87,6 @@ let ``an index is accepted only before it expires and never below the last seria
         let fresh = now < i.Expires
 
         (RepositoryPolicy.checkFreshness now None i = Ok()) = fresh
-        && (RepositoryPolicy.checkFreshness published (Some(i.Serial + 1L)) i |> Result.isError)
+        && (RepositoryPolicy.checkFreshness published (Some(i.Serial + 1L)) i
+            |> Result.isError)
         && (RepositoryPolicy.checkFreshness published (Some i.Serial) i = Ok()))

@@ -89,7 +89,11 @@ let ``rows: inbound first, then by port; loopback-only entries left out`` () =
 let ``changing a port in a plugin's configuration changes the table`` () =
     let before = Requirements.build fixedEntries
     let after = Requirements.build (entriesWith """{"port": 10554}""")
-    let rtspInbound (rows: Requirements.RequirementRow list) = rows |> List.filter (fun r -> r.Owner = "appliance.rtsp" && r.Direction = Inbound)
+
+    let rtspInbound (rows: Requirements.RequirementRow list) =
+        rows
+        |> List.filter (fun r -> r.Owner = "appliance.rtsp" && r.Direction = Inbound)
+
     Assert.Equal<string list>([ "554" ], rtspInbound before |> List.map (fun r -> r.Ports))
     Assert.Equal<string list>([ "10554" ], rtspInbound after |> List.map (fun r -> r.Ports))
     Assert.Contains("| inbound | TCP | 10554 | site |", Requirements.toMarkdown after)
@@ -119,18 +123,24 @@ let ``markdown escapes pipes and HTML from plugin text`` () =
     Assert.Contains("Video relay, \"outbound only\" \\| no port forwarding", md)
 
     let hostile =
-        [ { Owner = "x.evil"
-            Entry =
-              { Direction = Outbound
-                Transport = Tcp
-                Port = Port 443
-                Zone = "uplink"
-                Fqdn = Some "a.example.net"
-                Purpose = "<script>alert(1)</script> & more"
-                Required = true
-                ConfigKey = None
-                FromConfig = None
-                Multicast = None } } ]
+        [
+            {
+                Owner = "x.evil"
+                Entry =
+                    {
+                        Direction = Outbound
+                        Transport = Tcp
+                        Port = Port 443
+                        Zone = "uplink"
+                        Fqdn = Some "a.example.net"
+                        Purpose = "<script>alert(1)</script> & more"
+                        Required = true
+                        ConfigKey = None
+                        FromConfig = None
+                        Multicast = None
+                    }
+            }
+        ]
 
     let page = Requirements.toMarkdown (Requirements.build hostile)
     Assert.Contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; more", page)
@@ -139,7 +149,14 @@ let ``markdown escapes pipes and HTML from plugin text`` () =
 [<Fact>]
 let ``FQDN allowlist: outbound names only, without repeats, sorted`` () =
     Assert.Equal<string list>(
-        [ "api.example.net"; "mqtt.appliance.example"; "pool.ntp.org"; "relay.example.net"; "stun.example.net"; "updates.appliance.example" ],
+        [
+            "api.example.net"
+            "mqtt.appliance.example"
+            "pool.ntp.org"
+            "relay.example.net"
+            "stun.example.net"
+            "updates.appliance.example"
+        ],
         Requirements.fqdnAllowlist fixedEntries
     )
 
@@ -150,7 +167,9 @@ let ``FQDN allowlist: outbound names only, without repeats, sorted`` () =
 
 [<Fact>]
 let ``no plugins: the page still lists the host's own needs`` () =
-    let md = Requirements.toMarkdown (Requirements.build (Footprint.hostEntries HostNetworkSettings.Defaults))
+    let md =
+        Requirements.toMarkdown (Requirements.build (Footprint.hostEntries HostNetworkSettings.Defaults))
+
     Assert.StartsWith("# Network requirements\n", md)
     Assert.Contains("(appliance.host)", md)
     Assert.Contains("| inbound | TCP | 443 | site |", md)
@@ -160,5 +179,10 @@ let ``no plugins: the page still lists the host's own needs`` () =
 let ``an empty footprint renders without failing`` () =
     let md = Requirements.toMarkdown []
     Assert.Contains("The appliance connects to no host by name", md)
-    Assert.Equal("direction,transport,ports,zone,fqdn,multicast,purpose,required,owner,config_key\r\n", Requirements.toCsv [])
+
+    Assert.Equal(
+        "direction,transport,ports,zone,fqdn,multicast,purpose,required,owner,config_key\r\n",
+        Requirements.toCsv []
+    )
+
     Assert.Equal("{\n  \"requirements\": [],\n  \"fqdnAllowlist\": []\n}\n", Requirements.toJson [])

@@ -71,7 +71,9 @@ let json (text: string) : JsonElement =
     doc.RootElement.Clone()
 
 /// A file copied next to the test assembly (bad-manifests/, golden/).
-let dataPath (relative: string) = Path.Combine(AppContext.BaseDirectory, relative)
+let dataPath (relative: string) =
+    Path.Combine(AppContext.BaseDirectory, relative)
 
 /// The same file in the source tree (for regenerating golden files with UPDATE_GOLDEN=1).
-let sourcePath (relative: string) = Path.Combine(__SOURCE_DIRECTORY__, relative)
+let sourcePath (relative: string) =
+    Path.Combine(__SOURCE_DIRECTORY__, relative)

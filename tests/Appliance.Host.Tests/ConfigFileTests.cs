@@ -14,7 +14,13 @@ public sealed class ConfigFileTests
         var bundled = Directory.CreateTempSubdirectory("appl-bundled-").FullName;
         var network = new JsonArray(new JsonObject
         {
-            ["direction"] = "in", ["transport"] = "tcp", ["port"] = 47000, ["zone"] = "site", ["purpose"] = "probe API", ["required"] = true, ["configKey"] = "port",
+            ["direction"] = "in",
+            ["transport"] = "tcp",
+            ["port"] = 47000,
+            ["zone"] = "site",
+            ["purpose"] = "probe API",
+            ["required"] = true,
+            ["configKey"] = "port",
         });
         await TestPluginBuilder.ProbeFolderAsync("test.fromfile", "1.0.0", network: network, into: Path.Combine(bundled, "test.fromfile"));
         await using var host = await HostProcess.StartAsync(

@@ -15,8 +15,13 @@ public sealed class NetworkRequirementsTests
         var port = 47001;
         var network = new JsonArray(new JsonObject
         {
-            ["direction"] = "in", ["transport"] = "tcp", ["port"] = port, ["zone"] = "site",
-            ["purpose"] = "Probe API for integrators", ["required"] = true, ["configKey"] = "port",
+            ["direction"] = "in",
+            ["transport"] = "tcp",
+            ["port"] = port,
+            ["zone"] = "site",
+            ["purpose"] = "Probe API for integrators",
+            ["required"] = true,
+            ["configKey"] = "port",
         });
         using (var content = new ByteArrayContent(await TestPluginBuilder.ProbeZipAsync("test.ports", "1.0.0", new JsonObject { ["port"] = port }, network)))
         {
@@ -53,7 +58,12 @@ public sealed class NetworkRequirementsTests
         await host.LoginAsync();
         JsonArray Network() => new(new JsonObject
         {
-            ["direction"] = "in", ["transport"] = "tcp", ["port"] = 47554, ["zone"] = "site", ["purpose"] = "RTSP", ["required"] = true,
+            ["direction"] = "in",
+            ["transport"] = "tcp",
+            ["port"] = 47554,
+            ["zone"] = "site",
+            ["purpose"] = "RTSP",
+            ["required"] = true,
         });
         foreach (var id in new[] { "test.first", "test.second" })
         {

@@ -34,7 +34,12 @@ public sealed class QuarantineTests
         var port = FreePort.Tcp();
         var declared = new JsonArray(new JsonObject
         {
-            ["direction"] = "in", ["transport"] = "tcp", ["port"] = port, ["zone"] = "site", ["purpose"] = "probe listener", ["required"] = true,
+            ["direction"] = "in",
+            ["transport"] = "tcp",
+            ["port"] = port,
+            ["zone"] = "site",
+            ["purpose"] = "probe listener",
+            ["required"] = true,
         });
 
         await h.InstallAsync(await TestPluginBuilder.ProbeZipAsync("test.sneaky", "1.0.0", new JsonObject { ["mode"] = "listen", ["port"] = port + 1 }, declared));

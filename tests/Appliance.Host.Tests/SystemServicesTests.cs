@@ -183,7 +183,8 @@ public sealed class SystemServicesTests : IAsyncLifetime
         {
             SslOptions = { RemoteCertificateValidationCallback = (_, _, _, _) => true },
             AllowAutoRedirect = false,
-        }) { BaseAddress = _host.BaseUri };
+        })
+        { BaseAddress = _host.BaseUri };
         using (var login = await portal.PostAsJsonAsync("/auth/login", new { username = HostProcess.AdminUser, password = HostProcess.AdminPassword }))
             Assert.True(login.IsSuccessStatusCode, await login.Content.ReadAsStringAsync());
 

@@ -59,7 +59,9 @@ public sealed class IsolatedHttpFailureTests(ITestOutputHelper output)
         await using var tls = new SslStream(tcp.GetStream(), false);
         await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
         {
-            TargetHost = "127.0.0.1", ApplicationProtocols = [SslApplicationProtocol.Http11], RemoteCertificateValidationCallback = (_, _, _, _) => true,
+            TargetHost = "127.0.0.1",
+            ApplicationProtocols = [SslApplicationProtocol.Http11],
+            RemoteCertificateValidationCallback = (_, _, _, _) => true,
         });
         var bearer = host.Client.DefaultRequestHeaders.Authorization!.ToString();
         await tls.WriteAsync(Encoding.ASCII.GetBytes(

@@ -137,7 +137,7 @@ public sealed class IsolatedHttpSurfaceTests(ITestOutputHelper output)
         var (child, cancelledBefore) = await ProcessAsync(host, "test.surface");
         Assert.Equal(0, cancelledBefore);
         using (var client = new HttpClient(new SocketsHttpHandler { SslOptions = { RemoteCertificateValidationCallback = (_, _, _, _) => true } })
-               { BaseAddress = host.BaseUri })
+        { BaseAddress = host.BaseUri })
         {
             client.DefaultRequestHeaders.Authorization = host.Client.DefaultRequestHeaders.Authorization;
             using var response = await client.GetAsync("/plugins/test.surface/files/big", HttpCompletionOption.ResponseHeadersRead);

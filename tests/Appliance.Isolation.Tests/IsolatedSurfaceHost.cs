@@ -39,7 +39,10 @@ internal static class IsolatedSurfaceHost
         {
             ["plugins"] = new JsonObject
             {
-                ["startTimeoutSeconds"] = 60, ["stopTimeoutSeconds"] = 5, ["watchDirectory"] = false, ["isolation"] = isolation,
+                ["startTimeoutSeconds"] = 60,
+                ["stopTimeoutSeconds"] = 5,
+                ["watchDirectory"] = false,
+                ["isolation"] = isolation,
             },
         });
         await host.LoginAsync();

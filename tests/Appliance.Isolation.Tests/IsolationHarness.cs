@@ -90,8 +90,13 @@ public sealed class IsolationHarness : IAsyncDisposable
     {
         var manifest = new JsonObject
         {
-            ["id"] = id, ["version"] = "1.0.0", ["kind"] = "integration", ["name"] = "Isolation probe", ["hostApi"] = "1.0",
-            ["entryAssembly"] = "Appliance.TestPlugins.IsolationProbe.dll", ["isolation"] = isolation,
+            ["id"] = id,
+            ["version"] = "1.0.0",
+            ["kind"] = "integration",
+            ["name"] = "Isolation probe",
+            ["hostApi"] = "1.0",
+            ["entryAssembly"] = "Appliance.TestPlugins.IsolationProbe.dll",
+            ["isolation"] = isolation,
             ["config"] = new JsonObject
             {
                 ["stream"] = new JsonObject { ["type"] = "string", ["default"] = stream, ["description"] = "stream to read" },

@@ -30,7 +30,8 @@ public static partial class NetnsSockets
             {
                 error = ex;
             }
-        }) { IsBackground = true, Name = "netns " + netns };
+        })
+        { IsBackground = true, Name = "netns " + netns };
         thread.Start();
         thread.Join();
         return error is null ? result! : throw new InvalidOperationException($"in network namespace {netns}: {error.Message}", error);

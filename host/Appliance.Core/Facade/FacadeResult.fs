@@ -8,7 +8,8 @@ open System
 [<Literal>]
 let InvalidCode = "invalid"
 
-let ok (value: 'T) : Appliance.Abstractions.Result<'T> = Appliance.Abstractions.Result<'T>.Ok value
+let ok (value: 'T) : Appliance.Abstractions.Result<'T> =
+    Appliance.Abstractions.Result<'T>.Ok value
 
 let invalid (errors: string seq) : Appliance.Abstractions.Result<'T> =
     Appliance.Abstractions.Result<'T>.Fail(Appliance.Abstractions.Failure(InvalidCode, String.Join("\n", errors)))

@@ -21,12 +21,19 @@ type ManifestFacade =
 
     /// The configuration with the schema's defaults applied (`section` null or undefined: none given), or every
     /// error with its path.
-    static member ResolveConfig(manifest: PluginManifest, section: Nullable<JsonElement>) : Appliance.Abstractions.Result<JsonElement> =
+    static member ResolveConfig
+        (manifest: PluginManifest, section: Nullable<JsonElement>)
+        : Appliance.Abstractions.Result<JsonElement> =
         let given =
-            if section.HasValue && section.Value.ValueKind <> JsonValueKind.Undefined && section.Value.ValueKind <> JsonValueKind.Null then
+            if
+                section.HasValue
+                && section.Value.ValueKind <> JsonValueKind.Undefined
+                && section.Value.ValueKind <> JsonValueKind.Null
+            then
                 Some section.Value
             else
                 None
+
         ConfigSchema.resolve manifest.Config given |> FacadeResult.ofList string
 
     /// The footprint with configuration applied (total: see `Footprint.resolve`).
@@ -34,12 +41,21 @@ type ManifestFacade =
         Footprint.resolve manifest config |> Array.ofList
 
     /// The footprint resolved from a validated configuration, or every value that does not resolve (with its path).
-    static member CheckedFootprint(manifest: PluginManifest, config: JsonElement) : Appliance.Abstractions.Result<ResolvedEntry[]> =
-        Footprint.resolveChecked manifest config |> Result.map Array.ofList |> FacadeResult.ofList string
+    static member CheckedFootprint
+        (manifest: PluginManifest, config: JsonElement)
+        : Appliance.Abstractions.Result<ResolvedEntry[]> =
+        Footprint.resolveChecked manifest config
+        |> Result.map Array.ofList
+        |> FacadeResult.ofList string
 
     /// The manifest's absolute routes that collide with a host route or a route of `others`.
     static member RouteCollisions(manifest: PluginManifest, others: PluginManifest seq) : string[] =
-        let declared = [ for o in others do for r in o.Surface.Routes -> o.Id, r ]
+        let declared =
+            [
+                for o in others do
+                    for r in o.Surface.Routes -> o.Id, r
+            ]
+
         Routes.collisions Routes.hostRouteTemplates declared manifest.Id manifest.Surface.Routes
         |> List.map string
         |> Array.ofList
@@ -60,7 +76,8 @@ type ManifestFacade =
 
     static member Version(manifest: PluginManifest) : string = Versions.formatSemVer manifest.Version
 
-    static member CompareVersions(a: PluginManifest, b: PluginManifest) : int = Versions.compareSemVer a.Version b.Version
+    static member CompareVersions(a: PluginManifest, b: PluginManifest) : int =
+        Versions.compareSemVer a.Version b.Version
 
     /// The first and last port of a port or a range.
     static member Range(port: PortSpec) : struct (int * int) =

@@ -26,6 +26,7 @@ type NetworkFacade =
     /// another format.
     static member RequirementsText(entries: ResolvedEntry seq, format: string) : string | null =
         let entries = List.ofSeq entries
+
         match format.ToLowerInvariant() with
         | "md"
         | "markdown" -> Requirements.toMarkdown (Requirements.build entries)
@@ -72,26 +73,46 @@ type NetworkFacade =
             | null -> None
             | s when String.IsNullOrWhiteSpace s -> None
             | s -> Some s
-        { HttpsPort = httpsPort
-          HttpPort = Option.ofNullable httpPort
-          ManagementZone = managementZone
-          UplinkZone = uplinkZone
-          NtpServers = List.ofSeq ntpServers
-          UpdateFqdns = List.ofSeq updateFqdns
-          CloudMqttFqdn = text cloudMqttFqdn
-          CloudMqttPort = cloudMqttPort
-          Proxy = Option.ofObj proxyHost |> Option.map (fun h -> { ProxySettings.Host = h; Port = proxyPort; Zone = proxyZone })
-          Directory = Option.ofObj directoryHost |> Option.map (fun h -> { DirectoryPeer.Host = h; Port = directoryPort; Zone = directoryZone }) }
+
+        {
+            HttpsPort = httpsPort
+            HttpPort = Option.ofNullable httpPort
+            ManagementZone = managementZone
+            UplinkZone = uplinkZone
+            NtpServers = List.ofSeq ntpServers
+            UpdateFqdns = List.ofSeq updateFqdns
+            CloudMqttFqdn = text cloudMqttFqdn
+            CloudMqttPort = cloudMqttPort
+            Proxy =
+                Option.ofObj proxyHost
+                |> Option.map (fun h ->
+                    {
+                        ProxySettings.Host = h
+                        Port = proxyPort
+                        Zone = proxyZone
+                    })
+            Directory =
+                Option.ofObj directoryHost
+                |> Option.map (fun h ->
+                    {
+                        DirectoryPeer.Host = h
+                        Port = directoryPort
+                        Zone = directoryZone
+                    })
+        }
 
     /// The proxy the settings name, if any.
-    static member TryGetProxy(settings: HostNetworkSettings, [<System.Runtime.InteropServices.Out>] proxy: byref<ProxySettings>) : bool =
+    static member TryGetProxy
+        (settings: HostNetworkSettings, [<System.Runtime.InteropServices.Out>] proxy: byref<ProxySettings>)
+        : bool =
         match settings.Proxy with
         | Some p ->
             proxy <- p
             true
         | None -> false
 
-    static member HostEntries(settings: HostNetworkSettings) : ResolvedEntry[] = Footprint.hostEntries settings |> Array.ofList
+    static member HostEntries(settings: HostNetworkSettings) : ResolvedEntry[] =
+        Footprint.hostEntries settings |> Array.ofList
 
     /// Problems with the host's network settings (each "path: message"), empty when fine.
     static member ValidateHostSettings(settings: HostNetworkSettings) : string[] =
@@ -108,15 +129,23 @@ type NetworkFacade =
 
     /// The nftables ruleset for these zones (the configuration's "zones" object) and entries, or every error
     /// (zones, collisions) naming its culprit.
-    static member CompileFirewall(zones: JsonElement, entries: ResolvedEntry seq) : Appliance.Abstractions.Result<string> =
+    static member CompileFirewall
+        (zones: JsonElement, entries: ResolvedEntry seq)
+        : Appliance.Abstractions.Result<string> =
         NetworkFacade.Policy zones
-        |> Result.bind (fun policy -> Firewall.compile policy (List.ofSeq entries) |> Result.mapError (List.map string))
+        |> Result.bind (fun policy ->
+            Firewall.compile policy (List.ofSeq entries)
+            |> Result.mapError (List.map string))
         |> FacadeResult.ofList id
 
     /// The outbound allowlist's FQDN address sets, or every error.
-    static member FqdnSets(zones: JsonElement, entries: ResolvedEntry seq) : Appliance.Abstractions.Result<FirewallPlan.FqdnSet[]> =
+    static member FqdnSets
+        (zones: JsonElement, entries: ResolvedEntry seq)
+        : Appliance.Abstractions.Result<FirewallPlan.FqdnSet[]> =
         NetworkFacade.Policy zones
-        |> Result.bind (fun policy -> Firewall.fqdnSets policy (List.ofSeq entries) |> Result.mapError (List.map string))
+        |> Result.bind (fun policy ->
+            Firewall.fqdnSets policy (List.ofSeq entries)
+            |> Result.mapError (List.map string))
         |> Result.map Array.ofList
         |> FacadeResult.ofList id
 
@@ -124,7 +153,8 @@ type NetworkFacade =
 
     /// The pids under `root` (itself included), from (pid, parent) pairs.
     static member Descendants(root: int, parents: struct (int * int) seq) : int[] =
-        SocketTable.descendants root [ for struct (pid, parent) in parents -> pid, parent ] |> Set.toArray
+        SocketTable.descendants root [ for struct (pid, parent) in parents -> pid, parent ]
+        |> Set.toArray
 
     /// The (pid, command, parent) of a /proc/<pid>/stat text, null when it does not parse.
     static member ParseStat(text: string) : ProcStat =
@@ -133,13 +163,18 @@ type NetworkFacade =
         | None -> null
 
     /// The socket inode of a /proc/<pid>/fd link target ("socket:[123]"), null for anything else.
-    static member InodeOfFdLink(target: string) : Nullable<int64> = SocketTable.tryInodeOfFdLink target |> Option.toNullable
+    static member InodeOfFdLink(target: string) : Nullable<int64> =
+        SocketTable.tryInodeOfFdLink target |> Option.toNullable
 
     /// The listening sockets among `sockets` that belong to `ownedInodes` and that no inbound entry of `footprint`
     /// declares, ordered by transport, port, inode.
-    static member Undeclared(footprint: ResolvedEntry seq, ownedInodes: int64 seq, sockets: SocketTable.ProcSocket seq) : SocketTable.UndeclaredSocket[] =
+    static member Undeclared
+        (footprint: ResolvedEntry seq, ownedInodes: int64 seq, sockets: SocketTable.ProcSocket seq)
+        : SocketTable.UndeclaredSocket[] =
         let owned = SocketTable.ownedBy (Set.ofSeq ownedInodes) (List.ofSeq sockets)
-        SocketTable.audit (SocketTable.declaredListeners (List.ofSeq footprint)) owned |> Array.ofList
+
+        SocketTable.audit (SocketTable.declaredListeners (List.ofSeq footprint)) owned
+        |> Array.ofList
 
     // ---- bandwidth planner
 
@@ -154,20 +189,23 @@ type NetworkFacade =
             codec: string | null
         ) : BandwidthDefaults.CameraObservation =
         let fps = Option.ofNullable fps
-        { Name = name
-          Width = None
-          Height = None
-          Fps = fps
-          BitrateKbps = Option.ofNullable bitrateKbps
-          Gop =
-            if keyframeIntervalSeconds.HasValue then
-                BandwidthDefaults.gopOfInterval fps (Some keyframeIntervalSeconds.Value)
-            else
-                None
-          Codec =
-            match codec with
-            | null -> None
-            | name -> BandwidthDefaults.codecOfName name }
+
+        {
+            Name = name
+            Width = None
+            Height = None
+            Fps = fps
+            BitrateKbps = Option.ofNullable bitrateKbps
+            Gop =
+                if keyframeIntervalSeconds.HasValue then
+                    BandwidthDefaults.gopOfInterval fps (Some keyframeIntervalSeconds.Value)
+                else
+                    None
+            Codec =
+                match codec with
+                | null -> None
+                | name -> BandwidthDefaults.codecOfName name
+        }
 
     /// A camera nothing is known about: OpenEye's typical streams.
     static member UnknownCamera: BandwidthDefaults.CameraObservation =
@@ -178,14 +216,16 @@ type NetworkFacade =
         BandwidthDefaults.defaultInput BandwidthJson.maxCameras (List.ofSeq cameras)
 
     /// One default viewing pattern (for a form's new row).
-    static member DefaultViewing() : Bandwidth.ViewingPattern = BandwidthDefaults.defaultViewing 1 |> List.head
+    static member DefaultViewing() : Bandwidth.ViewingPattern =
+        BandwidthDefaults.defaultViewing 1 |> List.head
 
     /// The plan for a JSON input, or every error with its path.
     static member Plan(json: string) : Appliance.Abstractions.Result<Bandwidth.SitePlan> =
         BandwidthJson.planJson json |> FacadeResult.ofList id
 
     /// The upload the site has, null when not given.
-    static member AvailableUploadKbps(input: Bandwidth.SitePlanInput) : Nullable<float> = Option.toNullable input.AvailableUploadKbps
+    static member AvailableUploadKbps(input: Bandwidth.SitePlanInput) : Nullable<float> =
+        Option.toNullable input.AvailableUploadKbps
 
     /// The profile's bitrate when given, null when estimated from the codec model.
     static member BitrateKbps(profile: Bandwidth.StreamProfile) : Nullable<float> =

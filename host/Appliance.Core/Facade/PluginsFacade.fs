@@ -15,12 +15,14 @@ type PluginsFacade =
             enabled: bool,
             force: bool
         ) : FolderView =
-        { Installed = installed
-          Running =
-            match runningFrom with
-            | null -> NothingRunning
-            | fingerprint -> RunningFrom fingerprint
-          Rejected = Option.ofObj rejected
-          Failed = Option.ofObj failed
-          Enabled = enabled
-          Force = force }
+        {
+            Installed = installed
+            Running =
+                match runningFrom with
+                | null -> NothingRunning
+                | fingerprint -> RunningFrom fingerprint
+            Rejected = Option.ofObj rejected
+            Failed = Option.ofObj failed
+            Enabled = enabled
+            Force = force
+        }

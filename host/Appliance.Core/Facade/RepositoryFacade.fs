@@ -7,18 +7,22 @@ open Appliance.Core.PluginRepository.RepositoryTypes
 /// A package for C# callers: strings and arrays.
 [<CLIMutable>]
 type CatalogPackage =
-    { Id: string
-      Version: string
-      HostApi: string
-      Hardware: string[]
-      Url: string
-      Size: int64
-      Sha256: string }
+    {
+        Id: string
+        Version: string
+        HostApi: string
+        Hardware: string[]
+        Url: string
+        Size: int64
+        Sha256: string
+    }
 
 /// An index read from bytes: the index, or every error with its path.
 type IndexCheck =
-    { Index: RepoIndex option
-      Errors: string[] }
+    {
+        Index: RepoIndex option
+        Errors: string[]
+    }
 
     member this.IsValid = this.Index.IsSome
 
@@ -37,13 +41,15 @@ type Refusal(code: string, message: string) =
 
 /// A package chosen for installation and what it means for the installed version, or why not.
 type InstallPlan =
-    { Package: CatalogPackage option
-      /// "install", "update", "downgrade" or "reinstall" when a package was chosen.
-      Action: string
-      /// The installed version, or null when not installed.
-      Installed: string | null
-      /// Why not, or null when a package was chosen.
-      Refusal: Refusal | null }
+    {
+        Package: CatalogPackage option
+        /// "install", "update", "downgrade" or "reinstall" when a package was chosen.
+        Action: string
+        /// The installed version, or null when not installed.
+        Installed: string | null
+        /// Why not, or null when a package was chosen.
+        Refusal: Refusal | null
+    }
 
     /// The chosen package; reading it from a refused plan is a bug and throws.
     member this.Chosen: CatalogPackage =
@@ -53,28 +59,36 @@ type InstallPlan =
 
 /// One line of the catalog as the portal and API show it.
 type CatalogLine =
-    { Package: CatalogPackage
-      /// Runs on this hardware model and host API.
-      Fits: bool
-      /// Why it does not fit, or null.
-      Unfit: string | null }
+    {
+        Package: CatalogPackage
+        /// Runs on this hardware model and host API.
+        Fits: bool
+        /// Why it does not fit, or null.
+        Unfit: string | null
+    }
 
 /// The plugin repository's pure rules for C# callers (the host, the repository tool).
 [<AbstractClass; Sealed>]
 type RepositoryFacade =
     static member private Shown(p: RepoPackage) : CatalogPackage =
-        { Id = p.Id
-          Version = Versions.formatSemVer p.Version
-          HostApi = Versions.formatApiVersion p.HostApi
-          Hardware = Array.ofList p.Hardware
-          Url = p.Url
-          Size = p.Size
-          Sha256 = p.Sha256 }
+        {
+            Id = p.Id
+            Version = Versions.formatSemVer p.Version
+            HostApi = Versions.formatApiVersion p.HostApi
+            Hardware = Array.ofList p.Hardware
+            Url = p.Url
+            Size = p.Size
+            Sha256 = p.Sha256
+        }
 
     static member Parse(bytes: byte[]) : IndexCheck =
         match RepositoryIndex.parse bytes with
         | Ok i -> { Index = Some i; Errors = [||] }
-        | Error es -> { Index = None; Errors = es |> List.map string |> Array.ofList }
+        | Error es ->
+            {
+                Index = None
+                Errors = es |> List.map string |> Array.ofList
+            }
 
     /// Null when the index may be used now, else why not (expired, replayed).
     static member CheckFreshness(index: RepoIndex, now: DateTimeOffset, lastSerial: Nullable<int64>) : Refusal | null =
@@ -92,7 +106,9 @@ type RepositoryFacade =
     static member Expires(index: RepoIndex) = index.Expires
 
     /// Every package of `channel`, marked with whether it fits this appliance.
-    static member Lines(index: RepoIndex, channel: string, model: string, hostMajor: int, hostMinor: int) : CatalogLine[] =
+    static member Lines
+        (index: RepoIndex, channel: string, model: string, hostMajor: int, hostMinor: int)
+        : CatalogLine[] =
         let host = { Major = hostMajor; Minor = hostMinor }
 
         RepositoryPolicy.packages index channel
@@ -106,9 +122,11 @@ type RepositoryFacade =
                 else
                     null
 
-            { Package = RepositoryFacade.Shown p
-              Fits = isNull unfit
-              Unfit = unfit })
+            {
+                Package = RepositoryFacade.Shown p
+                Fits = isNull unfit
+                Unfit = unfit
+            })
         |> Array.ofList
 
     /// Chooses the package for plugin `id` (a given `version`, or the newest that fits) and decides what installing
@@ -126,10 +144,12 @@ type RepositoryFacade =
             force: bool
         ) : InstallPlan =
         let fail r =
-            { Package = None
-              Action = ""
-              Installed = installed
-              Refusal = Refusal.Of r }
+            {
+                Package = None
+                Action = ""
+                Installed = installed
+                Refusal = Refusal.Of r
+            }
 
         let parseVersion (field: string) (text: string | null) =
             match text with
@@ -137,7 +157,12 @@ type RepositoryFacade =
             | t ->
                 match Versions.parseSemVer t with
                 | Ok v -> Ok(Some v)
-                | Error m -> Error { Code = "malformed"; Message = $"{field}: {m}" }
+                | Error m ->
+                    Error
+                        {
+                            Code = "malformed"
+                            Message = $"{field}: {m}"
+                        }
 
         match parseVersion "version" version, parseVersion "installed version" installed with
         | Error r, _
@@ -149,46 +174,60 @@ type RepositoryFacade =
                 match RepositoryPolicy.decide current p.Version force with
                 | Error r -> fail r
                 | Ok action ->
-                    { Package = Some(RepositoryFacade.Shown p)
-                      Action =
-                        match action with
-                        | Install -> "install"
-                        | Update _ -> "update"
-                        | Downgrade _ -> "downgrade"
-                        | Reinstall -> "reinstall"
-                      Installed = installed
-                      Refusal = null }
+                    {
+                        Package = Some(RepositoryFacade.Shown p)
+                        Action =
+                            match action with
+                            | Install -> "install"
+                            | Update _ -> "update"
+                            | Downgrade _ -> "downgrade"
+                            | Reinstall -> "reinstall"
+                        Installed = installed
+                        Refusal = null
+                    }
 
     /// Builds an index (the repository tool); packages are (channel, package) pairs. A failure is `invalid`, one
     /// error per line.
-    static member Build(serial: int64, published: DateTimeOffset, expires: DateTimeOffset, packages: (string * CatalogPackage) seq) : Appliance.Abstractions.Result<byte[]> =
+    static member Build
+        (serial: int64, published: DateTimeOffset, expires: DateTimeOffset, packages: (string * CatalogPackage) seq)
+        : Appliance.Abstractions.Result<byte[]> =
         let errors = ResizeArray<string>()
 
         let parsed =
-            [ for channel, p in packages do
-                  match Versions.parseSemVer p.Version, Versions.parseApiVersion p.HostApi with
-                  | Ok v, Ok api ->
-                      let package: RepoPackage =
-                          { Id = p.Id
-                            Version = v
-                            HostApi = api
-                            Hardware = List.ofArray p.Hardware
-                            Url = p.Url
-                            Size = p.Size
-                            Sha256 = p.Sha256 }
+            [
+                for channel, p in packages do
+                    match Versions.parseSemVer p.Version, Versions.parseApiVersion p.HostApi with
+                    | Ok v, Ok api ->
+                        let package: RepoPackage =
+                            {
+                                Id = p.Id
+                                Version = v
+                                HostApi = api
+                                Hardware = List.ofArray p.Hardware
+                                Url = p.Url
+                                Size = p.Size
+                                Sha256 = p.Sha256
+                            }
 
-                      yield channel, package
-                  | Error m, _
-                  | _, Error m -> errors.Add($"{p.Id}: {m}") ]
+                        yield channel, package
+                    | Error m, _
+                    | _, Error m -> errors.Add($"{p.Id}: {m}")
+            ]
 
         if errors.Count > 0 then
             Appliance.Core.FacadeResult.invalid errors
         else
             let index =
-                { Serial = serial
-                  Published = published
-                  Expires = expires
-                  Channels = parsed |> List.groupBy fst |> List.map (fun (c, ps) -> c, List.map snd ps) |> Map.ofList }
+                {
+                    Serial = serial
+                    Published = published
+                    Expires = expires
+                    Channels =
+                        parsed
+                        |> List.groupBy fst
+                        |> List.map (fun (c, ps) -> c, List.map snd ps)
+                        |> Map.ofList
+                }
 
             let bytes = RepositoryIndex.serialize index
             // What is written must read back: the tool never signs an index the appliance would refuse.

@@ -6,25 +6,31 @@ open System.Text.Json
 
 /// One action of a fired rule, flattened for the host (the fields of `RuleActionRequested`).
 type ActionRequest =
-    { Index: int
-      Kind: string
-      Target: string
-      Parameters: IReadOnlyDictionary<string, string>
-      Recipients: string[] }
+    {
+        Index: int
+        Kind: string
+        Target: string
+        Parameters: IReadOnlyDictionary<string, string>
+        Recipients: string[]
+    }
 
 /// What one rule made of one event, for C# callers.
 type RuleDecision =
-    { RuleId: string
-      RuleName: string
-      EventId: string
-      /// "fired", "outside-schedule", "debounced" or "cooling-down".
-      Decision: string
-      Actions: ActionRequest[] }
+    {
+        RuleId: string
+        RuleName: string
+        EventId: string
+        /// "fired", "outside-schedule", "debounced" or "cooling-down".
+        Decision: string
+        Actions: ActionRequest[]
+    }
 
 /// A rule read from JSON: the rule, or every error with its path.
 type RuleCheck =
-    { Rule: Rule option
-      Errors: RuleError[] }
+    {
+        Rule: Rule option
+        Errors: RuleError[]
+    }
 
     member this.IsValid = this.Rule.IsSome
 
@@ -44,12 +50,18 @@ type RuleSet private (rules: Rule list, items: Rule[]) =
     member internal _.List = rules
     member _.Count = items.Length
     member _.IsEmpty = items.Length = 0
-    member _.Item with get (i: int) = items.[i]
+
+    member _.Item
+        with get (i: int) = items.[i]
+
     static member Empty = RuleSet(Seq.empty)
 
     interface IReadOnlyList<Rule> with
         member _.Count = items.Length
-        member _.Item with get (i: int) = items.[i]
+
+        member _.Item
+            with get (i: int) = items.[i]
+
         member _.GetEnumerator() : IEnumerator<Rule> = (items :> Rule seq).GetEnumerator()
         member _.GetEnumerator() : System.Collections.IEnumerator = items.GetEnumerator()
 
@@ -59,7 +71,13 @@ type RulesFacade =
     /// The standard catalog plus event types known only by name (plugins' own events).
     static member Catalog(extraTypes: string seq) : IReadOnlyDictionary<string, EventCatalog.EventShape> =
         extraTypes
-        |> Seq.fold (fun (m: Map<_, _>) t -> if m.ContainsKey t then m else m.Add(t, EventCatalog.unknownShape)) EventCatalog.standard
+        |> Seq.fold
+            (fun (m: Map<_, _>) t ->
+                if m.ContainsKey t then
+                    m
+                else
+                    m.Add(t, EventCatalog.unknownShape))
+            EventCatalog.standard
         :> IReadOnlyDictionary<_, _>
 
     static member private AsMap(catalog: IReadOnlyDictionary<string, EventCatalog.EventShape>) =
@@ -68,17 +86,30 @@ type RulesFacade =
         | _ -> catalog |> Seq.map (fun kv -> kv.Key, kv.Value) |> Map.ofSeq
 
     /// Reads one rule and checks it alone and among `others` (the stored rules, without the one it replaces).
-    static member Check(catalog: IReadOnlyDictionary<string, EventCatalog.EventShape>, others: Rule seq, json: string) : RuleCheck =
+    static member Check
+        (catalog: IReadOnlyDictionary<string, EventCatalog.EventShape>, others: Rule seq, json: string)
+        : RuleCheck =
         match RulesJson.parse (RulesFacade.AsMap catalog) json with
-        | Error errors -> { Rule = None; Errors = Array.ofList errors }
+        | Error errors ->
+            {
+                Rule = None
+                Errors = Array.ofList errors
+            }
         | Ok rule ->
             match RuleValidation.validateAmong (rule :: List.ofSeq others) rule with
             | [] -> { Rule = Some rule; Errors = [||] }
-            | errors -> { Rule = None; Errors = Array.ofList errors }
+            | errors ->
+                {
+                    Rule = None
+                    Errors = Array.ofList errors
+                }
 
     /// A refusal that is not the core's (the host's own checks: ids, limits).
     static member Refused(path: string, message: string) : RuleCheck =
-        { Rule = None; Errors = [| { Path = path; Message = message } |] }
+        {
+            Rule = None
+            Errors = [| { Path = path; Message = message } |]
+        }
 
     /// Rules in this order, for `Evaluate`, `DryRun` and `Retain`.
     static member RuleSet(rules: Rule seq) : RuleSet = RuleSet(rules)
@@ -88,18 +119,31 @@ type RulesFacade =
     static member Write(writer: Utf8JsonWriter, rule: Rule) = RulesJson.writeRule writer rule
 
     /// An event for evaluation; null strings and a null active flag mean "not carried".
-    static member Event(id: string, eventType: string, camera: string | null, region: string | null, input: string | null, active: Nullable<bool>, at: DateTimeOffset, local: DateTime) : RuleEvent =
-        { Id = id
-          Type = eventType
-          Camera = Option.ofObj camera
-          Region = Option.ofObj region
-          Input = Option.ofObj input
-          Active = Option.ofNullable active
-          At = at
-          Local = local }
+    static member Event
+        (
+            id: string,
+            eventType: string,
+            camera: string | null,
+            region: string | null,
+            input: string | null,
+            active: Nullable<bool>,
+            at: DateTimeOffset,
+            local: DateTime
+        ) : RuleEvent =
+        {
+            Id = id
+            Type = eventType
+            Camera = Option.ofObj camera
+            Region = Option.ofObj region
+            Input = Option.ofObj input
+            Active = Option.ofNullable active
+            At = at
+            Local = local
+        }
 
     static member private Request (index: int) (action: RuleAction) (e: RuleEvent) : ActionRequest =
         let parameters (pairs: (string * string) list) = readOnlyDict pairs
+
         let target, ps, recipients =
             match action with
             | VmsEvent(target, message) -> target, [ "message", message ], []
@@ -108,29 +152,41 @@ type RulesFacade =
             | MqttPublish(topic, payload) -> topic, [ "payload", payload ], []
             | GpioPulse(output, ms) -> output, [ "pulseMs", string ms ], []
             | Snapshot camera -> (camera |> Option.orElse e.Camera |> Option.defaultValue ""), [], []
-        { Index = index
-          Kind = EventCatalog.kindName action
-          Target = target
-          Parameters = parameters ps
-          Recipients = Array.ofList recipients }
+
+        {
+            Index = index
+            Kind = EventCatalog.kindName action
+            Target = target
+            Parameters = parameters ps
+            Recipients = Array.ofList recipients
+        }
 
     static member private Decisions(rules: Rule list, outcomes: Outcome list, events: Map<string, RuleEvent>) =
         // Outcomes come in rule order: names by id once per call, not a search per outcome.
         let names = Dictionary<string, string>(StringComparer.Ordinal)
+
         if not outcomes.IsEmpty then
             for r in rules do
                 names.[r.Id] <- r.Name
-        [| for o in outcomes ->
-               { RuleId = o.RuleId
-                 RuleName = names.[o.RuleId]
-                 EventId = o.EventId
-                 Decision =
-                   match o.Decision with
-                   | Fired -> "fired"
-                   | OutsideSchedule -> "outside-schedule"
-                   | Debounced -> "debounced"
-                   | CoolingDown -> "cooling-down"
-                 Actions = o.Actions |> List.mapi (fun i a -> RulesFacade.Request i a events.[o.EventId]) |> Array.ofList } |]
+
+        [|
+            for o in outcomes ->
+                {
+                    RuleId = o.RuleId
+                    RuleName = names.[o.RuleId]
+                    EventId = o.EventId
+                    Decision =
+                        match o.Decision with
+                        | Fired -> "fired"
+                        | OutsideSchedule -> "outside-schedule"
+                        | Debounced -> "debounced"
+                        | CoolingDown -> "cooling-down"
+                    Actions =
+                        o.Actions
+                        |> List.mapi (fun i a -> RulesFacade.Request i a events.[o.EventId])
+                        |> Array.ofList
+                }
+        |]
 
     /// Evaluates every rule against one event: the decisions of the rules that matched, and the new state.
     static member Evaluate(rules: RuleSet, state: EngineState, e: RuleEvent) : struct (RuleDecision[] * EngineState) =

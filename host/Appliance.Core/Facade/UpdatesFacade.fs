@@ -19,15 +19,26 @@ type UpdatesFacade =
     /// The version a bundle would install over the running image (`compatible`, version text `runningVersion`), or
     /// why not: `unavailable` (the running version does not read), `invalid` (another hardware model) or
     /// `conflict` (a downgrade or the same version without `force`, an unreadable bundle version).
-    static member CheckInstall(compatible: string, runningVersion: string, bundle: BundleManifest, force: bool) : Appliance.Abstractions.Result<SemVer> =
+    static member CheckInstall
+        (compatible: string, runningVersion: string, bundle: BundleManifest, force: bool)
+        : Appliance.Abstractions.Result<SemVer> =
         match Versions.parseSemVer runningVersion with
         | Error e -> Appliance.Abstractions.Result<SemVer>.Fail("unavailable", $"the running image's version: {e}")
         | Ok running ->
-            match checkInstall { Compatible = compatible; Version = running } bundle force with
+            match
+                checkInstall
+                    {
+                        Compatible = compatible
+                        Version = running
+                    }
+                    bundle
+                    force
+            with
             | Ok v -> FacadeResult.ok v
             | Error refusal ->
                 let code =
                     match refusal with
                     | OtherModel _ -> "invalid"
                     | _ -> "conflict"
+
                 Appliance.Abstractions.Result<SemVer>.Fail(code, describe refusal)

@@ -12,12 +12,14 @@ let private keyPattern =
     Regex(@"^[A-Za-z][A-Za-z0-9_-]*(\.[A-Za-z][A-Za-z0-9_-]*)*$", RegexOptions.CultureInvariant)
 
 let private typeNames =
-    [ "string", SString
-      "integer", SInteger
-      "number", SNumber
-      "boolean", SBoolean
-      "array", SArray
-      "object", SObject ]
+    [
+        "string", SString
+        "integer", SInteger
+        "number", SNumber
+        "boolean", SBoolean
+        "array", SArray
+        "object", SObject
+    ]
 
 let internal typeName (t: SchemaType) =
     typeNames |> List.find (fun (_, v) -> v = t) |> fst
@@ -30,7 +32,11 @@ let private formatDecimal (d: decimal) =
 
 /// Why a value does not fit a setting, or None if it does. Secret values are never echoed.
 let internal valueError (setting: ConfigSetting) (value: JsonElement) : string option =
-    let what = if setting.Secret then "the value (secret, not shown)" else shown value
+    let what =
+        if setting.Secret then
+            "the value (secret, not shown)"
+        else
+            shown value
 
     let bounds (n: decimal) =
         match setting.Minimum, setting.Maximum with
@@ -74,30 +80,38 @@ let internal keyErrors (path: string) (keys: string list) : ManifestError list =
         keys
         |> List.filter (fun k -> k.Length > 100 || not (keyPattern.IsMatch k))
         |> List.map (fun k ->
-            { Path = child path k
-              Message =
-                $"{quote k} is not a setting key (at most 100 characters: names of letters, digits, '_' and '-', each starting with a letter, joined by dots)" })
+            {
+                Path = child path k
+                Message =
+                    $"{quote k} is not a setting key (at most 100 characters: names of letters, digits, '_' and '-', each starting with a letter, joined by dots)"
+            })
 
     let repeated =
         keys
         |> List.countBy id
         |> List.filter (fun (_, n) -> n > 1)
         |> List.map (fun (k, _) ->
-            { Path = child path k
-              Message = "is declared more than once" })
+            {
+                Path = child path k
+                Message = "is declared more than once"
+            })
 
     let nested =
         keys
         |> List.collect (fun k ->
             let segments = k.Split '.'
 
-            [ for i in 1 .. segments.Length - 1 do
-                  let prefix = String.Join(".", segments[0 .. i - 1])
+            [
+                for i in 1 .. segments.Length - 1 do
+                    let prefix = String.Join(".", segments[0 .. i - 1])
 
-                  if keySet.Contains prefix then
-                      yield
-                          { Path = child path k
-                            Message = $"{quote prefix} is also a setting, so {quote k} cannot be nested under it" } ])
+                    if keySet.Contains prefix then
+                        yield
+                            {
+                                Path = child path k
+                                Message = $"{quote prefix} is also a setting, so {quote k} cannot be nested under it"
+                            }
+            ])
         |> List.distinct
 
     syntax @ repeated @ nested
@@ -131,11 +145,13 @@ let private enumField (errors: Errors) path (map: Map<string, JsonElement>) =
         let seen = Collections.Generic.HashSet<string>(StringComparer.Ordinal)
 
         let values =
-            [ for i, item in Seq.indexed (e.EnumerateArray()) do
-                  match stringValue errors (index enumPath i) 200 false item with
-                  | Some s when seen.Add s -> yield s
-                  | Some s -> errors.Add(index enumPath i, $"{quote s} is listed twice")
-                  | None -> () ]
+            [
+                for i, item in Seq.indexed (e.EnumerateArray()) do
+                    match stringValue errors (index enumPath i) 200 false item with
+                    | Some s when seen.Add s -> yield s
+                    | Some s -> errors.Add(index enumPath i, $"{quote s} is listed twice")
+                    | None -> ()
+            ]
 
         if errors.Count = before then Ok values else Error()
 
@@ -191,14 +207,16 @@ let private parseSetting (errors: Errors) (path: string) (key: string) (e: JsonE
         match settingType, description, secret, minimum, maximum, enumValues with
         | Some t, Ok d, Ok s, Ok lo, Ok hi, Ok values when errors.Count = before ->
             let setting =
-                { Key = key
-                  Type = t
-                  Default = map.TryFind "default" |> Option.map (fun d -> d.Clone())
-                  Description = defaultArg d ""
-                  Minimum = lo
-                  Maximum = hi
-                  Enum = values
-                  Secret = s }
+                {
+                    Key = key
+                    Type = t
+                    Default = map.TryFind "default" |> Option.map (fun d -> d.Clone())
+                    Description = defaultArg d ""
+                    Minimum = lo
+                    Maximum = hi
+                    Enum = values
+                    Secret = s
+                }
 
             match setting.Default with
             | Some d ->
@@ -230,7 +248,12 @@ let internal writeSchema (w: Utf8JsonWriter) (settings: ConfigSetting list) =
     for s in settings do
         w.WriteStartObject s.Key
         w.WriteString("type", typeName s.Type)
-        s.Default |> Option.iter (fun d -> w.WritePropertyName "default"; d.WriteTo w)
+
+        s.Default
+        |> Option.iter (fun d ->
+            w.WritePropertyName "default"
+            d.WriteTo w)
+
         s.Minimum |> Option.iter (fun m -> w.WriteNumber("minimum", m))
         s.Maximum |> Option.iter (fun m -> w.WriteNumber("maximum", m))
 
@@ -239,8 +262,12 @@ let internal writeSchema (w: Utf8JsonWriter) (settings: ConfigSetting list) =
             s.Enum |> List.iter w.WriteStringValue
             w.WriteEndArray()
 
-        if s.Description <> "" then w.WriteString("description", s.Description)
-        if s.Secret then w.WriteBoolean("secret", true)
+        if s.Description <> "" then
+            w.WriteString("description", s.Description)
+
+        if s.Secret then
+            w.WriteBoolean("secret", true)
+
         w.WriteEndObject()
 
     w.WriteEndObject()
@@ -330,7 +357,10 @@ let tryGet (config: JsonElement) (key: string) : JsonElement option =
             | _ -> None
         | _ -> None
 
-    if String.IsNullOrEmpty key then None else go config (List.ofArray (key.Split '.'))
+    if String.IsNullOrEmpty key then
+        None
+    else
+        go config (List.ofArray (key.Split '.'))
 
 /// The integer at a dotted key, if there is one that fits an int.
 let tryGetInt (config: JsonElement) (key: string) : int option =

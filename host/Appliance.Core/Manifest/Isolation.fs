@@ -20,15 +20,18 @@ let isolationName (isolation: Isolation) =
 
 /// (JSON name, lowest, highest, description) of each limit.
 let limitBounds =
-    [ "memoryMiB", 16, 65536, "MiB of memory"
-      "cpuPercent", 1, 400, "percent of one core"
-      "openFiles", 16, 1048576, "open files" ]
+    [
+        "memoryMiB", 16, 65536, "MiB of memory"
+        "cpuPercent", 1, 400, "percent of one core"
+        "openFiles", 16, 1048576, "open files"
+    ]
 
 let private limitNames = limitBounds |> List.map (fun (n, _, _, _) -> n)
 
 let private intLimit (errors: Errors) (path: string) (map: Map<string, JsonElement>) name =
     let lowest, highest, what =
-        limitBounds |> List.pick (fun (n, lo, hi, w) -> if n = name then Some(lo, hi, w) else None)
+        limitBounds
+        |> List.pick (fun (n, lo, hi, w) -> if n = name then Some(lo, hi, w) else None)
 
     match map.TryFind name with
     | None -> None
@@ -54,12 +57,18 @@ let internal parseLimits (errors: Errors) (path: string) (e: JsonElement) : Reso
     match fields errors path limitNames e with
     | None -> ResourceLimits.None
     | Some map ->
-        { MemoryMiB = intLimit errors path map "memoryMiB"
-          CpuPercent = intLimit errors path map "cpuPercent"
-          OpenFiles = intLimit errors path map "openFiles" }
+        {
+            MemoryMiB = intLimit errors path map "memoryMiB"
+            CpuPercent = intLimit errors path map "cpuPercent"
+            OpenFiles = intLimit errors path map "openFiles"
+        }
 
 /// Reads "isolation" (absent: the default for the kind; an unknown mode is an error naming the known ones).
-let internal parseIsolation (errors: Errors) (kind: PluginKind option) (map: Map<string, JsonElement>) : Isolation option =
+let internal parseIsolation
+    (errors: Errors)
+    (kind: PluginKind option)
+    (map: Map<string, JsonElement>)
+    : Isolation option =
     match map.TryFind "isolation" with
     | None -> Some(defaultIsolation (defaultArg kind Protocol))
     | Some _ -> choice errors "" map "isolation" "an isolation mode" isolationNames
@@ -67,7 +76,10 @@ let internal parseIsolation (errors: Errors) (kind: PluginKind option) (map: Map
 /// Limits only make sense for a plugin with its own process.
 let internal crossCheck (errors: Errors) (isolation: Isolation option) (limits: ResourceLimits) =
     if isolation = Some InProcess && limits <> ResourceLimits.None then
-        errors.Add("limits", "resource limits need \"isolation\": \"process\" (an in-process plugin shares the host's limits)")
+        errors.Add(
+            "limits",
+            "resource limits need \"isolation\": \"process\" (an in-process plugin shares the host's limits)"
+        )
 
 /// Writes "isolation" and, when any limit is set, "limits".
 let internal write (w: Utf8JsonWriter) (isolation: Isolation) (limits: ResourceLimits) =
@@ -79,5 +91,3 @@ let internal write (w: Utf8JsonWriter) (isolation: Isolation) (limits: ResourceL
         limits.CpuPercent |> Option.iter (fun v -> w.WriteNumber("cpuPercent", v))
         limits.OpenFiles |> Option.iter (fun v -> w.WriteNumber("openFiles", v))
         w.WriteEndObject()
-
-

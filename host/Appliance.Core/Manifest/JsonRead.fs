@@ -7,7 +7,10 @@ open System.Text.Json
 /// Errors of one validation run, in the order they were found. Created per call, never shared.
 type Errors() =
     let items = ResizeArray<ManifestError>()
-    member _.Add(path: string, message: string) = items.Add { Path = path; Message = message }
+
+    member _.Add(path: string, message: string) =
+        items.Add { Path = path; Message = message }
+
     member _.AddAll(errors: ManifestError seq) = items.AddRange errors
     member _.Count = items.Count
     member _.ToList() = List.ofSeq items
@@ -32,11 +35,19 @@ let quote (s: string) =
 
 /// A JSON property name as shown in a path: long or odd names are shortened and made printable.
 let private pathName (name: string) =
-    let shown = if name.Length > 40 then name.Substring(0, 40) + "..." else name
+    let shown =
+        if name.Length > 40 then
+            name.Substring(0, 40) + "..."
+        else
+            name
+
     shown |> String.map (fun c -> if Char.IsControl c then '?' else c)
 
 let child (path: string) (name: string) =
-    if path = "" then pathName name else path + "." + pathName name
+    if path = "" then
+        pathName name
+    else
+        path + "." + pathName name
 
 let index (path: string) (i: int) = $"{path}[{i}]"
 
@@ -72,24 +83,30 @@ let shown (e: JsonElement) =
     | JsonValueKind.Array -> "an array"
     | _ ->
         let raw = e.GetRawText()
-        if raw.Length > 40 then raw.Substring(0, 40) + "..." else raw
+
+        if raw.Length > 40 then
+            raw.Substring(0, 40) + "..."
+        else
+            raw
 
 /// The properties of an object in document order; a name seen twice is an error and only its first value counts.
 let properties (errors: Errors) (path: string) (obj: JsonElement) : (string * JsonElement) list =
     let seen = Collections.Generic.HashSet<string>(StringComparer.Ordinal)
 
-    [ for p in obj.EnumerateObject() do
-          let name =
-              try
-                  Some p.Name
-              with :? InvalidOperationException ->
-                  errors.Add(path, "a property name is not valid UTF-16 (escaped lone surrogate)")
-                  None
+    [
+        for p in obj.EnumerateObject() do
+            let name =
+                try
+                    Some p.Name
+                with :? InvalidOperationException ->
+                    errors.Add(path, "a property name is not valid UTF-16 (escaped lone surrogate)")
+                    None
 
-          match name with
-          | Some n when seen.Add n -> yield n, p.Value
-          | Some n -> errors.Add(child path n, "appears more than once; a key may appear only once")
-          | None -> () ]
+            match name with
+            | Some n when seen.Add n -> yield n, p.Value
+            | Some n -> errors.Add(child path n, "appears more than once; a key may appear only once")
+            | None -> ()
+    ]
 
 /// The fields of an object whose allowed names are known; unknown names and duplicates are errors.
 let fields (errors: Errors) (path: string) (known: string list) (e: JsonElement) : Map<string, JsonElement> option =
@@ -122,7 +139,10 @@ let stringValue (errors: Errors) (path: string) (maxLength: int) (multiline: boo
         | Some s when s.Length > maxLength ->
             errors.Add(path, $"is {s.Length} characters long; the limit is {maxLength}")
             None
-        | Some s when s |> Seq.exists (fun c -> Char.IsControl c && not (multiline && (c = '\n' || c = '\t'))) ->
+        | Some s when
+            s
+            |> Seq.exists (fun c -> Char.IsControl c && not (multiline && (c = '\n' || c = '\t')))
+            ->
             errors.Add(path, $"{quote s} contains a control character")
             None
         | Some s -> Some s

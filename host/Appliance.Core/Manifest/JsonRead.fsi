@@ -31,72 +31,74 @@ val internal shown: e: System.Text.Json.JsonElement -> string
 
 /// The properties of an object in document order; a name seen twice is an error and only its first value counts.
 val internal properties:
-  errors: Errors ->
-    path: string ->
-    obj: System.Text.Json.JsonElement ->
-    (string * System.Text.Json.JsonElement) list
+    errors: Errors -> path: string -> obj: System.Text.Json.JsonElement -> (string * System.Text.Json.JsonElement) list
 
 /// The fields of an object whose allowed names are known; unknown names and duplicates are errors.
 val internal fields:
-  errors: Errors ->
+    errors: Errors ->
     path: string ->
     known: string list ->
     e: System.Text.Json.JsonElement ->
-    Map<string,System.Text.Json.JsonElement> option
+        Map<string, System.Text.Json.JsonElement> option
 
 /// A string field; control characters are refused unless multiline, and the length is capped.
 val internal stringValue:
-  errors: Errors ->
+    errors: Errors ->
     path: string ->
     maxLength: int ->
-    multiline: bool -> e: System.Text.Json.JsonElement -> string option
+    multiline: bool ->
+    e: System.Text.Json.JsonElement ->
+        string option
 
 val internal requiredString:
-  errors: Errors ->
+    errors: Errors ->
     path: string ->
     maxLength: int ->
     multiline: bool ->
-    map: Map<string,System.Text.Json.JsonElement> ->
-    name: string -> string option
+    map: Map<string, System.Text.Json.JsonElement> ->
+    name: string ->
+        string option
 
 val internal optionalString:
-  errors: Errors ->
+    errors: Errors ->
     path: string ->
     maxLength: int ->
     multiline: bool ->
-    map: Map<string,System.Text.Json.JsonElement> ->
-    name: string -> Result<string option,unit>
+    map: Map<string, System.Text.Json.JsonElement> ->
+    name: string ->
+        Result<string option, unit>
 
-val internal boolValue:
-  errors: Errors ->
-    path: string -> e: System.Text.Json.JsonElement -> bool option
+val internal boolValue: errors: Errors -> path: string -> e: System.Text.Json.JsonElement -> bool option
 
 val internal requiredBool:
-  errors: Errors ->
-    path: string ->
-    map: Map<string,System.Text.Json.JsonElement> -> name: string -> bool option
+    errors: Errors -> path: string -> map: Map<string, System.Text.Json.JsonElement> -> name: string -> bool option
 
 /// An optional boolean: Ok default when absent, Error () when present but not a boolean.
 val internal optionalBool:
-  errors: Errors ->
+    errors: Errors ->
     path: string ->
-    map: Map<string,System.Text.Json.JsonElement> ->
-    name: string -> defaultValue: bool -> Result<bool,unit>
+    map: Map<string, System.Text.Json.JsonElement> ->
+    name: string ->
+    defaultValue: bool ->
+        Result<bool, unit>
 
 /// Required field present? Reports it when not.
 val internal require:
-  errors: Errors ->
+    errors: Errors ->
     path: string ->
-    map: Map<string,System.Text.Json.JsonElement> ->
-    name: string -> System.Text.Json.JsonElement option
+    map: Map<string, System.Text.Json.JsonElement> ->
+    name: string ->
+        System.Text.Json.JsonElement option
 
 /// A string field that must be one of the names in table.
 val internal choice:
-  errors: Errors ->
+    errors: Errors ->
     path: string ->
-    map: Map<string,System.Text.Json.JsonElement> ->
-    name: string -> what: string -> table: (string * 'a) list -> 'a option
+    map: Map<string, System.Text.Json.JsonElement> ->
+    name: string ->
+    what: string ->
+    table: (string * 'a) list ->
+        'a option
 
 /// Refuses a string of only white space.
-val internal nonEmpty:
-  errors: Errors -> path: string -> value: string option -> string option
+val internal nonEmpty: errors: Errors -> path: string -> value: string option -> string option

@@ -19,37 +19,43 @@ let MaxManifestBytes = 262144
 let MaxDepth = 32
 
 let private topFields =
-    [ "id"
-      "version"
-      "kind"
-      "name"
-      "description"
-      "entryAssembly"
-      "hostApi"
-      "config"
-      "network"
-      "capabilities"
-      "routes"
-      "portal"
-      "events"
-      "digestRealms"
-      "isolation"
-      "limits" ]
+    [
+        "id"
+        "version"
+        "kind"
+        "name"
+        "description"
+        "entryAssembly"
+        "hostApi"
+        "config"
+        "network"
+        "capabilities"
+        "routes"
+        "portal"
+        "events"
+        "digestRealms"
+        "isolation"
+        "limits"
+    ]
 
-let private kinds = [ "protocol", Protocol; "integration", Integration; "media", Media ]
+let private kinds =
+    [ "protocol", Protocol; "integration", Integration; "media", Media ]
 
 let capabilityNames =
-    [ "privileged-port", PrivilegedPort
-      "gpio", Gpio
-      "hardware-codec", HardwareCodec
-      "multicast", Capability.Multicast
-      "raw-socket", RawSocket
-      "child-process", ChildProcess ]
+    [
+        "privileged-port", PrivilegedPort
+        "gpio", Gpio
+        "hardware-codec", HardwareCodec
+        "multicast", Capability.Multicast
+        "raw-socket", RawSocket
+        "child-process", ChildProcess
+    ]
 
 let private nameOf (table: (string * 'a) list) (value: 'a) =
     table |> List.find (fun (_, v) -> v = value) |> fst
 
-let private idPattern = Regex(@"^[a-z0-9]+(\.[a-z0-9-]+)+$", RegexOptions.CultureInvariant)
+let private idPattern =
+    Regex(@"^[a-z0-9]+(\.[a-z0-9-]+)+$", RegexOptions.CultureInvariant)
 
 let private parseCapabilities (errors: Errors) (path: string) (e: JsonElement) : Capability list =
     if e.ValueKind <> JsonValueKind.Array then
@@ -80,7 +86,14 @@ let private validate (root: JsonElement) : Result<PluginManifest, ManifestError 
     let errors = Errors()
 
     match fields errors "" topFields root with
-    | None -> Error [ { Path = ""; Message = $"the manifest must be a JSON object, got {kindName root.ValueKind}" } ]
+    | None ->
+        Error
+            [
+                {
+                    Path = ""
+                    Message = $"the manifest must be a JSON object, got {kindName root.ValueKind}"
+                }
+            ]
     | Some map ->
         let id =
             requiredString errors "" 100 false map "id"
@@ -110,8 +123,16 @@ let private validate (root: JsonElement) : Result<PluginManifest, ManifestError 
                 if s.IndexOfAny [| '/'; '\\'; ':' |] >= 0 || s.Contains ".." then
                     errors.Add("entryAssembly", $"{quote s} must be a file name without a path")
                     None
-                elif not (s.EndsWith(".dll", StringComparison.Ordinal)) || s.Length <= 4 || s.StartsWith '.' then
-                    errors.Add("entryAssembly", $"{quote s} must name a .dll file (e.g. Appliance.Plugins.Rtsp.Plugin.dll)")
+                elif
+                    not (s.EndsWith(".dll", StringComparison.Ordinal))
+                    || s.Length <= 4
+                    || s.StartsWith '.'
+                then
+                    errors.Add(
+                        "entryAssembly",
+                        $"{quote s} must name a .dll file (e.g. Appliance.Plugins.Rtsp.Plugin.dll)"
+                    )
+
                     None
                 else
                     Some s)
@@ -126,7 +147,11 @@ let private validate (root: JsonElement) : Result<PluginManifest, ManifestError 
                     None)
 
         let configElement = map.TryFind "config"
-        let settings = configElement |> Option.map (ConfigSchema.parseSchema errors "config") |> Option.defaultValue []
+
+        let settings =
+            configElement
+            |> Option.map (ConfigSchema.parseSchema errors "config")
+            |> Option.defaultValue []
 
         let declaredKeys =
             match configElement with
@@ -134,7 +159,9 @@ let private validate (root: JsonElement) : Result<PluginManifest, ManifestError 
             | _ -> []
 
         let capabilities =
-            map.TryFind "capabilities" |> Option.map (parseCapabilities errors "capabilities") |> Option.defaultValue []
+            map.TryFind "capabilities"
+            |> Option.map (parseCapabilities errors "capabilities")
+            |> Option.defaultValue []
 
         let entries =
             match map.TryFind "network" with
@@ -150,42 +177,65 @@ let private validate (root: JsonElement) : Result<PluginManifest, ManifestError 
 
                 let valid = parsed |> List.choose (fun (i, e) -> e |> Option.map (fun x -> i, x))
                 crossCheck errors settings declaredKeys capabilities valid
-                if valid.Length = parsed.Length then Some(List.map snd valid) else None
 
-        let routes = map.TryFind "routes" |> Option.map (Routes.parseRoutes errors "routes") |> Option.defaultValue []
-        let portal = map.TryFind "portal" |> Option.bind (Routes.parsePortal errors "portal" routes)
-        let events = map.TryFind "events" |> Option.map (EventSchema.parseEvents errors "events") |> Option.defaultValue []
-        let realms = map.TryFind "digestRealms" |> Option.map (Routes.parseRealms errors "digestRealms") |> Option.defaultValue []
+                if valid.Length = parsed.Length then
+                    Some(List.map snd valid)
+                else
+                    None
+
+        let routes =
+            map.TryFind "routes"
+            |> Option.map (Routes.parseRoutes errors "routes")
+            |> Option.defaultValue []
+
+        let portal =
+            map.TryFind "portal" |> Option.bind (Routes.parsePortal errors "portal" routes)
+
+        let events =
+            map.TryFind "events"
+            |> Option.map (EventSchema.parseEvents errors "events")
+            |> Option.defaultValue []
+
+        let realms =
+            map.TryFind "digestRealms"
+            |> Option.map (Routes.parseRealms errors "digestRealms")
+            |> Option.defaultValue []
 
         let surface =
-            { Routes = routes
-              Portal = portal
-              Events = events
-              DigestRealms = realms }
+            {
+                Routes = routes
+                Portal = portal
+                Events = events
+                DigestRealms = realms
+            }
 
         let isolation = IsolationFields.parseIsolation errors kind map
 
         let limits =
-            map.TryFind "limits" |> Option.map (IsolationFields.parseLimits errors "limits") |> Option.defaultValue ResourceLimits.None
+            map.TryFind "limits"
+            |> Option.map (IsolationFields.parseLimits errors "limits")
+            |> Option.defaultValue ResourceLimits.None
 
         IsolationFields.crossCheck errors isolation limits
 
         match id, version, kind, name, description, entryAssembly, hostApi, entries, isolation with
         | Some i, Some v, Some k, Some n, Ok d, Some a, Some h, Some net, Some iso when errors.Count = 0 ->
             Ok
-                { Id = i
-                  Version = v
-                  Kind = k
-                  Name = n
-                  Description = defaultArg d ""
-                  EntryAssembly = a
-                  HostApi = h
-                  Config = settings
-                  Network = net
-                  Capabilities = capabilities
-                  Surface = surface
-                  Isolation = iso
-                  Limits = limits }
+                {
+                    Id = i
+                    Version = v
+                    Kind = k
+                    Name = n
+                    Description = defaultArg d ""
+                    EntryAssembly = a
+                    HostApi = h
+                    Config = settings
+                    Network = net
+                    Capabilities = capabilities
+                    Surface = surface
+                    Isolation = iso
+                    Limits = limits
+                }
         | _ -> Error(errors.ToList())
 
 /// The JsonException message without its trailing "LineNumber: x | BytePositionInLine: y." part.
@@ -196,7 +246,8 @@ let private jsonReason (ex: JsonException) =
 
 /// Parses and validates plugin.json text; every problem found is returned, each with its JSON path.
 let parse (text: string) : Result<PluginManifest, ManifestError list> =
-    let whole message = Error [ { Path = ""; Message = message } ]
+    let whole message =
+        Error [ { Path = ""; Message = message } ]
 
     /// UTF-8 size, or None when the text holds a lone surrogate (it has no UTF-8 form).
     let utf8Size (t: string) =
@@ -218,7 +269,10 @@ let parse (text: string) : Result<PluginManifest, ManifestError list> =
                 validate doc.RootElement
             with :? JsonException as ex ->
                 let line = (ex.LineNumber |> Option.ofNullable |> Option.defaultValue 0L) + 1L
-                let position = (ex.BytePositionInLine |> Option.ofNullable |> Option.defaultValue 0L) + 1L
+
+                let position =
+                    (ex.BytePositionInLine |> Option.ofNullable |> Option.defaultValue 0L) + 1L
+
                 whole $"invalid JSON at line {line}, byte {position}: {jsonReason ex}"
 
 /// plugin.json text for a manifest (indented, field order as documented); parse (serialize m) = Ok m.
@@ -226,14 +280,19 @@ let serialize (manifest: PluginManifest) : string =
     use stream = new MemoryStream()
 
     do
-        let options = JsonWriterOptions(Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping)
+        let options =
+            JsonWriterOptions(Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping)
+
         use w = new Utf8JsonWriter(stream, options)
         w.WriteStartObject()
         w.WriteString("id", manifest.Id)
         w.WriteString("version", Versions.formatSemVer manifest.Version)
         w.WriteString("kind", nameOf kinds manifest.Kind)
         w.WriteString("name", manifest.Name)
-        if manifest.Description <> "" then w.WriteString("description", manifest.Description)
+
+        if manifest.Description <> "" then
+            w.WriteString("description", manifest.Description)
+
         w.WriteString("entryAssembly", manifest.EntryAssembly)
         w.WriteString("hostApi", Versions.formatApiVersion manifest.HostApi)
 
@@ -269,7 +328,10 @@ let serialize (manifest: PluginManifest) : string =
 
         w.WriteEndArray()
         w.WriteStartArray "capabilities"
-        manifest.Capabilities |> List.iter (fun c -> w.WriteStringValue(nameOf capabilityNames c))
+
+        manifest.Capabilities
+        |> List.iter (fun c -> w.WriteStringValue(nameOf capabilityNames c))
+
         w.WriteEndArray()
         let surface = manifest.Surface
 
@@ -283,8 +345,13 @@ let serialize (manifest: PluginManifest) : string =
                 r.Methods |> List.iter w.WriteStringValue
                 w.WriteEndArray()
                 w.WriteString("access", Routes.accessName r.Access)
-                if r.MaxRequestBytes <> Routes.DefaultMaxRequestBytes then w.WriteNumber("maxRequestBytes", r.MaxRequestBytes)
-                if r.Purpose <> "" then w.WriteString("purpose", r.Purpose)
+
+                if r.MaxRequestBytes <> Routes.DefaultMaxRequestBytes then
+                    w.WriteNumber("maxRequestBytes", r.MaxRequestBytes)
+
+                if r.Purpose <> "" then
+                    w.WriteString("purpose", r.Purpose)
+
                 w.WriteEndObject()
 
             w.WriteEndArray()
@@ -314,6 +381,7 @@ let serialize (manifest: PluginManifest) : string =
             w.WriteStartArray "digestRealms"
             surface.DigestRealms |> List.iter w.WriteStringValue
             w.WriteEndArray()
+
         IsolationFields.write w manifest.Isolation manifest.Limits
         w.WriteEndObject()
 

@@ -11,10 +11,7 @@ val MaxDepth: int = 32
 val capabilityNames: (string * Appliance.Core.Manifest.Capability) list
 
 /// Parses and validates plugin.json text; every problem found is returned, each with its JSON path.
-val parse:
-  text: string ->
-    Result<Appliance.Core.Manifest.PluginManifest,
-           Appliance.Core.Manifest.ManifestError list>
+val parse: text: string -> Result<Appliance.Core.Manifest.PluginManifest, Appliance.Core.Manifest.ManifestError list>
 
 /// plugin.json text for a manifest (indented, field order as documented); parse (serialize m) = Ok m.
 val serialize: manifest: Appliance.Core.Manifest.PluginManifest -> string

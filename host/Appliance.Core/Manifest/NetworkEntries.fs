@@ -9,21 +9,26 @@ open System.Text.RegularExpressions
 open Appliance.Core.Manifest.JsonRead
 
 let private entryFields =
-    [ "direction"
-      "transport"
-      "port"
-      "zone"
-      "fqdn"
-      "multicast"
-      "purpose"
-      "required"
-      "configKey"
-      "portRangeKey"
-      "fqdnKey"
-      "targetsKey" ]
+    [
+        "direction"
+        "transport"
+        "port"
+        "zone"
+        "fqdn"
+        "multicast"
+        "purpose"
+        "required"
+        "configKey"
+        "portRangeKey"
+        "fqdnKey"
+        "targetsKey"
+    ]
 
-let private zonePattern = Regex(@"^[a-z][a-z0-9-]{0,30}$", RegexOptions.CultureInvariant)
-let private portTextPattern = Regex(@"^([0-9]{1,5})(?:-([0-9]{1,5}))?$", RegexOptions.CultureInvariant)
+let private zonePattern =
+    Regex(@"^[a-z][a-z0-9-]{0,30}$", RegexOptions.CultureInvariant)
+
+let private portTextPattern =
+    Regex(@"^([0-9]{1,5})(?:-([0-9]{1,5}))?$", RegexOptions.CultureInvariant)
 
 let private labelPattern =
     Regex(@"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$", RegexOptions.CultureInvariant)
@@ -67,7 +72,12 @@ let parsePortText (text: string) : Result<PortSpec, string> =
         Error $"{quote text} is not a port or port range (e.g. 554 or 49152-65535)"
     else
         let first = int m.Groups[1].Value
-        let last = if m.Groups[2].Success then Some(int m.Groups[2].Value) else None
+
+        let last =
+            if m.Groups[2].Success then
+                Some(int m.Groups[2].Value)
+            else
+                None
 
         match [ Some first; last ] |> List.choose id |> List.tryFind (inRange >> not) with
         | Some bad -> Error $"{bad} is not a TCP/UDP port"
@@ -96,7 +106,12 @@ let private parsePort (errors: Errors) (path: string) (e: JsonElement) : PortSpe
             None
         else
             let first = int m.Groups[1].Value
-            let last = if m.Groups[2].Success then Some(int m.Groups[2].Value) else None
+
+            let last =
+                if m.Groups[2].Success then
+                    Some(int m.Groups[2].Value)
+                else
+                    None
 
             match [ Some first; last ] |> List.choose id |> List.tryFind (inRange >> not) with
             | Some bad ->
@@ -119,9 +134,16 @@ let parseEntry (errors: Errors) (path: string) (e: JsonElement) : FootprintEntry
     | None -> None
     | Some map ->
         let before = errors.Count
-        let direction = choice errors path map "direction" "a direction" [ "in", Inbound; "out", Outbound ]
-        let transport = choice errors path map "transport" "a transport" [ "tcp", Tcp; "udp", Udp ]
-        let port = require errors path map "port" |> Option.bind (parsePort errors (child path "port"))
+
+        let direction =
+            choice errors path map "direction" "a direction" [ "in", Inbound; "out", Outbound ]
+
+        let transport =
+            choice errors path map "transport" "a transport" [ "tcp", Tcp; "udp", Udp ]
+
+        let port =
+            require errors path map "port"
+            |> Option.bind (parsePort errors (child path "port"))
 
         let zone =
             requiredString errors path 100 false map "zone"
@@ -141,7 +163,11 @@ let parseEntry (errors: Errors) (path: string) (e: JsonElement) : FootprintEntry
             |> Result.bind (fun f ->
                 match f |> Option.map (fun s -> s.ToLowerInvariant()) with
                 | Some s when not (isFqdn s) ->
-                    errors.Add(child path "fqdn", $"{quote s} is not a fully qualified domain name (e.g. relay.example.net)")
+                    errors.Add(
+                        child path "fqdn",
+                        $"{quote s} is not a fully qualified domain name (e.g. relay.example.net)"
+                    )
+
                     Error()
                 | v -> Ok v)
 
@@ -158,7 +184,10 @@ let parseEntry (errors: Errors) (path: string) (e: JsonElement) : FootprintEntry
                     Error()
                 | v -> Ok v)
 
-        let purpose = requiredString errors path 200 false map "purpose" |> nonEmpty errors (child path "purpose")
+        let purpose =
+            requiredString errors path 200 false map "purpose"
+            |> nonEmpty errors (child path "purpose")
+
         let required = requiredBool errors path map "required"
         let configKey = optionalString errors path 100 false map "configKey"
         let portRangeKey = optionalString errors path 100 false map "portRangeKey"
@@ -178,7 +207,10 @@ let parseEntry (errors: Errors) (path: string) (e: JsonElement) : FootprintEntry
 
         match source, configKey with
         | Ok(Some(PortRangeKey _)), Ok(Some _) ->
-            errors.Add(child path "portRangeKey", "an entry takes its port from configKey or its range from portRangeKey, not both")
+            errors.Add(
+                child path "portRangeKey",
+                "an entry takes its port from configKey or its range from portRangeKey, not both"
+            )
         | Ok(Some(TargetsKey _)), Ok(Some _) ->
             errors.Add(child path "targetsKey", "targets carry their own ports; drop configKey")
         | _ -> ()
@@ -191,7 +223,8 @@ let parseEntry (errors: Errors) (path: string) (e: JsonElement) : FootprintEntry
         | _ -> ()
 
         match source, fqdn with
-        | Ok(Some(TargetsKey _)), Ok(Some _) -> errors.Add(child path "fqdn", "targets carry their own hosts; drop fqdn")
+        | Ok(Some(TargetsKey _)), Ok(Some _) ->
+            errors.Add(child path "fqdn", "targets carry their own hosts; drop fqdn")
         | _ -> ()
 
         match direction, fqdn with
@@ -211,16 +244,18 @@ let parseEntry (errors: Errors) (path: string) (e: JsonElement) : FootprintEntry
         match direction, transport, port, zone, fqdn, multicast, purpose, required, configKey, source with
         | Some d, Some t, Some p, Some z, Ok f, Ok m, Some pu, Some r, Ok k, Ok source when errors.Count = before ->
             Some
-                { Direction = d
-                  Transport = t
-                  Port = p
-                  Zone = z
-                  Fqdn = f
-                  Purpose = pu
-                  Required = r
-                  ConfigKey = k
-                  FromConfig = source
-                  Multicast = m }
+                {
+                    Direction = d
+                    Transport = t
+                    Port = p
+                    Zone = z
+                    Fqdn = f
+                    Purpose = pu
+                    Required = r
+                    ConfigKey = k
+                    FromConfig = source
+                    Multicast = m
+                }
         | _ -> None
 
 /// Includes a port in 1..1023 (port 0 means "chosen by the system").
@@ -243,7 +278,10 @@ let crossCheck
         if entry.Direction = Inbound && not privileged && isPrivileged (first, last) then
             match entry.Port with
             | Port n ->
-                errors.Add(child path "port", $"inbound port {n} is privileged (below 1024) and needs the \"privileged-port\" capability")
+                errors.Add(
+                    child path "port",
+                    $"inbound port {n} is privileged (below 1024) and needs the \"privileged-port\" capability"
+                )
             | PortRange(f, l) ->
                 errors.Add(
                     child path "port",
@@ -259,7 +297,10 @@ let crossCheck
             | None when List.contains key declaredKeys -> () // the setting itself is invalid and already reported
             | None -> errors.Add(keyPath, $"{quote key} is not a setting in config")
             | Some s when s.Type <> SInteger ->
-                errors.Add(keyPath, $"setting {quote key} is of type {ConfigSchema.typeName s.Type}; a port setting must be an integer")
+                errors.Add(
+                    keyPath,
+                    $"setting {quote key} is of type {ConfigSchema.typeName s.Type}; a port setting must be an integer"
+                )
             | Some s ->
                 match s.Minimum, s.Maximum with
                 | Some lo, Some hi when lo >= 0m && hi <= 65535m ->
@@ -271,7 +312,10 @@ let crossCheck
 
                     match s.Default, entry.Port with
                     | Some d, Port n when d.ValueKind = JsonValueKind.Number && d.GetInt64() <> int64 n ->
-                        errors.Add(child path "port", $"{n} differs from {d.GetRawText()}, the default of config setting {quote key}")
+                        errors.Add(
+                            child path "port",
+                            $"{n} differs from {d.GetRawText()}, the default of config setting {quote key}"
+                        )
                     | _ -> ()
                 | _ ->
                     errors.Add(
@@ -286,7 +330,8 @@ let crossCheck
                 match source with
                 | PortRangeKey k -> "portRangeKey", k, SString, "a port range setting must be a string (\"first-last\")"
                 | FqdnKey k -> "fqdnKey", k, SString, "a host setting must be a string"
-                | TargetsKey k -> "targetsKey", k, SArray, "a targets setting must be an array of {host, port, transport} objects"
+                | TargetsKey k ->
+                    "targetsKey", k, SArray, "a targets setting must be an array of {host, port, transport} objects"
 
             let keyPath = child path name
 
@@ -301,6 +346,9 @@ let crossCheck
                     match parsePortText (d.GetString() |> string) with
                     | Error m -> errors.Add(keyPath, $"the default of setting {quote key} is not a port range: {m}")
                     | Ok spec when spec <> entry.Port ->
-                        errors.Add(child path "port", $"{portText entry.Port} differs from {quote (d.GetString() |> string)}, the default of config setting {quote key}")
+                        errors.Add(
+                            child path "port",
+                            $"{portText entry.Port} differs from {quote (d.GetString() |> string)}, the default of config setting {quote key}"
+                        )
                     | Ok _ -> ()
                 | _ -> ()

@@ -19,17 +19,24 @@ let LargestMaxRequestBytes = 1099511627776L
 let methodNames = [ "GET"; "HEAD"; "POST"; "PUT"; "PATCH"; "DELETE"; "OPTIONS" ]
 
 let accessNames =
-    [ "admin", AdminAccess
-      "operator", OperatorAccess
-      "viewer", ViewerAccess
-      "own-auth", OwnAuth ]
+    [
+        "admin", AdminAccess
+        "operator", OperatorAccess
+        "viewer", ViewerAccess
+        "own-auth", OwnAuth
+    ]
 
 let accessName (a: RouteAccess) =
     accessNames |> List.find (fun (_, v) -> v = a) |> fst
 
-let private routeFields = [ "path"; "methods"; "access"; "maxRequestBytes"; "purpose" ]
-let private parameterPattern = Regex(@"^\{(\*\*)?([A-Za-z][A-Za-z0-9_]{0,30})\}$", RegexOptions.CultureInvariant)
-let private literalPattern = Regex(@"^[A-Za-z0-9._~!$&'()*+,;=:@-]+$", RegexOptions.CultureInvariant)
+let private routeFields =
+    [ "path"; "methods"; "access"; "maxRequestBytes"; "purpose" ]
+
+let private parameterPattern =
+    Regex(@"^\{(\*\*)?([A-Za-z][A-Za-z0-9_]{0,30})\}$", RegexOptions.CultureInvariant)
+
+let private literalPattern =
+    Regex(@"^[A-Za-z0-9._~!$&'()*+,;=:@-]+$", RegexOptions.CultureInvariant)
 
 /// Parses a template ("files/{name}", "/whep/{stream}", "/onvif/device_service", "static/{**rest}").
 let parseTemplate (text: string) : Result<bool * RouteSegment list, string> =
@@ -47,24 +54,50 @@ let parseTemplate (text: string) : Result<bool * RouteSegment list, string> =
             |> Array.mapi (fun i p ->
                 let m = parameterPattern.Match p
 
-                if p = "" then Error "a route path has no empty segments (no \"//\" and no trailing \"/\")"
-                elif p = "." || p = ".." then Error "a route path has no \".\" or \"..\" segments"
+                if p = "" then
+                    Error "a route path has no empty segments (no \"//\" and no trailing \"/\")"
+                elif p = "." || p = ".." then
+                    Error "a route path has no \".\" or \"..\" segments"
                 elif m.Success && m.Groups[1].Success then
-                    if i = parts.Length - 1 then Ok(CatchAll m.Groups[2].Value)
-                    else Error $"{quote p} (catch-all) may only be the last segment"
-                elif m.Success then Ok(Parameter m.Groups[2].Value)
-                elif literalPattern.IsMatch p then Ok(Literal p)
-                else Error $"segment {quote p} is neither a literal (letters, digits, -._~ and sub-delimiters) nor a parameter ({{name}} or {{**rest}})")
+                    if i = parts.Length - 1 then
+                        Ok(CatchAll m.Groups[2].Value)
+                    else
+                        Error $"{quote p} (catch-all) may only be the last segment"
+                elif m.Success then
+                    Ok(Parameter m.Groups[2].Value)
+                elif literalPattern.IsMatch p then
+                    Ok(Literal p)
+                else
+                    Error
+                        $"segment {quote p} is neither a literal (letters, digits, -._~ and sub-delimiters) nor a parameter ({{name}} or {{**rest}})")
 
-        match parsed |> Array.tryPick (function Error m -> Some m | Ok _ -> None) with
+        match
+            parsed
+            |> Array.tryPick (function
+                | Error m -> Some m
+                | Ok _ -> None)
+        with
         | Some m -> Error m
         | None when not absolute && parts.Length = 0 -> Error "a relative route path needs at least one segment"
         | None ->
-            let segments = parsed |> Array.choose (function Ok s -> Some s | Error _ -> None) |> List.ofArray
-            let names = segments |> List.choose (function Parameter n | CatchAll n -> Some n | Literal _ -> None)
+            let segments =
+                parsed
+                |> Array.choose (function
+                    | Ok s -> Some s
+                    | Error _ -> None)
+                |> List.ofArray
 
-            if names.Length <> (List.distinct names).Length then Error "a route path names each parameter once"
-            else Ok(absolute, segments)
+            let names =
+                segments
+                |> List.choose (function
+                    | Parameter n
+                    | CatchAll n -> Some n
+                    | Literal _ -> None)
+
+            if names.Length <> (List.distinct names).Length then
+                Error "a route path names each parameter once"
+            else
+                Ok(absolute, segments)
 
 /// True when some request path could match both segment lists (literals compare case-insensitively,
 /// as ASP.NET Core routing does).
@@ -80,7 +113,10 @@ let rec overlap (a: RouteSegment list) (b: RouteSegment list) =
 
 /// The full request path template of a declaration: relative ones live under /plugins/{id}/.
 let fullSegments (pluginId: string) (r: RouteDeclaration) =
-    if r.Absolute then r.Segments else Literal "plugins" :: Literal pluginId :: r.Segments
+    if r.Absolute then
+        r.Segments
+    else
+        Literal "plugins" :: Literal pluginId :: r.Segments
 
 let private parseRoute (errors: Errors) (path: string) (e: JsonElement) : RouteDeclaration option =
     match fields errors path routeFields e with
@@ -115,7 +151,11 @@ let private parseRoute (errors: Errors) (path: string) (e: JsonElement) : RouteD
                         match stringValue errors (index (child path "methods") i) 10 false v with
                         | Some s when List.contains s methodNames -> Some s
                         | Some s ->
-                            errors.Add(index (child path "methods") i, $"{quote s} is not a method ({(commas methodNames)}; upper case)")
+                            errors.Add(
+                                index (child path "methods") i,
+                                $"{quote s} is not a method ({(commas methodNames)}; upper case)"
+                            )
+
                             None
                         | None -> None)
                     |> List.choose id
@@ -131,12 +171,22 @@ let private parseRoute (errors: Errors) (path: string) (e: JsonElement) : RouteD
             match map.TryFind "maxRequestBytes" with
             | None -> Some DefaultMaxRequestBytes
             | Some v ->
-                let number = if v.ValueKind = JsonValueKind.Number then (match v.TryGetInt64() with | true, n -> Some n | _ -> None) else None
+                let number =
+                    if v.ValueKind = JsonValueKind.Number then
+                        (match v.TryGetInt64() with
+                         | true, n -> Some n
+                         | _ -> None)
+                    else
+                        None
 
                 match number with
                 | Some n when n >= 0L && n <= LargestMaxRequestBytes -> Some n
                 | _ ->
-                    errors.Add(child path "maxRequestBytes", $"{shown v} is not a byte count from 0 to {LargestMaxRequestBytes}")
+                    errors.Add(
+                        child path "maxRequestBytes",
+                        $"{shown v} is not a byte count from 0 to {LargestMaxRequestBytes}"
+                    )
+
                     None
 
         let purpose = optionalString errors path 200 false map "purpose"
@@ -144,13 +194,15 @@ let private parseRoute (errors: Errors) (path: string) (e: JsonElement) : RouteD
         match template, methods, access, maxBytes, purpose with
         | Some(text, (absolute, segments)), Some ms, Some a, Some mb, Ok p when errors.Count = before ->
             Some
-                { Path = text
-                  Absolute = absolute
-                  Segments = segments
-                  Methods = ms
-                  Access = a
-                  MaxRequestBytes = mb
-                  Purpose = defaultArg p "" }
+                {
+                    Path = text
+                    Absolute = absolute
+                    Segments = segments
+                    Methods = ms
+                    Access = a
+                    MaxRequestBytes = mb
+                    Purpose = defaultArg p ""
+                }
         | _ -> None
 
 /// Parses "routes"; two declarations of the plugin that overlap on a method are an error.
@@ -159,7 +211,11 @@ let internal parseRoutes (errors: Errors) (path: string) (e: JsonElement) : Rout
         errors.Add(path, $"expected an array of routes, got {kindName e.ValueKind}")
         []
     else
-        let parsed = e.EnumerateArray() |> Seq.mapi (fun i r -> i, parseRoute errors (index path i) r) |> List.ofSeq
+        let parsed =
+            e.EnumerateArray()
+            |> Seq.mapi (fun i r -> i, parseRoute errors (index path i) r)
+            |> List.ofSeq
+
         let valid = parsed |> List.choose (fun (i, r) -> r |> Option.map (fun r -> i, r))
 
         for i, a in valid do
@@ -167,27 +223,45 @@ let internal parseRoutes (errors: Errors) (path: string) (e: JsonElement) : Rout
                 if i < j && a.Absolute = b.Absolute && overlap a.Segments b.Segments then
                     match a.Methods |> List.filter (fun m -> List.contains m b.Methods) with
                     | [] -> ()
-                    | common ->
-                        errors.Add(index path j, $"overlaps routes[{i}] ({quote a.Path}) on {(commas common)}")
+                    | common -> errors.Add(index path j, $"overlaps routes[{i}] ({quote a.Path}) on {(commas common)}")
 
         List.map snd valid
 
 /// Parses "portal" against the parsed routes: a parameterless relative GET route that is not own-auth.
-let internal parsePortal (errors: Errors) (path: string) (routes: RouteDeclaration list) (e: JsonElement) : PortalPage option =
+let internal parsePortal
+    (errors: Errors)
+    (path: string)
+    (routes: RouteDeclaration list)
+    (e: JsonElement)
+    : PortalPage option =
     match fields errors path [ "title"; "route" ] e with
     | None -> None
     | Some map ->
-        let title = requiredString errors path 40 false map "title" |> nonEmpty errors (child path "title")
+        let title =
+            requiredString errors path 40 false map "title"
+            |> nonEmpty errors (child path "title")
+
         let route = requiredString errors path 200 false map "route"
 
         match route with
         | Some r ->
             match routes |> List.tryFind (fun d -> d.Path = r) with
             | None -> errors.Add(child path "route", $"{quote r} is not a path declared in routes")
-            | Some d when d.Absolute -> errors.Add(child path "route", "a portal page route is relative (served under /plugins/{id}/)")
-            | Some d when not (List.contains "GET" d.Methods) -> errors.Add(child path "route", $"route {quote r} does not declare GET")
-            | Some d when d.Access = OwnAuth -> errors.Add(child path "route", "a portal page is shown to signed-in users; its route cannot be own-auth")
-            | Some d when d.Segments |> List.exists (function Literal _ -> false | _ -> true) ->
+            | Some d when d.Absolute ->
+                errors.Add(child path "route", "a portal page route is relative (served under /plugins/{id}/)")
+            | Some d when not (List.contains "GET" d.Methods) ->
+                errors.Add(child path "route", $"route {quote r} does not declare GET")
+            | Some d when d.Access = OwnAuth ->
+                errors.Add(
+                    child path "route",
+                    "a portal page is shown to signed-in users; its route cannot be own-auth"
+                )
+            | Some d when
+                d.Segments
+                |> List.exists (function
+                    | Literal _ -> false
+                    | _ -> true)
+                ->
                 errors.Add(child path "route", "a portal page route has no parameters")
             | Some _ -> ()
         | None -> ()
@@ -203,26 +277,54 @@ let internal parseRealms (errors: Errors) (path: string) (e: JsonElement) : stri
         []
     else
         let items = e.EnumerateArray() |> List.ofSeq
-        if items.Length > 8 then errors.Add(path, $"at most 8 realms, got {items.Length}")
+
+        if items.Length > 8 then
+            errors.Add(path, $"at most 8 realms, got {items.Length}")
 
         let realms =
             items
             |> List.mapi (fun i v ->
                 match stringValue errors (index path i) 100 false v with
                 | Some s when s = "" || s |> Seq.exists (fun c -> c < ' ' || c > '~' || c = '"' || c = '\\') ->
-                    errors.Add(index path i, $"{quote s} is not a realm (1 to 100 printable ASCII characters, no '\"' or '\\\\')")
+                    errors.Add(
+                        index path i,
+                        $"{quote s} is not a realm (1 to 100 printable ASCII characters, no '\"' or '\\\\')"
+                    )
+
                     None
                 | r -> r)
             |> List.choose id
 
-        if realms.Length <> (List.distinct realms).Length then errors.Add(path, "a realm is listed twice")
+        if realms.Length <> (List.distinct realms).Length then
+            errors.Add(path, "a realm is listed twice")
+
         realms
 
 /// Host routes (as templates) that a plugin's absolute route must not overlap.
 let hostRouteTemplates =
-    [ "/"; "/api/{**rest}"; "/auth/{**rest}"; "/plugins/{**rest}"; "/Plugin/{**rest}"; "/healthz"; "/metrics"
-      "/openapi/{**rest}"; "/Index"; "/Login"; "/Logout"; "/Setup"; "/Plugins"; "/Events"; "/Cameras"
-      "/Network/{**rest}"; "/Error"; "/css/{**rest}"; "/js/{**rest}"; "/lib/{**rest}"; "/favicon.ico" ]
+    [
+        "/"
+        "/api/{**rest}"
+        "/auth/{**rest}"
+        "/plugins/{**rest}"
+        "/Plugin/{**rest}"
+        "/healthz"
+        "/metrics"
+        "/openapi/{**rest}"
+        "/Index"
+        "/Login"
+        "/Logout"
+        "/Setup"
+        "/Plugins"
+        "/Events"
+        "/Cameras"
+        "/Network/{**rest}"
+        "/Error"
+        "/css/{**rest}"
+        "/js/{**rest}"
+        "/lib/{**rest}"
+        "/favicon.ico"
+    ]
 
 /// Absolute routes of one plugin that could match a host route, or a route another plugin declared with a
 /// common method: one error per collision, path "routes[i].path". Pure; sorted.
@@ -232,20 +334,34 @@ let collisions
     (pluginId: string)
     (routes: RouteDeclaration list)
     : ManifestError list =
-    let host = hostTemplates |> List.choose (fun t -> match parseTemplate t with Ok(_, s) -> Some(t, s) | Error _ -> None)
+    let host =
+        hostTemplates
+        |> List.choose (fun t ->
+            match parseTemplate t with
+            | Ok(_, s) -> Some(t, s)
+            | Error _ -> None)
 
-    [ for i, r in List.indexed routes do
-          if r.Absolute then
-              for t, s in host do
-                  if overlap r.Segments s then
-                      yield { Path = $"routes[{i}].path"; Message = $"{quote r.Path} collides with the host route {quote t}" }
-          for owner, o in others do
-              if owner <> pluginId && overlap (fullSegments pluginId r) (fullSegments owner o) then
-                  match r.Methods |> List.filter (fun m -> List.contains m o.Methods) with
-                  | [] -> ()
-                  | common ->
-                      yield
-                          { Path = $"routes[{i}].path"
-                            Message = $"{quote r.Path} collides with {quote o.Path} of {owner} on {(commas common)}" } ]
+    [
+        for i, r in List.indexed routes do
+            if r.Absolute then
+                for t, s in host do
+                    if overlap r.Segments s then
+                        yield
+                            {
+                                Path = $"routes[{i}].path"
+                                Message = $"{quote r.Path} collides with the host route {quote t}"
+                            }
+
+            for owner, o in others do
+                if owner <> pluginId && overlap (fullSegments pluginId r) (fullSegments owner o) then
+                    match r.Methods |> List.filter (fun m -> List.contains m o.Methods) with
+                    | [] -> ()
+                    | common ->
+                        yield
+                            {
+                                Path = $"routes[{i}].path"
+                                Message = $"{quote r.Path} collides with {quote o.Path} of {owner} on {(commas common)}"
+                            }
+    ]
     |> List.distinct
     |> List.sort

@@ -7,10 +7,12 @@ type PluginKind =
     | Media
 
 type SemVer =
-    { Major: int
-      Minor: int
-      Patch: int
-      PreRelease: string option }
+    {
+        Major: int
+        Minor: int
+        Patch: int
+        PreRelease: string option
+    }
 
 /// The host API version a plugin needs: same major, minor at most the host's.
 type ApiVersion = { Major: int; Minor: int }
@@ -39,21 +41,23 @@ type ConfigSource =
 
 /// One line of a plugin's network footprint: what it opens or connects to, and why.
 type FootprintEntry =
-    { Direction: Direction
-      Transport: Transport
-      Port: PortSpec
-      /// Zone of the peer: "cameras", "site", "uplink", "any", or a zone the installer defined.
-      Zone: string
-      /// Peer host name for outbound entries (allowlists for proxies and content filters).
-      Fqdn: string option
-      Purpose: string
-      Required: bool
-      /// Dotted path in the plugin's config whose value replaces the port (e.g. "rtsp.port").
-      ConfigKey: string option
-      /// Multicast group for discovery protocols (e.g. 239.255.255.250).
-      Multicast: string option
-      /// Range, host or targets taken from the configuration (portRangeKey, fqdnKey, targetsKey).
-      FromConfig: ConfigSource option }
+    {
+        Direction: Direction
+        Transport: Transport
+        Port: PortSpec
+        /// Zone of the peer: "cameras", "site", "uplink", "any", or a zone the installer defined.
+        Zone: string
+        /// Peer host name for outbound entries (allowlists for proxies and content filters).
+        Fqdn: string option
+        Purpose: string
+        Required: bool
+        /// Dotted path in the plugin's config whose value replaces the port (e.g. "rtsp.port").
+        ConfigKey: string option
+        /// Multicast group for discovery protocols (e.g. 239.255.255.250).
+        Multicast: string option
+        /// Range, host or targets taken from the configuration (portRangeKey, fqdnKey, targetsKey).
+        FromConfig: ConfigSource option
+    }
 
 type Capability =
     | PrivilegedPort
@@ -76,14 +80,16 @@ type SchemaType =
 /// parses of the same manifest would otherwise never be equal).
 [<CustomEquality; NoComparison>]
 type ConfigSetting =
-    { Key: string
-      Type: SchemaType
-      Default: System.Text.Json.JsonElement option
-      Description: string
-      Minimum: decimal option
-      Maximum: decimal option
-      Enum: string list
-      Secret: bool }
+    {
+        Key: string
+        Type: SchemaType
+        Default: System.Text.Json.JsonElement option
+        Description: string
+        Minimum: decimal option
+        Maximum: decimal option
+        Enum: string list
+        Secret: bool
+    }
 
     member private this.Fields =
         (this.Key, this.Type, this.Description, this.Minimum, this.Maximum, this.Enum, this.Secret)
@@ -120,36 +126,44 @@ type RouteSegment =
 
 /// A route declared in the manifest ("routes"): a template relative to /plugins/{id}/ or absolute.
 type RouteDeclaration =
-    { Path: string
-      Absolute: bool
-      Segments: RouteSegment list
-      Methods: string list
-      Access: RouteAccess
-      MaxRequestBytes: int64
-      Purpose: string }
+    {
+        Path: string
+        Absolute: bool
+        Segments: RouteSegment list
+        Methods: string list
+        Access: RouteAccess
+        MaxRequestBytes: int64
+        Purpose: string
+    }
 
 /// A portal page: a navigation entry titled Title that shows the plugin's GET route Route inside the portal.
 type PortalPage = { Title: string; Route: string }
 
 /// An event type a plugin declares, with its JSON schema (kept as text; validated by EventSchema).
 type EventDeclaration =
-    { Type: string
-      Category: string
-      Description: string
-      Schema: string }
+    {
+        Type: string
+        Category: string
+        Description: string
+        Schema: string
+    }
 
 /// The HostApi 1.1 declarations of a manifest; all empty for a 1.0 manifest.
 type SurfaceDeclarations =
-    { Routes: RouteDeclaration list
-      Portal: PortalPage option
-      Events: EventDeclaration list
-      DigestRealms: string list }
+    {
+        Routes: RouteDeclaration list
+        Portal: PortalPage option
+        Events: EventDeclaration list
+        DigestRealms: string list
+    }
 
     static member Empty =
-        { Routes = []
-          Portal = None
-          Events = []
-          DigestRealms = [] }
+        {
+            Routes = []
+            Portal = None
+            Events = []
+            DigestRealms = []
+        }
 
 /// Where a plugin runs: inside the host process, or in its own plugin-host child process (HostApi 1.1).
 type Isolation =
@@ -158,37 +172,51 @@ type Isolation =
 
 /// Resource limits of an isolated plugin's process; None = the host's default.
 type ResourceLimits =
-    { /// Address-space / memory cap in MiB.
-      MemoryMiB: int option
-      /// CPU share in percent of one core (100 = one whole core).
-      CpuPercent: int option
-      /// Open file descriptors.
-      OpenFiles: int option }
+    {
+        /// Address-space / memory cap in MiB.
+        MemoryMiB: int option
+        /// CPU share in percent of one core (100 = one whole core).
+        CpuPercent: int option
+        /// Open file descriptors.
+        OpenFiles: int option
+    }
 
-    static member None = { MemoryMiB = None; CpuPercent = None; OpenFiles = None }
+    static member None =
+        {
+            MemoryMiB = None
+            CpuPercent = None
+            OpenFiles = None
+        }
 
 type PluginManifest =
-    { Id: string
-      Version: SemVer
-      Kind: PluginKind
-      Name: string
-      Description: string
-      EntryAssembly: string
-      HostApi: ApiVersion
-      Config: ConfigSetting list
-      Network: FootprintEntry list
-      Capabilities: Capability list
-      /// Routes, portal page, event types and Digest realms (HostApi 1.1).
-      Surface: SurfaceDeclarations
-      /// "isolation"; absent = Process for kind media, else InProcess.
-      Isolation: Isolation
-      /// "limits"; only meaningful for an isolated plugin.
-      Limits: ResourceLimits }
+    {
+        Id: string
+        Version: SemVer
+        Kind: PluginKind
+        Name: string
+        Description: string
+        EntryAssembly: string
+        HostApi: ApiVersion
+        Config: ConfigSetting list
+        Network: FootprintEntry list
+        Capabilities: Capability list
+        /// Routes, portal page, event types and Digest realms (HostApi 1.1).
+        Surface: SurfaceDeclarations
+        /// "isolation"; absent = Process for kind media, else InProcess.
+        Isolation: Isolation
+        /// "limits"; only meaningful for an isolated plugin.
+        Limits: ResourceLimits
+    }
 
 /// A validation failure with the JSON path it concerns: "network[2].port: 70000 is not a TCP/UDP port".
 type ManifestError =
-    { Path: string
-      Message: string }
+    {
+        Path: string
+        Message: string
+    }
 
     override this.ToString() =
-        if this.Path = "" then this.Message else $"{this.Path}: {this.Message}"
+        if this.Path = "" then
+            this.Message
+        else
+            $"{this.Path}: {this.Message}"

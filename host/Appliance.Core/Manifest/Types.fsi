@@ -1,218 +1,211 @@
 namespace Appliance.Core.Manifest
 
-    /// What kind of plugin: a protocol (RTSP, ONVIF...), an integration (a VMS, email...), or the media process.
-    type PluginKind =
-        | Protocol
-        | Integration
-        | Media
+/// What kind of plugin: a protocol (RTSP, ONVIF...), an integration (a VMS, email...), or the media process.
+type PluginKind =
+    | Protocol
+    | Integration
+    | Media
 
-    type SemVer =
-        {
-          Major: int
-          Minor: int
-          Patch: int
-          PreRelease: string option
-        }
+type SemVer =
+    {
+        Major: int
+        Minor: int
+        Patch: int
+        PreRelease: string option
+    }
 
-    /// The host API version a plugin needs: same major, minor at most the host's.
-    type ApiVersion =
-        {
-          Major: int
-          Minor: int
-        }
+/// The host API version a plugin needs: same major, minor at most the host's.
+type ApiVersion = { Major: int; Minor: int }
 
-    type Direction =
-        | Inbound
-        | Outbound
+type Direction =
+    | Inbound
+    | Outbound
 
-    type Transport =
-        | Tcp
-        | Udp
+type Transport =
+    | Tcp
+    | Udp
 
-    /// A single port or an inclusive range.
-    type PortSpec =
-        | Port of int
-        | PortRange of first: int * last: int
+/// A single port or an inclusive range.
+type PortSpec =
+    | Port of int
+    | PortRange of first: int * last: int
 
-    /// Where a network entry takes more than its port from the plugin's validated configuration (HostApi 1.1).
-    type ConfigSource =
+/// Where a network entry takes more than its port from the plugin's validated configuration (HostApi 1.1).
+type ConfigSource =
 
-        /// A string setting holding "first-last" (or one port) that replaces the entry's port range.
-        | PortRangeKey of string
+    /// A string setting holding "first-last" (or one port) that replaces the entry's port range.
+    | PortRangeKey of string
 
-        /// A string setting holding a host name or IP address that replaces the entry's FQDN; empty = no entry.
-        | FqdnKey of string
+    /// A string setting holding a host name or IP address that replaces the entry's FQDN; empty = no entry.
+    | FqdnKey of string
 
-        /// An array setting of {host, port, transport} objects: one outbound entry per item; empty = no entry.
-        | TargetsKey of string
+    /// An array setting of {host, port, transport} objects: one outbound entry per item; empty = no entry.
+    | TargetsKey of string
 
-    /// One line of a plugin's network footprint: what it opens or connects to, and why.
-    type FootprintEntry =
-        {
-          Direction: Direction
-          Transport: Transport
-          Port: PortSpec
+/// One line of a plugin's network footprint: what it opens or connects to, and why.
+type FootprintEntry =
+    {
+        Direction: Direction
+        Transport: Transport
+        Port: PortSpec
 
-          /// Zone of the peer: "cameras", "site", "uplink", "any", or a zone the installer defined.
-          Zone: string
+        /// Zone of the peer: "cameras", "site", "uplink", "any", or a zone the installer defined.
+        Zone: string
 
-          /// Peer host name for outbound entries (allowlists for proxies and content filters).
-          Fqdn: string option
-          Purpose: string
-          Required: bool
+        /// Peer host name for outbound entries (allowlists for proxies and content filters).
+        Fqdn: string option
+        Purpose: string
+        Required: bool
 
-          /// Dotted path in the plugin's config whose value replaces the port (e.g. "rtsp.port").
-          ConfigKey: string option
+        /// Dotted path in the plugin's config whose value replaces the port (e.g. "rtsp.port").
+        ConfigKey: string option
 
-          /// Multicast group for discovery protocols (e.g. 239.255.255.250).
-          Multicast: string option
+        /// Multicast group for discovery protocols (e.g. 239.255.255.250).
+        Multicast: string option
 
-          /// Range, host or targets taken from the configuration (portRangeKey, fqdnKey, targetsKey).
-          FromConfig: ConfigSource option
-        }
+        /// Range, host or targets taken from the configuration (portRangeKey, fqdnKey, targetsKey).
+        FromConfig: ConfigSource option
+    }
 
-    type Capability =
-        | PrivilegedPort
-        | Gpio
-        | HardwareCodec
-        | Multicast
-        | RawSocket
-        | ChildProcess
+type Capability =
+    | PrivilegedPort
+    | Gpio
+    | HardwareCodec
+    | Multicast
+    | RawSocket
+    | ChildProcess
 
-    type SchemaType =
-        | SString
-        | SInteger
-        | SNumber
-        | SBoolean
-        | SArray
-        | SObject
+type SchemaType =
+    | SString
+    | SInteger
+    | SNumber
+    | SBoolean
+    | SArray
+    | SObject
 
-    /// One configuration setting: its type, default and bounds. Nested settings use dotted keys ("rtsp.port").
-    /// Equality compares the default by JSON value (JsonElement itself compares document positions, so two
-    /// parses of the same manifest would otherwise never be equal).
-    [<CustomEquality; NoComparison>]
-    type ConfigSetting =
-        {
-          Key: string
-          Type: SchemaType
-          Default: System.Text.Json.JsonElement option
-          Description: string
-          Minimum: decimal option
-          Maximum: decimal option
-          Enum: string list
-          Secret: bool
-        }
-        interface System.IEquatable<ConfigSetting>
+/// One configuration setting: its type, default and bounds. Nested settings use dotted keys ("rtsp.port").
+/// Equality compares the default by JSON value (JsonElement itself compares document positions, so two
+/// parses of the same manifest would otherwise never be equal).
+[<CustomEquality; NoComparison>]
+type ConfigSetting =
+    {
+        Key: string
+        Type: SchemaType
+        Default: System.Text.Json.JsonElement option
+        Description: string
+        Minimum: decimal option
+        Maximum: decimal option
+        Enum: string list
+        Secret: bool
+    }
 
-        override Equals: other: (obj | null) -> bool
+    interface System.IEquatable<ConfigSetting>
 
-        override GetHashCode: unit -> int
+    override Equals: other: (obj | null) -> bool
 
-    /// The access a declared route needs: a role, or none because the plugin authenticates the request itself.
-    type RouteAccess =
-        | AdminAccess
-        | OperatorAccess
-        | ViewerAccess
-        | OwnAuth
+    override GetHashCode: unit -> int
 
-    /// One segment of a route template.
-    type RouteSegment =
-        | Literal of string
+/// The access a declared route needs: a role, or none because the plugin authenticates the request itself.
+type RouteAccess =
+    | AdminAccess
+    | OperatorAccess
+    | ViewerAccess
+    | OwnAuth
 
-        /// "{name}": any one segment.
-        | Parameter of string
+/// One segment of a route template.
+type RouteSegment =
+    | Literal of string
 
-        /// "{**name}": the rest of the path (last segment only).
-        | CatchAll of string
+    /// "{name}": any one segment.
+    | Parameter of string
 
-    /// A route declared in the manifest ("routes"): a template relative to /plugins/{id}/ or absolute.
-    type RouteDeclaration =
-        {
-          Path: string
-          Absolute: bool
-          Segments: RouteSegment list
-          Methods: string list
-          Access: RouteAccess
-          MaxRequestBytes: int64
-          Purpose: string
-        }
+    /// "{**name}": the rest of the path (last segment only).
+    | CatchAll of string
 
-    /// A portal page: a navigation entry titled Title that shows the plugin's GET route Route inside the portal.
-    type PortalPage =
-        {
-          Title: string
-          Route: string
-        }
+/// A route declared in the manifest ("routes"): a template relative to /plugins/{id}/ or absolute.
+type RouteDeclaration =
+    {
+        Path: string
+        Absolute: bool
+        Segments: RouteSegment list
+        Methods: string list
+        Access: RouteAccess
+        MaxRequestBytes: int64
+        Purpose: string
+    }
 
-    /// An event type a plugin declares, with its JSON schema (kept as text; validated by EventSchema).
-    type EventDeclaration =
-        {
-          Type: string
-          Category: string
-          Description: string
-          Schema: string
-        }
+/// A portal page: a navigation entry titled Title that shows the plugin's GET route Route inside the portal.
+type PortalPage = { Title: string; Route: string }
 
-    /// The HostApi 1.1 declarations of a manifest; all empty for a 1.0 manifest.
-    type SurfaceDeclarations =
-        {
-          Routes: RouteDeclaration list
-          Portal: PortalPage option
-          Events: EventDeclaration list
-          DigestRealms: string list
-        }
+/// An event type a plugin declares, with its JSON schema (kept as text; validated by EventSchema).
+type EventDeclaration =
+    {
+        Type: string
+        Category: string
+        Description: string
+        Schema: string
+    }
 
-        static member Empty: SurfaceDeclarations
+/// The HostApi 1.1 declarations of a manifest; all empty for a 1.0 manifest.
+type SurfaceDeclarations =
+    {
+        Routes: RouteDeclaration list
+        Portal: PortalPage option
+        Events: EventDeclaration list
+        DigestRealms: string list
+    }
 
-    /// Where a plugin runs: inside the host process, or in its own plugin-host child process (HostApi 1.1).
-    type Isolation =
-        | InProcess
-        | Process
+    static member Empty: SurfaceDeclarations
 
-    /// Resource limits of an isolated plugin's process; None = the host's default.
-    type ResourceLimits =
-        {
+/// Where a plugin runs: inside the host process, or in its own plugin-host child process (HostApi 1.1).
+type Isolation =
+    | InProcess
+    | Process
 
-          /// Address-space / memory cap in MiB.
-          MemoryMiB: int option
+/// Resource limits of an isolated plugin's process; None = the host's default.
+type ResourceLimits =
+    {
 
-          /// CPU share in percent of one core (100 = one whole core).
-          CpuPercent: int option
+        /// Address-space / memory cap in MiB.
+        MemoryMiB: int option
 
-          /// Open file descriptors.
-          OpenFiles: int option
-        }
+        /// CPU share in percent of one core (100 = one whole core).
+        CpuPercent: int option
 
-        static member None: ResourceLimits
+        /// Open file descriptors.
+        OpenFiles: int option
+    }
 
-    type PluginManifest =
-        {
-          Id: string
-          Version: SemVer
-          Kind: PluginKind
-          Name: string
-          Description: string
-          EntryAssembly: string
-          HostApi: ApiVersion
-          Config: ConfigSetting list
-          Network: FootprintEntry list
-          Capabilities: Capability list
+    static member None: ResourceLimits
 
-          /// Routes, portal page, event types and Digest realms (HostApi 1.1).
-          Surface: SurfaceDeclarations
+type PluginManifest =
+    {
+        Id: string
+        Version: SemVer
+        Kind: PluginKind
+        Name: string
+        Description: string
+        EntryAssembly: string
+        HostApi: ApiVersion
+        Config: ConfigSetting list
+        Network: FootprintEntry list
+        Capabilities: Capability list
 
-          /// "isolation"; absent = Process for kind media, else InProcess.
-          Isolation: Isolation
+        /// Routes, portal page, event types and Digest realms (HostApi 1.1).
+        Surface: SurfaceDeclarations
 
-          /// "limits"; only meaningful for an isolated plugin.
-          Limits: ResourceLimits
-        }
+        /// "isolation"; absent = Process for kind media, else InProcess.
+        Isolation: Isolation
 
-    /// A validation failure with the JSON path it concerns: "network[2].port: 70000 is not a TCP/UDP port".
-    type ManifestError =
-        {
-          Path: string
-          Message: string
-        }
+        /// "limits"; only meaningful for an isolated plugin.
+        Limits: ResourceLimits
+    }
 
-        override ToString: unit -> string
+/// A validation failure with the JSON path it concerns: "network[2].port: 70000 is not a TCP/UDP port".
+type ManifestError =
+    {
+        Path: string
+        Message: string
+    }
+
+    override ToString: unit -> string

@@ -8,7 +8,8 @@ let private isAsciiDigit (c: char) = c >= '0' && c <= '9'
 let private isIdentifierChar (c: char) =
     isAsciiDigit c || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c = '-'
 
-let private isNumericIdentifier (s: string) = s.Length > 0 && Seq.forall isAsciiDigit s
+let private isNumericIdentifier (s: string) =
+    s.Length > 0 && Seq.forall isAsciiDigit s
 
 /// A numeric part: digits only, no leading zero (except "0" itself), fits an int.
 let private tryNumber (s: string) =
@@ -30,7 +31,8 @@ let private quote = JsonRead.quote
 /// it would be lost, since it does not take part in precedence.
 let parseSemVer (text: string) : Result<SemVer, string> =
     let invalid () =
-        Error $"{quote text} is not a semantic version (expected MAJOR.MINOR.PATCH or MAJOR.MINOR.PATCH-PRERELEASE, e.g. 1.2.0)"
+        Error
+            $"{quote text} is not a semantic version (expected MAJOR.MINOR.PATCH or MAJOR.MINOR.PATCH-PRERELEASE, e.g. 1.2.0)"
 
     if String.IsNullOrEmpty text || text.Length > 128 then
         Error "a version must be at most 128 characters long"
@@ -49,16 +51,20 @@ let parseSemVer (text: string) : Result<SemVer, string> =
                 match pre with
                 | None ->
                     Ok
-                        { Major = major
-                          Minor = minor
-                          Patch = patch
-                          PreRelease = None }
+                        {
+                            Major = major
+                            Minor = minor
+                            Patch = patch
+                            PreRelease = None
+                        }
                 | Some p when p.Split '.' |> Array.forall validPreReleaseIdentifier ->
                     Ok
-                        { Major = major
-                          Minor = minor
-                          Patch = patch
-                          PreRelease = Some p }
+                        {
+                            Major = major
+                            Minor = minor
+                            Patch = patch
+                            PreRelease = Some p
+                        }
                 | Some _ -> invalid ()
             | _ -> invalid ()
         | _ -> invalid ()
@@ -74,8 +80,10 @@ let private compareIdentifiers (a: string) (b: string) =
     match isNumericIdentifier a, isNumericIdentifier b with
     | true, true ->
         // No leading zeros, so the longer one is the larger; same length compares as text.
-        if a.Length <> b.Length then compare a.Length b.Length
-        else String.CompareOrdinal(a, b) |> sign
+        if a.Length <> b.Length then
+            compare a.Length b.Length
+        else
+            String.CompareOrdinal(a, b) |> sign
     | true, false -> -1
     | false, true -> 1
     | false, false -> String.CompareOrdinal(a, b) |> sign
@@ -85,9 +93,12 @@ let private comparePreRelease (a: string) (b: string) =
     let ys = b.Split '.'
 
     let rec loop i =
-        if i = xs.Length && i = ys.Length then 0
-        elif i = xs.Length then -1
-        elif i = ys.Length then 1
+        if i = xs.Length && i = ys.Length then
+            0
+        elif i = xs.Length then
+            -1
+        elif i = ys.Length then
+            1
         else
             match compareIdentifiers xs[i] ys[i] with
             | 0 -> loop (i + 1)
@@ -127,6 +138,8 @@ let checkHostApi (host: ApiVersion) (required: ApiVersion) : Result<unit, Manife
         Ok()
     else
         Error
-            { Path = "hostApi"
-              Message =
-                $"plugin needs host API {formatApiVersion required} but this host provides {formatApiVersion host}" }
+            {
+                Path = "hostApi"
+                Message =
+                    $"plugin needs host API {formatApiVersion required} but this host provides {formatApiVersion host}"
+            }

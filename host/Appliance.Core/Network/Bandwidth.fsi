@@ -12,22 +12,22 @@ type Bitrate =
 
 type StreamProfile =
     {
-      Width: int
-      Height: int
-      Fps: float
+        Width: int
+        Height: int
+        Fps: float
 
-      /// Frames between key frames (I-frames).
-      Gop: int
-      Codec: Codec
-      Bitrate: Bitrate
+        /// Frames between key frames (I-frames).
+        Gop: int
+        Codec: Codec
+        Bitrate: Bitrate
     }
 
 /// A camera with its HD (main) and SD (sub or transcoded) stream.
 type CameraSpec =
     {
-      Name: string
-      Hd: StreamProfile
-      Sd: StreamProfile
+        Name: string
+        Hd: StreamProfile
+        Sd: StreamProfile
     }
 
 type StreamChoice =
@@ -40,69 +40,69 @@ type StreamChoice =
 /// Remote viewers watching a grid of `GridSize` channels for `HoursPerDay` hours a day.
 type ViewingPattern =
     {
-      Viewers: int
-      GridSize: int
-      Choice: StreamChoice
-      HoursPerDay: float
+        Viewers: int
+        GridSize: int
+        Choice: StreamChoice
+        HoursPerDay: float
     }
 
 /// Background traffic to the cloud that does not depend on viewing.
 type DataPolicy =
     {
-      BaselineMbPerDay: float
-      ConfigBackupMb: float
-      ConfigBackupsPerWeek: float
-      AlertsPerDay: float
-      AlertMessageKb: float
-      AlertImagesPerAlert: float
-      ImageMb: float
-      DayNightImagesPerCameraPerDay: float
+        BaselineMbPerDay: float
+        ConfigBackupMb: float
+        ConfigBackupsPerWeek: float
+        AlertsPerDay: float
+        AlertMessageKb: float
+        AlertImagesPerAlert: float
+        ImageMb: float
+        DayNightImagesPerCameraPerDay: float
     }
 
 /// Clip exports to the cloud: minutes a month at a stream profile.
 type ExportPlan =
     {
-      Label: string
-      MinutesPerMonth: float
-      Profile: StreamProfile
+        Label: string
+        MinutesPerMonth: float
+        Profile: StreamProfile
     }
 
 type SitePlanInput =
     {
-      Cameras: CameraSpec list
-      Viewing: ViewingPattern list
-      Data: DataPolicy
-      Exports: ExportPlan list
+        Cameras: CameraSpec list
+        Viewing: ViewingPattern list
+        Data: DataPolicy
+        Exports: ExportPlan list
 
-      /// Known upload capacity of the site, if any, to compare with the need.
-      AvailableUploadKbps: float option
+        /// Known upload capacity of the site, if any, to compare with the need.
+        AvailableUploadKbps: float option
     }
 
 type PlanLine =
     {
-      Category: string
-      MbPer30Days: float
-      MbPerDay: float
+        Category: string
+        MbPer30Days: float
+        MbPerDay: float
     }
 
 type ViewingLine =
     {
-      Pattern: ViewingPattern
-      Stream: StreamChoice
-      KbpsPerViewer: float
-      Kbps: float
+        Pattern: ViewingPattern
+        Stream: StreamChoice
+        KbpsPerViewer: float
+        Kbps: float
     }
 
 type SitePlan =
     {
 
-      /// Upload needed while every viewing pattern is active at once, plus the background average.
-      PeakUploadKbps: float
-      Viewing: ViewingLine list
-      Data: PlanLine list
-      TotalMbPer30Days: float
-      AverageMbPerDay: float
-      Advice: string list
+        /// Upload needed while every viewing pattern is active at once, plus the background average.
+        PeakUploadKbps: float
+        Viewing: ViewingLine list
+        Data: PlanLine list
+        TotalMbPer30Days: float
+        AverageMbPerDay: float
+        Advice: string list
     }
 
 /// OpenEye recommends 5 Mbps site upload for remote viewing (seed 002, "Bandwidth Requirements").
@@ -150,8 +150,7 @@ val streamKbps: profile: StreamProfile -> float
 val resolveChoice: choice: StreamChoice -> gridSize: int -> StreamChoice
 
 /// kbps one viewer of a grid draws: the grid shows the `gridSize` most demanding cameras.
-val gridKbps:
-  cameras: CameraSpec list -> choice: StreamChoice -> gridSize: int -> float
+val gridKbps: cameras: CameraSpec list -> choice: StreamChoice -> gridSize: int -> float
 
 /// Background data lines (the OpenEye "Recorder Data Usage" categories) for 30 days.
 val dataLines: cameraCount: int -> policy: DataPolicy -> PlanLine list
@@ -163,4 +162,4 @@ val exportMb: export: ExportPlan -> float
 val validate: input: SitePlanInput -> string list
 
 /// The plan, or every validation error with its path.
-val plan: input: SitePlanInput -> Result<SitePlan,string list>
+val plan: input: SitePlanInput -> Result<SitePlan, string list>

@@ -8,55 +8,67 @@ open Appliance.Core.Network.Bandwidth
 
 /// What is known about one configured camera; None where nothing was configured or measured.
 type CameraObservation =
-    { Name: string
-      Width: int option
-      Height: int option
-      Fps: float option
-      BitrateKbps: float option
-      Gop: int option
-      Codec: Codec option }
+    {
+        Name: string
+        Width: int option
+        Height: int option
+        Fps: float option
+        BitrateKbps: float option
+        Gop: int option
+        Codec: Codec option
+    }
 
 /// OpenEye's HD stream: "D1/4MP, 4,000Kbps, 15 IPS, 30 GOP IP Cameras" (4MP = 2688x1520).
 let openEyeHd =
-    { Width = 2688
-      Height = 1520
-      Fps = 15.0
-      Gop = 30
-      Codec = H264
-      Bitrate = Explicit 4000.0 }
+    {
+        Width = 2688
+        Height = 1520
+        Fps = 15.0
+        Gop = 30
+        Codec = H264
+        Bitrate = Explicit 4000.0
+    }
 
 /// OpenEye's SD stream: D1 at 15 IPS, GOP 30; the page gives no bitrate, so the codec model estimates it.
 let openEyeSd =
-    { Width = 720
-      Height = 480
-      Fps = 15.0
-      Gop = 30
-      Codec = H264
-      Bitrate = Estimated }
+    {
+        Width = 720
+        Height = 480
+        Fps = 15.0
+        Gop = 30
+        Codec = H264
+        Bitrate = Estimated
+    }
 
 /// The "Recorder Data Usage" table's inputs (stated: weekly config backup, one image per alert per day; the rest
 /// inferred from its figures: 45 MB/day baseline, 56 KB config, one 33 KB alert a day, 1.5 MB images, day + night image).
 let openEyeData =
-    { BaselineMbPerDay = 45.0
-      ConfigBackupMb = 0.056
-      ConfigBackupsPerWeek = 1.0
-      AlertsPerDay = 1.0
-      AlertMessageKb = 33.0
-      AlertImagesPerAlert = 1.0
-      ImageMb = 1.5
-      DayNightImagesPerCameraPerDay = 2.0 }
+    {
+        BaselineMbPerDay = 45.0
+        ConfigBackupMb = 0.056
+        ConfigBackupsPerWeek = 1.0
+        AlertsPerDay = 1.0
+        AlertMessageKb = 33.0
+        AlertImagesPerAlert = 1.0
+        ImageMb = 1.5
+        DayNightImagesPerCameraPerDay = 2.0
+    }
 
 /// "20 Minute Incident Backup (2MP to OWS)": 306 MB, i.e. 2,040 kbps (the bitrate the table implies).
 let openEyeExport =
-    { Label = "20 minute incident backup (2MP)"
-      MinutesPerMonth = 20.0
-      Profile =
-        { Width = 1920
-          Height = 1080
-          Fps = 15.0
-          Gop = 30
-          Codec = H264
-          Bitrate = Explicit 2040.0 } }
+    {
+        Label = "20 minute incident backup (2MP)"
+        MinutesPerMonth = 20.0
+        Profile =
+            {
+                Width = 1920
+                Height = 1080
+                Fps = 15.0
+                Gop = 30
+                Codec = H264
+                Bitrate = Explicit 2040.0
+            }
+    }
 
 let private maxNameLength = 100
 
@@ -66,11 +78,16 @@ let planName (index: int) (name: string) =
         (if String.IsNullOrEmpty name then "" else name)
         |> String.map (fun c -> if Char.IsControl c then ' ' else c)
         |> fun s -> s.Trim()
+
     let cut =
-        if cleaned.Length <= maxNameLength then cleaned
+        if cleaned.Length <= maxNameLength then
+            cleaned
         // Never cut a surrogate pair in two.
-        elif Char.IsHighSurrogate cleaned.[maxNameLength - 1] then cleaned.Substring(0, maxNameLength - 1)
-        else cleaned.Substring(0, maxNameLength)
+        elif Char.IsHighSurrogate cleaned.[maxNameLength - 1] then
+            cleaned.Substring(0, maxNameLength - 1)
+        else
+            cleaned.Substring(0, maxNameLength)
+
     if cut = "" then $"camera {index + 1}" else cut
 
 /// A measured or configured value, kept only when the planner would accept it.
@@ -83,50 +100,70 @@ let private hdProfile (o: CameraObservation) =
     let width = within 16 16384 o.Width
     let height = within 16 16384 o.Height
     let fps = within 0.1 240.0 o.Fps
+
     let bitrate =
         match within 1.0 1e6 o.BitrateKbps with
         | Some kbps -> Explicit kbps
         | None when width.IsNone && height.IsNone -> openEyeHd.Bitrate
         | None -> Estimated
-    { Width = defaultArg width openEyeHd.Width
-      Height = defaultArg height openEyeHd.Height
-      Fps = defaultArg fps openEyeHd.Fps
-      Gop = defaultArg (within 1 10000 o.Gop) openEyeHd.Gop
-      Codec = defaultArg o.Codec openEyeHd.Codec
-      Bitrate = bitrate }
+
+    {
+        Width = defaultArg width openEyeHd.Width
+        Height = defaultArg height openEyeHd.Height
+        Fps = defaultArg fps openEyeHd.Fps
+        Gop = defaultArg (within 1 10000 o.Gop) openEyeHd.Gop
+        Codec = defaultArg o.Codec openEyeHd.Codec
+        Bitrate = bitrate
+    }
 
 /// A camera's plan entry: HD from the observation, SD = OpenEye's D1 at the HD frame rate (at most 15 IPS) and GOP.
 let cameraSpec (index: int) (o: CameraObservation) : CameraSpec =
     let hd = hdProfile o
-    { Name = planName index o.Name
-      Hd = hd
-      Sd =
-        { openEyeSd with
-            Fps = min hd.Fps openEyeSd.Fps
-            Gop = hd.Gop
-            Codec = hd.Codec } }
+
+    {
+        Name = planName index o.Name
+        Hd = hd
+        Sd =
+            { openEyeSd with
+                Fps = min hd.Fps openEyeSd.Fps
+                Gop = hd.Gop
+                Codec = hd.Codec
+            }
+    }
 
 /// Typical remote viewing: one viewer on a single camera (HD) 1 h a day, and, with several cameras, one viewer on
 /// the smallest 4/9/16 grid that holds them (SD) 2 h a day.
 let defaultViewing (cameraCount: int) : ViewingPattern list =
-    [ { Viewers = 1
-        GridSize = 1
-        Choice = Auto
-        HoursPerDay = 1.0 }
-      if cameraCount > 1 then
-          { Viewers = 1
-            GridSize = [ 4; 9; 16 ] |> List.tryFind (fun g -> g >= cameraCount) |> Option.defaultValue 16
+    [
+        {
+            Viewers = 1
+            GridSize = 1
             Choice = Auto
-            HoursPerDay = 2.0 } ]
+            HoursPerDay = 1.0
+        }
+        if cameraCount > 1 then
+            {
+                Viewers = 1
+                GridSize =
+                    [ 4; 9; 16 ]
+                    |> List.tryFind (fun g -> g >= cameraCount)
+                    |> Option.defaultValue 16
+                Choice = Auto
+                HoursPerDay = 2.0
+            }
+    ]
 
 /// The starting input for these cameras (at most `maxCameras`; the planner's limit).
 let defaultInput (maxCameras: int) (cameras: CameraObservation list) : SitePlanInput =
     let specs = cameras |> List.truncate maxCameras |> List.mapi cameraSpec
-    { Cameras = specs
-      Viewing = defaultViewing specs.Length
-      Data = openEyeData
-      Exports = [ openEyeExport ]
-      AvailableUploadKbps = None }
+
+    {
+        Cameras = specs
+        Viewing = defaultViewing specs.Length
+        Data = openEyeData
+        Exports = [ openEyeExport ]
+        AvailableUploadKbps = None
+    }
 
 /// Codec from a stream's codec name as ingest plugins report it ("H264", "h265", "HEVC", "MJPEG"...).
 let codecOfName (name: string) : Codec option =
@@ -134,6 +171,7 @@ let codecOfName (name: string) : Codec option =
         None
     else
         let n = name.ToUpperInvariant().Replace(".", "").Replace("-", "")
+
         if n.Contains "265" || n.Contains "HEVC" then Some H265
         elif n.Contains "264" || n.Contains "AVC" then Some H264
         elif n.Contains "JPEG" || n.Contains "JPG" then Some Mjpeg
@@ -142,5 +180,6 @@ let codecOfName (name: string) : Codec option =
 /// GOP in frames from a measured key-frame interval (seconds) and frame rate; None when either is unknown.
 let gopOfInterval (fps: float option) (keyframeIntervalSeconds: float option) : int option =
     match fps, keyframeIntervalSeconds with
-    | Some f, Some s when f > 0.0 && s > 0.0 && Double.IsFinite(f * s) && f * s < 1e6 -> Some(max 1 (int (Math.Round(f * s))))
+    | Some f, Some s when f > 0.0 && s > 0.0 && Double.IsFinite(f * s) && f * s < 1e6 ->
+        Some(max 1 (int (Math.Round(f * s))))
     | _ -> None

@@ -3,13 +3,13 @@ module Appliance.Core.Network.BandwidthDefaults
 /// What is known about one configured camera; None where nothing was configured or measured.
 type CameraObservation =
     {
-      Name: string
-      Width: int option
-      Height: int option
-      Fps: float option
-      BitrateKbps: float option
-      Gop: int option
-      Codec: Appliance.Core.Network.Bandwidth.Codec option
+        Name: string
+        Width: int option
+        Height: int option
+        Fps: float option
+        BitrateKbps: float option
+        Gop: int option
+        Codec: Appliance.Core.Network.Bandwidth.Codec option
     }
 
 /// OpenEye's HD stream: "D1/4MP, 4,000Kbps, 15 IPS, 30 GOP IP Cameras" (4MP = 2688x1520).
@@ -29,24 +29,17 @@ val openEyeExport: Appliance.Core.Network.Bandwidth.ExportPlan
 val planName: index: int -> name: string -> string
 
 /// A camera's plan entry: HD from the observation, SD = OpenEye's D1 at the HD frame rate (at most 15 IPS) and GOP.
-val cameraSpec:
-  index: int ->
-    o: CameraObservation -> Appliance.Core.Network.Bandwidth.CameraSpec
+val cameraSpec: index: int -> o: CameraObservation -> Appliance.Core.Network.Bandwidth.CameraSpec
 
 /// Typical remote viewing: one viewer on a single camera (HD) 1 h a day, and, with several cameras, one viewer on
 /// the smallest 4/9/16 grid that holds them (SD) 2 h a day.
-val defaultViewing:
-  cameraCount: int -> Appliance.Core.Network.Bandwidth.ViewingPattern list
+val defaultViewing: cameraCount: int -> Appliance.Core.Network.Bandwidth.ViewingPattern list
 
 /// The starting input for these cameras (at most `maxCameras`; the planner's limit).
-val defaultInput:
-  maxCameras: int ->
-    cameras: CameraObservation list ->
-    Appliance.Core.Network.Bandwidth.SitePlanInput
+val defaultInput: maxCameras: int -> cameras: CameraObservation list -> Appliance.Core.Network.Bandwidth.SitePlanInput
 
 /// Codec from a stream's codec name as ingest plugins report it ("H264", "h265", "HEVC", "MJPEG"...).
 val codecOfName: name: string -> Appliance.Core.Network.Bandwidth.Codec option
 
 /// GOP in frames from a measured key-frame interval (seconds) and frame rate; None when either is unknown.
-val gopOfInterval:
-  fps: float option -> keyframeIntervalSeconds: float option -> int option
+val gopOfInterval: fps: float option -> keyframeIntervalSeconds: float option -> int option

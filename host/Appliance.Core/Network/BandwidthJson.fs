@@ -93,17 +93,27 @@ let private choiceOf (table: (string * 'a) list) what (errors: JsonRead.Errors) 
             None
 
 /// The items of an array, each read by `item` (path and element); at most `limit` of them.
-let private items (errors: JsonRead.Errors) path limit (e: JsonElement) (item: string -> JsonElement -> 'a) : 'a list option =
+let private items
+    (errors: JsonRead.Errors)
+    path
+    limit
+    (e: JsonElement)
+    (item: string -> JsonElement -> 'a)
+    : 'a list option =
     if e.ValueKind <> JsonValueKind.Array then
         errors.Add(path, $"expected an array, got {JsonRead.kindName e.ValueKind}")
         None
     else
         let count = e.GetArrayLength()
+
         if count > limit then
             errors.Add(path, $"has {count} items; the limit is {limit}")
             None
         else
-            Some [ for i, x in Seq.indexed (e.EnumerateArray()) -> item (JsonRead.index path i) x ]
+            Some
+                [
+                    for i, x in Seq.indexed (e.EnumerateArray()) -> item (JsonRead.index path i) x
+                ]
 
 let private profile (errors: JsonRead.Errors) path (e: JsonElement) : StreamProfile option =
     JsonRead.fields errors path [ "width"; "height"; "fps"; "gop"; "codec"; "bitrateKbps" ] e
@@ -116,84 +126,129 @@ let private profile (errors: JsonRead.Errors) path (e: JsonElement) : StreamProf
                 number errors (JsonRead.child path "bitrateKbps") v
                 |> Option.map Explicit
                 |> Option.defaultValue Estimated
-        { Width = required errors path map "width" whole placeholderProfile.Width
-          Height = required errors path map "height" whole placeholderProfile.Height
-          Fps = required errors path map "fps" number placeholderProfile.Fps
-          Gop = required errors path map "gop" whole placeholderProfile.Gop
-          Codec = optional errors path map "codec" (choiceOf codecs "a codec") H264
-          Bitrate = bitrate })
+
+        {
+            Width = required errors path map "width" whole placeholderProfile.Width
+            Height = required errors path map "height" whole placeholderProfile.Height
+            Fps = required errors path map "fps" number placeholderProfile.Fps
+            Gop = required errors path map "gop" whole placeholderProfile.Gop
+            Codec = optional errors path map "codec" (choiceOf codecs "a codec") H264
+            Bitrate = bitrate
+        })
 
 let private name (errors: JsonRead.Errors) path (e: JsonElement) =
-    JsonRead.stringValue errors path maxNameLength false e |> JsonRead.nonEmpty errors path
+    JsonRead.stringValue errors path maxNameLength false e
+    |> JsonRead.nonEmpty errors path
 
 let private camera (errors: JsonRead.Errors) (index: int) path (e: JsonElement) : CameraSpec =
     match JsonRead.fields errors path [ "name"; "hd"; "sd" ] e with
     | None ->
-        { Name = $"camera {index + 1}"
-          Hd = placeholderProfile
-          Sd = placeholderProfile }
+        {
+            Name = $"camera {index + 1}"
+            Hd = placeholderProfile
+            Sd = placeholderProfile
+        }
     | Some map ->
-        { Name = optional errors path map "name" name $"camera {index + 1}"
-          Hd = required errors path map "hd" profile placeholderProfile
-          Sd = required errors path map "sd" profile placeholderProfile }
+        {
+            Name = optional errors path map "name" name $"camera {index + 1}"
+            Hd = required errors path map "hd" profile placeholderProfile
+            Sd = required errors path map "sd" profile placeholderProfile
+        }
 
 let private viewingPattern (errors: JsonRead.Errors) path (e: JsonElement) : ViewingPattern =
-    let placeholder = { Viewers = 1; GridSize = 1; Choice = Auto; HoursPerDay = 0.0 }
+    let placeholder =
+        {
+            Viewers = 1
+            GridSize = 1
+            Choice = Auto
+            HoursPerDay = 0.0
+        }
+
     match JsonRead.fields errors path [ "viewers"; "gridSize"; "choice"; "hoursPerDay" ] e with
     | None -> placeholder
     | Some map ->
-        { Viewers = required errors path map "viewers" whole placeholder.Viewers
-          GridSize = required errors path map "gridSize" whole placeholder.GridSize
-          Choice = optional errors path map "choice" (choiceOf choices "a stream choice") Auto
-          HoursPerDay = required errors path map "hoursPerDay" number placeholder.HoursPerDay }
+        {
+            Viewers = required errors path map "viewers" whole placeholder.Viewers
+            GridSize = required errors path map "gridSize" whole placeholder.GridSize
+            Choice = optional errors path map "choice" (choiceOf choices "a stream choice") Auto
+            HoursPerDay = required errors path map "hoursPerDay" number placeholder.HoursPerDay
+        }
 
 let private dataPolicy (errors: JsonRead.Errors) path (e: JsonElement) : DataPolicy option =
     let d = BandwidthDefaults.openEyeData
+
     let names =
-        [ "baselineMbPerDay"; "configBackupMb"; "configBackupsPerWeek"; "alertsPerDay"; "alertMessageKb"
-          "alertImagesPerAlert"; "imageMb"; "dayNightImagesPerCameraPerDay" ]
+        [
+            "baselineMbPerDay"
+            "configBackupMb"
+            "configBackupsPerWeek"
+            "alertsPerDay"
+            "alertMessageKb"
+            "alertImagesPerAlert"
+            "imageMb"
+            "dayNightImagesPerCameraPerDay"
+        ]
+
     JsonRead.fields errors path names e
     |> Option.map (fun map ->
-        let field n fallback = optional errors path map n number fallback
-        { BaselineMbPerDay = field "baselineMbPerDay" d.BaselineMbPerDay
-          ConfigBackupMb = field "configBackupMb" d.ConfigBackupMb
-          ConfigBackupsPerWeek = field "configBackupsPerWeek" d.ConfigBackupsPerWeek
-          AlertsPerDay = field "alertsPerDay" d.AlertsPerDay
-          AlertMessageKb = field "alertMessageKb" d.AlertMessageKb
-          AlertImagesPerAlert = field "alertImagesPerAlert" d.AlertImagesPerAlert
-          ImageMb = field "imageMb" d.ImageMb
-          DayNightImagesPerCameraPerDay = field "dayNightImagesPerCameraPerDay" d.DayNightImagesPerCameraPerDay })
+        let field n fallback =
+            optional errors path map n number fallback
+
+        {
+            BaselineMbPerDay = field "baselineMbPerDay" d.BaselineMbPerDay
+            ConfigBackupMb = field "configBackupMb" d.ConfigBackupMb
+            ConfigBackupsPerWeek = field "configBackupsPerWeek" d.ConfigBackupsPerWeek
+            AlertsPerDay = field "alertsPerDay" d.AlertsPerDay
+            AlertMessageKb = field "alertMessageKb" d.AlertMessageKb
+            AlertImagesPerAlert = field "alertImagesPerAlert" d.AlertImagesPerAlert
+            ImageMb = field "imageMb" d.ImageMb
+            DayNightImagesPerCameraPerDay = field "dayNightImagesPerCameraPerDay" d.DayNightImagesPerCameraPerDay
+        })
 
 let private export (errors: JsonRead.Errors) (index: int) path (e: JsonElement) : ExportPlan =
     match JsonRead.fields errors path [ "label"; "minutesPerMonth"; "profile" ] e with
     | None -> BandwidthDefaults.openEyeExport
     | Some map ->
-        { Label = optional errors path map "label" name $"export {index + 1}"
-          MinutesPerMonth = required errors path map "minutesPerMonth" number 0.0
-          Profile = required errors path map "profile" profile placeholderProfile }
+        {
+            Label = optional errors path map "label" name $"export {index + 1}"
+            MinutesPerMonth = required errors path map "minutesPerMonth" number 0.0
+            Profile = required errors path map "profile" profile placeholderProfile
+        }
 
 let private nullableNumber (errors: JsonRead.Errors) path (e: JsonElement) : float option option =
-    if e.ValueKind = JsonValueKind.Null then Some None else number errors path e |> Option.map Some
+    if e.ValueKind = JsonValueKind.Null then
+        Some None
+    else
+        number errors path e |> Option.map Some
 
-let private known = [ "cameras"; "viewing"; "data"; "exports"; "availableUploadKbps" ]
+let private known =
+    [ "cameras"; "viewing"; "data"; "exports"; "availableUploadKbps" ]
 
 /// Reads a parsed plan input; reading errors, then the planner's range checks, each as "path: message".
 let readElement (root: JsonElement) : Result<SitePlanInput, string list> =
     let errors = JsonRead.Errors()
+
     match JsonRead.fields errors "" known root with
     | None -> Error(errors.ToList() |> List.map string)
     | Some map ->
         let list name limit item =
             optional errors "" map name (fun errors path e -> items errors path limit e item) []
+
         let cameras =
             required errors "" map "cameras" (fun errors path e -> items errors path maxCameras e (fun p x -> p, x)) []
             |> List.mapi (fun i (p, x) -> camera errors i p x)
+
         let input =
-            { Cameras = cameras
-              Viewing = list "viewing" maxViewingPatterns (viewingPattern errors)
-              Data = optional errors "" map "data" dataPolicy BandwidthDefaults.openEyeData
-              Exports = list "exports" maxExports (fun p x -> p, x) |> List.mapi (fun i (p, x) -> export errors i p x)
-              AvailableUploadKbps = optional errors "" map "availableUploadKbps" nullableNumber None }
+            {
+                Cameras = cameras
+                Viewing = list "viewing" maxViewingPatterns (viewingPattern errors)
+                Data = optional errors "" map "data" dataPolicy BandwidthDefaults.openEyeData
+                Exports =
+                    list "exports" maxExports (fun p x -> p, x)
+                    |> List.mapi (fun i (p, x) -> export errors i p x)
+                AvailableUploadKbps = optional errors "" map "availableUploadKbps" nullableNumber None
+            }
+
         match (errors.ToList() |> List.map string) @ validate input with
         | [] -> Ok input
         | all -> Error all
@@ -203,9 +258,18 @@ let parse (json: string) : Result<SitePlanInput, string list> =
     if String.IsNullOrEmpty json then
         Error [ "the plan input is empty; expected a JSON object" ]
     elif json.Length > maxJsonLength then
-        Error [ $"the plan input is {json.Length} characters long; the limit is {maxJsonLength}" ]
+        Error
+            [
+                $"the plan input is {json.Length} characters long; the limit is {maxJsonLength}"
+            ]
     else
-        let options = JsonDocumentOptions(MaxDepth = 16, CommentHandling = JsonCommentHandling.Disallow, AllowTrailingCommas = false)
+        let options =
+            JsonDocumentOptions(
+                MaxDepth = 16,
+                CommentHandling = JsonCommentHandling.Disallow,
+                AllowTrailingCommas = false
+            )
+
         try
             use doc = JsonDocument.Parse(json, options)
             readElement doc.RootElement
@@ -214,7 +278,11 @@ let parse (json: string) : Result<SitePlanInput, string list> =
                 match Option.ofNullable ex.LineNumber, Option.ofNullable ex.BytePositionInLine with
                 | Some l, Some b -> $" at line {l + 1L}, byte {b + 1L}"
                 | _ -> ""
-            Error [ $"the plan input is not valid JSON (or is nested deeper than 16 levels){where}" ]
+
+            Error
+                [
+                    $"the plan input is not valid JSON (or is nested deeper than 16 levels){where}"
+                ]
 
 /// The plan for a plan input given as JSON text, or every problem with its path.
 let planJson (json: string) : Result<SitePlan, string list> = parse json |> Result.bind plan
@@ -225,8 +293,10 @@ let private round3 (v: float) = Math.Round(v, 3)
 
 let private write (build: Utf8JsonWriter -> unit) =
     use stream = new MemoryStream()
+
     (use w = new Utf8JsonWriter(stream, JsonWriterOptions(Indented = true))
      build w)
+
     Encoding.UTF8.GetString(stream.ToArray())
 
 let private writeProfile (w: Utf8JsonWriter) (name: string) (p: StreamProfile) =
@@ -236,9 +306,11 @@ let private writeProfile (w: Utf8JsonWriter) (name: string) (p: StreamProfile) =
     w.WriteNumber("fps", p.Fps)
     w.WriteNumber("gop", p.Gop)
     w.WriteString("codec", codecName p.Codec)
+
     match p.Bitrate with
     | Explicit kbps -> w.WriteNumber("bitrateKbps", kbps)
     | Estimated -> w.WriteNull "bitrateKbps"
+
     w.WriteEndObject()
 
 /// A plan input as JSON that `parse` reads back to the same input.
@@ -246,14 +318,17 @@ let writeInput (input: SitePlanInput) : string =
     write (fun w ->
         w.WriteStartObject()
         w.WriteStartArray "cameras"
+
         for c in input.Cameras do
             w.WriteStartObject()
             w.WriteString("name", c.Name)
             writeProfile w "hd" c.Hd
             writeProfile w "sd" c.Sd
             w.WriteEndObject()
+
         w.WriteEndArray()
         w.WriteStartArray "viewing"
+
         for v in input.Viewing do
             w.WriteStartObject()
             w.WriteNumber("viewers", v.Viewers)
@@ -261,6 +336,7 @@ let writeInput (input: SitePlanInput) : string =
             w.WriteString("choice", choiceName v.Choice)
             w.WriteNumber("hoursPerDay", v.HoursPerDay)
             w.WriteEndObject()
+
         w.WriteEndArray()
         let d = input.Data
         w.WriteStartObject "data"
@@ -274,16 +350,20 @@ let writeInput (input: SitePlanInput) : string =
         w.WriteNumber("dayNightImagesPerCameraPerDay", d.DayNightImagesPerCameraPerDay)
         w.WriteEndObject()
         w.WriteStartArray "exports"
+
         for e in input.Exports do
             w.WriteStartObject()
             w.WriteString("label", e.Label)
             w.WriteNumber("minutesPerMonth", e.MinutesPerMonth)
             writeProfile w "profile" e.Profile
             w.WriteEndObject()
+
         w.WriteEndArray()
+
         match input.AvailableUploadKbps with
         | Some kbps -> w.WriteNumber("availableUploadKbps", kbps)
         | None -> w.WriteNull "availableUploadKbps"
+
         w.WriteEndObject())
 
 /// A plan as JSON (figures rounded to 3 decimals): peakUploadKbps, recommendedUploadKbps, viewing, data,
@@ -294,6 +374,7 @@ let writePlan (result: SitePlan) : string =
         w.WriteNumber("peakUploadKbps", round3 result.PeakUploadKbps)
         w.WriteNumber("recommendedUploadKbps", RecommendedUploadKbps)
         w.WriteStartArray "viewing"
+
         for v in result.Viewing do
             w.WriteStartObject()
             w.WriteNumber("viewers", v.Pattern.Viewers)
@@ -304,19 +385,24 @@ let writePlan (result: SitePlan) : string =
             w.WriteNumber("kbpsPerViewer", round3 v.KbpsPerViewer)
             w.WriteNumber("kbps", round3 v.Kbps)
             w.WriteEndObject()
+
         w.WriteEndArray()
         w.WriteStartArray "data"
+
         for l in result.Data do
             w.WriteStartObject()
             w.WriteString("category", l.Category)
             w.WriteNumber("mbPer30Days", round3 l.MbPer30Days)
             w.WriteNumber("mbPerDay", round3 l.MbPerDay)
             w.WriteEndObject()
+
         w.WriteEndArray()
         w.WriteNumber("totalMbPer30Days", round3 result.TotalMbPer30Days)
         w.WriteNumber("averageMbPerDay", round3 result.AverageMbPerDay)
         w.WriteStartArray "advice"
+
         for a in result.Advice do
             w.WriteStringValue a
+
         w.WriteEndArray()
         w.WriteEndObject())

@@ -13,17 +13,13 @@ val maxNameLength: int
 
 /// Reads a parsed plan input; reading errors, then the planner's range checks, each as "path: message".
 val readElement:
-  root: System.Text.Json.JsonElement ->
-    Result<Appliance.Core.Network.Bandwidth.SitePlanInput,string list>
+    root: System.Text.Json.JsonElement -> Result<Appliance.Core.Network.Bandwidth.SitePlanInput, string list>
 
 /// Parses a plan input given as JSON text: every problem, each with its path.
-val parse:
-  json: string ->
-    Result<Appliance.Core.Network.Bandwidth.SitePlanInput,string list>
+val parse: json: string -> Result<Appliance.Core.Network.Bandwidth.SitePlanInput, string list>
 
 /// The plan for a plan input given as JSON text, or every problem with its path.
-val planJson:
-  json: string -> Result<Appliance.Core.Network.Bandwidth.SitePlan,string list>
+val planJson: json: string -> Result<Appliance.Core.Network.Bandwidth.SitePlan, string list>
 
 /// A plan input as JSON that `parse` reads back to the same input.
 val writeInput: input: Appliance.Core.Network.Bandwidth.SitePlanInput -> string

@@ -21,7 +21,11 @@ let sanitizeComment (text: string) =
             elif c = '\\' then '/'
             elif c < ' ' || c > '~' then '?'
             else c)
-    if clean.Length > 128 then clean.Substring(0, 125) + "..." else clean
+
+    if clean.Length > 128 then
+        clean.Substring(0, 125) + "..."
+    else
+        clean
 
 let private comment text = $"comment \"{sanitizeComment text}\""
 
@@ -31,8 +35,10 @@ let private transport =
     | Udp -> "udp"
 
 let private dport (p: PortMatch) =
-    if p.First = p.Last then $"{transport p.Transport} dport {p.First}"
-    else $"{transport p.Transport} dport {p.First}-{p.Last}"
+    if p.First = p.Last then
+        $"{transport p.Transport} dport {p.First}"
+    else
+        $"{transport p.Transport} dport {p.First}-{p.Last}"
 
 let private interfaceMatch keyword (names: string list) =
     let quoted = names |> List.map (fun n -> $"\"{n}\"")
@@ -46,91 +52,129 @@ let private setMatch field (family: IpFamily option) (sets: string list) =
         sets |> List.map (fun s -> $"{proto} {field} @{s}")
 
 let private inboundRule (r: InboundRule) =
-    let parts = [ interfaceMatch "iifname" r.Interfaces ] @ setMatch "saddr" r.Family r.SourceSets @ [ dport r.Port; "accept" ]
+    let parts =
+        [ interfaceMatch "iifname" r.Interfaces ]
+        @ setMatch "saddr" r.Family r.SourceSets
+        @ [ dport r.Port; "accept" ]
+
     let scope =
         match r.Management, r.SourceSets |> List.exists (fun s -> s.StartsWith "mgmt_") with
         | true, true -> $"zone {r.Zone}, management sources only"
         | true, false -> $"zone {r.Zone}, management; no managementSources set: any source"
         | false, _ -> $"zone {r.Zone}"
+
     String.Join(" ", parts) + " " + comment $"{r.Owner}: {r.Purpose} ({scope})"
 
 let private outboundRule (r: OutboundRule) =
-    let parts = [ interfaceMatch "oifname" r.Interfaces ] @ setMatch "daddr" r.Family r.DestinationSets @ [ dport r.Port; "accept" ]
-    String.Join(" ", parts) + " " + comment $"{r.Owner}: {r.Purpose} (to zone {r.Zone})"
+    let parts =
+        [ interfaceMatch "oifname" r.Interfaces ]
+        @ setMatch "daddr" r.Family r.DestinationSets
+        @ [ dport r.Port; "accept" ]
+
+    String.Join(" ", parts)
+    + " "
+    + comment $"{r.Owner}: {r.Purpose} (to zone {r.Zone})"
 
 /// Rules every input chain starts with: state, loopback, the ICMP/ICMPv6 messages IPv4/IPv6 need to work (RFC 4890).
 let private inputPreamble =
-    [ "ct state established,related accept " + comment "appliance.firewall: replies to connections the appliance made"
-      "ct state invalid drop " + comment "appliance.firewall: packets conntrack cannot place"
-      "iif \"lo\" accept " + comment "appliance.firewall: loopback (zone local)"
-      "icmp type { destination-unreachable, time-exceeded, parameter-problem } accept "
-      + comment "appliance.firewall: essential ICMP errors (path MTU, unreachable)"
-      "icmp type echo-request limit rate 5/second accept " + comment "appliance.firewall: ping, rate-limited"
-      "icmpv6 type { destination-unreachable, packet-too-big, time-exceeded, parameter-problem } accept "
-      + comment "appliance.firewall: essential ICMPv6 errors (RFC 4890)"
-      "icmpv6 type { nd-router-solicit, nd-router-advert, nd-neighbor-solicit, nd-neighbor-advert, nd-redirect } ip6 hoplimit 255 accept "
-      + comment "appliance.firewall: IPv6 neighbour discovery, on-link only"
-      "icmpv6 type { mld-listener-query, mld-listener-report, mld-listener-done, mld2-listener-report } ip6 saddr fe80::/10 accept "
-      + comment "appliance.firewall: multicast listener discovery, link-local only"
-      "icmpv6 type echo-request limit rate 5/second accept " + comment "appliance.firewall: ping6, rate-limited" ]
+    [
+        "ct state established,related accept "
+        + comment "appliance.firewall: replies to connections the appliance made"
+        "ct state invalid drop "
+        + comment "appliance.firewall: packets conntrack cannot place"
+        "iif \"lo\" accept " + comment "appliance.firewall: loopback (zone local)"
+        "icmp type { destination-unreachable, time-exceeded, parameter-problem } accept "
+        + comment "appliance.firewall: essential ICMP errors (path MTU, unreachable)"
+        "icmp type echo-request limit rate 5/second accept "
+        + comment "appliance.firewall: ping, rate-limited"
+        "icmpv6 type { destination-unreachable, packet-too-big, time-exceeded, parameter-problem } accept "
+        + comment "appliance.firewall: essential ICMPv6 errors (RFC 4890)"
+        "icmpv6 type { nd-router-solicit, nd-router-advert, nd-neighbor-solicit, nd-neighbor-advert, nd-redirect } ip6 hoplimit 255 accept "
+        + comment "appliance.firewall: IPv6 neighbour discovery, on-link only"
+        "icmpv6 type { mld-listener-query, mld-listener-report, mld-listener-done, mld2-listener-report } ip6 saddr fe80::/10 accept "
+        + comment "appliance.firewall: multicast listener discovery, link-local only"
+        "icmpv6 type echo-request limit rate 5/second accept "
+        + comment "appliance.firewall: ping6, rate-limited"
+    ]
 
 let private outputPreamble =
-    [ "ct state established,related accept " + comment "appliance.firewall: replies and connections already allowed"
-      "ct state invalid drop " + comment "appliance.firewall: packets conntrack cannot place"
-      "oif \"lo\" accept " + comment "appliance.firewall: loopback (zone local)"
-      "icmp type { echo-request, destination-unreachable, time-exceeded, parameter-problem } accept "
-      + comment "appliance.firewall: ping and ICMP errors"
-      "icmpv6 type { echo-request, destination-unreachable, packet-too-big, time-exceeded, parameter-problem, nd-router-solicit, nd-neighbor-solicit, nd-neighbor-advert, mld-listener-report, mld-listener-done, mld2-listener-report } accept "
-      + comment "appliance.firewall: ping6, ICMPv6 errors, neighbour and multicast listener discovery"
-      "meta l4proto { tcp, udp } th dport 53 accept " + comment "appliance.firewall: DNS, needed to resolve the FQDN allowlist" ]
+    [
+        "ct state established,related accept "
+        + comment "appliance.firewall: replies and connections already allowed"
+        "ct state invalid drop "
+        + comment "appliance.firewall: packets conntrack cannot place"
+        "oif \"lo\" accept " + comment "appliance.firewall: loopback (zone local)"
+        "icmp type { echo-request, destination-unreachable, time-exceeded, parameter-problem } accept "
+        + comment "appliance.firewall: ping and ICMP errors"
+        "icmpv6 type { echo-request, destination-unreachable, packet-too-big, time-exceeded, parameter-problem, nd-router-solicit, nd-neighbor-solicit, nd-neighbor-advert, mld-listener-report, mld-listener-done, mld2-listener-report } accept "
+        + comment "appliance.firewall: ping6, ICMPv6 errors, neighbour and multicast listener discovery"
+        "meta l4proto { tcp, udp } th dport 53 accept "
+        + comment "appliance.firewall: DNS, needed to resolve the FQDN allowlist"
+    ]
 
 let private setBlock (s: AddressSet) =
-    [ $"# {sanitizeComment s.Purpose}"
-      $"set {s.Name} {{"
-      "\ttype " + (if s.Family = V4 then "ipv4_addr" else "ipv6_addr")
-      "\tflags interval"
-      "\tauto-merge"
-      if not s.Elements.IsEmpty then
-          let elements = s.Elements |> List.map string
-          $"\telements = {{ {joinComma elements} }}"
-      "}" ]
+    [
+        $"# {sanitizeComment s.Purpose}"
+        $"set {s.Name} {{"
+        "\ttype " + (if s.Family = V4 then "ipv4_addr" else "ipv6_addr")
+        "\tflags interval"
+        "\tauto-merge"
+        if not s.Elements.IsEmpty then
+            let elements = s.Elements |> List.map string
+            $"\telements = {{ {joinComma elements} }}"
+        "}"
+    ]
 
 /// Prints a plan as an nft script that atomically replaces the `inet appliance` table.
 let render (plan: Plan) : string =
     let sb = StringBuilder()
-    let line (indent: int) (text: string) = sb.Append('\t', indent).Append(text).Append('\n') |> ignore
+
+    let line (indent: int) (text: string) =
+        sb.Append('\t', indent).Append(text).Append('\n') |> ignore
+
     line 0 $"table inet {TableName} {{}}"
     line 0 $"delete table inet {TableName}"
     line 0 "# Generated by the appliance firewall compiler (Appliance.Core.Network.Firewall) from the loaded plugins'"
     line 0 "# network footprints and the zone policy. Do not edit: every apply replaces the whole table atomically."
+
     for note in plan.Notes do
         line 0 $"# note: {sanitizeComment note}"
+
     line 0 $"table inet {TableName} {{"
+
     for s in plan.Sets do
         for l in setBlock s do
             line 1 l
+
     line 1 "chain input {"
     line 2 "type filter hook input priority filter; policy drop;"
+
     for r in inputPreamble do
         line 2 r
+
     for r in plan.Input do
         line 2 (inboundRule r)
+
     line 1 "}"
     line 1 "chain forward {"
     line 2 "type filter hook forward priority filter; policy drop;"
     line 2 "# the appliance routes nothing: cameras reach only the appliance, never another zone"
     line 1 "}"
     line 1 "chain output {"
+
     match plan.Output with
     | None ->
         line 2 "type filter hook output priority filter; policy accept;"
         line 2 "# outbound allowlist mode is off (zones.outboundAllowlist)"
     | Some rules ->
         line 2 "type filter hook output priority filter; policy drop;"
+
         for r in outputPreamble do
             line 2 r
+
         for r in rules do
             line 2 (outboundRule r)
+
     line 1 "}"
     line 0 "}"
     sb.ToString()

@@ -12,13 +12,12 @@ val render: plan: Appliance.Core.Network.FirewallPlan.Plan -> string
 
 /// Compiles the footprint under the zone policy into nft text, or every error (each naming the culprit).
 val compile:
-  policy: Appliance.Core.Network.Zones.ZonePolicy ->
+    policy: Appliance.Core.Network.Zones.ZonePolicy ->
     entries: Appliance.Core.Network.ResolvedEntry list ->
-    Result<string,Appliance.Core.Network.Zones.PolicyError list>
+        Result<string, Appliance.Core.Network.Zones.PolicyError list>
 
 /// The FQDN sets the refresher must fill (empty unless outbound allowlist mode is on).
 val fqdnSets:
-  policy: Appliance.Core.Network.Zones.ZonePolicy ->
+    policy: Appliance.Core.Network.Zones.ZonePolicy ->
     entries: Appliance.Core.Network.ResolvedEntry list ->
-    Result<Appliance.Core.Network.FirewallPlan.FqdnSet list,
-           Appliance.Core.Network.Zones.PolicyError list>
+        Result<Appliance.Core.Network.FirewallPlan.FqdnSet list, Appliance.Core.Network.Zones.PolicyError list>

@@ -10,55 +10,76 @@ open Appliance.Core.Manifest
 let HostOwner = "appliance.host"
 
 let private entry direction transport port zone fqdn purpose required =
-    { Owner = HostOwner
-      Entry =
-        { Direction = direction
-          Transport = transport
-          Port = Port port
-          Zone = zone
-          Fqdn = fqdn
-          Purpose = purpose
-          Required = required
-          ConfigKey = None
-          FromConfig = None
-          Multicast = None } }
+    {
+        Owner = HostOwner
+        Entry =
+            {
+                Direction = direction
+                Transport = transport
+                Port = Port port
+                Zone = zone
+                Fqdn = fqdn
+                Purpose = purpose
+                Required = required
+                ConfigKey = None
+                FromConfig = None
+                Multicast = None
+            }
+    }
 
 /// Problems in the host's network settings, each with its path under "hostNetwork".
 let validateHostSettings (s: HostNetworkSettings) : ManifestError list =
-    let err path message = { Path = $"hostNetwork.{path}"; Message = message }
+    let err path message =
+        {
+            Path = $"hostNetwork.{path}"
+            Message = message
+        }
+
     let isPort n = n >= 1 && n <= 65535
-    let isZone (z: string) = Text.RegularExpressions.Regex.IsMatch(z, "^[a-z][a-z0-9-]{0,30}$")
+
+    let isZone (z: string) =
+        Text.RegularExpressions.Regex.IsMatch(z, "^[a-z][a-z0-9-]{0,30}$")
+
     let isAddress (h: string) =
         match Net.IPAddress.TryParse h with
         | true, _ -> true
         | _ -> false
 
-    [ if not (isPort s.HttpsPort) then yield err "httpsPort" $"{s.HttpsPort} is not a TCP port"
-      match s.HttpPort with
-      | Some p when not (isPort p) -> yield err "httpPort" $"{p} is not a TCP port"
-      | Some p when p = s.HttpsPort -> yield err "httpPort" $"{p} is also the HTTPS port"
-      | _ -> ()
-      if not (isZone s.ManagementZone) then yield err "managementZone" "is not a zone name"
-      if not (isZone s.UplinkZone) then yield err "uplinkZone" "is not a zone name"
-      for i, n in List.indexed s.NtpServers do
-          if not (NetworkEntries.isFqdn n) then yield err $"ntpServers[{i}]" $"\"{n}\" is not a fully qualified domain name"
-      for i, n in List.indexed s.UpdateFqdns do
-          if not (NetworkEntries.isFqdn n) then yield err $"updateFqdns[{i}]" $"\"{n}\" is not a fully qualified domain name"
-      match s.CloudMqttFqdn with
-      | Some n when not (NetworkEntries.isFqdn n) -> yield err "cloudMqttFqdn" $"\"{n}\" is not a fully qualified domain name"
-      | _ -> ()
-      if not (isPort s.CloudMqttPort) then yield err "cloudMqttPort" $"{s.CloudMqttPort} is not a TCP port"
-      match s.Proxy with
-      | Some p when String.IsNullOrWhiteSpace p.Host -> yield err "proxy.host" "must not be empty"
-      | Some p when not (isPort p.Port) -> yield err "proxy.port" $"{p.Port} is not a TCP port"
-      | Some p when not (isZone p.Zone) -> yield err "proxy.zone" "is not a zone name"
-      | _ -> ()
-      match s.Directory with
-      | Some d when not (NetworkEntries.isFqdn d.Host || isAddress d.Host) ->
-          yield err "directory.host" $"\"{d.Host}\" is neither a fully qualified domain name nor an IP address"
-      | Some d when not (isPort d.Port) -> yield err "directory.port" $"{d.Port} is not a TCP port"
-      | Some d when not (isZone d.Zone) -> yield err "directory.zone" "is not a zone name"
-      | _ -> () ]
+    [
+        if not (isPort s.HttpsPort) then
+            yield err "httpsPort" $"{s.HttpsPort} is not a TCP port"
+        match s.HttpPort with
+        | Some p when not (isPort p) -> yield err "httpPort" $"{p} is not a TCP port"
+        | Some p when p = s.HttpsPort -> yield err "httpPort" $"{p} is also the HTTPS port"
+        | _ -> ()
+        if not (isZone s.ManagementZone) then
+            yield err "managementZone" "is not a zone name"
+        if not (isZone s.UplinkZone) then
+            yield err "uplinkZone" "is not a zone name"
+        for i, n in List.indexed s.NtpServers do
+            if not (NetworkEntries.isFqdn n) then
+                yield err $"ntpServers[{i}]" $"\"{n}\" is not a fully qualified domain name"
+        for i, n in List.indexed s.UpdateFqdns do
+            if not (NetworkEntries.isFqdn n) then
+                yield err $"updateFqdns[{i}]" $"\"{n}\" is not a fully qualified domain name"
+        match s.CloudMqttFqdn with
+        | Some n when not (NetworkEntries.isFqdn n) ->
+            yield err "cloudMqttFqdn" $"\"{n}\" is not a fully qualified domain name"
+        | _ -> ()
+        if not (isPort s.CloudMqttPort) then
+            yield err "cloudMqttPort" $"{s.CloudMqttPort} is not a TCP port"
+        match s.Proxy with
+        | Some p when String.IsNullOrWhiteSpace p.Host -> yield err "proxy.host" "must not be empty"
+        | Some p when not (isPort p.Port) -> yield err "proxy.port" $"{p.Port} is not a TCP port"
+        | Some p when not (isZone p.Zone) -> yield err "proxy.zone" "is not a zone name"
+        | _ -> ()
+        match s.Directory with
+        | Some d when not (NetworkEntries.isFqdn d.Host || isAddress d.Host) ->
+            yield err "directory.host" $"\"{d.Host}\" is neither a fully qualified domain name nor an IP address"
+        | Some d when not (isPort d.Port) -> yield err "directory.port" $"{d.Port} is not a TCP port"
+        | Some d when not (isZone d.Zone) -> yield err "directory.zone" "is not a zone name"
+        | _ -> ()
+    ]
 
 /// The host's own footprint: portal in, DNS, NTP, updates, cloud MQTT, the proxy and the login directory out.
 let hostEntries (s: HostNetworkSettings) : ResolvedEntry list =
@@ -67,36 +88,90 @@ let hostEntries (s: HostNetworkSettings) : ResolvedEntry list =
         | Some p -> $" (through the proxy {p.Host}:{p.Port})"
         | None -> ""
 
-    [ yield
-          entry Inbound Tcp s.HttpsPort s.ManagementZone None "Portal and API over HTTPS: administration, plugin management, /api/v1" true
-      match s.HttpPort with
-      | Some p ->
-          yield entry Inbound Tcp p s.ManagementZone None "Redirects plain HTTP requests to the HTTPS portal" false
-      | None -> ()
-      yield
-          entry Outbound Udp 53 ZoneNames.Any None "DNS queries to the configured resolvers (cameras, cloud and update host names)" true
-      yield entry Outbound Tcp 53 ZoneNames.Any None "DNS over TCP for answers too large for UDP" true
-      for server in s.NtpServers do
-          yield
-              entry Outbound Udp 123 s.UplinkZone (Some server) "Time synchronisation (NTP): recordings, certificates and logs need the right time" true
-      for fqdn in s.UpdateFqdns do
-          yield entry Outbound Tcp 443 s.UplinkZone (Some fqdn) $"Software and plugin updates over HTTPS{viaProxy}" true
-          yield
-              entry Outbound Tcp 80 s.UplinkZone (Some fqdn) $"Software updates over HTTP mirrors, packages verified by signature{viaProxy}" false
-      match s.CloudMqttFqdn with
-      | Some fqdn ->
-          yield
-              entry Outbound Tcp s.CloudMqttPort s.UplinkZone (Some fqdn) $"Cloud link: MQTT over TLS for command and control, events and health{viaProxy}" false
-      | None -> ()
-      match s.Proxy with
-      | Some p ->
-          yield entry Outbound Tcp p.Port p.Zone (Some p.Host) "HTTP/1.1 proxy (CONNECT) for outbound HTTPS and MQTT" true
-      | None -> ()
-      match s.Directory with
-      | Some d ->
-          yield
-              entry Outbound Tcp d.Port d.Zone (Some d.Host) "Directory logins (LDAP/AD): user bind and group search, over LDAPS or StartTLS" true
-      | None -> () ]
+    [
+        yield
+            entry
+                Inbound
+                Tcp
+                s.HttpsPort
+                s.ManagementZone
+                None
+                "Portal and API over HTTPS: administration, plugin management, /api/v1"
+                true
+        match s.HttpPort with
+        | Some p ->
+            yield entry Inbound Tcp p s.ManagementZone None "Redirects plain HTTP requests to the HTTPS portal" false
+        | None -> ()
+        yield
+            entry
+                Outbound
+                Udp
+                53
+                ZoneNames.Any
+                None
+                "DNS queries to the configured resolvers (cameras, cloud and update host names)"
+                true
+        yield entry Outbound Tcp 53 ZoneNames.Any None "DNS over TCP for answers too large for UDP" true
+        for server in s.NtpServers do
+            yield
+                entry
+                    Outbound
+                    Udp
+                    123
+                    s.UplinkZone
+                    (Some server)
+                    "Time synchronisation (NTP): recordings, certificates and logs need the right time"
+                    true
+        for fqdn in s.UpdateFqdns do
+            yield
+                entry Outbound Tcp 443 s.UplinkZone (Some fqdn) $"Software and plugin updates over HTTPS{viaProxy}" true
+
+            yield
+                entry
+                    Outbound
+                    Tcp
+                    80
+                    s.UplinkZone
+                    (Some fqdn)
+                    $"Software updates over HTTP mirrors, packages verified by signature{viaProxy}"
+                    false
+        match s.CloudMqttFqdn with
+        | Some fqdn ->
+            yield
+                entry
+                    Outbound
+                    Tcp
+                    s.CloudMqttPort
+                    s.UplinkZone
+                    (Some fqdn)
+                    $"Cloud link: MQTT over TLS for command and control, events and health{viaProxy}"
+                    false
+        | None -> ()
+        match s.Proxy with
+        | Some p ->
+            yield
+                entry
+                    Outbound
+                    Tcp
+                    p.Port
+                    p.Zone
+                    (Some p.Host)
+                    "HTTP/1.1 proxy (CONNECT) for outbound HTTPS and MQTT"
+                    true
+        | None -> ()
+        match s.Directory with
+        | Some d ->
+            yield
+                entry
+                    Outbound
+                    Tcp
+                    d.Port
+                    d.Zone
+                    (Some d.Host)
+                    "Directory logins (LDAP/AD): user bind and group search, over LDAPS or StartTLS"
+                    true
+        | None -> ()
+    ]
 
 /// A host for an outbound peer: a host name (lower-cased) or an IP address literal (canonical form).
 let private peerHost (text: string) : Result<string, string> =
@@ -106,8 +181,11 @@ let private peerHost (text: string) : Result<string, string> =
     | true, NonNull a -> Ok(a.ToString())
     | _ ->
         let lower = t.ToLowerInvariant()
-        if NetworkEntries.isFqdn lower then Ok lower
-        else Error $"\"{t}\" is neither a host name (at least two labels) nor an IP address"
+
+        if NetworkEntries.isFqdn lower then
+            Ok lower
+        else
+            Error $"\"{t}\" is neither a host name (at least two labels) nor an IP address"
 
 let private transportOf (text: string) =
     match text with
@@ -117,8 +195,12 @@ let private transportOf (text: string) =
 
 /// One entry made concrete from the configuration: its resolved entries, or every problem with its path under
 /// "config" (the path of the offending value).
-let private resolveEntry (config: Text.Json.JsonElement) (e: FootprintEntry) : Result<FootprintEntry list, ManifestError list> =
+let private resolveEntry
+    (config: Text.Json.JsonElement)
+    (e: FootprintEntry)
+    : Result<FootprintEntry list, ManifestError list> =
     let at (key: string) = "config." + key
+
     let withPort =
         match e.ConfigKey, e.Port with
         | Some key, Port _ ->
@@ -134,12 +216,23 @@ let private resolveEntry (config: Text.Json.JsonElement) (e: FootprintEntry) : R
         | Some v when v.ValueKind = Text.Json.JsonValueKind.String ->
             match NetworkEntries.parsePortText (v.GetString() |> string) with
             | Ok p when fst (NetworkEntries.portRange p) >= 1 -> Ok [ { withPort with Port = p } ]
-            | Ok _ -> Error [ { Path = at key; Message = "port 0 cannot be part of a configured range" } ]
+            | Ok _ ->
+                Error
+                    [
+                        {
+                            Path = at key
+                            Message = "port 0 cannot be part of a configured range"
+                        }
+                    ]
             | Error m -> Error [ { Path = at key; Message = m } ]
         | _ -> Ok [ withPort ]
     | Some(FqdnKey key) ->
         match ConfigSchema.tryGet config key with
-        | Some v when v.ValueKind = Text.Json.JsonValueKind.String && (v.GetString() |> string).Trim() = "" -> Ok []
+        | Some v when
+            v.ValueKind = Text.Json.JsonValueKind.String
+            && (v.GetString() |> string).Trim() = ""
+            ->
+            Ok []
         | Some v when v.ValueKind = Text.Json.JsonValueKind.String ->
             match peerHost (v.GetString() |> string) with
             | Ok h -> Ok [ { withPort with Fqdn = Some h } ]
@@ -149,74 +242,166 @@ let private resolveEntry (config: Text.Json.JsonElement) (e: FootprintEntry) : R
         match ConfigSchema.tryGet config key with
         | Some v when v.ValueKind = Text.Json.JsonValueKind.Array ->
             let items =
-                [ for i, item in Seq.indexed (v.EnumerateArray()) ->
-                      let path = $"{at key}[{i}]"
-                      let err (field: string) m = Error [ { Path = (if field = "" then path else $"{path}.{field}"); Message = m } ]
+                [
+                    for i, item in Seq.indexed (v.EnumerateArray()) ->
+                        let path = $"{at key}[{i}]"
 
-                      if item.ValueKind <> Text.Json.JsonValueKind.Object then
-                          err "" "expected an object {host, port, transport}"
-                      else
-                          let get (name: string) =
-                              match item.TryGetProperty name with
-                              | true, x -> Some x
-                              | _ -> None
+                        let err (field: string) m =
+                            Error
+                                [
+                                    {
+                                        Path = (if field = "" then path else $"{path}.{field}")
+                                        Message = m
+                                    }
+                                ]
 
-                          let unknown =
-                              [ for p in item.EnumerateObject() do
-                                    if not (List.contains p.Name [ "host"; "port"; "transport" ]) then
-                                        yield { Path = $"{path}.{p.Name}"; Message = "is not a target field (host, port, transport)" } ]
+                        if item.ValueKind <> Text.Json.JsonValueKind.Object then
+                            err "" "expected an object {host, port, transport}"
+                        else
+                            let get (name: string) =
+                                match item.TryGetProperty name with
+                                | true, x -> Some x
+                                | _ -> None
 
-                          let host =
-                              match get "host" with
-                              | Some h when h.ValueKind = Text.Json.JsonValueKind.String ->
-                                  peerHost (h.GetString() |> string) |> Result.mapError (fun m -> [ { Path = $"{path}.host"; Message = m } ])
-                              | Some _ -> Error [ { Path = $"{path}.host"; Message = "expected a string" } ]
-                              | None -> Error [ { Path = $"{path}.host"; Message = "a target needs a host" } ]
+                            let unknown =
+                                [
+                                    for p in item.EnumerateObject() do
+                                        if not (List.contains p.Name [ "host"; "port"; "transport" ]) then
+                                            yield
+                                                {
+                                                    Path = $"{path}.{p.Name}"
+                                                    Message = "is not a target field (host, port, transport)"
+                                                }
+                                ]
 
-                          let port =
-                              match get "port", withPort.Port with
-                              | Some p, _ ->
-                                  let number = if p.ValueKind = Text.Json.JsonValueKind.Number then (match p.TryGetInt32() with | true, n -> Some n | _ -> None) else None
+                            let host =
+                                match get "host" with
+                                | Some h when h.ValueKind = Text.Json.JsonValueKind.String ->
+                                    peerHost (h.GetString() |> string)
+                                    |> Result.mapError (fun m -> [ { Path = $"{path}.host"; Message = m } ])
+                                | Some _ ->
+                                    Error
+                                        [
+                                            {
+                                                Path = $"{path}.host"
+                                                Message = "expected a string"
+                                            }
+                                        ]
+                                | None ->
+                                    Error
+                                        [
+                                            {
+                                                Path = $"{path}.host"
+                                                Message = "a target needs a host"
+                                            }
+                                        ]
 
-                                  match number with
-                                  | Some n when n >= 1 && n <= 65535 -> Ok(Port n)
-                                  | _ -> Error [ { Path = $"{path}.port"; Message = $"{p.GetRawText()} is not a TCP/UDP port (1-65535)" } ]
-                              | None, declared -> Ok declared
+                            let port =
+                                match get "port", withPort.Port with
+                                | Some p, _ ->
+                                    let number =
+                                        if p.ValueKind = Text.Json.JsonValueKind.Number then
+                                            (match p.TryGetInt32() with
+                                             | true, n -> Some n
+                                             | _ -> None)
+                                        else
+                                            None
 
-                          let transport =
-                              match get "transport" with
-                              | Some t when t.ValueKind = Text.Json.JsonValueKind.String ->
-                                  match transportOf (t.GetString() |> string) with
-                                  | Some x -> Ok x
-                                  | None -> Error [ { Path = $"{path}.transport"; Message = "expected \"tcp\" or \"udp\"" } ]
-                              | Some _ -> Error [ { Path = $"{path}.transport"; Message = "expected \"tcp\" or \"udp\"" } ]
-                              | None -> Ok withPort.Transport
+                                    match number with
+                                    | Some n when n >= 1 && n <= 65535 -> Ok(Port n)
+                                    | _ ->
+                                        Error
+                                            [
+                                                {
+                                                    Path = $"{path}.port"
+                                                    Message = $"{p.GetRawText()} is not a TCP/UDP port (1-65535)"
+                                                }
+                                            ]
+                                | None, declared -> Ok declared
 
-                          match host, port, transport, unknown with
-                          | Ok h, Ok p, Ok t, [] -> Ok { withPort with Fqdn = Some h; Port = p; Transport = t }
-                          | _ ->
-                              Error(
-                                  unknown
-                                  @ ([ host |> Result.map ignore; port |> Result.map ignore; transport |> Result.map ignore ]
-                                     |> List.collect (function Error es -> es | Ok () -> []))
-                              ) ]
+                            let transport =
+                                match get "transport" with
+                                | Some t when t.ValueKind = Text.Json.JsonValueKind.String ->
+                                    match transportOf (t.GetString() |> string) with
+                                    | Some x -> Ok x
+                                    | None ->
+                                        Error
+                                            [
+                                                {
+                                                    Path = $"{path}.transport"
+                                                    Message = "expected \"tcp\" or \"udp\""
+                                                }
+                                            ]
+                                | Some _ ->
+                                    Error
+                                        [
+                                            {
+                                                Path = $"{path}.transport"
+                                                Message = "expected \"tcp\" or \"udp\""
+                                            }
+                                        ]
+                                | None -> Ok withPort.Transport
 
-            match items |> List.collect (function Error es -> es | Ok _ -> []) with
-            | [] -> Ok(items |> List.choose (function Ok x -> Some x | Error _ -> None) |> List.distinct)
+                            match host, port, transport, unknown with
+                            | Ok h, Ok p, Ok t, [] ->
+                                Ok
+                                    { withPort with
+                                        Fqdn = Some h
+                                        Port = p
+                                        Transport = t
+                                    }
+                            | _ ->
+                                Error(
+                                    unknown
+                                    @ ([
+                                        host |> Result.map ignore
+                                        port |> Result.map ignore
+                                        transport |> Result.map ignore
+                                       ]
+                                       |> List.collect (function
+                                           | Error es -> es
+                                           | Ok() -> []))
+                                )
+                ]
+
+            match
+                items
+                |> List.collect (function
+                    | Error es -> es
+                    | Ok _ -> [])
+            with
+            | [] ->
+                Ok(
+                    items
+                    |> List.choose (function
+                        | Ok x -> Some x
+                        | Error _ -> None)
+                    |> List.distinct
+                )
             | errors -> Error errors
         | _ -> Ok []
 
 /// A plugin's footprint made concrete from its validated configuration: configKey ports, portRangeKey ranges,
 /// fqdnKey hosts and targetsKey lists applied. A value that does not resolve is an error with its path under
 /// "config"; the host refuses such a configuration. Entries of an empty host or target list are left out.
-let resolveChecked (manifest: PluginManifest) (config: Text.Json.JsonElement) : Result<ResolvedEntry list, ManifestError list> =
+let resolveChecked
+    (manifest: PluginManifest)
+    (config: Text.Json.JsonElement)
+    : Result<ResolvedEntry list, ManifestError list> =
     let results = manifest.Network |> List.map (resolveEntry config)
 
-    match results |> List.collect (function Error es -> es | Ok _ -> []) with
+    match
+        results
+        |> List.collect (function
+            | Error es -> es
+            | Ok _ -> [])
+    with
     | [] ->
         Ok(
             results
-            |> List.collect (function Ok es -> es | Error _ -> [])
+            |> List.collect (function
+                | Ok es -> es
+                | Error _ -> [])
             |> List.map (fun e -> { Owner = manifest.Id; Entry = e })
         )
     | errors -> Error errors
@@ -251,17 +436,24 @@ let collisions (entries: ResolvedEntry list) : ManifestError list =
         entries
         |> List.filter (fun r -> r.Entry.Direction = Inbound && range r.Entry.Port <> (0, 0))
 
-    [ for a in listening do
-          for b in listening do
-              if String.CompareOrdinal(a.Owner, b.Owner) < 0 && a.Entry.Transport = b.Entry.Transport then
-                  let af, al = range a.Entry.Port
-                  let bf, bl = range b.Entry.Port
-                  let first, last = max af bf, min al bl
+    [
+        for a in listening do
+            for b in listening do
+                if
+                    String.CompareOrdinal(a.Owner, b.Owner) < 0
+                    && a.Entry.Transport = b.Entry.Transport
+                then
+                    let af, al = range a.Entry.Port
+                    let bf, bl = range b.Entry.Port
+                    let first, last = max af bf, min al bl
 
-                  if first <= last then
-                      yield
-                          { Path = "network"
-                            Message =
-                              $"{a.Owner} and {b.Owner} both want {transportName a.Entry.Transport}/{portsText (first, last)} inbound" } ]
+                    if first <= last then
+                        yield
+                            {
+                                Path = "network"
+                                Message =
+                                    $"{a.Owner} and {b.Owner} both want {transportName a.Entry.Transport}/{portsText (first, last)} inbound"
+                            }
+    ]
     |> List.distinct
     |> List.sort

@@ -5,30 +5,25 @@ module Appliance.Core.Network.Footprint
 val HostOwner: string = "appliance.host"
 
 /// Problems in the host's network settings, each with its path under "hostNetwork".
-val validateHostSettings:
-  s: Appliance.Core.Network.HostNetworkSettings ->
-    Appliance.Core.Manifest.ManifestError list
+val validateHostSettings: s: Appliance.Core.Network.HostNetworkSettings -> Appliance.Core.Manifest.ManifestError list
 
 /// The host's own footprint: portal in, DNS, NTP, updates, cloud MQTT, the proxy and the login directory out.
-val hostEntries:
-  s: Appliance.Core.Network.HostNetworkSettings ->
-    Appliance.Core.Network.ResolvedEntry list
+val hostEntries: s: Appliance.Core.Network.HostNetworkSettings -> Appliance.Core.Network.ResolvedEntry list
 
 /// A plugin's footprint made concrete from its validated configuration: configKey ports, portRangeKey ranges,
 /// fqdnKey hosts and targetsKey lists applied. A value that does not resolve is an error with its path under
 /// "config"; the host refuses such a configuration. Entries of an empty host or target list are left out.
 val resolveChecked:
-  manifest: Appliance.Core.Manifest.PluginManifest ->
+    manifest: Appliance.Core.Manifest.PluginManifest ->
     config: System.Text.Json.JsonElement ->
-    Result<Appliance.Core.Network.ResolvedEntry list,
-           Appliance.Core.Manifest.ManifestError list>
+        Result<Appliance.Core.Network.ResolvedEntry list, Appliance.Core.Manifest.ManifestError list>
 
 /// A plugin's footprint with configuration applied, total: entries whose configured value does not resolve keep
 /// their declared port (configKey, portRangeKey) or are left out (fqdnKey, targetsKey).
 val resolve:
-  manifest: Appliance.Core.Manifest.PluginManifest ->
+    manifest: Appliance.Core.Manifest.PluginManifest ->
     config: System.Text.Json.JsonElement ->
-    Appliance.Core.Network.ResolvedEntry list
+        Appliance.Core.Network.ResolvedEntry list
 
 val internal range: p: Appliance.Core.Manifest.PortSpec -> int * int
 
@@ -38,6 +33,4 @@ val internal transportName: t: Appliance.Core.Manifest.Transport -> string
 
 /// Two different owners listening inbound on the same transport and overlapping ports (port 0, "chosen by the
 /// system", never collides). Sorted and without repeats, so the order of the input does not matter.
-val collisions:
-  entries: Appliance.Core.Network.ResolvedEntry list ->
-    Appliance.Core.Manifest.ManifestError list
+val collisions: entries: Appliance.Core.Network.ResolvedEntry list -> Appliance.Core.Manifest.ManifestError list

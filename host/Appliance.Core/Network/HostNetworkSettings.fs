@@ -3,46 +3,54 @@ namespace Appliance.Core.Network
 /// A directory server (LDAP / Active Directory) the host asks at login: StartTLS on 389 or LDAPS on 636.
 /// Declared before ProxySettings, which has the same field names, so an unannotated { Host; Port; Zone } stays a proxy.
 type DirectoryPeer =
-    { /// Host name or IP address literal, as in auth.ldap.url.
-      Host: string
-      Port: int
-      /// Zone the directory sits in (the host's configuration defaults it to "site").
-      Zone: string }
+    {
+        /// Host name or IP address literal, as in auth.ldap.url.
+        Host: string
+        Port: int
+        /// Zone the directory sits in (the host's configuration defaults it to "site").
+        Zone: string
+    }
 
 /// An HTTP/1.1 proxy (CONNECT) the host uses for outbound HTTPS and MQTT.
 type ProxySettings =
-    { Host: string
-      Port: int
-      /// Zone the proxy sits in (usually "site").
-      Zone: string }
+    {
+        Host: string
+        Port: int
+        /// Zone the proxy sits in (usually "site").
+        Zone: string
+    }
 
 /// What the host itself needs from the network; the values come from the appliance configuration.
 /// Footprint.hostEntries turns it into the host's footprint (owner "appliance.host").
 type HostNetworkSettings =
-    { HttpsPort: int
-      /// None when the HTTP-to-HTTPS redirect is switched off.
-      HttpPort: int option
-      /// Zone the portal is reachable from.
-      ManagementZone: string
-      /// Zone of the internet-facing link (NTP, updates, cloud).
-      UplinkZone: string
-      NtpServers: string list
-      UpdateFqdns: string list
-      CloudMqttFqdn: string option
-      CloudMqttPort: int
-      Proxy: ProxySettings option
-      /// None unless directory logins are configured (auth.ldap.url).
-      Directory: DirectoryPeer option }
+    {
+        HttpsPort: int
+        /// None when the HTTP-to-HTTPS redirect is switched off.
+        HttpPort: int option
+        /// Zone the portal is reachable from.
+        ManagementZone: string
+        /// Zone of the internet-facing link (NTP, updates, cloud).
+        UplinkZone: string
+        NtpServers: string list
+        UpdateFqdns: string list
+        CloudMqttFqdn: string option
+        CloudMqttPort: int
+        Proxy: ProxySettings option
+        /// None unless directory logins are configured (auth.ldap.url).
+        Directory: DirectoryPeer option
+    }
 
     /// Production defaults: portal 443/80 from the site LAN, public NTP pool, cloud MQTT over TLS on 8883.
     static member Defaults =
-        { HttpsPort = 443
-          HttpPort = Some 80
-          ManagementZone = ZoneNames.Site
-          UplinkZone = ZoneNames.Uplink
-          NtpServers = [ "pool.ntp.org" ]
-          UpdateFqdns = [ "updates.appliance.example" ]
-          CloudMqttFqdn = Some "mqtt.appliance.example"
-          CloudMqttPort = 8883
-          Proxy = None
-          Directory = None }
+        {
+            HttpsPort = 443
+            HttpPort = Some 80
+            ManagementZone = ZoneNames.Site
+            UplinkZone = ZoneNames.Uplink
+            NtpServers = [ "pool.ntp.org" ]
+            UpdateFqdns = [ "updates.appliance.example" ]
+            CloudMqttFqdn = Some "mqtt.appliance.example"
+            CloudMqttPort = 8883
+            Proxy = None
+            Directory = None
+        }

@@ -5,8 +5,7 @@ open Appliance.Core.Manifest
 /// A footprint entry whose port is concrete (configuration applied), with the plugin that owns it
 /// ("appliance.host" for the host's own entries).
 type ResolvedEntry =
-    { Owner: string
-      Entry: FootprintEntry }
+    { Owner: string; Entry: FootprintEntry }
 
 /// The well-known zone names. Installers may define more.
 module ZoneNames =

@@ -11,21 +11,25 @@ open Appliance.Core.Manifest
 
 /// One row of the requirements table.
 type RequirementRow =
-    { Direction: Direction
-      Transport: Transport
-      FirstPort: int
-      LastPort: int
-      /// "554" or "49152-65535".
-      Ports: string
-      Zone: string
-      Fqdn: string option
-      Purpose: string
-      Required: bool
-      Owner: string
-      ConfigKey: string option
-      Multicast: string option }
+    {
+        Direction: Direction
+        Transport: Transport
+        FirstPort: int
+        LastPort: int
+        /// "554" or "49152-65535".
+        Ports: string
+        Zone: string
+        Fqdn: string option
+        Purpose: string
+        Required: bool
+        Owner: string
+        ConfigKey: string option
+        Multicast: string option
+    }
 
-let private directionText d = if d = Inbound then "inbound" else "outbound"
+let private directionText d =
+    if d = Inbound then "inbound" else "outbound"
+
 let private protocolText t = if t = Tcp then "TCP" else "UDP"
 
 /// The table rows: loopback-only entries (zone "local") left out, repeats removed,
@@ -36,18 +40,20 @@ let build (entries: ResolvedEntry list) : RequirementRow list =
     |> List.map (fun r ->
         let first, last = Footprint.range r.Entry.Port
 
-        { Direction = r.Entry.Direction
-          Transport = r.Entry.Transport
-          FirstPort = first
-          LastPort = last
-          Ports = Footprint.portsText (first, last)
-          Zone = r.Entry.Zone
-          Fqdn = r.Entry.Fqdn
-          Purpose = r.Entry.Purpose
-          Required = r.Entry.Required
-          Owner = r.Owner
-          ConfigKey = r.Entry.ConfigKey
-          Multicast = r.Entry.Multicast })
+        {
+            Direction = r.Entry.Direction
+            Transport = r.Entry.Transport
+            FirstPort = first
+            LastPort = last
+            Ports = Footprint.portsText (first, last)
+            Zone = r.Entry.Zone
+            Fqdn = r.Entry.Fqdn
+            Purpose = r.Entry.Purpose
+            Required = r.Entry.Required
+            Owner = r.Owner
+            ConfigKey = r.Entry.ConfigKey
+            Multicast = r.Entry.Multicast
+        })
     |> List.distinct
     |> List.sortBy (fun r ->
         (if r.Direction = Inbound then 0 else 1),
@@ -98,10 +104,12 @@ let private cell (s: string) =
         .Replace("\n", " ")
 
 let private zoneLegend =
-    [ ZoneNames.Cameras, "the camera network: cameras are reachable only from the appliance"
-      ZoneNames.Site, "the site LAN: operators, VMS, management stations"
-      ZoneNames.Uplink, "the internet-facing link (WAN)"
-      ZoneNames.Any, "whichever network holds the peer (e.g. the configured DNS resolvers)" ]
+    [
+        ZoneNames.Cameras, "the camera network: cameras are reachable only from the appliance"
+        ZoneNames.Site, "the site LAN: operators, VMS, management stations"
+        ZoneNames.Uplink, "the internet-facing link (WAN)"
+        ZoneNames.Any, "whichever network holds the peer (e.g. the configured DNS resolvers)"
+    ]
 
 /// The requirements page in Markdown: title, how it was made, the table, the FQDN allowlist and notes.
 let toMarkdown (rows: RequirementRow list) : string =
@@ -138,16 +146,18 @@ let toMarkdown (rows: RequirementRow list) : string =
         let required = if r.Required then "required" else "optional"
 
         let cells =
-            [ directionText r.Direction
-              protocolText r.Transport
-              r.Ports
-              r.Zone
-              defaultArg r.Fqdn ""
-              defaultArg r.Multicast ""
-              r.Purpose
-              required
-              r.Owner
-              defaultArg r.ConfigKey "" ]
+            [
+                directionText r.Direction
+                protocolText r.Transport
+                r.Ports
+                r.Zone
+                defaultArg r.Fqdn ""
+                defaultArg r.Multicast ""
+                r.Purpose
+                required
+                r.Owner
+                defaultArg r.ConfigKey ""
+            ]
             |> List.map cell
 
         line ("| " + String.Join(" | ", cells) + " |")
@@ -195,7 +205,8 @@ let toMarkdown (rows: RequirementRow list) : string =
     let zones = rows |> List.map (fun r -> r.Zone) |> List.distinct
 
     for zone, meaning in zoneLegend do
-        if List.contains zone zones then line $"- Zone `{zone}`: {meaning}."
+        if List.contains zone zones then
+            line $"- Zone `{zone}`: {meaning}."
 
     line (
         "- Ephemeral ports: outbound connections leave from a source port the operating system picks "
@@ -203,7 +214,8 @@ let toMarkdown (rows: RequirementRow list) : string =
         + "protocol itself uses (e.g. RTP media or relay ports negotiated at run time)."
     )
 
-    let multicast = rows |> List.choose (fun r -> r.Multicast) |> List.distinct |> List.sort
+    let multicast =
+        rows |> List.choose (fun r -> r.Multicast) |> List.distinct |> List.sort
 
     if not multicast.IsEmpty then
         let groups = String.Join(", ", multicast)
@@ -239,7 +251,9 @@ let toJson (rows: RequirementRow list) : string =
     use stream = new MemoryStream()
 
     do
-        let options = JsonWriterOptions(Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping)
+        let options =
+            JsonWriterOptions(Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping)
+
         use w = new Utf8JsonWriter(stream, options)
         w.WriteStartObject()
         w.WriteStartArray "requirements"
@@ -279,7 +293,10 @@ let toJson (rows: RequirementRow list) : string =
 /// spreadsheet would run as a formula (=, +, -, @ first) gets a leading apostrophe.
 let csvField (s: string) =
     let safe =
-        if s.Length > 0 && "=+-@\t\r".IndexOf s[0] >= 0 then "'" + s else s
+        if s.Length > 0 && "=+-@\t\r".IndexOf s[0] >= 0 then
+            "'" + s
+        else
+            s
 
     if safe.IndexOfAny [| ','; '"'; '\r'; '\n' |] >= 0 then
         "\"" + safe.Replace("\"", "\"\"") + "\""
@@ -289,22 +306,38 @@ let csvField (s: string) =
 /// The table as CSV (RFC 4180: header line, CRLF line ends).
 let toCsv (rows: RequirementRow list) : string =
     let sb = StringBuilder()
-    let record (fields: string list) =
-        sb.Append(String.Join(",", fields |> List.map csvField)).Append("\r\n") |> ignore
 
-    record [ "direction"; "transport"; "ports"; "zone"; "fqdn"; "multicast"; "purpose"; "required"; "owner"; "config_key" ]
+    let record (fields: string list) =
+        sb.Append(String.Join(",", fields |> List.map csvField)).Append("\r\n")
+        |> ignore
+
+    record
+        [
+            "direction"
+            "transport"
+            "ports"
+            "zone"
+            "fqdn"
+            "multicast"
+            "purpose"
+            "required"
+            "owner"
+            "config_key"
+        ]
 
     for r in rows do
         record
-            [ directionText r.Direction
-              Footprint.transportName r.Transport
-              r.Ports
-              r.Zone
-              defaultArg r.Fqdn ""
-              defaultArg r.Multicast ""
-              r.Purpose
-              (if r.Required then "required" else "optional")
-              r.Owner
-              defaultArg r.ConfigKey "" ]
+            [
+                directionText r.Direction
+                Footprint.transportName r.Transport
+                r.Ports
+                r.Zone
+                defaultArg r.Fqdn ""
+                defaultArg r.Multicast ""
+                r.Purpose
+                (if r.Required then "required" else "optional")
+                r.Owner
+                defaultArg r.ConfigKey ""
+            ]
 
     sb.ToString()

@@ -3,30 +3,28 @@ module Appliance.Core.Network.Requirements
 /// One row of the requirements table.
 type RequirementRow =
     {
-      Direction: Appliance.Core.Manifest.Direction
-      Transport: Appliance.Core.Manifest.Transport
-      FirstPort: int
-      LastPort: int
+        Direction: Appliance.Core.Manifest.Direction
+        Transport: Appliance.Core.Manifest.Transport
+        FirstPort: int
+        LastPort: int
 
-      /// "554" or "49152-65535".
-      Ports: string
-      Zone: string
-      Fqdn: string option
-      Purpose: string
-      Required: bool
-      Owner: string
-      ConfigKey: string option
-      Multicast: string option
+        /// "554" or "49152-65535".
+        Ports: string
+        Zone: string
+        Fqdn: string option
+        Purpose: string
+        Required: bool
+        Owner: string
+        ConfigKey: string option
+        Multicast: string option
     }
 
 /// The table rows: loopback-only entries (zone "local") left out, repeats removed,
 /// inbound first, then by port, transport, zone, FQDN and owner.
-val build:
-  entries: Appliance.Core.Network.ResolvedEntry list -> RequirementRow list
+val build: entries: Appliance.Core.Network.ResolvedEntry list -> RequirementRow list
 
 /// Host names the appliance connects to (outbound entries with an FQDN), without repeats, sorted.
-val fqdnAllowlist:
-  entries: Appliance.Core.Network.ResolvedEntry list -> string list
+val fqdnAllowlist: entries: Appliance.Core.Network.ResolvedEntry list -> string list
 
 /// The allowlist with ports, one "host:port/proto" line each (e.g. "relay.example.net:443/tcp").
 val allowlistText: entries: Appliance.Core.Network.ResolvedEntry list -> string

@@ -32,31 +32,42 @@ type ProcNetFile =
 
 /// One socket line of a /proc/net table.
 type ProcSocket =
-    { Transport: Transport
-      Family: IpFamily
-      LocalAddress: IPAddress
-      LocalPort: int
-      RemoteAddress: IPAddress
-      RemotePort: int
-      /// Kernel state number: TCP 0x0A = LISTEN; UDP 0x07 = unconnected (bound, receives from anyone).
-      State: int
-      Uid: int64
-      Inode: int64 }
+    {
+        Transport: Transport
+        Family: IpFamily
+        LocalAddress: IPAddress
+        LocalPort: int
+        RemoteAddress: IPAddress
+        RemotePort: int
+        /// Kernel state number: TCP 0x0A = LISTEN; UDP 0x07 = unconnected (bound, receives from anyone).
+        State: int
+        Uid: int64
+        Inode: int64
+    }
 
-type ParseProblem = { File: string; Line: int; Message: string }
+type ParseProblem =
+    {
+        File: string
+        Line: int
+        Message: string
+    }
 
 type ProcNetTable =
-    { Sockets: ProcSocket list
-      Problems: ParseProblem list }
+    {
+        Sockets: ProcSocket list
+        Problems: ParseProblem list
+    }
 
 /// A listening socket no footprint entry declares.
 type UndeclaredSocket =
-    { Transport: Transport
-      LocalAddress: IPAddress
-      LocalPort: int
-      Inode: int64
-      /// Bound to 127.0.0.0/8 or ::1 only: not reachable from the network, still undeclared.
-      LoopbackOnly: bool }
+    {
+        Transport: Transport
+        LocalAddress: IPAddress
+        LocalPort: int
+        Inode: int64
+        /// Bound to 127.0.0.0/8 or ::1 only: not reachable from the network, still undeclared.
+        LoopbackOnly: bool
+    }
 
 [<Literal>]
 let TcpListen = 0x0A
@@ -78,12 +89,17 @@ let private hex (s: string) =
 /// The kernel prints each 32-bit word of the address in host byte order ("%08X" of the raw word).
 let private decodeAddress (family: IpFamily) (text: string) =
     let words = if family = V4 then 1 else 4
-    if text.Length <> words * 8 || not (text |> Seq.forall Char.IsAsciiHexDigit) then None
+
+    if text.Length <> words * 8 || not (text |> Seq.forall Char.IsAsciiHexDigit) then
+        None
     else
         let bytes =
-            [| for w in 0 .. words - 1 do
-                   let v = (hex (text.Substring(w * 8, 8))).Value
-                   yield! BitConverter.GetBytes v |]
+            [|
+                for w in 0 .. words - 1 do
+                    let v = (hex (text.Substring(w * 8, 8))).Value
+                    yield! BitConverter.GetBytes v
+            |]
+
         Some(IPAddress bytes)
 
 let private decodeEndpoint family (text: string) =
@@ -97,8 +113,11 @@ let private decodeEndpoint family (text: string) =
 let private parseLine (file: ProcNetFile) (line: string) : Result<ProcSocket, string> =
     let family = if file = Tcp4 || file = Udp4 then V4 else V6
     let fields = line.Split([| ' '; '\t' |], StringSplitOptions.RemoveEmptyEntries)
-    if fields.Length < 10 then Error $"has {fields.Length} fields, a socket line has at least 10 (truncated?)"
-    elif not (fields.[0].EndsWith ':') then Error $"does not start with a slot number (\"{fields.[0]}\")"
+
+    if fields.Length < 10 then
+        Error $"has {fields.Length} fields, a socket line has at least 10 (truncated?)"
+    elif not (fields.[0].EndsWith ':') then
+        Error $"does not start with a slot number (\"{fields.[0]}\")"
     else
         match decodeEndpoint family fields.[1], decodeEndpoint family fields.[2], hex fields.[3] with
         | None, _, _ -> Error $"local address {quote fields.[1]} is not a {file.FileName} address"
@@ -108,15 +127,17 @@ let private parseLine (file: ProcNetFile) (line: string) : Result<ProcSocket, st
             match Int64.TryParse fields.[7], Int64.TryParse fields.[9] with
             | (true, uid), (true, inode) when uid >= 0L && inode >= 0L ->
                 Ok
-                    { Transport = file.Transport
-                      Family = family
-                      LocalAddress = local
-                      LocalPort = localPort
-                      RemoteAddress = remote
-                      RemotePort = remotePort
-                      State = int state
-                      Uid = uid
-                      Inode = inode }
+                    {
+                        Transport = file.Transport
+                        Family = family
+                        LocalAddress = local
+                        LocalPort = localPort
+                        RemoteAddress = remote
+                        RemotePort = remotePort
+                        State = int state
+                        Uid = uid
+                        Inode = inode
+                    }
             | _ -> Error $"uid {quote fields.[7]} or inode {quote fields.[9]} is not a number"
 
 /// Parses one /proc/net table. The header line and blank lines are skipped; bad lines become problems.
@@ -125,24 +146,45 @@ let parse (file: ProcNetFile) (text: string) : ProcNetTable =
     let sockets = ResizeArray<ProcSocket>()
     let problems = ResizeArray<ParseProblem>()
     let mutable dropped = 0
+
     let problem n message =
-        if problems.Count < maxProblems then problems.Add { File = file.FileName; Line = n; Message = message }
-        else dropped <- dropped + 1
+        if problems.Count < maxProblems then
+            problems.Add
+                {
+                    File = file.FileName
+                    Line = n
+                    Message = message
+                }
+        else
+            dropped <- dropped + 1
+
     lines
     |> Array.iteri (fun i raw ->
         let line = raw.TrimEnd '\r'
         let n = i + 1
         let trimmed = line.Trim()
-        if trimmed.Length = 0 || trimmed.StartsWith "sl " then ()
-        elif line.Length > maxLineLength then problem n $"is {line.Length} characters long, more than {maxLineLength}"
+
+        if trimmed.Length = 0 || trimmed.StartsWith "sl " then
+            ()
+        elif line.Length > maxLineLength then
+            problem n $"is {line.Length} characters long, more than {maxLineLength}"
         else
             match parseLine file trimmed with
             | Ok s -> sockets.Add s
             | Error m -> problem n m)
+
     if dropped > 0 then
-        problems.Add { File = file.FileName; Line = 0; Message = $"{dropped} more bad lines not listed" }
-    { Sockets = List.ofSeq sockets
-      Problems = List.ofSeq problems }
+        problems.Add
+            {
+                File = file.FileName
+                Line = 0
+                Message = $"{dropped} more bad lines not listed"
+            }
+
+    {
+        Sockets = List.ofSeq sockets
+        Problems = List.ofSeq problems
+    }
 
 /// TCP in LISTEN, or UDP bound and unconnected (it receives from any peer).
 let isListening (s: ProcSocket) =
@@ -152,9 +194,12 @@ let isListening (s: ProcSocket) =
 
 /// "socket:[12345]" (the target of /proc/<pid>/fd/<n>) -> 12345.
 let tryInodeOfFdLink (target: string) =
-    if not (target.StartsWith "socket:[") || not (target.EndsWith "]") then None
+    if not (target.StartsWith "socket:[") || not (target.EndsWith "]") then
+        None
     else
-        match Int64.TryParse(target.Substring(8, target.Length - 9), NumberStyles.None, CultureInfo.InvariantCulture) with
+        match
+            Int64.TryParse(target.Substring(8, target.Length - 9), NumberStyles.None, CultureInfo.InvariantCulture)
+        with
         | true, v -> Some v
         | _ -> None
 
@@ -162,9 +207,13 @@ let tryInodeOfFdLink (target: string) =
 let tryParseStat (text: string) =
     let openParen = text.IndexOf '('
     let closeParen = text.LastIndexOf ')'
-    if openParen < 1 || closeParen < openParen then None
+
+    if openParen < 1 || closeParen < openParen then
+        None
     else
-        let rest = text.Substring(closeParen + 1).Split(' ', StringSplitOptions.RemoveEmptyEntries)
+        let rest =
+            text.Substring(closeParen + 1).Split(' ', StringSplitOptions.RemoveEmptyEntries)
+
         match Int32.TryParse(text.Substring(0, openParen).Trim()), rest with
         | (true, pid), r when r.Length >= 2 ->
             match Int32.TryParse r.[1] with
@@ -175,6 +224,7 @@ let tryParseStat (text: string) =
 /// The root and every process below it, from (pid, parent pid) pairs.
 let descendants (root: int) (parents: (int * int) list) : Set<int> =
     let children = parents |> List.groupBy snd |> Map.ofList
+
     let rec walk (seen: Set<int>) pending =
         match pending with
         | [] -> seen
@@ -182,6 +232,7 @@ let descendants (root: int) (parents: (int * int) list) : Set<int> =
         | p :: rest ->
             let kids = Map.tryFind p children |> Option.defaultValue [] |> List.map fst
             walk (seen.Add p) (kids @ rest)
+
     walk Set.empty [ root ]
 
 /// The (transport, port) pairs the footprint allows a socket to listen on: every inbound entry, any zone.
@@ -202,11 +253,13 @@ let audit (declared: (Transport * PortSpec) list) (sockets: ProcSocket list) : U
     |> List.filter isListening
     |> List.filter (fun s -> not (declared |> List.exists (fun (t, p) -> t = s.Transport && covers s.LocalPort p)))
     |> List.map (fun s ->
-        { Transport = s.Transport
-          LocalAddress = s.LocalAddress
-          LocalPort = s.LocalPort
-          Inode = s.Inode
-          LoopbackOnly = IPAddress.IsLoopback s.LocalAddress })
+        {
+            Transport = s.Transport
+            LocalAddress = s.LocalAddress
+            LocalPort = s.LocalPort
+            Inode = s.Inode
+            LoopbackOnly = IPAddress.IsLoopback s.LocalAddress
+        })
     |> List.distinctBy (fun u -> u.Transport, u.LocalPort, u.Inode)
     |> List.sortBy (fun u -> u.Transport, u.LocalPort, u.Inode)
 

@@ -14,42 +14,42 @@ type ProcNetFile =
 /// One socket line of a /proc/net table.
 type ProcSocket =
     {
-      Transport: Appliance.Core.Manifest.Transport
-      Family: Appliance.Core.Network.Zones.IpFamily
-      LocalAddress: System.Net.IPAddress
-      LocalPort: int
-      RemoteAddress: System.Net.IPAddress
-      RemotePort: int
+        Transport: Appliance.Core.Manifest.Transport
+        Family: Appliance.Core.Network.Zones.IpFamily
+        LocalAddress: System.Net.IPAddress
+        LocalPort: int
+        RemoteAddress: System.Net.IPAddress
+        RemotePort: int
 
-      /// Kernel state number: TCP 0x0A = LISTEN; UDP 0x07 = unconnected (bound, receives from anyone).
-      State: int
-      Uid: int64
-      Inode: int64
+        /// Kernel state number: TCP 0x0A = LISTEN; UDP 0x07 = unconnected (bound, receives from anyone).
+        State: int
+        Uid: int64
+        Inode: int64
     }
 
 type ParseProblem =
     {
-      File: string
-      Line: int
-      Message: string
+        File: string
+        Line: int
+        Message: string
     }
 
 type ProcNetTable =
     {
-      Sockets: ProcSocket list
-      Problems: ParseProblem list
+        Sockets: ProcSocket list
+        Problems: ParseProblem list
     }
 
 /// A listening socket no footprint entry declares.
 type UndeclaredSocket =
     {
-      Transport: Appliance.Core.Manifest.Transport
-      LocalAddress: System.Net.IPAddress
-      LocalPort: int
-      Inode: int64
+        Transport: Appliance.Core.Manifest.Transport
+        LocalAddress: System.Net.IPAddress
+        LocalPort: int
+        Inode: int64
 
-      /// Bound to 127.0.0.0/8 or ::1 only: not reachable from the network, still undeclared.
-      LoopbackOnly: bool
+        /// Bound to 127.0.0.0/8 or ::1 only: not reachable from the network, still undeclared.
+        LoopbackOnly: bool
     }
 
 [<Literal>]
@@ -81,14 +81,14 @@ val descendants: root: int -> parents: (int * int) list -> Set<int>
 
 /// The (transport, port) pairs the footprint allows a socket to listen on: every inbound entry, any zone.
 val declaredListeners:
-  entries: Appliance.Core.Network.ResolvedEntry list ->
-    (Appliance.Core.Manifest.Transport * Appliance.Core.Manifest.PortSpec) list
+    entries: Appliance.Core.Network.ResolvedEntry list ->
+        (Appliance.Core.Manifest.Transport * Appliance.Core.Manifest.PortSpec) list
 
 /// Listening sockets whose (transport, port) no declaration covers, ordered by transport, port, inode.
 val audit:
-  declared: (Appliance.Core.Manifest.Transport *
-             Appliance.Core.Manifest.PortSpec) list ->
-    sockets: ProcSocket list -> UndeclaredSocket list
+    declared: (Appliance.Core.Manifest.Transport * Appliance.Core.Manifest.PortSpec) list ->
+    sockets: ProcSocket list ->
+        UndeclaredSocket list
 
 /// Keeps the sockets whose inode belongs to one of our processes.
 val ownedBy: inodes: Set<int64> -> sockets: ProcSocket list -> ProcSocket list

@@ -3,8 +3,8 @@ module Appliance.Core.Network.Zones
 /// A configuration or compile error: where (a dotted JSON path, e.g. "zones.interfaces[1].zone") and a sentence.
 type PolicyError =
     {
-      Path: string
-      Message: string
+        Path: string
+        Message: string
     }
 
     override ToString: unit -> string
@@ -16,9 +16,9 @@ type IpFamily =
 /// A validated address range with host bits cleared: Network is the canonical text ("10.1.0.0", "fd00::").
 type Cidr =
     {
-      Family: IpFamily
-      Network: string
-      PrefixLength: int
+        Family: IpFamily
+        Network: string
+        PrefixLength: int
     }
 
     override ToString: unit -> string
@@ -35,36 +35,32 @@ val wellKnown: string list
 val pseudoZones: string list
 
 /// One interface assigned to one zone, as configured.
-type InterfaceAssignment =
-    {
-      Name: string
-      Zone: string
-    }
+type InterfaceAssignment = { Name: string; Zone: string }
 
 /// The zone configuration as written by the installer (strings unchecked).
 type ZoneConfig =
     {
-      ExtraZones: string list
-      Interfaces: InterfaceAssignment list
-      ManagementSources: string list
-      OutboundAllowlist: bool
+        ExtraZones: string list
+        Interfaces: InterfaceAssignment list
+        ManagementSources: string list
+        OutboundAllowlist: bool
 
-      /// Per zone: the only source ranges accepted inbound on that zone's interfaces.
-      SourceRestrictions: (string * string list) list
+        /// Per zone: the only source ranges accepted inbound on that zone's interfaces.
+        SourceRestrictions: (string * string list) list
     }
 
 /// A validated zone policy.
 type ZonePolicy =
     {
 
-      /// Defined zones in order: cameras, site, uplink, then extra zones.
-      Zones: string list
+        /// Defined zones in order: cameras, site, uplink, then extra zones.
+        Zones: string list
 
-      /// Interface name -> zone, in configured order.
-      Interfaces: (string * string) list
-      ManagementSources: Cidr list
-      OutboundAllowlist: bool
-      SourceRestrictions: Map<string,Cidr list>
+        /// Interface name -> zone, in configured order.
+        Interfaces: (string * string) list
+        ManagementSources: Cidr list
+        OutboundAllowlist: bool
+        SourceRestrictions: Map<string, Cidr list>
     }
 
 val emptyConfig: ZoneConfig
@@ -84,7 +80,7 @@ module Cidr =
     val contains: range: Cidr -> address: System.Net.IPAddress -> bool
 
 /// Checks a configuration; returns every error, each with its path ("zones.interfaces[1].zone").
-val validate: config: ZoneConfig -> Result<ZonePolicy,PolicyError list>
+val validate: config: ZoneConfig -> Result<ZonePolicy, PolicyError list>
 
 /// The interfaces assigned to a zone, in configured order.
 val interfacesOf: policy: ZonePolicy -> zone: string -> string list

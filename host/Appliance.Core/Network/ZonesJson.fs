@@ -16,7 +16,15 @@ open Appliance.Core.Network.Zones
 /// Larger input is refused before parsing.
 let maxJsonLength = 256 * 1024
 
-let private known = set [ "interfaces"; "managementSources"; "outboundAllowlist"; "sourceRestrictions"; "extraZones" ]
+let private known =
+    set
+        [
+            "interfaces"
+            "managementSources"
+            "outboundAllowlist"
+            "sourceRestrictions"
+            "extraZones"
+        ]
 
 let private kindName (e: JsonElement) =
     match e.ValueKind with
@@ -36,22 +44,38 @@ let private strings path (e: JsonElement) : string list * PolicyError list =
         [], [ err path $"must be an array of strings, not {kindName e}" ]
     else
         let items = e.EnumerateArray() |> Seq.toList
+
         let values =
             items
             |> List.mapi (fun i x ->
-                if x.ValueKind = JsonValueKind.String then Ok(string (x.GetString())) else Error(err $"{path}[{i}]" $"must be a string, not {kindName x}"))
-        (values |> List.choose (function Ok s -> Some s | Error _ -> None)),
-        (values |> List.choose (function Error e -> Some e | Ok _ -> None))
+                if x.ValueKind = JsonValueKind.String then
+                    Ok(string (x.GetString()))
+                else
+                    Error(err $"{path}[{i}]" $"must be a string, not {kindName x}"))
+
+        (values
+         |> List.choose (function
+             | Ok s -> Some s
+             | Error _ -> None)),
+        (values
+         |> List.choose (function
+             | Error e -> Some e
+             | Ok _ -> None))
 
 let private interfaces (e: JsonElement) : InterfaceAssignment list * PolicyError list =
     let path = "zones.interfaces"
+
     if e.ValueKind <> JsonValueKind.Array then
-        [], [ err path $"must be an array of {{ \"name\", \"zone\" }} objects, not {kindName e}" ]
+        [],
+        [
+            err path $"must be an array of {{ \"name\", \"zone\" }} objects, not {kindName e}"
+        ]
     else
         let results =
             e.EnumerateArray()
             |> Seq.mapi (fun i x ->
                 let p = $"{path}[{i}]"
+
                 if x.ValueKind <> JsonValueKind.Object then
                     None, [ err p $"must be an object with \"name\" and \"zone\", not {kindName x}" ]
                 else
@@ -60,21 +84,35 @@ let private interfaces (e: JsonElement) : InterfaceAssignment list * PolicyError
                         | true, v when v.ValueKind = JsonValueKind.String -> Ok(string (v.GetString()))
                         | true, v -> Error(err $"{p}.{name}" $"must be a string, not {kindName v}")
                         | false, _ -> Error(err $"{p}.{name}" "is missing")
+
                     let extra =
                         x.EnumerateObject()
                         |> Seq.filter (fun prop -> prop.Name <> "name" && prop.Name <> "zone")
-                        |> Seq.map (fun prop -> err $"{p}.{prop.Name}" "is not a known setting (expected \"name\" and \"zone\")")
+                        |> Seq.map (fun prop ->
+                            err $"{p}.{prop.Name}" "is not a known setting (expected \"name\" and \"zone\")")
                         |> Seq.toList
+
                     match field "name", field "zone" with
                     | Ok n, Ok z -> Some { Name = n; Zone = z }, extra
-                    | n, z -> None, ([ n; z ] |> List.choose (function Error e -> Some e | Ok _ -> None)) @ extra)
+                    | n, z ->
+                        None,
+                        ([ n; z ]
+                         |> List.choose (function
+                             | Error e -> Some e
+                             | Ok _ -> None))
+                        @ extra)
             |> Seq.toList
+
         (results |> List.choose fst), (results |> List.collect snd)
 
 let private restrictions (e: JsonElement) =
     let path = "zones.sourceRestrictions"
+
     if e.ValueKind <> JsonValueKind.Object then
-        [], [ err path $"must be an object mapping a zone to its source ranges, not {kindName e}" ]
+        [],
+        [
+            err path $"must be an object mapping a zone to its source ranges, not {kindName e}"
+        ]
     else
         let results =
             e.EnumerateObject()
@@ -82,6 +120,7 @@ let private restrictions (e: JsonElement) =
                 let values, errors = strings $"{path}.{prop.Name}" prop.Value
                 (prop.Name, values), errors)
             |> Seq.toList
+
         (results |> List.map fst), (results |> List.collect snd)
 
 /// Reads a parsed "zones" element into a configuration (not yet validated) and the reading errors;
@@ -93,9 +132,11 @@ let readElement (root: JsonElement) : ZoneConfig * PolicyError list =
         let mutable config = emptyConfig
         let errors = ResizeArray<PolicyError>()
         let seen = System.Collections.Generic.HashSet<string>()
+
         for prop in root.EnumerateObject() do
             if not (seen.Add prop.Name) then
                 errors.Add(err $"zones.{prop.Name}" "is given more than once")
+
             match prop.Name with
             | "interfaces" ->
                 let v, e = interfaces prop.Value
@@ -116,16 +157,22 @@ let readElement (root: JsonElement) : ZoneConfig * PolicyError list =
             | "outboundAllowlist" ->
                 match prop.Value.ValueKind with
                 | JsonValueKind.True -> config <- { config with OutboundAllowlist = true }
-                | JsonValueKind.False -> config <- { config with OutboundAllowlist = false }
+                | JsonValueKind.False ->
+                    config <-
+                        { config with
+                            OutboundAllowlist = false
+                        }
                 | _ -> errors.Add(err "zones.outboundAllowlist" $"must be true or false, not {kindName prop.Value}")
             | other ->
                 let hint = String.concat ", " known
                 errors.Add(err $"zones.{other}" $"is not a known setting (known: {hint})")
+
         config, List.ofSeq errors
 
 /// Parses and validates a parsed "zones" element; returns reading and validation errors together.
 let parseElement (root: JsonElement) : Result<ZonePolicy, PolicyError list> =
     let config, readErrors = readElement root
+
     match validate config, readErrors with
     | Ok policy, [] -> Ok policy
     | Ok _, errors -> Error errors
@@ -136,9 +183,14 @@ let parse (json: string) : Result<ZonePolicy, PolicyError list> =
     if json.Length = 0 then
         Error [ err "zones" "is empty; expected a JSON object" ]
     elif json.Length > maxJsonLength then
-        Error [ err "zones" $"is {json.Length} characters long, more than the {maxJsonLength} allowed" ]
+        Error
+            [
+                err "zones" $"is {json.Length} characters long, more than the {maxJsonLength} allowed"
+            ]
     else
-        let options = JsonDocumentOptions(MaxDepth = 16, CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true)
+        let options =
+            JsonDocumentOptions(MaxDepth = 16, CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true)
+
         try
             use doc = JsonDocument.Parse(json, options)
             parseElement doc.RootElement
@@ -147,4 +199,5 @@ let parse (json: string) : Result<ZonePolicy, PolicyError list> =
                 match Option.ofNullable ex.LineNumber, Option.ofNullable ex.BytePositionInLine with
                 | Some l, Some b -> $" at line {l + 1L}, byte {b + 1L}"
                 | _ -> ""
+
             Error [ err "zones" $"is not valid JSON{where}" ]

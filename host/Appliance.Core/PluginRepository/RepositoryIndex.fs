@@ -26,13 +26,21 @@ let MaxPackageBytes = 536870912L
 [<Literal>]
 let FormatVersion = 1
 
-let private idPattern = Regex(@"^[a-z0-9]+(\.[a-z0-9-]+)+$", RegexOptions.CultureInvariant)
-let private namePattern = Regex(@"^[a-z0-9][a-z0-9._-]{0,63}$", RegexOptions.CultureInvariant)
+let private idPattern =
+    Regex(@"^[a-z0-9]+(\.[a-z0-9-]+)+$", RegexOptions.CultureInvariant)
+
+let private namePattern =
+    Regex(@"^[a-z0-9][a-z0-9._-]{0,63}$", RegexOptions.CultureInvariant)
+
 let private hexPattern = Regex(@"^[0-9a-f]{64}$", RegexOptions.CultureInvariant)
-let private urlPattern = Regex(@"^[A-Za-z0-9._~/-]+$", RegexOptions.CultureInvariant)
+
+let private urlPattern =
+    Regex(@"^[A-Za-z0-9._~/-]+$", RegexOptions.CultureInvariant)
 
 let private topFields = [ "format"; "serial"; "published"; "expires"; "channels" ]
-let private packageFields = [ "id"; "version"; "hostApi"; "hardware"; "url"; "size"; "sha256" ]
+
+let private packageFields =
+    [ "id"; "version"; "hostApi"; "hardware"; "url"; "size"; "sha256" ]
 
 let private int64Field (errors: Errors) path (map: Map<string, JsonElement>) name (low: int64) (high: int64) =
     match require errors path map name with
@@ -50,7 +58,14 @@ let private int64Field (errors: Errors) path (map: Map<string, JsonElement>) nam
 let private timeField (errors: Errors) path map name =
     requiredString errors path 40 false map name
     |> Option.bind (fun s ->
-        match DateTimeOffset.TryParseExact(s, "yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal) with
+        match
+            DateTimeOffset.TryParseExact(
+                s,
+                "yyyy-MM-ddTHH:mm:ssZ",
+                CultureInfo.InvariantCulture,
+                DateTimeStyles.AssumeUniversal
+            )
+        with
         | true, t -> Some(t.ToUniversalTime())
         | _ ->
             errors.Add(child path name, $"{quote s} is not a UTC time like 2026-12-03T10:00:00Z")
@@ -65,7 +80,14 @@ let validRelativeUrl (url: string) =
     && url.Split '/' |> Array.forall (fun s -> s <> "" && s <> "." && s <> "..")
 
 /// A required string field read by <paramref name="parse"/>; its error is recorded at the field's path.
-let private parsedField (errors: Errors) (path: string) (maxLength: int) map (name: string) (parse: string -> Result<'T, string>) : 'T option =
+let private parsedField
+    (errors: Errors)
+    (path: string)
+    (maxLength: int)
+    map
+    (name: string)
+    (parse: string -> Result<'T, string>)
+    : 'T option =
     requiredString errors path maxLength false map name
     |> Option.bind (fun s ->
         match parse s with
@@ -81,7 +103,8 @@ let private package (errors: Errors) (path: string) (e: JsonElement) : RepoPacka
         let id =
             requiredString errors path 100 false map "id"
             |> Option.bind (fun s ->
-                if idPattern.IsMatch s then Some s
+                if idPattern.IsMatch s then
+                    Some s
                 else
                     errors.Add(child path "id", $"{quote s} is not a lower-case dotted plugin id")
                     None)
@@ -100,23 +123,38 @@ let private package (errors: Errors) (path: string) (e: JsonElement) : RepoPacka
                 None
             | Some h ->
                 let names =
-                    [ for i, m in Seq.indexed (h.EnumerateArray()) do
-                          let p = index (child path "hardware") i
-                          match stringValue errors p 64 false m with
-                          | Some s when s = "*" || namePattern.IsMatch s -> yield Some s
-                          | Some s ->
-                              errors.Add(p, $"{quote s} is not a hardware model name (lower case, digits, ._-) or \"*\"")
-                              yield None
-                          | None -> yield None ]
+                    [
+                        for i, m in Seq.indexed (h.EnumerateArray()) do
+                            let p = index (child path "hardware") i
 
-                if List.forall Option.isSome names then Some(List.choose (fun n -> n) names) else None
+                            match stringValue errors p 64 false m with
+                            | Some s when s = "*" || namePattern.IsMatch s -> yield Some s
+                            | Some s ->
+                                errors.Add(
+                                    p,
+                                    $"{quote s} is not a hardware model name (lower case, digits, ._-) or \"*\""
+                                )
+
+                                yield None
+                            | None -> yield None
+                    ]
+
+                if List.forall Option.isSome names then
+                    Some(List.choose (fun n -> n) names)
+                else
+                    None
 
         let url =
             requiredString errors path 512 false map "url"
             |> Option.bind (fun s ->
-                if validRelativeUrl s then Some s
+                if validRelativeUrl s then
+                    Some s
                 else
-                    errors.Add(child path "url", $"{quote s} is not a path inside the repository (relative, no '..', letters, digits and ._~/- only)")
+                    errors.Add(
+                        child path "url",
+                        $"{quote s} is not a path inside the repository (relative, no '..', letters, digits and ._~/- only)"
+                    )
+
                     None)
 
         let size = int64Field errors path map "size" 1L MaxPackageBytes
@@ -124,7 +162,8 @@ let private package (errors: Errors) (path: string) (e: JsonElement) : RepoPacka
         let sha =
             requiredString errors path 64 false map "sha256"
             |> Option.bind (fun s ->
-                if hexPattern.IsMatch s then Some s
+                if hexPattern.IsMatch s then
+                    Some s
                 else
                     errors.Add(child path "sha256", $"{quote s} is not 64 lower-case hex digits")
                     None)
@@ -132,13 +171,15 @@ let private package (errors: Errors) (path: string) (e: JsonElement) : RepoPacka
         match id, version, hostApi, hardware, url, size, sha with
         | Some id, Some v, Some api, Some hw, Some url, Some size, Some sha ->
             Some
-                { Id = id
-                  Version = v
-                  HostApi = api
-                  Hardware = hw
-                  Url = url
-                  Size = size
-                  Sha256 = sha }
+                {
+                    Id = id
+                    Version = v
+                    HostApi = api
+                    Hardware = hw
+                    Url = url
+                    Size = size
+                    Sha256 = sha
+                }
         | _ -> None
 
 let private channel (errors: Errors) (path: string) (e: JsonElement) : RepoPackage list option =
@@ -149,7 +190,11 @@ let private channel (errors: Errors) (path: string) (e: JsonElement) : RepoPacka
         errors.Add(path, $"lists {e.GetArrayLength()} packages; the limit is {MaxPackagesPerChannel}")
         None
     else
-        let parsed = [ for i, p in Seq.indexed (e.EnumerateArray()) -> package errors (index path i) p ]
+        let parsed =
+            [
+                for i, p in Seq.indexed (e.EnumerateArray()) -> package errors (index path i) p
+            ]
+
         let packages = List.choose (fun p -> p) parsed
         let seen = Collections.Generic.HashSet<string * SemVer>()
 
@@ -157,13 +202,23 @@ let private channel (errors: Errors) (path: string) (e: JsonElement) : RepoPacka
             if not (seen.Add((p.Id, p.Version))) then
                 errors.Add(index path i, $"{p.Id} {Versions.formatSemVer p.Version} is listed more than once")
 
-        if packages.Length = parsed.Length then Some packages else None
+        if packages.Length = parsed.Length then
+            Some packages
+        else
+            None
 
 let private validate (root: JsonElement) : Result<RepoIndex, ManifestError list> =
     let errors = Errors()
 
     match fields errors "" topFields root with
-    | None -> Error [ { Path = ""; Message = $"the index must be a JSON object, got {kindName root.ValueKind}" } ]
+    | None ->
+        Error
+            [
+                {
+                    Path = ""
+                    Message = $"the index must be a JSON object, got {kindName root.ValueKind}"
+                }
+            ]
     | Some map ->
         match int64Field errors "" map "format" 1L 1000L with
         | Some f when f <> int64 FormatVersion ->
@@ -186,24 +241,31 @@ let private validate (root: JsonElement) : Result<RepoIndex, ManifestError list>
                 None
             | Some c ->
                 let entries =
-                    [ for name, value in properties errors "channels" c do
-                          let path = child "channels" name
+                    [
+                        for name, value in properties errors "channels" c do
+                            let path = child "channels" name
 
-                          if not (namePattern.IsMatch name) then
-                              errors.Add(path, "is not a channel name (lower case, digits, ._-)")
-                              yield None
-                          else
-                              yield channel errors path value |> Option.map (fun ps -> name, ps) ]
+                            if not (namePattern.IsMatch name) then
+                                errors.Add(path, "is not a channel name (lower case, digits, ._-)")
+                                yield None
+                            else
+                                yield channel errors path value |> Option.map (fun ps -> name, ps)
+                    ]
 
-                if List.forall Option.isSome entries then Some(entries |> List.choose (fun e -> e) |> Map.ofList) else None
+                if List.forall Option.isSome entries then
+                    Some(entries |> List.choose (fun e -> e) |> Map.ofList)
+                else
+                    None
 
         match serial, published, expires, channels with
         | Some s, Some p, Some x, Some c when errors.Count = 0 ->
             Ok
-                { Serial = s
-                  Published = p
-                  Expires = x
-                  Channels = c }
+                {
+                    Serial = s
+                    Published = p
+                    Expires = x
+                    Channels = c
+                }
         | _ -> Error(errors.ToList())
 
 /// Reads an index from its UTF-8 bytes (exactly what was signed).
@@ -216,7 +278,9 @@ let parse (bytes: byte[]) : Result<RepoIndex, ManifestError list> =
         whole $"the index is {bytes.Length} bytes; the limit is {MaxIndexBytes} bytes (4 MiB)"
     else
         try
-            use doc = JsonDocument.Parse(ReadOnlyMemory bytes, JsonDocumentOptions(MaxDepth = 16))
+            use doc =
+                JsonDocument.Parse(ReadOnlyMemory bytes, JsonDocumentOptions(MaxDepth = 16))
+
             validate doc.RootElement
         with :? JsonException as ex ->
             let line = (ex.LineNumber |> Option.ofNullable |> Option.defaultValue 0L) + 1L
@@ -247,7 +311,10 @@ let serialize (idx: RepoIndex) : byte[] =
                 w.WriteString("version", Versions.formatSemVer p.Version)
                 w.WriteString("hostApi", Versions.formatApiVersion p.HostApi)
                 w.WriteStartArray("hardware")
-                for h in p.Hardware do w.WriteStringValue h
+
+                for h in p.Hardware do
+                    w.WriteStringValue h
+
                 w.WriteEndArray()
                 w.WriteString("url", p.Url)
                 w.WriteNumber("size", p.Size)

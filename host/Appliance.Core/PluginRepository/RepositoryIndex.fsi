@@ -21,10 +21,8 @@ val validRelativeUrl: url: string -> bool
 
 /// Reads an index from its UTF-8 bytes (exactly what was signed).
 val parse:
-  bytes: byte array ->
-    Result<Appliance.Core.PluginRepository.RepositoryTypes.RepoIndex,
-           Appliance.Core.Manifest.ManifestError list>
+    bytes: byte array ->
+        Result<Appliance.Core.PluginRepository.RepositoryTypes.RepoIndex, Appliance.Core.Manifest.ManifestError list>
 
 /// The index as UTF-8 JSON (indented); parse (serialize i) = Ok i for a valid index.
-val serialize:
-  idx: Appliance.Core.PluginRepository.RepositoryTypes.RepoIndex -> byte array
+val serialize: idx: Appliance.Core.PluginRepository.RepositoryTypes.RepoIndex -> byte array

@@ -7,15 +7,19 @@ open System
 open Appliance.Core.Manifest
 open Appliance.Core.PluginRepository.RepositoryTypes
 
-let private refuse code message = Error { Code = code; Message = message }
+let private refuse code message =
+    Error { Code = code; Message = message }
 
-let private stamp (t: DateTimeOffset) = t.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss 'UTC'")
+let private stamp (t: DateTimeOffset) =
+    t.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss 'UTC'")
 
 /// An index is trusted only before it expires and only if its serial is not older than the last one accepted
 /// (`lastSerial`; None before the first). The same serial again is the same index fetched twice.
 let checkFreshness (now: DateTimeOffset) (lastSerial: int64 option) (index: RepoIndex) : Result<unit, RepoRefusal> =
     if now >= index.Expires then
-        refuse "expired" $"the repository index expired at {stamp index.Expires} (serial {index.Serial}); it is now {stamp now}"
+        refuse
+            "expired"
+            $"the repository index expired at {stamp index.Expires} (serial {index.Serial}); it is now {stamp now}"
     else
         match lastSerial with
         | Some last when index.Serial < last ->
@@ -29,7 +33,8 @@ let fitsHardware (model: string) (p: RepoPackage) =
     p.Hardware |> List.exists (fun h -> h = "*" || h = model)
 
 /// A package runs on this host when its host API is one the host provides (same major, minor not newer).
-let fitsHostApi (host: ApiVersion) (p: RepoPackage) = (Versions.checkHostApi host p.HostApi).IsOk
+let fitsHostApi (host: ApiVersion) (p: RepoPackage) =
+    (Versions.checkHostApi host p.HostApi).IsOk
 
 /// The packages of a channel (all of them, also those that do not fit; the catalog shows why).
 let packages (index: RepoIndex) (channel: string) : RepoPackage list =
@@ -61,15 +66,29 @@ let choose
     else
         match listed |> List.filter (fitsHardware model) with
         | [] ->
-            let models = listed |> List.collect _.Hardware |> List.distinct |> String.concat ", "
+            let models =
+                listed |> List.collect _.Hardware |> List.distinct |> String.concat ", "
+
             refuse "hardware" $"{wanted} is built for hardware model(s) {models}, not for this appliance ({model})"
         | forModel ->
             match forModel |> List.filter (fitsHostApi host) with
             | [] ->
-                let apis = forModel |> List.map (fun p -> Versions.formatApiVersion p.HostApi) |> List.distinct |> String.concat ", "
+                let apis =
+                    forModel
+                    |> List.map (fun p -> Versions.formatApiVersion p.HostApi)
+                    |> List.distinct
+                    |> String.concat ", "
+
                 refuse "host-api" $"{wanted} needs host API {apis}; this host provides {Versions.formatApiVersion host}"
             | fit ->
-                Ok(fit |> List.reduce (fun a b -> if Versions.compareSemVer b.Version a.Version > 0 then b else a))
+                Ok(
+                    fit
+                    |> List.reduce (fun a b ->
+                        if Versions.compareSemVer b.Version a.Version > 0 then
+                            b
+                        else
+                            a)
+                )
 
 /// What installing `candidate` means when `installed` is the installed version (None: not installed). A downgrade
 /// or the same version again is refused unless `force`.
@@ -86,6 +105,4 @@ let decide (installed: SemVer option) (candidate: SemVer) (force: bool) : Result
         | 0 -> refuse "up-to-date" $"{shownCandidate} is already installed"
         | _ when force -> Ok(Downgrade current)
         | _ ->
-            refuse
-                "downgrade"
-                $"{shownCandidate} is older than the installed {shownCurrent}; a downgrade needs force"
+            refuse "downgrade" $"{shownCandidate} is older than the installed {shownCurrent}; a downgrade needs force"

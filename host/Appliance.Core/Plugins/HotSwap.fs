@@ -11,17 +11,19 @@ type Running =
 
 /// What the manager knows when it looks at a plugin's installed folder.
 type FolderView =
-    { /// Fingerprint of the installed folder now.
-      Installed: string
-      Running: Running
-      /// Fingerprint of a version that was tried and rolled back (or refused while another version ran): not retried
-      /// until the folder changes again or the user forces it.
-      Rejected: string option
-      /// The version that failed last time without a running predecessor (invalid or quarantined): not retried on its own.
-      Failed: string option
-      Enabled: bool
-      /// A user asked for it (restart, new configuration, enable): always act.
-      Force: bool }
+    {
+        /// Fingerprint of the installed folder now.
+        Installed: string
+        Running: Running
+        /// Fingerprint of a version that was tried and rolled back (or refused while another version ran): not retried
+        /// until the folder changes again or the user forces it.
+        Rejected: string option
+        /// The version that failed last time without a running predecessor (invalid or quarantined): not retried on its own.
+        Failed: string option
+        Enabled: bool
+        /// A user asked for it (restart, new configuration, enable): always act.
+        Force: bool
+    }
 
 /// What to do with the installed folder.
 type FolderDecision =

@@ -13,20 +13,20 @@ type Running =
 type FolderView =
     {
 
-      /// Fingerprint of the installed folder now.
-      Installed: string
-      Running: Running
+        /// Fingerprint of the installed folder now.
+        Installed: string
+        Running: Running
 
-      /// Fingerprint of a version that was tried and rolled back (or refused while another version ran): not retried
-      /// until the folder changes again or the user forces it.
-      Rejected: string option
+        /// Fingerprint of a version that was tried and rolled back (or refused while another version ran): not retried
+        /// until the folder changes again or the user forces it.
+        Rejected: string option
 
-      /// The version that failed last time without a running predecessor (invalid or quarantined): not retried on its own.
-      Failed: string option
-      Enabled: bool
+        /// The version that failed last time without a running predecessor (invalid or quarantined): not retried on its own.
+        Failed: string option
+        Enabled: bool
 
-      /// A user asked for it (restart, new configuration, enable): always act.
-      Force: bool
+        /// A user asked for it (restart, new configuration, enable): always act.
+        Force: bool
     }
 
 /// What to do with the installed folder.
@@ -73,5 +73,4 @@ type AttemptDecision =
 val afterAttempt: previousRan: bool -> attempt: Attempt -> AttemptDecision
 
 /// The status line of a rollback: "rolled back to 1.0.0: 2.0.0 threw at start: ...".
-val rolledBackMessage:
-  previousVersion: string -> newVersion: string -> error: string -> string
+val rolledBackMessage: previousVersion: string -> newVersion: string -> error: string -> string

@@ -3,12 +3,14 @@
 module Appliance.Core.Rules.DryRun
 
 type Report =
-    { /// Every outcome of a rule whose filters matched, in event order.
-      Outcomes: Outcome list
-      EventsSeen: int
-      Fired: int
-      /// Matched but not fired (outside the schedule, debounced, cooling down).
-      Suppressed: int }
+    {
+        /// Every outcome of a rule whose filters matched, in event order.
+        Outcomes: Outcome list
+        EventsSeen: int
+        Fired: int
+        /// Matched but not fired (outside the schedule, debounced, cooling down).
+        Suppressed: int
+    }
 
 let run (rules: Rule list) (events: RuleEvent list) : Report =
     let outcomes, _ =
@@ -22,7 +24,9 @@ let run (rules: Rule list) (events: RuleEvent list) : Report =
     let outcomes = List.rev outcomes
     let fired = outcomes |> List.filter (fun o -> o.Decision = Fired) |> List.length
 
-    { Outcomes = outcomes
-      EventsSeen = events.Length
-      Fired = fired
-      Suppressed = outcomes.Length - fired }
+    {
+        Outcomes = outcomes
+        EventsSeen = events.Length
+        Fired = fired
+        Suppressed = outcomes.Length - fired
+    }

@@ -4,16 +4,20 @@ module Appliance.Core.Rules.EventCatalog
 
 /// The facts an event type carries that trigger filters can look at.
 type EventShape =
-    { HasCamera: bool
-      HasRegion: bool
-      HasInput: bool
-      HasActive: bool }
+    {
+        HasCamera: bool
+        HasRegion: bool
+        HasInput: bool
+        HasActive: bool
+    }
 
 let private shape camera region input active =
-    { HasCamera = camera
-      HasRegion = region
-      HasInput = input
-      HasActive = active }
+    {
+        HasCamera = camera
+        HasRegion = region
+        HasInput = input
+        HasActive = active
+    }
 
 /// The event published for every action of a fired rule.
 [<Literal>]
@@ -31,23 +35,25 @@ let ActionDelivered = "RuleActionDelivered"
 /// types plugins publish without a typed record, with `unknownShape`.
 let standard: Map<string, EventShape> =
     Map.ofList
-        [ "MotionDetected", shape true true false true
-          "TamperDetected", shape true true false true
-          "DigitalInputChanged", shape false false true true
-          "DigitalOutputChanged", shape false false true true
-          "CameraEventReceived", shape true true false false
-          "CameraWentOnline", shape true false false false
-          "CameraWentOffline", shape true false false false
-          "StreamGapOccurred", shape true false false false
-          "StreamHealthMeasured", shape true false false false
-          "SnapshotTaken", shape true false false false
-          "DeviceDiscovered", shape false false false false
-          "DiscoveryRequested", shape false false false false
-          "SystemHealthSampled", shape false false false false
-          "PluginStateChanged", shape false false false false
-          ActionRequested, shape true false false false
-          ActionDelivered, shape true false false false
-          ActionExpired, shape true false false false ]
+        [
+            "MotionDetected", shape true true false true
+            "TamperDetected", shape true true false true
+            "DigitalInputChanged", shape false false true true
+            "DigitalOutputChanged", shape false false true true
+            "CameraEventReceived", shape true true false false
+            "CameraWentOnline", shape true false false false
+            "CameraWentOffline", shape true false false false
+            "StreamGapOccurred", shape true false false false
+            "StreamHealthMeasured", shape true false false false
+            "SnapshotTaken", shape true false false false
+            "DeviceDiscovered", shape false false false false
+            "DiscoveryRequested", shape false false false false
+            "SystemHealthSampled", shape false false false false
+            "PluginStateChanged", shape false false false false
+            ActionRequested, shape true false false false
+            ActionDelivered, shape true false false false
+            ActionExpired, shape true false false false
+        ]
 
 /// A type known by name only: any filter may apply.
 let unknownShape = shape true true true true

@@ -26,7 +26,11 @@ let matches (trigger: Trigger) (e: RuleEvent) =
 let sourceKey (e: RuleEvent) =
     String.Join("|", Option.defaultValue "" e.Camera, Option.defaultValue "" e.Region, Option.defaultValue "" e.Input)
 
-let private emptyMemory = { LastFired = None; LastSeen = Map.empty }
+let private emptyMemory =
+    {
+        LastFired = None
+        LastSeen = Map.empty
+    }
 
 /// Within `periodMs` of `earlier`, either way (clocks may step back a little between events).
 let private within (periodMs: int) (earlier: DateTimeOffset) (at: DateTimeOffset) =
@@ -39,8 +43,15 @@ let private later (a: DateTimeOffset) (b: DateTimeOffset) = if a > b then a else
 /// debounce quiet period of its source whether or not it fires; only a firing starts the cooldown.
 let evaluateRule (rule: Rule) (memory: RuleMemory) (e: RuleEvent) : Outcome option * RuleMemory =
     let t = rule.Trigger
+
     let outcome decision actions =
-        Some { RuleId = rule.Id; EventId = e.Id; Decision = decision; Actions = actions }
+        Some
+            {
+                RuleId = rule.Id
+                EventId = e.Id
+                Decision = decision
+                Actions = actions
+            }
 
     if not rule.Enabled || not (matches t e) then
         None, memory
@@ -49,7 +60,10 @@ let evaluateRule (rule: Rule) (memory: RuleMemory) (e: RuleEvent) : Outcome opti
     else
         let key = sourceKey e
         let previous = memory.LastSeen.TryFind key
-        let debounced = previous |> Option.exists (fun last -> within t.DebounceMs last e.At)
+
+        let debounced =
+            previous |> Option.exists (fun last -> within t.DebounceMs last e.At)
+
         let seen =
             if t.DebounceMs = 0 then
                 memory.LastSeen
@@ -57,23 +71,38 @@ let evaluateRule (rule: Rule) (memory: RuleMemory) (e: RuleEvent) : Outcome opti
                 memory.LastSeen
                 |> Map.filter (fun _ last -> within t.DebounceMs last e.At)
                 |> Map.add key (previous |> Option.map (later e.At) |> Option.defaultValue e.At)
-        let cooling = memory.LastFired |> Option.exists (fun fired -> within t.CooldownMs fired e.At)
+
+        let cooling =
+            memory.LastFired |> Option.exists (fun fired -> within t.CooldownMs fired e.At)
+
         if debounced then
             outcome Debounced [], { memory with LastSeen = seen }
         elif cooling then
             outcome CoolingDown [], { memory with LastSeen = seen }
         else
-            outcome Fired rule.Actions, { LastFired = Some e.At; LastSeen = seen }
+            outcome Fired rule.Actions,
+            {
+                LastFired = Some e.At
+                LastSeen = seen
+            }
 
 /// Every rule against one event, in rule order: the outcomes of the rules whose filters matched, and the new state.
 let evaluate (rules: Rule list) (state: EngineState) (e: RuleEvent) : Outcome list * EngineState =
     let folder (outcomes, memories: Map<string, RuleMemory>) (rule: Rule) =
         let memory = memories.TryFind rule.Id |> Option.defaultValue emptyMemory
+
         match evaluateRule rule memory e with
         | decision, m ->
-            let outcomes = match decision with Some o -> o :: outcomes | None -> outcomes
+            let outcomes =
+                match decision with
+                | Some o -> o :: outcomes
+                | None -> outcomes
             // Unchanged memory is not stored, so rules that never matched leave no trace in the state.
-            outcomes, (if obj.ReferenceEquals(m, memory) then memories else memories.Add(rule.Id, m))
+            outcomes,
+            (if obj.ReferenceEquals(m, memory) then
+                 memories
+             else
+                 memories.Add(rule.Id, m))
 
     let outcomes, memories = rules |> List.fold folder ([], state.Rules)
     List.rev outcomes, { Rules = memories }
@@ -81,4 +110,7 @@ let evaluate (rules: Rule list) (state: EngineState) (e: RuleEvent) : Outcome li
 /// The state without the memory of rules that are no longer in `rules` (after a rule was deleted or replaced).
 let retain (rules: Rule list) (state: EngineState) : EngineState =
     let ids = rules |> List.map (fun r -> r.Id) |> Set.ofList
-    { Rules = state.Rules |> Map.filter (fun id _ -> ids.Contains id) }
+
+    {
+        Rules = state.Rules |> Map.filter (fun id _ -> ids.Contains id)
+    }

@@ -1,159 +1,154 @@
 namespace Appliance.Core.Rules
 
-    /// A daily time window on some days of the week, in the appliance's local time. `FromMinute` and `ToMinute` are
-    /// minutes since midnight (0..1439); `ToMinute < FromMinute` crosses midnight (22:00-06:00 runs from the named day
-    /// into the next). The window includes `FromMinute` and excludes `ToMinute`.
-    type TimeWindow =
-        {
-          Days: Set<System.DayOfWeek>
-          FromMinute: int
-          ToMinute: int
-        }
+/// A daily time window on some days of the week, in the appliance's local time. `FromMinute` and `ToMinute` are
+/// minutes since midnight (0..1439); `ToMinute < FromMinute` crosses midnight (22:00-06:00 runs from the named day
+/// into the next). The window includes `FromMinute` and excludes `ToMinute`.
+type TimeWindow =
+    {
+        Days: Set<System.DayOfWeek>
+        FromMinute: int
+        ToMinute: int
+    }
 
-    /// Which state changes of an event with an `Active` flag (motion, tamper, digital input) match.
-    type ActiveState =
-        | WhenActive
-        | WhenInactive
-        | EitherState
+/// Which state changes of an event with an `Active` flag (motion, tamper, digital input) match.
+type ActiveState =
+    | WhenActive
+    | WhenInactive
+    | EitherState
 
-    /// What starts a rule. Empty filter lists match anything; a non-empty list must contain the event's value.
-    type Trigger =
-        {
+/// What starts a rule. Empty filter lists match anything; a non-empty list must contain the event's value.
+type Trigger =
+    {
 
-          /// Event type names (`MotionDetected`, `DigitalInputChanged`, ...); at least one.
-          EventTypes: string list
-          Cameras: string list
+        /// Event type names (`MotionDetected`, `DigitalInputChanged`, ...); at least one.
+        EventTypes: string list
+        Cameras: string list
 
-          /// Motion regions (the `Source` of `MotionDetected`/`TamperDetected`).
-          Regions: string list
+        /// Motion regions (the `Source` of `MotionDetected`/`TamperDetected`).
+        Regions: string list
 
-          /// Digital inputs as `device/input`.
-          Inputs: string list
-          State: ActiveState
+        /// Digital inputs as `device/input`.
+        Inputs: string list
+        State: ActiveState
 
-          /// Empty = always; otherwise the event must fall in one of the windows.
-          Schedule: TimeWindow list
+        /// Empty = always; otherwise the event must fall in one of the windows.
+        Schedule: TimeWindow list
 
-          /// A matching event fires only after this much quiet since the previous matching event of the same source
-          /// (camera, region or input); every matching event restarts the quiet period. 0 = off.
-          DebounceMs: int
+        /// A matching event fires only after this much quiet since the previous matching event of the same source
+        /// (camera, region or input); every matching event restarts the quiet period. 0 = off.
+        DebounceMs: int
 
-          /// After the rule fired, it does not fire again for this long, whatever the source. 0 = off.
-          CooldownMs: int
-        }
+        /// After the rule fired, it does not fire again for this long, whatever the source. 0 = off.
+        CooldownMs: int
+    }
 
-    /// What a rule does when it fires. Each action becomes one `RuleActionRequested` event that the integration plugin
-    /// for its kind consumes through its own durable subscription.
-    type RuleAction =
+/// What a rule does when it fires. Each action becomes one `RuleActionRequested` event that the integration plugin
+/// for its kind consumes through its own durable subscription.
+type RuleAction =
 
-        /// An event or alarm in a video management system: `Target` names a configured VMS target (e.g. "milestone").
-        | VmsEvent of target: string * message: string
-        | Email of recipients: string list * subject: string
+    /// An event or alarm in a video management system: `Target` names a configured VMS target (e.g. "milestone").
+    | VmsEvent of target: string * message: string
+    | Email of recipients: string list * subject: string
 
-        /// `Target` names a configured webhook endpoint.
-        | Webhook of target: string
-        | MqttPublish of topic: string * payload: string
+    /// `Target` names a configured webhook endpoint.
+    | Webhook of target: string
+    | MqttPublish of topic: string * payload: string
 
-        /// Drives a digital output (`device/output`) for `PulseMs` milliseconds.
-        | GpioPulse of output: string * pulseMs: int
+    /// Drives a digital output (`device/output`) for `PulseMs` milliseconds.
+    | GpioPulse of output: string * pulseMs: int
 
-        /// A snapshot of `Camera`, or of the triggering event's camera when None.
-        | Snapshot of camera: string option
+    /// A snapshot of `Camera`, or of the triggering event's camera when None.
+    | Snapshot of camera: string option
 
-    type Rule =
-        {
+type Rule =
+    {
 
-          /// Lower-case letters, digits and '-', 1..64 characters; unique.
-          Id: string
-          Name: string
-          Enabled: bool
-          Trigger: Trigger
+        /// Lower-case letters, digits and '-', 1..64 characters; unique.
+        Id: string
+        Name: string
+        Enabled: bool
+        Trigger: Trigger
 
-          /// At least one, at most `RuleLimits.maxActions`.
-          Actions: RuleAction list
-        }
+        /// At least one, at most `RuleLimits.maxActions`.
+        Actions: RuleAction list
+    }
 
-    /// An error of a rule, with the JSON path of the offending value ("" for the whole document).
-    type RuleError =
-        {
-          Path: string
-          Message: string
-        }
+/// An error of a rule, with the JSON path of the offending value ("" for the whole document).
+type RuleError = { Path: string; Message: string }
 
-    /// The facts of one event a rule can look at. The host fills it from an outbox envelope.
-    type RuleEvent =
-        {
+/// The facts of one event a rule can look at. The host fills it from an outbox envelope.
+type RuleEvent =
+    {
 
-          /// The outbox event id (kept with each requested action so a delivery can be traced back).
-          Id: string
-          Type: string
-          Camera: string option
-          Region: string option
+        /// The outbox event id (kept with each requested action so a delivery can be traced back).
+        Id: string
+        Type: string
+        Camera: string option
+        Region: string option
 
-          /// `device/input` for digital inputs and outputs.
-          Input: string option
-          Active: bool option
+        /// `device/input` for digital inputs and outputs.
+        Input: string option
+        Active: bool option
 
-          /// When it occurred (debounce and cooldown arithmetic).
-          At: System.DateTimeOffset
+        /// When it occurred (debounce and cooldown arithmetic).
+        At: System.DateTimeOffset
 
-          /// The same instant in the appliance's local time (schedules).
-          Local: System.DateTime
-        }
+        /// The same instant in the appliance's local time (schedules).
+        Local: System.DateTime
+    }
 
-    /// Debounce and cooldown memory of one rule.
-    type RuleMemory =
-        {
-          LastFired: System.DateTimeOffset option
+/// Debounce and cooldown memory of one rule.
+type RuleMemory =
+    {
+        LastFired: System.DateTimeOffset option
 
-          /// Last matching event per source key; entries older than the debounce period are forgotten.
-          LastSeen: Map<string,System.DateTimeOffset>
-        }
+        /// Last matching event per source key; entries older than the debounce period are forgotten.
+        LastSeen: Map<string, System.DateTimeOffset>
+    }
 
-    /// All the memory the evaluation needs, by rule id. Passed in and returned: evaluation keeps nothing.
-    type EngineState =
-        { Rules: Map<string,RuleMemory> }
+/// All the memory the evaluation needs, by rule id. Passed in and returned: evaluation keeps nothing.
+type EngineState = { Rules: Map<string, RuleMemory> }
 
-    /// What one rule made of one event whose filters matched.
-    type Decision =
-        | Fired
-        | OutsideSchedule
-        | Debounced
-        | CoolingDown
+/// What one rule made of one event whose filters matched.
+type Decision =
+    | Fired
+    | OutsideSchedule
+    | Debounced
+    | CoolingDown
 
-    type Outcome =
-        {
-          RuleId: string
-          EventId: string
-          Decision: Decision
+type Outcome =
+    {
+        RuleId: string
+        EventId: string
+        Decision: Decision
 
-          /// The actions to request (empty unless `Fired`).
-          Actions: RuleAction list
-        }
+        /// The actions to request (empty unless `Fired`).
+        Actions: RuleAction list
+    }
 
-    module RuleLimits =
+module RuleLimits =
 
-        val maxIdLength: int
+    val maxIdLength: int
 
-        val maxNameLength: int
+    val maxNameLength: int
 
-        val maxFilterItems: int
+    val maxFilterItems: int
 
-        val maxWindows: int
+    val maxWindows: int
 
-        val maxActions: int
+    val maxActions: int
 
-        val maxRecipients: int
+    val maxRecipients: int
 
-        val maxTextLength: int
+    val maxTextLength: int
 
-        /// Debounce and cooldown at most one day.
-        val maxPeriodMs: int
+    /// Debounce and cooldown at most one day.
+    val maxPeriodMs: int
 
-        val maxPulseMs: int
+    val maxPulseMs: int
 
-        val maxRules: int
+    val maxRules: int
 
-    module EngineState =
+module EngineState =
 
-        val empty: EngineState
+    val empty: EngineState

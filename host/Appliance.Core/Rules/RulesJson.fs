@@ -26,9 +26,11 @@ open Appliance.Core.Rules.EventCatalog
 /// Longer input (characters) is refused before parsing.
 let maxJsonLength = 64 * 1024
 
-let private states = [ "active", WhenActive; "inactive", WhenInactive; "any", EitherState ]
+let private states =
+    [ "active", WhenActive; "inactive", WhenInactive; "any", EitherState ]
 
-let private stateName s = states |> List.find (fun (_, v) -> v = s) |> fst
+let private stateName s =
+    states |> List.find (fun (_, v) -> v = s) |> fst
 
 let private whole (errors: JsonRead.Errors) path (e: JsonElement) : int option =
     match e.ValueKind with
@@ -43,7 +45,8 @@ let private whole (errors: JsonRead.Errors) path (e: JsonElement) : int option =
         None
 
 let private text maxLength (errors: JsonRead.Errors) path (e: JsonElement) =
-    JsonRead.stringValue errors path maxLength false e |> JsonRead.nonEmpty errors path
+    JsonRead.stringValue errors path maxLength false e
+    |> JsonRead.nonEmpty errors path
 
 let private strings (errors: JsonRead.Errors) path limit maxLength (e: JsonElement) : string list option =
     if e.ValueKind <> JsonValueKind.Array then
@@ -53,8 +56,15 @@ let private strings (errors: JsonRead.Errors) path limit maxLength (e: JsonEleme
         errors.Add(path, $"has {e.GetArrayLength()} items; the limit is {limit}")
         None
     else
-        let items = [ for i, x in Seq.indexed (e.EnumerateArray()) -> text maxLength errors (JsonRead.index path i) x ]
-        if List.forall Option.isSome items then Some(List.choose id items) else None
+        let items =
+            [
+                for i, x in Seq.indexed (e.EnumerateArray()) -> text maxLength errors (JsonRead.index path i) x
+            ]
+
+        if List.forall Option.isSome items then
+            Some(List.choose id items)
+        else
+            None
 
 /// A field read with `read`: `absent` when missing, `placeholder` when present but unreadable (already reported).
 let private field (errors: JsonRead.Errors) path (map: Map<string, JsonElement>) name read absent =
@@ -81,13 +91,22 @@ let private window (errors: JsonRead.Errors) path (e: JsonElement) : TimeWindow 
                     let names = String.Join(", ", Schedule.dayNameList)
                     errors.Add(p, $"{JsonRead.quote s} is not a day ({names})")
                     None)
+
         let days (errors: JsonRead.Errors) p (d: JsonElement) =
             if d.ValueKind <> JsonValueKind.Array || d.GetArrayLength() > 7 then
                 errors.Add(p, "expected an array of at most 7 day names")
                 None
             else
-                let items = [ for i, x in Seq.indexed (d.EnumerateArray()) -> day errors (JsonRead.index p i) x ]
-                if List.forall Option.isSome items then Some(items |> List.choose id |> Set.ofList) else None
+                let items =
+                    [
+                        for i, x in Seq.indexed (d.EnumerateArray()) -> day errors (JsonRead.index p i) x
+                    ]
+
+                if List.forall Option.isSome items then
+                    Some(items |> List.choose id |> Set.ofList)
+                else
+                    None
+
         let time (errors: JsonRead.Errors) p (t: JsonElement) =
             text 5 errors p t
             |> Option.bind (fun s ->
@@ -96,17 +115,34 @@ let private window (errors: JsonRead.Errors) path (e: JsonElement) : TimeWindow 
                 | None ->
                     errors.Add(p, $"{JsonRead.quote s} is not a time of day (HH:MM, 00:00 to 24:00)")
                     None)
+
         let allDays = Schedule.dayNameList |> List.choose Schedule.tryParseDay |> Set.ofList
-        { Days = field errors path map "days" days allDays
-          // Placeholders 0 and 1 keep an unreadable time from adding a second ("same time") error.
-          FromMinute = requiredField errors path map "from" time 0
-          ToMinute = requiredField errors path map "to" time 1 })
+
+        {
+            Days = field errors path map "days" days allDays
+            // Placeholders 0 and 1 keep an unreadable time from adding a second ("same time") error.
+            FromMinute = requiredField errors path map "from" time 0
+            ToMinute = requiredField errors path map "to" time 1
+        })
 
 let private trigger (errors: JsonRead.Errors) path (e: JsonElement) : Trigger option =
-    let known = [ "events"; "cameras"; "regions"; "inputs"; "state"; "schedule"; "debounceMs"; "cooldownMs" ]
+    let known =
+        [
+            "events"
+            "cameras"
+            "regions"
+            "inputs"
+            "state"
+            "schedule"
+            "debounceMs"
+            "cooldownMs"
+        ]
+
     JsonRead.fields errors path known e
     |> Option.map (fun map ->
-        let list name = field errors path map name (fun er p x -> strings er p RuleLimits.maxFilterItems 200 x) []
+        let list name =
+            field errors path map name (fun er p x -> strings er p RuleLimits.maxFilterItems 200 x) []
+
         let state (errors: JsonRead.Errors) p (s: JsonElement) =
             text 10 errors p s
             |> Option.bind (fun v ->
@@ -115,6 +151,7 @@ let private trigger (errors: JsonRead.Errors) path (e: JsonElement) : Trigger op
                 | None ->
                     errors.Add(p, $"{JsonRead.quote v} is not a state (active, inactive, any)")
                     None)
+
         let schedule (errors: JsonRead.Errors) p (s: JsonElement) =
             if s.ValueKind <> JsonValueKind.Array then
                 errors.Add(p, $"expected an array of time windows, got {JsonRead.kindName s.ValueKind}")
@@ -123,18 +160,25 @@ let private trigger (errors: JsonRead.Errors) path (e: JsonElement) : Trigger op
                 errors.Add(p, $"has {s.GetArrayLength()} windows; the limit is {RuleLimits.maxWindows}")
                 None
             else
-                Some [ for i, x in Seq.indexed (s.EnumerateArray()) do
-                           match window errors (JsonRead.index p i) x with
-                           | Some w -> yield w
-                           | None -> () ]
-        { EventTypes = requiredField errors path map "events" (fun er p x -> strings er p RuleLimits.maxFilterItems 100 x) []
-          Cameras = list "cameras"
-          Regions = list "regions"
-          Inputs = list "inputs"
-          State = field errors path map "state" state WhenActive
-          Schedule = field errors path map "schedule" schedule []
-          DebounceMs = field errors path map "debounceMs" whole 0
-          CooldownMs = field errors path map "cooldownMs" whole 0 })
+                Some
+                    [
+                        for i, x in Seq.indexed (s.EnumerateArray()) do
+                            match window errors (JsonRead.index p i) x with
+                            | Some w -> yield w
+                            | None -> ()
+                    ]
+
+        {
+            EventTypes =
+                requiredField errors path map "events" (fun er p x -> strings er p RuleLimits.maxFilterItems 100 x) []
+            Cameras = list "cameras"
+            Regions = list "regions"
+            Inputs = list "inputs"
+            State = field errors path map "state" state WhenActive
+            Schedule = field errors path map "schedule" schedule []
+            DebounceMs = field errors path map "debounceMs" whole 0
+            CooldownMs = field errors path map "cooldownMs" whole 0
+        })
 
 let private action (errors: JsonRead.Errors) path (e: JsonElement) : RuleAction option =
     let fieldsOf kind =
@@ -146,6 +190,7 @@ let private action (errors: JsonRead.Errors) path (e: JsonElement) : RuleAction 
         | "gpio" -> [ "type"; "output"; "pulseMs" ]
         | "snapshot" -> [ "type"; "camera" ]
         | _ -> [ "type" ]
+
     if e.ValueKind <> JsonValueKind.Object then
         errors.Add(path, $"expected an object, got {JsonRead.kindName e.ValueKind}")
         None
@@ -154,45 +199,78 @@ let private action (errors: JsonRead.Errors) path (e: JsonElement) : RuleAction 
             match e.TryGetProperty "type" with
             | true, t -> text 20 errors (JsonRead.child path "type") t
             | _ ->
-                errors.Add(JsonRead.child path "type", "required field is missing (vms, email, webhook, mqtt, gpio, snapshot)")
+                errors.Add(
+                    JsonRead.child path "type",
+                    "required field is missing (vms, email, webhook, mqtt, gpio, snapshot)"
+                )
+
                 None
+
         match kind with
         | None -> None
         | Some k when fieldsOf k = [ "type" ] ->
-            errors.Add(JsonRead.child path "type", $"{JsonRead.quote k} is not an action (vms, email, webhook, mqtt, gpio, snapshot)")
+            errors.Add(
+                JsonRead.child path "type",
+                $"{JsonRead.quote k} is not an action (vms, email, webhook, mqtt, gpio, snapshot)"
+            )
+
             None
         | Some k ->
             JsonRead.fields errors path (fieldsOf k) e
             |> Option.map (fun map ->
-                let str name = requiredField errors path map name (text RuleLimits.maxTextLength) ""
+                let str name =
+                    requiredField errors path map name (text RuleLimits.maxTextLength) ""
+
                 match k with
                 | "vms" -> VmsEvent(str "target", str "message")
                 | "email" ->
-                    let recipients = requiredField errors path map "to" (fun er p x -> strings er p RuleLimits.maxRecipients 254 x) []
+                    let recipients =
+                        requiredField
+                            errors
+                            path
+                            map
+                            "to"
+                            (fun er p x -> strings er p RuleLimits.maxRecipients 254 x)
+                            []
+
                     Email(recipients, str "subject")
                 | "webhook" -> Webhook(str "target")
-                | "mqtt" -> MqttPublish(str "topic", field errors path map "payload" (fun er p x -> JsonRead.stringValue er p RuleLimits.maxTextLength true x) "")
+                | "mqtt" ->
+                    MqttPublish(
+                        str "topic",
+                        field
+                            errors
+                            path
+                            map
+                            "payload"
+                            (fun er p x -> JsonRead.stringValue er p RuleLimits.maxTextLength true x)
+                            ""
+                    )
                 | "gpio" -> GpioPulse(str "output", requiredField errors path map "pulseMs" whole 1)
                 | _ -> Snapshot(field errors path map "camera" (fun er p x -> text 200 er p x |> Option.map Some) None))
 
 let private known = [ "id"; "name"; "enabled"; "trigger"; "actions" ]
 
 let private placeholderTrigger =
-    { EventTypes = []
-      Cameras = []
-      Regions = []
-      Inputs = []
-      State = EitherState
-      Schedule = []
-      DebounceMs = 0
-      CooldownMs = 0 }
+    {
+        EventTypes = []
+        Cameras = []
+        Regions = []
+        Inputs = []
+        State = EitherState
+        Schedule = []
+        DebounceMs = 0
+        CooldownMs = 0
+    }
 
 let private toRuleErrors (errors: JsonRead.Errors) =
-    errors.ToList() |> List.map (fun (e: ManifestError) -> ({ Path = e.Path; Message = e.Message }: RuleError))
+    errors.ToList()
+    |> List.map (fun (e: ManifestError) -> ({ Path = e.Path; Message = e.Message }: RuleError))
 
 /// Reads a parsed rule: reading errors, then `RuleValidation.validateRule`'s, each with its path.
 let readElement (catalog: Map<string, EventShape>) (root: JsonElement) : Result<Rule, RuleError list> =
     let errors = JsonRead.Errors()
+
     match JsonRead.fields errors "" known root with
     | None -> Error(toRuleErrors errors)
     | Some map ->
@@ -204,16 +282,23 @@ let readElement (catalog: Map<string, EventShape>) (root: JsonElement) : Result<
                 errors.Add(p, $"has {a.GetArrayLength()} actions; the limit is {RuleLimits.maxActions}")
                 None
             else
-                Some [ for i, x in Seq.indexed (a.EnumerateArray()) do
-                           match action errors (JsonRead.index p i) x with
-                           | Some v -> yield v
-                           | None -> () ]
+                Some
+                    [
+                        for i, x in Seq.indexed (a.EnumerateArray()) do
+                            match action errors (JsonRead.index p i) x with
+                            | Some v -> yield v
+                            | None -> ()
+                    ]
+
         let rule =
-            { Id = requiredField errors "" map "id" (fun er p x -> JsonRead.stringValue er p 200 false x) ""
-              Name = requiredField errors "" map "name" (text RuleLimits.maxNameLength) ""
-              Enabled = field errors "" map "enabled" (fun er p x -> JsonRead.boolValue er p x) true
-              Trigger = requiredField errors "" map "trigger" trigger placeholderTrigger
-              Actions = requiredField errors "" map "actions" actions [] }
+            {
+                Id = requiredField errors "" map "id" (fun er p x -> JsonRead.stringValue er p 200 false x) ""
+                Name = requiredField errors "" map "name" (text RuleLimits.maxNameLength) ""
+                Enabled = field errors "" map "enabled" (fun er p x -> JsonRead.boolValue er p x) true
+                Trigger = requiredField errors "" map "trigger" trigger placeholderTrigger
+                Actions = requiredField errors "" map "actions" actions []
+            }
+
         if errors.Count > 0 then
             // Semantic checks on placeholders would only repeat the reading errors.
             Error(toRuleErrors errors)
@@ -228,9 +313,21 @@ let private documentOptions =
 /// Parses a rule given as JSON text: every problem, each with its path.
 let parse (catalog: Map<string, EventShape>) (json: string) : Result<Rule, RuleError list> =
     if String.IsNullOrWhiteSpace json then
-        Error [ { RuleError.Path = ""; Message = "the rule is empty; expected a JSON object" } ]
+        Error
+            [
+                {
+                    RuleError.Path = ""
+                    Message = "the rule is empty; expected a JSON object"
+                }
+            ]
     elif json.Length > maxJsonLength then
-        Error [ { RuleError.Path = ""; Message = $"the rule is {json.Length} characters long; the limit is {maxJsonLength}" } ]
+        Error
+            [
+                {
+                    RuleError.Path = ""
+                    Message = $"the rule is {json.Length} characters long; the limit is {maxJsonLength}"
+                }
+            ]
     else
         try
             use doc = JsonDocument.Parse(json, documentOptions)
@@ -240,14 +337,23 @@ let parse (catalog: Map<string, EventShape>) (json: string) : Result<Rule, RuleE
                 match Option.ofNullable ex.LineNumber, Option.ofNullable ex.BytePositionInLine with
                 | Some l, Some b -> $" at line {l + 1L}, byte {b + 1L}"
                 | _ -> ""
-            Error [ { RuleError.Path = ""; Message = $"the rule is not valid JSON (or is nested deeper than 16 levels){where}" } ]
+
+            Error
+                [
+                    {
+                        RuleError.Path = ""
+                        Message = $"the rule is not valid JSON (or is nested deeper than 16 levels){where}"
+                    }
+                ]
 
 // ---- writing ----
 
 let private writeStrings (w: Utf8JsonWriter) (name: string) (items: string list) =
     w.WriteStartArray name
+
     for s in items do
         w.WriteStringValue s
+
     w.WriteEndArray()
 
 /// Writes a rule as a JSON object that `readElement` reads back to the same rule.
@@ -264,20 +370,32 @@ let writeRule (w: Utf8JsonWriter) (rule: Rule) =
     writeStrings w "inputs" t.Inputs
     w.WriteString("state", stateName t.State)
     w.WriteStartArray "schedule"
+
     for win in t.Schedule do
         w.WriteStartObject()
-        writeStrings w "days" (win.Days |> Set.toList |> List.sortBy (fun d -> (int d + 6) % 7) |> List.map Schedule.dayName)
+
+        writeStrings
+            w
+            "days"
+            (win.Days
+             |> Set.toList
+             |> List.sortBy (fun d -> (int d + 6) % 7)
+             |> List.map Schedule.dayName)
+
         w.WriteString("from", Schedule.formatTime win.FromMinute)
         w.WriteString("to", Schedule.formatTime win.ToMinute)
         w.WriteEndObject()
+
     w.WriteEndArray()
     w.WriteNumber("debounceMs", t.DebounceMs)
     w.WriteNumber("cooldownMs", t.CooldownMs)
     w.WriteEndObject()
     w.WriteStartArray "actions"
+
     for a in rule.Actions do
         w.WriteStartObject()
         w.WriteString("type", kindName a)
+
         match a with
         | VmsEvent(target, message) ->
             w.WriteString("target", target)
@@ -293,13 +411,17 @@ let writeRule (w: Utf8JsonWriter) (rule: Rule) =
             w.WriteString("output", output)
             w.WriteNumber("pulseMs", ms)
         | Snapshot camera -> camera |> Option.iter (fun c -> w.WriteString("camera", c))
+
         w.WriteEndObject()
+
     w.WriteEndArray()
     w.WriteEndObject()
 
 /// A rule as indented JSON text.
 let serialize (rule: Rule) : string =
     use stream = new MemoryStream()
+
     (use w = new Utf8JsonWriter(stream, JsonWriterOptions(Indented = true))
      writeRule w rule)
+
     Encoding.UTF8.GetString(stream.ToArray())

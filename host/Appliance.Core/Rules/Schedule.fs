@@ -4,13 +4,15 @@ module Appliance.Core.Rules.Schedule
 open System
 
 let private dayNames =
-    [ "mon", DayOfWeek.Monday
-      "tue", DayOfWeek.Tuesday
-      "wed", DayOfWeek.Wednesday
-      "thu", DayOfWeek.Thursday
-      "fri", DayOfWeek.Friday
-      "sat", DayOfWeek.Saturday
-      "sun", DayOfWeek.Sunday ]
+    [
+        "mon", DayOfWeek.Monday
+        "tue", DayOfWeek.Tuesday
+        "wed", DayOfWeek.Wednesday
+        "thu", DayOfWeek.Thursday
+        "fri", DayOfWeek.Friday
+        "sat", DayOfWeek.Saturday
+        "sun", DayOfWeek.Sunday
+    ]
 
 /// The accepted day names, Monday first.
 let dayNameList = dayNames |> List.map fst
@@ -25,9 +27,17 @@ let dayName (d: DayOfWeek) =
 let tryParseTime (s: string) : int option =
     let digit (c: char) = c >= '0' && c <= '9'
 
-    if s.Length = 5 && s.[2] = ':' && digit s.[0] && digit s.[1] && digit s.[3] && digit s.[4] then
+    if
+        s.Length = 5
+        && s.[2] = ':'
+        && digit s.[0]
+        && digit s.[1]
+        && digit s.[3]
+        && digit s.[4]
+    then
         let h = int s.[0..1]
         let m = int s.[3..4]
+
         if h = 24 && m = 0 then Some 1440
         elif h < 24 && m < 60 then Some(h * 60 + m)
         else None
@@ -45,6 +55,7 @@ let contains (w: TimeWindow) (local: DateTime) =
         w.Days.Contains local.DayOfWeek && minute >= w.FromMinute && minute < w.ToMinute
     else
         let yesterday = local.AddDays(-1.0).DayOfWeek
+
         (w.Days.Contains local.DayOfWeek && minute >= w.FromMinute)
         || (w.Days.Contains yesterday && minute < w.ToMinute)
 

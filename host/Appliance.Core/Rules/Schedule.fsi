@@ -14,10 +14,7 @@ val formatTime: minute: int -> string
 
 /// True when `local` falls in the window. A window that crosses midnight belongs to the day it starts on:
 /// mon 22:00-06:00 holds Monday 23:00 and Tuesday 05:00, not Monday 05:00.
-val contains:
-  w: Appliance.Core.Rules.TimeWindow -> local: System.DateTime -> bool
+val contains: w: Appliance.Core.Rules.TimeWindow -> local: System.DateTime -> bool
 
 /// True when the schedule allows `local` (an empty schedule always does).
-val allows:
-  schedule: Appliance.Core.Rules.TimeWindow list ->
-    local: System.DateTime -> bool
+val allows: schedule: Appliance.Core.Rules.TimeWindow list -> local: System.DateTime -> bool

@@ -7,9 +7,11 @@ open Appliance.Core.Manifest
 
 /// The manifest of a verified bundle, as `rauc info --output-format=shell` prints it.
 type BundleManifest =
-    { Compatible: string
-      Version: string
-      Build: string option }
+    {
+        Compatible: string
+        Version: string
+        Build: string option
+    }
 
 /// What the running image is: RAUC's compatible string (its system.conf) and the image version.
 type RunningImage = { Compatible: string; Version: SemVer }
@@ -35,17 +37,28 @@ let maxInfoLength = 64 * 1024
 /// One value of a line KEY='value' as GLib's g_shell_quote writes it (a ' inside is written '\'').
 let private unquote (key: string) (raw: string) : Result<string, string> =
     let b = Text.StringBuilder()
+
     let rec go (i: int) (inside: bool) =
         if i = raw.Length then
-            if inside then Error $"{key}: the quoted value does not end" else Ok(b.ToString())
+            if inside then
+                Error $"{key}: the quoted value does not end"
+            else
+                Ok(b.ToString())
         else
             match raw[i], inside with
             | '\'', true -> go (i + 1) false
             | '\'', false -> go (i + 1) true
-            | '\\', false when i + 1 < raw.Length -> b.Append(raw[i + 1]) |> ignore; go (i + 2) false
-            | c, true -> b.Append c |> ignore; go (i + 1) true
+            | '\\', false when i + 1 < raw.Length ->
+                b.Append(raw[i + 1]) |> ignore
+                go (i + 2) false
+            | c, true ->
+                b.Append c |> ignore
+                go (i + 1) true
             | c, false when Char.IsWhiteSpace c -> Error $"{key}: unquoted white space in the value"
-            | c, false -> b.Append c |> ignore; go (i + 1) false
+            | c, false ->
+                b.Append c |> ignore
+                go (i + 1) false
+
     go 0 false
 
 /// Parses the manifest lines of `rauc info --output-format=shell`; other lines (image details) are ignored.
@@ -60,17 +73,38 @@ let parseRaucInfo (text: string) : Result<BundleManifest, string> =
             |> Array.map (fun l ->
                 match l.IndexOf '=' with
                 | -1 -> Error $"'{l}' is not KEY=value"
-                | i -> unquote (l.Substring(0, i)) (l.Substring(i + 1)) |> Result.map (fun v -> l.Substring(0, i), v))
+                | i ->
+                    unquote (l.Substring(0, i)) (l.Substring(i + 1))
+                    |> Result.map (fun v -> l.Substring(0, i), v))
 
-        match pairs |> Array.tryPick (function Error e -> Some e | Ok _ -> None) with
+        match
+            pairs
+            |> Array.tryPick (function
+                | Error e -> Some e
+                | Ok _ -> None)
+        with
         | Some e -> Error e
         | None ->
-            let values = pairs |> Array.choose (function Ok kv -> Some kv | Error _ -> None) |> Map.ofArray
-            let get k = values |> Map.tryFind k |> Option.filter (fun v -> v <> "")
+            let values =
+                pairs
+                |> Array.choose (function
+                    | Ok kv -> Some kv
+                    | Error _ -> None)
+                |> Map.ofArray
+
+            let get k =
+                values |> Map.tryFind k |> Option.filter (fun v -> v <> "")
+
             match get "RAUC_MF_COMPATIBLE", get "RAUC_MF_VERSION" with
             | None, _ -> Error "the bundle's manifest names no compatible (RAUC_MF_COMPATIBLE)"
             | _, None -> Error "the bundle's manifest names no version (RAUC_MF_VERSION)"
-            | Some c, Some v -> Ok { Compatible = c; Version = v; Build = get "RAUC_MF_BUILD" }
+            | Some c, Some v ->
+                Ok
+                    {
+                        Compatible = c
+                        Version = v
+                        Build = get "RAUC_MF_BUILD"
+                    }
 
 /// Whether the running image may install the bundle: same model, a readable newer version (older only when forced).
 let checkInstall (running: RunningImage) (bundle: BundleManifest) (force: bool) : Result<SemVer, Refusal> =
@@ -98,11 +132,18 @@ type BootVerdict =
 /// After booting into a freshly installed slot: good as soon as every check passes (there must be at least one),
 /// bad once `deadline` has passed since boot with any check failing (named in the reason), else wait.
 let decideBoot (deadline: TimeSpan) (sinceBoot: TimeSpan) (checks: BootCheck list) : BootVerdict =
-    let failing = checks |> List.filter (fun c -> not c.Healthy) |> List.map (fun c -> c.Name)
+    let failing =
+        checks |> List.filter (fun c -> not c.Healthy) |> List.map (fun c -> c.Name)
+
     if not checks.IsEmpty && failing.IsEmpty then
         MarkGood
     elif sinceBoot >= deadline then
-        let names = if failing.IsEmpty then "no health check reported" else String.Join(", ", failing)
+        let names =
+            if failing.IsEmpty then
+                "no health check reported"
+            else
+                String.Join(", ", failing)
+
         MarkBad $"not healthy {int deadline.TotalSeconds} s after boot: {names}"
     else
         Wait

@@ -3,16 +3,16 @@ module Appliance.Core.Updates.ImageUpdate
 /// The manifest of a verified bundle, as `rauc info --output-format=shell` prints it.
 type BundleManifest =
     {
-      Compatible: string
-      Version: string
-      Build: string option
+        Compatible: string
+        Version: string
+        Build: string option
     }
 
 /// What the running image is: RAUC's compatible string (its system.conf) and the image version.
 type RunningImage =
     {
-      Compatible: string
-      Version: Appliance.Core.Manifest.SemVer
+        Compatible: string
+        Version: Appliance.Core.Manifest.SemVer
     }
 
 type Refusal =
@@ -20,9 +20,7 @@ type Refusal =
     /// A bundle made for another hardware model (or product).
     | OtherModel of bundle: string * running: string
     | UnreadableVersion of string
-    | Downgrade of
-      bundle: Appliance.Core.Manifest.SemVer *
-      running: Appliance.Core.Manifest.SemVer
+    | Downgrade of bundle: Appliance.Core.Manifest.SemVer * running: Appliance.Core.Manifest.SemVer
     | AlreadyRunning of Appliance.Core.Manifest.SemVer
 
 val describe: _arg1: Refusal -> string
@@ -31,20 +29,14 @@ val describe: _arg1: Refusal -> string
 val maxInfoLength: int
 
 /// Parses the manifest lines of `rauc info --output-format=shell`; other lines (image details) are ignored.
-val parseRaucInfo: text: string -> Result<BundleManifest,string>
+val parseRaucInfo: text: string -> Result<BundleManifest, string>
 
 /// Whether the running image may install the bundle: same model, a readable newer version (older only when forced).
 val checkInstall:
-  running: RunningImage ->
-    bundle: BundleManifest ->
-    force: bool -> Result<Appliance.Core.Manifest.SemVer,Refusal>
+    running: RunningImage -> bundle: BundleManifest -> force: bool -> Result<Appliance.Core.Manifest.SemVer, Refusal>
 
 /// One of the host's health checks after a boot.
-type BootCheck =
-    {
-      Name: string
-      Healthy: bool
-    }
+type BootCheck = { Name: string; Healthy: bool }
 
 type BootVerdict =
 
@@ -57,6 +49,4 @@ type BootVerdict =
 
 /// After booting into a freshly installed slot: good as soon as every check passes (there must be at least one),
 /// bad once `deadline` has passed since boot with any check failing (named in the reason), else wait.
-val decideBoot:
-  deadline: System.TimeSpan ->
-    sinceBoot: System.TimeSpan -> checks: BootCheck list -> BootVerdict
+val decideBoot: deadline: System.TimeSpan -> sinceBoot: System.TimeSpan -> checks: BootCheck list -> BootVerdict

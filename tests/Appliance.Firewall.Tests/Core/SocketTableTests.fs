@@ -69,17 +69,20 @@ let ``hostile lines become problems with line numbers, good lines survive`` () =
     let text =
         String.concat
             "\n"
-            [ "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode"
-              "   0: 0100007F:9091 00000000:0000 0A 0000"
-              "\u0000\u00ff\u0007 binary garbage \u001b[31m"
-              "   1: ZZZZZZZZ:0016 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 1 1 0 100 0 0 10 0"
-              "   2: 0100007F:10016 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 1 1 0 100 0 0 10 0"
-              "   3: 0100007F:0016 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 -5 1 0 100 0 0 10 0"
-              "   4: 0100007F:0016 00000000:0000 XY 00000000:00000000 00:00000000 00000000     0        0 9 1 0 100 0 0 10 0"
-              "   5: 00000000000000000000000000000000:0016 00000000:0000 0A 00000000:00000000 00:00000000 00000000 0 0 9 1"
-              "nonsense without slot a b c d e f g h i j"
-              "   6: " + String('A', 600)
-              "   7: 00000000:0050 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 4242 1 0000000000000000 100 0 0 10 0" ]
+            [
+                "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode"
+                "   0: 0100007F:9091 00000000:0000 0A 0000"
+                "\u0000\u00ff\u0007 binary garbage \u001b[31m"
+                "   1: ZZZZZZZZ:0016 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 1 1 0 100 0 0 10 0"
+                "   2: 0100007F:10016 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 1 1 0 100 0 0 10 0"
+                "   3: 0100007F:0016 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 -5 1 0 100 0 0 10 0"
+                "   4: 0100007F:0016 00000000:0000 XY 00000000:00000000 00:00000000 00000000     0        0 9 1 0 100 0 0 10 0"
+                "   5: 00000000000000000000000000000000:0016 00000000:0000 0A 00000000:00000000 00:00000000 00000000 0 0 9 1"
+                "nonsense without slot a b c d e f g h i j"
+                "   6: " + String('A', 600)
+                "   7: 00000000:0050 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 4242 1 0000000000000000 100 0 0 10 0"
+            ]
+
     let table = parse Tcp4 text
     Assert.Equal<int list>([ 80 ], table.Sockets |> List.map (fun s -> s.LocalPort))
     Assert.Equal<int list>([ 2; 3; 4; 5; 6; 7; 8; 9; 10 ], table.Problems |> List.map (fun p -> p.Line))
@@ -106,16 +109,25 @@ let ``empty tables have no sockets and no problems`` (text: string) =
 
 [<Fact>]
 let ``audit reports exactly the undeclared listeners`` () =
-    let sockets = (parse Tcp4 tcp4Sample).Sockets @ (parse Tcp6 tcp6Sample).Sockets @ (parse Udp4 udp4Sample).Sockets
+    let sockets =
+        (parse Tcp4 tcp4Sample).Sockets
+        @ (parse Tcp6 tcp6Sample).Sockets
+        @ (parse Udp4 udp4Sample).Sockets
+
     let footprint =
-        [ inbound "appliance.host" Tcp (Port 2024) "management" "portal"
-          inbound "appliance.onvif" Udp (PortRange(3700, 3710)) "cameras" "discovery"
-          outbound "appliance.dns" Udp (Port 53) "any" "an outbound entry does not allow listening"
-          inbound "appliance.media" Tcp (Port 8080) "local" "loopback entries count as declared" ]
+        [
+            inbound "appliance.host" Tcp (Port 2024) "management" "portal"
+            inbound "appliance.onvif" Udp (PortRange(3700, 3710)) "cameras" "discovery"
+            outbound "appliance.dns" Udp (Port 53) "any" "an outbound entry does not allow listening"
+            inbound "appliance.media" Tcp (Port 8080) "local" "loopback entries count as declared"
+        ]
+
     let undeclared = audit (declaredListeners footprint) sockets
+
     Assert.Equal<(Transport * int * bool) list>(
         [ Tcp, 22, false; Tcp, 0x9091, true; Udp, 53, true ],
-        undeclared |> List.map (fun u -> u.Transport, u.LocalPort, u.LoopbackOnly))
+        undeclared |> List.map (fun u -> u.Transport, u.LocalPort, u.LoopbackOnly)
+    )
 
 [<Fact>]
 let ``ownedBy keeps only our inodes`` () =
@@ -135,7 +147,8 @@ let ``socket fd links give their inode`` (link: string, inode: int64) =
 [<InlineData("socket:[12a]")>]
 [<InlineData("socket:[99999999999999999999999]")>]
 [<InlineData("socket:[")>]
-let ``other fd links are not sockets`` (link: string) = Assert.Equal(None, tryInodeOfFdLink link)
+let ``other fd links are not sockets`` (link: string) =
+    Assert.Equal(None, tryInodeOfFdLink link)
 
 [<Fact>]
 let ``stat lines with odd command names parse`` () =

@@ -19,7 +19,9 @@ let private quick = TimeSpan.FromSeconds 2.
 [<Collection("netns")>]
 type NftablesApplierTests() =
     let ns = new Namespace(uniqueBase () + "-apl")
-    let applier = NftablesApplier(NftOptions(Netns = ns.Name), ConfirmInterval = TimeSpan.FromMilliseconds 200.)
+
+    let applier =
+        NftablesApplier(NftOptions(Netns = ns.Name), ConfirmInterval = TimeSpan.FromMilliseconds 200.)
 
     let listing () =
         task {
@@ -45,12 +47,18 @@ type NftablesApplierTests() =
     member _.``a missing nft binary is a clear error and the previous ruleset stays in force``() =
         task {
             let! before = applyPrevious ()
-            let broken = NftablesApplier(NftOptions(Netns = ns.Name, NftPath = "/nonexistent/sbin/nft"))
+
+            let broken =
+                NftablesApplier(NftOptions(Netns = ns.Name, NftPath = "/nonexistent/sbin/nft"))
+
             let! result = broken.ApplyAsync(nextText, null, TimeSpan.Zero, ct)
             Assert.Equal(ApplyStatus.Rejected, result.Status)
+
             Assert.Equal(
                 "nft not found at /nonexistent/sbin/nft: install the nftables package or fix the configured path; the previous ruleset stays in force",
-                result.Message)
+                result.Message
+            )
+
             let! after = listing ()
             Assert.Equal(before, after)
         }
@@ -59,11 +67,18 @@ type NftablesApplierTests() =
     member _.``a ruleset nft rejects is a clear error and the previous ruleset stays in force``() =
         task {
             let! before = applyPrevious ()
+
             let broken =
                 "table inet appliance {}\ndelete table inet appliance\ntable inet appliance {\n\tchain input {\n\t\ttype filter hook input priority filter; policy drop;\n\t\ttcp dport 99999 accept\n\t}\n}\n"
+
             let! result = applier.ApplyAsync(broken, null, TimeSpan.Zero, ct)
             Assert.Equal(ApplyStatus.Rejected, result.Status)
-            Assert.StartsWith($"nft (/usr/sbin/nft) in network namespace {ns.Name} rejected the ruleset: ", result.Message)
+
+            Assert.StartsWith(
+                $"nft (/usr/sbin/nft) in network namespace {ns.Name} rejected the ruleset: ",
+                result.Message
+            )
+
             Assert.Contains("99999", result.Message)
             Assert.EndsWith("; the previous ruleset stays in force", result.Message)
             let! after = listing ()
@@ -74,13 +89,16 @@ type NftablesApplierTests() =
     member _.``garbage and a truncated ruleset are rejected too``() =
         task {
             let! before = applyPrevious ()
+
             for text in [ "\u0000\u00ff garbage {{{"; nextText.Substring(0, nextText.Length / 2); "" ] do
                 let! result = applier.ApplyAsync(text, null, TimeSpan.Zero, ct)
+
                 if text = "" then
                     // an empty script is valid nft and changes nothing
                     Assert.Equal(ApplyStatus.Applied, result.Status)
                 else
                     Assert.Equal(ApplyStatus.Rejected, result.Status)
+
                 let! after = listing ()
                 Assert.Equal(before, after)
         }
@@ -90,12 +108,20 @@ type NftablesApplierTests() =
         task {
             let! before = applyPrevious ()
             let mutable calls = 0
-            let confirm = Func<CancellationToken, Task<bool>>(fun _ -> Interlocked.Increment &calls |> ignore; Task.FromResult false)
+
+            let confirm =
+                Func<CancellationToken, Task<bool>>(fun _ ->
+                    Interlocked.Increment &calls |> ignore
+                    Task.FromResult false)
+
             let! result = applier.ApplyAsync(nextText, confirm, quick, ct)
             Assert.Equal(ApplyStatus.RolledBack, result.Status)
+
             Assert.Equal(
                 "the new ruleset was not confirmed (not confirmed within 2 s; the confirmation returned false); the previous ruleset was restored",
-                result.Message)
+                result.Message
+            )
+
             Assert.True(calls >= 2, $"the confirmation was tried {calls} times")
             let! after = listing ()
             Assert.Equal(before, after)
@@ -116,16 +142,22 @@ type NftablesApplierTests() =
     member _.``a confirmation that throws or hangs counts as not confirmed``() =
         task {
             let! before = applyPrevious ()
-            let throwing = Func<CancellationToken, Task<bool>>(fun _ -> Task.FromException<bool>(InvalidOperationException "portal probe exploded"))
+
+            let throwing =
+                Func<CancellationToken, Task<bool>>(fun _ ->
+                    Task.FromException<bool>(InvalidOperationException "portal probe exploded"))
+
             let! thrown = applier.ApplyAsync(nextText, throwing, quick, ct)
             Assert.Equal(ApplyStatus.RolledBack, thrown.Status)
             Assert.Contains("the confirmation failed: InvalidOperationException: portal probe exploded", thrown.Message)
+
             let hanging =
                 Func<CancellationToken, Task<bool>>(fun token ->
                     task {
                         do! Task.Delay(Timeout.Infinite, token)
                         return true
                     })
+
             let! hung = applier.ApplyAsync(nextText, hanging, quick, ct)
             Assert.Equal(ApplyStatus.RolledBack, hung.Status)
             let! after = listing ()
@@ -137,7 +169,10 @@ type NftablesApplierTests() =
         task {
             let! _ = applyPrevious ()
             let mutable calls = 0
-            let confirm = Func<CancellationToken, Task<bool>>(fun _ -> Task.FromResult(Interlocked.Increment &calls >= 3))
+
+            let confirm =
+                Func<CancellationToken, Task<bool>>(fun _ -> Task.FromResult(Interlocked.Increment &calls >= 3))
+
             let! result = applier.ApplyAsync(nextText, confirm, TimeSpan.FromSeconds 30., ct)
             Assert.Equal(ApplyStatus.Applied, result.Status)
             Assert.Equal(3, calls)

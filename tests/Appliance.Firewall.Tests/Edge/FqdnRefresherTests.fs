@@ -38,7 +38,9 @@ type FqdnSetRefresherTests() =
     let options = NftOptions(Netns = ns.Name)
 
     let listSet name =
-        let code, out, err = exec ns.Name nftPath [ "list"; "set"; "inet"; "appliance"; name ] (TimeSpan.FromSeconds 30.)
+        let code, out, err =
+            exec ns.Name nftPath [ "list"; "set"; "inet"; "appliance"; name ] (TimeSpan.FromSeconds 30.)
+
         Assert.True((code = 0), err)
         out
 
@@ -56,13 +58,30 @@ type FqdnSetRefresherTests() =
         task {
             do! applyAllowlist ()
             let resolver = TableResolver()
-            resolver.Answers.["cloud.example.com"] <- [ IPAddress.Parse "192.0.2.10"; IPAddress.Parse "::ffff:192.0.2.30"; IPAddress.Parse "2001:db8::10" ]
+
+            resolver.Answers.["cloud.example.com"] <-
+                [
+                    IPAddress.Parse "192.0.2.10"
+                    IPAddress.Parse "::ffff:192.0.2.30"
+                    IPAddress.Parse "2001:db8::10"
+                ]
+
             let refresher = FqdnSetRefresher(options, resolver.Resolve)
             let! result = refresher.RefreshAsync(sets (), ct)
-            Assert.Equal<string list>([ "cloud.example.com" ], result.Updated |> Seq.map (fun u -> u.Fqdn) |> List.ofSeq)
+
+            Assert.Equal<string list>(
+                [ "cloud.example.com" ],
+                result.Updated |> Seq.map (fun u -> u.Fqdn) |> List.ofSeq
+            )
+
             let error = Assert.Single result.Errors
             Assert.StartsWith("FQDN updates.example.com does not resolve (", error)
-            Assert.EndsWith("); sets fqdn_updates_example_com_v4/fqdn_updates_example_com_v6 keep their previous addresses", error)
+
+            Assert.EndsWith(
+                "); sets fqdn_updates_example_com_v4/fqdn_updates_example_com_v6 keep their previous addresses",
+                error
+            )
+
             let v4 = listSet "fqdn_cloud_example_com_v4"
             Assert.Contains("192.0.2.10", v4)
             Assert.Contains("192.0.2.30", v4)
@@ -90,20 +109,36 @@ type FqdnSetRefresherTests() =
             let resolver =
                 Func<string, CancellationToken, Task<IReadOnlyList<IPAddress>>>(fun name token ->
                     task {
-                        if name = "updates.example.com" then do! Task.Delay(Timeout.Infinite, token)
-                        return ([] : IPAddress list) :> IReadOnlyList<IPAddress>
+                        if name = "updates.example.com" then
+                            do! Task.Delay(Timeout.Infinite, token)
+
+                        return ([]: IPAddress list) :> IReadOnlyList<IPAddress>
                     })
-            let refresher = FqdnSetRefresher(options, resolver, ResolveTimeout = TimeSpan.FromMilliseconds 300.)
+
+            let refresher =
+                FqdnSetRefresher(options, resolver, ResolveTimeout = TimeSpan.FromMilliseconds 300.)
+
             let! result = refresher.RefreshAsync(sets (), ct)
+
             Assert.Equal<string list>(
-                [ "FQDN cloud.example.com does not resolve (no addresses); sets fqdn_cloud_example_com_v4/fqdn_cloud_example_com_v6 keep their previous addresses"
-                  "FQDN updates.example.com does not resolve (no answer within 0.3 s); sets fqdn_updates_example_com_v4/fqdn_updates_example_com_v6 keep their previous addresses" ],
-                List.ofSeq result.Errors)
+                [
+                    "FQDN cloud.example.com does not resolve (no addresses); sets fqdn_cloud_example_com_v4/fqdn_cloud_example_com_v6 keep their previous addresses"
+                    "FQDN updates.example.com does not resolve (no answer within 0.3 s); sets fqdn_updates_example_com_v4/fqdn_updates_example_com_v6 keep their previous addresses"
+                ],
+                List.ofSeq result.Errors
+            )
             // the table is not loaded in this namespace: nft's complaint names the FQDN
-            let fixedAnswer = Func<string, CancellationToken, Task<IReadOnlyList<IPAddress>>>(fun _ _ -> Task.FromResult([ IPAddress.Parse "192.0.2.1" ] :> IReadOnlyList<IPAddress>))
+            let fixedAnswer =
+                Func<string, CancellationToken, Task<IReadOnlyList<IPAddress>>>(fun _ _ ->
+                    Task.FromResult([ IPAddress.Parse "192.0.2.1" ] :> IReadOnlyList<IPAddress>))
+
             let! missing = FqdnSetRefresher(options, fixedAnswer).RefreshAsync(sets (), ct)
             Assert.Equal(2, missing.Errors.Count)
             Assert.StartsWith("FQDN cloud.example.com: nft (/usr/sbin/nft) in network namespace", missing.Errors.[0])
-            let! noNft = FqdnSetRefresher(NftOptions(Netns = ns.Name, NftPath = "/nonexistent/nft"), fixedAnswer).RefreshAsync(sets (), ct)
+
+            let! noNft =
+                FqdnSetRefresher(NftOptions(Netns = ns.Name, NftPath = "/nonexistent/nft"), fixedAnswer)
+                    .RefreshAsync(sets (), ct)
+
             Assert.StartsWith("FQDN cloud.example.com: nft not found at /nonexistent/nft", noNft.Errors.[0])
         }

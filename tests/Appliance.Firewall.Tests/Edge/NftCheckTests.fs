@@ -16,11 +16,14 @@ type GoldenData =
 type GoldenFilesAreValidNft() =
     [<Theory>]
     [<MemberData("Names", MemberType = typeof<GoldenData>)>]
-    member _.``nft -c accepts the golden file and it loads`` (name: string) =
+    member _.``nft -c accepts the golden file and it loads``(name: string) =
         task {
             use ns = new Namespace(uniqueBase () + "-chk")
             let path = Path.Combine(goldenDirectory, name)
-            let code, _, err = exec ns.Name nftPath [ "-c"; "-f"; path ] (TimeSpan.FromSeconds 30.)
+
+            let code, _, err =
+                exec ns.Name nftPath [ "-c"; "-f"; path ] (TimeSpan.FromSeconds 30.)
+
             Assert.True((code = 0), $"nft -c -f {name} failed: {err}")
             let applier = NftablesApplier(NftOptions(Netns = ns.Name))
             let! result = applier.ApplyAsync(File.ReadAllText path, null, TimeSpan.Zero, CancellationToken.None)

@@ -13,10 +13,12 @@ open Appliance.Core.Manifest
 open Appliance.Firewall.Tests.Edge.Netns
 
 type PortState =
-    { Transport: Transport
-      Port: int
-      State: string
-      Reason: string }
+    {
+        Transport: Transport
+        Port: int
+        State: string
+        Reason: string
+    }
 
 let isOpen (p: PortState) =
     match p.Transport with
@@ -25,11 +27,14 @@ let isOpen (p: PortState) =
 
 /// Reads the port states out of nmap's XML report (DTD ignored, no external entities).
 let parseReport (xml: string) =
-    let settings = XmlReaderSettings(DtdProcessing = DtdProcessing.Ignore, XmlResolver = null)
+    let settings =
+        XmlReaderSettings(DtdProcessing = DtdProcessing.Ignore, XmlResolver = null)
+
     use reader = XmlReader.Create(new StringReader(xml), settings)
     let ports = ResizeArray<PortState>()
     let mutable current: (Transport * int) option = None
     let mutable finished = false
+
     while reader.Read() do
         if reader.NodeType = XmlNodeType.Element then
             match reader.Name with
@@ -38,26 +43,53 @@ let parseReport (xml: string) =
                 current <- Some(transport, int (reader.GetAttribute "portid"))
             | "state" when current.IsSome ->
                 let t, p = current.Value
+
                 ports.Add
-                    { Transport = t
-                      Port = p
-                      State = string (reader.GetAttribute "state")
-                      Reason = string (reader.GetAttribute "reason") }
+                    {
+                        Transport = t
+                        Port = p
+                        State = string (reader.GetAttribute "state")
+                        Reason = string (reader.GetAttribute "reason")
+                    }
+
                 current <- None
             | "finished" -> finished <- reader.GetAttribute "exit" = "success"
             | _ -> ()
-    if not finished then failwithf "nmap did not finish successfully:\n%s" xml
+
+    if not finished then
+        failwithf "nmap did not finish successfully:\n%s" xml
+
     List.ofSeq ports
 
-let private portList (ports: int list) = String.Join(",", ports |> List.distinct |> List.sort)
+let private portList (ports: int list) =
+    String.Join(",", ports |> List.distinct |> List.sort)
 
 /// Scans the target from inside a namespace: TCP connect and UDP, explicit port lists, host assumed up.
 let scan (ns: string) (target: string) (tcp: int list) (udp: int list) =
     let family = if target.Contains ':' then [ "-6" ] else []
+
     let args =
         family
-        @ [ "-Pn"; "-n"; "-sT"; "-sU"; "-T4"; "--max-retries"; "2"; "--host-timeout"; "120s"
-            "-p"; $"T:{portList tcp},U:{portList udp}"; "-oX"; "-"; target ]
+        @ [
+            "-Pn"
+            "-n"
+            "-sT"
+            "-sU"
+            "-T4"
+            "--max-retries"
+            "2"
+            "--host-timeout"
+            "120s"
+            "-p"
+            $"T:{portList tcp},U:{portList udp}"
+            "-oX"
+            "-"
+            target
+        ]
+
     let code, out, err = exec ns "/usr/bin/nmap" args (TimeSpan.FromMinutes 3.)
-    if code <> 0 then failwithf "nmap in %s failed (%d): %s" ns code err
+
+    if code <> 0 then
+        failwithf "nmap in %s failed (%d): %s" ns code err
+
     parseReport out

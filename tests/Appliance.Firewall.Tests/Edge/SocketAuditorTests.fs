@@ -17,7 +17,8 @@ let private portOf (endpoint: EndPoint | null) =
     | _ -> failwith "not bound"
 
 let private reported (report: SocketAuditReport) transport port =
-    report.Undeclared |> Seq.tryFind (fun u -> u.Transport = transport && u.Port = port)
+    report.Undeclared
+    |> Seq.tryFind (fun u -> u.Transport = transport && u.Port = port)
 
 [<Fact>]
 let ``an undeclared listener of our own process is reported, a declared one is not`` () =
@@ -29,27 +30,46 @@ let ``an undeclared listener of our own process is reported, a declared one is n
     undeclaredUdp.Client.Bind(IPEndPoint(IPAddress.IPv6Any, 0))
     let port (l: TcpListener) = portOf l.LocalEndpoint
     let udpPort = portOf undeclaredUdp.Client.LocalEndPoint
-    let footprint = [ inbound "appliance.test" Tcp (Port(port declared)) "local" "declared test listener" ]
+
+    let footprint =
+        [
+            inbound "appliance.test" Tcp (Port(port declared)) "local" "declared test listener"
+        ]
+
     let report = SocketAuditor().Audit(Environment.ProcessId, footprint)
     Assert.Equal(None, reported report "tcp" (port declared))
     let tcp = (reported report "tcp" (port undeclared)).Value
     Assert.Equal(Some Environment.ProcessId, Option.ofNullable tcp.Pid)
     Assert.False tcp.LoopbackOnly
     Assert.Equal(IPAddress.Any, tcp.Address)
-    Assert.Equal($"tcp {port undeclared} on 0.0.0.0 (pid {Environment.ProcessId} {tcp.Process}) is not declared by any footprint", string tcp)
+
+    Assert.Equal(
+        $"tcp {port undeclared} on 0.0.0.0 (pid {Environment.ProcessId} {tcp.Process}) is not declared by any footprint",
+        string tcp
+    )
+
     let udp = (reported report "udp" udpPort).Value
     Assert.Equal(IPAddress.IPv6Any, udp.Address)
     // declaring it makes it disappear
-    let declaredUdp = footprint @ [ inbound "appliance.test" Udp (Port udpPort) "site" "now declared" ]
+    let declaredUdp =
+        footprint
+        @ [ inbound "appliance.test" Udp (Port udpPort) "site" "now declared" ]
+
     Assert.Equal(None, reported (SocketAuditor().Audit(Environment.ProcessId, declaredUdp)) "udp" udpPort)
 
 [<Fact>]
 let ``a child process that opens an undeclared port is caught with its pid`` () =
     use child = startListener None [ "tcp:0@127.0.0.1"; "udp:0@127.0.0.1" ]
-    let ports = child.Ready.Split(' ') |> Array.skip 1 |> Array.map (fun s -> s.Split(':'))
-    let tcpPort = ports |> Array.find (fun p -> p.[0] = "tcp") |> fun p -> int p.[1]
-    let udpPort = ports |> Array.find (fun p -> p.[0] = "udp") |> fun p -> int p.[1]
-    let report = SocketAuditor().Audit(Environment.ProcessId, [ inbound "appliance.test" Udp (Port udpPort) "local" "declared" ])
+
+    let ports =
+        child.Ready.Split(' ') |> Array.skip 1 |> Array.map (fun s -> s.Split(':'))
+
+    let tcpPort = ports |> Array.find (fun p -> p.[0] = "tcp") |> (fun p -> int p.[1])
+    let udpPort = ports |> Array.find (fun p -> p.[0] = "udp") |> (fun p -> int p.[1])
+
+    let report =
+        SocketAuditor().Audit(Environment.ProcessId, [ inbound "appliance.test" Udp (Port udpPort) "local" "declared" ])
+
     let caught = (reported report "tcp" tcpPort).Value
     Assert.Equal(Some child.Pid, Option.ofNullable caught.Pid)
     Assert.Equal("python3", caught.Process)
@@ -65,29 +85,59 @@ let ``a child process that opens an undeclared port is caught with its pid`` () 
 [<Fact>]
 let ``a hostile fake proc tree gives problems, not exceptions`` () =
     let root = Directory.CreateTempSubdirectory("appliance-fake-proc-").FullName
+
     try
         let proc pid (stat: string) =
             let dir = Directory.CreateDirectory(Path.Combine(root, string pid)).FullName
             File.WriteAllText(Path.Combine(dir, "stat"), stat)
             Directory.CreateDirectory(Path.Combine(dir, "fd")) |> ignore
             dir
+
         let parent = proc 100 "100 (appliance (host)) S 1 100 100 0"
         let child = proc 101 "101 (plugin) S 100 100 100 0"
         proc 102 "garbage without parens" |> ignore
         proc 103 "103 (unrelated) S 1 1 1 0" |> ignore
-        File.CreateSymbolicLink(Path.Combine(parent, "fd", "3"), "socket:[555]") |> ignore
+
+        File.CreateSymbolicLink(Path.Combine(parent, "fd", "3"), "socket:[555]")
+        |> ignore
+
         File.CreateSymbolicLink(Path.Combine(parent, "fd", "4"), "pipe:[556]") |> ignore
-        File.CreateSymbolicLink(Path.Combine(child, "fd", "5"), "socket:[557]") |> ignore
-        File.CreateSymbolicLink(Path.Combine(child, "fd", "6"), "socket:[garbage]") |> ignore
+
+        File.CreateSymbolicLink(Path.Combine(child, "fd", "5"), "socket:[557]")
+        |> ignore
+
+        File.CreateSymbolicLink(Path.Combine(child, "fd", "6"), "socket:[garbage]")
+        |> ignore
+
         let net = Directory.CreateDirectory(Path.Combine(parent, "net")).FullName
-        let line slot hexPort inode = $"   {slot}: 00000000:{hexPort} 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 {inode} 1 0000000000000000 100 0 0 10 0"
+
+        let line slot hexPort inode =
+            $"   {slot}: 00000000:{hexPort} 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 {inode} 1 0000000000000000 100 0 0 10 0"
+
         File.WriteAllText(
             Path.Combine(net, "tcp"),
-            String.concat "\n" [ "  sl  local_address rem_address   st"; line 0 "1F90" 555; line 1 "0016" 557; line 2 "0017" 999; "\u0000\u0001 truncated 0100007F:"; "" ])
+            String.concat
+                "\n"
+                [
+                    "  sl  local_address rem_address   st"
+                    line 0 "1F90" 555
+                    line 1 "0016" 557
+                    line 2 "0017" 999
+                    "\u0000\u0001 truncated 0100007F:"
+                    ""
+                ]
+        )
+
         File.WriteAllBytes(Path.Combine(net, "udp"), [| 0xFFuy; 0xFEuy; 0x00uy; 0x0Auy |])
         // tcp6 and udp6 missing, as on a kernel without IPv6
-        let report = SocketAuditor(root).Audit(100, [ inbound "appliance.host" Tcp (Port 8080) "site" "declared" ])
-        let undeclared = report.Undeclared |> Seq.map (fun u -> u.Port, u.Pid, string u.Process) |> List.ofSeq
+        let report =
+            SocketAuditor(root).Audit(100, [ inbound "appliance.host" Tcp (Port 8080) "site" "declared" ])
+
+        let undeclared =
+            report.Undeclared
+            |> Seq.map (fun u -> u.Port, u.Pid, string u.Process)
+            |> List.ofSeq
+
         Assert.Equal<(int * Nullable<int> * string) list>([ 22, Nullable 101, "plugin" ], undeclared)
         Assert.Equal(2, report.Problems.Count)
         Assert.Contains("/100/net/tcp line 5: has ", report.Problems.[0])

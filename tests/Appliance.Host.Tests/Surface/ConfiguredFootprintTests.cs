@@ -20,8 +20,13 @@ public sealed class ConfiguredFootprintTests(ITestOutputHelper output)
     {
         var network = new JsonArray(new JsonObject
         {
-            ["direction"] = "out", ["transport"] = "tcp", ["port"] = 7001, ["zone"] = "site", ["targetsKey"] = "servers",
-            ["purpose"] = "VMS servers", ["required"] = true,
+            ["direction"] = "out",
+            ["transport"] = "tcp",
+            ["port"] = 7001,
+            ["zone"] = "site",
+            ["targetsKey"] = "servers",
+            ["purpose"] = "VMS servers",
+            ["required"] = true,
         });
         var bundled = Directory.CreateTempSubdirectory("appl-vms-bundled-").FullName;
         SurfacePluginPackage.Folder(bundled, SurfacePluginPackage.Manifest(Id, "1.0.0", "v1", network: network));

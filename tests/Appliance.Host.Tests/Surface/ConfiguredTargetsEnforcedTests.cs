@@ -32,8 +32,13 @@ public sealed class ConfiguredTargetsEnforcedTests(ITestOutputHelper output)
             File.WriteAllText($"/etc/netns/{rig.App}/hosts", "127.0.0.1 localhost updates.appliance.test ntp.appliance.test\n");
             var network = new JsonArray(new JsonObject
             {
-                ["direction"] = "out", ["transport"] = "tcp", ["port"] = 7001, ["zone"] = "site", ["targetsKey"] = "servers",
-                ["purpose"] = "VMS servers", ["required"] = true,
+                ["direction"] = "out",
+                ["transport"] = "tcp",
+                ["port"] = 7001,
+                ["zone"] = "site",
+                ["targetsKey"] = "servers",
+                ["purpose"] = "VMS servers",
+                ["required"] = true,
             });
             var bundled = Directory.CreateTempSubdirectory("appl-targets-bundled-").FullName;
             SurfacePluginPackage.Folder(bundled, SurfacePluginPackage.Manifest(Id, "1.0.0", "v1", network: network));

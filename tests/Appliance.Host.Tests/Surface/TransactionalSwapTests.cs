@@ -71,7 +71,12 @@ public sealed class TransactionalSwapTests(ITestOutputHelper output)
         var (answers, stop) = PollHello(host);
         var collide = new JsonArray(new JsonObject
         {
-            ["direction"] = "in", ["transport"] = "tcp", ["port"] = host.HttpsPort, ["zone"] = "site", ["purpose"] = "collides with the portal", ["required"] = true,
+            ["direction"] = "in",
+            ["transport"] = "tcp",
+            ["port"] = host.HttpsPort,
+            ["zone"] = "site",
+            ["purpose"] = "collides with the portal",
+            ["required"] = true,
         });
         var (status, body) = await UploadAsync(host, SurfacePluginPackage.Zip(SurfacePluginPackage.Manifest(Id, "2.0.0", "v2", network: collide)));
         await Task.Delay(500);

@@ -86,8 +86,14 @@ public sealed class NetworkDoctorTests(ITestOutputHelper output) : IAsyncLifetim
     public async Task Every_check_passes_on_a_healthy_rig()
     {
         // chronyd needs a moment after start before it serves; wait on the NTP check alone first.
-        await Eventually.UntilAsync(async () => (await Run.CheckAsync(new NetworkDoctor(_settings with { Fqdns = [], CloudEndpoints = [], StunServer = null,
-            ContentFilter = null, Cameras = [] }, _environment).PlanChecks().Single())).Status == CheckStatus.Pass, "chronyd answering");
+        await Eventually.UntilAsync(async () => (await Run.CheckAsync(new NetworkDoctor(_settings with
+        {
+            Fqdns = [],
+            CloudEndpoints = [],
+            StunServer = null,
+            ContentFilter = null,
+            Cameras = []
+        }, _environment).PlanChecks().Single())).Status == CheckStatus.Pass, "chronyd answering");
 
         var results = await new NetworkDoctor(_settings, _environment).RunAsync(CancellationToken.None);
         Print(results);
@@ -108,7 +114,10 @@ public sealed class NetworkDoctorTests(ITestOutputHelper output) : IAsyncLifetim
             Proxy = new HostPort("127.0.0.1", proxy.Port),
             // tinyproxy resolves CONNECT targets itself and knows only "localhost" here.
             CloudEndpoints = [new CloudEndpoint("localhost", _peers.OfType<OpensslServer>().Single().Port, "API via proxy")],
-            Fqdns = [], StunServer = null, NtpServer = null, Cameras = [],
+            Fqdns = [],
+            StunServer = null,
+            NtpServer = null,
+            Cameras = [],
         }, _environment).RunAsync(CancellationToken.None);
         Print(results);
         Assert.Equal([CheckNames.Tls, CheckNames.ProxyConnect, CheckNames.ContentFilter], results.Select(r => r.Name));
@@ -121,7 +130,11 @@ public sealed class NetworkDoctorTests(ITestOutputHelper output) : IAsyncLifetim
         await using var silent = new HostileTcpServer([], closeAfterReply: false);
         var results = await new NetworkDoctor(_settings with
         {
-            Fqdns = ["api.appliance.test"], CloudEndpoints = [], StunServer = null, NtpServer = null, ContentFilter = null,
+            Fqdns = ["api.appliance.test"],
+            CloudEndpoints = [],
+            StunServer = null,
+            NtpServer = null,
+            ContentFilter = null,
             Cameras = [new CameraTarget("hung", new Uri($"rtsp://127.0.0.1:{silent.Port}/x"), null)],
             PerCheckTimeout = TimeSpan.FromSeconds(3),
         }, _environment).RunAsync(CancellationToken.None);

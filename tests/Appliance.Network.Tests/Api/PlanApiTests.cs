@@ -26,8 +26,14 @@ public sealed class PlanApiTests(NetworkHostFixture fixture)
         // "Bandwidth Requirements": Live & Search SD / HD playback by channel count (one viewer each).
         var expected = new Dictionary<(string, int), double>
         {
-            [("sd", 1)] = 800, [("sd", 4)] = 3_000, [("sd", 9)] = 7_000, [("sd", 16)] = 13_000,
-            [("hd", 1)] = 4_000, [("hd", 4)] = 16_000, [("hd", 9)] = 36_000, [("hd", 16)] = 64_000,
+            [("sd", 1)] = 800,
+            [("sd", 4)] = 3_000,
+            [("sd", 9)] = 7_000,
+            [("sd", 16)] = 13_000,
+            [("hd", 1)] = 4_000,
+            [("hd", 4)] = 16_000,
+            [("hd", 9)] = 36_000,
+            [("hd", 16)] = 64_000,
         };
         var viewing = plan.GetProperty("viewing").EnumerateArray().ToList();
         Assert.Equal(expected.Count, viewing.Count);

@@ -43,7 +43,9 @@ public sealed class PluginPagesHost : IAsyncLifetime
         {
             ["plugins"] = new JsonObject
             {
-                ["startTimeoutSeconds"] = 10, ["stopTimeoutSeconds"] = 5, ["watchDirectory"] = false,
+                ["startTimeoutSeconds"] = 10,
+                ["stopTimeoutSeconds"] = 5,
+                ["watchDirectory"] = false,
                 ["portalPageTimeoutSeconds"] = TimeoutSeconds,
             },
         });

@@ -41,7 +41,8 @@ public sealed class OnvifPlugin(Func<IReadOnlyList<NetworkInterface>> interfaces
             ConnectTimeout = TimeSpan.FromSeconds(10),
             UseProxy = false,
             AllowAutoRedirect = false,
-        }) { Timeout = Timeout.InfiniteTimeSpan };
+        })
+        { Timeout = Timeout.InfiniteTimeSpan };
 
         var announce = facade is not null && facadeConfig.WsDiscovery;
         if (settings.WsDiscovery || settings.Mdns || announce)

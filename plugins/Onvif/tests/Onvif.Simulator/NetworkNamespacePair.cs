@@ -86,7 +86,8 @@ public sealed class NetworkNamespacePair : IDisposable
                 result = create();
             }
             catch (Exception ex) { error = ex; }
-        }) { IsBackground = true, Name = $"netns {name}" };
+        })
+        { IsBackground = true, Name = $"netns {name}" };
         thread.Start();
         thread.Join();
         if (error is not null) throw new InvalidOperationException($"in namespace {name}: {error.Message}", error);

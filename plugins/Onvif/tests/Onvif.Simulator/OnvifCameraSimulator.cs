@@ -160,7 +160,7 @@ public sealed class OnvifCameraSimulator : IAsyncDisposable
         {
             ("Device", "GetSystemDateAndTime") => Fixtures.Fill("GetSystemDateAndTimeResponse", DateValues(CameraNow())),
             ("Device", "GetDeviceInformation") => Fixtures.Fill("GetDeviceInformationResponse", new Dictionary<string, string>
-                { ["Manufacturer"] = _options.Manufacturer, ["Model"] = _options.Model, ["Hardware"] = _options.Hardware }),
+            { ["Manufacturer"] = _options.Manufacturer, ["Model"] = _options.Model, ["Hardware"] = _options.Hardware }),
             ("Device", "GetCapabilities") => Fixtures.Fill("GetCapabilitiesResponse", values),
             ("Device", "GetServices") => Fixtures.Fill("GetServicesResponse", values,
                 new Dictionary<string, string> { ["Media2Service"] = _options.Media2 ? Fixtures.Raw("Media2ServiceEntry") : "" }),
@@ -225,9 +225,12 @@ public sealed class OnvifCameraSimulator : IAsyncDisposable
 
     internal static Dictionary<string, string> DateValues(DateTimeOffset t) => new()
     {
-        ["Year"] = t.Year.ToString(CultureInfo.InvariantCulture), ["Month"] = t.Month.ToString(CultureInfo.InvariantCulture),
-        ["Day"] = t.Day.ToString(CultureInfo.InvariantCulture), ["Hour"] = t.Hour.ToString(CultureInfo.InvariantCulture),
-        ["Minute"] = t.Minute.ToString(CultureInfo.InvariantCulture), ["Second"] = t.Second.ToString(CultureInfo.InvariantCulture),
+        ["Year"] = t.Year.ToString(CultureInfo.InvariantCulture),
+        ["Month"] = t.Month.ToString(CultureInfo.InvariantCulture),
+        ["Day"] = t.Day.ToString(CultureInfo.InvariantCulture),
+        ["Hour"] = t.Hour.ToString(CultureInfo.InvariantCulture),
+        ["Minute"] = t.Minute.ToString(CultureInfo.InvariantCulture),
+        ["Second"] = t.Second.ToString(CultureInfo.InvariantCulture),
     };
 
     private static Task FaultAsync(HttpContext http, int status, string code, string subcode, string reason)

@@ -43,7 +43,7 @@ internal sealed class PullPointEvents(Func<DateTimeOffset> cameraNow, int floodP
             var subscription = new Subscription { Termination = cameraNow() + Duration(OnvifCameraSimulator.Text(body, "InitialTerminationTime"), TimeSpan.FromSeconds(60)) };
             _subscriptions[id] = subscription;
             return Fixtures.Fill("CreatePullPointSubscriptionResponse", new Dictionary<string, string>(values)
-                { ["Id"] = id.ToString(System.Globalization.CultureInfo.InvariantCulture), ["Now"] = Time(cameraNow()), ["Termination"] = Time(subscription.Termination) });
+            { ["Id"] = id.ToString(System.Globalization.CultureInfo.InvariantCulture), ["Now"] = Time(cameraNow()), ["Termination"] = Time(subscription.Termination) });
         }
         var segments = path.Value?.Split('/') ?? [];
         if (segments.Length < 4 || segments[^2] != "subscription" || !int.TryParse(segments[^1], out var subscriptionId) ||

@@ -35,7 +35,11 @@ public sealed class NeighbourTests
         using var server = new ScriptedRtspServer((_, _) => null, challenge: "Basic realm=\"camera\"");
         var session = new RtspPullSession(new RtspPullOptions(server.Url)
         {
-            UserName = "admin", Password = "s3cret", AllowBasicAuth = true, MediaTimeout = TimeSpan.FromSeconds(1), RequestTimeout = TimeSpan.FromSeconds(5),
+            UserName = "admin",
+            Password = "s3cret",
+            AllowBasicAuth = true,
+            MediaTimeout = TimeSpan.FromSeconds(1),
+            RequestTimeout = TimeSpan.FromSeconds(5),
         }, new PullObserver());
         var outcome = await session.RunAsync(CancellationToken.None).WaitAsync(Patience);
 

@@ -44,7 +44,7 @@ public sealed class NodeReceiver : IAsyncDisposable
         var key = Path.Combine(dir, "key.pem");
         using (var openssl = Process.Start(new ProcessStartInfo("openssl",
             ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", cert])
-            { RedirectStandardError = true, RedirectStandardOutput = true })!)
+        { RedirectStandardError = true, RedirectStandardOutput = true })!)
         {
             await openssl.WaitForExitAsync();
             if (openssl.ExitCode != 0) throw new InvalidOperationException("openssl failed: " + await openssl.StandardError.ReadToEndAsync());

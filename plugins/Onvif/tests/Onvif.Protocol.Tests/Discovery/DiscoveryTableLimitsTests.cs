@@ -10,7 +10,8 @@ public class DiscoveryTableLimitsTests
 
     private static DiscoveredEndpoint Ws(string epr, string ip, string sender) =>
         new DiscoveredEndpoint(epr, DiscoveredEndpoint.WsDiscoverySource, [$"http://{ip}/onvif/device_service"], [IPAddress.Parse(ip)], ["dn:NetworkVideoTransmitter"],
-            "n", null, null, new Dictionary<string, string>(), T0) { Sender = IPAddress.Parse(sender) };
+            "n", null, null, new Dictionary<string, string>(), T0)
+        { Sender = IPAddress.Parse(sender) };
 
     [Fact]
     public void OneSenderGetsAtMostItsShareAndKnownEntriesStillRefresh()

@@ -13,8 +13,13 @@ public class WsDiscoveryParserTests
 
     private static Dictionary<string, string> Values(string xaddrs = "http://10.0.0.5/onvif/device_service http://[fe80::1]/onvif/device_service") => new()
     {
-        ["MessageId"] = "11111111-2222-3333-4444-555555555555", ["RelatesTo"] = "uuid:probe-1", ["MessageNumber"] = "3",
-        ["EndpointReference"] = "urn:uuid:aaaa-bbbb", ["Scopes"] = Scopes, ["XAddrs"] = xaddrs, ["MetadataVersion"] = "2",
+        ["MessageId"] = "11111111-2222-3333-4444-555555555555",
+        ["RelatesTo"] = "uuid:probe-1",
+        ["MessageNumber"] = "3",
+        ["EndpointReference"] = "urn:uuid:aaaa-bbbb",
+        ["Scopes"] = Scopes,
+        ["XAddrs"] = xaddrs,
+        ["MetadataVersion"] = "2",
     };
 
     private static Result<WsDiscoveryMessage> Parse(string xml) => WsDiscoveryParser.Parse(Encoding.UTF8.GetBytes(xml));

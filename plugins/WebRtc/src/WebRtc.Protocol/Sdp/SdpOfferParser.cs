@@ -126,40 +126,40 @@ public static class SdpOfferParser
                     if (Fingerprint is null || Fingerprint.Value.Algorithm != "sha-256") Fingerprint = (fp[0].ToLowerInvariant(), bytes);
                     break;
                 case "rtpmap":
-                    {
-                        var (pt, tail) = SplitPayloadType(rest);
-                        if (pt < 0) return "a=rtpmap needs a payload type";
-                        var enc = tail.Split('/');
-                        if (enc.Length < 2 || !int.TryParse(enc[1], NumberStyles.None, CultureInfo.InvariantCulture, out var clock) || clock == 0)
-                            return "a=rtpmap needs <name>/<clock rate>";
-                        var channels = enc.Length > 2 && int.TryParse(enc[2], NumberStyles.None, CultureInfo.InvariantCulture, out var ch) ? ch : 1;
-                        RtpMaps[pt] = (enc[0], clock, channels);
-                        break;
-                    }
+                {
+                    var (pt, tail) = SplitPayloadType(rest);
+                    if (pt < 0) return "a=rtpmap needs a payload type";
+                    var enc = tail.Split('/');
+                    if (enc.Length < 2 || !int.TryParse(enc[1], NumberStyles.None, CultureInfo.InvariantCulture, out var clock) || clock == 0)
+                        return "a=rtpmap needs <name>/<clock rate>";
+                    var channels = enc.Length > 2 && int.TryParse(enc[2], NumberStyles.None, CultureInfo.InvariantCulture, out var ch) ? ch : 1;
+                    RtpMaps[pt] = (enc[0], clock, channels);
+                    break;
+                }
                 case "fmtp":
+                {
+                    var (pt, tail) = SplitPayloadType(rest);
+                    if (pt < 0) return "a=fmtp needs a payload type";
+                    var map = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+                    foreach (var p in tail.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
                     {
-                        var (pt, tail) = SplitPayloadType(rest);
-                        if (pt < 0) return "a=fmtp needs a payload type";
-                        var map = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-                        foreach (var p in tail.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-                        {
-                            var eq = p.IndexOf('=');
-                            if (eq > 0) map[p[..eq].Trim()] = p[(eq + 1)..].Trim();
-                        }
-                        Fmtp[pt] = map;
-                        break;
+                        var eq = p.IndexOf('=');
+                        if (eq > 0) map[p[..eq].Trim()] = p[(eq + 1)..].Trim();
                     }
+                    Fmtp[pt] = map;
+                    break;
+                }
                 case "rtcp-fb":
+                {
+                    var (pt, tail) = SplitPayloadType(rest);
+                    if (pt < 0 && !rest.StartsWith('*')) return "a=rtcp-fb needs a payload type";
+                    if (pt >= 0)
                     {
-                        var (pt, tail) = SplitPayloadType(rest);
-                        if (pt < 0 && !rest.StartsWith('*')) return "a=rtcp-fb needs a payload type";
-                        if (pt >= 0)
-                        {
-                            if (!Feedback.TryGetValue(pt, out var list)) Feedback[pt] = list = new List<string>();
-                            if (list.Count < 32) list.Add(tail.Trim());
-                        }
-                        break;
+                        if (!Feedback.TryGetValue(pt, out var list)) Feedback[pt] = list = new List<string>();
+                        if (list.Count < 32) list.Add(tail.Trim());
                     }
+                    break;
+                }
             }
             return null;
         }
