@@ -36,6 +36,7 @@ public sealed class CloudLinkService(
     private CloudLinkSettings? _settings;
     private readonly CancellationTokenSource _stop = new();
     private Task _telemetry = Task.CompletedTask;
+    private bool _disposed;
 
     public LinkStatus? Status => _connection?.Status;
 
@@ -141,6 +142,7 @@ public sealed class CloudLinkService(
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        if (_disposed) return;
         _stop.Cancel();
         if (_subscription is not null) await _subscription.DisposeAsync();
         _subscription = null;
@@ -149,9 +151,15 @@ public sealed class CloudLinkService(
         _connection = null;
     }
 
+    /// <remarks>
+    /// Registered as a singleton and as the hosted service that resolves it, so the container disposes it twice:
+    /// the second call does nothing.
+    /// </remarks>
     public async ValueTask DisposeAsync()
     {
+        if (_disposed) return;
         await StopAsync(CancellationToken.None);
+        _disposed = true;
         _stop.Dispose();
     }
 }
