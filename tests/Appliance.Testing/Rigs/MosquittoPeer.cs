@@ -65,6 +65,7 @@ public sealed class MosquittoPeer : IAsyncDisposable
             "log_type notice",
             "log_type subscribe",
             "max_queued_messages 100000",
+            "set_tcp_nodelay true",
         };
         File.WriteAllLines(config, lines);
         var peer = new MosquittoPeer(folder, chosen, config);
