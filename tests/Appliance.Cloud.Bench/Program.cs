@@ -51,6 +51,23 @@ await using (var fleet = await Fleet.ConnectAsync(pki, broker.Port, "bench-rt"))
     }
 }
 
+// For information: the link alone, one QoS 1 publish after the other (each waits for its PUBACK), as the outbox
+// subscriber uses it; separates the link's cost from the outbox's in figure 2.
+{
+    var settings = new Appliance.CloudLink.CloudLinkSettings("sim-pub", [new Appliance.CloudLink.BrokerAddress("127.0.0.1", broker.Port)], simTls);
+    await using var link = new Appliance.CloudLink.CloudConnection(settings, TimeProvider.System, new Random(3), (_, _) => Task.CompletedTask, _ => { });
+    link.Start();
+    await UntilSync(() => link.IsConnected, "the publishing link online");
+    var payload = new byte[300];
+    var clock = Stopwatch.StartNew();
+    var count = report.Smoke ? 200 : 20_000;
+    for (var i = 0; i < count; i++)
+        if (!(await link.PublishAsync("appliance/sim-pub/events", payload, retain: false, CancellationToken.None)).IsOk)
+            throw new InvalidOperationException("publish failed");
+    var linkRate = count / clock.Elapsed.TotalSeconds;
+    report.Add(new BenchFigure("cloud-link-sequential-qos1-publishes-per-second", linkRate, "msg/s", null, null, Better.Higher));
+}
+
 // 2 and 3. Events from the real host's outbox after an outage.
 await using (var watcher = await Fleet.ConnectAsync(pki, broker.Port, "bench-events", persistent: true))
     await watcher.SubscribeAsync("appliance/dev-1/events");
