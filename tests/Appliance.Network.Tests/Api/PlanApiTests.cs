@@ -151,7 +151,11 @@ public sealed class PlanApiTests(NetworkHostFixture fixture)
     {
         using var content = new ByteArrayContent(body);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        using var response = await fixture.Host.Client.PostAsync("/api/v1/network/plan", content);
+        // Expect: 100-continue, so an oversized body refused by its Content-Length is never half sent (a client that
+        // sends it regardless can be reset before it reads the 400).
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/network/plan") { Content = content };
+        request.Headers.ExpectContinue = true;
+        using var response = await fixture.Host.Client.SendAsync(request);
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors")[0].GetString()!;
     }
