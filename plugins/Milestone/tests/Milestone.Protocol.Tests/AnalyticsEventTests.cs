@@ -139,11 +139,11 @@ public sealed class AnalyticsEventTests
     {
         using var doc = JsonDocument.Parse("""
             [ { "name": "m", "host": "127.0.0.1" },
-              { "name": "m", "host": "not a host!", "analyticsPort": 0, "generic": "smoke", "genericPort": 70000, "timeoutSeconds": "x" }, [] ]
+              { "name": "m", "host": "not a host!", "port": 0, "generic": "smoke", "genericPort": 70000, "timeoutSeconds": "x" }, [] ]
             """);
         var result = EventServers.Parse(doc.RootElement);
         Assert.False(result.IsOk);
-        foreach (var f in new[] { "servers[1].name", "servers[1].host", "servers[1].analyticsPort", "servers[1].generic", "servers[1].genericPort", "servers[1].timeoutSeconds", "servers[2]: expected an object" })
+        foreach (var f in new[] { "servers[1].name", "servers[1].host", "servers[1].port", "servers[1].generic", "servers[1].genericPort", "servers[1].timeoutSeconds", "servers[2]: expected an object" })
             Assert.Contains(f, result.Failure!.Message);
     }
 
