@@ -85,6 +85,11 @@ public sealed class NodeReceiver : IAsyncDisposable
         return Lines;
     }
 
+    /// <summary>The SHA-256 fingerprint of the receiver's self-signed certificate (hex), as a pin in configuration.</summary>
+    public string CertificateSha256 =>
+        System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificateFromFile(Path.Combine(_dir, "cert.pem"))
+            .GetCertHashString(System.Security.Cryptography.HashAlgorithmName.SHA256);
+
     /// <summary>An HTTP handler that trusts this receiver's self-signed certificate only.</summary>
     public HttpMessageHandler TrustingHandler()
     {
