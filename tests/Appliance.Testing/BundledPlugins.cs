@@ -11,6 +11,9 @@ public static class BundledPlugins
     public const string RtspIngest = "plugins/Rtsp/src/Rtsp.Plugin";
     public const string RtspServer = "plugins/RtspServer/src/RtspServer.Plugin";
     public const string Onvif = "plugins/Onvif/src/Onvif.Plugin";
+    public const string Milestone = "plugins/Milestone/src/Milestone.Plugin";
+    public const string Email = "plugins/Email/src/Email.Plugin";
+    public const string Webhooks = "plugins/Webhooks/src/Webhooks.Plugin";
 
     /// <param name="projects">Project folders relative to the repository root, e.g. <see cref="RtspServer"/>.</param>
     public static string Stage(params string[] projects)

@@ -72,9 +72,9 @@ public sealed class RecordingTcpServer : IAsyncDisposable
     }
 
     /// <summary>Waits (generously) for <paramref name="count"/> messages.</summary>
-    public async Task<IReadOnlyList<byte[]>> WaitForAsync(int count)
+    public async Task<IReadOnlyList<byte[]>> WaitForAsync(int count, TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
         while (Received.Count < count && DateTime.UtcNow < deadline) await Task.Delay(20);
         return Received;
     }
