@@ -68,6 +68,15 @@ public sealed class RuleDeliveryTests
         Assert.Equal("rule.fired", payload.GetProperty("type").GetString());
         Assert.Equal("lobby-motion", payload.GetProperty("data").GetProperty("ruleId").GetString());
 
+        // The webhook plugin's portal page lists the attempt.
+        using (var page = await host.Client.GetAsync("/plugins/appliance.webhooks/page"))
+        {
+            Assert.True(page.IsSuccessStatusCode, page.StatusCode.ToString());
+            var html = await page.Content.ReadAsStringAsync();
+            Assert.Contains("certificate pinned", html);
+            Assert.Contains(line.GetProperty("id").GetString()!, html);
+        }
+
         // Each plugin reported its delivery on the bus.
         var delivered = await Eventually.UntilAsync(async () =>
             (await host.Client.GetFromJsonAsync<JsonElement>("/api/v1/events?type=RuleActionDelivered&limit=10")).GetArrayLength(),

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Appliance.Abstractions;
 using Appliance.Abstractions.Events;
+using Appliance.Abstractions.Http;
 using Appliance.Plugins.Shared;
 using Appliance.Plugins.Webhooks.Protocol;
 
@@ -11,7 +12,7 @@ namespace Appliance.Plugins.Webhooks;
 /// subscription (<c>target/{name}</c>), so a receiver that is down holds back only its own messages, which the outbox
 /// keeps until it is back. Outcomes are published (<see cref="RuleActionDelivered"/>, <see cref="RuleActionExpired"/>
 /// for a message older than <c>maxAgeMinutes</c> or refused by the receiver); every attempt is listed at
-/// <c>GET /plugins/appliance.webhooks/deliveries</c>.
+/// <c>GET /plugins/appliance.webhooks/deliveries</c> and on the plugin's portal page.
 /// </summary>
 public sealed class WebhooksPlugin : IPlugin
 {
@@ -56,8 +57,10 @@ public sealed class WebhooksPlugin : IPlugin
             });
             context.Health.Report(target.Name, HealthState.Healthy, $"ready: {target.Url.GetLeftPart(UriPartial.Authority)}");
         }
-        context.Routes.Map("GET", "deliveries", (_, _) =>
-            Task.FromResult(PluginHttpResponse.Json(JsonSerializer.Serialize(log.Snapshot(), JsonSerializerOptions.Web))));
+        var names = targets.Value.Select(t => $"{t.Target.Name}: {t.Target.Url.GetLeftPart(UriPartial.Authority)}{(t.Pin is null ? "" : $" (certificate pinned, sha256 {t.Pin.Fingerprint})")}").ToList();
+        context.Http.Map("GET", "deliveries", (_, _) =>
+            Task.FromResult(PluginStreamResponse.Json(JsonSerializer.Serialize(log.Snapshot(), JsonSerializerOptions.Web))));
+        context.Http.Map("GET", "page", (_, _) => Task.FromResult(PluginStreamResponse.Html(DeliveriesPage.Render(names, log.Snapshot()))));
         return Task.CompletedTask;
     }
 
