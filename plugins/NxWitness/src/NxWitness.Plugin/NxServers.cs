@@ -24,13 +24,14 @@ public static class NxServers
         {
             var path = $"servers[{i++}]";
             if (item.ValueKind != JsonValueKind.Object) { errors.Add($"{path}: expected an object {{host, port}}"); continue; }
+            var before = errors.Count;
             var host = item.TryGetProperty("host", out var h) && h.ValueKind == JsonValueKind.String ? h.GetString() : null;
             var port = !item.TryGetProperty("port", out var p) ? NxServer.DefaultPort : p.ValueKind == JsonValueKind.Number && p.TryGetInt32(out var n) ? n : -1;
             var transport = !item.TryGetProperty("transport", out var t) ? "tcp" : t.ValueKind == JsonValueKind.String ? t.GetString() : null;
             if (string.IsNullOrWhiteSpace(host) || Uri.CheckHostName(host) == UriHostNameType.Unknown) errors.Add($"{path}.host: a host name or IP address");
             if (port is < 1 or > 65535) errors.Add($"{path}.port: 1 to 65535");
             if (transport != "tcp") errors.Add($"{path}.transport: the Nx HTTP API is tcp");
-            if (errors.Count > 0) continue;
+            if (errors.Count > before) continue;
             var server = new NxServer(host!, port, user, password, timeout);
             if (list.Any(s => s.ToString() == server.ToString())) errors.Add($"{path}: {server} is listed twice");
             else list.Add(server);
