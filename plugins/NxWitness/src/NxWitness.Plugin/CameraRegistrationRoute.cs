@@ -6,11 +6,11 @@ namespace Appliance.Plugins.NxWitness;
 
 /// <summary>
 /// <c>POST /plugins/appliance.nxwitness/servers/{name}/register-cameras</c> (admin) with <c>{"urls": ["rtsp://..."]}</c>:
-/// adds each of the appliance's RTSP outputs to the named Nx server as a camera, one after the other, and answers
+/// adds each of the appliance's RTSP outputs to the Nx server of that <c>name</c> as a camera, one after the other, and answers
 /// 200 with one result per URL (<c>{url, ok, uniqueId | error}</c>); 404 for a server that is not configured, 400 for
 /// a body that is not that shape.
 /// </summary>
-public sealed class CameraRegistrationRoute(IReadOnlyList<NxServer> servers, NxClient client, string? streamUser, string? streamPassword, SearchPolling polling)
+public sealed class CameraRegistrationRoute(IReadOnlyList<ConfiguredServer> servers, NxClient client, string? streamUser, string? streamPassword, SearchPolling polling)
 {
     public const string Template = "servers/{name}/register-cameras";
     public const int MaxUrls = 64;
@@ -18,19 +18,19 @@ public sealed class CameraRegistrationRoute(IReadOnlyList<NxServer> servers, NxC
     public async Task<PluginHttpResponse> HandleAsync(PluginHttpRequest request, CancellationToken ct)
     {
         var name = request.RouteValues.GetValueOrDefault("name") ?? "";
-        var server = servers.FirstOrDefault(s => s.IsNamedBy(name));
+        var server = servers.FirstOrDefault(s => s.Name == name);
         if (server is null) return Error(404, $"no configured Nx server \"{GenericEvent.Clean(name, 100)}\"");
         var urls = ReadUrls(request.Body);
         if (!urls.TryGetValue(out var list, out var bad)) return Error(400, bad.Message);
         var results = new List<object>();
         foreach (var url in list)
         {
-            var registered = await client.RegisterRtspAsync(server, url, streamUser, streamPassword, polling, ct);
+            var registered = await client.RegisterRtspAsync(server.Api, url, streamUser, streamPassword, polling, ct);
             results.Add(registered.IsOk
                 ? new { url = url.ToString(), ok = true, uniqueId = (string?)registered.Value.UniqueId, error = (string?)null }
                 : new { url = url.ToString(), ok = false, uniqueId = (string?)null, error = (string?)registered.Failure!.ToString() });
         }
-        return PluginHttpResponse.Json(JsonSerializer.Serialize(new { server = server.ToString(), results }));
+        return PluginHttpResponse.Json(JsonSerializer.Serialize(new { server = server.Name, results }));
     }
 
     /// <summary>The body's <c>urls</c>: 1 to <see cref="MaxUrls"/> absolute <c>rtsp://</c> or <c>rtsps://</c> URLs.</summary>

@@ -5,8 +5,8 @@ using Appliance.Plugins.NxWitness.Protocol;
 namespace Appliance.Plugins.NxWitness;
 
 /// <summary>
-/// Delivers <see cref="RuleActionRequested"/> events of kind <c>vms</c> whose target names a configured Nx server as
-/// generic events. Each server has its own durable subscription (<c>server/{host}:{port}</c>): a server that is down
+/// Delivers <see cref="RuleActionRequested"/> events of kind <c>vms</c> whose target is a configured Nx server's <c>name</c>
+/// as generic events, signed in with that server's own account. Each server has its own durable subscription (<c>server/{name}</c>): a server that is down
 /// holds back only its own events, which the outbox keeps until it is back; each is then sent in order. Older than
 /// <c>maxAgeMinutes</c>, an undelivered event is reported as <see cref="RuleActionExpired"/>. Camera registration is
 /// the admin route <see cref="CameraRegistrationRoute"/>.
@@ -18,9 +18,7 @@ public sealed class NxWitnessPlugin : IPlugin
     public Task StartAsync(IPluginContext context, CancellationToken cancellationToken)
     {
         var config = context.Config;
-        var password = config.TryGetProperty("password", out var pw) ? pw.GetString() ?? "" : "";
-        var servers = NxServers.Parse(config.GetProperty("servers"), config.GetProperty("username").GetString() ?? "", password,
-            TimeSpan.FromSeconds(config.GetProperty("timeoutSeconds").GetInt32()));
+        var servers = NxServers.Parse(config.GetProperty("servers"));
         if (!servers.IsOk) throw new InvalidOperationException(servers.Failure!.Message);
         var maxAge = TimeSpan.FromMinutes(config.GetProperty("maxAgeMinutes").GetInt32());
         var attempts = new DeliveryAttempts(context.Time, config.GetProperty("quickAttempts").GetInt32(), TimeSpan.FromMilliseconds(200), maxAge);
@@ -28,8 +26,8 @@ public sealed class NxWitnessPlugin : IPlugin
         var client = new NxClient(_http);
         foreach (var server in servers.Value)
         {
-            context.Events.Subscribe($"server/{server}", [nameof(RuleActionRequested)], (envelope, ct) => DeliverAsync(context, attempts, client, server, envelope, ct));
-            context.Health.Report(server.ToString(), HealthState.Healthy, $"ready: {server.BaseUri}");
+            context.Events.Subscribe($"server/{server.Name}", [nameof(RuleActionRequested)], (envelope, ct) => DeliverAsync(context, attempts, client, server, envelope, ct));
+            context.Health.Report(server.Name, HealthState.Healthy, $"ready: {server.Api.BaseUri}");
         }
         var streamPassword = config.TryGetProperty("streamPassword", out var sp) ? sp.GetString() : null;
         var route = new CameraRegistrationRoute(servers.Value, client, config.GetProperty("streamUser").GetString(), streamPassword, SearchPolling.Default);
@@ -37,14 +35,14 @@ public sealed class NxWitnessPlugin : IPlugin
         return Task.CompletedTask;
     }
 
-    private static async Task DeliverAsync(IPluginContext context, DeliveryAttempts attempts, NxClient client, NxServer server, EventEnvelope envelope, CancellationToken ct)
+    private static async Task DeliverAsync(IPluginContext context, DeliveryAttempts attempts, NxClient client, ConfiguredServer server, EventEnvelope envelope, CancellationToken ct)
     {
         if (!envelope.TryGet<RuleActionRequested>(out var action) || action is null) return;
-        if (action.Kind != "vms" || !server.IsNamedBy(action.Target)) return;
+        if (action.Kind != "vms" || action.Target != server.Name) return;
         var genericEvent = GenericEvents.For(action);
         var id = $"{action.TriggerEventId:N}/{action.RuleId}/{action.ActionIndex}";
-        var outcome = await attempts.RunAsync(id, envelope.OccurredAt, token => client.CreateEventAsync(server, genericEvent, token), ct);
-        var name = server.ToString();
+        var outcome = await attempts.RunAsync(id, envelope.OccurredAt, token => client.CreateEventAsync(server.Api, genericEvent, token), ct);
+        var name = server.Name;
         switch (outcome.Result)
         {
             case DeliveryResult.Delivered:

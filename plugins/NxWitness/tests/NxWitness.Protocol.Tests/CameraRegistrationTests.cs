@@ -100,19 +100,22 @@ public sealed class CameraRegistrationTests
     {
         await using var server = new FakeNxServer(Nx(findOnPoll: 1));
         using var http = new NxHttp();
-        var nx = Server(server.Port);
+        var nx = new ConfiguredServer("nx-main", Server(server.Port));
         var route = new CameraRegistrationRoute([nx], new NxClient(http), "viewer", "pw", Fast);
         var body = Encoding.UTF8.GetBytes($$"""{"urls":["{{Stream}}","rtsp://192.168.1.20:8654/elsewhere"]}""");
-        var response = await route.HandleAsync(Request(nx.ToString(), body), default);
+        var response = await route.HandleAsync(Request("nx-main", body), default);
         Assert.Equal(200, response.StatusCode);
         using var answer = JsonDocument.Parse(response.Body);
+        Assert.Equal("nx-main", answer.RootElement.GetProperty("server").GetString());
         var results = answer.RootElement.GetProperty("results");
         Assert.Equal(2, results.GetArrayLength());
         Assert.True(results[0].GetProperty("ok").GetBoolean());
         Assert.Equal("rtsp-lobby-1", results[0].GetProperty("uniqueId").GetString());
         Assert.True(results[1].GetProperty("ok").GetBoolean(), "the search of a URL finds the stream at that URL (the fake finds the same one for any URL)");
-        var unknown = await route.HandleAsync(Request("other:7001", body), default);
+        var unknown = await route.HandleAsync(Request("other", body), default);
         Assert.Equal(404, unknown.StatusCode);
+        var byAddress = await route.HandleAsync(Request($"127.0.0.1:{server.Port}", body), default);
+        Assert.Equal(404, byAddress.StatusCode);
     }
 
     [Theory]

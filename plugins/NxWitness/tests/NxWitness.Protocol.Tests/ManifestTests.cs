@@ -34,12 +34,19 @@ public sealed class ManifestTests
     [Fact]
     public void The_footprint_lists_exactly_the_configured_servers()
     {
-        var footprint = Footprint("""{ "servers": [ { "host": "nx1.site.example" }, { "host": "10.0.0.7", "port": 7443 } ] }""");
+        const string section = """
+            { "servers": [
+                { "name": "nx-main", "host": "nx1.site.example", "username": "appliance", "password": "p1", "timeoutSeconds": 9 },
+                { "name": "nx-annex", "host": "10.0.0.7", "port": 7443, "transport": "tcp", "username": "other", "password": "p2" } ] }
+            """;
+        var footprint = Footprint(section);
         Assert.True(footprint.IsOk, footprint.IsOk ? "" : footprint.Failure!.Message);
         var peers = footprint.Value.Select(r => $"{ManifestFacade.Fqdn(r.Entry)} {ManifestFacade.Range(r.Entry.Port)}").ToList();
         Assert.Equal(["nx1.site.example (7001, 7001)", "10.0.0.7 (7443, 7443)"], peers);
         Assert.All(footprint.Value, r => Assert.Equal("appliance.nxwitness", r.Owner));
         Assert.All(footprint.Value, r => Assert.Equal("site", r.Entry.Zone));
+        var servers = NxServers.Parse(JsonDocument.Parse(section).RootElement.GetProperty("servers"));
+        Assert.Equal(["nx-main", "nx-annex"], servers.Value.Select(s => s.Name));
     }
 
     [Fact]
@@ -53,7 +60,7 @@ public sealed class ManifestTests
     [Fact]
     public void A_server_the_footprint_cannot_resolve_is_refused_with_its_path()
     {
-        var footprint = Footprint("""{ "servers": [ { "host": "nx1" }, { "host": "not a host!", "port": 70000 } ] }""");
+        var footprint = Footprint("""{ "servers": [ { "name": "a", "host": "nx1" }, { "name": "b", "host": "not a host!", "port": 70000, "username": "u" } ] }""");
         Assert.False(footprint.IsOk);
         Assert.Contains("servers[1]", footprint.Failure!.Message);
     }
