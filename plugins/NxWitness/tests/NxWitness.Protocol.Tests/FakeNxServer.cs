@@ -1,0 +1,133 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Appliance.Plugins.NxWitness.Tests;
+
+/// <summary>One HTTP request as the fake server read it; query values are percent-decoded (UTF-8).</summary>
+public sealed record FakeRequest(string Method, string Path, IReadOnlyList<KeyValuePair<string, string>> Query, IReadOnlyDictionary<string, string> Headers, string Body, string RequestTarget)
+{
+    public string? Param(string name) => Query.Where(q => q.Key == name).Select(q => q.Value).FirstOrDefault();
+}
+
+/// <summary>What the fake server writes back; null from the responder means "keep the connection open and silent".</summary>
+public sealed record FakeResponse(int Status, string Body, IReadOnlyDictionary<string, string>? Headers = null)
+{
+    public static FakeResponse Ok(string reply = "null") => new(200, $$"""{"error":"0","errorString":"","reply":{{reply}}}""");
+}
+
+/// <summary>
+/// A raw HTTP/1.1 listener on 127.0.0.1 standing in for an Nx Witness server (no Windows, no licences here): it reads
+/// each request (head up to 16 KiB, Content-Length body), records it, and answers what <c>respond</c> returns, closing
+/// the connection after each answer. Raw sockets so that a server that accepts and never answers can be played too.
+/// </summary>
+public sealed class FakeNxServer : IAsyncDisposable
+{
+    private readonly TcpListener _listener;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _loop;
+    private readonly List<FakeRequest> _received = [];
+    private readonly List<TcpClient> _silent = [];
+
+    public FakeNxServer(Func<FakeRequest, FakeResponse?> respond, int port = 0)
+    {
+        _listener = new TcpListener(IPAddress.Loopback, port);
+        _listener.Start();
+        _loop = Task.Run(async () =>
+        {
+            try
+            {
+                while (true)
+                {
+                    var client = await _listener.AcceptTcpClientAsync(_stop.Token);
+                    _ = Task.Run(() => ServeAsync(client, respond));
+                }
+            }
+            catch (Exception) when (_stop.IsCancellationRequested)
+            {
+            }
+        });
+    }
+
+    public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+
+    public IReadOnlyList<FakeRequest> Received { get { lock (_received) return _received.ToList(); } }
+
+    private async Task ServeAsync(TcpClient client, Func<FakeRequest, FakeResponse?> respond)
+    {
+        try
+        {
+            var stream = client.GetStream();
+            var request = await ReadRequestAsync(stream, _stop.Token);
+            if (request is null) { client.Dispose(); return; }
+            lock (_received) _received.Add(request);
+            var response = respond(request);
+            if (response is null)
+            {
+                lock (_silent) _silent.Add(client);
+                return;
+            }
+            var body = Encoding.UTF8.GetBytes(response.Body);
+            var head = new StringBuilder($"HTTP/1.1 {response.Status} X\r\nContent-Type: application/json\r\nContent-Length: {body.Length}\r\nConnection: close\r\n");
+            foreach (var (name, value) in response.Headers ?? new Dictionary<string, string>()) head.Append($"{name}: {value}\r\n");
+            await stream.WriteAsync(Encoding.ASCII.GetBytes(head.Append("\r\n").ToString()), _stop.Token);
+            await stream.WriteAsync(body, _stop.Token);
+        }
+        catch (Exception)
+        {
+        }
+        client.Dispose();
+    }
+
+    private static async Task<FakeRequest?> ReadRequestAsync(NetworkStream stream, CancellationToken ct)
+    {
+        var data = new List<byte>();
+        var one = new byte[1];
+        while (data.Count < 16 * 1024)
+        {
+            if (await stream.ReadAsync(one, ct) == 0) return null;
+            data.Add(one[0]);
+            if (data.Count >= 4 && data[^4] == '\r' && data[^3] == '\n' && data[^2] == '\r' && data[^1] == '\n') break;
+        }
+        var lines = Encoding.ASCII.GetString(data.ToArray()).Split("\r\n");
+        var start = lines[0].Split(' ');
+        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var line in lines.Skip(1).Where(l => l.Contains(':')))
+            headers[line[..line.IndexOf(':')].Trim()] = line[(line.IndexOf(':') + 1)..].Trim();
+        var body = new byte[headers.TryGetValue("Content-Length", out var length) ? int.Parse(length) : 0];
+        var read = 0;
+        while (read < body.Length)
+        {
+            var n = await stream.ReadAsync(body.AsMemory(read), ct);
+            if (n == 0) return null;
+            read += n;
+        }
+        var target = start[1];
+        var question = target.IndexOf('?');
+        var path = question < 0 ? target : target[..question];
+        var query = question < 0 ? [] : Query(target[(question + 1)..]);
+        return new FakeRequest(start[0], path, query, headers, Encoding.UTF8.GetString(body), target);
+    }
+
+    /// <summary>The pairs of a query string, percent-decoded (a repeated name is kept twice).</summary>
+    public static List<KeyValuePair<string, string>> Query(string query) =>
+        query.Split('&', StringSplitOptions.RemoveEmptyEntries)
+            .Select(p => p.Split('=', 2))
+            .Select(p => KeyValuePair.Create(Uri.UnescapeDataString(p[0]), p.Length > 1 ? Uri.UnescapeDataString(p[1]) : ""))
+            .ToList();
+
+    public async ValueTask DisposeAsync()
+    {
+        _stop.Cancel();
+        _listener.Stop();
+        await _loop;
+        lock (_silent) foreach (var c in _silent) c.Dispose();
+    }
+
+    public static int FreePort()
+    {
+        using var l = new TcpListener(IPAddress.Loopback, 0);
+        l.Start();
+        return ((IPEndPoint)l.LocalEndpoint).Port;
+    }
+}
