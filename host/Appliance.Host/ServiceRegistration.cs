@@ -72,6 +72,7 @@ public static class ServiceRegistration
         // log, so one created after the plugins started would miss what they published at start (on a first boot,
         // the devices WS-Discovery found in the first second never reached the discovered list).
         services.AddHostedService<DiscoveryListener>();
+        services.AddSingleton<Rules.EventSnapshots>();
         services.AddHostedService<Rules.RuleRunner>();
         services.AddSingleton<Cloud.CloudCounters>();
         services.AddSingleton<Cloud.CloudCommands>();

@@ -73,7 +73,7 @@ let ``targets, host and range follow the configuration`` () =
     let entries =
         resolveWith
             m
-            """{"servers": [{"host": "vms1.site.example", "port": 7001}, {"host": "10.0.0.9", "port": 7443, "transport": "tcp"}],
+            """{"servers": [{"host": "vms1.site.example", "port": 7001, "name": "main", "username": "svc"}, {"host": "10.0.0.9", "port": 7443, "transport": "tcp"}],
                           "cloud": {"host": "API.cloud.example"}, "rtp": {"ports": "41000-41003"}}"""
         |> Result.defaultWith (fun e -> failwithf "%A" e)
 
@@ -112,7 +112,6 @@ let ``configured values that do not resolve are refused with their paths`` () =
     Assert.Equal<string list>(
         [
             "config.servers[1].host: a target needs a host"
-            "config.servers[2].extra: is not a target field (host, port, transport)"
             "config.servers[2].host: \"x\" is neither a host name (at least two labels) nor an IP address"
             "config.servers[2].port: 70000 is not a TCP/UDP port (1-65535)"
             "config.servers[2].transport: expected \"tcp\" or \"udp\""

@@ -142,6 +142,14 @@ public sealed class IsolationHarness : IAsyncDisposable
         return System.Text.Encoding.UTF8.GetString(body.ToArray());
     }
 
+    /// <summary>What the manager and the health registry say of a plugin, for a failure message.</summary>
+    public string Describe(string id)
+    {
+        var status = Manager.Get(id);
+        var health = string.Join("; ", Health.All().Where(h => h.Owner == id).Select(h => $"{h.Report.Component}={h.Report.State}: {h.Report.Message}"));
+        return $"{id}: {status?.ToString() ?? "not installed"}; health: {(health.Length == 0 ? "none" : health)}";
+    }
+
     /// <summary>"pid received gaps" of a probe, or null while it does not answer.</summary>
     public async Task<(int Pid, long Received, long Gaps)?> ProbeStatusAsync(string id)
     {

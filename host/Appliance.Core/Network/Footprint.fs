@@ -263,17 +263,6 @@ let private resolveEntry
                                 | true, x -> Some x
                                 | _ -> None
 
-                            let unknown =
-                                [
-                                    for p in item.EnumerateObject() do
-                                        if not (List.contains p.Name [ "host"; "port"; "transport" ]) then
-                                            yield
-                                                {
-                                                    Path = $"{path}.{p.Name}"
-                                                    Message = "is not a target field (host, port, transport)"
-                                                }
-                                ]
-
                             let host =
                                 match get "host" with
                                 | Some h when h.ValueKind = Text.Json.JsonValueKind.String ->
@@ -342,8 +331,9 @@ let private resolveEntry
                                         ]
                                 | None -> Ok withPort.Transport
 
-                            match host, port, transport, unknown with
-                            | Ok h, Ok p, Ok t, [] ->
+                            // Other fields of the item are the plugin's own (a name, credentials): not the footprint's.
+                            match host, port, transport with
+                            | Ok h, Ok p, Ok t ->
                                 Ok
                                     { withPort with
                                         Fqdn = Some h
@@ -352,15 +342,14 @@ let private resolveEntry
                                     }
                             | _ ->
                                 Error(
-                                    unknown
-                                    @ ([
+                                    [
                                         host |> Result.map ignore
                                         port |> Result.map ignore
                                         transport |> Result.map ignore
-                                       ]
-                                       |> List.collect (function
-                                           | Error es -> es
-                                           | Ok() -> []))
+                                    ]
+                                    |> List.collect (function
+                                        | Error es -> es
+                                        | Ok() -> [])
                                 )
                 ]
 

@@ -10,7 +10,7 @@ namespace Appliance.Host.Rules;
 /// its kind consumes through its own durable subscription. The debounce and cooldown memory lives here, in memory
 /// (a restart forgets it: at worst one extra firing after a restart).
 /// </summary>
-public sealed class RuleRunner(OutboxEventBus bus, RuleStore store, ILogger<RuleRunner> log) : IHostedService
+public sealed class RuleRunner(OutboxEventBus bus, RuleStore store, EventSnapshots snapshots, ILogger<RuleRunner> log) : IHostedService
 {
     public const string SubscriptionName = "appliance.host/rules";
     public const string Source = "appliance.rules";
@@ -39,6 +39,8 @@ public sealed class RuleRunner(OutboxEventBus bus, RuleStore store, ILogger<Rule
         if (rules.IsEmpty) return Task.CompletedTask;
         var e = RuleEventFacts.From(envelope, TimeZoneInfo.Local);
         var (decisions, next) = RulesFacade.Evaluate(rules, Volatile.Read(ref _state), e);
+        string? snapshot = null;
+        var snapshotLooked = false;
         foreach (var decision in decisions)
         {
             if (decision.Decision != "fired")
@@ -46,10 +48,18 @@ public sealed class RuleRunner(OutboxEventBus bus, RuleStore store, ILogger<Rule
                 log.LogDebug("Rule {Rule} matched event {Event} but did not fire: {Decision}", decision.RuleId, envelope.Sequence, decision.Decision);
                 continue;
             }
+            if (!snapshotLooked)
+            {
+                snapshot = snapshots.PathOf(envelope.Data);
+                snapshotLooked = true;
+            }
             foreach (var action in decision.Actions)
             {
+                var parameters = snapshot is null || action.Parameters.ContainsKey("snapshotPath")
+                    ? action.Parameters
+                    : new Dictionary<string, string>(action.Parameters) { ["snapshotPath"] = snapshot };
                 bus.Publish(Source, new RuleActionRequested(
-                    decision.RuleId, decision.RuleName, action.Index, action.Kind, action.Target, action.Parameters,
+                    decision.RuleId, decision.RuleName, action.Index, action.Kind, action.Target, parameters,
                     action.Recipients, envelope.Id, envelope.Type, envelope.OccurredAt,
                     RulesFacade.Camera(e), RulesFacade.Input(e), RulesFacade.Region(e)));
             }

@@ -1,5 +1,6 @@
 using Appliance.Abstractions;
 using Appliance.Abstractions.Events;
+using Appliance.Plugins.Shared;
 using Appliance.Plugins.Email.Protocol;
 
 namespace Appliance.Plugins.Email;
@@ -28,7 +29,9 @@ public sealed class EmailPlugin : IPlugin
             string.IsNullOrEmpty(user) ? null : user, (c.TryGetProperty("password", out var pw) ? pw.GetString() : null), TimeSpan.FromSeconds(c.GetProperty("timeoutSeconds").GetInt32()));
         var limit = new RateLimit(c.GetProperty("maxPerRulePerHour").GetInt32(), TimeSpan.FromHours(1));
         var maxAge = TimeSpan.FromMinutes(c.GetProperty("maxAgeMinutes").GetInt32());
-        var sender = new SmtpSender();
+        var pin = CertificatePin.Parse(c.TryGetProperty("certificateSha256", out var pinText) ? pinText.GetString() : null);
+        if (!pin.IsOk) throw new InvalidOperationException(pin.Failure!.Message);
+        var sender = new SmtpSender(pin.Value?.Validation);
 
         context.Events.Subscribe("smtp", [nameof(RuleActionRequested)], async (envelope, ct) =>
         {

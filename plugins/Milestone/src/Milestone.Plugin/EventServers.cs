@@ -4,7 +4,7 @@ using Appliance.Plugins.Milestone.Protocol;
 
 namespace Appliance.Plugins.Milestone;
 
-/// <summary>One configured XProtect event server.</summary>
+/// <summary>One configured XProtect event server (<c>port</c>: its analytics port).</summary>
 public sealed record EventServer(string Name, string Host, int AnalyticsPort, string Generic, int GenericPort, TimeSpan Timeout)
 {
     public GenericEventSource? GenericSource => Generic switch
@@ -31,14 +31,14 @@ public static class EventServers
             if (item.ValueKind != JsonValueKind.Object) { errors.Add($"{path}: expected an object"); continue; }
             var name = Text(item, "name");
             var host = Text(item, "host");
-            var analyticsPort = Int(item, "analyticsPort", 9090);
+            var analyticsPort = Int(item, "port", 9090);
             var generic = Text(item, "generic") ?? "none";
             var genericPort = Int(item, "genericPort", generic == "tcp-international" ? 1235 : 1234);
             var timeout = Int(item, "timeoutSeconds", 5);
             if (string.IsNullOrWhiteSpace(name) || name.Length > 64) errors.Add($"{path}.name: 1 to 64 characters");
             else if (list.Any(s => s.Name == name)) errors.Add($"{path}.name: \"{name}\" is used by another server");
             if (string.IsNullOrWhiteSpace(host) || Uri.CheckHostName(host) == UriHostNameType.Unknown) errors.Add($"{path}.host: a host name or IP address");
-            if (analyticsPort is < 1 or > 65535) errors.Add($"{path}.analyticsPort: 1 to 65535");
+            if (analyticsPort is < 1 or > 65535) errors.Add($"{path}.port: 1 to 65535");
             if (genericPort is < 1 or > 65535) errors.Add($"{path}.genericPort: 1 to 65535");
             if (generic is not ("none" or "tcp-compatible" or "tcp-international" or "udp")) errors.Add($"{path}.generic: none, tcp-compatible, tcp-international or udp");
             if (timeout is < 1 or > 120) errors.Add($"{path}.timeoutSeconds: 1 to 120");

@@ -45,7 +45,7 @@ public sealed class AnalyticsEventTests
     [Fact]
     public async Task An_analytics_event_reaches_the_validating_listener_with_every_documented_field()
     {
-        await using var server = new FakeEventServer(_ => Encoding.UTF8.GetBytes("OK"), readToEnd: true);
+        await using var server = new RecordingTcpServer(_ => Encoding.UTF8.GetBytes("OK"), readToEnd: true);
         var evt = MilestonePlugin.ToAnalyticsEvent(Action("Motion at the door"));
         var result = await new EventServerClient().SendAnalyticsAsync("127.0.0.1", server.Port, evt, TimeSpan.FromSeconds(20), default);
         Assert.True(result.IsOk, result.ToString());
@@ -86,12 +86,12 @@ public sealed class AnalyticsEventTests
     [Fact]
     public async Task A_server_that_accepts_and_never_answers_times_out_and_a_closed_port_is_a_transport_error()
     {
-        await using var silent = new FakeEventServer(_ => null, readToEnd: true);
+        await using var silent = new RecordingTcpServer(_ => null, readToEnd: true);
         var evt = new AnalyticsEvent(Guid.NewGuid(), DateTimeOffset.UtcNow, "T", "M", "S");
         var hung = await new EventServerClient().SendAnalyticsAsync("127.0.0.1", silent.Port, evt, TimeSpan.FromSeconds(1), default);
         Assert.Equal("timeout", hung.Failure!.Code);
         Assert.Contains("did not answer and close within 1 s", hung.Failure.Message);
-        var closed = await new EventServerClient().SendAnalyticsAsync("127.0.0.1", FakeEventServer.FreePort(), evt, TimeSpan.FromSeconds(10), default);
+        var closed = await new EventServerClient().SendAnalyticsAsync("127.0.0.1", FreePort.Tcp(), evt, TimeSpan.FromSeconds(10), default);
         Assert.Equal("transport", closed.Failure!.Code);
         Assert.Contains("ConnectionRefused", closed.Failure.Message);
     }
@@ -99,7 +99,7 @@ public sealed class AnalyticsEventTests
     [Fact]
     public async Task A_server_down_for_a_while_gets_every_event_afterwards_in_order()
     {
-        var port = FakeEventServer.FreePort();
+        var port = FreePort.Tcp();
         var sender = new RetryingSender(TimeProvider.System, quickAttempts: 2, TimeSpan.FromMilliseconds(10), TimeSpan.FromHours(1));
         var client = new EventServerClient();
         var events = Enumerable.Range(0, 5).Select(i => new AnalyticsEvent(Guid.NewGuid(), DateTimeOffset.UtcNow, "T", $"event {i}", "S")).ToList();
@@ -111,7 +111,7 @@ public sealed class AnalyticsEventTests
             Assert.Contains("transport", outcome.LastError);
         }
         // Back: the outbox hands them again in order; each is delivered, counting the earlier attempts.
-        await using var server = new FakeEventServer(_ => [], readToEnd: true, port: port);
+        await using var server = new RecordingTcpServer(_ => [], readToEnd: true, port: port);
         foreach (var e in events)
         {
             var outcome = await sender.SendAsync(e.Id.ToString(), DateTimeOffset.UtcNow, ct => client.SendAnalyticsAsync("127.0.0.1", port, e, TimeSpan.FromSeconds(5), ct), default);
@@ -128,7 +128,7 @@ public sealed class AnalyticsEventTests
         var sender = new RetryingSender(TimeProvider.System, quickAttempts: 1, TimeSpan.Zero, TimeSpan.FromMinutes(5));
         var e = new AnalyticsEvent(Guid.NewGuid(), DateTimeOffset.UtcNow, "T", "M", "S");
         var outcome = await sender.SendAsync("m", DateTimeOffset.UtcNow.AddMinutes(-10),
-            ct => new EventServerClient().SendAnalyticsAsync("127.0.0.1", FakeEventServer.FreePort(), e, TimeSpan.FromSeconds(5), ct), default);
+            ct => new EventServerClient().SendAnalyticsAsync("127.0.0.1", FreePort.Tcp(), e, TimeSpan.FromSeconds(5), ct), default);
         Assert.Equal(SendResult.Expired, outcome.Result);
         Assert.Equal(1, outcome.Attempts);
         Assert.StartsWith("transport:", outcome.LastError);
@@ -139,11 +139,11 @@ public sealed class AnalyticsEventTests
     {
         using var doc = JsonDocument.Parse("""
             [ { "name": "m", "host": "127.0.0.1" },
-              { "name": "m", "host": "not a host!", "analyticsPort": 0, "generic": "smoke", "genericPort": 70000, "timeoutSeconds": "x" }, [] ]
+              { "name": "m", "host": "not a host!", "port": 0, "generic": "smoke", "genericPort": 70000, "timeoutSeconds": "x" }, [] ]
             """);
         var result = EventServers.Parse(doc.RootElement);
         Assert.False(result.IsOk);
-        foreach (var f in new[] { "servers[1].name", "servers[1].host", "servers[1].analyticsPort", "servers[1].generic", "servers[1].genericPort", "servers[1].timeoutSeconds", "servers[2]: expected an object" })
+        foreach (var f in new[] { "servers[1].name", "servers[1].host", "servers[1].port", "servers[1].generic", "servers[1].genericPort", "servers[1].timeoutSeconds", "servers[2]: expected an object" })
             Assert.Contains(f, result.Failure!.Message);
     }
 

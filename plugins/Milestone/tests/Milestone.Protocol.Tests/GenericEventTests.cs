@@ -16,7 +16,7 @@ public sealed class GenericEventTests
     [Fact]
     public async Task Compatible_source_gets_ascii_with_cr_lf_and_the_echo_of_every_byte_is_checked()
     {
-        await using var server = new FakeEventServer(received => received, readToEnd: false);
+        await using var server = new RecordingTcpServer(received => received, readToEnd: false);
         var result = await new EventServerClient().SendGenericTcpAsync("127.0.0.1", server.Port, GenericEventSource.Compatible, "Door é opened\r\nsecond", TimeSpan.FromSeconds(20), default);
         Assert.True(result.IsOk, result.ToString());
         var bytes = (await server.WaitForAsync(1)).Single();
@@ -26,7 +26,7 @@ public sealed class GenericEventTests
     [Fact]
     public async Task International_source_gets_utf8_and_its_statistics_echo_is_parsed()
     {
-        await using var server = new FakeEventServer(received => Encoding.ASCII.GetBytes($"1,{received.Length - 2},1,DoorOpened\r\n"), readToEnd: false);
+        await using var server = new RecordingTcpServer(received => Encoding.ASCII.GetBytes($"1,{received.Length - 2},1,DoorOpened\r\n"), readToEnd: false);
         var result = await new EventServerClient().SendGenericTcpAsync("127.0.0.1", server.Port, GenericEventSource.International, "Tür geöffnet 漢", TimeSpan.FromSeconds(20), default);
         Assert.True(result.IsOk, result.ToString());
         Assert.Equal("DoorOpened", result.Value);
@@ -39,7 +39,7 @@ public sealed class GenericEventTests
     [InlineData("garbage\r\n", "bad-echo", "is not X,Y,Z,name")]
     public async Task Statistics_echoes_that_do_not_confirm_the_message_are_errors(string echo, string code, string fragment)
     {
-        await using var server = new FakeEventServer(_ => Encoding.ASCII.GetBytes(echo), readToEnd: false);
+        await using var server = new RecordingTcpServer(_ => Encoding.ASCII.GetBytes(echo), readToEnd: false);
         var result = await new EventServerClient().SendGenericTcpAsync("127.0.0.1", server.Port, GenericEventSource.International, "hello", TimeSpan.FromSeconds(20), default);
         Assert.Equal(code, result.Failure!.Code);
         Assert.Contains(fragment, result.Failure.Message);
@@ -48,12 +48,12 @@ public sealed class GenericEventTests
     [Fact]
     public async Task A_wrong_or_missing_echo_is_an_error_and_a_silent_source_times_out()
     {
-        await using (var wrong = new FakeEventServer(r => r.Select(b => (byte)(b ^ 1)).ToArray(), readToEnd: false))
+        await using (var wrong = new RecordingTcpServer(r => r.Select(b => (byte)(b ^ 1)).ToArray(), readToEnd: false))
         {
             var result = await new EventServerClient().SendGenericTcpAsync("127.0.0.1", wrong.Port, GenericEventSource.Compatible, "x", TimeSpan.FromSeconds(20), default);
             Assert.Equal("bad-echo", result.Failure!.Code);
         }
-        await using (var silent = new FakeEventServer(_ => null, readToEnd: false))
+        await using (var silent = new RecordingTcpServer(_ => null, readToEnd: false))
         {
             var result = await new EventServerClient().SendGenericTcpAsync("127.0.0.1", silent.Port, GenericEventSource.Compatible, "x", TimeSpan.FromSeconds(1), default);
             Assert.Equal("timeout", result.Failure!.Code);

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Appliance.Abstractions;
 using Appliance.Abstractions.Events;
+using Appliance.Plugins.Shared;
 using Appliance.Plugins.Webhooks.Protocol;
 
 namespace Appliance.Plugins.Webhooks;
@@ -14,10 +15,7 @@ namespace Appliance.Plugins.Webhooks;
 /// </summary>
 public sealed class WebhooksPlugin : IPlugin
 {
-    private HttpClient? _http;
-
-    /// <summary>Tests replace the handler (e.g. to trust a test certificate); the default validates certificates normally.</summary>
-    public Func<HttpMessageHandler> HandlerFactory { get; init; } = () => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
+    private readonly List<HttpClient> _clients = [];
 
     public Task StartAsync(IPluginContext context, CancellationToken cancellationToken)
     {
@@ -25,12 +23,14 @@ public sealed class WebhooksPlugin : IPlugin
         if (!targets.IsOk) throw new InvalidOperationException(targets.Failure!.Message);
         var maxAge = TimeSpan.FromMinutes(context.Config.GetProperty("maxAgeMinutes").GetInt32());
         var quick = context.Config.GetProperty("quickAttempts").GetInt32();
-        _http = new HttpClient(HandlerFactory()) { Timeout = Timeout.InfiniteTimeSpan };
         var log = new DeliveryLog();
-        var agent = new DeliveryAgent(new WebhookClient(_http, context.Time), log, context.Time, quick, TimeSpan.FromMilliseconds(500), maxAge);
+        var systemTrust = Client(null);
+        var shared = new DeliveryAgent(new WebhookClient(systemTrust, context.Time), log, context.Time, quick, TimeSpan.FromMilliseconds(500), maxAge);
 
-        foreach (var target in targets.Value)
+        foreach (var (target, pin) in targets.Value)
         {
+            // A pinned receiver gets its own connections, which accept exactly its certificate.
+            var agent = pin is null ? shared : new DeliveryAgent(new WebhookClient(Client(pin), context.Time), log, context.Time, quick, TimeSpan.FromMilliseconds(500), maxAge);
             context.Events.Subscribe($"target/{target.Name}", [nameof(RuleActionRequested)], async (envelope, ct) =>
             {
                 if (!envelope.TryGet<RuleActionRequested>(out var action) || action is null) return;
@@ -61,9 +61,19 @@ public sealed class WebhooksPlugin : IPlugin
         return Task.CompletedTask;
     }
 
+    private HttpClient Client(CertificatePin? pin)
+    {
+        var handler = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
+        if (pin is not null) handler.SslOptions.RemoteCertificateValidationCallback = pin.Validation;
+        var client = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
+        _clients.Add(client);
+        return client;
+    }
+
     public Task StopAsync(CancellationToken cancellationToken)
     {
-        _http?.Dispose();
+        foreach (var client in _clients) client.Dispose();
+        _clients.Clear();
         return Task.CompletedTask;
     }
 }

@@ -92,7 +92,7 @@ public sealed class WebhookDeliveryTests
     {
         var (agent, _, http) = Agent(new SocketsHttpHandler(), quick: 1);
         using var __ = http;
-        var closed = new WebhookTarget("closed", new Uri($"https://127.0.0.1:{NodeReceiver.FreePort()}/"), WebhookSecret.Parse(Secret).Value, TimeSpan.FromSeconds(20));
+        var closed = new WebhookTarget("closed", new Uri($"https://127.0.0.1:{FreePort.Tcp()}/"), WebhookSecret.Parse(Secret).Value, TimeSpan.FromSeconds(20));
         var refused = await agent.DeliverAsync(closed, new WebhookMessage("m1", "{}"), DateTimeOffset.UtcNow, default);
         Assert.Equal(DeliveryResult.RetryLater, refused.Result);
         Assert.StartsWith("transport: closed:", refused.LastError);

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
-namespace Appliance.Plugins.Email.Tests;
+namespace Appliance.Testing;
 
 /// <summary>aiosmtpd (Debian python3-aiosmtpd, run with /usr/bin/python3) on 127.0.0.1 with an openssl test certificate.</summary>
 public sealed class SmtpPeer : IAsyncDisposable
@@ -12,15 +12,15 @@ public sealed class SmtpPeer : IAsyncDisposable
     private SmtpPeer(Process process, string dir, int port, string certPath)
     {
         _process = process;
-        Directory_ = dir;
+        Folder = dir;
         Port = port;
         CertificatePath = certPath;
     }
 
-    public string Directory_ { get; }
+    public string Folder { get; }
     public int Port { get; }
     public string CertificatePath { get; }
-    public string Mailbox => Path.Combine(Directory_, "mail");
+    public string Mailbox => Path.Combine(Folder, "mail");
 
     public static async Task<SmtpPeer> StartAsync(string mode, bool authRequired = false)
     {
@@ -32,8 +32,7 @@ public sealed class SmtpPeer : IAsyncDisposable
         { RedirectStandardError = true, RedirectStandardOutput = true })!)
             await openssl.WaitForExitAsync();
         Directory.CreateDirectory(Path.Combine(dir, "mail"));
-        int port;
-        using (var l = new TcpListener(IPAddress.Loopback, 0)) { l.Start(); port = ((IPEndPoint)l.LocalEndpoint).Port; }
+        var port = FreePort.Tcp();
         var script = Path.Combine(AppContext.BaseDirectory, "smtp_server.py");
         var process = Process.Start(new ProcessStartInfo("/usr/bin/python3", [script, port.ToString(), mode, Path.Combine(dir, "mail"), cert, key, authRequired ? "1" : "0"])
         {
@@ -72,6 +71,6 @@ public sealed class SmtpPeer : IAsyncDisposable
         {
         }
         _process.Dispose();
-        Directory.Delete(Directory_, recursive: true);
+        Directory.Delete(Folder, recursive: true);
     }
 }

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net.Sockets;
 using System.Text.Json;
 
-namespace Appliance.Plugins.Webhooks.Tests;
+namespace Appliance.Testing;
 
 /// <summary>
 /// The npm <c>standardwebhooks</c> receiver (tests/receiver/receiver.js) on 127.0.0.1 over HTTPS with a test
@@ -49,7 +49,7 @@ public sealed class NodeReceiver : IAsyncDisposable
             await openssl.WaitForExitAsync();
             if (openssl.ExitCode != 0) throw new InvalidOperationException("openssl failed: " + await openssl.StandardError.ReadToEndAsync());
         }
-        var port = FreePort();
+        var port = Appliance.Testing.FreePort.Tcp();
         var info = new ProcessStartInfo("node", [Path.Combine(ReceiverDirectory, "receiver.js"), port.ToString(), secret, cert, key, mode])
         {
             RedirectStandardOutput = true,
@@ -85,6 +85,11 @@ public sealed class NodeReceiver : IAsyncDisposable
         return Lines;
     }
 
+    /// <summary>The SHA-256 fingerprint of the receiver's self-signed certificate (hex), as a pin in configuration.</summary>
+    public string CertificateSha256 =>
+        System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificateFromFile(Path.Combine(_dir, "cert.pem"))
+            .GetCertHashString(System.Security.Cryptography.HashAlgorithmName.SHA256);
+
     /// <summary>An HTTP handler that trusts this receiver's self-signed certificate only.</summary>
     public HttpMessageHandler TrustingHandler()
     {
@@ -95,12 +100,6 @@ public sealed class NodeReceiver : IAsyncDisposable
         };
     }
 
-    public static int FreePort()
-    {
-        using var l = new TcpListener(System.Net.IPAddress.Loopback, 0);
-        l.Start();
-        return ((System.Net.IPEndPoint)l.LocalEndpoint).Port;
-    }
 
     public async ValueTask DisposeAsync()
     {

@@ -1,13 +1,13 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Appliance.Plugins.Milestone.Tests;
+namespace Appliance.Testing;
 
 /// <summary>
 /// A TCP listener on 127.0.0.1 standing in for an XProtect event server (no real Milestone here): each connection's
 /// bytes are handed to <c>respond</c>, which returns what to write back (null: keep the connection open and silent).
 /// </summary>
-public sealed class FakeEventServer : IAsyncDisposable
+public sealed class RecordingTcpServer : IAsyncDisposable
 {
     private readonly TcpListener _listener;
     private readonly CancellationTokenSource _stop = new();
@@ -16,7 +16,7 @@ public sealed class FakeEventServer : IAsyncDisposable
     private readonly List<TcpClient> _open = [];
 
     /// <param name="readToEnd">true: read until the client closes its side (analytics); false: read up to the first CR LF (generic).</param>
-    public FakeEventServer(Func<byte[], byte[]?> respond, bool readToEnd, int port = 0)
+    public RecordingTcpServer(Func<byte[], byte[]?> respond, bool readToEnd, int port = 0)
     {
         _listener = new TcpListener(IPAddress.Loopback, port);
         _listener.Start();
@@ -87,10 +87,4 @@ public sealed class FakeEventServer : IAsyncDisposable
         lock (_open) foreach (var c in _open) c.Dispose();
     }
 
-    public static int FreePort()
-    {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
-    }
 }
