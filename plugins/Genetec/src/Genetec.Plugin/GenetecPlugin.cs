@@ -5,7 +5,7 @@ using Appliance.Plugins.Genetec.Protocol;
 namespace Appliance.Plugins.Genetec;
 
 /// <summary>
-/// Delivers <see cref="RuleActionRequested"/> events of kind <c>vms</c> whose target names a configured account.
+/// Delivers <see cref="RuleActionRequested"/> events of kind <c>vms</c> whose target names a configured server.
 /// Each server has its own durable subscription (<c>server/{name}</c>): a server that is down holds back only its
 /// own actions, which the outbox keeps and hands again, in order, until delivered or older than
 /// <c>maxAgeMinutes</c> (then <see cref="RuleActionExpired"/>). Bad action parameters expire at once.
@@ -16,17 +16,17 @@ public sealed class GenetecPlugin : IPlugin
 
     public Task StartAsync(IPluginContext context, CancellationToken cancellationToken)
     {
-        var servers = GenetecServers.Parse(context.Config.GetProperty("servers"), context.Config.GetProperty("accounts"));
+        var servers = GenetecServers.Parse(context.Config.GetProperty("servers"));
         if (!servers.IsOk) throw new InvalidOperationException(servers.Failure!.Message);
         var maxAge = TimeSpan.FromMinutes(context.Config.GetProperty("maxAgeMinutes").GetInt32());
         var delivery = new Delivery(context.Time, context.Config.GetProperty("quickAttempts").GetInt32(), TimeSpan.FromMilliseconds(200), maxAge);
         foreach (var server in servers.Value)
         {
-            var client = new WebSdkClient(server.Endpoint, server.Credentials, server.Trust, server.Timeout);
+            var client = new WebSdkClient(server.Endpoint, server.Credentials, server.Pin, server.Timeout);
             _clients.Add(client);
             context.Events.Subscribe($"server/{server.Name}", [nameof(RuleActionRequested)],
                 (envelope, ct) => HandleAsync(context, server, client, delivery, envelope, ct));
-            context.Health.Report(server.Name, HealthState.Healthy, $"ready: {server.Endpoint.Base} (trust: {server.Trust})");
+            context.Health.Report(server.Name, HealthState.Healthy, $"ready: {server.Endpoint.Base} (trust: {WebSdkClient.Trust(server.Pin)})");
         }
         return Task.CompletedTask;
     }

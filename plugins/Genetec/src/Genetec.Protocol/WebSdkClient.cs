@@ -1,8 +1,12 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Security;
 using System.Security.Authentication;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Appliance.Abstractions;
+using Appliance.Plugins.Shared;
 
 namespace Appliance.Plugins.Genetec.Protocol;
 
@@ -12,6 +16,9 @@ namespace Appliance.Plugins.Genetec.Protocol;
 /// credentials go nowhere else), uses no proxy, and never throws for network trouble: failures carry a code
 /// (<c>transport</c>, <c>timeout</c>, <c>tls</c>, <c>unauthorized</c>, <c>forbidden</c>, <c>server-error</c>,
 /// <c>http-status</c>, <c>too-large</c>, <c>bad-response</c>, <c>rejected</c>).
+/// Trust: with a <see cref="CertificatePin"/> (the Web SDK role's certificate is self-signed), exactly that
+/// certificate, whatever its chain or name; without one, the system CAs and the host name. Never "accept everything".
+/// A refused certificate's error names its SHA-256, to compare with the one the server shows.
 /// </summary>
 public sealed class WebSdkClient : IDisposable
 {
@@ -21,16 +28,17 @@ public sealed class WebSdkClient : IDisposable
     private readonly WebSdkEndpoint _endpoint;
     private readonly WebSdkCredentials _credentials;
     private readonly TimeSpan _timeout;
-    private readonly CertificatePin _trust;
+    private readonly CertificatePin? _pin;
     private readonly HttpClient _http;
     private string? _lastRejectedCertificate;
 
-    public WebSdkClient(WebSdkEndpoint endpoint, WebSdkCredentials credentials, CertificatePin trust, TimeSpan timeout)
+    /// <param name="pin">The one certificate to accept, or null for the system CAs and the host name.</param>
+    internal WebSdkClient(WebSdkEndpoint endpoint, WebSdkCredentials credentials, CertificatePin? pin, TimeSpan timeout)
     {
         _endpoint = endpoint;
         _credentials = credentials;
         _timeout = timeout;
-        _trust = trust;
+        _pin = pin;
         var handler = new SocketsHttpHandler
         {
             AllowAutoRedirect = false,
@@ -43,8 +51,8 @@ public sealed class WebSdkClient : IDisposable
         };
         handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
         {
-            if (trust.Accepts(certificate, errors)) return true;
-            _lastRejectedCertificate = certificate is null ? "no certificate" : $"certificate SHA-256 {CertificatePin.Fingerprint(certificate)} ({errors})";
+            if (pin is null ? errors == SslPolicyErrors.None : pin.Matches(certificate)) return true;
+            _lastRejectedCertificate = certificate is null ? "no certificate" : $"certificate SHA-256 {Presented(certificate)} ({errors})";
             return false;
         };
         _http = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan, BaseAddress = endpoint.Base };
@@ -78,7 +86,7 @@ public sealed class WebSdkClient : IDisposable
         }
         catch (HttpRequestException ex) when (ex.InnerException is AuthenticationException || ex.HttpRequestError == HttpRequestError.SecureConnectionError)
         {
-            return Result<string>.Fail("tls", $"{_endpoint}: server certificate not trusted ({_lastRejectedCertificate ?? ex.Message}); trusted: {_trust}");
+            return Result<string>.Fail("tls", $"{_endpoint}: server certificate not trusted ({_lastRejectedCertificate ?? ex.Message}); trusted: {Trust(_pin)}");
         }
         catch (HttpRequestException ex)
         {
@@ -89,6 +97,12 @@ public sealed class WebSdkClient : IDisposable
             return Result<string>.Fail("transport", $"{_endpoint}: {ex.Message}");
         }
     }
+
+    /// <summary>Whom a client trusts, for health and errors: <c>system CAs</c> or <c>SHA-256 {pinned fingerprint}</c>.</summary>
+    internal static string Trust(CertificatePin? pin) => pin is null ? "system CAs" : "SHA-256 " + pin.Fingerprint;
+
+    /// <summary>The SHA-256 of the certificate a server presented (upper-case hex, as certificate viewers show it).</summary>
+    private static string Presented(X509Certificate certificate) => Convert.ToHexString(certificate.GetCertHash(HashAlgorithmName.SHA256));
 
     private static async Task<string?> ReadBoundedAsync(HttpContent content, CancellationToken ct)
     {

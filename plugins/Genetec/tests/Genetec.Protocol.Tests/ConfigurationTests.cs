@@ -11,37 +11,46 @@ public sealed class ConfigurationTests
         "lobby", "Lobby motion", 0, "vms", "genetec", parameters, [], Guid.NewGuid(), "MotionDetected", DateTimeOffset.UtcNow, "cam1", null, null);
 
     [Fact]
-    public void A_good_configuration_gives_one_server_per_account()
+    public void A_good_configuration_gives_one_server_per_item()
     {
-        using var servers = JsonDocument.Parse("""[{ "host": "SC.site.example", "port": 4590 }, { "host": "10.0.0.5", "port": 4443 }]""");
-        using var accounts = JsonDocument.Parse("""
+        using var servers = JsonDocument.Parse("""
             [ { "name": "main", "host": "sc.site.example", "username": "appliance", "password": "p", "applicationId": "KxsD", "certificateSha256": "AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99" },
               { "name": "backup", "host": "10.0.0.5", "port": 4443, "username": "appliance", "password": "", "applicationId": "KxsD", "timeoutSeconds": 3 } ]
             """);
-        var parsed = GenetecServers.Parse(servers.RootElement, accounts.RootElement);
+        var parsed = GenetecServers.Parse(servers.RootElement);
         Assert.True(parsed.IsOk, parsed.ToString());
         Assert.Equal(["main", "backup"], parsed.Value.Select(s => s.Name));
         Assert.Equal(new Uri("https://sc.site.example:4590/WebSdk/"), parsed.Value[0].Endpoint.Base);
-        Assert.True(parsed.Value[0].Trust.IsPinned);
-        Assert.False(parsed.Value[1].Trust.IsPinned);
+        Assert.Equal(new Uri("https://10.0.0.5:4443/WebSdk/"), parsed.Value[1].Endpoint.Base);
+        Assert.Equal("aabbccddeeff00112233445566778899aabbccddeeff00112233445566778899", parsed.Value[0].Pin!.Fingerprint);
+        Assert.Null(parsed.Value[1].Pin);
         Assert.Equal(TimeSpan.FromSeconds(3), parsed.Value[1].Timeout);
     }
 
     [Fact]
     public void Configuration_errors_name_every_bad_field()
     {
-        using var servers = JsonDocument.Parse("""[{ "host": "sc.site.example" }, { "host": "orphan.site.example" }, 7]""");
-        using var accounts = JsonDocument.Parse("""
+        using var servers = JsonDocument.Parse("""
             [ { "name": "a", "host": "sc.site.example", "username": "u", "password": "p", "applicationId": "x" },
               { "name": "a", "host": "not a host!", "port": 0, "username": "us;er", "applicationId": "", "password": "p", "certificateSha256": "12", "timeoutSeconds": "x", "baseUri": "../x?" },
-              { "name": "b", "host": "elsewhere.site.example", "username": "u", "password": "p", "applicationId": "x" }, [] ]
+              { "name": "b", "username": "u", "password": "p\n", "applicationId": "x" }, [] ]
             """);
-        var result = GenetecServers.Parse(servers.RootElement, accounts.RootElement);
+        var result = GenetecServers.Parse(servers.RootElement);
         Assert.False(result.IsOk);
-        foreach (var f in new[] { "servers[2].host", "accounts[1].name", "accounts[1].host", "accounts[1].port", "accounts[1].username", "accounts[1].applicationId",
-                     "accounts[1].certificateSha256", "accounts[1].timeoutSeconds", "accounts[1].baseUri", "accounts[2]: elsewhere.site.example:4590 is not in servers",
-                     "accounts[3]: expected an object", "servers: orphan.site.example:4590 has no account" })
+        foreach (var f in new[] { "servers[1].name: \"a\" is used by another server", "servers[1].host", "servers[1].port", "servers[1].username", "servers[1].applicationId",
+                     "servers[1].certificateSha256", "servers[1].timeoutSeconds", "servers[1].baseUri", "servers[2].host", "servers[2].password", "servers[3]: expected an object" })
             Assert.Contains(f, result.Failure!.Message);
+        Assert.DoesNotContain("servers[0]", result.Failure!.Message);
+        Assert.DoesNotContain("accounts", result.Failure.Message);
+    }
+
+    [Fact]
+    public void Servers_must_be_a_short_array()
+    {
+        using var notArray = JsonDocument.Parse("""{ "host": "sc.site.example" }""");
+        Assert.StartsWith("servers: expected an array", GenetecServers.Parse(notArray.RootElement).Failure!.Message);
+        using var tooMany = JsonDocument.Parse("[" + string.Join(",", Enumerable.Repeat("{}", GenetecServers.MaxServers + 1)) + "]");
+        Assert.StartsWith("servers: expected an array", GenetecServers.Parse(tooMany.RootElement).Failure!.Message);
     }
 
     [Theory]

@@ -1,5 +1,6 @@
 using Appliance.Abstractions;
 using Appliance.Plugins.Genetec.Protocol;
+using Appliance.Plugins.Shared;
 
 namespace Appliance.Plugins.Genetec.Tests;
 

@@ -13,9 +13,8 @@ public sealed class GenetecPluginTests(TestCertificates certificates) : IClassFi
     private const string Ok = """{"Rsp":{"Status":"Ok"}}""";
 
     private string Config(int port, int maxAgeMinutes = 60) => $$"""
-        { "servers": [ { "host": "127.0.0.1", "port": {{port}} } ],
-          "accounts": [ { "name": "genetec", "host": "127.0.0.1", "port": {{port}}, "username": "appliance", "password": "p",
-                          "applicationId": "KxsD", "certificateSha256": "{{certificates.ServerSha256}}", "timeoutSeconds": 5 } ],
+        { "servers": [ { "name": "genetec", "host": "127.0.0.1", "port": {{port}}, "username": "appliance", "password": "p",
+                         "applicationId": "KxsD", "certificateSha256": "{{certificates.ServerSha256}}", "timeoutSeconds": 5 } ],
           "maxAgeMinutes": {{maxAgeMinutes}}, "quickAttempts": 1 }
         """;
 
@@ -87,10 +86,11 @@ public sealed class GenetecPluginTests(TestCertificates certificates) : IClassFi
     [Fact]
     public async Task A_bad_configuration_stops_the_start_with_every_error()
     {
-        var context = new PluginContextDouble("""{"servers": [{"host": "a.site.example"}], "accounts": [{"name": ""}], "maxAgeMinutes": 1, "quickAttempts": 1}""", TimeProvider.System);
+        var context = new PluginContextDouble("""{"servers": [{"name": "", "host": "a.site.example", "username": "u", "applicationId": "x"}, {"name": "b"}], "maxAgeMinutes": 1, "quickAttempts": 1}""", TimeProvider.System);
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => new GenetecPlugin().StartAsync(context, default));
-        Assert.Contains("accounts[0].name", error.Message);
-        Assert.Contains("accounts[0].host", error.Message);
-        Assert.Contains("servers: a.site.example:4590 has no account", error.Message);
+        Assert.Contains("servers[0].name", error.Message);
+        Assert.Contains("servers[0].password", error.Message);
+        Assert.Contains("servers[1].host", error.Message);
+        Assert.Contains("servers[1].username", error.Message);
     }
 }

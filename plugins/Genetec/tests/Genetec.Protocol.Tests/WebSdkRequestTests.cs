@@ -1,5 +1,6 @@
 using System.Text;
 using Appliance.Plugins.Genetec.Protocol;
+using Appliance.Plugins.Shared;
 
 namespace Appliance.Plugins.Genetec.Tests;
 
@@ -18,8 +19,13 @@ public sealed class WebSdkRequestTests(TestCertificates certificates) : IClassFi
 
     private const string Ok = """{"Rsp":{"Status":"Ok"}}""";
 
-    private WebSdkClient Client(int port, CertificatePin? trust = null, TimeSpan? timeout = null) =>
-        new(new WebSdkEndpoint("127.0.0.1", port), GuideCredentials, trust ?? CertificatePin.Parse(certificates.ServerSha256).Value, timeout ?? TimeSpan.FromSeconds(20));
+    /// <summary>A client pinning the listener's certificate.</summary>
+    private WebSdkClient Client(int port, TimeSpan? timeout = null) =>
+        Trusting(port, CertificatePin.Parse(certificates.ServerSha256).Value, timeout);
+
+    /// <summary>A client trusting exactly <paramref name="pin"/>, or the system CAs when it is null.</summary>
+    private static WebSdkClient Trusting(int port, CertificatePin? pin, TimeSpan? timeout = null) =>
+        new(new WebSdkEndpoint("127.0.0.1", port), GuideCredentials, pin, timeout ?? TimeSpan.FromSeconds(20));
 
     /// <summary>The validating listener: every documented field of a Web SDK action request.</summary>
     private static void Validate(ReceivedRequest request, string expectedQ)
@@ -125,15 +131,20 @@ public sealed class WebSdkRequestTests(TestCertificates certificates) : IClassFi
     public async Task An_untrusted_certificate_is_refused_unless_its_fingerprint_is_the_configured_one()
     {
         await using var server = new FakeWebSdkServer(certificates.Server, _ => new FakeAnswer(200, Ok));
-        using var systemTrust = Client(server.Port, CertificatePin.SystemTrust);
+        using var systemTrust = Trusting(server.Port, pin: null);
         var untrusted = await systemTrust.SendAsync(new RaiseCustomEvent(1), default);
         Assert.Equal("tls", untrusted.Failure!.Code);
-        Assert.Contains(certificates.ServerSha256, untrusted.Failure.Message);
-        var otherPin = CertificatePin.Parse(Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(certificates.Other.RawData))).Value;
-        using var wrongPin = Client(server.Port, otherPin);
-        Assert.Equal("tls", (await wrongPin.SendAsync(new RaiseCustomEvent(1), default)).Failure!.Code);
+        Assert.Contains($"certificate SHA-256 {certificates.ServerSha256}", untrusted.Failure.Message);
+        Assert.Contains("trusted: system CAs", untrusted.Failure.Message);
+        var otherSha256 = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(certificates.Other.RawData));
+        using var wrongPin = Trusting(server.Port, CertificatePin.Parse(otherSha256).Value);
+        var refused = (await wrongPin.SendAsync(new RaiseCustomEvent(1), default)).Failure!;
+        Assert.Equal("tls", refused.Code);
+        // The presented fingerprint, to compare with the one the server shows, and the configured one.
+        Assert.Contains($"certificate SHA-256 {certificates.ServerSha256}", refused.Message);
+        Assert.Contains($"trusted: SHA-256 {otherSha256.ToLowerInvariant()}", refused.Message);
         var colonSeparated = string.Join(':', certificates.ServerSha256.Chunk(2).Select(c => new string(c)));
-        using var pinned = Client(server.Port, CertificatePin.Parse(colonSeparated).Value);
+        using var pinned = Trusting(server.Port, CertificatePin.Parse(colonSeparated).Value);
         Assert.True((await pinned.SendAsync(new RaiseCustomEvent(1), default)).IsOk);
         Assert.Single(server.Received);
     }
@@ -143,7 +154,7 @@ public sealed class WebSdkRequestTests(TestCertificates certificates) : IClassFi
     [InlineData("abc")]
     [InlineData("zz00000000000000000000000000000000000000000000000000000000000000")]
     [InlineData("00")]
-    public void Bad_fingerprints_are_refused(string text) => Assert.Equal("invalid-config", CertificatePin.Parse(text).Failure!.Code);
+    public void Bad_fingerprints_are_refused(string text) => Assert.Equal("malformed", CertificatePin.Parse(text).Failure!.Code);
 
     internal static int FreePort()
     {
