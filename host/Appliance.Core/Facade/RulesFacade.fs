@@ -43,11 +43,21 @@ type RuleCheck =
 /// Rules in order, for C# callers: a read-only list that the core evaluates without copying it into an F# list.
 [<Sealed>]
 type RuleSet private (rules: Rule list, items: Rule[]) =
+    // Names by id, made once per rule set (every decision names its rule).
+    let names =
+        let d = Dictionary<string, string>(StringComparer.Ordinal)
+
+        for r in items do
+            d.[r.Id] <- r.Name
+
+        d
+
     new(rules: Rule seq) =
         let list = List.ofSeq rules
         RuleSet(list, Array.ofList list)
 
     member internal _.List = rules
+    member internal _.Names: IReadOnlyDictionary<string, string> = names
     member _.Count = items.Length
     member _.IsEmpty = items.Length = 0
 
@@ -161,14 +171,9 @@ type RulesFacade =
             Recipients = Array.ofList recipients
         }
 
-    static member private Decisions(rules: Rule list, outcomes: Outcome list, events: Map<string, RuleEvent>) =
-        // Outcomes come in rule order: names by id once per call, not a search per outcome.
-        let names = Dictionary<string, string>(StringComparer.Ordinal)
-
-        if not outcomes.IsEmpty then
-            for r in rules do
-                names.[r.Id] <- r.Name
-
+    static member private Decisions
+        (names: IReadOnlyDictionary<string, string>, outcomes: Outcome list, events: Map<string, RuleEvent>)
+        =
         [|
             for o in outcomes ->
                 {
@@ -191,13 +196,13 @@ type RulesFacade =
     /// Evaluates every rule against one event: the decisions of the rules that matched, and the new state.
     static member Evaluate(rules: RuleSet, state: EngineState, e: RuleEvent) : struct (RuleDecision[] * EngineState) =
         let outcomes, next = RuleEngine.evaluate rules.List state e
-        struct (RulesFacade.Decisions(rules.List, outcomes, Map.ofList [ e.Id, e ]), next)
+        struct (RulesFacade.Decisions(rules.Names, outcomes, Map.ofList [ e.Id, e ]), next)
 
     /// A dry run over events in order from an empty memory.
     static member DryRun(rules: RuleSet, events: RuleEvent seq) : RuleDecision[] =
         let list = List.ofSeq events
         let report = DryRun.run rules.List list
-        RulesFacade.Decisions(rules.List, report.Outcomes, list |> List.map (fun e -> e.Id, e) |> Map.ofList)
+        RulesFacade.Decisions(rules.Names, report.Outcomes, list |> List.map (fun e -> e.Id, e) |> Map.ofList)
 
     static member Retain(rules: RuleSet, state: EngineState) = RuleEngine.retain rules.List state
 

@@ -41,7 +41,7 @@ let private later (a: DateTimeOffset) (b: DateTimeOffset) = if a > b then a else
 /// One rule against one event: the outcome (None when the rule is disabled or its filters do not match) and the
 /// rule's new memory. An event outside the schedule changes nothing; a matching event inside it restarts the
 /// debounce quiet period of its source whether or not it fires; only a firing starts the cooldown.
-let evaluateRule (rule: Rule) (memory: RuleMemory) (e: RuleEvent) : Outcome option * RuleMemory =
+let private evaluateWithKey (rule: Rule) (memory: RuleMemory) (e: RuleEvent) (key: Lazy<string>) =
     let t = rule.Trigger
 
     let outcome decision actions =
@@ -58,8 +58,11 @@ let evaluateRule (rule: Rule) (memory: RuleMemory) (e: RuleEvent) : Outcome opti
     elif not (Schedule.allows t.Schedule e.Local) then
         outcome OutsideSchedule [], memory
     else
-        let key = sourceKey e
-        let previous = memory.LastSeen.TryFind key
+        let previous =
+            if memory.LastSeen.IsEmpty then
+                None
+            else
+                memory.LastSeen.TryFind key.Value
 
         let debounced =
             previous |> Option.exists (fun last -> within t.DebounceMs last e.At)
@@ -70,7 +73,7 @@ let evaluateRule (rule: Rule) (memory: RuleMemory) (e: RuleEvent) : Outcome opti
             else
                 memory.LastSeen
                 |> Map.filter (fun _ last -> within t.DebounceMs last e.At)
-                |> Map.add key (previous |> Option.map (later e.At) |> Option.defaultValue e.At)
+                |> Map.add key.Value (previous |> Option.map (later e.At) |> Option.defaultValue e.At)
 
         let cooling =
             memory.LastFired |> Option.exists (fun fired -> within t.CooldownMs fired e.At)
@@ -86,12 +89,18 @@ let evaluateRule (rule: Rule) (memory: RuleMemory) (e: RuleEvent) : Outcome opti
                 LastSeen = seen
             }
 
+let evaluateRule (rule: Rule) (memory: RuleMemory) (e: RuleEvent) : Outcome option * RuleMemory =
+    evaluateWithKey rule memory e (lazy (sourceKey e))
+
 /// Every rule against one event, in rule order: the outcomes of the rules whose filters matched, and the new state.
+/// The event's source key is made once per event, and only if a rule with a debounce needs it.
 let evaluate (rules: Rule list) (state: EngineState) (e: RuleEvent) : Outcome list * EngineState =
+    let key = lazy (sourceKey e)
+
     let folder (outcomes, memories: Map<string, RuleMemory>) (rule: Rule) =
         let memory = memories.TryFind rule.Id |> Option.defaultValue emptyMemory
 
-        match evaluateRule rule memory e with
+        match evaluateWithKey rule memory e key with
         | decision, m ->
             let outcomes =
                 match decision with
