@@ -9,6 +9,7 @@ using Appliance.Plugins.Media.Plugin.Cameras;
 using Appliance.Plugins.Media.Plugin.Codecs;
 using Appliance.Plugins.Media.Plugin.Gpio;
 using Appliance.Plugins.Media.Plugin.Routes;
+using Appliance.Plugins.Media.Plugin.Rules;
 using Appliance.Plugins.Media.Plugin.Snapshots;
 using Appliance.Plugins.Media.Protocol.Codecs;
 using Appliance.Plugins.Media.Protocol.Motion;
@@ -18,7 +19,8 @@ namespace Appliance.Plugins.Media.Plugin;
 /// <summary>
 /// The media plugin: decodes every enabled camera's hub stream (hardware codec when one works here, else software),
 /// serves JPEG snapshots, keeps event and reference snapshots within a disk budget, publishes derived H.264 streams
-/// while they are watched, detects motion, and drives GPIO alarm inputs and outputs. Runs in-process or isolated
+/// while they are watched, detects motion, drives GPIO alarm inputs and outputs, and carries out the rules'
+/// <c>gpio</c> and <c>snapshot</c> actions (<see cref="RuleActionHandler"/>). Runs in-process or isolated
 /// (manifest kind <c>media</c>); it owns no process management itself.
 /// </summary>
 public sealed class MediaPlugin : IPlugin
@@ -30,12 +32,14 @@ public sealed class MediaPlugin : IPlugin
     private PipelineServices? _services;
     private IDisposable? _watch;
     private IDisposable? _eventSubscription;
+    private IDisposable? _ruleActionSubscription;
 
     internal MediaSettings? Settings { get; private set; }
     internal CodecBook? Codecs { get; private set; }
     internal SnapshotStore? Store { get; private set; }
     internal SnapshotService? Snapshots { get; private set; }
     internal GpioService? Gpio { get; private set; }
+    internal RuleActionHandler? RuleActions { get; private set; }
 
     /// <summary>The GPIO driver in use (tests reach the simulated one through it).</summary>
     internal System.Device.Gpio.GpioDriver? GpioDriver { get; private set; }
@@ -68,6 +72,9 @@ public sealed class MediaPlugin : IPlugin
         new MediaRoutes(this).Map(context.Http);
         if (settings.Value.SnapshotOnEvents.Count > 0)
             _eventSubscription = context.Events.Subscribe("event-snapshots", settings.Value.SnapshotOnEvents, OnEventAsync);
+        RuleActions = new RuleActionHandler(settings.Value.Gpio.Driver, () => Gpio, id => Snapshots.Latest(id), Store, context.Events, context.Time,
+            RuleActionHandler.DefaultMaxWait);
+        _ruleActionSubscription = context.Events.Subscribe(RuleActionHandler.SubscriptionName, RuleActionHandler.EventTypes, RuleActions.HandleAsync);
         context.RunBackground("motion-events", PublishMotionAsync);
         context.RunBackground("reference-images", ReferenceImagesAsync);
         _watch = context.Cameras.Watch(Reconcile);
@@ -148,7 +155,7 @@ public sealed class MediaPlugin : IPlugin
             var jpeg = pipeline.Snapshots.Encode(frame);
             if (jpeg.IsOk)
             {
-                var saved = store.Save($"event-motion-{Sanitize(cameraId)}-{DateTimeOffset.UtcNow:yyyyMMddTHHmmssfff}", jpeg.Value);
+                var saved = store.Save($"event-motion-{SnapshotIds.Sanitize(cameraId)}-{DateTimeOffset.UtcNow:yyyyMMddTHHmmssfff}", jpeg.Value);
                 if (saved.IsOk) snapshotId = saved.Value;
             }
         }
@@ -171,7 +178,7 @@ public sealed class MediaPlugin : IPlugin
         foreach (var id in cameras)
         {
             var snapshot = Snapshots?.Latest(id);
-            if (snapshot is { IsOk: true } s) Store?.Save($"event-{envelope.Id:N}-{Sanitize(id)}", s.Value.Jpeg);
+            if (snapshot is { IsOk: true } s) Store?.Save(SnapshotIds.ForEvent(envelope.Id, id), s.Value.Jpeg);
         }
         return Task.CompletedTask;
     }
@@ -197,13 +204,11 @@ public sealed class MediaPlugin : IPlugin
         foreach (var id in cameras)
         {
             if (Snapshots?.Latest(id) is { IsOk: true } s &&
-                Store?.Save($"reference-{Sanitize(id)}-{at:yyyyMMddTHHmm}-{Protocol.Snapshots.ReferenceSchedule.Label(at)}", s.Value.Jpeg) is { IsOk: true })
+                Store?.Save($"reference-{SnapshotIds.Sanitize(id)}-{at:yyyyMMddTHHmm}-{Protocol.Snapshots.ReferenceSchedule.Label(at)}", s.Value.Jpeg) is { IsOk: true })
                 kept++;
         }
         return kept;
     }
-
-    private static string Sanitize(string id) => new(id.Select(ch => char.IsAsciiLetterOrDigit(ch) || ch is '-' or '_' or '.' ? ch : '_').ToArray());
 
     internal string StatusJson()
     {
@@ -226,6 +231,7 @@ public sealed class MediaPlugin : IPlugin
     {
         _watch?.Dispose();
         _eventSubscription?.Dispose();
+        _ruleActionSubscription?.Dispose();
         List<(CameraPipeline, CancellationTokenSource, Task)> all;
         lock (_gate)
         {

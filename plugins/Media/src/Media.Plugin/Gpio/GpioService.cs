@@ -22,6 +22,9 @@ internal sealed class GpioService : IDisposable
     private readonly Dictionary<int, ITimer> _settleTimers = new();
     private readonly Channel<DigitalInputChanged> _changes = Channel.CreateUnbounded<DigitalInputChanged>();
 
+    /// <summary>Why outputs cannot be driven when <c>gpio.driver</c> is <c>none</c>.</summary>
+    public const string NotConfigured = "GPIO is not configured (gpio.driver is none)";
+
     public GpioService(GpioSettings settings, GpioDriver driver, TimeProvider time)
     {
         _settings = settings;

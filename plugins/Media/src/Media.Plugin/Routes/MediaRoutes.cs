@@ -49,7 +49,7 @@ internal sealed class MediaRoutes(MediaPlugin plugin)
 
     private async Task<PluginStreamResponse> DriveOutput(PluginStreamRequest request, CancellationToken cancellationToken)
     {
-        if (plugin.Gpio is not { } gpio) return PluginStreamResponse.Text("GPIO is not configured (gpio.driver is none)", 409);
+        if (plugin.Gpio is not { } gpio) return PluginStreamResponse.Text(GpioService.NotConfigured, 409);
         JsonElement body;
         try
         {
@@ -65,8 +65,9 @@ internal sealed class MediaRoutes(MediaPlugin plugin)
         TimeSpan? pulse = null;
         if (body.TryGetProperty("pulseMs", out var p))
         {
-            if (!p.TryGetInt32(out var ms) || ms is < 1 or > 3_600_000) return PluginStreamResponse.Text("pulseMs must be 1..3600000", 400);
-            pulse = TimeSpan.FromMilliseconds(ms);
+            var length = p.TryGetInt32(out var ms) ? PulseLength.FromMilliseconds(ms) : PulseLength.OutOfRange;
+            if (!length.IsOk) return PluginStreamResponse.Text(length.Failure!.Message, 400);
+            pulse = length.Value;
         }
         var result = gpio.Drive(request.RouteValues["name"], active, pulse);
         return result.IsOk ? PluginStreamResponse.Json(JsonSerializer.Serialize(new { output = request.RouteValues["name"], active = result.Value, pulseMs = pulse?.TotalMilliseconds }))
