@@ -59,6 +59,33 @@ public sealed class LinkPiecesTests
     }
 
     [Fact]
+    public void Taken_request_ids_survive_a_restart_until_they_expire()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 12, 3, 12, 0, 0, TimeSpan.Zero));
+        var path = Path.Combine(Directory.CreateTempSubdirectory("appl-replay-").FullName, "cloud", "request-ids");
+        using (var log = new RequestIdLog(path))
+        {
+            var guard = new ReplayGuard(time, log: log);
+            Assert.True(guard.TryAdmit("r-short", time.GetUtcNow().AddMinutes(1)));
+            Assert.True(guard.TryAdmit("r-long", null));
+            Assert.True(guard.TryAdmit("r-bad\nline", null));
+        }
+        // A torn last write and hostile lines are skipped, not fatal.
+        File.AppendAllText(path, "12x r-torn\n-5 r-negative\n99999999999999999999 r-huge\n" + "1 " + new string('x', 5000) + "\n17648");
+
+        time.Advance(TimeSpan.FromMinutes(2));
+        using (var log = new RequestIdLog(path))
+        {
+            var guard = new ReplayGuard(time, log: log);
+            Assert.False(guard.TryAdmit("r-long", null), "taken before the restart, still in force");
+            Assert.True(guard.TryAdmit("r-short", null), "expired while the host was down");
+            Assert.Equal(2, guard.Count);
+        }
+        // The file was compacted to the ids in force (and the one taken since).
+        Assert.Equal(2, File.ReadAllLines(path).Length);
+    }
+
+    [Fact]
     public void A_full_replay_guard_stays_bounded()
     {
         var time = new FakeTimeProvider(DateTimeOffset.UnixEpoch);

@@ -33,6 +33,7 @@ public sealed class CloudLinkService(
     private CloudConnection? _connection;
     private IAsyncDisposable? _subscription;
     private ReplayGuard? _replays;
+    private RequestIdLog? _requestIds;
     private CloudLinkSettings? _settings;
     private readonly CancellationTokenSource _stop = new();
     private Task _telemetry = Task.CompletedTask;
@@ -54,7 +55,9 @@ public sealed class CloudLinkService(
             return Task.CompletedTask;
         }
         _settings = ready;
-        _replays = new ReplayGuard(time);
+        // Taken request ids survive a restart: a persistent session redelivers unacknowledged commands.
+        _requestIds = new RequestIdLog(options.Value.DataPath("cloud", "request-ids"));
+        _replays = new ReplayGuard(time, log: _requestIds);
         _connection = new CloudConnection(ready, time, new Random(), OnCommandAsync, OnStatus);
         health.Report(Owner, Component, HealthState.Degraded, "connecting to the fleet broker");
         _connection.Start();
@@ -149,6 +152,8 @@ public sealed class CloudLinkService(
         await _telemetry;
         if (_connection is not null) await _connection.DisposeAsync();
         _connection = null;
+        _requestIds?.Dispose();
+        _requestIds = null;
     }
 
     /// <remarks>
