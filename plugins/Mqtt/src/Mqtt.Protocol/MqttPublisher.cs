@@ -67,7 +67,7 @@ public sealed class MqttPublisher(BrokerSettings settings) : IAsyncDisposable
         catch (Exception ex) when (!ct.IsCancellationRequested && ex is MqttCommunicationException or OperationCanceledException or InvalidOperationException)
         {
             await DropAsync();
-            return timeout.IsCancellationRequested || ex is MqttCommunicationTimedOutException
+            return timeout.IsCancellationRequested || IsTimeout(ex)
                 ? Result<bool>.Fail("timeout", $"{settings} did not acknowledge the message within {settings.Timeout.TotalSeconds:0.#} s")
                 : Result<bool>.Fail("unreachable", $"{settings}: the connection dropped while publishing: {Describe(ex)}");
         }
@@ -124,16 +124,16 @@ public sealed class MqttPublisher(BrokerSettings settings) : IAsyncDisposable
             client.Dispose();
             return Refusal(result.ResultCode, result.ReasonString, version);
         }
-        catch (MqttConnectingFailedException ex) when (!ct.IsCancellationRequested)
+        catch (MqttConnectingFailedException ex) when (!ct.IsCancellationRequested && certificateProblem is null && !IsTimeout(ex) && CodeIn(ex.Message) is { } code)
         {
             client.Dispose();
-            return Refusal(CodeIn(ex.Message), ex.Message, version);
+            return Refusal(code, null, version);
         }
         catch (Exception ex) when (!ct.IsCancellationRequested && ex is not OutOfMemoryException)
         {
             client.Dispose();
             if (certificateProblem is not null) return Result<bool>.Fail("untrusted-broker", $"{settings}: {certificateProblem}");
-            if (timeout.IsCancellationRequested || ex is MqttCommunicationTimedOutException)
+            if (timeout.IsCancellationRequested || IsTimeout(ex))
                 return Result<bool>.Fail("timeout", $"{settings} did not complete the MQTT connection (CONNACK) within {settings.Timeout.TotalSeconds:0.#} s");
             return Result<bool>.Fail("unreachable", $"{settings}: {Describe(ex)}");
         }
@@ -151,11 +151,18 @@ public sealed class MqttPublisher(BrokerSettings settings) : IAsyncDisposable
     }
 
     /// <summary>MQTTnet 5 reports a refused CONNECT as an exception whose message names the CONNACK code ("Connecting failed: NotAuthorized").</summary>
-    private static MqttClientConnectResultCode CodeIn(string message) =>
+    private static MqttClientConnectResultCode? CodeIn(string message) =>
         Enum.GetValues<MqttClientConnectResultCode>()
             .Where(c => c != MqttClientConnectResultCode.Success && message.Contains(c.ToString(), StringComparison.Ordinal))
-            .DefaultIfEmpty(MqttClientConnectResultCode.UnspecifiedError)
-            .First();
+            .Select(c => (MqttClientConnectResultCode?)c)
+            .FirstOrDefault();
+
+    private static bool IsTimeout(Exception ex)
+    {
+        for (Exception? e = ex; e is not null; e = e.InnerException)
+            if (e is MqttCommunicationTimedOutException or TimeoutException or OperationCanceledException) return true;
+        return false;
+    }
 
     private async Task DropAsync()
     {
