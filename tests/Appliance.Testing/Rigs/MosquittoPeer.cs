@@ -73,6 +73,22 @@ public sealed class MosquittoPeer : IAsyncDisposable
         return peer;
     }
 
+    /// <summary>
+    /// Starts a broker on <paramref name="port"/> configured by <paramref name="listenerLines"/> (its <c>listener</c>
+    /// lines and their settings: plain, TLS with any certificate, a password file, ...), with the same logging as
+    /// the fleet broker, so a test of a site broker needs no client certificates.
+    /// </summary>
+    public static async Task<MosquittoPeer> StartWithAsync(string folder, int port, IEnumerable<string> listenerLines)
+    {
+        Directory.CreateDirectory(folder);
+        var config = Path.Combine(folder, "mosquitto.conf");
+        File.WriteAllLines(config, new[] { "user root", "per_listener_settings false", "persistence false", "log_dest stderr", "log_type error",
+            "log_type warning", "log_type notice", "log_type subscribe", "set_tcp_nodelay true" }.Concat(listenerLines));
+        var peer = new MosquittoPeer(folder, port, config);
+        await peer.StartAsync();
+        return peer;
+    }
+
     public const string DefaultAcl = """
         pattern readwrite appliance/%u/#
         user fleet

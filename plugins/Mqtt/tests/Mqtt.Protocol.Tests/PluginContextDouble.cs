@@ -1,0 +1,102 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Appliance.Abstractions;
+using Appliance.Abstractions.Events;
+using Appliance.Abstractions.Media;
+
+namespace Appliance.Plugins.Mqtt.Tests;
+
+/// <summary>
+/// A host for the plugin under test: configuration, a settable clock, health by component, and an outbox double
+/// with the bus's contract (a handler that throws gets the same event again later, in order, per subscription).
+/// Members the plugin must not use throw.
+/// </summary>
+public sealed class PluginContextDouble(string configJson, TimeProvider time) : IPluginContext
+{
+    public string PluginId => "appliance.mqtt";
+    public JsonElement Config { get; } = JsonDocument.Parse(configJson).RootElement.Clone();
+    public OutboxDouble Outbox { get; } = new();
+    public IEventBus Events => Outbox;
+    public HealthDouble HealthReports { get; } = new();
+    public IHealthReporter Health => HealthReports;
+    public TimeProvider Time => time;
+    public IPluginLogger Logger => throw new NotSupportedException();
+    public string DataDirectory { get; } = Directory.CreateTempSubdirectory("mqtt-plugin-").FullName;
+    public IRouteRegistry Routes => throw new NotSupportedException();
+    public IDeclaredSockets Sockets => throw new NotSupportedException();
+    public IStreamHub Streams => throw new NotSupportedException();
+    public ICameraDirectory Cameras => throw new NotSupportedException();
+    public void RunBackground(string name, Func<CancellationToken, Task> loop) => throw new NotSupportedException();
+}
+
+public sealed class HealthDouble : IHealthReporter
+{
+    public ConcurrentDictionary<string, (HealthState State, string Message)> Components { get; } = new();
+
+    public void Report(string component, HealthState state, string message) => Components[component] = (state, message);
+
+    public void Clear(string component) => Components.TryRemove(component, out _);
+}
+
+/// <summary>The outbox as subscribers see it: each subscription has its own queue; a failed event stays at its head.</summary>
+public sealed class OutboxDouble : IEventBus
+{
+    private readonly List<(string Name, IReadOnlyCollection<string> Types, Abstractions.Events.EventHandler Handler, Queue<EventEnvelope> Pending)> _subscriptions = [];
+    private long _sequence;
+
+    public ConcurrentQueue<IApplianceEvent> Published { get; } = new();
+
+    public IReadOnlyList<string> SubscriptionNames => _subscriptions.Select(s => s.Name).ToList();
+
+    public Task<EventEnvelope> PublishAsync<TEvent>(TEvent @event, CancellationToken cancellationToken = default) where TEvent : class, IApplianceEvent
+    {
+        Published.Enqueue(@event);
+        return Task.FromResult(Envelope(@event, DateTimeOffset.UtcNow));
+    }
+
+    public IDisposable Subscribe(string subscription, IReadOnlyCollection<string> types, Abstractions.Events.EventHandler handler)
+    {
+        _subscriptions.Add((subscription, types, handler, new Queue<EventEnvelope>()));
+        return new NoOp();
+    }
+
+    public EventEnvelope Envelope<TEvent>(TEvent @event, DateTimeOffset occurredAt) where TEvent : class, IApplianceEvent =>
+        new(Interlocked.Increment(ref _sequence), Guid.NewGuid(), typeof(TEvent).Name, @event.Category, "rules", occurredAt,
+            JsonSerializer.SerializeToElement(@event, EventEnvelope.SerializerOptions));
+
+    /// <summary>Stores an event for every subscription of its type and hands the queues over.</summary>
+    public Task AppendAsync(EventEnvelope envelope)
+    {
+        foreach (var s in _subscriptions.Where(s => s.Types.Count == 0 || s.Types.Contains(envelope.Type))) s.Pending.Enqueue(envelope);
+        return DrainAsync();
+    }
+
+    /// <summary>Hands each subscription its pending events in order, stopping at the first that throws (it stays for later).</summary>
+    public async Task DrainAsync()
+    {
+        foreach (var s in _subscriptions)
+        {
+            while (s.Pending.TryPeek(out var next))
+            {
+                try
+                {
+                    await s.Handler(next, default);
+                }
+                catch (IOException)
+                {
+                    break;
+                }
+                s.Pending.Dequeue();
+            }
+        }
+    }
+
+    public int PendingCount => _subscriptions.Sum(s => s.Pending.Count);
+
+    private sealed class NoOp : IDisposable
+    {
+        public void Dispose()
+        {
+        }
+    }
+}
