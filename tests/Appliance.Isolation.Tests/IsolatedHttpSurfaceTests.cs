@@ -105,7 +105,11 @@ public sealed class IsolatedHttpSurfaceTests(ITestOutputHelper output)
     [Fact]
     public async Task A_request_while_the_isolated_plugin_restarts_is_answered_503_not_left_hanging()
     {
-        await using var host = await StartAsync(null, Manifest("test.surface"));
+        // The restarted child takes 3 s to start, so requests surely land in the restart window (a fast restart
+        // under little load once left none, and the test saw only 200s).
+        var manifest = Manifest("test.surface");
+        manifest["config"]!["startDelayMs"]!["default"] = 3000;
+        await using var host = await StartAsync(null, manifest);
         var (before, _) = await ProcessAsync(host, "test.surface");
         Process.Start("kill", ["-KILL", before.ToString()])!.WaitForExit();
 
