@@ -192,6 +192,38 @@ let ``host entries follow the settings: dev ports, no redirect, several NTP serv
     )
 
 [<Fact>]
+let ``the cloud link's configured brokers replace the default cloud entry, and bad ones are named`` () =
+    let settings =
+        { HostNetworkSettings.Defaults with
+            CloudBrokers = [ "mqtt-a.fleet.example", 8883; "10.20.0.7", 443; "mqtt-a.fleet.example", 8883 ]
+        }
+
+    let cloud =
+        Footprint.hostEntries settings
+        |> List.filter (fun r -> r.Entry.Purpose.StartsWith "Cloud link")
+        |> List.map (fun r -> r.Entry.Fqdn, r.Entry.Port)
+
+    Assert.Equal<(string option * PortSpec) list>(
+        [ Some "mqtt-a.fleet.example", Port 8883; Some "10.20.0.7", Port 443 ],
+        cloud
+    )
+
+    Assert.Empty(Footprint.validateHostSettings settings)
+
+    let bad =
+        { HostNetworkSettings.Defaults with
+            CloudBrokers = [ "not a host", 8883; "mqtt.fleet.example", 0 ]
+        }
+
+    Assert.Equal<string list>(
+        [
+            "hostNetwork.cloudBrokers[0]: \"not a host\" is neither a fully qualified domain name nor an IP address"
+            "hostNetwork.cloudBrokers[1]: 0 is not a TCP port"
+        ],
+        Footprint.validateHostSettings bad |> List.map string
+    )
+
+[<Fact>]
 let ``bad host settings are named`` () =
     let settings =
         { HostNetworkSettings.Defaults with

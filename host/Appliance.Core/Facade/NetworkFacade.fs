@@ -61,6 +61,7 @@ type NetworkFacade =
             updateFqdns: string seq,
             cloudMqttFqdn: string | null,
             cloudMqttPort: int,
+            cloudBrokers: struct (string * int) seq,
             proxyHost: string | null,
             proxyPort: int,
             proxyZone: string,
@@ -83,6 +84,7 @@ type NetworkFacade =
             UpdateFqdns = List.ofSeq updateFqdns
             CloudMqttFqdn = text cloudMqttFqdn
             CloudMqttPort = cloudMqttPort
+            CloudBrokers = cloudBrokers |> Seq.map (fun struct (h, p) -> h, p) |> List.ofSeq
             Proxy =
                 Option.ofObj proxyHost
                 |> Option.map (fun h ->

@@ -64,6 +64,7 @@ type NetworkFacade =
         updateFqdns: string seq *
         cloudMqttFqdn: string | null *
         cloudMqttPort: int *
+        cloudBrokers: struct (string * int) seq *
         proxyHost: string | null *
         proxyPort: int *
         proxyZone: string *

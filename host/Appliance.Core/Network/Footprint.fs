@@ -68,6 +68,12 @@ let validateHostSettings (s: HostNetworkSettings) : ManifestError list =
         | _ -> ()
         if not (isPort s.CloudMqttPort) then
             yield err "cloudMqttPort" $"{s.CloudMqttPort} is not a TCP port"
+        for i, (h, p) in List.indexed s.CloudBrokers do
+            if not (NetworkEntries.isFqdn h || isAddress h) then
+                yield err $"cloudBrokers[{i}]" $"\"{h}\" is neither a fully qualified domain name nor an IP address"
+
+            if not (isPort p) then
+                yield err $"cloudBrokers[{i}]" $"{p} is not a TCP port"
         match s.Proxy with
         | Some p when String.IsNullOrWhiteSpace p.Host -> yield err "proxy.host" "must not be empty"
         | Some p when not (isPort p.Port) -> yield err "proxy.port" $"{p.Port} is not a TCP port"
@@ -135,18 +141,16 @@ let hostEntries (s: HostNetworkSettings) : ResolvedEntry list =
                     (Some fqdn)
                     $"Software updates over HTTP mirrors, packages verified by signature{viaProxy}"
                     false
-        match s.CloudMqttFqdn with
-        | Some fqdn ->
-            yield
-                entry
-                    Outbound
-                    Tcp
-                    s.CloudMqttPort
-                    s.UplinkZone
-                    (Some fqdn)
-                    $"Cloud link: MQTT over TLS for command and control, events and health{viaProxy}"
-                    false
-        | None -> ()
+        let cloudPurpose =
+            $"Cloud link: MQTT over TLS for command and control, events and health{viaProxy}"
+
+        match s.CloudBrokers, s.CloudMqttFqdn with
+        | [], Some fqdn -> yield entry Outbound Tcp s.CloudMqttPort s.UplinkZone (Some fqdn) cloudPurpose false
+        | [], None -> ()
+        | brokers, _ ->
+            for host, port in List.distinct brokers do
+                yield entry Outbound Tcp port s.UplinkZone (Some host) cloudPurpose false
+
         match s.Proxy with
         | Some p ->
             yield
@@ -159,6 +163,7 @@ let hostEntries (s: HostNetworkSettings) : ResolvedEntry list =
                     "HTTP/1.1 proxy (CONNECT) for outbound HTTPS and MQTT"
                     true
         | None -> ()
+
         match s.Directory with
         | Some d ->
             yield

@@ -35,6 +35,10 @@ type HostNetworkSettings =
         UpdateFqdns: string list
         CloudMqttFqdn: string option
         CloudMqttPort: int
+
+        /// The cloud link's brokers (appliance.cloud.brokers: host, port), tried in turn; when any is set they
+        /// replace CloudMqttFqdn:CloudMqttPort in the footprint, as they do for the link.
+        CloudBrokers: (string * int) list
         Proxy: ProxySettings option
         /// None unless directory logins are configured (auth.ldap.url).
         Directory: DirectoryPeer option
@@ -51,6 +55,7 @@ type HostNetworkSettings =
             UpdateFqdns = [ "updates.appliance.example" ]
             CloudMqttFqdn = Some "mqtt.appliance.example"
             CloudMqttPort = 8883
+            CloudBrokers = []
             Proxy = None
             Directory = None
         }

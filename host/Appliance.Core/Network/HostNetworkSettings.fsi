@@ -41,6 +41,10 @@ type HostNetworkSettings =
         UpdateFqdns: string list
         CloudMqttFqdn: string option
         CloudMqttPort: int
+
+        /// The cloud link's brokers (appliance.cloud.brokers: host, port), tried in turn; when any is set they
+        /// replace CloudMqttFqdn:CloudMqttPort in the footprint, as they do for the link.
+        CloudBrokers: (string * int) list
         Proxy: ProxySettings option
 
         /// None unless directory logins are configured (auth.ldap.url).

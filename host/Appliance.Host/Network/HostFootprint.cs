@@ -36,6 +36,7 @@ public sealed class HostFootprint
             n.EffectiveUpdateFqdns,
             n.CloudMqttFqdn,
             n.CloudMqttPort,
+            CloudBrokers(),
             proxyHost,
             proxyPort,
             n.ProxyZone,
@@ -43,6 +44,10 @@ public sealed class HostFootprint
             directory?.Port ?? 0,
             directory?.Zone ?? ZoneNames.Site);
     }
+
+    /// <summary>The cloud link's brokers from <c>cloud.brokers</c> (readable ones; the link reports the others).</summary>
+    private IEnumerable<(string Host, int Port)> CloudBrokers() =>
+        _options.Cloud.Brokers.Select(Appliance.CloudLink.BrokerAddress.Parse).Where(b => b.IsOk).Select(b => (b.Value.Host, b.Value.Port));
 
     /// <summary>The directory of <c>auth.ldap.url</c> (host, port; 636 for ldaps, 389 for ldap; zone <c>auth.ldap.zone</c>, default the site LAN), when directory logins are configured.</summary>
     private (string Host, int Port, string Zone)? Directory()
