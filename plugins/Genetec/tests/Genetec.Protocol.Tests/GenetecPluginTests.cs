@@ -25,7 +25,7 @@ public sealed class GenetecPluginTests(TestCertificates certificates) : IClassFi
     public async Task Actions_for_the_server_are_delivered_and_reported_and_others_are_left_alone()
     {
         await using var server = new FakeWebSdkServer(certificates.Server, _ => new FakeAnswer(200, Ok));
-        var context = new PluginContextDouble(Config(server.Port), TimeProvider.System);
+        var context = new PluginContextDouble(Config(server.Port), TimeProvider.System, "appliance.genetec");
         var plugin = new GenetecPlugin();
         await plugin.StartAsync(context, default);
         Assert.Equal(["server/genetec"], context.Outbox.SubscriptionNames);
@@ -43,7 +43,7 @@ public sealed class GenetecPluginTests(TestCertificates certificates) : IClassFi
     public async Task A_server_down_keeps_its_actions_in_the_outbox_and_gets_them_in_order_when_it_returns()
     {
         var port = WebSdkRequestTests.FreePort();
-        var context = new PluginContextDouble(Config(port), TimeProvider.System);
+        var context = new PluginContextDouble(Config(port), TimeProvider.System, "appliance.genetec");
         var plugin = new GenetecPlugin();
         await plugin.StartAsync(context, default);
         foreach (var id in new[] { "1", "2", "3" })
@@ -66,7 +66,7 @@ public sealed class GenetecPluginTests(TestCertificates certificates) : IClassFi
     public async Task Past_the_age_limit_an_undelivered_action_is_expired_and_bad_parameters_expire_at_once()
     {
         await using var server = new FakeWebSdkServer(certificates.Server, _ => new FakeAnswer(401, ""));
-        var context = new PluginContextDouble(Config(server.Port, maxAgeMinutes: 1), TimeProvider.System);
+        var context = new PluginContextDouble(Config(server.Port, maxAgeMinutes: 1), TimeProvider.System, "appliance.genetec");
         var plugin = new GenetecPlugin();
         await plugin.StartAsync(context, default);
         await context.Outbox.AppendAsync(context.Outbox.Envelope(Action("genetec", new() { ["alarm"] = Guid.NewGuid().ToString() }), DateTimeOffset.UtcNow.AddMinutes(-2)));
@@ -86,7 +86,7 @@ public sealed class GenetecPluginTests(TestCertificates certificates) : IClassFi
     [Fact]
     public async Task A_bad_configuration_stops_the_start_with_every_error()
     {
-        var context = new PluginContextDouble("""{"servers": [{"name": "", "host": "a.site.example", "username": "u", "applicationId": "x"}, {"name": "b"}], "maxAgeMinutes": 1, "quickAttempts": 1}""", TimeProvider.System);
+        var context = new PluginContextDouble("""{"servers": [{"name": "", "host": "a.site.example", "username": "u", "applicationId": "x"}, {"name": "b"}], "maxAgeMinutes": 1, "quickAttempts": 1}""", TimeProvider.System, "appliance.genetec");
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => new GenetecPlugin().StartAsync(context, default));
         Assert.Contains("servers[0].name", error.Message);
         Assert.Contains("servers[0].password", error.Message);

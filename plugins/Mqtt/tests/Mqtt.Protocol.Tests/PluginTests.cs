@@ -12,7 +12,7 @@ public sealed class PluginTests
 
     private static async Task<(MqttPlugin Plugin, PluginContextDouble Context)> StartAsync(string config)
     {
-        var context = new PluginContextDouble(config, TimeProvider.System);
+        var context = new PluginContextDouble(config, TimeProvider.System, "appliance.mqtt");
         var plugin = new MqttPlugin();
         await plugin.StartAsync(context, default);
         return (plugin, context);
@@ -155,7 +155,7 @@ public sealed class PluginTests
     public async Task A_bad_certificate_pin_stops_the_start_with_the_reason(string setting, string reason)
     {
         var config = Config(1883).Replace("\"tls\": false, \"certificateSha256\": \"\",", setting + ",");
-        var context = new PluginContextDouble(config, TimeProvider.System);
+        var context = new PluginContextDouble(config, TimeProvider.System, "appliance.mqtt");
 
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => new MqttPlugin().StartAsync(context, default));
 

@@ -4,16 +4,16 @@ using Appliance.Abstractions;
 using Appliance.Abstractions.Events;
 using Appliance.Abstractions.Media;
 
-namespace Appliance.Plugins.Genetec.Tests;
+namespace Appliance.Testing.Plugins;
 
 /// <summary>
 /// A host for the plugin under test: configuration, a settable clock, health by component, and an outbox double
 /// with the bus's contract (a handler that throws gets the same event again later, in order, per subscription).
-/// Members the plugin must not use throw.
+/// Members the plugin must not use throw. Shared by the integration plugins' tests (Genetec, Mqtt).
 /// </summary>
-public sealed class PluginContextDouble(string configJson, TimeProvider time) : IPluginContext
+public sealed class PluginContextDouble(string configJson, TimeProvider time, string pluginId = "appliance.test") : IPluginContext
 {
-    public string PluginId => "appliance.genetec";
+    public string PluginId => pluginId;
     public JsonElement Config { get; } = JsonDocument.Parse(configJson).RootElement.Clone();
     public OutboxDouble Outbox { get; } = new();
     public IEventBus Events => Outbox;
@@ -21,7 +21,7 @@ public sealed class PluginContextDouble(string configJson, TimeProvider time) : 
     public IHealthReporter Health => HealthReports;
     public TimeProvider Time => time;
     public IPluginLogger Logger => throw new NotSupportedException();
-    public string DataDirectory => throw new NotSupportedException();
+    public string DataDirectory { get; } = Directory.CreateTempSubdirectory("plugin-double-").FullName;
     public IRouteRegistry Routes => throw new NotSupportedException();
     public IDeclaredSockets Sockets => throw new NotSupportedException();
     public IStreamHub Streams => throw new NotSupportedException();
