@@ -80,8 +80,7 @@ public sealed class StunNatCheckTests : IDisposable
 
     private static byte[] Reply(string kind, byte[] request)
     {
-        StunMessage.TryParse(request, out var message, out _);
-        var id = message!.TransactionId;
+        var id = StunMessage.Parse(request).Value.TransactionId;
         switch (kind)
         {
             case "garbage":
