@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Appliance.Abstractions;
 using Appliance.Core.Network;
 using CoreFirewall = Appliance.Core.Network.Firewall;
 
@@ -55,15 +56,15 @@ public sealed class FqdnSetRefresher
                 errors.Add($"FQDN {set.Fqdn}: set names {set.SetV4}/{set.SetV6} are not names the compiler produces");
                 continue;
             }
-            var (addresses, resolveError) = await ResolveAsync(set.Fqdn, ct).ConfigureAwait(false);
-            if (resolveError is not null)
+            var resolved = await ResolveAsync(set.Fqdn, ct).ConfigureAwait(false);
+            if (!resolved.TryGetValue(out var addresses, out var resolveFailure))
             {
-                errors.Add($"FQDN {set.Fqdn} does not resolve ({resolveError}); sets {set.SetV4}/{set.SetV6} keep their previous addresses");
+                errors.Add($"FQDN {set.Fqdn} does not resolve ({resolveFailure.Message}); sets {set.SetV4}/{set.SetV6} keep their previous addresses");
                 continue;
             }
-            var (run, error) = await _nft.RunScriptAsync(Script(set, addresses), checkOnly: false, ct).ConfigureAwait(false);
-            if (run is null)
-                errors.Add($"FQDN {set.Fqdn}: {error}; its sets keep their previous addresses");
+            var updatedSets = await _nft.RunScriptAsync(Script(set, addresses), checkOnly: false, ct).ConfigureAwait(false);
+            if (!updatedSets.TryGetValue(out var run, out var failure))
+                errors.Add($"FQDN {set.Fqdn}: {failure.Message}; its sets keep their previous addresses");
             else if (!run.Succeeded)
                 errors.Add($"FQDN {set.Fqdn}: {_nft.Where} could not update sets {set.SetV4}/{set.SetV6}: {run.Diagnostic()}");
             else
@@ -72,7 +73,7 @@ public sealed class FqdnSetRefresher
         return new FqdnRefreshResult(updated, errors);
     }
 
-    private async Task<(IReadOnlyList<IPAddress> Addresses, string? Error)> ResolveAsync(string fqdn, CancellationToken ct)
+    private async Task<Result<IReadOnlyList<IPAddress>>> ResolveAsync(string fqdn, CancellationToken ct)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(ResolveTimeout);
@@ -87,15 +88,15 @@ public sealed class FqdnSetRefresher
                 .OrderBy(a => a.AddressFamily).ThenBy(a => a.ToString(), StringComparer.Ordinal)
                 .Take(MaxAddresses)
                 .ToList();
-            return addresses.Count == 0 ? ([], "no addresses") : (addresses, null);
+            return addresses.Count == 0 ? Result<IReadOnlyList<IPAddress>>.Fail("not-found", "no addresses") : Result<IReadOnlyList<IPAddress>>.Ok(addresses);
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
-            return ([], $"no answer within {ResolveTimeout.TotalSeconds:0.#} s");
+            return Result<IReadOnlyList<IPAddress>>.Fail("timeout", $"no answer within {ResolveTimeout.TotalSeconds:0.#} s");
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            return ([], ex.Message);
+            return Result<IReadOnlyList<IPAddress>>.Fail("transport", ex.Message);
         }
     }
 

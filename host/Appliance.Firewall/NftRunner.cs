@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Diagnostics;
 using System.Text;
+using Appliance.Abstractions;
 
 namespace Appliance.Firewall;
 
@@ -28,13 +29,13 @@ internal sealed class NftRunner(NftOptions options)
     /// <summary>Where commands run, for messages: "nft" or "nft in namespace x".</summary>
     public string Where => Options.Netns is null ? $"nft ({Options.NftPath})" : $"nft ({Options.NftPath}) in network namespace {Options.Netns}";
 
-    /// <summary>Runs nft with <paramref name="args"/>; Error is set when it could not run at all (missing binary, timeout).</summary>
-    public async Task<(NftRun? Run, string? Error)> RunAsync(IReadOnlyList<string> args, CancellationToken ct)
+    /// <summary>Runs nft with <paramref name="args"/>; fails when it could not run at all (<c>not-installed</c>, <c>not-started</c>, <c>timeout</c>).</summary>
+    public async Task<Result<NftRun>> RunAsync(IReadOnlyList<string> args, CancellationToken ct)
     {
         if (!File.Exists(Options.NftPath))
-            return (null, $"nft not found at {Options.NftPath}: install the nftables package or fix the configured path");
+            return Result<NftRun>.Fail("not-installed", $"nft not found at {Options.NftPath}: install the nftables package or fix the configured path");
         if (Options.Netns is not null && !File.Exists(Options.IpPath))
-            return (null, $"ip not found at {Options.IpPath}: needed to run nft in network namespace {Options.Netns}");
+            return Result<NftRun>.Fail("not-installed", $"ip not found at {Options.IpPath}: needed to run nft in network namespace {Options.Netns}");
 
         var psi = new ProcessStartInfo
         {
@@ -57,7 +58,7 @@ internal sealed class NftRunner(NftOptions options)
         }
         catch (Win32Exception ex)
         {
-            return (null, $"{Where} could not be started: {ex.Message}");
+            return Result<NftRun>.Fail("not-started", $"{Where} could not be started: {ex.Message}");
         }
 
         using (process)
@@ -75,14 +76,14 @@ internal sealed class NftRunner(NftOptions options)
                 try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
                 await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
                 ct.ThrowIfCancellationRequested();
-                return (null, $"{Where} did not finish within {Options.CommandTimeout.TotalSeconds:0} s and was stopped");
+                return Result<NftRun>.Fail("timeout", $"{Where} did not finish within {Options.CommandTimeout.TotalSeconds:0} s and was stopped");
             }
-            return (new NftRun(process.ExitCode, await stdout.ConfigureAwait(false), await stderr.ConfigureAwait(false)), null);
+            return new NftRun(process.ExitCode, await stdout.ConfigureAwait(false), await stderr.ConfigureAwait(false));
         }
     }
 
-    /// <summary>Writes <paramref name="script"/> to a private temp file, runs <c>nft [-c] -f file</c>, deletes the file.</summary>
-    public async Task<(NftRun? Run, string? Error)> RunScriptAsync(string script, bool checkOnly, CancellationToken ct)
+    /// <summary>Writes <paramref name="script"/> to a private temp file, runs <c>nft [-c] -f file</c>, deletes the file; fails as <see cref="RunAsync"/> does or with <c>unwritable</c>.</summary>
+    public async Task<Result<NftRun>> RunScriptAsync(string script, bool checkOnly, CancellationToken ct)
     {
         var path = Path.Combine(Options.TempDirectory, $"appliance-nft-{Environment.ProcessId}-{Guid.NewGuid():N}.nft");
         try
@@ -102,11 +103,11 @@ internal sealed class NftRunner(NftOptions options)
         }
         catch (IOException ex)
         {
-            return (null, $"could not write the ruleset file {path}: {ex.Message}");
+            return Result<NftRun>.Fail("unwritable", $"could not write the ruleset file {path}: {ex.Message}");
         }
         catch (UnauthorizedAccessException ex)
         {
-            return (null, $"could not write the ruleset file {path}: {ex.Message}");
+            return Result<NftRun>.Fail("unwritable", $"could not write the ruleset file {path}: {ex.Message}");
         }
         finally
         {

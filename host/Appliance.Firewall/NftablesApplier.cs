@@ -22,8 +22,8 @@ public sealed class NftablesApplier
     /// <summary>Lists the appliance table (<c>nft list table inet appliance</c>).</summary>
     public async Task<NftListing> ListTableAsync(CancellationToken ct)
     {
-        var (run, error) = await _nft.RunAsync(["list", "table", "inet", CoreFirewall.TableName], ct).ConfigureAwait(false);
-        if (run is null) return new NftListing(null, error);
+        var listed = await _nft.RunAsync(["list", "table", "inet", CoreFirewall.TableName], ct).ConfigureAwait(false);
+        if (!listed.TryGetValue(out var run, out var failure)) return new NftListing(null, failure.Message);
         if (run.Succeeded) return new NftListing(run.StdOut, null);
         if (run.StdErr.Contains("No such file or directory", StringComparison.Ordinal)) return new NftListing(null, null);
         return new NftListing(null, $"{_nft.Where} could not list table inet {CoreFirewall.TableName}: {run.Diagnostic()}");
@@ -32,8 +32,8 @@ public sealed class NftablesApplier
     /// <summary>Checks a ruleset with <c>nft -c -f</c> without applying it.</summary>
     public async Task<NftOutcome> CheckAsync(string ruleset, CancellationToken ct)
     {
-        var (run, error) = await _nft.RunScriptAsync(ruleset, checkOnly: true, ct).ConfigureAwait(false);
-        if (run is null) return new NftOutcome(error);
+        var checkedRun = await _nft.RunScriptAsync(ruleset, checkOnly: true, ct).ConfigureAwait(false);
+        if (!checkedRun.TryGetValue(out var run, out var failure)) return new NftOutcome(failure.Message);
         return run.Succeeded ? new NftOutcome(null) : new NftOutcome($"{_nft.Where} rejected the ruleset: {run.Diagnostic()}");
     }
 
@@ -63,8 +63,8 @@ public sealed class NftablesApplier
             if (!check.Succeeded)
                 return Rejected(check.Error!);
 
-            var (run, error) = await _nft.RunScriptAsync(ruleset, checkOnly: false, ct).ConfigureAwait(false);
-            if (run is null) return Rejected(error!);
+            var loaded = await _nft.RunScriptAsync(ruleset, checkOnly: false, ct).ConfigureAwait(false);
+            if (!loaded.TryGetValue(out var run, out var failure)) return Rejected(failure.Message);
             if (!run.Succeeded) return Rejected($"{_nft.Where} failed to load the ruleset: {run.Diagnostic()}");
 
             if (confirm is null)
@@ -125,8 +125,8 @@ public sealed class NftablesApplier
     private async Task<NftOutcome> RestoreAsync(string? previous)
     {
         var script = $"table inet {CoreFirewall.TableName} {{}}\ndelete table inet {CoreFirewall.TableName}\n{previous ?? ""}\n";
-        var (run, error) = await _nft.RunScriptAsync(script, checkOnly: false, CancellationToken.None).ConfigureAwait(false);
-        if (run is null) return new NftOutcome(error);
+        var restored = await _nft.RunScriptAsync(script, checkOnly: false, CancellationToken.None).ConfigureAwait(false);
+        if (!restored.TryGetValue(out var run, out var failure)) return new NftOutcome(failure.Message);
         return run.Succeeded ? new NftOutcome(null) : new NftOutcome($"{_nft.Where}: {run.Diagnostic()}");
     }
 }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text;
+using Appliance.Abstractions;
 
 namespace Appliance.Host.Api;
 
@@ -8,10 +9,14 @@ internal static class RequestBody
 {
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    public static async Task<(string? Text, string? Error)> ReadUtf8Async(HttpRequest request, int maxBytes, CancellationToken ct, bool allowEmpty = false)
+    /// <summary>
+    /// The body as text, or a failure (<c>too-large</c>, <c>malformed</c>, <c>empty</c>) whose message starts with "body:".
+    /// <paramref name="whenEmpty"/> says what to send instead of an empty body; null accepts an empty body.
+    /// </summary>
+    public static async Task<Result<string>> ReadUtf8Async(HttpRequest request, int maxBytes, string? whenEmpty, CancellationToken ct)
     {
         if (request.ContentLength > maxBytes)
-            return (null, $"body: {request.ContentLength} bytes; the limit is {maxBytes}");
+            return Result<string>.Fail("too-large", $"body: {request.ContentLength} bytes; the limit is {maxBytes}");
         var buffer = ArrayPool<byte>.Shared.Rent(maxBytes + 1);
         try
         {
@@ -22,14 +27,14 @@ internal static class RequestBody
                 if (read == 0) break;
                 length += read;
             }
-            if (length > maxBytes) return (null, $"body: more than {maxBytes} bytes; the limit is {maxBytes}");
+            if (length > maxBytes) return Result<string>.Fail("too-large", $"body: more than {maxBytes} bytes; the limit is {maxBytes}");
             var start = length >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF ? 3 : 0;
-            if (length - start == 0 && !allowEmpty) return (null, "body: empty; send the rule as JSON");
-            return (Utf8.GetString(buffer, start, length - start), null);
+            if (length - start == 0 && whenEmpty is not null) return Result<string>.Fail("empty", $"body: empty; {whenEmpty}");
+            return Utf8.GetString(buffer, start, length - start);
         }
         catch (DecoderFallbackException)
         {
-            return (null, "body: not valid UTF-8");
+            return Result<string>.Fail("malformed", "body: not valid UTF-8");
         }
         finally
         {

@@ -14,6 +14,7 @@ namespace Appliance.Host.Api;
 internal static class RulesApi
 {
     private const int MaxBodyBytes = 1024 * 1024;
+    private const string WhenEmpty = "send the rule as JSON";
 
     /// <summary>The dry run reads at most this many events from the outbox.</summary>
     public const int MaxDryRunEvents = 50_000;
@@ -35,9 +36,9 @@ internal static class RulesApi
 
         group.MapPost("/", async (HttpRequest request, RuleStore store, CancellationToken ct) =>
         {
-            var (text, error) = await RequestBody.ReadUtf8Async(request, MaxBodyBytes, ct);
-            if (error is not null) return Refused([new RuleError("", error)]);
-            var saved = store.Save(text!, replacing: null);
+            var body = await RequestBody.ReadUtf8Async(request, MaxBodyBytes, WhenEmpty, ct);
+            if (!body.IsOk) return Refused([new RuleError("", body.Failure!.Message)]);
+            var saved = store.Save(body.Value, replacing: null);
             return saved.IsValid
                 ? Results.Text(RulesFacade.Serialize(saved.Valid), "application/json; charset=utf-8", statusCode: 201)
                 : Refused(saved.Errors);
@@ -46,9 +47,9 @@ internal static class RulesApi
         group.MapPut("/{id}", async (string id, HttpRequest request, RuleStore store, CancellationToken ct) =>
         {
             if (store.Get(id) is null) return PluginsApi.Problem(404, $"rule '{id}' does not exist");
-            var (text, error) = await RequestBody.ReadUtf8Async(request, MaxBodyBytes, ct);
-            if (error is not null) return Refused([new RuleError("", error)]);
-            var saved = store.Save(text!, replacing: id);
+            var body = await RequestBody.ReadUtf8Async(request, MaxBodyBytes, WhenEmpty, ct);
+            if (!body.IsOk) return Refused([new RuleError("", body.Failure!.Message)]);
+            var saved = store.Save(body.Value, replacing: id);
             return saved.IsValid ? Json(w => RulesFacade.Write(w, saved.Valid)) : Refused(saved.Errors);
         }).WithName("ReplaceRule").WithSummary("Replace a rule");
 
@@ -57,17 +58,16 @@ internal static class RulesApi
 
         group.MapPost("/validate", async (HttpRequest request, RuleStore store, string? replacing, CancellationToken ct) =>
         {
-            var (text, error) = await RequestBody.ReadUtf8Async(request, MaxBodyBytes, ct);
-            var check = error is null ? store.Check(text!, replacing) : null;
-            var errors = error is not null ? [new RuleError("", error)] : check!.Errors;
+            var body = await RequestBody.ReadUtf8Async(request, MaxBodyBytes, WhenEmpty, ct);
+            var errors = body.IsOk ? store.Check(body.Value, replacing).Errors : [new RuleError("", body.Failure!.Message)];
             return Results.Ok(new { valid = errors.Length == 0, errors = errors.Select(e => new { path = e.Path, message = e.Message }) });
         }).WithName("ValidateRule").WithSummary("Check a rule without saving it");
 
         group.MapPost("/dry-run", async (HttpRequest request, RuleStore store, OutboxEventBus bus, TimeProvider time, CancellationToken ct) =>
         {
-            var (text, error) = await RequestBody.ReadUtf8Async(request, MaxBodyBytes, ct, allowEmpty: true);
-            if (error is not null) return Refused([new RuleError("", error)]);
-            var input = DryRunInput.Parse(text!, store);
+            var body = await RequestBody.ReadUtf8Async(request, MaxBodyBytes, whenEmpty: null, ct);
+            if (!body.IsOk) return Refused([new RuleError("", body.Failure!.Message)]);
+            var input = DryRunInput.Parse(body.Value, store);
             if (input.Errors.Count > 0) return Refused(input.Errors);
             var rules = input.Rules ?? store.Rules;
             var events = input.Events ?? OutboxEvents(bus, time.GetUtcNow() - TimeSpan.FromHours(input.Hours));

@@ -59,9 +59,9 @@ public sealed class OnvifTimeCheck(CameraTarget camera, Uri deviceService, TcpCo
                 $"TCP {deviceService.Port} is reachable; configure ONVIF credentials for camera {camera.Name}.");
         }
 
-        if (!OnvifDateTimeSoap.TryParseResponse(body, out var time, out var error))
+        if (!OnvifDateTimeSoap.ParseResponse(body).TryGetValue(out var time, out var failure))
         {
-            return new CheckResult(Name, Target, CheckStatus.Fail, latency, $"HTTP {(int)status}: {error}",
+            return new CheckResult(Name, Target, CheckStatus.Fail, latency, $"HTTP {(int)status}: {failure.Message}",
                 $"Check that {deviceService} on TCP {deviceService.Port} is camera {camera.Name}'s ONVIF device service.");
         }
 

@@ -35,20 +35,19 @@ public sealed class ProxyConnectCheck(HostPort proxy, CloudEndpoint target, TcpC
         }
 
         await using var stream = new NetworkStream(socket, ownsSocket: true);
-        ResponseHead? head;
-        string? error;
+        Result<ResponseHead> opened;
         try
         {
-            (head, error) = await HttpConnectTunnel.OpenAsync(stream, target.Host, target.Port, cancellationToken).ConfigureAwait(false);
+            opened = await HttpConnectTunnel.OpenAsync(stream, target.Host, target.Port, cancellationToken).ConfigureAwait(false);
         }
         catch (IOException ex)
         {
-            (head, error) = (null, $"the connection to the proxy broke: {ex.Message}");
+            opened = new Failure("transport", $"the connection to the proxy broke: {ex.Message}");
         }
 
-        if (head is null)
+        if (!opened.TryGetValue(out var head, out var failure))
         {
-            return Result(started, CheckStatus.Fail, error!, $"Use an HTTP/1.1 compliant proxy on TCP {proxy.Port} that supports CONNECT.");
+            return Result(started, CheckStatus.Fail, failure.Message, $"Use an HTTP/1.1 compliant proxy on TCP {proxy.Port} that supports CONNECT.");
         }
 
         if (head.StatusCode is < 200 or > 299)

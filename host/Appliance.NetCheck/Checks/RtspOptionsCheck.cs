@@ -36,30 +36,22 @@ public sealed class RtspOptionsCheck(CameraTarget camera, Uri rtsp, TcpConnector
 
         await using var stream = new NetworkStream(socket, ownsSocket: true);
         const int cseq = 1;
-        byte[]? head;
-        string? readError;
+        Result<byte[]> head;
         try
         {
             await stream.WriteAsync(RtspOptions.Request(rtsp, cseq), cancellationToken).ConfigureAwait(false);
-            (head, readError) = await ResponseHead.ReadHeadAsync(stream, cancellationToken).ConfigureAwait(false);
+            head = await ResponseHead.ReadHeadAsync(stream, cancellationToken).ConfigureAwait(false);
         }
         catch (IOException ex)
         {
-            (head, readError) = (null, $"the connection broke: {ex.Message}");
+            head = new Failure("transport", $"the connection broke: {ex.Message}");
         }
 
         var latency = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-        ResponseHead? reply = null;
-        var failure = readError;
-        if (head is not null && !RtspOptions.TryReadReply(head, cseq, out reply, out var parseError))
-        {
-            failure = parseError;
-        }
-
-        if (reply is null)
+        if (!head.Bind(bytes => RtspOptions.ReadReply(bytes, cseq)).TryGetValue(out var reply, out var failure))
         {
             return new CheckResult(Name, Target, CheckStatus.Fail, latency,
-                $"TCP {Port} answers but not as an RTSP server: {failure}",
+                $"TCP {Port} answers but not as an RTSP server: {failure.Message}",
                 $"Check that TCP {Port} on {rtsp.Host} is the camera's RTSP port (the URI of camera {camera.Name}).");
         }
 

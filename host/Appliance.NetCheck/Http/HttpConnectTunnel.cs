@@ -12,18 +12,22 @@ public static class HttpConnectTunnel
         return Encoding.ASCII.GetBytes($"CONNECT {authority} HTTP/1.1\r\nHost: {authority}\r\nUser-Agent: appliance-netcheck\r\n\r\n");
     }
 
-    /// <summary>Sends CONNECT and reads the proxy's answer. On 2xx the stream is now the tunnel.</summary>
-    public static async Task<(ResponseHead? Head, string? Error)> OpenAsync(Stream proxy, string host, int port, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends CONNECT and reads the proxy's answer (any status); fails when the answer is missing or unreadable.
+    /// On 2xx the stream is now the tunnel.
+    /// </summary>
+    public static async Task<Result<ResponseHead>> OpenAsync(Stream proxy, string host, int port, CancellationToken cancellationToken)
     {
         await proxy.WriteAsync(Request(host, port), cancellationToken).ConfigureAwait(false);
-        var (bytes, readError) = await ResponseHead.ReadHeadAsync(proxy, cancellationToken).ConfigureAwait(false);
-        if (bytes is null)
+        var read = await ResponseHead.ReadHeadAsync(proxy, cancellationToken).ConfigureAwait(false);
+        if (!read.TryGetValue(out var bytes, out var readFailure))
         {
-            return (null, $"proxy: {readError}");
+            return readFailure with { Message = $"proxy: {readFailure.Message}" };
         }
 
-        return ResponseHead.TryParse(bytes, "HTTP/1.", out var head, out var parseError)
-            ? (head, null)
-            : (null, $"proxy answered with an unreadable response: {parseError}");
+        var parsed = ResponseHead.Parse(bytes, "HTTP/1.");
+        return parsed.IsOk
+            ? parsed
+            : parsed.Failure! with { Message = $"proxy answered with an unreadable response: {parsed.Failure.Message}" };
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics.CodeAnalysis;
 using System.Text;
 
 namespace Appliance.NetCheck.Net;
@@ -15,16 +14,17 @@ public sealed record ResponseHead(string Protocol, int StatusCode, string Reason
     public string? Header(string name)
         => Headers.FirstOrDefault(h => string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase)).Value;
 
-    /// <summary>Parses a head (without the final empty line). <paramref name="protocolPrefix"/> is "HTTP/1." or "RTSP/1.0".</summary>
-    public static bool TryParse(ReadOnlySpan<byte> head, string protocolPrefix, [NotNullWhen(true)] out ResponseHead? result, out string error)
+    /// <summary>
+    /// Parses a head (without the final empty line); fails with <c>malformed</c> and what is wrong.
+    /// <paramref name="protocolPrefix"/> is "HTTP/1." or "RTSP/1.0".
+    /// </summary>
+    public static Result<ResponseHead> Parse(ReadOnlySpan<byte> head, string protocolPrefix)
     {
-        result = null;
         foreach (var b in head)
         {
             if (b is (< 0x20 and not (byte)'\r' and not (byte)'\n' and not (byte)'\t') or 0x7F)
             {
-                error = $"response head contains control byte 0x{b:X2}";
-                return false;
+                return Result<ResponseHead>.Fail("malformed", $"response head contains control byte 0x{b:X2}");
             }
         }
 
@@ -33,15 +33,13 @@ public sealed record ResponseHead(string Protocol, int StatusCode, string Reason
         var statusLine = lines[0];
         if (!statusLine.StartsWith(protocolPrefix, StringComparison.Ordinal))
         {
-            error = $"expected a {protocolPrefix.TrimEnd('.')} status line, got '{Printable(statusLine)}'";
-            return false;
+            return Result<ResponseHead>.Fail("malformed", $"expected a {protocolPrefix.TrimEnd('.')} status line, got '{Printable(statusLine)}'");
         }
 
         var parts = statusLine.Split(' ', 3);
         if (parts.Length < 2 || parts[1].Length != 3 || !parts[1].All(char.IsAsciiDigit))
         {
-            error = $"malformed status line '{Printable(statusLine)}': no three-digit status code";
-            return false;
+            return Result<ResponseHead>.Fail("malformed", $"malformed status line '{Printable(statusLine)}': no three-digit status code");
         }
 
         var headers = new List<KeyValuePair<string, string>>();
@@ -54,28 +52,24 @@ public sealed record ResponseHead(string Protocol, int StatusCode, string Reason
 
             if (headers.Count == MaxHeaders)
             {
-                error = $"more than {MaxHeaders} header lines";
-                return false;
+                return Result<ResponseHead>.Fail("malformed", $"more than {MaxHeaders} header lines");
             }
 
             var colon = line.IndexOf(':');
             if (colon <= 0 || line[..colon].Any(c => c is ' ' or '\t'))
             {
-                error = $"malformed header line '{Printable(line)}'";
-                return false;
+                return Result<ResponseHead>.Fail("malformed", $"malformed header line '{Printable(line)}'");
             }
 
             headers.Add(new(line[..colon], line[(colon + 1)..].Trim()));
         }
 
-        result = new ResponseHead(parts[0], int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture),
+        return new ResponseHead(parts[0], int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture),
             parts.Length > 2 ? parts[2] : string.Empty, headers);
-        error = string.Empty;
-        return true;
     }
 
-    /// <summary>Reads up to the blank line ending the head. Returns the head bytes (without CRLFCRLF) or an error.</summary>
-    public static async Task<(byte[]? Head, string? Error)> ReadHeadAsync(Stream stream, CancellationToken cancellationToken)
+    /// <summary>Reads up to the blank line ending the head: the head bytes (without CRLFCRLF), or <c>closed</c> or <c>too-large</c>.</summary>
+    public static async Task<Result<byte[]>> ReadHeadAsync(Stream stream, CancellationToken cancellationToken)
     {
         var buffer = new byte[MaxHeadLength + 4];
         var filled = 0;
@@ -84,7 +78,7 @@ public sealed record ResponseHead(string Protocol, int StatusCode, string Reason
             var read = await stream.ReadAsync(buffer.AsMemory(filled, 1), cancellationToken).ConfigureAwait(false);
             if (read == 0)
             {
-                return (null, filled == 0
+                return Result<byte[]>.Fail("closed", filled == 0
                     ? "the peer closed the connection without answering"
                     : $"the peer closed the connection after {filled} bytes, before the end of the response head");
             }
@@ -92,12 +86,12 @@ public sealed record ResponseHead(string Protocol, int StatusCode, string Reason
             filled++;
             if (filled >= 4 && buffer.AsSpan(filled - 4, 4).SequenceEqual("\r\n\r\n"u8))
             {
-                return (buffer[..(filled - 4)], null);
+                return buffer[..(filled - 4)];
             }
 
             if (filled == buffer.Length)
             {
-                return (null, $"response head exceeds {MaxHeadLength} bytes");
+                return Result<byte[]>.Fail("too-large", $"response head exceeds {MaxHeadLength} bytes");
             }
         }
     }

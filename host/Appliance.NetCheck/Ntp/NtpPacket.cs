@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Diagnostics.CodeAnalysis;
 using System.Text;
 
 namespace Appliance.NetCheck.Ntp;
@@ -64,35 +63,31 @@ public sealed record NtpPacket(
         return buffer;
     }
 
-    public static bool TryParse(ReadOnlySpan<byte> data, [NotNullWhen(true)] out NtpPacket? packet, out string error)
+    /// <summary>Parses a packet; fails with <c>malformed</c> (truncated, too long, odd length) or <c>unsupported</c> (version).</summary>
+    public static Result<NtpPacket> Parse(ReadOnlySpan<byte> data)
     {
-        packet = null;
         if (data.Length < HeaderLength)
         {
-            error = $"truncated NTP packet: {data.Length} bytes, the header is {HeaderLength}";
-            return false;
+            return Result<NtpPacket>.Fail("malformed", $"truncated NTP packet: {data.Length} bytes, the header is {HeaderLength}");
         }
 
         if (data.Length > MaxPacketLength)
         {
-            error = $"NTP packet of {data.Length} bytes exceeds the {MaxPacketLength}-byte limit";
-            return false;
+            return Result<NtpPacket>.Fail("malformed", $"NTP packet of {data.Length} bytes exceeds the {MaxPacketLength}-byte limit");
         }
 
         if ((data.Length - HeaderLength) % 4 != 0)
         {
-            error = $"NTP packet length {data.Length} is not the 48-byte header plus 32-bit words";
-            return false;
+            return Result<NtpPacket>.Fail("malformed", $"NTP packet length {data.Length} is not the 48-byte header plus 32-bit words");
         }
 
         var version = (data[0] >> 3) & 0x7;
         if (version is < 1 or > 4)
         {
-            error = $"unsupported NTP version {version}";
-            return false;
+            return Result<NtpPacket>.Fail("unsupported", $"unsupported NTP version {version}");
         }
 
-        packet = new NtpPacket(
+        return new NtpPacket(
             data[0] >> 6,
             version,
             (NtpMode)(data[0] & 0x7),
@@ -106,7 +101,5 @@ public sealed record NtpPacket(
             NtpTimestamp.Read(data[24..]),
             NtpTimestamp.Read(data[32..]),
             NtpTimestamp.Read(data[40..]));
-        error = string.Empty;
-        return true;
     }
 }

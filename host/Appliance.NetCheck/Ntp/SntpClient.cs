@@ -1,4 +1,3 @@
-using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using System.Net.Sockets;
 using Appliance.NetCheck.Net;
@@ -50,9 +49,10 @@ public sealed class SntpClient(ISocketFactory sockets, TimeProvider clock)
             }
 
             var t4 = clock.GetUtcNow();
-            if (!NtpPacket.TryParse(buffer.AsSpan(0, length), out var reply, out var parseError))
+            var parsed = NtpPacket.Parse(buffer.AsSpan(0, length));
+            if (!parsed.TryGetValue(out var reply, out var parseFailure))
             {
-                lastError = $"malformed NTP response from {server}: {parseError}";
+                lastError = $"malformed NTP response from {server}: {parseFailure.Message}";
                 continue;
             }
 
@@ -62,17 +62,18 @@ public sealed class SntpClient(ISocketFactory sockets, TimeProvider clock)
                 continue;
             }
 
-            return TryValidate(reply, out var validationError)
+            var validated = Validate(reply);
+            return validated.IsOk
                 ? new NtpQueryOutcome(NtpMeasurement.Compute(t1, reply.ReceiveTimestamp.ToDateTimeOffset(),
                     reply.TransmitTimestamp.ToDateTimeOffset(), t4, reply.Stratum, reply.LeapIndicator, server), null, false)
-                : new NtpQueryOutcome(null, $"NTP server {server}: {validationError}", false);
+                : new NtpQueryOutcome(null, $"NTP server {server}: {validated.Failure!.Message}", false);
         }
     }
 
-    /// <summary>The sanity checks of RFC 5905 section 8 / RFC 4330 section 5 that a client must apply.</summary>
-    internal static bool TryValidate(NtpPacket reply, [NotNullWhen(false)] out string? error)
+    /// <summary>The sanity checks of RFC 5905 section 8 / RFC 4330 section 5 that a client must apply: the reply, or <c>unusable</c> and why.</summary>
+    internal static Result<NtpPacket> Validate(NtpPacket reply)
     {
-        error = reply switch
+        var error = reply switch
         {
             { Mode: not NtpMode.Server } => $"reply mode is {reply.Mode}, expected Server (4)",
             { Stratum: 0 } => $"Kiss-o'-Death '{reply.KissCode}': the server refuses to serve time",
@@ -82,6 +83,6 @@ public sealed class SntpClient(ISocketFactory sockets, TimeProvider clock)
             { ReceiveTimestamp.IsZero: true } => "receive timestamp is zero",
             _ => null,
         };
-        return error is null;
+        return error is null ? reply : Result<NtpPacket>.Fail("unusable", error);
     }
 }

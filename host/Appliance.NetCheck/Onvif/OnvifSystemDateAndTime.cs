@@ -1,4 +1,3 @@
-using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Xml;
 using System.Xml.Linq;
@@ -26,13 +25,12 @@ public static class OnvifDateTimeSoap
     public static string RequestEnvelope =>
         $"<?xml version=\"1.0\" encoding=\"UTF-8\"?><s:Envelope xmlns:s=\"{Soap12}\"><s:Body><GetSystemDateAndTime xmlns=\"{DeviceWsdl}\"/></s:Body></s:Envelope>";
 
-    public static bool TryParseResponse(string xml, [NotNullWhen(true)] out OnvifSystemDateAndTime? result, out string error)
+    /// <summary>The device's answer, or why it cannot be used: <c>too-large</c>, <c>malformed</c>, <c>fault</c> (a SOAP fault) or <c>no-utc</c>.</summary>
+    public static Result<OnvifSystemDateAndTime> ParseResponse(string xml)
     {
-        result = null;
         if (xml.Length > MaxResponseLength)
         {
-            error = $"SOAP response of {xml.Length} characters exceeds the {MaxResponseLength} limit";
-            return false;
+            return Result<OnvifSystemDateAndTime>.Fail("too-large", $"SOAP response of {xml.Length} characters exceeds the {MaxResponseLength} limit");
         }
 
         XDocument document;
@@ -50,16 +48,14 @@ public static class OnvifDateTimeSoap
         }
         catch (XmlException ex)
         {
-            error = $"SOAP response is not acceptable XML: {ex.Message}";
-            return false;
+            return Result<OnvifSystemDateAndTime>.Fail("malformed", $"SOAP response is not acceptable XML: {ex.Message}");
         }
 
         XNamespace s = Soap12, tds = DeviceWsdl, tt = Schema;
         var body = document.Root is { } root && root.Name == s + "Envelope" ? root.Element(s + "Body") : null;
         if (body is null)
         {
-            error = $"not a SOAP 1.2 envelope (root element {document.Root?.Name})";
-            return false;
+            return Result<OnvifSystemDateAndTime>.Fail("malformed", $"not a SOAP 1.2 envelope (root element {document.Root?.Name})");
         }
 
         if (body.Element(s + "Fault") is { } fault)
@@ -67,69 +63,61 @@ public static class OnvifDateTimeSoap
             var code = fault.Element(s + "Code")?.Element(s + "Value")?.Value ?? "?";
             var subcode = fault.Element(s + "Code")?.Element(s + "Subcode")?.Element(s + "Value")?.Value;
             var reason = fault.Element(s + "Reason")?.Elements(s + "Text").FirstOrDefault()?.Value ?? "(no reason)";
-            error = $"SOAP fault {code}{(subcode is null ? string.Empty : "/" + subcode)}: {reason.Trim()}";
-            return false;
+            return Result<OnvifSystemDateAndTime>.Fail("fault", $"SOAP fault {code}{(subcode is null ? string.Empty : "/" + subcode)}: {reason.Trim()}");
         }
 
         var info = body.Element(tds + "GetSystemDateAndTimeResponse")?.Element(tds + "SystemDateAndTime");
         if (info is null)
         {
-            error = "SOAP body has no tds:GetSystemDateAndTimeResponse/tds:SystemDateAndTime";
-            return false;
+            return Result<OnvifSystemDateAndTime>.Fail("malformed", "SOAP body has no tds:GetSystemDateAndTimeResponse/tds:SystemDateAndTime");
         }
 
         var utc = info.Element(tt + "UTCDateTime");
         if (utc is null)
         {
-            error = "the device reports no tt:UTCDateTime (only local time): its clock cannot be compared";
-            return false;
+            return Result<OnvifSystemDateAndTime>.Fail("no-utc", "the device reports no tt:UTCDateTime (only local time): its clock cannot be compared");
         }
 
         var date = utc.Element(tt + "Date");
         var time = utc.Element(tt + "Time");
-        if (!TryInt(date, tt + "Year", 1970, 9999, out var year, out error)
-            || !TryInt(date, tt + "Month", 1, 12, out var month, out error)
-            || !TryInt(date, tt + "Day", 1, 31, out var day, out error)
-            || !TryInt(time, tt + "Hour", 0, 23, out var hour, out error)
-            || !TryInt(time, tt + "Minute", 0, 59, out var minute, out error)
-            || !TryInt(time, tt + "Second", 0, 61, out var second, out error))
+        Result<int>[] fields =
+        [
+            Int(date, tt + "Year", 1970, 9999), Int(date, tt + "Month", 1, 12), Int(date, tt + "Day", 1, 31),
+            Int(time, tt + "Hour", 0, 23), Int(time, tt + "Minute", 0, 59), Int(time, tt + "Second", 0, 61),
+        ];
+        if (fields.FirstOrDefault(f => !f.IsOk).Failure is { } fieldFailure)
         {
-            return false;
+            return fieldFailure;
         }
+
+        var (year, month, day, hour, minute, second) = (fields[0].Value, fields[1].Value, fields[2].Value, fields[3].Value, fields[4].Value, fields[5].Value);
 
         if (day > DateTime.DaysInMonth(year, month))
         {
-            error = $"UTCDateTime date {year}-{month}-{day} does not exist";
-            return false;
+            return Result<OnvifSystemDateAndTime>.Fail("malformed", $"UTCDateTime date {year}-{month}-{day} does not exist");
         }
 
         var utcTime = new DateTimeOffset(year, month, day, hour, minute, Math.Min(second, 59), TimeSpan.Zero);
-        result = new OnvifSystemDateAndTime(
+        return new OnvifSystemDateAndTime(
             info.Element(tt + "DateTimeType")?.Value.Trim() ?? "(unspecified)",
             string.Equals(info.Element(tt + "DaylightSavings")?.Value.Trim(), "true", StringComparison.OrdinalIgnoreCase),
             info.Element(tt + "TimeZone")?.Element(tt + "TZ")?.Value.Trim(),
             utcTime);
-        error = string.Empty;
-        return true;
     }
 
-    private static bool TryInt(XElement? parent, XName name, int min, int max, out int value, out string error)
+    private static Result<int> Int(XElement? parent, XName name, int min, int max)
     {
-        value = 0;
         var text = parent?.Element(name)?.Value.Trim();
         if (text is null)
         {
-            error = $"UTCDateTime lacks {name.LocalName}";
-            return false;
+            return Result<int>.Fail("malformed", $"UTCDateTime lacks {name.LocalName}");
         }
 
-        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value) || value < min || value > max)
+        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value < min || value > max)
         {
-            error = $"UTCDateTime {name.LocalName} '{Net.ResponseHead.Printable(text)}' is not a number in {min}..{max}";
-            return false;
+            return Result<int>.Fail("malformed", $"UTCDateTime {name.LocalName} '{Net.ResponseHead.Printable(text)}' is not a number in {min}..{max}");
         }
 
-        error = string.Empty;
-        return true;
+        return value;
     }
 }

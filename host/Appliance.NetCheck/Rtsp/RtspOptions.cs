@@ -16,22 +16,13 @@ public static class RtspOptions
     public static byte[] Request(Uri uri, int cseq)
         => Encoding.ASCII.GetBytes($"OPTIONS {RequestUri(uri)} RTSP/1.0\r\nCSeq: {cseq}\r\nUser-Agent: appliance-netcheck\r\n\r\n");
 
-    /// <summary>Parses the reply head and checks that it is an RTSP/1.0 response to our CSeq.</summary>
-    public static bool TryReadReply(byte[] head, int cseq, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out ResponseHead? reply, out string error)
-    {
-        if (!ResponseHead.TryParse(head, "RTSP/1.0", out reply, out error))
+    /// <summary>Parses the reply head and checks that it is an RTSP/1.0 response to our CSeq (else <c>malformed</c>).</summary>
+    public static Result<ResponseHead> ReadReply(byte[] head, int cseq) =>
+        ResponseHead.Parse(head, "RTSP/1.0").Bind(reply =>
         {
-            return false;
-        }
-
-        var echoed = reply.Header("CSeq");
-        if (echoed is null || echoed.Trim() != cseq.ToString(System.Globalization.CultureInfo.InvariantCulture))
-        {
-            error = $"RTSP reply carries CSeq '{ResponseHead.Printable(echoed ?? "(none)")}', expected {cseq}";
-            reply = null;
-            return false;
-        }
-
-        return true;
-    }
+            var echoed = reply.Header("CSeq");
+            return echoed is null || echoed.Trim() != cseq.ToString(System.Globalization.CultureInfo.InvariantCulture)
+                ? Result<ResponseHead>.Fail("malformed", $"RTSP reply carries CSeq '{ResponseHead.Printable(echoed ?? "(none)")}', expected {cseq}")
+                : reply;
+        });
 }

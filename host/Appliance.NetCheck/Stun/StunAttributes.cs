@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -19,18 +18,14 @@ public static class StunAttributes
         return new StunAttribute(StunAttributeType.ChangeRequest, value);
     }
 
-    public static bool TryReadChangeRequest(StunAttribute attribute, out ChangeRequestFlags flags, out string error)
+    public static Result<ChangeRequestFlags> ReadChangeRequest(StunAttribute attribute)
     {
-        flags = ChangeRequestFlags.None;
         if (attribute.Value.Length != 4)
         {
-            error = $"CHANGE-REQUEST must be 4 bytes, got {attribute.Value.Length}";
-            return false;
+            return Result<ChangeRequestFlags>.Fail("malformed", $"CHANGE-REQUEST must be 4 bytes, got {attribute.Value.Length}");
         }
 
-        flags = (ChangeRequestFlags)(BinaryPrimitives.ReadUInt32BigEndian(attribute.Value) & 0x6);
-        error = string.Empty;
-        return true;
+        return (ChangeRequestFlags)(BinaryPrimitives.ReadUInt32BigEndian(attribute.Value) & 0x6);
     }
 
     /// <summary>MAPPED-ADDRESS, RESPONSE-ORIGIN and OTHER-ADDRESS share this encoding.</summary>
@@ -50,29 +45,25 @@ public static class StunAttributes
         return new StunAttribute(StunAttributeType.ErrorCode, value);
     }
 
-    public static bool TryReadAddress(StunAttribute attribute, byte[] transactionId, [NotNullWhen(true)] out IPEndPoint? endPoint, out string error)
+    public static Result<IPEndPoint> ReadAddress(StunAttribute attribute, byte[] transactionId)
     {
-        endPoint = null;
         var xor = attribute.Type == StunAttributeType.XorMappedAddress;
         var value = attribute.Value;
         if (value.Length < 4)
         {
-            error = $"address attribute 0x{attribute.Type:X4} is truncated ({value.Length} bytes)";
-            return false;
+            return Result<IPEndPoint>.Fail("malformed", $"address attribute 0x{attribute.Type:X4} is truncated ({value.Length} bytes)");
         }
 
         var family = value[1];
         var expectedLength = family switch { 0x01 => 8, 0x02 => 20, _ => -1 };
         if (expectedLength < 0)
         {
-            error = $"address attribute 0x{attribute.Type:X4} has unknown family 0x{family:X2}";
-            return false;
+            return Result<IPEndPoint>.Fail("malformed", $"address attribute 0x{attribute.Type:X4} has unknown family 0x{family:X2}");
         }
 
         if (value.Length != expectedLength)
         {
-            error = $"address attribute 0x{attribute.Type:X4} for family 0x{family:X2} must be {expectedLength} bytes, got {value.Length}";
-            return false;
+            return Result<IPEndPoint>.Fail("malformed", $"address attribute 0x{attribute.Type:X4} for family 0x{family:X2} must be {expectedLength} bytes, got {value.Length}");
         }
 
         var port = BinaryPrimitives.ReadUInt16BigEndian(value.AsSpan(2));
@@ -87,32 +78,25 @@ public static class StunAttributes
             }
         }
 
-        endPoint = new IPEndPoint(new IPAddress(address), port);
-        error = string.Empty;
-        return true;
+        return new IPEndPoint(new IPAddress(address), port);
     }
 
-    public static bool TryReadErrorCode(StunAttribute attribute, [NotNullWhen(true)] out StunErrorCode? errorCode, out string error)
+    public static Result<StunErrorCode> ReadErrorCode(StunAttribute attribute)
     {
-        errorCode = null;
         var value = attribute.Value;
         if (value.Length < 4 || value.Length > 4 + 763)
         {
-            error = $"ERROR-CODE must be 4 to 767 bytes, got {value.Length}";
-            return false;
+            return Result<StunErrorCode>.Fail("malformed", $"ERROR-CODE must be 4 to 767 bytes, got {value.Length}");
         }
 
         var cls = value[2] & 0x07;
         var number = value[3];
         if (cls is < 3 or > 6 || number > 99)
         {
-            error = $"ERROR-CODE class {cls} / number {number} is out of range";
-            return false;
+            return Result<StunErrorCode>.Fail("malformed", $"ERROR-CODE class {cls} / number {number} is out of range");
         }
 
-        errorCode = new StunErrorCode((cls * 100) + number, Encoding.UTF8.GetString(value, 4, value.Length - 4));
-        error = string.Empty;
-        return true;
+        return new StunErrorCode((cls * 100) + number, Encoding.UTF8.GetString(value, 4, value.Length - 4));
     }
 
     private static byte[] EncodeAddress(IPEndPoint endPoint, bool xor, byte[] transactionId)

@@ -1,4 +1,3 @@
-using System.Diagnostics.CodeAnalysis;
 using System.Net;
 
 namespace Appliance.NetCheck.Stun;
@@ -12,30 +11,25 @@ public sealed record StunBindingResponse(
     bool AlgSuspected,
     TimeSpan RoundTrip)
 {
-    /// <summary>Reads a Binding response. Error responses and missing addresses are reported through <paramref name="error"/>.</summary>
-    public static bool TryRead(StunMessage message, IPEndPoint receivedFrom, TimeSpan roundTrip,
-        [NotNullWhen(true)] out StunBindingResponse? response, out string error)
+    /// <summary>Reads a Binding response; an error response (<c>refused</c>), another message or a missing address (<c>malformed</c>) fails.</summary>
+    public static Result<StunBindingResponse> Read(StunMessage message, IPEndPoint receivedFrom, TimeSpan roundTrip)
     {
-        response = null;
         if (message.Method != StunMethod.Binding)
         {
-            error = $"expected a Binding response, got method 0x{message.Method:X3}";
-            return false;
+            return Result<StunBindingResponse>.Fail("malformed", $"expected a Binding response, got method 0x{message.Method:X3}");
         }
 
         if (message.Class == StunClass.ErrorResponse)
         {
             var attribute = message.Find(StunAttributeType.ErrorCode);
-            error = attribute is not null && StunAttributes.TryReadErrorCode(attribute, out var code, out _)
+            return Result<StunBindingResponse>.Fail("refused", attribute is not null && StunAttributes.ReadErrorCode(attribute).TryGetValue(out var code, out _)
                 ? $"STUN server answered with error {code.Code} {code.Reason}"
-                : "STUN server answered with an error response without a readable ERROR-CODE";
-            return false;
+                : "STUN server answered with an error response without a readable ERROR-CODE");
         }
 
         if (message.Class != StunClass.SuccessResponse)
         {
-            error = $"expected a Binding success response, got class {message.Class}";
-            return false;
+            return Result<StunBindingResponse>.Fail("malformed", $"expected a Binding success response, got class {message.Class}");
         }
 
         IPEndPoint? xorMapped = null;
@@ -44,16 +38,16 @@ public sealed record StunBindingResponse(
         IPEndPoint? origin = null;
         foreach (var attribute in message.Attributes)
         {
-            IPEndPoint? value;
+            IPEndPoint value;
             switch (attribute.Type)
             {
                 case StunAttributeType.XorMappedAddress:
                 case StunAttributeType.MappedAddress:
                 case StunAttributeType.OtherAddress:
                 case StunAttributeType.ResponseOrigin:
-                    if (!StunAttributes.TryReadAddress(attribute, message.TransactionId, out value, out error))
+                    if (!StunAttributes.ReadAddress(attribute, message.TransactionId).TryGetValue(out value, out var failure))
                     {
-                        return false;
+                        return failure;
                     }
 
                     break;
@@ -73,13 +67,10 @@ public sealed record StunBindingResponse(
         var best = xorMapped ?? mapped;
         if (best is null)
         {
-            error = "Binding response carries neither XOR-MAPPED-ADDRESS nor MAPPED-ADDRESS";
-            return false;
+            return Result<StunBindingResponse>.Fail("malformed", "Binding response carries neither XOR-MAPPED-ADDRESS nor MAPPED-ADDRESS");
         }
 
         var alg = xorMapped is not null && mapped is not null && !xorMapped.Equals(mapped);
-        response = new StunBindingResponse(best, other, origin, receivedFrom, alg, roundTrip);
-        error = string.Empty;
-        return true;
+        return new StunBindingResponse(best, other, origin, receivedFrom, alg, roundTrip);
     }
 }

@@ -56,9 +56,9 @@ public sealed class StunClient(StunRetransmission retransmission)
                 }
 
                 var from = (IPEndPoint)received.RemoteEndPoint;
-                if (!StunMessage.TryParse(buffer.AsSpan(0, received.ReceivedBytes), out var message, out var parseError))
+                if (!StunMessage.Parse(buffer.AsSpan(0, received.ReceivedBytes)).TryGetValue(out var message, out var parseFailure))
                 {
-                    lastError = $"malformed STUN response from {from}: {parseError}";
+                    lastError = $"malformed STUN response from {from}: {parseFailure.Message}";
                     continue;
                 }
 
@@ -68,9 +68,9 @@ public sealed class StunClient(StunRetransmission retransmission)
                 }
 
                 var roundTrip = Stopwatch.GetElapsedTime(started);
-                return StunBindingResponse.TryRead(message, from, roundTrip, out var response, out var readError)
+                return StunBindingResponse.Read(message, from, roundTrip).TryGetValue(out var response, out var readFailure)
                     ? new StunTransactionOutcome(response, null, false)
-                    : new StunTransactionOutcome(null, $"bad STUN response from {from}: {readError}", false);
+                    : new StunTransactionOutcome(null, $"bad STUN response from {from}: {readFailure.Message}", false);
             }
 
             rto *= 2;

@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Diagnostics.CodeAnalysis;
 using System.Security.Cryptography;
 
 namespace Appliance.NetCheck.Stun;
@@ -73,46 +72,39 @@ public sealed record StunMessage(ushort Method, StunClass Class, byte[] Transact
         return buffer;
     }
 
-    /// <summary>Parses and validates a STUN message. On failure <paramref name="error"/> says what is wrong.</summary>
-    public static bool TryParse(ReadOnlySpan<byte> data, [NotNullWhen(true)] out StunMessage? message, out string error)
+    /// <summary>Parses and validates a STUN message; fails with <c>too-large</c> or <c>malformed</c> and what is wrong.</summary>
+    public static Result<StunMessage> Parse(ReadOnlySpan<byte> data)
     {
-        message = null;
         if (data.Length > MaxMessageLength)
         {
-            error = $"STUN message of {data.Length} bytes exceeds the {MaxMessageLength}-byte limit";
-            return false;
+            return Result<StunMessage>.Fail("too-large", $"STUN message of {data.Length} bytes exceeds the {MaxMessageLength}-byte limit");
         }
 
         if (data.Length < HeaderLength)
         {
-            error = $"truncated STUN message: {data.Length} bytes, the header alone is {HeaderLength}";
-            return false;
+            return Result<StunMessage>.Fail("malformed", $"truncated STUN message: {data.Length} bytes, the header alone is {HeaderLength}");
         }
 
         var type = BinaryPrimitives.ReadUInt16BigEndian(data);
         if ((type & 0xC000) != 0)
         {
-            error = $"not a STUN message: the first two bits are not zero (type 0x{type:X4})";
-            return false;
+            return Result<StunMessage>.Fail("malformed", $"not a STUN message: the first two bits are not zero (type 0x{type:X4})");
         }
 
         var length = BinaryPrimitives.ReadUInt16BigEndian(data[2..]);
         if (BinaryPrimitives.ReadUInt32BigEndian(data[4..]) != MagicCookie)
         {
-            error = "not an RFC 5389 STUN message: magic cookie 0x2112A442 missing";
-            return false;
+            return Result<StunMessage>.Fail("malformed", "not an RFC 5389 STUN message: magic cookie 0x2112A442 missing");
         }
 
         if (length % 4 != 0)
         {
-            error = $"STUN message length {length} is not a multiple of 4";
-            return false;
+            return Result<StunMessage>.Fail("malformed", $"STUN message length {length} is not a multiple of 4");
         }
 
         if (HeaderLength + length != data.Length)
         {
-            error = $"STUN length field says {length} attribute bytes but {data.Length - HeaderLength} were received";
-            return false;
+            return Result<StunMessage>.Fail("malformed", $"STUN length field says {length} attribute bytes but {data.Length - HeaderLength} were received");
         }
 
         var attributes = new List<StunAttribute>();
@@ -121,38 +113,33 @@ public sealed record StunMessage(ushort Method, StunClass Class, byte[] Transact
         {
             if (data.Length - offset < 4)
             {
-                error = $"truncated STUN attribute header at byte {offset}";
-                return false;
+                return Result<StunMessage>.Fail("malformed", $"truncated STUN attribute header at byte {offset}");
             }
 
             var attributeType = BinaryPrimitives.ReadUInt16BigEndian(data[offset..]);
             var attributeLength = BinaryPrimitives.ReadUInt16BigEndian(data[(offset + 2)..]);
             if (offset + 4 + attributeLength > data.Length)
             {
-                error = $"STUN attribute 0x{attributeType:X4} at byte {offset} claims {attributeLength} bytes, past the end of the message";
-                return false;
+                return Result<StunMessage>.Fail("malformed", $"STUN attribute 0x{attributeType:X4} at byte {offset} claims {attributeLength} bytes, past the end of the message");
             }
 
             if (attributes.Count == MaxAttributes)
             {
-                error = $"STUN message has more than {MaxAttributes} attributes";
-                return false;
+                return Result<StunMessage>.Fail("malformed", $"STUN message has more than {MaxAttributes} attributes");
             }
 
             if (attributeType == StunAttributeType.Fingerprint)
             {
                 if (attributeLength != 4 || offset + 8 != data.Length)
                 {
-                    error = "FINGERPRINT must be the last attribute and 4 bytes long";
-                    return false;
+                    return Result<StunMessage>.Fail("malformed", "FINGERPRINT must be the last attribute and 4 bytes long");
                 }
 
                 var expected = Crc32.Compute(data[..offset]) ^ FingerprintXor;
                 var actual = BinaryPrimitives.ReadUInt32BigEndian(data[(offset + 4)..]);
                 if (expected != actual)
                 {
-                    error = $"FINGERPRINT mismatch: computed 0x{expected:X8}, message carries 0x{actual:X8}";
-                    return false;
+                    return Result<StunMessage>.Fail("malformed", $"FINGERPRINT mismatch: computed 0x{expected:X8}, message carries 0x{actual:X8}");
                 }
             }
 
@@ -162,14 +149,11 @@ public sealed record StunMessage(ushort Method, StunClass Class, byte[] Transact
 
         if (offset != data.Length)
         {
-            error = "last STUN attribute's padding runs past the end of the message";
-            return false;
+            return Result<StunMessage>.Fail("malformed", "last STUN attribute's padding runs past the end of the message");
         }
 
         var (method, cls) = DecodeType(type);
-        message = new StunMessage(method, cls, data.Slice(8, 12).ToArray(), attributes);
-        error = string.Empty;
-        return true;
+        return new StunMessage(method, cls, data.Slice(8, 12).ToArray(), attributes);
     }
 
     internal static ushort EncodeType(ushort method, StunClass cls)

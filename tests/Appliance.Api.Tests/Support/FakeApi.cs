@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Appliance.Testing;
 
 namespace Appliance.Api.Tests.Support;
 
@@ -55,14 +56,9 @@ public sealed class FakeApi : IAsyncDisposable
             try
             {
                 var stream = client.GetStream();
-                var head = new StringBuilder();
-                var buffer = new byte[1];
-                while (!head.ToString().EndsWith("\r\n\r\n", StringComparison.Ordinal) && head.Length < 16384)
-                {
-                    if (await stream.ReadAsync(buffer, _stop.Token) == 0) return;
-                    head.Append((char)buffer[0]);
-                }
-                var target = head.ToString().Split(' ')[1];
+                var head = await MessageHead.ReadAsync(stream, cancellationToken: _stop.Token);
+                if (!MessageHead.IsComplete(head)) return;
+                var target = head.Split(' ')[1];
                 byte[]? answer;
                 lock (_answers) answer = _answers.OrderByDescending(a => a.Key.Length).FirstOrDefault(a => target.StartsWith(a.Key, StringComparison.Ordinal)).Value;
                 answer ??= Encoding.ASCII.GetBytes("HTTP/1.1 404 X\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");

@@ -1,10 +1,12 @@
 using System.Net;
+using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using Appliance.NetCheck.Checks;
 using Appliance.NetCheck.Net;
 using Appliance.NetCheck.Stun;
 using Appliance.NetCheck.Tests.Infrastructure;
 using Appliance.NetCheck.Tests.Peers;
+using Appliance.Testing;
 using Xunit;
 
 namespace Appliance.NetCheck.Tests.Checks;
@@ -109,7 +111,11 @@ public sealed partial class NamespaceLabTests : IDisposable
         => new(new HostPort(coturn.Primary.Address.ToString(), coturn.Primary.Port), new SystemResolver(), lab.ClientSockets, Fast);
 
     private Task<Coturn> StartCoturnAsync(NetworkLab lab)
-        => Coturn.StartAsync(_dir, [lab.ServerPrimary, lab.ServerSecondary], lab.Server, new NamespaceSocketFactory(lab.Server));
+        => Coturn.StartAsync(CoturnOptions.Stun(lab.ServerPrimary, lab.ServerSecondary) with
+        {
+            Netns = lab.Server,
+            ProbeSocket = family => new NamespaceSocketFactory(lab.Server).Create(family, SocketType.Dgram, ProtocolType.Udp),
+        }, _dir.Path);
 
     /// <summary>coturn's turnutils_natdiscovery run from the client namespace: an independent RFC 5780 implementation.</summary>
     private static async Task<(NatMappingBehavior Mapping, NatFilteringBehavior Filtering)> ReferenceDiscoveryAsync(NetworkLab lab, Coturn coturn)

@@ -39,7 +39,7 @@ public sealed class NetworkDoctorTests(ITestOutputHelper output) : IAsyncLifetim
         _peers.Add(https);
         var mqtt = await MosquittoTls.StartAsync(_dir, cert, key, ca.CaCert);
         _peers.Add(mqtt);
-        var coturn = await Coturn.StartAsync(_dir, [IPAddress.Parse("127.0.0.1"), IPAddress.Parse("127.0.0.2")]);
+        var coturn = await Coturn.StartAsync(CoturnOptions.Stun(IPAddress.Parse("127.0.0.1"), IPAddress.Parse("127.0.0.2")), _dir.Path);
         _peers.Add(coturn);
         var chrony = await Chrony.StartAsync(_dir.Path);
         _peers.Add(chrony);

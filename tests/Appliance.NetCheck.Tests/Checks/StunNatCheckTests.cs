@@ -5,6 +5,7 @@ using Appliance.NetCheck.Net;
 using Appliance.NetCheck.Stun;
 using Appliance.NetCheck.Tests.Infrastructure;
 using Appliance.NetCheck.Tests.Peers;
+using Appliance.Testing;
 using Xunit;
 
 namespace Appliance.NetCheck.Tests.Checks;
@@ -23,7 +24,7 @@ public sealed class StunNatCheckTests : IDisposable
     [Fact]
     public async Task Rfc5780_server_without_nat_says_peer_to_peer_will_work()
     {
-        using var coturn = await Coturn.StartAsync(_dir, [IPAddress.Parse("127.0.0.1"), IPAddress.Parse("127.0.0.2")]);
+        using var coturn = await Coturn.StartAsync(CoturnOptions.Stun(IPAddress.Parse("127.0.0.1"), IPAddress.Parse("127.0.0.2")), _dir.Path);
         var outcome = await new NatBehaviorDiscovery(new DefaultSocketFactory(), Fast).DiscoverAsync(coturn.Primary, CancellationToken.None);
         Assert.True(outcome.Succeeded, outcome.Error);
         Assert.Equal(NatMappingBehavior.NoNat, outcome.Behavior!.Mapping);
@@ -39,7 +40,7 @@ public sealed class StunNatCheckTests : IDisposable
     [Fact]
     public async Task Single_address_server_gives_an_undetermined_warning()
     {
-        using var coturn = await Coturn.StartAsync(_dir, [IPAddress.Parse("127.0.0.1")]);
+        using var coturn = await Coturn.StartAsync(CoturnOptions.Stun(IPAddress.Parse("127.0.0.1")), _dir.Path);
         var result = await Run.CheckAsync(Check(coturn.Primary));
         // On loopback the mapping is "no NAT" from Test I alone; filtering needs CHANGE-REQUEST, which needs two IPs.
         Assert.Equal(CheckStatus.Warn, result.Status);
@@ -50,7 +51,7 @@ public sealed class StunNatCheckTests : IDisposable
     [Fact]
     public async Task Stopped_stun_server_fails_with_udp_remediation()
     {
-        var coturn = await Coturn.StartAsync(_dir, [IPAddress.Parse("127.0.0.1"), IPAddress.Parse("127.0.0.2")]);
+        var coturn = await Coturn.StartAsync(CoturnOptions.Stun(IPAddress.Parse("127.0.0.1"), IPAddress.Parse("127.0.0.2")), _dir.Path);
         coturn.Dispose();
         var result = await Run.CheckAsync(Check(coturn.Primary));
         Assert.Equal(CheckStatus.Fail, result.Status);
@@ -80,8 +81,7 @@ public sealed class StunNatCheckTests : IDisposable
 
     private static byte[] Reply(string kind, byte[] request)
     {
-        StunMessage.TryParse(request, out var message, out _);
-        var id = message!.TransactionId;
+        var id = StunMessage.Parse(request).Value.TransactionId;
         switch (kind)
         {
             case "garbage":

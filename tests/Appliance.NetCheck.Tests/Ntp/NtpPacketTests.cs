@@ -19,7 +19,9 @@ public class NtpPacketTests
         var bytes = NtpPacket.ClientRequest(NtpTimestamp.FromDateTimeOffset(DateTimeOffset.UnixEpoch)).Encode();
         Assert.Equal(48, bytes.Length);
         Assert.Equal(0x23, bytes[0]); // LI 0, VN 4, mode 3
-        Assert.True(NtpPacket.TryParse(bytes, out var parsed, out var error), error);
+        var read = NtpPacket.Parse(bytes);
+        Assert.True(read.IsOk, read.ToString());
+        var parsed = read.Value;
         Assert.Equal(NtpMode.Client, parsed.Mode);
         Assert.Equal(4, parsed.Version);
     }
@@ -64,8 +66,9 @@ public class NtpPacketTests
     [MemberData(nameof(Malformed))]
     public void Malformed_packets_are_rejected(string name, byte[] data, string expected)
     {
-        Assert.False(NtpPacket.TryParse(data, out _, out var error), name);
-        Assert.Contains(expected, error, StringComparison.Ordinal);
+        var read = NtpPacket.Parse(data);
+        Assert.False(read.IsOk, name);
+        Assert.Contains(expected, read.Failure!.Message, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -77,8 +80,9 @@ public class NtpPacketTests
     {
         var reply = new NtpPacket(leap, 4, (NtpMode)mode, stratum, 0, 0, 0, 0,
             BinaryPrimitives.ReadUInt32BigEndian("RATE"u8), default, new NtpTimestamp(1, 1), new NtpTimestamp(2, 2), new NtpTimestamp(3, 3));
-        Assert.False(SntpClient.TryValidate(reply, out var error));
-        Assert.Contains(expected, error, StringComparison.Ordinal);
+        var validated = SntpClient.Validate(reply);
+        Assert.False(validated.IsOk);
+        Assert.Contains(expected, validated.Failure!.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -86,9 +90,9 @@ public class NtpPacketTests
     {
         await using var server = new HostileUdpServer(request =>
         {
-            NtpPacket.TryParse(request, out var req, out _);
+            var req = NtpPacket.Parse(request).Value;
             return new NtpPacket(0, 4, NtpMode.Server, 0, 0, 0, 0, 0, BinaryPrimitives.ReadUInt32BigEndian("DENY"u8),
-                default, req!.TransmitTimestamp, new NtpTimestamp(1, 0), new NtpTimestamp(1, 0)).Encode();
+                default, req.TransmitTimestamp, new NtpTimestamp(1, 0), new NtpTimestamp(1, 0)).Encode();
         });
         var outcome = await new SntpClient(new DefaultSocketFactory(), TimeProvider.System).QueryAsync(server.EndPoint, TimeSpan.FromSeconds(5), CancellationToken.None);
         Assert.False(outcome.Succeeded);

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Appliance.Testing;
 
 namespace Appliance.NetCheck.Tests.Peers;
 
@@ -47,7 +48,7 @@ public sealed class BufferingProxy : IAsyncDisposable
             try
             {
                 var stream = client.GetStream();
-                var head = await ReadHeadAsync(stream);
+                var head = await MessageHead.ReadAsync(stream, cancellationToken: _stop.Token);
                 var requestLine = head.Split("\r\n")[0].Split(' ');
                 var target = new Uri(requestLine[1]);
                 using var upstream = new TcpClient();
@@ -64,22 +65,6 @@ public sealed class BufferingProxy : IAsyncDisposable
             {
             }
         }
-    }
-
-    private static async Task<string> ReadHeadAsync(NetworkStream stream)
-    {
-        var bytes = new List<byte>();
-        var one = new byte[1];
-        while (bytes.Count < 16384 && await stream.ReadAsync(one) == 1)
-        {
-            bytes.Add(one[0]);
-            if (bytes.Count >= 4 && bytes[^4] == '\r' && bytes[^3] == '\n' && bytes[^2] == '\r' && bytes[^1] == '\n')
-            {
-                break;
-            }
-        }
-
-        return Encoding.ASCII.GetString(bytes.ToArray());
     }
 
     public async ValueTask DisposeAsync()

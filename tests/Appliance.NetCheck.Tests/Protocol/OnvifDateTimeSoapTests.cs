@@ -10,7 +10,9 @@ public class OnvifDateTimeSoapTests
     public void Documented_response_shape_parses_utc_time()
     {
         var time = new DateTimeOffset(2026, 2, 28, 23, 59, 7, TimeSpan.Zero);
-        Assert.True(OnvifDateTimeSoap.TryParseResponse(Fixture.OnvifDateTime(time), out var result, out var error), error);
+        var parsed = OnvifDateTimeSoap.ParseResponse(Fixture.OnvifDateTime(time));
+        Assert.True(parsed.IsOk, parsed.ToString());
+        var result = parsed.Value;
         Assert.Equal(time, result.UtcDateTime);
         Assert.Equal("NTP", result.DateTimeType);
         Assert.Equal("CST-8", result.TimeZone);
@@ -50,7 +52,8 @@ public class OnvifDateTimeSoapTests
     [MemberData(nameof(Hostile))]
     public void Hostile_responses_give_clear_errors(string name, string xml, string expected)
     {
-        Assert.False(OnvifDateTimeSoap.TryParseResponse(xml, out _, out var error), name);
-        Assert.Contains(expected, error, StringComparison.Ordinal);
+        var parsed = OnvifDateTimeSoap.ParseResponse(xml);
+        Assert.False(parsed.IsOk, name);
+        Assert.Contains(expected, parsed.Failure!.Message, StringComparison.Ordinal);
     }
 }

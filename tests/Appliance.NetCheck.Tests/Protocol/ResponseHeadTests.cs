@@ -1,4 +1,5 @@
 using System.Text;
+using Appliance.Abstractions;
 using Appliance.NetCheck.Net;
 using Appliance.NetCheck.Rtsp;
 using Xunit;
@@ -11,7 +12,9 @@ public class ResponseHeadTests
     public void Rtsp_options_reply_parses()
     {
         var head = "RTSP/1.0 200 OK\r\nCSeq: 1\r\nPublic: OPTIONS, DESCRIBE, SETUP, PLAY, TEARDOWN\r\nServer: GStreamer RTSP server"u8.ToArray();
-        Assert.True(RtspOptions.TryReadReply(head, 1, out var reply, out var error), error);
+        var read = RtspOptions.ReadReply(head, 1);
+        Assert.True(read.IsOk, read.ToString());
+        var reply = read.Value;
         Assert.Equal(200, reply.StatusCode);
         Assert.Equal("OK", reply.Reason);
         Assert.Equal("OPTIONS, DESCRIBE, SETUP, PLAY, TEARDOWN", reply.Header("public"));
@@ -43,25 +46,24 @@ public class ResponseHeadTests
     [MemberData(nameof(Hostile))]
     public void Hostile_rtsp_replies_give_clear_errors(string name, string head, string expected)
     {
-        Assert.False(RtspOptions.TryReadReply(Encoding.Latin1.GetBytes(head), 1, out _, out var error), name);
-        Assert.Contains(expected, error, StringComparison.Ordinal);
+        var read = RtspOptions.ReadReply(Encoding.Latin1.GetBytes(head), 1);
+        Assert.False(read.IsOk, name);
+        Assert.Contains(expected, read.Failure!.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Oversized_head_is_refused_after_16_KiB()
     {
         var endless = new MemoryStream(Encoding.ASCII.GetBytes("RTSP/1.0 200 OK\r\nX: " + new string('a', 40_000)));
-        var (head, error) = await ResponseHead.ReadHeadAsync(endless, CancellationToken.None);
-        Assert.Null(head);
-        Assert.Equal("response head exceeds 16384 bytes", error);
+        var head = await ResponseHead.ReadHeadAsync(endless, CancellationToken.None);
+        Assert.Equal(new Failure("too-large", "response head exceeds 16384 bytes"), head.Failure);
     }
 
     [Fact]
     public async Task Connection_closed_mid_head_is_reported()
     {
-        var (head, error) = await ResponseHead.ReadHeadAsync(new MemoryStream("RTSP/1.0 200 OK\r\nCSe"u8.ToArray()), CancellationToken.None);
-        Assert.Null(head);
-        Assert.Equal("the peer closed the connection after 20 bytes, before the end of the response head", error);
+        var head = await ResponseHead.ReadHeadAsync(new MemoryStream("RTSP/1.0 200 OK\r\nCSe"u8.ToArray()), CancellationToken.None);
+        Assert.Equal(new Failure("closed", "the peer closed the connection after 20 bytes, before the end of the response head"), head.Failure);
     }
 
     [Fact]

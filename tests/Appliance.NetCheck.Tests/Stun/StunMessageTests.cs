@@ -26,18 +26,18 @@ public class StunMessageTests
     [Fact]
     public void Rfc5769_ipv4_response_parses_with_fingerprint_and_xor_mapped_address()
     {
-        Assert.True(StunMessage.TryParse(Rfc5769Ipv4Response, out var message, out var error), error);
+        var message = Ok(StunMessage.Parse(Rfc5769Ipv4Response));
         Assert.Equal(StunClass.SuccessResponse, message.Class);
         Assert.Equal(StunMethod.Binding, message.Method);
-        Assert.True(StunBindingResponse.TryRead(message, new IPEndPoint(IPAddress.Loopback, 1), TimeSpan.Zero, out var response, out error), error);
+        var response = Ok(StunBindingResponse.Read(message, new IPEndPoint(IPAddress.Loopback, 1), TimeSpan.Zero));
         Assert.Equal(new IPEndPoint(IPAddress.Parse("192.0.2.1"), 32853), response.MappedAddress);
     }
 
     [Fact]
     public void Rfc5769_ipv6_response_parses()
     {
-        Assert.True(StunMessage.TryParse(Rfc5769Ipv6Response, out var message, out var error), error);
-        Assert.True(StunBindingResponse.TryRead(message, new IPEndPoint(IPAddress.Loopback, 1), TimeSpan.Zero, out var response, out error), error);
+        var message = Ok(StunMessage.Parse(Rfc5769Ipv6Response));
+        var response = Ok(StunBindingResponse.Read(message, new IPEndPoint(IPAddress.Loopback, 1), TimeSpan.Zero));
         Assert.Equal(new IPEndPoint(IPAddress.Parse("2001:db8:1234:5678:11:2233:4455:6677"), 32853), response.MappedAddress);
     }
 
@@ -47,10 +47,10 @@ public class StunMessageTests
         var request = StunMessage.BindingRequest(ChangeRequestFlags.ChangeIp | ChangeRequestFlags.ChangePort);
         var bytes = request.Encode();
         Assert.Equal(0x0001, BinaryPrimitives.ReadUInt16BigEndian(bytes));
-        Assert.True(StunMessage.TryParse(bytes, out var parsed, out var error), error);
+        var parsed = Ok(StunMessage.Parse(bytes));
         Assert.Equal(request.TransactionId, parsed.TransactionId);
         Assert.Equal(StunClass.Request, parsed.Class);
-        Assert.True(StunAttributes.TryReadChangeRequest(parsed.Find(StunAttributeType.ChangeRequest)!, out var flags, out error), error);
+        var flags = Ok(StunAttributes.ReadChangeRequest(parsed.Find(StunAttributeType.ChangeRequest)!));
         Assert.Equal(ChangeRequestFlags.ChangeIp | ChangeRequestFlags.ChangePort, flags);
         Assert.NotNull(parsed.Find(StunAttributeType.Fingerprint));
     }
@@ -80,8 +80,8 @@ public class StunMessageTests
             StunAttributes.Address(StunAttributeType.OtherAddress, other),
             StunAttributes.Address(StunAttributeType.ResponseOrigin, origin),
         ]);
-        Assert.True(StunMessage.TryParse(message.Encode(), out var parsed, out var error), error);
-        Assert.True(StunBindingResponse.TryRead(parsed, origin, TimeSpan.Zero, out var response, out error), error);
+        var parsed = Ok(StunMessage.Parse(message.Encode()));
+        var response = Ok(StunBindingResponse.Read(parsed, origin, TimeSpan.Zero));
         Assert.Equal(mapped, response.MappedAddress);
         Assert.Equal(other, response.OtherAddress);
         Assert.Equal(origin, response.ResponseOrigin);
@@ -93,9 +93,9 @@ public class StunMessageTests
     {
         var id = StunMessage.NewTransactionId();
         var message = new StunMessage(StunMethod.Binding, StunClass.ErrorResponse, id, [StunAttributes.ErrorCode(420, "Unknown Attribute")]);
-        Assert.True(StunMessage.TryParse(message.Encode(), out var parsed, out _));
-        Assert.False(StunBindingResponse.TryRead(parsed, new IPEndPoint(IPAddress.Loopback, 1), TimeSpan.Zero, out _, out var error));
-        Assert.Equal("STUN server answered with error 420 Unknown Attribute", error);
+        var parsed = Ok(StunMessage.Parse(message.Encode()));
+        var read = StunBindingResponse.Read(parsed, new IPEndPoint(IPAddress.Loopback, 1), TimeSpan.Zero);
+        Assert.Equal("STUN server answered with error 420 Unknown Attribute", read.Failure?.Message);
     }
 
     public static TheoryData<string, byte[], string> Malformed()
@@ -138,15 +138,10 @@ public class StunMessageTests
     [MemberData(nameof(Malformed))]
     public void Malformed_messages_are_rejected_with_a_clear_error(string name, byte[] data, string expected)
     {
-        var ok = StunMessage.TryParse(data, out var message, out var error);
-        if (ok)
-        {
-            // Structurally valid messages with bad attribute values fail when the response is read.
-            ok = StunBindingResponse.TryRead(message!, new IPEndPoint(IPAddress.Loopback, 1), TimeSpan.Zero, out _, out error);
-        }
-
-        Assert.False(ok, name);
-        Assert.Contains(expected, error, StringComparison.Ordinal);
+        // Structurally valid messages with bad attribute values fail when the response is read.
+        var read = StunMessage.Parse(data).Bind(message => StunBindingResponse.Read(message, new IPEndPoint(IPAddress.Loopback, 1), TimeSpan.Zero));
+        Assert.False(read.IsOk, name);
+        Assert.Contains(expected, read.Failure!.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -164,10 +159,15 @@ public class StunMessageTests
                 BinaryPrimitives.WriteUInt16BigEndian(data.AsSpan(2), (ushort)((data.Length - 20) & ~3));
             }
 
-            var ok = StunMessage.TryParse(data, out var message, out var error)
-                     && StunBindingResponse.TryRead(message, new IPEndPoint(IPAddress.Loopback, 1), TimeSpan.Zero, out _, out error);
-            Assert.True(ok || error.Length > 0, "a rejected message must say why");
+            var read = StunMessage.Parse(data).Bind(message => StunBindingResponse.Read(message, new IPEndPoint(IPAddress.Loopback, 1), TimeSpan.Zero));
+            Assert.True(read.IsOk || read.Failure!.Message.Length > 0, "a rejected message must say why");
         }
+    }
+
+    private static T Ok<T>(Appliance.Abstractions.Result<T> result)
+    {
+        Assert.True(result.IsOk, result.ToString());
+        return result.Value;
     }
 
     private static byte[] AttributeMessage(ushort type, byte[] value)

@@ -1,7 +1,5 @@
-using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
-using System.Security.Cryptography;
 using Appliance.Testing;
 
 namespace Appliance.Network.Tests.Support;
@@ -54,8 +52,6 @@ public sealed class DevRig : IAsyncDisposable
         return peer;
     }
 
-    private string File(string name) => Path.Combine(Directory, name);
-
     private async Task StartChronyAsync()
     {
         var chrony = Add(await Chrony.StartAsync(Directory));
@@ -65,17 +61,8 @@ public sealed class DevRig : IAsyncDisposable
 
     private async Task StartCoturnAsync()
     {
-        StunPort = FreePort.Udp();
-        var alternate = FreePort.Udp();
-        var coturn = Add(PeerProcess.Start("turnserver",
-        [
-            "-n", "-S", "--no-cli", "--no-tls", "--no-dtls", "--log-file=stdout", "--simple-log",
-            "--listening-ip=127.0.0.1", "--listening-ip=127.0.0.2",
-            $"--listening-port={StunPort}", $"--alt-listening-port={alternate}",
-            $"--pidfile={File("turnserver.pid")}", $"--userdb={File("turndb")}",
-        ], File("turnserver.log")));
-        await Eventually.UntilAsync(async () => !coturn.HasExited && await StunAnswersAsync(StunPort), "turnserver answers STUN",
-            TimeSpan.FromSeconds(60), coturn.Log);
+        var coturn = Add(await Coturn.StartAsync(CoturnOptions.Stun(IPAddress.Loopback, IPAddress.Parse("127.0.0.2")), Directory));
+        StunPort = coturn.Port;
     }
 
     private async Task StartDnsmasqAsync()
@@ -97,18 +84,6 @@ public sealed class DevRig : IAsyncDisposable
         request[0] = 0x23;
         var reply = await UdpExchangeAsync(port, request);
         return reply is { Length: >= 48 } && (reply[0] & 0x07) == 4;
-    }
-
-    /// <summary>A STUN Binding request (RFC 5389); ready when a Binding success response with the same transaction id comes back.</summary>
-    private static async Task<bool> StunAnswersAsync(int port)
-    {
-        var request = new byte[20];
-        BinaryPrimitives.WriteUInt16BigEndian(request, 0x0001);
-        BinaryPrimitives.WriteUInt32BigEndian(request.AsSpan(4), 0x2112A442);
-        RandomNumberGenerator.Fill(request.AsSpan(8, 12));
-        var reply = await UdpExchangeAsync(port, request);
-        return reply is { Length: >= 20 } && BinaryPrimitives.ReadUInt16BigEndian(reply) == 0x0101
-            && reply.AsSpan(8, 12).SequenceEqual(request.AsSpan(8, 12));
     }
 
     private static async Task<byte[]?> UdpExchangeAsync(int port, byte[] request)

@@ -17,8 +17,9 @@ public sealed class CliSession(ApiClient api, Output output) : IDisposable
     /// </summary>
     public static CliSession Open(ParseResult parse, GlobalOptions globals, Output output)
     {
-        var (config, error) = ConfigFile.Load(ConfigFile.DefaultPath());
-        if (error is not null) throw new CliException(error);
+        var loaded = ConfigFile.Load(ConfigFile.DefaultPath());
+        if (!loaded.IsOk) throw new CliException(loaded.Failure!.Message);
+        var config = loaded.Value;
         var url = parse.GetValue(globals.Url) ?? FromEnvironment("APPLIANCE_URL");
         if (url is null && config is not null) url = new Uri(config.Url);
         if (url is null)

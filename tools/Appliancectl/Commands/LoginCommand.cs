@@ -27,7 +27,8 @@ public static class LoginCommand
         var command = new Command("login", "Log in and store the address, a token and the certificate pin") { user, password, fingerprint, label };
         command.SetOutputAction(globals, async (output, parse, ct) =>
         {
-            var (stored, _) = ConfigFile.Load(ConfigFile.DefaultPath());
+            var loaded = ConfigFile.Load(ConfigFile.DefaultPath());
+            var stored = loaded.IsOk ? loaded.Value : null;
             var url = parse.GetValue(globals.Url)
                 ?? (Environment.GetEnvironmentVariable("APPLIANCE_URL") is { Length: > 0 } env ? new Uri(env) : null)
                 ?? (stored is not null ? new Uri(stored.Url) : null)

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Appliance.Abstractions;
 
 namespace Appliance.Tools.Appliancectl.Config;
 
@@ -29,26 +30,29 @@ public static class ConfigFile
         return Path.Combine(configHome, "appliancectl", "config.json");
     }
 
-    /// <summary>The stored config; null if there is none; an error sentence if the file is unreadable.</summary>
-    public static (CliConfig? Config, string? Error) Load(string path)
+    /// <summary>
+    /// The stored config (null when there is none), or a failure naming the file: <c>too-large</c>, <c>malformed</c>
+    /// (not JSON, url or token missing) or <c>unreadable</c>.
+    /// </summary>
+    public static Result<CliConfig?> Load(string path)
     {
-        if (!File.Exists(path)) return (null, null);
+        if (!File.Exists(path)) return Result<CliConfig?>.Ok(null);
         try
         {
             var info = new FileInfo(path);
-            if (info.Length > MaxBytes) return (null, $"{path}: larger than {MaxBytes / 1024} KiB, not a config file");
+            if (info.Length > MaxBytes) return Result<CliConfig?>.Fail("too-large", $"{path}: larger than {MaxBytes / 1024} KiB, not a config file");
             var config = JsonSerializer.Deserialize<CliConfig>(File.ReadAllText(path));
             if (config is null || string.IsNullOrEmpty(config.Url) || string.IsNullOrEmpty(config.Token))
-                return (null, $"{path}: url or token missing; run 'appliancectl login' again");
-            return (config, null);
+                return Result<CliConfig?>.Fail("malformed", $"{path}: url or token missing; run 'appliancectl login' again");
+            return config;
         }
         catch (JsonException ex)
         {
-            return (null, $"{path}: not valid JSON ({ex.Message}); run 'appliancectl login' again");
+            return Result<CliConfig?>.Fail("malformed", $"{path}: not valid JSON ({ex.Message}); run 'appliancectl login' again");
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            return (null, $"{path}: cannot be read ({ex.Message})");
+            return Result<CliConfig?>.Fail("unreadable", $"{path}: cannot be read ({ex.Message})");
         }
     }
 

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Appliance.Testing;
 
 namespace Appliance.Plugins.Rtsp.Tests.Shared;
 
@@ -95,18 +96,11 @@ public sealed class ScriptedRtspServer : IDisposable
     private static string Echo(string transport) =>
         transport.Contains("TCP", StringComparison.Ordinal) ? transport : transport + ";server_port=40000-40001";
 
+    /// <summary>The request head without its empty line; null when the client closed first or sent more than 16 KiB.</summary>
     private async Task<string?> ReadHeadAsync(NetworkStream stream)
     {
-        var bytes = new List<byte>();
-        var one = new byte[1];
-        while (await stream.ReadAsync(one, _stop.Token) == 1)
-        {
-            bytes.Add(one[0]);
-            if (bytes.Count > 16384) return null;
-            if (bytes.Count >= 4 && bytes[^1] == '\n' && bytes[^2] == '\r' && bytes[^3] == '\n' && bytes[^4] == '\r')
-                return Encoding.ASCII.GetString(bytes.ToArray(), 0, bytes.Count - 4);
-        }
-        return null;
+        var head = await MessageHead.ReadAsync(stream, 16 * 1024, _stop.Token);
+        return MessageHead.IsComplete(head) ? head[..^MessageHead.End.Length] : null;
     }
 
     public void Dispose()

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net.Sockets;
 using System.Text;
+using Appliance.Testing;
 
 namespace Appliance.Plugins.RtspServer.Plugin.Tests;
 
@@ -101,18 +102,7 @@ public sealed class HostileClientTests
     private static async Task<string> ReadHeadAsync(NetworkStream stream)
     {
         using var cts = new CancellationTokenSource(Patience);
-        var bytes = new List<byte>();
-        var one = new byte[1];
-        while (bytes.Count < 64 * 1024)
-        {
-            int n;
-            try { n = await stream.ReadAsync(one, cts.Token); }
-            catch (IOException) { break; }
-            if (n == 0) break;
-            bytes.Add(one[0]);
-            if (bytes.Count >= 4 && bytes[^1] == '\n' && bytes[^2] == '\r' && bytes[^3] == '\n' && bytes[^4] == '\r') break;
-        }
-        return Encoding.ASCII.GetString(bytes.ToArray());
+        return await MessageHead.ReadAsync(stream, 64 * 1024, cts.Token);
     }
 
     private static async Task<bool> ClosedByServerAsync(int port, byte[] data)

@@ -4,6 +4,7 @@ using Appliance.Plugins.WebRtc.Protocol.Dtls;
 using Appliance.Plugins.WebRtc.Protocol.Sdp;
 using Appliance.Plugins.WebRtc.Protocol.Session;
 using Appliance.Plugins.WebRtc.Protocol.Tests.Support;
+using Appliance.Testing;
 using Xunit.Abstractions;
 
 namespace Appliance.Plugins.WebRtc.Protocol.Tests.EndToEnd;
@@ -20,7 +21,7 @@ public sealed class BlockedUdpRelayTests(ITestOutputHelper output)
     public async Task Video_plays_through_turn_when_direct_udp_is_dropped()
     {
         using var ns = ViewerNamespace.Create();
-        using var turn = await Coturn.StartAsync(ns.ApplianceAddress);
+        using var turn = await Coturn.StartAsync(TurnRelay.Options(ns.ApplianceAddress));
         ns.Nft($$"""
             table inet appl_webrtc_block {
               chain out {
@@ -36,7 +37,7 @@ public sealed class BlockedUdpRelayTests(ITestOutputHelper output)
         {
             HostAddresses = [IPAddress.Parse(ns.ApplianceAddress), IPAddress.Loopback],
         };
-        var offer = await chromium.CreateOfferAsync(turn.IceServersJson, "all");
+        var offer = await chromium.CreateOfferAsync(turn.IceServersJson(TurnRelay.User), "all");
         var created = WebRtcPeerSession.Create("viewer-blocked", Encoding.UTF8.GetBytes(offer), new MediaSourceDescription("H264", null), options);
         Assert.True(created.IsOk, created.Failure?.ToString());
         await using var session = created.Value;

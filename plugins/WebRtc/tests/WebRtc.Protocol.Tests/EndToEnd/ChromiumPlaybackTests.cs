@@ -5,6 +5,7 @@ using Appliance.Plugins.WebRtc.Protocol.Sdp;
 using Appliance.Plugins.WebRtc.Protocol.Session;
 using Appliance.Plugins.WebRtc.Protocol.Srtp;
 using Appliance.Plugins.WebRtc.Protocol.Tests.Support;
+using Appliance.Testing;
 using Xunit.Abstractions;
 
 namespace Appliance.Plugins.WebRtc.Protocol.Tests.EndToEnd;
@@ -46,13 +47,13 @@ public sealed class ChromiumPlaybackTests(ITestOutputHelper output)
     [Fact]
     public async Task Demo_camera_plays_through_coturn_relay_and_the_path_is_relay()
     {
-        using var turn = await Coturn.StartAsync();
+        using var turn = await Coturn.StartAsync(TurnRelay.Options());
         await using var camera = await CameraFeed.StartAsync();
         await using var chromium = await ChromiumPeer.LaunchAsync();
         var options = new WebRtcSessionOptions(DtlsCertificate.Generate());
 
         // Relay only: the browser may reach the appliance solely through its TURN allocation on coturn.
-        var offer = await chromium.CreateOfferAsync(turn.IceServersJson, "relay");
+        var offer = await chromium.CreateOfferAsync(turn.IceServersJson(TurnRelay.User), "relay");
         Assert.Contains("typ relay", offer);
         var created = WebRtcPeerSession.Create("viewer-relay", Encoding.UTF8.GetBytes(offer), new MediaSourceDescription("H264", null), options);
         Assert.True(created.IsOk, created.Failure?.ToString());
