@@ -152,8 +152,15 @@ public sealed class CloudConnection : IAsyncDisposable
     {
         _tlsProblem = null;
         _mqtt5 = version == MqttProtocolVersion.V500;
-        var options = new MqttClientOptionsBuilder()
-            .WithTcpServer(broker.Host, broker.Port)
+        var server = new MqttClientOptionsBuilder();
+        server = broker.IsWebSocket
+            ? server.WithWebSocketServer(ws =>
+            {
+                ws.WithUri(broker.ToString()).WithSubProtocols(["mqtt"]);
+                if (_settings.Proxy is { } proxy) ws.WithProxyOptions(p => p.WithAddress(proxy.ToString()));
+            })
+            : server.WithTcpServer(broker.Host, broker.Port);
+        var options = server
             .WithClientId(_settings.DeviceId)
             .WithProtocolVersion(version)
             .WithKeepAlivePeriod(_settings.KeepAlive)

@@ -17,6 +17,9 @@ public sealed record CloudLinkSettings(
 
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>The site's HTTP CONNECT proxy (<c>http://host:port</c>), used for <c>wss://</c> brokers; null: direct.</summary>
+    public Uri? Proxy { get; init; }
+
     /// <summary>Commands larger than this are refused unread (<c>too-large</c>).</summary>
     public int MaxCommandBytes { get; init; } = 64 * 1024;
 

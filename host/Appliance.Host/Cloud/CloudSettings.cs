@@ -30,6 +30,8 @@ public static class CloudSettings
             KeepAlive = TimeSpan.FromSeconds(Math.Clamp(cloud.KeepAliveSeconds, 1, 3600)),
             MaxBackoff = TimeSpan.FromSeconds(Math.Clamp(cloud.MaxBackoffSeconds, 1, 3600)),
             InitialBackoff = TimeSpan.FromSeconds(Math.Min(1, Math.Clamp(cloud.MaxBackoffSeconds, 0.1, 3600))),
+            // wss:// brokers go through the site's proxy (network.proxy, host:port) when there is one.
+            Proxy = string.IsNullOrWhiteSpace(network.Proxy) ? null : new Uri($"http://{network.Proxy.Trim()}"),
         };
     }
 

@@ -37,7 +37,8 @@ public sealed class MosquittoPeer : IAsyncDisposable
     /// Writes the config and ACL and starts the broker. <paramref name="acl"/> is mosquitto acl_file text; the default
     /// lets each device use only <c>appliance/&lt;its CN&gt;/#</c> and the <c>fleet</c> user everything.
     /// </summary>
-    public static async Task<MosquittoPeer> StartAsync(TestPki pki, string folder, string? acl = null, bool persistent = true, int? port = null)
+    /// <param name="webSocketPort">Also listen for MQTT over TLS WebSockets there (same certificates and rules).</param>
+    public static async Task<MosquittoPeer> StartAsync(TestPki pki, string folder, string? acl = null, bool persistent = true, int? port = null, int? webSocketPort = null)
     {
         Directory.CreateDirectory(folder);
         var (cert, key) = pki.Server();
@@ -67,6 +68,13 @@ public sealed class MosquittoPeer : IAsyncDisposable
             "max_queued_messages 100000",
             "set_tcp_nodelay true",
         };
+        if (webSocketPort is { } ws)
+        {
+            lines.AddRange([
+                $"listener {ws} 127.0.0.1", "protocol websockets", $"cafile {pki.CaPath}", $"certfile {cert}", $"keyfile {key}",
+                "require_certificate true", "use_identity_as_username true", "tls_version tlsv1.2",
+            ]);
+        }
         File.WriteAllLines(config, lines);
         var peer = new MosquittoPeer(folder, chosen, config);
         await peer.StartAsync();
