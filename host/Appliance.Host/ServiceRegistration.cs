@@ -38,6 +38,7 @@ public static class ServiceRegistration
         services.AddSingleton(secretBox);
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         services.AddSingleton<OutboxEventBus>();
+        services.AddSingleton<Events.OutboxBudget>();
         services.AddSingleton<HealthRegistry>();
         services.AddSingleton<IStreamHub>(_ => new StreamHub());
         services.AddSingleton<CameraStore>();

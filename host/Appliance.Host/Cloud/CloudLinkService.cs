@@ -46,7 +46,12 @@ public sealed class CloudLinkService(
     public Task StartAsync(CancellationToken cancellationToken)
     {
         var cloud = options.Value.Cloud;
-        if (!cloud.Enabled) return Task.CompletedTask;
+        if (!cloud.Enabled)
+        {
+            // Switched off: the events owed to the cloud are no longer owed; a kept cursor would stop pruning forever.
+            if (bus.RemoveSubscription(Subscription)) log.LogInformation("Cloud link off: its outbox subscription is removed");
+            return Task.CompletedTask;
+        }
         var settings = CloudSettings.From(cloud, options.Value.Network);
         if (!settings.TryGetValue(out var ready, out var failure))
         {

@@ -37,6 +37,11 @@ public sealed class ApplianceOptions
     /// <summary>Days an event is kept once every subscriber has it (the outbox never drops an undelivered event).</summary>
     public double EventRetentionDays { get; set; } = 30;
 
+    /// <summary>The most events the outbox keeps, delivered or not: over it the oldest go, least important category
+    /// first, each drop counted and reported (a subscriber away for long, such as the cloud link in an outage,
+    /// cannot fill the disk).</summary>
+    public long OutboxMaxEvents { get; set; } = 1_000_000;
+
     public string DataPath(params string[] parts) => Path.Combine([Path.GetFullPath(DataDirectory), .. parts]);
 }
 

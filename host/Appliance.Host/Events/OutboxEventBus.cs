@@ -145,6 +145,17 @@ public sealed class OutboxEventBus : IAsyncDisposable
         return cmd.ExecuteNonQuery();
     }
 
+    /// <summary>Forgets one durable subscription (a feature switched off no longer owes its events to anyone).</summary>
+    public bool RemoveSubscription(string name)
+    {
+        if (_active.ContainsKey(name)) return false;
+        using var connection = _db.Open();
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = "DELETE FROM subscriptions WHERE name = $name";
+        cmd.Parameters.AddWithValue("$name", name);
+        return cmd.ExecuteNonQuery() > 0;
+    }
+
     /// <summary>Forgets the durable subscriptions whose names start with <paramref name="prefix"/> (an uninstalled plugin's).</summary>
     public int RemoveSubscriptions(string prefix)
     {
