@@ -9,7 +9,7 @@ public static class CloudSettings
 {
     public static Result<CloudLinkSettings> From(CloudOptions cloud, HostNetworkOptions network)
     {
-        var deviceId = cloud.DeviceId ?? MachineId();
+        var deviceId = DeviceIdOf(cloud);
         if (!Topics.IsTopicLevel(deviceId)) return new Failure("malformed", $"cloud.deviceId '{deviceId}' cannot be a topic level (no '/', '+', '#', spaces)");
         if (!Topics.IsTopicLevel(cloud.TopicPrefix)) return new Failure("malformed", $"cloud.topicPrefix '{cloud.TopicPrefix}' cannot be a topic level");
         var texts = cloud.Brokers.Count > 0
@@ -32,6 +32,9 @@ public static class CloudSettings
             InitialBackoff = TimeSpan.FromSeconds(Math.Min(1, Math.Clamp(cloud.MaxBackoffSeconds, 0.1, 3600))),
         };
     }
+
+    /// <summary>The device id: <c>cloud.deviceId</c>, else the machine id, else the host name.</summary>
+    public static string DeviceIdOf(CloudOptions cloud) => cloud.DeviceId ?? MachineId();
 
     private static string MachineId()
     {
