@@ -78,6 +78,7 @@ public static class ServiceRegistration
         services.AddSingleton<Backup.BackupCollector>();
         services.AddSingleton<Backup.BackupWriter>();
         services.AddSingleton<Backup.BackupService>();
+        services.AddSingleton<Backup.PendingRestores>();
         services.AddHostedService<Backup.BackupSchedule>();
         services.AddSingleton<Cloud.CloudCounters>();
         services.AddSingleton<Cloud.CloudCommands>();

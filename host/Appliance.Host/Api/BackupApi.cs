@@ -35,7 +35,7 @@ internal static class BackupApi
             if (!(await BoundedRead.ReadAsync(request.Body, request.ContentLength, ct)).TryGetValue(out var file, out var failure)) return Problem(failure);
             var preview = await backups.PreviewAsync(file, request.Headers[PassphraseHeader].ToString());
             return preview.TryGetValue(out var p, out var refused) ? Results.Ok(p) : Problem(refused);
-        }).Accepts<byte[]>("application/octet-stream").DisableAntiforgery()
+        }).DisableAntiforgery()
             .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(2L * BackupLimits.MaxFileBytes))
             .WithName("PreviewRestore").WithSummary("What restoring a backup file would change (nothing is applied)");
 
@@ -44,7 +44,7 @@ internal static class BackupApi
             if (!(await BoundedRead.ReadAsync(request.Body, request.ContentLength, ct)).TryGetValue(out var file, out var failure)) return Problem(failure);
             var restored = await backups.RestoreAsync(file, request.Headers[PassphraseHeader].ToString(), ct);
             return restored.TryGetValue(out var outcome, out var refused) ? Results.Ok(outcome) : Problem(refused);
-        }).Accepts<byte[]>("application/octet-stream").DisableAntiforgery().RequireReauthentication()
+        }).DisableAntiforgery().RequireReauthentication()
             .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(2L * BackupLimits.MaxFileBytes))
             .WithName("Restore").WithSummary("Restore a backup file: all of it or nothing");
     }
