@@ -111,6 +111,36 @@ public sealed class CloudBackupCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_schedule_uploads_a_backup_every_interval()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        var options = new ApplianceOptions
+        {
+            Cloud = new CloudOptions { BackupIntervalHours = 6, BackupUrl = $"{_base}/upload/scheduled", BackupPassphrase = Passphrase, CaFile = _pki.CaPath },
+        };
+        using var schedule = new Appliance.Host.Backup.BackupSchedule(_host.App.Services.GetRequiredService<Appliance.Host.Backup.BackupService>(),
+            Microsoft.Extensions.Options.Options.Create(options), clock, Microsoft.Extensions.Logging.Abstractions.NullLogger<Appliance.Host.Backup.BackupSchedule>.Instance);
+        await schedule.StartAsync(CancellationToken.None);
+        try
+        {
+            // ExecuteAsync runs on its own thread: the clock moves in half-hour steps until the upload is seen.
+            var start = clock.GetUtcNow();
+            await Eventually.UntilAsync(() =>
+            {
+                if (_stored.ContainsKey("scheduled")) return true;
+                clock.Advance(TimeSpan.FromMinutes(30));
+                return false;
+            }, "the scheduled backup was uploaded", TimeSpan.FromSeconds(60), interval: TimeSpan.FromMilliseconds(200));
+            Assert.True(clock.GetUtcNow() - start >= TimeSpan.FromHours(6), $"uploaded after {clock.GetUtcNow() - start} of the 6 h interval");
+            Assert.True(Appliance.Host.Backup.BackupEnvelope.Open(_stored["scheduled"], Passphrase).IsOk);
+        }
+        finally
+        {
+            await schedule.StopAsync(CancellationToken.None);
+        }
+    }
+
+    [Fact]
     public async Task Plain_http_untrusted_servers_missing_passphrases_and_commands_not_allowed_are_refused()
     {
         var http = await Run("backup", new { url = "http://127.0.0.1:9/upload/x", passphrase = Passphrase });
