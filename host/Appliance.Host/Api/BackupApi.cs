@@ -37,6 +37,7 @@ internal static class BackupApi
             return preview.TryGetValue(out var p, out var refused) ? Results.Ok(p) : Problem(refused);
         }).DisableAntiforgery()
             .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(2L * BackupLimits.MaxFileBytes))
+            .AddOpenApiOperationTransformer(DescribeFileBody)
             .WithName("PreviewRestore").WithSummary("What restoring a backup file would change (nothing is applied)");
 
         group.MapPost("/restore", async (HttpRequest request, BackupService backups, CancellationToken ct) =>
@@ -46,7 +47,32 @@ internal static class BackupApi
             return restored.TryGetValue(out var outcome, out var refused) ? Results.Ok(outcome) : Problem(refused);
         }).DisableAntiforgery().RequireReauthentication()
             .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(2L * BackupLimits.MaxFileBytes))
+            .AddOpenApiOperationTransformer(DescribeFileBody)
             .WithName("Restore").WithSummary("Restore a backup file: all of it or nothing");
+    }
+
+    /// <summary>The raw file body and the passphrase header, for the description (declaring a content type on the route would answer 415 before authentication).</summary>
+    private static Task DescribeFileBody(Microsoft.OpenApi.OpenApiOperation operation, Microsoft.AspNetCore.OpenApi.OpenApiOperationTransformerContext context, CancellationToken ct)
+    {
+        operation.RequestBody = new Microsoft.OpenApi.OpenApiRequestBody
+        {
+            Required = true,
+            Description = $"The backup file (at most {BackupLimits.MaxFileBytes} bytes).",
+            Content = new Dictionary<string, Microsoft.OpenApi.OpenApiMediaType>
+            {
+                ["application/octet-stream"] = new() { Schema = new Microsoft.OpenApi.OpenApiSchema { Type = Microsoft.OpenApi.JsonSchemaType.String, Format = "binary" } },
+            },
+        };
+        operation.Parameters ??= [];
+        operation.Parameters.Add(new Microsoft.OpenApi.OpenApiParameter
+        {
+            Name = PassphraseHeader,
+            In = Microsoft.OpenApi.ParameterLocation.Header,
+            Required = true,
+            Description = "The backup's passphrase.",
+            Schema = new Microsoft.OpenApi.OpenApiSchema { Type = Microsoft.OpenApi.JsonSchemaType.String },
+        });
+        return Task.CompletedTask;
     }
 
     internal static IResult Problem(Failure failure) => Results.Problem(

@@ -223,6 +223,20 @@ public sealed class BackupApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_description_names_the_file_body_and_the_passphrase_header()
+    {
+        var description = await _client.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+        foreach (var path in new[] { "/api/v1/system/restore", "/api/v1/system/restore/preview" })
+        {
+            var post = description.GetProperty("paths").GetProperty(path).GetProperty("post");
+            Assert.True(post.GetProperty("requestBody").GetProperty("content").TryGetProperty("application/octet-stream", out _));
+            Assert.Contains(post.GetProperty("parameters").EnumerateArray(), p => p.GetProperty("name").GetString() == "X-Backup-Passphrase");
+            Assert.False(string.IsNullOrEmpty(post.GetProperty("summary").GetString()));
+        }
+        Assert.True(description.GetProperty("paths").GetProperty("/api/v1/system/backup").GetProperty("post").TryGetProperty("summary", out _));
+    }
+
+    [Fact]
     public async Task A_newer_format_version_is_refused_with_a_clear_message()
     {
         var file = await BackupAsync();
