@@ -41,6 +41,9 @@ public sealed class BackupService(
 {
     private readonly SemaphoreSlim _restoring = new(1, 1);
 
+    /// <summary>One key derivation at a time (each takes the header's memory, up to 256 MiB).</summary>
+    private readonly SemaphoreSlim _deriving = new(1, 1);
+
     public string DeviceId => CloudSettings.DeviceIdOf(options.Value.Cloud);
 
     public string PublicKey => signingKey.PublicKeyBase64;
@@ -50,7 +53,7 @@ public sealed class BackupService(
         if (BackupLimits.PassphraseProblem(passphrase) is { } problem) return new Failure("invalid", problem);
         var now = time.GetUtcNow();
         var payload = collector.Collect().ToUtf8();
-        var bytes = await Task.Run(() => BackupEnvelope.Seal(payload, passphrase!, signingKey, DeviceId, now));
+        var bytes = await DerivingAsync(() => BackupEnvelope.Seal(payload, passphrase!, signingKey, DeviceId, now));
         CryptographicOperations.ZeroMemory(payload);
         var name = $"appliance-{Safe(DeviceId)}-{now.UtcDateTime:yyyyMMdd-HHmmss}.backup";
         log.LogInformation("Backup made: {Bytes} bytes", bytes.Length);
@@ -82,7 +85,7 @@ public sealed class BackupService(
     private async Task<Result<(RestorePlan Plan, RestorePreview Preview)>> PlanAsync(byte[] file, string? passphrase)
     {
         if (BackupLimits.PassphraseProblem(passphrase) is { } problem) return new Failure("invalid", problem);
-        var opened = await Task.Run(() => BackupEnvelope.Open(file, passphrase!));
+        var opened = await DerivingAsync(() => BackupEnvelope.Open(file, passphrase!));
         if (!opened.TryGetValue(out var backup, out var failure)) return failure;
         if (!BackupDocument.Parse(backup.Payload).TryGetValue(out var document, out var bad)) return bad;
         if (!RestorePlan.Make(document, collector.Collect(), rules, plugins).TryGetValue(out var plan, out var refused)) return refused;
@@ -92,6 +95,19 @@ public sealed class BackupService(
             warnings.Insert(0, $"this backup was signed by another device ('{backup.Header.DeviceId}', key {backup.Header.SigningKey}), not by this one");
         var preview = new RestorePreview(backup.Header.DeviceId, backup.Header.CreatedAt, backup.Header.SigningKey, own, plan.Changes, warnings);
         return (plan, preview);
+    }
+
+    private async Task<T> DerivingAsync<T>(Func<T> work)
+    {
+        await _deriving.WaitAsync();
+        try
+        {
+            return await Task.Run(work);
+        }
+        finally
+        {
+            _deriving.Release();
+        }
     }
 
     private static string Safe(string text) => new(text.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '_').Take(64).ToArray());

@@ -15,7 +15,7 @@ public sealed record KdfParameters(string Name, int MemoryKiB, int Iterations, i
 
     public const int MinMemoryKiB = 64 * 1024;
 
-    public const int MaxMemoryKiB = 512 * 1024;
+    public const int MaxMemoryKiB = 256 * 1024;
 
     public const int MaxIterations = 10;
 
