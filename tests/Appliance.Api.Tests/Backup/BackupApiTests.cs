@@ -208,6 +208,22 @@ public sealed class BackupApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_plugin_configuration_its_schema_refuses_stops_the_whole_restore()
+    {
+        await InstallTestPluginAsync();
+        await Ok(await _client.PutAsJsonAsync($"/api/v1/plugins/{TestPluginPackage.Id}/config", new { greeting = "kept" }));
+        var document = new BackupDocument(1,
+            [new PluginBackup(TestPluginPackage.Id, true, JsonDocument.Parse("""{ "greeting": 5 }""").RootElement)],
+            [JsonDocument.Parse(Rule("would-be-added", "Never")).RootElement], []);
+        var file = BackupEnvelope.Seal(document.ToUtf8(), Passphrase, DeviceSigningKey.Ephemeral(), "dev-other", DateTimeOffset.UtcNow);
+        var refused = await Refusal(await SendFile("/api/v1/system/restore", file));
+        Assert.Equal("invalid", refused.Code);
+        Assert.Contains($"plugins.{TestPluginPackage.Id}", refused.Detail);
+        Assert.DoesNotContain("would-be-added", await RulesJson());
+        await GreetingIs("kept");
+    }
+
+    [Fact]
     public async Task A_backup_signed_by_another_device_is_shown_as_such_and_can_be_restored()
     {
         var other = DeviceSigningKey.Ephemeral();
