@@ -75,6 +75,12 @@ public static class ServiceRegistration
         services.AddHostedService<DiscoveryListener>();
         services.AddSingleton<Rules.EventSnapshots>();
         services.AddHostedService<Rules.RuleRunner>();
+        services.AddSingleton(_ => new Backup.DeviceSigningKey(options.DataPath("secrets", "backup-signing.key")));
+        services.AddSingleton<Backup.BackupCollector>();
+        services.AddSingleton<Backup.BackupWriter>();
+        services.AddSingleton<Backup.BackupService>();
+        services.AddSingleton<Backup.PendingRestores>();
+        services.AddHostedService<Backup.BackupSchedule>();
         services.AddSingleton<Cloud.CloudCounters>();
         services.AddSingleton<Cloud.CloudCommands>();
         services.AddSingleton<Cloud.CloudLinkService>();

@@ -74,6 +74,11 @@ public static class AccessPolicy
         ["UnlockUser"] = Roles.Admin,
         // The box itself (systemd units, time, host name, IP settings, power).
         ["ListSystemUnits"] = Roles.Admin,
+        // Backups carry every camera's credentials (encrypted) and a restore replaces the configuration.
+        ["GetBackupKey"] = Roles.Admin,
+        ["CreateBackup"] = Roles.Admin,
+        ["PreviewRestore"] = Roles.Admin,
+        ["Restore"] = Roles.Admin,
         ["GetImageUpdate"] = Roles.Admin,
         ["InstallImageUpdate"] = Roles.Admin,
         ["GetUnitJournal"] = Roles.Admin,

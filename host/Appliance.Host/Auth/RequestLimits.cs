@@ -84,6 +84,11 @@ public static class RequestLimits
                 && Roles.Allows(http.User.FindFirst(System.Security.Claims.ClaimTypes.Role)?.Value, Roles.Admin)
                 && http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
                 limit.MaxRequestBodySize = maxPackageBytes;
+            // The backup page's restore upload: a backup file (checked against its own limit while it is read).
+            if (HttpMethods.IsPost(http.Request.Method) && http.Request.Path.Equals("/Backup", StringComparison.OrdinalIgnoreCase)
+                && Roles.Allows(http.User.FindFirst(System.Security.Claims.ClaimTypes.Role)?.Value, Roles.Admin)
+                && http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } backupLimit)
+                backupLimit.MaxRequestBodySize = 2L * Backup.BackupLimits.MaxFileBytes;
             return next(http);
         });
     }

@@ -176,6 +176,17 @@ public sealed class CameraStore
         return rows > 0;
     }
 
+    /// <summary>After the table was replaced underneath (a restored backup): forget health of cameras gone, tell the watchers.</summary>
+    public void Reload()
+    {
+        var ids = List().Select(c => c.Id).ToHashSet();
+        lock (_gate)
+        {
+            foreach (var gone in _health.Keys.Where(id => !ids.Contains(id)).ToList()) _health.Remove(gone);
+        }
+        Notify();
+    }
+
     public Task SetStreamUriAsync(string cameraId, string streamUri)
     {
         streamUri = CameraCredentials.WithoutUserInfo(streamUri)!;

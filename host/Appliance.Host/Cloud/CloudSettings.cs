@@ -9,7 +9,7 @@ public static class CloudSettings
 {
     public static Result<CloudLinkSettings> From(CloudOptions cloud, HostNetworkOptions network)
     {
-        var deviceId = cloud.DeviceId ?? MachineId();
+        var deviceId = DeviceIdOf(cloud);
         if (!Topics.IsTopicLevel(deviceId)) return new Failure("malformed", $"cloud.deviceId '{deviceId}' cannot be a topic level (no '/', '+', '#', spaces)");
         if (!Topics.IsTopicLevel(cloud.TopicPrefix)) return new Failure("malformed", $"cloud.topicPrefix '{cloud.TopicPrefix}' cannot be a topic level");
         var texts = cloud.Brokers.Count > 0
@@ -34,6 +34,9 @@ public static class CloudSettings
             Proxy = string.IsNullOrWhiteSpace(network.Proxy) ? null : new Uri($"http://{network.Proxy.Trim()}"),
         };
     }
+
+    /// <summary>The device id: <c>cloud.deviceId</c>, else the machine id, else the host name.</summary>
+    public static string DeviceIdOf(CloudOptions cloud) => cloud.DeviceId ?? MachineId();
 
     private static string MachineId()
     {

@@ -33,6 +33,15 @@ public sealed class CloudOptions
     /// <summary>How long an event waits for the link before its delivery is retried (the outbox keeps it meanwhile).</summary>
     public double EventWaitSeconds { get; set; } = 20;
 
+    /// <summary>The passphrase of backups made by the schedule and by a <c>backup</c> command that names none (a secret: keep this file 0600).</summary>
+    public string? BackupPassphrase { get; set; }
+
+    /// <summary>Where the schedule uploads its backups (HTTPS, HTTP PUT); the cloud provides it.</summary>
+    public string? BackupUrl { get; set; }
+
+    /// <summary>Hours between scheduled backups; 0: no schedule.</summary>
+    public double BackupIntervalHours { get; set; }
+
     /// <summary>The commands this appliance accepts from the fleet; anything else is answered <c>not-allowed</c>.</summary>
     public List<string> Commands { get; set; } = ["status"];
 }

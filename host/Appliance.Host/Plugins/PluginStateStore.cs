@@ -24,6 +24,20 @@ public sealed class PluginStateStore(Database db, TimeProvider time)
             reader.IsDBNull(3) ? null : reader.GetString(3), config);
     }
 
+    /// <summary>Every plugin the user decided something about and did not remove, in id order.</summary>
+    public IReadOnlyList<PluginRecord> All()
+    {
+        var ids = new List<string>();
+        using (var connection = db.Open())
+        using (var cmd = connection.CreateCommand())
+        {
+            cmd.CommandText = "SELECT id FROM plugins WHERE removed = 0 ORDER BY id";
+            using var reader = cmd.ExecuteReader();
+            while (reader.Read()) ids.Add(reader.GetString(0));
+        }
+        return ids.Select(Get).OfType<PluginRecord>().ToList();
+    }
+
     public void Save(PluginRecord record)
     {
         using var connection = db.Open();

@@ -93,6 +93,13 @@ public sealed class RuleStore
         return deleted > 0;
     }
 
+    /// <summary>Reads the table again after it was replaced underneath (a restored backup) and tells the watchers.</summary>
+    public void Reload()
+    {
+        lock (_writeLock) Volatile.Write(ref _rules, Load());
+        Changed?.Invoke();
+    }
+
     private static RuleCheck Refused(string path, string message) => RulesFacade.Refused(path, message);
 
     /// <summary>Reads every stored rule; a stored document the current core refuses is skipped, never guessed.</summary>
