@@ -28,7 +28,8 @@ public sealed class NxHttp : IDisposable
             UseCookies = false,
             PooledConnectionLifetime = TimeSpan.FromMinutes(2),
             MaxConnectionsPerServer = 4,
-        }) { Timeout = Timeout.InfiniteTimeSpan };
+        })
+        { Timeout = Timeout.InfiniteTimeSpan };
     }
 
     /// <summary>GET (no body) or POST of a JSON body; Ok is the API's <c>reply</c>.</summary>

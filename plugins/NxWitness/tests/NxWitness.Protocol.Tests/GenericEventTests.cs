@@ -95,7 +95,9 @@ public sealed class GenericEventTests
         var at = new DateTimeOffset(2026, 3, 2, 10, 20, 30, TimeSpan.FromHours(2));
         var action = new RuleActionRequested("r1", "Lobby motion", 0, "vms", "nx", new Dictionary<string, string>
         {
-            ["caption"] = "Motion", ["cameraRefs"] = " 3A4AD4EA-9269-4B1F-A7AA-2CEC537D0248 , ,b ", ["state"] = "Inactive",
+            ["caption"] = "Motion",
+            ["cameraRefs"] = " 3A4AD4EA-9269-4B1F-A7AA-2CEC537D0248 , ,b ",
+            ["state"] = "Inactive",
         }, [], Guid.NewGuid(), "MotionDetected", at, "lobby", null, "door");
         var e = GenericEvents.For(action);
         Assert.Equal("Appliance", e.Source);
