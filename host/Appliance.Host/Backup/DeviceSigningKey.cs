@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Org.BouncyCastle.Crypto.Parameters;
 using Org.BouncyCastle.Crypto.Signers;
+using Appliance.Host.Security;
 
 namespace Appliance.Host.Backup;
 
@@ -12,7 +13,7 @@ public sealed class DeviceSigningKey
 {
     private readonly Ed25519PrivateKeyParameters _private;
 
-    public DeviceSigningKey(string seedPath) : this(LoadOrCreateSeed(seedPath))
+    public DeviceSigningKey(string seedPath) : this(RandomKeyFile.LoadOrCreate(seedPath, "signing key"))
     {
     }
 
@@ -46,30 +47,5 @@ public sealed class DeviceSigningKey
         verifier.Init(false, new Ed25519PublicKeyParameters(publicKey));
         verifier.BlockUpdate(data);
         return verifier.VerifySignature(signature);
-    }
-
-    private static byte[] LoadOrCreateSeed(string path)
-    {
-        if (File.Exists(path))
-        {
-            var existing = File.ReadAllBytes(path);
-            if (existing.Length != 32) throw new CryptographicException($"signing key file {path} is not 32 bytes");
-            return existing;
-        }
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        var seed = RandomNumberGenerator.GetBytes(32);
-        var temp = path + ".tmp";
-        using (var stream = new FileStream(temp, new FileStreamOptions
-        {
-            Mode = FileMode.Create,
-            Access = FileAccess.Write,
-            UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
-        }))
-        {
-            stream.Write(seed);
-            stream.Flush(true);
-        }
-        File.Move(temp, path, overwrite: false);
-        return seed;
     }
 }

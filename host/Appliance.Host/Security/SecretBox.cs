@@ -14,7 +14,7 @@ public sealed class SecretBox
 
     public SecretBox(string keyPath)
     {
-        _key = LoadOrCreateKey(keyPath);
+        _key = RandomKeyFile.LoadOrCreate(keyPath, "secret key");
     }
 
     public string Seal(string plaintext)
@@ -38,30 +38,5 @@ public sealed class SecretBox
         using var aes = new AesGcm(_key, 16);
         aes.Decrypt(raw.AsSpan(0, 12), raw.AsSpan(28), raw.AsSpan(12, 16), plain);
         return Encoding.UTF8.GetString(plain);
-    }
-
-    private static byte[] LoadOrCreateKey(string path)
-    {
-        if (File.Exists(path))
-        {
-            var existing = File.ReadAllBytes(path);
-            if (existing.Length != 32) throw new CryptographicException($"secret key file {path} is not 32 bytes");
-            return existing;
-        }
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        var key = RandomNumberGenerator.GetBytes(32);
-        var temp = path + ".tmp";
-        using (var stream = new FileStream(temp, new FileStreamOptions
-        {
-            Mode = FileMode.Create,
-            Access = FileAccess.Write,
-            UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
-        }))
-        {
-            stream.Write(key);
-            stream.Flush(true);
-        }
-        File.Move(temp, path, overwrite: false);
-        return key;
     }
 }
