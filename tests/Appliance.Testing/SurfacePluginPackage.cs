@@ -39,7 +39,6 @@ public static class SurfacePluginPackage
                 ["mode"] = new JsonObject { ["type"] = "string", ["default"] = mode, ["enum"] = new JsonArray("ok", "throw", "crash"), ["description"] = "behaviour at start" },
                 ["sizeBytes"] = new JsonObject { ["type"] = "integer", ["default"] = sizeBytes, ["minimum"] = 0, ["maximum"] = 1L << 40, ["description"] = "size of files/big" },
                 ["servers"] = new JsonObject { ["type"] = "array", ["default"] = new JsonArray(), ["description"] = "VMS servers {host, port, transport}" },
-                ["startDelayMs"] = new JsonObject { ["type"] = "integer", ["default"] = 0, ["minimum"] = 0, ["maximum"] = 60000, ["description"] = "wait this long before starting (a restart window tests can rely on)" },
                 ["page"] = new JsonObject { ["type"] = "string", ["default"] = page, ["enum"] = new JsonArray("ok", "hostile", "big", "hang", "stuck", "json"), ["description"] = "what GET page answers" },
             },
             ["network"] = network ?? new JsonArray(),

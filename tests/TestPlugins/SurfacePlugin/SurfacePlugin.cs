@@ -8,7 +8,7 @@ namespace Appliance.TestPlugins.Surface;
 
 /// <summary>
 /// A HostApi 1.1 plugin for the host tests. Config: <c>label</c> (answered by <c>GET hello</c>, so two versions differ),
-/// <c>mode</c> = ok | throw | crash, <c>sizeBytes</c> of the virtual download, <c>startDelayMs</c> before starting. Routes:
+/// <c>mode</c> = ok | throw | crash, <c>sizeBytes</c> of the virtual download. Routes:
 /// <c>GET files/big</c> (a generated file of sizeBytes, byte i = i mod 251, with Range through <see cref="ByteRanges"/>),
 /// <c>POST upload</c> (streams the body, answers its length and SHA-256), <c>GET services</c> (host settings, a secret
 /// round trip, a metric, a named event), the portal page routes of <see cref="SurfacePage"/> (config <c>page</c>), <c>GET process</c> (the pid serving, and how many downloads saw their
@@ -19,10 +19,8 @@ public sealed class SurfacePlugin : IPlugin
 {
     private int _cancelledDownloads;
 
-    public async Task StartAsync(IPluginContext context, CancellationToken cancellationToken)
+    public Task StartAsync(IPluginContext context, CancellationToken cancellationToken)
     {
-        if (context.Config.TryGetProperty("startDelayMs", out var delay) && delay.ValueKind == JsonValueKind.Number && delay.GetInt32() > 0)
-            await Task.Delay(delay.GetInt32(), cancellationToken);
         var label = Text(context, "label") ?? "?";
         var mode = Text(context, "mode") ?? "ok";
         var size = context.Config.TryGetProperty("sizeBytes", out var s) && s.ValueKind == JsonValueKind.Number ? s.GetInt64() : 1024;
@@ -84,6 +82,7 @@ public sealed class SurfacePlugin : IPlugin
                 break;
         }
         context.Health.Report("surface", HealthState.Healthy, $"{label} {mode}");
+        return Task.CompletedTask;
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
