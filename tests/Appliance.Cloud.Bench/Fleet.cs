@@ -17,11 +17,20 @@ public sealed class Fleet : IAsyncDisposable
     private long _events;
     private long _firstEvent;
     private long _lastEvent;
+    private long _lastSequence;
+    private long _outOfOrder;
 
-    /// <summary>Seconds between the first and the last event received (Stopwatch clock).</summary>
+    /// <summary>Seconds between the first and the last event of <see cref="ProbeType"/> received (Stopwatch clock).</summary>
     public double EventSpanSeconds => Stopwatch.GetElapsedTime(Interlocked.Read(ref _firstEvent), Interlocked.Read(ref _lastEvent)).TotalSeconds;
 
+    /// <summary>The event type the bench queues; the span and counts are of these only.</summary>
+    public const string ProbeType = "BenchProbe";
+
+    /// <summary>Events of <see cref="ProbeType"/> received.</summary>
     public long Events => Interlocked.Read(ref _events);
+
+    /// <summary>Events that arrived with a sequence not above the one before (reordered or repeated).</summary>
+    public long OutOfOrder => Interlocked.Read(ref _outOfOrder);
 
     public static async Task<Fleet> ConnectAsync(TestPki pki, int port, string clientId, bool persistent = false)
     {
@@ -37,9 +46,16 @@ public sealed class Fleet : IAsyncDisposable
             if (topic.EndsWith("/events", StringComparison.Ordinal))
             {
                 var now = Stopwatch.GetTimestamp();
+                var envelope = JsonDocument.Parse(e.ApplicationMessage.Payload).RootElement;
+                // Only the bench's own events: the host's own (the link's health going down as the broker stops) can
+                // reach the broker before the outage and would stretch the span by the host's reconnect time.
+                if (envelope.GetProperty("type").GetString() != ProbeType) return Task.CompletedTask;
                 Interlocked.CompareExchange(ref fleet._firstEvent, now, 0);
                 Interlocked.Exchange(ref fleet._lastEvent, now);
                 Interlocked.Increment(ref fleet._events);
+                var sequence = envelope.GetProperty("sequence").GetInt64();
+                if (sequence <= fleet._lastSequence) Interlocked.Increment(ref fleet._outOfOrder);
+                fleet._lastSequence = sequence;
             }
             else if (topic.Contains("/responses/", StringComparison.Ordinal))
             {

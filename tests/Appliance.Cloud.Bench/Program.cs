@@ -80,14 +80,20 @@ await using (var host = await CloudHost.StartAsync(pki, broker.Port, ["status"])
     await Task.WhenAll(Enumerable.Range(0, 8).Select(async _ =>
     {
         while (Interlocked.Increment(ref next) <= queued)
-            using (var response = await host.Client.PostAsJsonAsync("/api/v1/events", new { type = "BenchProbe", category = "system", data = new { n = next } }))
+            while (true)
+            {
+                using var response = await host.Client.PostAsJsonAsync("/api/v1/events", new { type = Fleet.ProbeType, category = "system", data = new { n = next } });
+                if (response.StatusCode == System.Net.HttpStatusCode.TooManyRequests) { await Task.Delay(1000); continue; }
                 response.EnsureSuccessStatusCode();
+                break;
+            }
     }));
     await broker.StartAsync();
     var clock = Stopwatch.StartNew();
     await using var watcher = await Fleet.ConnectAsync(pki, broker.Port, "bench-events", persistent: true);
     await UntilSync(() => watcher.Events >= queued, $"{queued} events at the fleet", TimeSpan.FromMinutes(10), () => $"{watcher.Events} arrived");
     var drain = clock.Elapsed.TotalSeconds;
+    if (watcher.OutOfOrder > 0) throw new InvalidOperationException($"{watcher.OutOfOrder} of {queued} events arrived out of order or repeated");
     // The rate once the link is back (first to last event), the drain time including the reconnect.
     var rate = (queued - 1) / watcher.EventSpanSeconds;
     var referenceRate = queued / await MosquittoPubLinesAsync(tls, queued);

@@ -79,7 +79,23 @@ public sealed class OutboxEventBus : IAsyncDisposable
     {
         var typeList = types.Distinct().OrderBy(t => t, StringComparer.Ordinal).ToArray();
         EnsureSubscription(name, typeList);
-        var loop = new SubscriptionLoop(this, name, typeList, handler);
+        return Attach(name, new SubscriptionLoop(this, name, typeList, handler));
+    }
+
+    /// <summary>
+    /// As <see cref="Subscribe"/>, for a handler that takes runs of up to <paramref name="maxBatch"/> events at once
+    /// (see <see cref="BatchEventHandler"/>): the cursor moves once per run, past the events it reports delivered.
+    /// </summary>
+    public IAsyncDisposable SubscribeBatch(string name, IReadOnlyCollection<string> types, int maxBatch, BatchEventHandler handler)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxBatch, 1);
+        var typeList = types.Distinct().OrderBy(t => t, StringComparer.Ordinal).ToArray();
+        EnsureSubscription(name, typeList);
+        return Attach(name, new SubscriptionLoop(this, name, typeList, handler, maxBatch));
+    }
+
+    private Detach Attach(string name, SubscriptionLoop loop)
+    {
         if (!_active.TryAdd(name, loop))
             throw new InvalidOperationException($"subscription '{name}' already has a handler attached");
         loop.Start();
@@ -196,12 +212,13 @@ public sealed class OutboxEventBus : IAsyncDisposable
         return (long)cmd.ExecuteScalar()!;
     }
 
-    internal void Acknowledge(string name, long seq)
+    internal void Acknowledge(string name, long seq, int count = 1)
     {
         using var connection = _db.Open();
         using var cmd = connection.CreateCommand();
-        cmd.CommandText = "UPDATE subscriptions SET cursor = $seq, delivered = delivered + 1, updated_at = $at WHERE name = $name AND cursor < $seq";
+        cmd.CommandText = "UPDATE subscriptions SET cursor = $seq, delivered = delivered + $count, updated_at = $at WHERE name = $name AND cursor < $seq";
         cmd.Parameters.AddWithValue("$seq", seq);
+        cmd.Parameters.AddWithValue("$count", count);
         cmd.Parameters.AddWithValue("$name", name);
         cmd.Parameters.AddWithValue("$at", _time.GetUtcNow().ToString("O"));
         cmd.ExecuteNonQuery();
