@@ -82,6 +82,9 @@ public static class ServiceRegistration
         services.AddSingleton<Backup.PendingRestores>();
         services.AddHostedService<Backup.BackupSchedule>();
         services.AddSingleton<Cloud.CloudCounters>();
+        services.AddSingleton<Cloud.Commands.ICloudCommandGroup, Cloud.Commands.PluginCommands>();
+        services.AddSingleton<Cloud.Commands.ICloudCommandGroup, Cloud.Commands.BackupCommands>();
+        services.AddSingleton<Cloud.Commands.ICloudCommandGroup, Cloud.Commands.SiteCommands>();
         services.AddSingleton<Cloud.CloudCommands>();
         services.AddSingleton<Cloud.CloudLinkService>();
         services.AddHostedService(sp => sp.GetRequiredService<Cloud.CloudLinkService>());

@@ -28,7 +28,7 @@ public sealed class RuleDeliveryTests
         await using var smtp = await SmtpPeer.StartAsync("starttls");
         await using var receiver = await NodeReceiver.StartAsync(secret, "verify");
         var data = Directory.CreateTempSubdirectory("appl-integrations-").FullName;
-        var jpeg = await SnapshotAsync(data, "event-motion-lobby-20261203T120000000");
+        var jpeg = await KeptSnapshots.CreateAsync(data, "event-motion-lobby-20261203T120000000");
 
         await using var host = await HostProcess.StartAsync(data, Plugins(), pluginConfig: Config(vms.Port, smtp, receiver, secret));
         await host.LoginAsync();
@@ -147,22 +147,6 @@ public sealed class RuleDeliveryTests
                 }),
             },
         };
-    }
-
-    /// <summary>A JPEG made by ffmpeg, kept where the media plugin keeps an event's snapshot (its data folder's
-    /// snapshots/, named by the snapshot id it puts in MotionDetected). The media plugin's own tests show it
-    /// writes these on motion; here the host and the e-mail plugin are what is tested.</summary>
-    private static async Task<byte[]> SnapshotAsync(string dataDirectory, string id)
-    {
-        var folder = Path.Combine(dataDirectory, "plugin-data", "appliance.media", "snapshots");
-        Directory.CreateDirectory(folder);
-        var path = Path.Combine(folder, id + ".jpg");
-        using var ffmpeg = Process.Start(new ProcessStartInfo("ffmpeg",
-            ["-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc=size=320x240:rate=1", "-frames:v", "1", "-y", path])
-        { RedirectStandardError = true })!;
-        await ffmpeg.WaitForExitAsync();
-        Assert.Equal(0, ffmpeg.ExitCode);
-        return await File.ReadAllBytesAsync(path);
     }
 
     private static async Task CreateRuleAsync(HostProcess host, string rule)

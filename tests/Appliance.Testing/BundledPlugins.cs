@@ -14,6 +14,7 @@ public static class BundledPlugins
     public const string Milestone = "plugins/Milestone/src/Milestone.Plugin";
     public const string Email = "plugins/Email/src/Email.Plugin";
     public const string Webhooks = "plugins/Webhooks/src/Webhooks.Plugin";
+    public const string Media = "plugins/Media/src/Media.Plugin";
 
     /// <param name="projects">Project folders relative to the repository root, e.g. <see cref="RtspServer"/>.</param>
     public static string Stage(params string[] projects)

@@ -1,3 +1,4 @@
+using Appliance.Host.Cloud;
 using Appliance.Host.Configuration;
 using Microsoft.Extensions.Options;
 
@@ -13,7 +14,7 @@ public sealed class BackupSchedule(BackupService backups, IOptions<ApplianceOpti
     {
         var cloud = options.Value.Cloud;
         if (cloud.BackupIntervalHours <= 0) return;
-        if (!BackupTransfer.HttpsUrl(cloud.BackupUrl).TryGetValue(out var url, out var badUrl) || BackupLimits.PassphraseProblem(cloud.BackupPassphrase) is not null)
+        if (!CloudTransfer.HttpsUrl(cloud.BackupUrl).TryGetValue(out var url, out var badUrl) || BackupLimits.PassphraseProblem(cloud.BackupPassphrase) is not null)
         {
             log.LogWarning("Scheduled backups are off: {Problem}", badUrl?.Message ?? "cloud.backupPassphrase: " + BackupLimits.PassphraseProblem(cloud.BackupPassphrase));
             return;
@@ -35,7 +36,7 @@ public sealed class BackupSchedule(BackupService backups, IOptions<ApplianceOpti
                 log.LogWarning("Scheduled backup not made: {Failure}", failure);
                 continue;
             }
-            var sent = await BackupTransfer.UploadAsync(url, file.Bytes, cloud.CaFile, stoppingToken);
+            var sent = await CloudTransfer.UploadAsync(url, file.Bytes, "application/octet-stream", cloud, options.Value.Network, stoppingToken);
             if (sent.IsOk) log.LogInformation("Scheduled backup uploaded: {Bytes} bytes, sha256 {Sha256}", sent.Value.Size, sent.Value.Sha256);
             else log.LogWarning("Scheduled backup not uploaded: {Failure}", sent.Failure);
         }

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Appliance.Abstractions;
 using Appliance.CloudLink;
-using Appliance.Host.Backup;
+using Appliance.Host.Cloud.Commands;
 using Appliance.Host.Configuration;
 using Appliance.Host.Health;
 using Appliance.Host.Plugins;
@@ -12,18 +12,23 @@ namespace Appliance.Host.Cloud;
 /// <summary>
 /// Runs the commands the fleet sends: parsed and checked first (size, JSON, device, expiry), then the allow-list
 /// (<c>appliance.cloud.commands</c>), then the replay guard; only then the command, whose result goes back on the
-/// response topic. A command that fails any check is answered with an error result and nothing of it runs.
+/// response topic. A command that fails any check is answered with an error result and nothing of it runs. The
+/// commands themselves live in groups (<c>Cloud/Commands</c>): plugins, backups, site (netcheck, snapshot, reboot).
 /// </summary>
 public sealed class CloudCommands(
+    IEnumerable<ICloudCommandGroup> groups,
     PluginManager plugins,
     HealthRegistry health,
-    BackupService backups,
     CloudCounters counters,
     TimeProvider time,
     ILogger<CloudCommands> log)
 {
+    private readonly Dictionary<string, ICloudCommandGroup> _byName = groups
+        .SelectMany(g => g.Names.Select(n => (Name: n, Group: g)))
+        .ToDictionary(x => x.Name, x => x.Group, StringComparer.Ordinal);
+
     /// <summary>Every command this appliance knows; the configuration allows a subset.</summary>
-    public static readonly IReadOnlyList<string> Known = ["status", "plugin.enable", "plugin.disable", "plugin.restart", "plugin.config.set", "backup", "restore"];
+    public IReadOnlyList<string> Known => ["status", .. _byName.Keys.Order(StringComparer.Ordinal)];
 
     public async Task<CommandResult> RunAsync(IncomingCommand incoming, string deviceId, CloudOptions options, ReplayGuard replays, int maxBytes, CancellationToken ct)
     {
@@ -31,13 +36,13 @@ public sealed class CloudCommands(
         var parsed = CommandEnvelope.Parse(incoming.Payload.Span, deviceId, now, maxBytes);
         if (!parsed.TryGetValue(out var command, out var failure))
             return Refuse(CommandEnvelope.RequestIdOf(incoming.Payload.Span, maxBytes), null, failure.Code, failure.Message, now);
-        if (!Known.Contains(command.Name, StringComparer.Ordinal))
+        if (command.Name != "status" && !_byName.ContainsKey(command.Name))
             return Refuse(command.RequestId, command.Name, "unknown-command", $"'{command.Name}' is not a command of this appliance", now);
         if (!options.Commands.Contains(command.Name, StringComparer.Ordinal))
             return Refuse(command.RequestId, command.Name, "not-allowed", $"'{command.Name}' is not allowed by appliance.cloud.commands", now);
         if (!replays.TryAdmit(command.RequestId, command.ExpiresAt))
             return Refuse(command.RequestId, command.Name, "replayed", $"request {command.RequestId} was already taken; it runs once", now);
-        var outcome = await ExecuteAsync(command, options, ct);
+        var outcome = command.Name == "status" ? Status() : await _byName[command.Name].RunAsync(command, options, ct);
         if (!outcome.TryGetValue(out var data, out var error))
             return Refuse(command.RequestId, command.Name, error.Code, error.Message, time.GetUtcNow());
         counters.CommandRan();
@@ -52,18 +57,6 @@ public sealed class CloudCommands(
         return CommandResult.Error(requestId, name, code, message, at);
     }
 
-    private async Task<Result<JsonElement?>> ExecuteAsync(CloudCommand command, CloudOptions options, CancellationToken ct) => command.Name switch
-    {
-        "status" => Status(),
-        "plugin.enable" => await OnPluginAsync(command, (id, c) => plugins.EnableAsync(id, c), ct),
-        "plugin.disable" => await OnPluginAsync(command, (id, c) => plugins.DisableAsync(id, c), ct),
-        "plugin.restart" => await OnPluginAsync(command, (id, c) => plugins.RestartAsync(id, c), ct),
-        "plugin.config.set" => await SetConfigAsync(command, ct),
-        "backup" => await BackupAsync(command, options, ct),
-        "restore" => await RestoreAsync(command, options, ct),
-        _ => new Failure("unknown-command", $"'{command.Name}' is not a command of this appliance"),
-    };
-
     private Result<JsonElement?> Status()
     {
         var status = new
@@ -77,58 +70,4 @@ public sealed class CloudCommands(
         };
         return (JsonElement?)JsonSerializer.SerializeToElement(status);
     }
-
-    private static Result<string> PluginId(CloudCommand command) =>
-        command.Args.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String && id.GetString() is { Length: > 0 and <= 128 } text
-            ? text
-            : new Failure("malformed", "args.id must name a plugin");
-
-    private async Task<Result<JsonElement?>> OnPluginAsync(CloudCommand command, Func<string, CancellationToken, Task<OperationResult>> action, CancellationToken ct)
-    {
-        if (!PluginId(command).TryGetValue(out var id, out var bad)) return bad;
-        return Outcome(await action(id, ct));
-    }
-
-    private async Task<Result<JsonElement?>> SetConfigAsync(CloudCommand command, CancellationToken ct)
-    {
-        if (!PluginId(command).TryGetValue(out var id, out var bad)) return bad;
-        if (!command.Args.TryGetProperty("config", out var config) || config.ValueKind != JsonValueKind.Object)
-            return new Failure("malformed", "args.config must be a JSON object");
-        return Outcome(await plugins.SetConfigAsync(id, config, ct));
-    }
-
-    private static string? Text(CloudCommand command, string name) =>
-        command.Args.ValueKind == JsonValueKind.Object && command.Args.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
-
-    /// <summary><c>backup</c>: makes a backup and PUTs it to <c>args.url</c> (HTTPS), with <c>args.passphrase</c> or <c>cloud.backupPassphrase</c>.</summary>
-    private async Task<Result<JsonElement?>> BackupAsync(CloudCommand command, CloudOptions options, CancellationToken ct)
-    {
-        if (!BackupTransfer.HttpsUrl(Text(command, "url")).TryGetValue(out var url, out var badUrl)) return badUrl;
-        var passphrase = Text(command, "passphrase") ?? options.BackupPassphrase;
-        if (!(await backups.CreateAsync(passphrase)).TryGetValue(out var file, out var refused)) return refused;
-        if (!(await BackupTransfer.UploadAsync(url, file.Bytes, options.CaFile, ct)).TryGetValue(out var sent, out var failed)) return failed;
-        return (JsonElement?)JsonSerializer.SerializeToElement(new { fileName = file.FileName, size = sent.Size, sha256 = sent.Sha256 });
-    }
-
-    /// <summary><c>restore</c>: downloads <c>args.url</c> (HTTPS, size-limited) and restores it with <c>args.passphrase</c>, all or nothing.</summary>
-    private async Task<Result<JsonElement?>> RestoreAsync(CloudCommand command, CloudOptions options, CancellationToken ct)
-    {
-        if (!BackupTransfer.HttpsUrl(Text(command, "url")).TryGetValue(out var url, out var badUrl)) return badUrl;
-        if (!(await BackupTransfer.DownloadAsync(url, options.CaFile, ct)).TryGetValue(out var file, out var failed)) return failed;
-        if (!(await backups.RestoreAsync(file, Text(command, "passphrase") ?? options.BackupPassphrase, ct)).TryGetValue(out var outcome, out var refused)) return refused;
-        return (JsonElement?)JsonSerializer.SerializeToElement(new
-        {
-            deviceId = outcome.Preview.DeviceId,
-            createdAt = outcome.Preview.CreatedAt,
-            signedByThisDevice = outcome.Preview.SignedByThisDevice,
-            changes = outcome.Preview.Changes.Select(c => new { section = c.Section, id = c.Id, name = c.Name, change = c.Change, fields = c.Fields }),
-            warnings = outcome.Preview.Warnings,
-            problems = outcome.Problems,
-        });
-    }
-
-    private static Result<JsonElement?> Outcome(OperationResult result) =>
-        result.Status is { } status
-            ? (JsonElement?)JsonSerializer.SerializeToElement(new { id = status.Id, version = status.Version, state = status.State.ToString(), error = status.Error })
-            : new Failure(result.NotFound ? "not-found" : "refused", result.Error ?? "refused");
 }

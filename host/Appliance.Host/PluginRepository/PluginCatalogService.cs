@@ -44,21 +44,23 @@ public sealed class PluginCatalogService : IDisposable
     public static TransportSettings Transport(ApplianceOptions options)
     {
         var repo = options.Plugins.Repository;
-        var network = options.Network;
-        Uri? proxy = null;
-        if (network.Proxy is { Length: > 0 } p)
-            proxy = Uri.TryCreate(p.Contains("://") ? p : "http://" + p, UriKind.Absolute, out var u) ? u : null;
-        return new TransportSettings
+        return Proxied(options.Network) with
         {
-            Proxy = proxy,
-            ProxyUser = network.ProxyUsername,
-            ProxyPassword = network.ProxyPassword,
             TrustedCaFile = repo.TrustedCaFile,
             BytesPerSecond = repo.BandwidthBytesPerSecond,
             Timeout = TimeSpan.FromSeconds(repo.TimeoutSeconds),
             Stall = TimeSpan.FromSeconds(repo.StallSeconds),
             AllowPlainHttp = repo.AllowPlainHttp,
         };
+    }
+
+    /// <summary>Direct, or through the site's proxy (<c>network.proxy</c>, <c>host:port</c> or a URL) with its credentials.</summary>
+    public static TransportSettings Proxied(HostNetworkOptions network)
+    {
+        Uri? proxy = null;
+        if (network.Proxy is { Length: > 0 } p)
+            proxy = Uri.TryCreate(p.Contains("://") ? p : "http://" + p, UriKind.Absolute, out var u) ? u : null;
+        return new TransportSettings { Proxy = proxy, ProxyUser = network.ProxyUsername, ProxyPassword = network.ProxyPassword };
     }
 
     private RepositoryClient Client => new(_http.Value, _transport, _time);

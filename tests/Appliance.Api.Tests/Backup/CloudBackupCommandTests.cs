@@ -1,6 +1,4 @@
-using System.Collections.Concurrent;
 using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
 using Appliance.Api.Tests.Support;
@@ -9,9 +7,6 @@ using Appliance.Host.Cloud;
 using Appliance.Host.Configuration;
 using Appliance.Host.Rules;
 using Appliance.Testing;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Appliance.Api.Tests.Backup;
@@ -23,9 +18,8 @@ namespace Appliance.Api.Tests.Backup;
 public sealed class CloudBackupCommandTests : IAsyncLifetime
 {
     private const string Passphrase = "fleet backup passphrase";
-    private readonly ConcurrentDictionary<string, byte[]> _stored = new();
     private InProcessHost _host = null!;
-    private WebApplication _server = null!;
+    private HttpsFileReceiver _receiver = null!;
     private TestPki _pki = null!;
     private string _base = "";
     private int _requestId;
@@ -34,30 +28,13 @@ public sealed class CloudBackupCommandTests : IAsyncLifetime
     {
         _host = await InProcessHost.StartAsync();
         _pki = TestPki.Create(Path.Combine(_host.DataDirectory, "pki"));
-        var (certificate, key) = _pki.Server("backups");
-        var port = FreePort.Tcp();
-        var builder = WebApplication.CreateSlimBuilder();
-        using (var pem = X509Certificate2.CreateFromPemFile(certificate, key))
-        {
-            var serverCertificate = X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), null);
-            builder.WebHost.ConfigureKestrel(k => k.Listen(System.Net.IPAddress.Loopback, port, l => l.UseHttps(serverCertificate)));
-        }
-        _server = builder.Build();
-        _server.MapPut("/upload/{name}", async (string name, HttpRequest request) =>
-        {
-            using var buffer = new MemoryStream();
-            await request.Body.CopyToAsync(buffer);
-            _stored[name] = buffer.ToArray();
-            return Results.Created();
-        });
-        _server.MapGet("/files/{name}", (string name) => _stored.TryGetValue(name, out var bytes) ? Results.Bytes(bytes, "application/octet-stream") : Results.NotFound());
-        await _server.StartAsync();
-        _base = $"https://127.0.0.1:{port}";
+        _receiver = await HttpsFileReceiver.StartAsync(_pki, "backups");
+        _base = _receiver.BaseUrl;
     }
 
     public async Task DisposeAsync()
     {
-        await _server.DisposeAsync();
+        await _receiver.DisposeAsync();
         _pki.Dispose();
         await _host.DisposeAsync();
     }
@@ -82,7 +59,7 @@ public sealed class CloudBackupCommandTests : IAsyncLifetime
 
         var backup = await Run("backup", new { url = $"{_base}/upload/nightly", passphrase = Passphrase });
         Assert.True(backup.Status == "ok", $"{backup.Code}: {backup.Message}");
-        var uploaded = _stored["nightly"];
+        var uploaded = _receiver.Stored["nightly"].Bytes;
         Assert.Equal(uploaded.Length, backup.Data!.Value.GetProperty("size").GetInt64());
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(uploaded)), backup.Data.Value.GetProperty("sha256").GetString());
         Assert.Equal("APPLBKUP", Encoding.ASCII.GetString(uploaded, 0, 8));
@@ -107,7 +84,7 @@ public sealed class CloudBackupCommandTests : IAsyncLifetime
         var result = await _host.App.Services.GetRequiredService<CloudCommands>()
             .RunAsync(new IncomingCommand(payload, null, null), "dev-1", options, new ReplayGuard(TimeProvider.System), 64 * 1024, CancellationToken.None);
         Assert.True(result.Status == "ok", $"{result.Code}: {result.Message}");
-        Assert.True(Appliance.Host.Backup.BackupEnvelope.Open(_stored["configured"], Passphrase).IsOk);
+        Assert.True(Appliance.Host.Backup.BackupEnvelope.Open(_receiver.Stored["configured"].Bytes, Passphrase).IsOk);
     }
 
     [Fact]
@@ -127,12 +104,12 @@ public sealed class CloudBackupCommandTests : IAsyncLifetime
             var start = clock.GetUtcNow();
             await Eventually.UntilAsync(() =>
             {
-                if (_stored.ContainsKey("scheduled")) return true;
+                if (_receiver.Stored.ContainsKey("scheduled")) return true;
                 clock.Advance(TimeSpan.FromMinutes(30));
                 return false;
             }, "the scheduled backup was uploaded", TimeSpan.FromSeconds(60), interval: TimeSpan.FromMilliseconds(200));
             Assert.True(clock.GetUtcNow() - start >= TimeSpan.FromHours(6), $"uploaded after {clock.GetUtcNow() - start} of the 6 h interval");
-            Assert.True(Appliance.Host.Backup.BackupEnvelope.Open(_stored["scheduled"], Passphrase).IsOk);
+            Assert.True(Appliance.Host.Backup.BackupEnvelope.Open(_receiver.Stored["scheduled"].Bytes, Passphrase).IsOk);
         }
         finally
         {
@@ -154,6 +131,6 @@ public sealed class CloudBackupCommandTests : IAsyncLifetime
         Assert.Equal("not-allowed", notAllowed.Code);
         var missing = await Run("restore", new { url = $"{_base}/files/none", passphrase = Passphrase });
         Assert.Equal("transport", missing.Code);
-        Assert.False(_stored.ContainsKey("x"));
+        Assert.False(_receiver.Stored.ContainsKey("x"));
     }
 }

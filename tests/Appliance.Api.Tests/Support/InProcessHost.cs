@@ -21,7 +21,8 @@ public sealed class InProcessHost : IAsyncDisposable
 
     public Uri BaseUri { get; }
 
-    public static async Task<InProcessHost> StartAsync()
+    /// <param name="appliance">Sections of <c>appliance</c> set besides (or instead of) the defaults below.</param>
+    public static async Task<InProcessHost> StartAsync(JsonObject? appliance = null)
     {
         var data = Directory.CreateTempSubdirectory("appl-api-").FullName;
         var httpsPort = FreePort.Tcp();
@@ -35,6 +36,8 @@ public sealed class InProcessHost : IAsyncDisposable
                 ["plugins"] = new JsonObject { ["watchDirectory"] = false, ["allowUnsigned"] = true },
             },
         };
+        foreach (var (key, value) in appliance ?? [])
+            config["appliance"]![key] = value?.DeepClone();
         var path = Path.Combine(data, "appliance.json");
         await File.WriteAllTextAsync(path, config.ToJsonString());
         var app = ApplianceApp.Build(["--config", path]);

@@ -13,10 +13,13 @@ public static class CloudHost
     public static Task<HostProcess> StartAsync(TestPki pki, int brokerPort, string[] commands, string? dataDirectory = null) =>
         StartAsync(pki, [brokerPort], commands, dataDirectory);
 
-    public static Task<HostProcess> StartAsync(TestPki pki, IReadOnlyList<int> brokerPorts, string[] commands, string? dataDirectory = null)
+    /// <param name="appliance">More sections of <c>appliance</c> (network, systemServices...).</param>
+    /// <param name="plugins">Plugin projects bundled besides the system-health plugin.</param>
+    public static Task<HostProcess> StartAsync(TestPki pki, IReadOnlyList<int> brokerPorts, string[] commands, string? dataDirectory = null,
+        JsonObject? appliance = null, params string[] plugins)
     {
         var (cert, key) = pki.Client(Device);
-        var appliance = new JsonObject
+        var settings = new JsonObject
         {
             ["cloud"] = new JsonObject
             {
@@ -32,6 +35,8 @@ public static class CloudHost
                 ["commands"] = new JsonArray(commands.Select(c => (JsonNode)c).ToArray()),
             },
         };
-        return HostProcess.StartAsync(dataDirectory, bundledPlugins: BundledPlugins.Stage("plugins/SystemHealth/src/SystemHealth.Plugin"), appliance: appliance);
+        foreach (var (section, value) in appliance ?? [])
+            settings[section] = value?.DeepClone();
+        return HostProcess.StartAsync(dataDirectory, bundledPlugins: BundledPlugins.Stage(["plugins/SystemHealth/src/SystemHealth.Plugin", .. plugins]), appliance: settings);
     }
 }

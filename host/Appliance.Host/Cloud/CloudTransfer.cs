@@ -1,15 +1,19 @@
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using Appliance.Abstractions;
+using Appliance.Host.Backup;
+using Appliance.Host.Configuration;
+using Appliance.Host.PluginRepository;
 using Appliance.PluginRepository;
 
-namespace Appliance.Host.Backup;
+namespace Appliance.Host.Cloud;
 
 /// <summary>
-/// Moves backup files to and from the URLs the cloud provides: HTTPS only, the server checked against the system CAs
-/// and the fleet CA (<c>cloud.caFile</c>), downloads refused past <see cref="BackupLimits.MaxFileBytes"/>.
+/// Moves files to and from the URLs the cloud provides (backups, snapshots): HTTPS only, the server checked against
+/// the system CAs and the fleet CA (<c>cloud.caFile</c>), through the site's proxy (<c>network.proxy</c>) when one is
+/// set, downloads refused past <see cref="BackupLimits.MaxFileBytes"/>.
 /// </summary>
-public static class BackupTransfer
+public static class CloudTransfer
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
 
@@ -17,17 +21,17 @@ public static class BackupTransfer
     {
         if (string.IsNullOrWhiteSpace(text) || !Uri.TryCreate(text, UriKind.Absolute, out var url))
             return new Failure("malformed", "url must be an absolute https:// URL");
-        if (url.Scheme != Uri.UriSchemeHttps) return new Failure("malformed", $"url must be https:// (not {url.Scheme}://): backups are only moved over HTTPS");
+        if (url.Scheme != Uri.UriSchemeHttps) return new Failure("malformed", $"url must be https:// (not {url.Scheme}://): the cloud's files are only moved over HTTPS");
         if (url.UserInfo.Length > 0) return new Failure("malformed", "url must not carry a user name or password");
         return url;
     }
 
     /// <summary>PUTs the file; the answer must be 2xx.</summary>
-    public static async Task<Result<(long Size, string Sha256)>> UploadAsync(Uri url, byte[] file, string? fleetCaFile, CancellationToken ct)
+    public static async Task<Result<(long Size, string Sha256)>> UploadAsync(Uri url, byte[] file, string contentType, CloudOptions cloud, HostNetworkOptions network, CancellationToken ct)
     {
-        using var client = Client(fleetCaFile);
+        using var client = Client(cloud, network);
         using var content = new ByteArrayContent(file);
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -43,9 +47,9 @@ public static class BackupTransfer
         return (file.LongLength, Convert.ToHexStringLower(SHA256.HashData(file)));
     }
 
-    public static async Task<Result<byte[]>> DownloadAsync(Uri url, string? fleetCaFile, CancellationToken ct)
+    public static async Task<Result<byte[]>> DownloadAsync(Uri url, CloudOptions cloud, HostNetworkOptions network, CancellationToken ct)
     {
-        using var client = Client(fleetCaFile);
+        using var client = Client(cloud, network);
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -62,6 +66,11 @@ public static class BackupTransfer
         }
     }
 
-    private static HttpClient Client(string? fleetCaFile) =>
-        RepositoryHttp.Create(new TransportSettings { TrustedCaFile = fleetCaFile is { Length: > 0 } f && File.Exists(f) ? f : null, Timeout = TimeSpan.FromSeconds(30) });
+    /// <summary>Through the site's proxy when one is set, trusting the fleet CA besides the system's.</summary>
+    private static HttpClient Client(CloudOptions cloud, HostNetworkOptions network) =>
+        RepositoryHttp.Create(PluginCatalogService.Proxied(network) with
+        {
+            TrustedCaFile = cloud.CaFile is { Length: > 0 } f && File.Exists(f) ? f : null,
+            Timeout = TimeSpan.FromSeconds(30),
+        });
 }

@@ -1,0 +1,149 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Appliance.Cloud.Tests.Support;
+using Appliance.Testing;
+using Appliance.Testing.DBus;
+
+namespace Appliance.Cloud.Tests;
+
+/// <summary>
+/// The fleet's site commands against the dev appliance (the real host process with the real media plugin) on a
+/// real TLS mosquitto: <c>snapshot</c> PUTs the media plugin's JPEG to an HTTPS URL (a receiver with a fleet-CA
+/// certificate), <c>netcheck</c> answers the network doctor's checks (a real chrony as the NTP server), <c>reboot</c>
+/// reaches logind (python3-dbusmock on a private bus) only when confirmed; bad arguments run nothing.
+/// </summary>
+public sealed class SiteCommandTests : IAsyncLifetime
+{
+    private const string Commands = "appliance/dev-1/commands";
+    private const string Responses = "appliance/dev-1/responses/site";
+    private const string KeptId = "event-motion-door-20261203T120000000";
+    private readonly string _folder = Directory.CreateTempSubdirectory("appl-cloud-site-").FullName;
+    private TestPki _pki = null!;
+    private MosquittoPeer _broker = null!;
+    private PrivateBus _bus = null!;
+    private Chrony _ntp = null!;
+    private HttpsFileReceiver _receiver = null!;
+    private HostProcess _host = null!;
+    private FleetClient _fleet = null!;
+    private byte[] _jpeg = [];
+    private int _requests;
+
+    public async Task InitializeAsync()
+    {
+        _pki = TestPki.Create(Path.Combine(_folder, "pki"));
+        _broker = await MosquittoPeer.StartAsync(_pki, Path.Combine(_folder, "broker"));
+        _bus = await PrivateBus.StartAsync();
+        await ApplianceMocks.StartLogindAsync(_bus);
+        _ntp = await Chrony.StartAsync(Directory.CreateDirectory(Path.Combine(_folder, "chrony")).FullName);
+        _receiver = await HttpsFileReceiver.StartAsync(_pki, "uploads");
+        var data = Directory.CreateDirectory(Path.Combine(_folder, "data")).FullName;
+        _jpeg = await KeptSnapshots.CreateAsync(data, KeptId);
+        var appliance = new JsonObject
+        {
+            ["systemServices"] = new JsonObject
+            {
+                ["enabled"] = true,
+                ["busAddress"] = _bus.Address,
+                ["clockProbe"] = false,
+                ["timesyncdDropIn"] = Path.Combine(data, "timesyncd.conf.d", "appliance.conf"),
+                ["journalctlPath"] = "/nonexistent/journalctl",
+            },
+            // Every peer the doctor may try is on loopback: the NTP server is chrony, DNS a closed port.
+            ["network"] = new JsonObject
+            {
+                ["ntpServers"] = new JsonArray(_ntp.EndPoint.Address.ToString()),
+                ["updateFqdns"] = new JsonArray("127.0.0.1"),
+                ["doctor"] = new JsonObject
+                {
+                    ["ntpServer"] = _ntp.EndPoint.ToString(),
+                    ["dnsServer"] = $"127.0.0.1:{FreePort.Udp()}",
+                    ["perCheckTimeoutSeconds"] = 3,
+                },
+            },
+        };
+        _host = await CloudHost.StartAsync(_pki, [_broker.Port], ["snapshot", "netcheck", "reboot"], data, appliance, BundledPlugins.Media);
+        _fleet = await FleetClient.ConnectAsync(_pki, _broker.Port);
+        await _fleet.SubscribeAsync("appliance/dev-1/responses/#");
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _fleet.DisposeAsync();
+        await _host.DisposeAsync();
+        await _receiver.DisposeAsync();
+        _ntp.Dispose();
+        await _bus.DisposeAsync();
+        await _broker.DisposeAsync();
+        _pki.Dispose();
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    private async Task<JsonElement> SendAsync(string command, object args)
+    {
+        var requestId = $"site-{Interlocked.Increment(ref _requests)}";
+        await _fleet.PublishAsync(Commands, JsonSerializer.Serialize(new { requestId, command, args }), Responses, Encoding.UTF8.GetBytes(requestId));
+        var reply = await _fleet.WaitForAsync(Responses, t => t.Contains($"\"requestId\":\"{requestId}\"", StringComparison.Ordinal), TimeSpan.FromSeconds(60));
+        return JsonDocument.Parse(FleetClient.Text(reply)).RootElement;
+    }
+
+    private static string Describe(JsonElement result) => result.GetRawText();
+
+    private static string? Code(JsonElement result) =>
+        result.TryGetProperty("code", out var code) && code.ValueKind == JsonValueKind.String ? code.GetString() : null;
+
+    [Fact]
+    public async Task Snapshot_uploads_the_media_plugins_jpeg_and_refuses_bad_arguments()
+    {
+        // The media plugin starts in its own process after the host: until its routes are up the answer is "unavailable".
+        var sent = await Eventually.UntilAsync(
+            () => SendAsync("snapshot", new { snapshotId = KeptId, url = $"{_receiver.BaseUrl}/upload/kept" }),
+            r => Code(r) != "unavailable", TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(500));
+        Assert.True(sent.GetProperty("status").GetString() == "ok", Describe(sent));
+        var (bytes, contentType) = _receiver.Stored["kept"];
+        Assert.Equal(_jpeg, bytes);
+        Assert.Equal("image/jpeg", contentType);
+        Assert.Equal(_jpeg.Length, sent.GetProperty("data").GetProperty("size").GetInt64());
+
+        var unknownCamera = await SendAsync("snapshot", new { camera = "no-such-camera", url = $"{_receiver.BaseUrl}/upload/none" });
+        Assert.True(Code(unknownCamera) == "not-found", Describe(unknownCamera));
+        var both = await SendAsync("snapshot", new { camera = "c1", snapshotId = KeptId, url = $"{_receiver.BaseUrl}/upload/none" });
+        Assert.Equal("malformed", Code(both));
+        var traversal = await SendAsync("snapshot", new { snapshotId = "../../appliance", url = $"{_receiver.BaseUrl}/upload/none" });
+        Assert.Equal("malformed", Code(traversal));
+        var plainHttp = await SendAsync("snapshot", new { snapshotId = KeptId, url = "http://127.0.0.1:9/upload/none" });
+        Assert.Equal("malformed", Code(plainHttp));
+        var missing = await SendAsync("snapshot", new { snapshotId = "event-never-kept", url = $"{_receiver.BaseUrl}/upload/none" });
+        Assert.True(Code(missing) == "not-found", Describe(missing));
+        Assert.False(_receiver.Stored.ContainsKey("none"));
+    }
+
+    [Fact]
+    public async Task Netcheck_answers_the_doctors_checks_with_their_verdicts()
+    {
+        var result = await SendAsync("netcheck", new { });
+        Assert.True(result.GetProperty("status").GetString() == "ok", Describe(result));
+        var checks = result.GetProperty("data").GetProperty("checks").EnumerateArray().ToList();
+        Assert.NotEmpty(checks);
+        // Every target is an address on loopback (nothing left this machine).
+        Assert.All(checks, c => Assert.True(c.GetProperty("target").GetString()!.Contains("127.0.0.1", StringComparison.Ordinal), c.GetRawText()));
+        var ntp = Assert.Single(checks, c => c.GetProperty("name").GetString()!.Contains("ntp", StringComparison.OrdinalIgnoreCase));
+        Assert.True(ntp.GetProperty("status").GetString() == "pass", ntp.GetRawText());
+        Assert.Contains(checks, c => c.GetProperty("status").GetString() == "fail" && c.GetProperty("remediation").GetString() is { Length: > 0 });
+        Assert.Equal(checks.Count(c => c.GetProperty("status").GetString() == "pass"), result.GetProperty("data").GetProperty("passed").GetInt32());
+    }
+
+    [Fact]
+    public async Task Reboot_reaches_logind_only_when_confirmed()
+    {
+        var unconfirmed = await SendAsync("reboot", new { });
+        Assert.Equal("malformed", Code(unconfirmed));
+        Assert.Equal("a(tav) 0", (await _bus.MockAsync("org.freedesktop.login1", "/org/freedesktop/login1", "GetMethodCalls", "s", "Reboot")).Trim());
+
+        var reboot = await SendAsync("reboot", new { confirm = "reboot" });
+        Assert.True(reboot.GetProperty("status").GetString() == "ok", Describe(reboot));
+        await Eventually.UntilAsync(
+            async () => (await _bus.MockAsync("org.freedesktop.login1", "/org/freedesktop/login1", "GetMethodCalls", "s", "Reboot")).Trim().StartsWith("a(tav) 1", StringComparison.Ordinal),
+            "logind was asked to reboot", TimeSpan.FromSeconds(20));
+    }
+}
