@@ -12,10 +12,12 @@ namespace Appliance.PluginRepository.Tests.Catalog;
 /// The real host (child process) configured like a production box for plugins: unsigned zips refused, the trust
 /// folder holding only the test repository's key, the repository served over HTTPS by <see cref="RepositoryServer"/>.
 /// Probe plugin packages are built once (the real probe build) and packed with a manifest per id, version and mode.
+/// Its cloud link is up on a TLS mosquitto (device <see cref="Device"/>), so the fleet can install from the catalog too.
 /// </summary>
 public sealed class CatalogHost : IAsyncLifetime
 {
     public const string Model = "test-board";
+    public const string Device = "dev-1";
     private long _serial;
 
     public TestRepository Repository { get; } = new();
@@ -26,6 +28,10 @@ public sealed class CatalogHost : IAsyncLifetime
 
     public HostProcess Host { get; private set; } = null!;
 
+    public TestPki Pki { get; private set; } = null!;
+
+    public MosquittoPeer Broker { get; private set; } = null!;
+
     public string ZipFolder => Path.Combine(Repository.Root, "zips");
 
     public async Task InitializeAsync()
@@ -33,8 +39,22 @@ public sealed class CatalogHost : IAsyncLifetime
         Tls = TestTls.Create(Repository.Root);
         Server = await RepositoryServer.StartAsync(Repository.Folder, Tls.Certificate);
         await TestPluginBuilder.BuildProbeAsync("1.0.0");
+        Pki = TestPki.Create(Path.Combine(Repository.Root, "pki"));
+        Broker = await MosquittoPeer.StartAsync(Pki, Path.Combine(Repository.Root, "broker"));
+        var (certificate, key) = Pki.Client(Device);
         Host = await HostProcess.StartAsync(appliance: new JsonObject
         {
+            ["cloud"] = new JsonObject
+            {
+                ["enabled"] = true,
+                ["deviceId"] = Device,
+                ["brokers"] = new JsonArray($"127.0.0.1:{Broker.Port}"),
+                ["caFile"] = Pki.CaPath,
+                ["certificateFile"] = certificate,
+                ["keyFile"] = key,
+                ["maxBackoffSeconds"] = 1,
+                ["commands"] = new JsonArray("plugin.install", "plugin.update"),
+            },
             ["plugins"] = new JsonObject
             {
                 ["startTimeoutSeconds"] = 5,
@@ -133,6 +153,8 @@ public sealed class CatalogHost : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await Host.DisposeAsync();
+        await Broker.DisposeAsync();
+        Pki.Dispose();
         await Server.DisposeAsync();
         Repository.Dispose();
     }
