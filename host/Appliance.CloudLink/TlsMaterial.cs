@@ -24,21 +24,11 @@ public sealed class TlsMaterial
 
     public static Result<TlsMaterial> Load(string? caFile, string? certificateFile, string? keyFile)
     {
-        if (string.IsNullOrWhiteSpace(caFile)) return new Failure("not-provisioned", "no fleet CA file is configured (cloud.caFile)");
+        if (!LoadAuthorities(caFile).TryGetValue(out var authorities, out var noCa)) return noCa;
         if (string.IsNullOrWhiteSpace(certificateFile) || string.IsNullOrWhiteSpace(keyFile))
             return new Failure("not-provisioned", "no device certificate and key are configured (cloud.certificateFile, cloud.keyFile)");
-        foreach (var file in new[] { caFile, certificateFile, keyFile })
+        foreach (var file in new[] { certificateFile, keyFile })
             if (!File.Exists(file)) return new Failure("not-provisioned", $"{file} does not exist");
-        var authorities = new X509Certificate2Collection();
-        try
-        {
-            authorities.ImportFromPemFile(caFile);
-        }
-        catch (CryptographicException ex)
-        {
-            return new Failure("malformed", $"{caFile} is not a PEM certificate: {ex.Message}");
-        }
-        if (authorities.Count == 0) return new Failure("malformed", $"{caFile} holds no certificate");
         try
         {
             using var pem = X509Certificate2.CreateFromPemFile(certificateFile, keyFile);
@@ -59,21 +49,23 @@ public sealed class TlsMaterial
     /// Checks a broker's certificate against the fleet CA only. Null when trusted, else why not, in words for the
     /// health page ("not issued by the fleet CA", "expired", "name mismatch").
     /// </summary>
-    public string? Check(X509Certificate? certificate, SslPolicyErrors errors, DateTimeOffset now)
+    public string? Check(X509Certificate? certificate, SslPolicyErrors errors, DateTimeOffset now) =>
+        FleetTrust.Check(Authorities, certificate, errors, now, "broker");
+
+    /// <summary>The fleet CA file alone (enrolment happens before there is a device certificate).</summary>
+    public static Result<X509Certificate2Collection> LoadAuthorities(string? caFile)
     {
-        if (certificate is null) return "the broker sent no certificate";
-        if (errors.HasFlag(SslPolicyErrors.RemoteCertificateNameMismatch)) return "the broker's certificate does not name the broker's address";
-        using var leaf = certificate as X509Certificate2 is { } c ? X509CertificateLoader.LoadCertificate(c.RawData) : X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.AddRange(Authorities);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        chain.ChainPolicy.VerificationTime = now.UtcDateTime;
-        if (chain.Build(leaf)) return null;
-        var status = chain.ChainStatus.Select(s => s.Status).Where(s => s != X509ChainStatusFlags.NoError).Distinct().ToList();
-        if (status.Contains(X509ChainStatusFlags.NotTimeValid)) return "the broker's certificate is expired or not yet valid";
-        if (status.Contains(X509ChainStatusFlags.UntrustedRoot) || status.Contains(X509ChainStatusFlags.PartialChain))
-            return "the broker's certificate is not issued by the fleet CA";
-        return $"the broker's certificate is not valid: {string.Join(", ", status)}";
+        if (string.IsNullOrWhiteSpace(caFile)) return new Failure("not-provisioned", "no fleet CA file is configured (cloud.caFile)");
+        if (!File.Exists(caFile)) return new Failure("not-provisioned", $"{caFile} does not exist");
+        var authorities = new X509Certificate2Collection();
+        try
+        {
+            authorities.ImportFromPemFile(caFile);
+        }
+        catch (CryptographicException ex)
+        {
+            return new Failure("malformed", $"{caFile} is not a PEM certificate: {ex.Message}");
+        }
+        return authorities.Count == 0 ? new Failure("malformed", $"{caFile} holds no certificate") : authorities;
     }
 }

@@ -86,8 +86,10 @@ public static class ServiceRegistration
         services.AddSingleton<Cloud.Commands.ICloudCommandGroup, Cloud.Commands.BackupCommands>();
         services.AddSingleton<Cloud.Commands.ICloudCommandGroup, Cloud.Commands.SiteCommands>();
         services.AddSingleton<Cloud.CloudCommands>();
+        services.AddSingleton<Cloud.CloudIdentity>();
         services.AddSingleton<Cloud.CloudLinkService>();
         services.AddHostedService(sp => sp.GetRequiredService<Cloud.CloudLinkService>());
+        services.AddHostedService<Cloud.ProvisioningService>();
         services.AddHostedService<PluginHostService>();
         services.AddHostedService(sp => sp.GetRequiredService<SocketAuditService>());
         services.AddHostedService<FirewallEnforcer>();

@@ -79,6 +79,9 @@ public static class AccessPolicy
         ["CreateBackup"] = Roles.Admin,
         ["PreviewRestore"] = Roles.Admin,
         ["Restore"] = Roles.Admin,
+        // The device identity towards the fleet: the request and the certificate installed for it.
+        ["GetCloudSigningRequest"] = Roles.Admin,
+        ["InstallCloudCertificate"] = Roles.Admin,
         ["GetImageUpdate"] = Roles.Admin,
         ["InstallImageUpdate"] = Roles.Admin,
         ["GetUnitJournal"] = Roles.Admin,

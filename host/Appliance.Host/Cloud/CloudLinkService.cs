@@ -23,6 +23,7 @@ public sealed class CloudLinkService(
     PluginManager plugins,
     CloudCommands commands,
     CloudCounters counters,
+    CloudIdentity identity,
     TimeProvider time,
     ILogger<CloudLinkService> log) : IHostedService, IAsyncDisposable
 {
@@ -41,7 +42,8 @@ public sealed class CloudLinkService(
     private ReplayGuard? _replays;
     private RequestIdLog? _requestIds;
     private CloudLinkSettings? _settings;
-    private readonly CancellationTokenSource _stop = new();
+    private CancellationTokenSource _stop = new();
+    private readonly SemaphoreSlim _restart = new(1, 1);
     private Task _telemetry = Task.CompletedTask;
     private bool _disposed;
 
@@ -58,7 +60,7 @@ public sealed class CloudLinkService(
             if (bus.RemoveSubscription(Subscription)) log.LogInformation("Cloud link off: its outbox subscription is removed");
             return Task.CompletedTask;
         }
-        var settings = CloudSettings.From(cloud, options.Value.Network);
+        var settings = CloudSettings.From(cloud, options.Value.Network, identity);
         if (!settings.TryGetValue(out var ready, out var failure))
         {
             health.Report(Owner, Component, HealthState.Degraded, $"cloud link not started: {failure.Message}");
@@ -73,7 +75,10 @@ public sealed class CloudLinkService(
         health.Report(Owner, Component, HealthState.Degraded, "connecting to the fleet broker");
         _connection.Start();
         _subscription = bus.SubscribeBatch(Subscription, [], PublishWindow, PublishEventsAsync);
-        _telemetry = Task.Run(() => TelemetryLoopAsync(cloud, _stop.Token));
+        _stop.Dispose();
+        _stop = new CancellationTokenSource();
+        var stop = _stop.Token;
+        _telemetry = Task.Run(() => TelemetryLoopAsync(cloud, stop));
         return Task.CompletedTask;
     }
 
@@ -163,6 +168,22 @@ public sealed class CloudLinkService(
         }
         catch (OperationCanceledException)
         {
+        }
+    }
+
+    /// <summary>Stops the link and starts it again with the identity on disk now (after enrolment or renewal).</summary>
+    public async Task RestartAsync()
+    {
+        await _restart.WaitAsync();
+        try
+        {
+            if (_disposed) return;
+            await StopAsync(CancellationToken.None);
+            await StartAsync(CancellationToken.None);
+        }
+        finally
+        {
+            _restart.Release();
         }
     }
 

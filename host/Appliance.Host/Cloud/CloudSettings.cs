@@ -7,7 +7,7 @@ namespace Appliance.Host.Cloud;
 /// <summary>Turns <c>appliance.cloud</c> (and the footprint's cloud broker) into the link's settings, or says what is missing.</summary>
 public static class CloudSettings
 {
-    public static Result<CloudLinkSettings> From(CloudOptions cloud, HostNetworkOptions network)
+    public static Result<CloudLinkSettings> From(CloudOptions cloud, HostNetworkOptions network, CloudIdentity identity)
     {
         var deviceId = DeviceIdOf(cloud);
         if (!Topics.IsTopicLevel(deviceId)) return new Failure("malformed", $"cloud.deviceId '{deviceId}' cannot be a topic level (no '/', '+', '#', spaces)");
@@ -23,8 +23,11 @@ public static class CloudSettings
             if (!broker.TryGetValue(out var address, out var failure)) return new Failure(failure.Code, $"cloud.brokers: {failure.Message}");
             brokers.Add(address);
         }
-        var tls = TlsMaterial.Load(cloud.CaFile, cloud.CertificateFile, cloud.KeyFile);
-        if (!tls.TryGetValue(out var material, out var tlsFailure)) return tlsFailure;
+        var tls = TlsMaterial.Load(cloud.CaFile, identity.CertificatePath, identity.KeyPath);
+        if (!tls.TryGetValue(out var material, out var tlsFailure))
+            return tlsFailure.Code == "not-provisioned" && !File.Exists(identity.CertificatePath)
+                ? new Failure("not-provisioned", $"no device certificate yet: set cloud.enrolment (EST) or upload one for the request at GET /api/v1/cloud/csr ({tlsFailure.Message})")
+                : tlsFailure;
         return new CloudLinkSettings(deviceId!, brokers, material, cloud.TopicPrefix)
         {
             KeepAlive = TimeSpan.FromSeconds(Math.Clamp(cloud.KeepAliveSeconds, 1, 3600)),

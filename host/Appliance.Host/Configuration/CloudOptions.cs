@@ -17,10 +17,22 @@ public sealed class CloudOptions
     /// <summary>PEM of the fleet CA the broker's certificate must chain to (the system CAs are not used).</summary>
     public string? CaFile { get; set; }
 
-    /// <summary>PEM of the device certificate and its private key (mutual TLS).</summary>
+    /// <summary>
+    /// PEM of the device certificate and its private key (mutual TLS). Default: <c>{data}/cloud/device.pem</c> and
+    /// <c>device.key</c>, the key made on the device and the certificate from enrolment or an upload.
+    /// </summary>
     public string? CertificateFile { get; set; }
 
     public string? KeyFile { get; set; }
+
+    /// <summary>EST enrolment (RFC 7030) of the device's key when it has no certificate, and its renewal.</summary>
+    public CloudEnrolmentOptions Enrolment { get; set; } = new();
+
+    /// <summary>Days before the device certificate expires when it is renewed (re-enrolled with itself).</summary>
+    public double RenewBeforeDays { get; set; } = 30;
+
+    /// <summary>Minutes between checks of the device certificate (missing, expiring).</summary>
+    public double ProvisioningCheckMinutes { get; set; } = 60;
 
     public string TopicPrefix { get; set; } = "appliance";
 
@@ -44,4 +56,14 @@ public sealed class CloudOptions
 
     /// <summary>The commands this appliance accepts from the fleet; anything else is answered <c>not-allowed</c>.</summary>
     public List<string> Commands { get; set; } = ["status"];
+}
+
+/// <summary><c>appliance.cloud.enrolment</c>: where the fleet's EST server is and the one-time token for the first enrolment.</summary>
+public sealed class CloudEnrolmentOptions
+{
+    /// <summary>The EST base, e.g. <c>https://est.fleet.example/.well-known/est</c> (its certificate must chain to the fleet CA).</summary>
+    public string? Url { get; set; }
+
+    /// <summary>The one-time enrolment token (HTTP Basic password, the device id as user); used only while there is no certificate.</summary>
+    public string? Token { get; set; }
 }

@@ -26,6 +26,14 @@ public sealed class TestPki : IDisposable
 
     public string CaPath { get; }
 
+    /// <summary>Writes the CA's private key (PKCS#8 PEM) for a peer that signs with it (openssl as an EST server's CA).</summary>
+    public string WriteCaKey()
+    {
+        var path = Path.Combine(Folder, Path.GetFileNameWithoutExtension(CaPath) + ".key");
+        File.WriteAllText(path, _caKey.ExportPkcs8PrivateKeyPem());
+        return path;
+    }
+
     public static TestPki Create(string folder, string name = "fleet")
     {
         Directory.CreateDirectory(folder);
