@@ -83,7 +83,7 @@ public sealed class CloudCommands(
             ? text
             : new Failure("malformed", "args.id must name a plugin");
 
-    private async Task<Result<JsonElement?>> OnPluginAsync(CloudCommand command, Func<string, CancellationToken, Task<OperationResult>> action, CancellationToken ct)
+    private async Task<Result<JsonElement?>> OnPluginAsync(CloudCommand command, Func<string, CancellationToken, Task<Result<PluginStatus>>> action, CancellationToken ct)
     {
         if (!PluginId(command).TryGetValue(out var id, out var bad)) return bad;
         return Outcome(await action(id, ct));
@@ -127,8 +127,6 @@ public sealed class CloudCommands(
         });
     }
 
-    private static Result<JsonElement?> Outcome(OperationResult result) =>
-        result.Status is { } status
-            ? (JsonElement?)JsonSerializer.SerializeToElement(new { id = status.Id, version = status.Version, state = status.State.ToString(), error = status.Error })
-            : new Failure(result.NotFound ? "not-found" : "refused", result.Error ?? "refused");
+    private static Result<JsonElement?> Outcome(Result<PluginStatus> result) =>
+        result.Map(status => (JsonElement?)JsonSerializer.SerializeToElement(new { id = status.Id, version = status.Version, state = status.State.ToString(), error = status.Error }));
 }
