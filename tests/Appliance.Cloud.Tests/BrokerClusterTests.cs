@@ -101,15 +101,9 @@ public sealed class BrokerClusterTests : IAsyncLifetime
         }
     }
 
-    private static async Task UntilConnectedAsync(HostProcess host, int port)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            var cloud = await host.Client.GetFromJsonAsync<JsonElement>("/api/v1/cloud");
-            if (cloud.GetProperty("connected").GetBoolean() && cloud.GetProperty("broker").GetString() == $"127.0.0.1:{port}") return;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"not connected to {port}: {cloud}\n{string.Join('\n', host.Log.Split('\n').Where(l => l.Contains("loud", StringComparison.Ordinal)).TakeLast(30))}");
-            await Task.Delay(200);
-        }
-    }
+    private static Task UntilConnectedAsync(HostProcess host, int port) =>
+        Eventually.ValueAsync(() => host.Client.GetFromJsonAsync<JsonElement>("/api/v1/cloud"),
+            cloud => cloud.GetProperty("connected").GetBoolean() && cloud.GetProperty("broker").GetString() == $"127.0.0.1:{port}",
+            $"connected to {port}", TimeSpan.FromSeconds(60),
+            () => string.Join('\n', host.Log.Split('\n').Where(l => l.Contains("loud", StringComparison.Ordinal)).TakeLast(30)), TimeSpan.FromMilliseconds(200));
 }
