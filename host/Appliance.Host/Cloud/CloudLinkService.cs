@@ -67,7 +67,8 @@ public sealed class CloudLinkService(
         health.Report(Owner, Component, HealthState.Degraded, "connecting to the fleet broker");
         _connection.Start();
         _subscription = bus.Subscribe(Subscription, [], PublishEventAsync);
-        _telemetry = Task.Run(() => TelemetryLoopAsync(cloud, _stop.Token));
+        // The loop lives until StopAsync (its own token), not as long as the start call's token.
+        _telemetry = Task.Run(() => TelemetryLoopAsync(cloud, _stop.Token), CancellationToken.None);
         return Task.CompletedTask;
     }
 
