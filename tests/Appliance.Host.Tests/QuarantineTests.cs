@@ -18,7 +18,7 @@ public sealed class QuarantineTests
 
         await h.InstallAsync(await TestPluginBuilder.ProbeZipAsync("test.bad", "1.0.0", new JsonObject { ["mode"] = mode }));
 
-        var status = await Testing.Eventually.UntilAsync(() => h.Manager.Get("test.bad"), s => s?.State == PluginState.Quarantined);
+        var status = await Testing.Eventually.ReadUntilAsync(() => h.Manager.Get("test.bad"), s => s?.State == PluginState.Quarantined);
         Assert.Equal(expected, status!.Error);
         Assert.Contains(h.Health.All(), r => r.Owner == "test.bad" && r.Report.State == Appliance.Abstractions.HealthState.Unhealthy);
         Assert.Null(await h.CallAsync("test.bad", "hello"));

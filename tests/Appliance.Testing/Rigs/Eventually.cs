@@ -43,8 +43,11 @@ public static class Eventually
         return value;
     }
 
-    /// <summary>The same for a value read without waiting (a field, a snapshot of a collection).</summary>
-    public static Task<T> UntilAsync<T>(Func<T> read, Func<T, bool> done, TimeSpan? timeout = null, TimeSpan? interval = null)
+    /// <summary>
+    /// The same for a value read without waiting (a field, a snapshot of a collection). Named apart from
+    /// <c>UntilAsync</c> so that an async read never binds to it (a Task is a value too).
+    /// </summary>
+    public static Task<T> ReadUntilAsync<T>(Func<T> read, Func<T, bool> done, TimeSpan? timeout = null, TimeSpan? interval = null)
         => UntilAsync(() => Task.FromResult(read()), done, timeout, interval);
 
     /// <summary>
