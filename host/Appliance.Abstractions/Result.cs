@@ -4,9 +4,20 @@ namespace Appliance.Abstractions;
 /// Why an expected operation did not succeed: a short stable <see cref="Code"/> a caller can branch on
 /// (e.g. <c>malformed</c>, <c>too-large</c>, <c>not-found</c>, <c>unauthorized</c>, <c>transport</c>) and a
 /// <see cref="Message"/> meant for people, logs and health reports.
+/// A validator that finds several errors fails once with all of them: <see cref="Invalid"/> (code
+/// <see cref="InvalidCode"/>, one error per line of the message), read back one by one with <see cref="Errors"/>.
 /// </summary>
 public sealed record Failure(string Code, string Message)
 {
+    /// <summary>The code of a failure that carries every validation error (<see cref="Invalid"/>).</summary>
+    public const string InvalidCode = "invalid";
+
+    /// <summary>The failure of a validator that found <paramref name="errors"/> (each naming its culprit, e.g. with a path).</summary>
+    public static Failure Invalid(IEnumerable<string> errors) => new(InvalidCode, string.Join('\n', errors));
+
+    /// <summary>The errors this failure carries, in the order they were found: one per line of the message.</summary>
+    public IReadOnlyList<string> Errors => Message.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
     public override string ToString() => $"{Code}: {Message}";
 }
 

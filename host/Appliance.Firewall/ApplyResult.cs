@@ -22,17 +22,3 @@ public sealed record ApplyResult(ApplyStatus Status, string Message)
     /// <summary>True when the new ruleset is in force.</summary>
     public bool Succeeded => Status == ApplyStatus.Applied;
 }
-
-/// <summary>The outcome of an nft command that returns no data: <see cref="Error"/> is null on success.</summary>
-public sealed record NftOutcome(string? Error)
-{
-    /// <summary>True when nft accepted the command.</summary>
-    public bool Succeeded => Error is null;
-}
-
-/// <summary>The appliance table as nft lists it: <see cref="Ruleset"/> is null when the table does not exist; <see cref="Error"/> when nft could not list.</summary>
-public sealed record NftListing(string? Ruleset, string? Error)
-{
-    /// <summary>True when nft answered (table present or absent).</summary>
-    public bool Succeeded => Error is null;
-}

@@ -1,3 +1,4 @@
+using Appliance.Abstractions;
 using Appliance.Core.Network;
 using CoreFirewall = Appliance.Core.Network.Firewall;
 
@@ -10,6 +11,9 @@ namespace Appliance.Firewall;
 /// </summary>
 public sealed class NftablesApplier
 {
+    /// <summary>The failure code of an nft command that ran and refused (exit code not 0).</summary>
+    public const string NftFailed = "nft-failed";
+
     private readonly NftRunner _nft;
     private readonly SemaphoreSlim _gate = new(1, 1);
 
@@ -19,22 +23,25 @@ public sealed class NftablesApplier
     /// <summary>How often the confirmation is retried within the timeout.</summary>
     public TimeSpan ConfirmInterval { get; init; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>Lists the appliance table (<c>nft list table inet appliance</c>).</summary>
-    public async Task<NftListing> ListTableAsync(CancellationToken ct)
+    /// <summary>
+    /// Lists the appliance table (<c>nft list table inet appliance</c>): its text, or null when the table does not
+    /// exist; a failure (<c>not-installed</c>, <c>not-started</c>, <c>nft-failed</c>) when nft could not list.
+    /// </summary>
+    public async Task<Result<string?>> ListTableAsync(CancellationToken ct)
     {
         var listed = await _nft.RunAsync(["list", "table", "inet", CoreFirewall.TableName], ct).ConfigureAwait(false);
-        if (!listed.TryGetValue(out var run, out var failure)) return new NftListing(null, failure.Message);
-        if (run.Succeeded) return new NftListing(run.StdOut, null);
-        if (run.StdErr.Contains("No such file or directory", StringComparison.Ordinal)) return new NftListing(null, null);
-        return new NftListing(null, $"{_nft.Where} could not list table inet {CoreFirewall.TableName}: {run.Diagnostic()}");
+        if (!listed.TryGetValue(out var run, out var failure)) return failure;
+        if (run.Succeeded) return Result<string?>.Ok(run.StdOut);
+        if (run.StdErr.Contains("No such file or directory", StringComparison.Ordinal)) return Result<string?>.Ok(null);
+        return Result<string?>.Fail(NftFailed, $"{_nft.Where} could not list table inet {CoreFirewall.TableName}: {run.Diagnostic()}");
     }
 
-    /// <summary>Checks a ruleset with <c>nft -c -f</c> without applying it.</summary>
-    public async Task<NftOutcome> CheckAsync(string ruleset, CancellationToken ct)
+    /// <summary>Checks a ruleset with <c>nft -c -f</c> without applying it; <c>nft-failed</c> when nft rejects it.</summary>
+    public async Task<Result<bool>> CheckAsync(string ruleset, CancellationToken ct)
     {
         var checkedRun = await _nft.RunScriptAsync(ruleset, checkOnly: true, ct).ConfigureAwait(false);
-        if (!checkedRun.TryGetValue(out var run, out var failure)) return new NftOutcome(failure.Message);
-        return run.Succeeded ? new NftOutcome(null) : new NftOutcome($"{_nft.Where} rejected the ruleset: {run.Diagnostic()}");
+        if (!checkedRun.TryGetValue(out var run, out var failure)) return failure;
+        return run.Succeeded ? true : Result<bool>.Fail(NftFailed, $"{_nft.Where} rejected the ruleset: {run.Diagnostic()}");
     }
 
     /// <summary>
@@ -55,13 +62,13 @@ public sealed class NftablesApplier
         await _gate.WaitAsync(ct).ConfigureAwait(false);
         try
         {
-            var previous = await ListTableAsync(ct).ConfigureAwait(false);
-            if (!previous.Succeeded)
-                return Rejected(previous.Error!);
+            var listed = await ListTableAsync(ct).ConfigureAwait(false);
+            if (!listed.TryGetValue(out var previous, out var notListed))
+                return Rejected(notListed.Message);
 
             var check = await CheckAsync(ruleset, ct).ConfigureAwait(false);
-            if (!check.Succeeded)
-                return Rejected(check.Error!);
+            if (!check.IsOk)
+                return Rejected(check.Failure!.Message);
 
             var loaded = await _nft.RunScriptAsync(ruleset, checkOnly: false, ct).ConfigureAwait(false);
             if (!loaded.TryGetValue(out var run, out var failure)) return Rejected(failure.Message);
@@ -74,10 +81,10 @@ public sealed class NftablesApplier
             if (confirmed)
                 return new ApplyResult(ApplyStatus.Applied, "ruleset applied and confirmed");
 
-            var restore = await RestoreAsync(previous.Ruleset).ConfigureAwait(false);
-            return restore.Succeeded
+            var restore = await RestoreAsync(previous).ConfigureAwait(false);
+            return restore.IsOk
                 ? new ApplyResult(ApplyStatus.RolledBack, $"the new ruleset was not confirmed ({why}); the previous ruleset was restored")
-                : new ApplyResult(ApplyStatus.RollbackFailed, $"the new ruleset was not confirmed ({why}) and restoring the previous ruleset failed: {restore.Error}");
+                : new ApplyResult(ApplyStatus.RollbackFailed, $"the new ruleset was not confirmed ({why}) and restoring the previous ruleset failed: {restore.Failure!.Message}");
         }
         finally
         {
@@ -122,11 +129,11 @@ public sealed class NftablesApplier
     }
 
     /// <summary>Puts back the table listed before the apply (or removes the table if there was none).</summary>
-    private async Task<NftOutcome> RestoreAsync(string? previous)
+    private async Task<Result<bool>> RestoreAsync(string? previous)
     {
         var script = $"table inet {CoreFirewall.TableName} {{}}\ndelete table inet {CoreFirewall.TableName}\n{previous ?? ""}\n";
         var restored = await _nft.RunScriptAsync(script, checkOnly: false, CancellationToken.None).ConfigureAwait(false);
-        if (!restored.TryGetValue(out var run, out var failure)) return new NftOutcome(failure.Message);
-        return run.Succeeded ? new NftOutcome(null) : new NftOutcome($"{_nft.Where}: {run.Diagnostic()}");
+        if (!restored.TryGetValue(out var run, out var failure)) return failure;
+        return run.Succeeded ? true : Result<bool>.Fail(NftFailed, $"{_nft.Where}: {run.Diagnostic()}");
     }
 }

@@ -57,15 +57,9 @@ public sealed class ApplianceLinkTests : IAsyncLifetime
 
         host.Kill();
         // keep-alive 2 s: the broker gives up after 1.5 x that and publishes the retained will.
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        string state;
-        do
-        {
-            state = (await MosquittoSub.ReadAsync(_pki, _broker.Port, "appliance/dev-1/state", 1, TimeSpan.FromSeconds(5)))[0];
-            if (state.Contains("offline", StringComparison.Ordinal)) break;
-            await Task.Delay(250);
-        }
-        while (DateTime.UtcNow < deadline);
+        var state = await Eventually.UntilAsync(
+            async () => (await MosquittoSub.ReadAsync(_pki, _broker.Port, "appliance/dev-1/state", 1, TimeSpan.FromSeconds(5)))[0],
+            s => s.Contains("offline", StringComparison.Ordinal), TimeSpan.FromSeconds(20), TimeSpan.FromMilliseconds(250));
         Assert.Equal("""{"state":"offline"}""", state);
     }
 
@@ -145,19 +139,13 @@ public sealed class ApplianceLinkTests : IAsyncLifetime
         await PublishAsync(20);
 
         await using var fleet = await FleetClient.ConnectAsync(_pki, _broker.Port, "fleet-events", persistent: true);
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        List<string> received;
-        do
-        {
-            received = fleet.Received.Where(m => m.Topic == "appliance/dev-1/events")
+        var received = await Eventually.ReadUntilAsync(
+            () => fleet.Received.Where(m => m.Topic == "appliance/dev-1/events")
                 .Select(m => JsonDocument.Parse(FleetClient.Text(m)).RootElement)
                 .Where(e => e.GetProperty("type").GetString() == "OutageProbe")
                 .Select(e => e.GetProperty("id").GetString()!)
-                .ToList();
-            if (published.All(received.Contains)) break;
-            await Task.Delay(200);
-        }
-        while (DateTime.UtcNow < deadline);
+                .ToList(),
+            r => published.All(r.Contains), TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(200));
         Assert.Equal(published, received.Distinct().ToList());
     }
 }

@@ -35,19 +35,14 @@ public sealed class BrokerClusterTests : IAsyncLifetime
     {
         var ports = _cluster.MqttPorts;
         // The fleet reads from the third node with a persistent session, so nothing is missed while it waits.
-        FleetClient? fleet = null;
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (fleet is null)
+        // JetStream elects its leaders first: until then the connection is refused (a refusal counts as "not yet").
+        FleetClient? connected = null;
+        await Eventually.UntilAsync(async () =>
         {
-            try
-            {
-                fleet = await FleetClient.ConnectAsync(_pki, ports[2], "fleet-cluster", persistent: true, MqttProtocolVersion.V311);
-            }
-            catch (Exception) when (DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(500); // JetStream elects its leaders first
-            }
-        }
+            connected = await FleetClient.ConnectAsync(_pki, ports[2], "fleet-cluster", persistent: true, MqttProtocolVersion.V311);
+            return true;
+        }, "the fleet client connected to the third node", TimeSpan.FromSeconds(60), interval: TimeSpan.FromMilliseconds(500));
+        var fleet = connected!;
         await using var _ = fleet;
         await fleet.SubscribeAsync("appliance/dev-1/events");
 
@@ -80,19 +75,13 @@ public sealed class BrokerClusterTests : IAsyncLifetime
         }
         await PublishAsync(10);
 
-        deadline = DateTime.UtcNow.AddSeconds(60);
-        List<string> received;
-        do
-        {
-            received = fleet.Received.Where(m => m.Topic == "appliance/dev-1/events")
+        var received = await Eventually.ReadUntilAsync(
+            () => fleet.Received.Where(m => m.Topic == "appliance/dev-1/events")
                 .Select(m => JsonDocument.Parse(FleetClient.Text(m)).RootElement)
                 .Where(e => e.GetProperty("type").GetString() == "ClusterProbe")
                 .Select(e => e.GetProperty("id").GetString()!)
-                .ToList();
-            if (published.All(received.Contains)) break;
-            await Task.Delay(200);
-        }
-        while (DateTime.UtcNow < deadline);
+                .ToList(),
+            r => published.All(r.Contains), TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(200));
         if (!published.SequenceEqual(received.Distinct()))
         {
             var link = await host.Client.GetStringAsync("/api/v1/cloud");
@@ -101,15 +90,9 @@ public sealed class BrokerClusterTests : IAsyncLifetime
         }
     }
 
-    private static async Task UntilConnectedAsync(HostProcess host, int port)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            var cloud = await host.Client.GetFromJsonAsync<JsonElement>("/api/v1/cloud");
-            if (cloud.GetProperty("connected").GetBoolean() && cloud.GetProperty("broker").GetString() == $"127.0.0.1:{port}") return;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"not connected to {port}: {cloud}\n{string.Join('\n', host.Log.Split('\n').Where(l => l.Contains("loud", StringComparison.Ordinal)).TakeLast(30))}");
-            await Task.Delay(200);
-        }
-    }
+    private static Task UntilConnectedAsync(HostProcess host, int port) =>
+        Eventually.ValueAsync(() => host.Client.GetFromJsonAsync<JsonElement>("/api/v1/cloud"),
+            cloud => cloud.GetProperty("connected").GetBoolean() && cloud.GetProperty("broker").GetString() == $"127.0.0.1:{port}",
+            $"connected to {port}", TimeSpan.FromSeconds(60),
+            () => string.Join('\n', host.Log.Split('\n').Where(l => l.Contains("loud", StringComparison.Ordinal)).TakeLast(30)), TimeSpan.FromMilliseconds(200));
 }

@@ -104,8 +104,7 @@ let ``a manifest's errors come back as one failure 'invalid', one error per line
     let result = ManifestFacade.Parse bad
     Assert.False result.IsOk
     Assert.Equal("invalid", (nonNull result.Failure).Code)
-    Assert.Equal<string list>(errorsOf bad, Facade.Errors result.Failure |> List.ofArray)
-    Assert.Empty(Facade.Errors null)
+    Assert.Equal<string list>(errorsOf bad, (nonNull result.Failure).Errors |> List.ofSeq)
 
 [<Fact>]
 let ``a valid manifest comes back as the value, its limits as nullables`` () =
@@ -138,7 +137,7 @@ let ``the firewall compiles through the façade as through the core, and zone er
     Assert.Equal(Result.defaultValue "" direct, viaFacade.Value)
     let bad = NetworkFacade.CompileFirewall(json """{"zones": 3}""", entries)
     Assert.False bad.IsOk
-    Assert.NotEmpty(Facade.Errors bad.Failure)
+    Assert.NotEmpty((nonNull bad.Failure).Errors)
 
 [<Fact>]
 let ``/proc helpers answer null for what they cannot read`` () =

@@ -88,16 +88,9 @@ public sealed class HostProcessTests
         }
 
         Assert.True(accepted.Count > 50, $"only {accepted.Count} events were accepted");
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        List<Guid> delivered;
-        do
-        {
-            await Task.Delay(200);
-            delivered = File.Exists(received)
-                ? File.ReadAllLines(received).Where(l => l.Length > 0).Select(Guid.Parse).ToList()
-                : [];
-        }
-        while (!accepted.IsSubsetOf(delivered) && DateTime.UtcNow < deadline);
+        var delivered = await Eventually.ReadUntilAsync(
+            () => File.Exists(received) ? File.ReadAllLines(received).Where(l => l.Length > 0).Select(Guid.Parse).ToList() : new List<Guid>(),
+            d => accepted.IsSubsetOf(d), TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(200));
 
         var missing = accepted.Except(delivered).Count();
         var duplicates = delivered.Count - delivered.Distinct().Count();

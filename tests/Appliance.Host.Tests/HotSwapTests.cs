@@ -11,16 +11,16 @@ public sealed class HotSwapTests
     public async Task Installing_v2_replaces_v1_behaviour_and_unloads_the_old_context()
     {
         await using var h = await PluginManagerHarness.StartAsync();
-        Assert.Null((await h.InstallAsync(await TestPluginBuilder.ProbeZipAsync("test.other", "1.0.0"))).Error);
-        Assert.Null((await h.InstallAsync(await TestPluginBuilder.ProbeZipAsync("test.swap", "1.0.0"))).Error);
+        Assert.Null((await h.InstallAsync(await TestPluginBuilder.ProbeZipAsync("test.other", "1.0.0"))).Failure);
+        Assert.Null((await h.InstallAsync(await TestPluginBuilder.ProbeZipAsync("test.swap", "1.0.0"))).Failure);
         Assert.Equal("hello from test.swap 1.0.0", await h.CallAsync("test.swap", "hello"));
         var v1Context = OldContext(h.Manager);
 
         var result = await h.InstallAsync(await TestPluginBuilder.ProbeZipAsync("test.swap", "2.0.0"));
 
-        Assert.Null(result.Error);
-        Assert.Equal(PluginState.Running, result.Status!.State);
-        Assert.Equal("2.0.0", result.Status.Version);
+        Assert.Null(result.Failure);
+        Assert.Equal(PluginState.Running, result.Value.State);
+        Assert.Equal("2.0.0", result.Value.Version);
         Assert.Equal("hello from test.swap 2.0.0", await h.CallAsync("test.swap", "hello"));
         Assert.Equal("hello from test.other 1.0.0", await h.CallAsync("test.other", "hello"));
         Assert.Equal(PluginState.Running, h.Manager.Get("test.other")!.State);
@@ -54,9 +54,9 @@ public sealed class HotSwapTests
             await h.InstallAsync(await TestPluginBuilder.ProbeZipAsync("test.off", "1.0.0"));
             await h.InstallAsync(await TestPluginBuilder.ProbeZipAsync("test.gone", "1.0.0"));
             await h.InstallAsync(await TestPluginBuilder.ProbeZipAsync("test.on", "1.0.0"));
-            Assert.Equal(PluginState.Disabled, (await h.Manager.DisableAsync("test.off", CancellationToken.None)).Status!.State);
+            Assert.Equal(PluginState.Disabled, (await h.Manager.DisableAsync("test.off", CancellationToken.None)).Value.State);
             Assert.Null(await h.CallAsync("test.off", "hello"));
-            Assert.Null((await h.Manager.UninstallAsync("test.gone", CancellationToken.None)).Error);
+            Assert.Null((await h.Manager.UninstallAsync("test.gone", CancellationToken.None)).Failure);
         }
         await using (var again = await PluginManagerHarness.StartAsync(data))
         {
@@ -64,7 +64,7 @@ public sealed class HotSwapTests
             Assert.Null(again.Manager.Get("test.gone"));
             Assert.Equal(PluginState.Running, again.Manager.Get("test.on")!.State);
             var enabled = await again.Manager.EnableAsync("test.off", CancellationToken.None);
-            Assert.Equal(PluginState.Running, enabled.Status!.State);
+            Assert.Equal(PluginState.Running, enabled.Value.State);
             Assert.Equal("hello from test.off 1.0.0", await again.CallAsync("test.off", "hello"));
         }
     }

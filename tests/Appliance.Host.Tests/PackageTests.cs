@@ -29,8 +29,8 @@ public sealed class PackageTests
         foreach (var (name, zip, expected) in cases)
         {
             var result = await h.InstallAsync(zip);
-            Assert.True(result.Error is not null, $"{name}: was accepted");
-            Assert.Contains(expected, result.Error!);
+            Assert.True(result.Failure is not null, $"{name}: was accepted");
+            Assert.Contains(expected, result.Failure.Message);
         }
         Assert.Empty(h.Manager.List());
         Assert.Empty(h.Folders.InstalledFolders());
@@ -43,8 +43,8 @@ public sealed class PackageTests
         await using var h = await PluginManagerHarness.StartAsync();
         var manifest = TestPluginBuilder.ProbeManifest("test.garbage", "1.0.0", null, null);
         var result = await h.InstallAsync(Zip(("plugin.json", manifest.ToJsonString()), ("Appliance.TestPlugins.Probe.dll", "MZ not really a PE file")));
-        Assert.Equal(Plugins.PluginState.Quarantined, result.Status!.State);
-        Assert.StartsWith("could not load Appliance.TestPlugins.Probe.dll:", result.Status.Error);
+        Assert.Equal(Plugins.PluginState.Quarantined, result.Value.State);
+        Assert.StartsWith("could not load Appliance.TestPlugins.Probe.dll:", result.Value.Error);
     }
 
     [Fact]
@@ -53,9 +53,9 @@ public sealed class PackageTests
         await using var h = await PluginManagerHarness.StartAsync();
         await h.InstallAsync(await TestPluginBuilder.ProbeZipAsync("test.cfg", "1.0.0"));
         var refused = await h.Manager.SetConfigAsync("test.cfg", JsonNodeToElement(new JsonObject { ["mode"] = "explode", ["port"] = 70000 }), CancellationToken.None);
-        Assert.NotNull(refused.Error);
-        Assert.Contains("config.port", refused.Error);
-        Assert.Contains("config.mode", refused.Error);
+        Assert.NotNull(refused.Failure);
+        Assert.Contains("config.port", refused.Failure.Message);
+        Assert.Contains("config.mode", refused.Failure.Message);
         Assert.Equal(Plugins.PluginState.Running, h.Manager.Get("test.cfg")!.State);
     }
 

@@ -65,7 +65,7 @@ public sealed class PluginManagerHarness : IAsyncDisposable
         return harness;
     }
 
-    public async Task<OperationResult> InstallAsync(byte[] zip)
+    public async Task<Appliance.Abstractions.Result<PluginStatus>> InstallAsync(byte[] zip)
     {
         using var stream = new MemoryStream(zip);
         return await Manager.InstallPackageAsync(stream, CancellationToken.None);

@@ -18,7 +18,7 @@ public sealed class QuarantineTests
 
         await h.InstallAsync(await TestPluginBuilder.ProbeZipAsync("test.bad", "1.0.0", new JsonObject { ["mode"] = mode }));
 
-        var status = await Eventually(() => h.Manager.Get("test.bad"), s => s?.State == PluginState.Quarantined);
+        var status = await Testing.Eventually.ReadUntilAsync(() => h.Manager.Get("test.bad"), s => s?.State == PluginState.Quarantined);
         Assert.Equal(expected, status!.Error);
         Assert.Contains(h.Health.All(), r => r.Owner == "test.bad" && r.Report.State == Appliance.Abstractions.HealthState.Unhealthy);
         Assert.Null(await h.CallAsync("test.bad", "hello"));
@@ -49,17 +49,5 @@ public sealed class QuarantineTests
         Assert.Equal(PluginState.Quarantined, sneaky.State);
         Assert.Contains($"plugin 'test.sneaky' asked to listen on tcp/{port + 1}, which its manifest does not declare inbound (declared tcp: {port})", sneaky.Error);
         Assert.Equal(PluginState.Running, h.Manager.Get("test.honest")!.State);
-    }
-
-    private static async Task<T> Eventually<T>(Func<T> read, Func<T, bool> done)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        var value = read();
-        while (!done(value) && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(50);
-            value = read();
-        }
-        return value;
     }
 }

@@ -1,37 +1,33 @@
 using System.Diagnostics;
 using System.Globalization;
+using Appliance.Benchmarking;
 using Appliance.Host.Configuration;
 using Appliance.Isolation.Tests;
 
-// Figures, each as "bench: <name> <value> <unit> ratio <r> target <t> met|NOT met".
-// Optional: seconds per CPU measurement (default 20) and number of restarts (default 20).
-var seconds = args.Length > 0 && double.TryParse(args[0], CultureInfo.InvariantCulture, out var secs) ? secs : 20;
-var restarts = args.Length > 1 && int.TryParse(args[1], CultureInfo.InvariantCulture, out var count) ? count : 20;
+// One `bench:` line per figure (BenchReport); exit 1 when a target is NOT met. --smoke: every path once, briefly,
+// no verdicts. Optional: seconds per CPU measurement (default 20) and number of restarts (default 20).
+var report = BenchReport.FromArgs(args);
+var numbers = args.Where(a => !a.StartsWith('-')).ToArray();
+var seconds = report.Smoke ? 2 : numbers.Length > 0 && double.TryParse(numbers[0], CultureInfo.InvariantCulture, out var secs) ? secs : 20;
+var restarts = report.Smoke ? 2 : numbers.Length > 1 && int.TryParse(numbers[1], CultureInfo.InvariantCulture, out var count) ? count : 20;
 
 // 1. One stream, the same probe plugin in-process and isolated: CPU per frame of the host process plus the child.
 var inProcess = await MeasureAsync("in-process", 1, seconds);
 var isolated = await MeasureAsync("process", 1, seconds);
-var ratio = isolated.PerFrameMicros / inProcess.PerFrameMicros;
-Print("isolation.subscriber_cpu_per_frame_in_process", inProcess.PerFrameMicros, "us", "-", "reference", true);
-Print("isolation.subscriber_cpu_per_frame_isolated", isolated.PerFrameMicros, "us", F(ratio), "<=1.5x", ratio <= 1.5);
+report.Add(new BenchFigure("isolation.subscriber_cpu_per_frame_in_process", inProcess.PerFrameMicros, "us", null, null));
+report.Add(new BenchFigure("isolation.subscriber_cpu_per_frame_isolated", isolated.PerFrameMicros, "us",
+    isolated.PerFrameMicros / inProcess.PerFrameMicros, 1.5, TargetIsRatio: true));
 
 // 2. 32 streams into one isolated plugin: the bridge's CPU (host pumps + child readers, above the publishers alone).
-var many = await MeasureAsync("process", 32, seconds);
-Print("isolation.bridge_cpu_32_streams", many.PercentOfCore, "%core", "-", "<10", many.PercentOfCore < 10);
+var many = await MeasureAsync("process", report.Smoke ? 4 : 32, seconds);
+report.Add(new BenchFigure($"isolation.bridge_cpu_{(report.Smoke ? 4 : 32)}_streams", many.PercentOfCore, "%core", null, 10));
 
 // 3. Restart after SIGSEGV.
 var times = await RestartTimesAsync(restarts);
 times.Sort();
-var p50 = times[(int)Math.Round(0.50 * (times.Count - 1))];
-var p99 = times[(int)Math.Round(0.99 * (times.Count - 1))];
-Print("isolation.restart_after_sigsegv_p50", p50, "ms", "-", "-", true);
-Print("isolation.restart_after_sigsegv_p99", p99, "ms", "-", "<2000", p99 < 2000);
-return 0;
-
-static string F(double v) => v.ToString("0.00", CultureInfo.InvariantCulture);
-
-static void Print(string name, double value, string unit, string ratio, string target, bool met) =>
-    Console.WriteLine($"bench: {name} {F(value)} {unit} ratio {ratio} target {target} {(met ? "met" : "NOT met")}");
+report.Add(new BenchFigure("isolation.restart_after_sigsegv_p50", times[(int)Math.Round(0.50 * (times.Count - 1))], "ms", null, null));
+report.Add(new BenchFigure("isolation.restart_after_sigsegv_p99", times[(int)Math.Round(0.99 * (times.Count - 1))], "ms", null, 2000));
+return report.ExitCode();
 
 static async Task<(double PerFrameMicros, double PercentOfCore)> MeasureAsync(string isolation, int streams, double seconds)
 {
@@ -42,7 +38,7 @@ static async Task<(double PerFrameMicros, double PercentOfCore)> MeasureAsync(st
     var baseline = await CpuOverAsync([], seconds / 2);
     // One plugin reads every stream: stream 0 by its checking loop, the rest through its "also" setting.
     var also = string.Join(",", Enumerable.Range(1, streams - 1).Select(i => $"camera/b{i}"));
-    var error = (await h.InstallProbeAsync("bench.probe", "camera/b0", isolation: isolation, also: also)).Error;
+    var error = (await h.InstallProbeAsync("bench.probe", "camera/b0", isolation: isolation, also: also)).Failure?.Message;
     if (error is not null) throw new InvalidOperationException(error);
     await IsolationHarness.Eventually(() => h.ProbeStatusAsync("bench.probe"), s => s is { Received: > 25 }, what: "probe reading");
     await Task.Delay(1000);
@@ -81,7 +77,7 @@ static async Task<List<double>> RestartTimesAsync(int count)
 {
     await using var h = await IsolationHarness.StartAsync();
     await using var camera = new SyntheticCamera(h.Hub, "camera/r");
-    var error = (await h.InstallProbeAsync("bench.crashy", "camera/r")).Error;
+    var error = (await h.InstallProbeAsync("bench.crashy", "camera/r")).Failure?.Message;
     if (error is not null) throw new InvalidOperationException(error);
     var times = new List<double>();
     for (var i = 0; i < count; i++)

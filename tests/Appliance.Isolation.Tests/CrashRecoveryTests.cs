@@ -21,7 +21,7 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
         var hostPid = Environment.ProcessId;
         await using var h = await IsolationHarness.StartAsync();
         await using var camera = new SyntheticCamera(h.Hub, "camera/lobby");
-        Assert.Null((await h.InstallProbeAsync("test.iso", "camera/lobby")).Error);
+        Assert.Null((await h.InstallProbeAsync("test.iso", "camera/lobby")).Failure);
         var before = await IsolationHarness.Eventually(() => h.ProbeStatusAsync("test.iso"), s => s is { Received: > 10 }, what: "probe reading");
         Assert.NotEqual(hostPid, before!.Value.Pid);
         Assert.Equal(PluginState.Running, h.Manager.Get("test.iso")!.State);
@@ -61,7 +61,7 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
     {
         await using var h = await IsolationHarness.StartAsync();
         await using var camera = new SyntheticCamera(h.Hub, "camera/porch");
-        Assert.Null((await h.InstallProbeAsync("test.seg", "camera/porch")).Error);
+        Assert.Null((await h.InstallProbeAsync("test.seg", "camera/porch")).Failure);
         var before = await IsolationHarness.Eventually(() => h.ProbeStatusAsync("test.seg"), s => s is { Received: > 10 }, what: "probe reading");
         if (how == "kill -SEGV") Signal(before!.Value.Pid, "SEGV");
         else await File.WriteAllTextAsync(Path.Combine(h.PluginData("test.seg"), "crash"), "raise");
@@ -76,7 +76,7 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
     {
         await using var h = await IsolationHarness.StartAsync();
         await using var camera = new SyntheticCamera(h.Hub, "camera/yard");
-        Assert.Null((await h.InstallProbeAsync("test.crashy", "camera/yard")).Error);
+        Assert.Null((await h.InstallProbeAsync("test.crashy", "camera/yard")).Failure);
         for (var i = 0; i < 5; i++)
         {
             var status = await IsolationHarness.Eventually(() => h.ProbeStatusAsync("test.crashy"),
@@ -99,7 +99,7 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
     {
         await using var h = await IsolationHarness.StartAsync();
         await using var camera = new SyntheticCamera(h.Hub, "camera/gate");
-        Assert.Null((await h.InstallProbeAsync("test.forky", "camera/gate")).Error);
+        Assert.Null((await h.InstallProbeAsync("test.forky", "camera/gate")).Failure);
         var before = await IsolationHarness.Eventually(() => h.ProbeStatusAsync("test.forky"), s => s is { Received: > 0 }, what: "probe up");
         await File.WriteAllTextAsync(Path.Combine(h.PluginData("test.forky"), "forkaway"), "");
         var after = await IsolationHarness.Eventually(() => h.ProbeStatusAsync("test.forky"), s => s is { } v && v.Pid != before!.Value.Pid, what: "new child");
@@ -114,7 +114,7 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
     {
         await using var h = await IsolationHarness.StartAsync();
         await using var camera = new SyntheticCamera(h.Hub, "camera/hall");
-        Assert.Null((await h.InstallProbeAsync("test.frozen", "camera/hall")).Error);
+        Assert.Null((await h.InstallProbeAsync("test.frozen", "camera/hall")).Failure);
         var before = await IsolationHarness.Eventually(() => h.ProbeStatusAsync("test.frozen"), s => s is { Received: > 0 }, what: "probe up");
         Signal(before!.Value.Pid, "STOP"); // frozen: alive, socket open, no answers
         var after = await IsolationHarness.Eventually(() => h.ProbeStatusAsync("test.frozen"), s => s is { } v && v.Pid != before.Value.Pid, what: "new child");
@@ -130,7 +130,7 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
         await using var h = await IsolationHarness.StartAsync();
         await using var camera = new SyntheticCamera(h.Hub, "camera/dock");
         using var sd = h.Hub.Subscribe("camera/dock/sd");
-        Assert.Null((await h.InstallProbeAsync("test.sd", "camera/dock", publishAs: "camera/dock/sd")).Error);
+        Assert.Null((await h.InstallProbeAsync("test.sd", "camera/dock", publishAs: "camera/dock/sd")).Failure);
         var first = await sd.ReadAsync(new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token);
         Assert.True(first.IsKeyframe);
         var seq = System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(first.Payload.Span);
@@ -155,7 +155,7 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
         foreach (var file in Directory.EnumerateFiles(folder)) File.Copy(file, Path.Combine(copy, Path.GetFileName(file)));
         var manifest = (await File.ReadAllTextAsync(Path.Combine(copy, "plugin.json"))).Replace("\"default\": 30", "\"default\": 1");
         await File.WriteAllTextAsync(Path.Combine(copy, "plugin.json"), manifest);
-        Assert.Null((await h.InstallFolderAsync(copy)).Error);
+        Assert.Null((await h.InstallFolderAsync(copy)).Failure);
         await IsolationHarness.Eventually(() => Task.FromResult(h.Bus.Recent(50)), e => e.Any(x => x.Type == "SystemHealthSampled" && x.Source == "appliance.system-health"), what: "a sample published from the child");
         var status = h.Manager.Get("appliance.system-health")!;
         Assert.Equal(PluginState.Running, status.State);

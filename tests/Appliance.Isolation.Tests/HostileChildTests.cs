@@ -28,7 +28,7 @@ public sealed class HostileChildTests
         var launcher = new ScriptLauncher(script == "EXIT" ? "import os\nos._exit(3)" : Connect + script, new ChildProcessLauncher());
         await using var h = await IsolationHarness.StartAsync(launcher: launcher);
         await using var camera = new SyntheticCamera(h.Hub, "camera/" + name);
-        Assert.Null((await h.InstallProbeAsync("test.good", "camera/" + name)).Error);
+        Assert.Null((await h.InstallProbeAsync("test.good", "camera/" + name)).Failure);
         await IsolationHarness.Eventually(() => h.ProbeStatusAsync("test.good"), s => s is { Received: > 0 }, what: "good probe up");
 
         await h.InstallProbeAsync("test.hostile", "camera/" + name);

@@ -103,8 +103,7 @@ public sealed class HostileHttpChildTests(ITestOutputHelper output)
         // The supervisor's error names the plugin, the process and what it did wrong.
         string? Dropped() => host.Log.Split('\n').FirstOrDefault(l =>
             l.Contains("Isolated plugin test.hostile: plugin process") && l.Contains("broke the protocol") && l.Contains(expected));
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (Dropped() is null && DateTime.UtcNow < deadline) await Task.Delay(100);
+        await Eventually.HoldsWithinAsync(() => Dropped() is not null, TimeSpan.FromSeconds(60));
         output.WriteLine(Dropped() ?? host.Log);
         Assert.NotNull(Dropped());
         Assert.Contains("fail:", Dropped());

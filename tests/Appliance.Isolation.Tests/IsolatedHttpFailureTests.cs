@@ -6,6 +6,7 @@ using System.Text.Json.Nodes;
 using Xunit;
 using Xunit.Abstractions;
 using static Appliance.Isolation.Tests.IsolatedSurfaceHost;
+using Appliance.Testing;
 
 namespace Appliance.Isolation.Tests;
 
@@ -39,8 +40,7 @@ public sealed class IsolatedHttpFailureTests(ITestOutputHelper output)
         output.WriteLine($"cut after {total} bytes: {cut.Message}");
         Assert.InRange(total, 0, 1 << 20);
         // The host logs the child's abort from its session loop, which may run just after the client saw the cut.
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (!host.Log.Contains("surface body failed on purpose after 1 MiB") && DateTime.UtcNow < deadline) await Task.Delay(100);
+        await Eventually.HoldsWithinAsync(() => host.Log.Contains("surface body failed on purpose after 1 MiB"), TimeSpan.FromSeconds(15));
         Assert.Contains("surface body failed on purpose after 1 MiB", host.Log);
         Assert.Equal(child, (await ProcessAsync(host, "test.surface")).Pid);
     }

@@ -153,13 +153,7 @@ public sealed class IsolatedHttpSurfaceTests(ITestOutputHelper output)
             while (total < 8 << 20) total += await body.ReadAsync(buffer);
         } // the connection closes with ~1 GiB unread
 
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        var cancelled = 0;
-        while (DateTime.UtcNow < deadline && cancelled == 0)
-        {
-            await Task.Delay(100);
-            cancelled = (await ProcessAsync(host, "test.surface")).CancelledDownloads;
-        }
+        var cancelled = await Eventually.UntilAsync(async () => (await ProcessAsync(host, "test.surface")).CancelledDownloads, n => n != 0);
         Assert.Equal(1, cancelled);
         Assert.Equal(child, (await ProcessAsync(host, "test.surface")).Pid);
         Assert.Equal("hello iso", await host.Client.GetStringAsync("/plugins/test.surface/hello"));

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Xunit;
 using Xunit.Abstractions;
 using static Appliance.Isolation.Tests.IsolatedSurfaceHost;
+using Appliance.Testing;
 
 namespace Appliance.Isolation.Tests;
 
@@ -23,15 +24,11 @@ public sealed class IsolatedMediaTests(ITestOutputHelper output)
         Assert.DoesNotContain("\"isolation\"", await File.ReadAllTextAsync(Path.Combine(folder, "plugin.json")));
         await using var host = await StartBundledAsync(bundled);
 
-        string codecs = "";
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (DateTime.UtcNow < deadline)
+        var (_, codecs) = await Eventually.UntilAsync(async () =>
         {
             using var response = await host.Client.GetAsync("/plugins/appliance.media/codecs");
-            codecs = await response.Content.ReadAsStringAsync();
-            if (response.StatusCode == HttpStatusCode.OK) break;
-            await Task.Delay(200);
-        }
+            return (response.StatusCode, Body: await response.Content.ReadAsStringAsync());
+        }, r => r.StatusCode == HttpStatusCode.OK, TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(200));
         output.WriteLine(codecs);
         Assert.Equal(JsonValueKind.Object, JsonDocument.Parse(codecs).RootElement.ValueKind);
         var children = PluginHostPids("appliance.media");

@@ -86,7 +86,7 @@ public sealed class IsolationHarness : IAsyncDisposable
     }
 
     /// <summary>Installs the isolation probe (isolated) reading <paramref name="stream"/>.</summary>
-    public Task<OperationResult> InstallProbeAsync(string id, string stream, string publishAs = "", string isolation = "process", string also = "")
+    public Task<Appliance.Abstractions.Result<PluginStatus>> InstallProbeAsync(string id, string stream, string publishAs = "", string isolation = "process", string also = "")
     {
         var manifest = new JsonObject
         {
@@ -107,10 +107,10 @@ public sealed class IsolationHarness : IAsyncDisposable
         return InstallAsync(BuildOutput("tests", "TestPlugins", "IsolationProbe"), manifest.ToJsonString());
     }
 
-    public Task<OperationResult> InstallFolderAsync(string folder) =>
+    public Task<Appliance.Abstractions.Result<PluginStatus>> InstallFolderAsync(string folder) =>
         InstallAsync(folder, File.ReadAllText(Path.Combine(folder, "plugin.json")));
 
-    private async Task<OperationResult> InstallAsync(string buildFolder, string manifest)
+    private async Task<Appliance.Abstractions.Result<PluginStatus>> InstallAsync(string buildFolder, string manifest)
     {
         using var buffer = new MemoryStream();
         using (var zip = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
@@ -168,18 +168,8 @@ public sealed class IsolationHarness : IAsyncDisposable
     }
 
     /// <summary>Polls until <paramref name="done"/> holds (generous deadline: the machine is shared).</summary>
-    public static async Task<T> Eventually<T>(Func<Task<T>> read, Func<T, bool> done, double seconds = 60, string? what = null)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        T value = await read();
-        while (!done(value))
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{what ?? "condition"} not met within {seconds} s; last value: {value}");
-            await Task.Delay(20);
-            value = await read();
-        }
-        return value;
-    }
+    public static Task<T> Eventually<T>(Func<Task<T>> read, Func<T, bool> done, double seconds = 60, string? what = null) =>
+        Testing.Eventually.ValueAsync(read, done, what ?? "condition", TimeSpan.FromSeconds(seconds), interval: TimeSpan.FromMilliseconds(20));
 }
 
 /// <summary>Synthetic 1080p H.264-like access units at 25 fps (keyframe every 50, ~4 Mbit/s) with a sequence number

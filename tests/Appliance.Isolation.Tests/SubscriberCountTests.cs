@@ -13,7 +13,7 @@ public sealed class SubscriberCountTests
     {
         await using var h = await IsolationHarness.StartAsync();
         await using var camera = new SyntheticCamera(h.Hub, "camera/lobby");
-        Assert.Null((await h.InstallProbeAsync("test.iso", "camera/lobby", publishAs: "camera/lobby/sd")).Error);
+        Assert.Null((await h.InstallProbeAsync("test.iso", "camera/lobby", publishAs: "camera/lobby/sd")).Failure);
         try
         {
             await IsolationHarness.Eventually(() => h.ProbeStatusAsync("test.iso"), s => s is { Received: > 0 }, what: "probe reading");

@@ -189,18 +189,10 @@ public sealed class HostImageUpdateTests : IAsyncLifetime
         await _host.LoginAsync();
     }
 
-    private async Task<JsonElement> UntilStateAsync(string state)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
-        JsonElement status = default;
-        while (DateTime.UtcNow < deadline)
-        {
-            status = await _host.Client.GetFromJsonAsync<JsonElement>("/api/v1/system/image");
-            if (status.GetProperty("last") is { ValueKind: JsonValueKind.Object } last && last.GetProperty("state").GetString() == state) return status;
-            await Task.Delay(200);
-        }
-        throw new TimeoutException($"the image update never reached '{state}': {status}\n{_host.Log}");
-    }
+    private Task<JsonElement> UntilStateAsync(string state) =>
+        Eventually.ValueAsync(() => _host.Client.GetFromJsonAsync<JsonElement>("/api/v1/system/image"),
+            status => status.GetProperty("last") is { ValueKind: JsonValueKind.Object } last && last.GetProperty("state").GetString() == state,
+            $"the image update reaching '{state}'", TimeSpan.FromSeconds(90), () => _host.Log, TimeSpan.FromMilliseconds(200));
 
     private static JsonElement Slot(JsonElement status, string name) =>
         status.GetProperty("slots").EnumerateArray().Single(s => s.GetProperty("name").GetString() == name);

@@ -36,7 +36,7 @@ public static class RepositoryBuilder
                 Convert.ToHexStringLower(sha))));
         }
         var index = RepositoryFacade.Build(serial, published, expires, listed.Select(t => (t.Item1, t.Item2)).Select(t => Tuple.Create(t.Item1, t.Item2)));
-        if (!index.IsOk) return new Failure("invalid", string.Join("; ", Appliance.Core.Facade.Errors(index.Failure)));
+        if (!index.IsOk) return new Failure(Failure.InvalidCode, string.Join("; ", index.Failure!.Errors));
         Write(folder, index.Value, privateSeed);
         return Path.Combine(folder, "index.json");
     }
@@ -73,7 +73,7 @@ public static class RepositoryBuilder
             var parsed = ManifestFacade.Parse(reader.ReadToEnd());
             return parsed.IsOk
                 ? parsed.Value
-                : new Failure("invalid", $"{zip}: plugin.json: {string.Join("; ", Appliance.Core.Facade.Errors(parsed.Failure))}");
+                : new Failure(Failure.InvalidCode, $"{zip}: plugin.json: {string.Join("; ", parsed.Failure!.Errors)}");
         }
         catch (Exception ex) when (ex is IOException or InvalidDataException)
         {

@@ -1,18 +1,13 @@
 /// How the façade turns F# results into the C# `Appliance.Abstractions.Result<T>`: a value, or the failure
-/// `invalid` whose message holds every error, one per line (`Facade.Errors` splits them again).
+/// `invalid` whose message holds every error, one per line (`Failure.Invalid`; `Failure.Errors` splits them again).
 module internal Appliance.Core.FacadeResult
 
-open System
-
-/// The failure code of every façade result that carries validation errors.
-[<Literal>]
-let InvalidCode = "invalid"
 
 let ok (value: 'T) : Appliance.Abstractions.Result<'T> =
     Appliance.Abstractions.Result<'T>.Ok value
 
 let invalid (errors: string seq) : Appliance.Abstractions.Result<'T> =
-    Appliance.Abstractions.Result<'T>.Fail(Appliance.Abstractions.Failure(InvalidCode, String.Join("\n", errors)))
+    Appliance.Abstractions.Result<'T>.Fail(Appliance.Abstractions.Failure.Invalid errors)
 
 /// An F# result with a list of errors, each made text by `text`.
 let ofList (text: 'E -> string) (result: Result<'T, 'E list>) : Appliance.Abstractions.Result<'T> =

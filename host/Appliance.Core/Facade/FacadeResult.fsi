@@ -1,9 +1,5 @@
 module Appliance.Core.FacadeResult
 
-/// The failure code of every façade result that carries validation errors.
-[<Literal>]
-val internal InvalidCode: string = "invalid"
-
 val internal ok: value: 'T -> Appliance.Abstractions.Result<'T>
 
 val internal invalid: errors: string seq -> Appliance.Abstractions.Result<'T>

@@ -36,5 +36,5 @@ internal static class CamerasApi
 
     private static IResult ToResult(Result<CameraView> result, bool created) =>
         result.IsOk ? created ? Results.Created($"/api/v1/cameras/{result.Value.Id}", result.Value) : Results.Ok(result.Value)
-        : PluginsApi.Problem(result.Failure!.Code == CameraRefusal.NotFound ? 404 : 400, string.Join("; ", CameraRefusal.Reasons(result.Failure)));
+        : PluginsApi.Problem(result.Failure!.Code == CameraRefusal.NotFound ? 404 : 400, string.Join("; ", result.Failure.Errors));
 }

@@ -29,8 +29,8 @@ internal static class NetworkApi
         group.MapGet("/firewall", (FirewallService firewall) => Results.Ok(firewall.Status())).WithName("GetFirewall").WithSummary("The firewall's state: applied, pending confirmation, last error");
         group.MapGet("/firewall/ruleset", (FirewallService firewall) =>
         {
-            var (ruleset, errors) = firewall.Compile();
-            return ruleset is null ? PluginsApi.Problem(400, string.Join("; ", errors)) : Results.Text(ruleset, "text/plain; charset=utf-8");
+            var compiled = firewall.Compile();
+            return compiled.IsOk ? Results.Text(compiled.Value, "text/plain; charset=utf-8") : PluginsApi.Problem(400, string.Join("; ", compiled.Failure!.Errors));
         }).WithName("GetFirewallRuleset").WithSummary("The nftables ruleset compiled from the network footprint");
         // Applies the ruleset; it is rolled back unless POST /firewall/confirm arrives in time (from the browser that asked).
         group.MapPost("/firewall/apply", async (FirewallService firewall, bool? confirm, CancellationToken ct) =>

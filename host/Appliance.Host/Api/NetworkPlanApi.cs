@@ -22,8 +22,8 @@ internal static class NetworkPlanApi
         {
             var body = await RequestBody.ReadUtf8Async(request, MaxBodyBytes, WhenEmpty, ct);
             if (!body.IsOk) return Refused([body.Failure!.Message]);
-            var (plan, errors) = BandwidthPlanner.Plan(body.Value);
-            return plan is null ? Refused(errors) : Results.Text(BandwidthJson.writePlan(plan), "application/json; charset=utf-8");
+            var plan = BandwidthPlanner.Plan(body.Value);
+            return plan.IsOk ? Results.Text(BandwidthJson.writePlan(plan.Value), "application/json; charset=utf-8") : Refused(plan.Failure!.Errors);
         }).WithName("PlanNetworkBandwidth").WithSummary("Plan the bandwidth of a set of cameras and streams");
 
         network.MapGet("/plan/defaults", (CameraStore cameras) =>

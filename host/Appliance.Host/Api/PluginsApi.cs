@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Appliance.Abstractions;
 using Appliance.Host.Auth;
 using Appliance.Host.Plugins;
 
@@ -61,9 +62,9 @@ internal static class PluginsApi
         group.MapPluginCatalogApi();
     }
 
-    internal static IResult ToResult(OperationResult result) =>
-        result.Status is { } status ? Results.Ok(status)
-        : Problem(result.NotFound ? 404 : 400, result.Error ?? "refused");
+    internal static IResult ToResult(Result<PluginStatus> result) =>
+        result.TryGetValue(out var status, out var refused) ? Results.Ok(status)
+        : Problem(refused.Code == PluginRefusal.NotFound ? 404 : 400, refused.Message);
 
     internal static IResult Problem(int status, string detail) =>
         Results.Problem(detail: detail, statusCode: status, title: status == 404 ? "Not found" : "Refused");

@@ -102,7 +102,7 @@ public sealed class CameraStore
     {
         input = CameraCredentials.MoveOutOfUris(input);
         var errors = CameraValidation.Validate(input, requireLocation: true);
-        if (errors.Count > 0) return CameraRefusal.Invalid(errors);
+        if (errors.Count > 0) return Failure.Invalid(errors);
         var id = CameraValidation.NewId(input.Name ?? input.StreamUri ?? input.OnvifUri!, List().Select(c => c.Id));
         var now = _time.GetUtcNow().ToString("O");
         using (var connection = _db.Open())
@@ -137,7 +137,7 @@ public sealed class CameraStore
         // Stored credentials never follow the camera to another host or port: the password must be given again.
         if (current.Password is not null && input.Password is null && CameraCredentials.AddressChanges(current, input))
             errors.Add("password: the camera's host or port changes; give its password again (stored credentials never follow an address change)");
-        if (errors.Count > 0) return CameraRefusal.Invalid(errors);
+        if (errors.Count > 0) return Failure.Invalid(errors);
         using (var connection = _db.Open())
         using (var cmd = connection.CreateCommand())
         {

@@ -50,7 +50,7 @@ public sealed class DemoCameraSeeder(
         if (cameras.List().Any(c => c.StreamUri == demo.StreamUri)) return Task.CompletedTask;
         var result = cameras.Add(new CameraInput("Demo test pattern", demo.StreamUri, null, null, null, true, null, "demo"));
         if (result.IsOk) log.LogInformation("Added the demo camera {Uri}", demo.StreamUri);
-        else log.LogWarning("Could not add the demo camera: {Errors}", string.Join("; ", CameraRefusal.Reasons(result.Failure!)));
+        else log.LogWarning("Could not add the demo camera: {Errors}", string.Join("; ", result.Failure!.Errors));
         return Task.CompletedTask;
     }
 

@@ -78,7 +78,8 @@ public sealed class CloudLinkService(
         _stop.Dispose();
         _stop = new CancellationTokenSource();
         var stop = _stop.Token;
-        _telemetry = Task.Run(() => TelemetryLoopAsync(cloud, stop));
+        // The loop lives until StopAsync (its own token), not as long as the start call's token.
+        _telemetry = Task.Run(() => TelemetryLoopAsync(cloud, stop), CancellationToken.None);
         return Task.CompletedTask;
     }
 

@@ -32,10 +32,6 @@ public static class BandwidthPlanner
             health?.Codec);
     }
 
-    /// <summary>The plan for a JSON input, or every error with its path.</summary>
-    public static (Bandwidth.SitePlan? Plan, IReadOnlyList<string> Errors) Plan(string json)
-    {
-        var result = NetworkFacade.Plan(json);
-        return result.IsOk ? (result.Value, []) : (null, Facade.Errors(result.Failure));
-    }
+    /// <summary>The plan for a JSON input, or <see cref="Failure.Invalid"/> with every error and its path.</summary>
+    public static Result<Bandwidth.SitePlan> Plan(string json) => NetworkFacade.Plan(json);
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Appliance.Abstractions;
 using Appliance.Core.Network;
 using Appliance.Firewall;
 using Appliance.Host.Configuration;
@@ -38,19 +39,18 @@ public sealed class FirewallService(IOptions<ApplianceOptions> options, PluginMa
     public NftablesApplier Applier() => new(new NftOptions { NftPath = Settings.NftPath });
 
     /// <summary>The ruleset for what runs now, or every error (zones, collisions) naming its culprit.</summary>
-    public (string? Ruleset, IReadOnlyList<string> Errors) Compile()
+    public Result<string> Compile()
     {
         var zones = Settings.Zones is { ValueKind: JsonValueKind.Object } z ? z : JsonDocument.Parse("{}").RootElement;
-        var compiled = NetworkFacade.CompileFirewall(zones, plugins.Footprint());
-        return compiled.IsOk ? (compiled.Value, []) : (null, Facade.Errors(compiled.Failure));
+        return NetworkFacade.CompileFirewall(zones, plugins.Footprint());
     }
 
     public FirewallStatus Status()
     {
-        var (ruleset, errors) = Compile();
+        var compiled = Compile();
         lock (_gate)
         {
-            return new FirewallStatus(Settings.Enforce, errors, ruleset, _last?.At, _last?.Result.Status.ToString(), _last?.Result.Message,
+            return new FirewallStatus(Settings.Enforce, compiled.Failure?.Errors ?? [], compiled.IsOk ? compiled.Value : null, _last?.At, _last?.Result.Status.ToString(), _last?.Result.Message,
                 _confirmation is { Task.IsCompleted: false }, _failClosedReason);
         }
     }
@@ -63,9 +63,8 @@ public sealed class FirewallService(IOptions<ApplianceOptions> options, PluginMa
     {
         if (!Settings.Enforce)
             return Record(new ApplyResult(ApplyStatus.Rejected, "firewall enforcement is off in this configuration (appliance.network.firewall.enforce); the ruleset is only shown"));
-        var (ruleset, errors) = Compile();
-        if (ruleset is null)
-            return await FailClosedAsync("the firewall configuration is invalid: " + string.Join("; ", errors), ct);
+        if (!Compile().TryGetValue(out var ruleset, out var invalid))
+            return await FailClosedAsync("the firewall configuration is invalid: " + string.Join("; ", invalid.Errors), ct);
         Func<CancellationToken, Task<bool>>? confirm = null;
         if (requireConfirmation)
         {
@@ -119,7 +118,7 @@ public sealed class FirewallService(IOptions<ApplianceOptions> options, PluginMa
     {
         var zones = Settings.Zones is { ValueKind: JsonValueKind.Object } z ? z : JsonDocument.Parse("{}").RootElement;
         var sets = NetworkFacade.FqdnSets(zones, plugins.Footprint());
-        if (!sets.IsOk) return new FqdnRefreshResult([], Facade.Errors(sets.Failure));
+        if (!sets.IsOk) return new FqdnRefreshResult([], sets.Failure!.Errors);
         if (sets.Value.Length == 0) return new FqdnRefreshResult([], []);
         var result = await new FqdnSetRefresher(new NftOptions { NftPath = Settings.NftPath }, FqdnSetRefresher.SystemResolver).RefreshAsync(sets.Value, ct);
         foreach (var error in result.Errors) log.LogWarning("Firewall FQDN sets: {Error}", error);

@@ -34,7 +34,7 @@ public sealed class CamerasModel(CameraStore cameras, DiscoveredDevices discover
             true, null, "manual"));
         if (!result.IsOk)
         {
-            Errors = CameraRefusal.Reasons(result.Failure!);
+            Errors = result.Failure!.Errors;
             Input.Password = null;
             Load();
             return Page();
@@ -82,7 +82,7 @@ public sealed class CamerasModel(CameraStore cameras, DiscoveredDevices discover
         var rtsp = device.Addresses.FirstOrDefault(CameraValidation.IsRtspUri);
         var result = cameras.Add(new CameraInput(Blank(device.Name) ?? Blank(device.Hardware), rtsp, onvif, null, null, true, null, "discovery:" + device.Source));
         if (result.IsOk) TempData["Message"] = $"Added camera {result.Value.Name} ({result.Value.Id}). Set its user and password if it needs them.";
-        else TempData["Error"] = string.Join(" ", CameraRefusal.Reasons(result.Failure!));
+        else TempData["Error"] = string.Join(" ", result.Failure!.Errors);
         return RedirectToPage();
     }
 

@@ -1,3 +1,4 @@
+using Appliance.Abstractions;
 using Appliance.Host.Auth;
 using Appliance.Host.Configuration;
 using Appliance.Host.Plugins;
@@ -96,12 +97,12 @@ public sealed class PluginsModel(PluginManager manager, PluginCatalogService cat
     public async Task<IActionResult> OnPostUninstallAsync(string id, CancellationToken ct)
     {
         var result = await manager.UninstallAsync(id, ct);
-        return result.Status is { } status ? Done(message: $"Uninstalled {status.Id} {status.Version}.") : Done(error: result.Error);
+        return result.TryGetValue(out var status, out var refused) ? Done(message: $"Uninstalled {status.Id} {status.Version}.") : Done(error: refused.Message);
     }
 
-    private IActionResult Report(OperationResult result, string verb)
+    private IActionResult Report(Result<PluginStatus> result, string verb)
     {
-        if (result.Status is not { } status) return Done(error: result.Error ?? "Refused.");
+        if (!result.TryGetValue(out var status, out var refused)) return Done(error: refused.Message);
         var text = $"{verb} {status.Id} {status.Version}: {status.State}.";
         return status.State is PluginState.Quarantined or PluginState.Invalid
             ? Done(error: $"{text} {status.Error}")

@@ -126,7 +126,7 @@ public sealed class PluginCatalogService : IDisposable
                 return downloaded.Failure;
             }
             _progress.Set(id, package.Version, "installing", package.Size, package.Size);
-            OperationResult result;
+            Result<PluginStatus> result;
             await using (var stream = File.OpenRead(downloaded.Value))
                 result = await _manager.InstallVerifiedAsync(stream, ct, (package.Id, package.Version));
             File.Delete(downloaded.Value);
@@ -142,9 +142,9 @@ public sealed class PluginCatalogService : IDisposable
         }
     }
 
-    private static Result<PluginStatus> Outcome(OperationResult result, string version)
+    private static Result<PluginStatus> Outcome(Result<PluginStatus> result, string version)
     {
-        if (result.Status is not { } status) return new Failure("refused", result.Error ?? "refused");
+        if (!result.TryGetValue(out var status, out var notDone)) return new Failure(PluginRefusal.RefusedCode, notDone.Message);
         if (status.Version == version && status.State == PluginState.Running) return status;
         if (status.LastUpdate is { } last && last.StartsWith("rolled back", StringComparison.Ordinal)) return new Failure("rolled-back", last);
         if (status.LastUpdate is { } refused && refused.StartsWith("refused", StringComparison.Ordinal)) return new Failure("refused", refused);

@@ -11,30 +11,25 @@ public static class ManifestAdapter
 {
     public static readonly ApiVersion HostApiVersion = new(HostApi.Major, HostApi.Minor);
 
-    public static ManifestParse Parse(string json)
-    {
-        var result = ManifestFacade.Parse(json);
-        return result.IsOk ? new ManifestParse(result.Value, []) : new ManifestParse(null, Facade.Errors(result.Failure));
-    }
+    /// <summary>The manifest, or <see cref="Failure.Invalid"/> with every error and its path.</summary>
+    public static Result<PluginManifest> Parse(string json) => ManifestFacade.Parse(json);
+
+    /// <summary>The manifest, or null when it is not valid (for callers that only show what is installed).</summary>
+    public static PluginManifest? ParseOrNull(string json) => Parse(json) is { IsOk: true } parsed ? parsed.Value : null;
 
     /// <summary>Null if this host can run the plugin, else why not.</summary>
     public static string? CheckHostApi(PluginManifest manifest) => ManifestFacade.CheckHostApi(manifest, HostApi.Major, HostApi.Minor);
 
-    public static ConfigResolution ResolveConfig(PluginManifest manifest, JsonElement? section)
-    {
-        var result = ManifestFacade.ResolveConfig(manifest, section);
-        return result.IsOk ? new ConfigResolution(result.Value, []) : new ConfigResolution(default, Facade.Errors(result.Failure));
-    }
+    /// <summary>The configuration section with its defaults filled, or <see cref="Failure.Invalid"/> with every schema error.</summary>
+    public static Result<JsonElement> ResolveConfig(PluginManifest manifest, JsonElement? section) =>
+        ManifestFacade.ResolveConfig(manifest, section);
 
     public static IReadOnlyList<ResolvedEntry> Footprint(PluginManifest manifest, JsonElement config) =>
         ManifestFacade.Footprint(manifest, config);
 
     /// <summary>The footprint resolved from a validated configuration, or every value that does not resolve (with its path).</summary>
-    public static FootprintResolution CheckedFootprint(PluginManifest manifest, JsonElement config)
-    {
-        var result = ManifestFacade.CheckedFootprint(manifest, config);
-        return result.IsOk ? new FootprintResolution(result.Value, []) : new FootprintResolution([], Facade.Errors(result.Failure));
-    }
+    public static Result<ResolvedEntry[]> CheckedFootprint(PluginManifest manifest, JsonElement config) =>
+        ManifestFacade.CheckedFootprint(manifest, config);
 
     /// <summary>The manifest's absolute routes that collide with a host route or a route of <paramref name="others"/>.</summary>
     public static IReadOnlyList<string> RouteCollisions(PluginManifest manifest, IEnumerable<PluginManifest> others) =>
@@ -68,9 +63,3 @@ public static class ManifestAdapter
     public static string Kind(PluginManifest manifest) =>
         manifest.Kind.IsProtocol ? "protocol" : manifest.Kind.IsIntegration ? "integration" : "media";
 }
-
-public sealed record ManifestParse(PluginManifest? Manifest, IReadOnlyList<string> Errors);
-
-public sealed record FootprintResolution(IReadOnlyList<ResolvedEntry> Entries, IReadOnlyList<string> Errors);
-
-public sealed record ConfigResolution(JsonElement Config, IReadOnlyList<string> Errors);

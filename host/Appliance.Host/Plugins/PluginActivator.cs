@@ -112,7 +112,7 @@ internal sealed class PluginActivator
         if (decision.IsKeep || decision.IsStopIt)
         {
             // Disabled: nothing runs, but the status still shows what is installed.
-            slot.Manifest ??= ManifestAdapter.Parse(await File.ReadAllTextAsync(Path.Combine(folder, "plugin.json"))).Manifest;
+            slot.Manifest ??= ManifestAdapter.ParseOrNull(await File.ReadAllTextAsync(Path.Combine(folder, "plugin.json")));
             slot.Fingerprint = fingerprint;
             await StopActiveAsync(slot, PluginState.Disabled);
             return;
@@ -196,20 +196,19 @@ internal sealed class PluginActivator
     private Candidate Validate(PluginSlot slot, string id, string folder, PluginRecord? record)
     {
         Candidate Fail(string error, PluginManifest? m = null) => new(m, m is null ? "?" : ManifestAdapter.Version(m), error, default, []);
-        var parsed = ManifestAdapter.Parse(File.ReadAllText(Path.Combine(folder, "plugin.json")));
-        if (parsed.Manifest is null) return Fail("plugin.json: " + string.Join("; ", parsed.Errors));
-        var manifest = parsed.Manifest;
+        if (!ManifestAdapter.Parse(File.ReadAllText(Path.Combine(folder, "plugin.json"))).TryGetValue(out var manifest, out var invalid))
+            return Fail("plugin.json: " + string.Join("; ", invalid.Errors));
         if (manifest.Id != id) return Fail($"plugin.json: id '{manifest.Id}' does not match its folder name '{id}'", manifest);
         if (ManifestAdapter.CheckHostApi(manifest) is { } apiError) return Fail(apiError, manifest);
         if (_isolated.CheckOverride(id) is { } overrideError) return Fail(overrideError, manifest);
         JsonElement? section = record?.Config ?? (_options.PluginConfig.TryGetValue(id, out var fromFile) ? fromFile : null);
-        var config = ManifestAdapter.ResolveConfig(manifest, section);
-        if (config.Errors.Count > 0) return Fail("configuration: " + string.Join("; ", config.Errors), manifest);
-        var footprint = ManifestAdapter.CheckedFootprint(manifest, config.Config);
-        if (footprint.Errors.Count > 0) return Fail("configuration: " + string.Join("; ", footprint.Errors), manifest);
+        if (!ManifestAdapter.ResolveConfig(manifest, section).TryGetValue(out var config, out var badConfig))
+            return Fail("configuration: " + string.Join("; ", badConfig.Errors), manifest);
+        if (!ManifestAdapter.CheckedFootprint(manifest, config).TryGetValue(out var footprint, out var badFootprint))
+            return Fail("configuration: " + string.Join("; ", badFootprint.Errors), manifest);
         var running = _slots.All().Where(s => s.Id != id && s.State is PluginState.Running or PluginState.Starting && s.Manifest is not null).ToList();
         var others = _hostFootprint.Entries().Concat(running.SelectMany(s => s.Footprint));
-        IReadOnlyList<string> collisions = ManifestAdapter.Collisions(others.Concat(footprint.Entries))
+        IReadOnlyList<string> collisions = ManifestAdapter.Collisions(others.Concat(footprint))
             .Concat(ManifestAdapter.RouteCollisions(manifest, running.Select(s => s.Manifest!)))
             .ToList();
         if (collisions.Count > 0) return Fail(string.Join("; ", collisions), manifest);
@@ -218,7 +217,7 @@ internal sealed class PluginActivator
             var registered = _services.Events.Register(id, declared.Type, ManifestAdapter.Category(declared.Category), declared.Schema, declared.Description);
             if (!registered.IsOk) return Fail($"events: {registered.Failure}", manifest);
         }
-        return new Candidate(manifest, ManifestAdapter.Version(manifest), null, config.Config, footprint.Entries);
+        return new Candidate(manifest, ManifestAdapter.Version(manifest), null, config, footprint);
     }
 
     /// <summary>A version refused before the running one was touched: keep what runs, or stay down when nothing does.</summary>
@@ -387,7 +386,7 @@ internal sealed class PluginActivator
             var after = HotSwap.afterAttempt(withinGrace && slot.PreviousFolder is not null, HotSwap.Attempt.NewQuarantinedWithinGrace(why));
             if (after is HotSwap.AttemptDecision.RollBack rollBack && slot.PreviousFolder is { } previous && Directory.Exists(previous))
             {
-                var previousManifest = ManifestAdapter.Parse(File.ReadAllText(Path.Combine(previous, "plugin.json"))).Manifest;
+                var previousManifest = ManifestAdapter.ParseOrNull(File.ReadAllText(Path.Combine(previous, "plugin.json")));
                 if (previousManifest is not null)
                     await RollBackAsync(slot, previous, previousManifest, failedVersion, rollBack.error, failedFingerprint ?? "");
             }

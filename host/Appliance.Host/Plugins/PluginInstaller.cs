@@ -37,17 +37,17 @@ internal sealed class PluginInstaller(ApplianceOptions options, PluginFolders fo
         }
         var folder = extracted.Value;
         var parsed = ManifestAdapter.Parse(await File.ReadAllTextAsync(Path.Combine(folder, "plugin.json"), ct));
-        var refusal = parsed.Errors.Count > 0
-            ? "plugin.json: " + string.Join("; ", parsed.Errors)
-            : ManifestAdapter.CheckHostApi(parsed.Manifest!) is { } api ? api
-            : !File.Exists(Path.Combine(folder, parsed.Manifest!.EntryAssembly)) ? $"package: entry assembly {parsed.Manifest.EntryAssembly} is not in the package"
+        var refusal = !parsed.TryGetValue(out var manifest, out var invalid)
+            ? "plugin.json: " + string.Join("; ", invalid.Errors)
+            : ManifestAdapter.CheckHostApi(manifest) is { } api ? api
+            : !File.Exists(Path.Combine(folder, manifest.EntryAssembly)) ? $"package: entry assembly {manifest.EntryAssembly} is not in the package"
             : null;
         if (refusal is not null)
         {
             PluginFolders.TryDelete(staging);
             return new Failure("refused", refusal);
         }
-        return new StagedPackage(staging, folder, parsed.Manifest!);
+        return new StagedPackage(staging, folder, manifest);
     }
 
     /// <summary>Makes a staged package the installed version of its plugin and records it (enabled unless the user disabled it).</summary>
@@ -70,26 +70,25 @@ internal sealed class PluginInstaller(ApplianceOptions options, PluginFolders fo
         if (string.IsNullOrEmpty(bundled) || !Directory.Exists(bundled)) return;
         foreach (var source in Directory.EnumerateDirectories(bundled).Where(d => File.Exists(Path.Combine(d, "plugin.json"))))
         {
-            var parsed = ManifestAdapter.Parse(File.ReadAllText(Path.Combine(source, "plugin.json")));
-            if (parsed.Manifest is null)
+            if (!ManifestAdapter.Parse(File.ReadAllText(Path.Combine(source, "plugin.json"))).TryGetValue(out var manifest, out var invalid))
             {
-                log.LogError("Bundled plugin in {Folder} has an invalid manifest: {Errors}", source, string.Join("; ", parsed.Errors));
+                log.LogError("Bundled plugin in {Folder} has an invalid manifest: {Errors}", source, string.Join("; ", invalid.Errors));
                 continue;
             }
-            var id = parsed.Manifest.Id;
+            var id = manifest.Id;
             if (store.Get(id) is { Removed: true }) continue;
             var installed = folders.InstalledFolder(id);
             if (Directory.Exists(installed))
             {
-                var current = ManifestAdapter.Parse(File.ReadAllText(Path.Combine(installed, "plugin.json")));
-                var newer = current.Manifest is null || ManifestAdapter.CompareVersions(parsed.Manifest, current.Manifest) > 0;
+                var current = ManifestAdapter.ParseOrNull(File.ReadAllText(Path.Combine(installed, "plugin.json")));
+                var newer = current is null || ManifestAdapter.CompareVersions(manifest, current) > 0;
                 var refresh = options.Plugins.RefreshBundled && PluginFolders.Fingerprint(source) != PluginFolders.Fingerprint(installed);
                 if (!newer && !refresh) continue;
             }
             var staging = folders.NewStagingFolder();
             PluginFolders.CopyDirectory(source, staging);
             folders.Promote(staging, id);
-            log.LogInformation("Installed bundled plugin {Plugin} {Version}", id, ManifestAdapter.Version(parsed.Manifest));
+            log.LogInformation("Installed bundled plugin {Plugin} {Version}", id, ManifestAdapter.Version(manifest));
         }
     }
 }

@@ -11,9 +11,8 @@ public sealed partial class PluginManager
     public IReadOnlyList<string> ConfigErrors(string id, JsonElement? config)
     {
         if (_slots.Find(id) is not { Manifest: { } manifest }) return [];
-        var resolution = ManifestAdapter.ResolveConfig(manifest, config);
-        if (resolution.Errors.Count > 0) return resolution.Errors.ToList();
-        return ManifestAdapter.CheckedFootprint(manifest, resolution.Config).Errors.ToList();
+        if (!ManifestAdapter.ResolveConfig(manifest, config).TryGetValue(out var resolved, out var invalid)) return invalid.Errors;
+        return ManifestAdapter.CheckedFootprint(manifest, resolved).Failure?.Errors ?? [];
     }
 
     /// <summary>
@@ -27,8 +26,8 @@ public sealed partial class PluginManager
         {
             var enabled = _store.Get(id)?.Enabled ?? true;
             var result = enabled ? await RestartAsync(id, ct) : await DisableAsync(id, ct);
-            if (result.Error is { } error) problems.Add($"plugin '{id}': {error}");
-            else if (result.Status is { Error: { } failed }) problems.Add($"plugin '{id}': {failed}");
+            if (!result.TryGetValue(out var status, out var refused)) problems.Add($"plugin '{id}': {refused.Message}");
+            else if (status.Error is { } failed) problems.Add($"plugin '{id}': {failed}");
         }
         return problems;
     }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Appliance.Abstractions;
 using Appliance.Abstractions.Events;
 using Appliance.Abstractions.Media;
 using Appliance.Core.Network;
@@ -104,22 +105,22 @@ public sealed partial class PluginManager : IAsyncDisposable
     /// Installs an unsigned package (the zip upload): refused unless <c>plugins.allowUnsigned</c> is set; signed
     /// packages come through the catalog (<see cref="InstallVerifiedAsync"/>).
     /// </summary>
-    public Task<OperationResult> InstallPackageAsync(Stream package, CancellationToken ct) =>
+    public Task<Result<PluginStatus>> InstallPackageAsync(Stream package, CancellationToken ct) =>
         _allowUnsigned
             ? InstallVerifiedAsync(package, ct)
-            : Task.FromResult(OperationResult.Refused(
+            : Task.FromResult(PluginRefusal.Refused(
                 "package: unsigned packages are refused (plugins.allowUnsigned is off); install plugins from the signed catalog"));
 
     /// <summary>Installs a package whose signature and hash were checked (the catalog), or an allowed unsigned one.</summary>
     /// <paramref name="expected"/> (the catalog's id and version) must be what the package's manifest says.
-    internal async Task<OperationResult> InstallVerifiedAsync(Stream package, CancellationToken ct, (string Id, string Version)? expected = null)
+    internal async Task<Result<PluginStatus>> InstallVerifiedAsync(Stream package, CancellationToken ct, (string Id, string Version)? expected = null)
     {
         var staged = await _installer.StageAsync(package, ct);
-        if (!staged.IsOk) return OperationResult.Refused(staged.Failure!.Message);
+        if (!staged.IsOk) return PluginRefusal.Refused(staged.Failure!.Message);
         if (expected is { } want && (staged.Value.Manifest.Id != want.Id || ManifestAdapter.Version(staged.Value.Manifest) != want.Version))
         {
             PluginFolders.TryDelete(staged.Value.Staging);
-            return OperationResult.Refused(
+            return PluginRefusal.Refused(
                 $"package: its manifest says {staged.Value.Manifest.Id} {ManifestAdapter.Version(staged.Value.Manifest)}, the signed index {want.Id} {want.Version}");
         }
         await _ops.WaitAsync(ct);
@@ -128,7 +129,7 @@ public sealed partial class PluginManager : IAsyncDisposable
             var folder = _installer.Promote(staged.Value);
             var id = staged.Value.Manifest.Id;
             await _activator.ActivateFolderAsync(id, folder, reason: "install");
-            return OperationResult.Done(Get(id)!);
+            return Result<PluginStatus>.Ok(Get(id)!);
         }
         finally
         {
@@ -137,7 +138,7 @@ public sealed partial class PluginManager : IAsyncDisposable
         }
     }
 
-    public Task<OperationResult> UninstallAsync(string id, CancellationToken ct) => WithSlot(id, ct, async slot =>
+    public Task<Result<PluginStatus>> UninstallAsync(string id, CancellationToken ct) => WithSlot(id, ct, async slot =>
     {
         await _activator.StopActiveAsync(slot, PluginState.Disabled);
         _folders.RemoveInstalled(id);
@@ -150,43 +151,43 @@ public sealed partial class PluginManager : IAsyncDisposable
         _services.Events.RemoveOwner(id);
         PluginFolders.TryDelete(_folders.PreviousFolder(id));
         _activator.Publish(new PluginStateChanged(id, PluginActivator.ManifestVersion(slot), "removed", null));
-        return OperationResult.Done(Describe(slot) with { State = PluginState.Disabled });
+        return Result<PluginStatus>.Ok(Describe(slot) with { State = PluginState.Disabled });
     });
 
-    public Task<OperationResult> EnableAsync(string id, CancellationToken ct) => WithSlot(id, ct, async slot =>
+    public Task<Result<PluginStatus>> EnableAsync(string id, CancellationToken ct) => WithSlot(id, ct, async slot =>
     {
         SetEnabled(id, true);
         await _activator.ActivateFolderAsync(id, _folders.InstalledFolder(id), reason: "enable");
-        return OperationResult.Done(Describe(slot));
+        return Result<PluginStatus>.Ok(Describe(slot));
     });
 
-    public Task<OperationResult> DisableAsync(string id, CancellationToken ct) => WithSlot(id, ct, async slot =>
+    public Task<Result<PluginStatus>> DisableAsync(string id, CancellationToken ct) => WithSlot(id, ct, async slot =>
     {
         SetEnabled(id, false);
         await _activator.StopActiveAsync(slot, PluginState.Disabled);
         slot.Error = null;
         _activator.Publish(new PluginStateChanged(id, PluginActivator.ManifestVersion(slot), "disabled", null));
-        return OperationResult.Done(Describe(slot));
+        return Result<PluginStatus>.Ok(Describe(slot));
     });
 
-    public Task<OperationResult> RestartAsync(string id, CancellationToken ct) => WithSlot(id, ct, async slot =>
+    public Task<Result<PluginStatus>> RestartAsync(string id, CancellationToken ct) => WithSlot(id, ct, async slot =>
     {
         await _activator.ActivateFolderAsync(id, _folders.InstalledFolder(id), reason: "restart", force: true);
-        return OperationResult.Done(Describe(slot));
+        return Result<PluginStatus>.Ok(Describe(slot));
     });
 
     /// <summary>Validates and stores a new configuration section, then restarts the plugin with it.</summary>
-    public Task<OperationResult> SetConfigAsync(string id, JsonElement config, CancellationToken ct) => WithSlot(id, ct, async slot =>
+    public Task<Result<PluginStatus>> SetConfigAsync(string id, JsonElement config, CancellationToken ct) => WithSlot(id, ct, async slot =>
     {
-        if (slot.Manifest is null) return OperationResult.Refused($"plugin '{id}' has no valid manifest");
-        var resolution = ManifestAdapter.ResolveConfig(slot.Manifest, config);
-        if (resolution.Errors.Count > 0) return OperationResult.Refused(string.Join("; ", resolution.Errors));
-        var footprint = ManifestAdapter.CheckedFootprint(slot.Manifest, resolution.Config);
-        if (footprint.Errors.Count > 0) return OperationResult.Refused(string.Join("; ", footprint.Errors));
+        if (slot.Manifest is null) return PluginRefusal.Refused($"plugin '{id}' has no valid manifest");
+        if (!ManifestAdapter.ResolveConfig(slot.Manifest, config).TryGetValue(out var resolved, out var invalid))
+            return PluginRefusal.Refused(string.Join("; ", invalid.Errors));
+        if (ManifestAdapter.CheckedFootprint(slot.Manifest, resolved).Failure is { } badFootprint)
+            return PluginRefusal.Refused(string.Join("; ", badFootprint.Errors));
         var record = _store.Get(id);
         _store.Save(new PluginRecord(id, record?.Enabled ?? true, false, ManifestAdapter.Version(slot.Manifest), config.Clone()));
         await _activator.ActivateFolderAsync(id, _folders.InstalledFolder(id), reason: "config", force: true);
-        return OperationResult.Done(Describe(slot));
+        return Result<PluginStatus>.Ok(Describe(slot));
     });
 
     private async Task Queued(CancellationToken ct, Func<Task> operation)
@@ -202,12 +203,12 @@ public sealed partial class PluginManager : IAsyncDisposable
         }
     }
 
-    private async Task<OperationResult> WithSlot(string id, CancellationToken ct, Func<PluginSlot, Task<OperationResult>> action)
+    private async Task<Result<PluginStatus>> WithSlot(string id, CancellationToken ct, Func<PluginSlot, Task<Result<PluginStatus>>> action)
     {
         await _ops.WaitAsync(ct);
         try
         {
-            return _slots.Find(id) is { } slot ? await action(slot) : OperationResult.Missing($"plugin '{id}' is not installed");
+            return _slots.Find(id) is { } slot ? await action(slot) : PluginRefusal.NotInstalled($"plugin '{id}' is not installed");
         }
         finally
         {
@@ -261,12 +262,17 @@ public sealed partial class PluginManager : IAsyncDisposable
     }
 }
 
-/// <summary>The outcome of a plugin operation asked for by a user.</summary>
-public sealed record OperationResult(PluginStatus? Status, string? Error, bool NotFound)
+/// <summary>
+/// How a plugin operation asked for by a user says no, in the project's <see cref="Result{T}"/> (the value is the
+/// plugin's status afterwards): <see cref="NotFound"/> (the API answers 404) or <see cref="RefusedCode"/> (400).
+/// </summary>
+public static class PluginRefusal
 {
-    public static OperationResult Done(PluginStatus status) => new(status, null, false);
+    public const string NotFound = "not-found";
 
-    public static OperationResult Refused(string error) => new(null, error, false);
+    public const string RefusedCode = "refused";
 
-    public static OperationResult Missing(string error) => new(null, error, true);
+    public static Result<PluginStatus> Refused(string why) => Result<PluginStatus>.Fail(RefusedCode, why);
+
+    public static Result<PluginStatus> NotInstalled(string why) => Result<PluginStatus>.Fail(NotFound, why);
 }

@@ -43,9 +43,12 @@ internal sealed partial class HostBridge : IChannelHandler, IAsyncDisposable
     /// <summary>Completes when the child broke the contract badly enough that its process must go.</summary>
     public Task<Failure> Faulted => _faulted.Task;
 
-    /// <summary>Watches the camera directory on the child's behalf (the first list goes out before the child starts).</summary>
+    /// <summary>
+    /// Watches the camera directory on the child's behalf (the first list goes out before the child starts). A list
+    /// the child cannot be told of (channel gone) is dropped: NotifyAsync never throws, and a new child gets the list anew.
+    /// </summary>
     public void WatchCameras() =>
-        _cameraWatch = _context.Cameras.Watch(list => _ = _channel.NotifyAsync(Ops.CamerasChanged, new CamerasArgs(list)));
+        _cameraWatch = _context.Cameras.Watch(list => _ = _channel.NotifyAsync(Ops.CamerasChanged, new CamerasArgs(list)).AsTask());
 
     public async ValueTask<Result<JsonElement>> HandleRequestAsync(string op, JsonElement args, CancellationToken cancellationToken)
     {

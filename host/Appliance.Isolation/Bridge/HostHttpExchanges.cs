@@ -42,7 +42,8 @@ internal sealed class HostHttpExchanges(IsolationChannel channel)
             request.RemoteAddress, hasBody);
         try
         {
-            await channel.SendHttpAsync(FrameKind.HttpHead, id, WireJson.Encode(head));
+            // Not cancelled half-way: a frame cut short would break the channel for every other exchange.
+            await channel.SendHttpAsync(FrameKind.HttpHead, id, WireJson.Encode(head), CancellationToken.None);
         }
         catch (IOException ex)
         {

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Appliance.Plugins.Shared.Stun;
 
 namespace Appliance.NetCheck.Stun;
 
@@ -30,10 +31,10 @@ public static class StunAttributes
 
     /// <summary>MAPPED-ADDRESS, RESPONSE-ORIGIN and OTHER-ADDRESS share this encoding.</summary>
     public static StunAttribute Address(ushort type, IPEndPoint endPoint)
-        => new(type, EncodeAddress(endPoint, xor: false, transactionId: []));
+        => new(type, StunWire.WriteAddress(endPoint, xor: false, transactionId: []));
 
     public static StunAttribute XorMappedAddress(IPEndPoint endPoint, byte[] transactionId)
-        => new(StunAttributeType.XorMappedAddress, EncodeAddress(endPoint, xor: true, transactionId));
+        => new(StunAttributeType.XorMappedAddress, StunWire.WriteAddress(endPoint, xor: true, transactionId));
 
     public static StunAttribute ErrorCode(int code, string reason)
     {
@@ -46,40 +47,7 @@ public static class StunAttributes
     }
 
     public static Result<IPEndPoint> ReadAddress(StunAttribute attribute, byte[] transactionId)
-    {
-        var xor = attribute.Type == StunAttributeType.XorMappedAddress;
-        var value = attribute.Value;
-        if (value.Length < 4)
-        {
-            return Result<IPEndPoint>.Fail("malformed", $"address attribute 0x{attribute.Type:X4} is truncated ({value.Length} bytes)");
-        }
-
-        var family = value[1];
-        var expectedLength = family switch { 0x01 => 8, 0x02 => 20, _ => -1 };
-        if (expectedLength < 0)
-        {
-            return Result<IPEndPoint>.Fail("malformed", $"address attribute 0x{attribute.Type:X4} has unknown family 0x{family:X2}");
-        }
-
-        if (value.Length != expectedLength)
-        {
-            return Result<IPEndPoint>.Fail("malformed", $"address attribute 0x{attribute.Type:X4} for family 0x{family:X2} must be {expectedLength} bytes, got {value.Length}");
-        }
-
-        var port = BinaryPrimitives.ReadUInt16BigEndian(value.AsSpan(2));
-        var address = value.AsSpan(4).ToArray();
-        if (xor)
-        {
-            port ^= (ushort)(StunMessage.MagicCookie >> 16);
-            var mask = XorMask(transactionId);
-            for (var i = 0; i < address.Length; i++)
-            {
-                address[i] ^= mask[i];
-            }
-        }
-
-        return new IPEndPoint(new IPAddress(address), port);
-    }
+        => StunWire.ReadAddress(attribute.Value, attribute.Type == StunAttributeType.XorMappedAddress, transactionId, attribute.Type);
 
     public static Result<StunErrorCode> ReadErrorCode(StunAttribute attribute)
     {
@@ -97,35 +65,5 @@ public static class StunAttributes
         }
 
         return new StunErrorCode((cls * 100) + number, Encoding.UTF8.GetString(value, 4, value.Length - 4));
-    }
-
-    private static byte[] EncodeAddress(IPEndPoint endPoint, bool xor, byte[] transactionId)
-    {
-        var address = endPoint.Address.GetAddressBytes();
-        var family = endPoint.AddressFamily == AddressFamily.InterNetwork ? (byte)0x01 : (byte)0x02;
-        var value = new byte[4 + address.Length];
-        value[1] = family;
-        var port = (ushort)endPoint.Port;
-        if (xor)
-        {
-            port ^= (ushort)(StunMessage.MagicCookie >> 16);
-            var mask = XorMask(transactionId);
-            for (var i = 0; i < address.Length; i++)
-            {
-                address[i] ^= mask[i];
-            }
-        }
-
-        BinaryPrimitives.WriteUInt16BigEndian(value.AsSpan(2), port);
-        address.CopyTo(value, 4);
-        return value;
-    }
-
-    private static byte[] XorMask(byte[] transactionId)
-    {
-        var mask = new byte[16];
-        BinaryPrimitives.WriteUInt32BigEndian(mask, StunMessage.MagicCookie);
-        transactionId.CopyTo(mask, 4);
-        return mask;
     }
 }

@@ -129,24 +129,8 @@ public sealed class SlapdDirectory : IAsyncDisposable
         lock (_log) _log.AppendLine(line);
     }
 
-    private async Task WaitListeningAsync(int port)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
-        while (true)
-        {
-            if (_process.HasExited) throw new InvalidOperationException($"slapd exited ({_process.ExitCode}):\n{Log}");
-            try
-            {
-                using var probe = new TcpClient();
-                await probe.ConnectAsync(IPAddress.Loopback, port);
-                return;
-            }
-            catch (SocketException) when (DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(100);
-            }
-        }
-    }
+    private Task WaitListeningAsync(int port) =>
+        Eventually.TcpListeningAsync(IPAddress.Loopback, port, () => _process.HasExited ? $"slapd exited ({_process.ExitCode}):\n{Log}" : Log, TimeSpan.FromSeconds(15));
 
     private static Task<(int Code, string Output)> RunAsync(string file, params string[] args) =>
         RunAsync(file, new Dictionary<string, string>(), args);

@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Appliance.Api.Tests.Support;
+using Appliance.Testing;
 
 namespace Appliance.Api.Tests.Rules;
 
@@ -106,17 +107,13 @@ public sealed class RulesApiTests : IAsyncLifetime
         using (await _client.PostAsJsonAsync("/api/v1/events", new { type = "MotionDetected", category = "analytics", data = new { cameraId = "yard", source = "door", active = true } })) { }
         using (await _client.PostAsJsonAsync("/api/v1/events", motion)) { }
 
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        List<JsonElement> requested = [];
-        while (DateTime.UtcNow < deadline)
+        var (requested, _) = await Eventually.UntilAsync(async () =>
         {
             var events = await _client.GetFromJsonAsync<JsonElement>("/api/v1/events?type=RuleActionRequested&limit=100");
-            requested = events.EnumerateArray().Select(e => e.GetProperty("data")).ToList();
             var subs = await _client.GetFromJsonAsync<JsonElement>("/api/v1/events/subscriptions");
             var runner = subs.EnumerateArray().Single(s => s.GetProperty("name").GetString() == "appliance.host/rules");
-            if (requested.Count >= 3 && runner.GetProperty("delivered").GetInt64() >= 3 + 3) break;
-            await Task.Delay(200);
-        }
+            return (Requested: events.EnumerateArray().Select(e => e.GetProperty("data")).ToList(), Delivered: runner.GetProperty("delivered").GetInt64());
+        }, r => r.Requested.Count >= 3 && r.Delivered >= 3 + 3, TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(200));
         Assert.Equal(3, requested.Count);
         var kinds = requested.Select(r => r.GetProperty("kind").GetString()).Order().ToList();
         Assert.Equal(["email", "snapshot", "vms"], kinds);

@@ -85,14 +85,10 @@ public sealed class RunningCli : IDisposable
     /// <summary>Polls until <paramref name="text"/> has been printed (generous timeout for a loaded machine).</summary>
     public async Task WaitForOutputAsync(string text, TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
-        while (!Stdout.Contains(text, StringComparison.Ordinal))
-        {
-            if (_process.HasExited)
-                throw new InvalidOperationException($"appliancectl exited ({_process.ExitCode}) before printing '{text}':\n{Stdout}\n{Stderr}");
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"appliancectl did not print '{text}':\n{Stdout}\n{Stderr}");
-            await Task.Delay(100);
-        }
+        await Eventually.UntilAsync(() => Stdout.Contains(text, StringComparison.Ordinal) || _process.HasExited,
+            $"appliancectl printing '{text}'", timeout ?? TimeSpan.FromSeconds(60), () => $"\n{Stdout}\n{Stderr}");
+        if (!Stdout.Contains(text, StringComparison.Ordinal))
+            throw new InvalidOperationException($"appliancectl exited ({_process.ExitCode}) before printing '{text}':\n{Stdout}\n{Stderr}");
     }
 
     public async Task<int> WaitForExitAsync(TimeSpan timeout)

@@ -70,14 +70,8 @@ public sealed class FleetClient : IAsyncDisposable
     /// <summary>Waits for the first received message on <paramref name="topic"/> that matches, removing nothing.</summary>
     public async Task<MqttApplicationMessage> WaitForAsync(string topic, Func<string, bool> match, TimeSpan timeout)
     {
-        var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline)
-        {
-            var found = Received.FirstOrDefault(m => m.Topic == topic && match(Text(m)));
-            if (found is not null) return found;
-            await Task.Delay(50);
-        }
-        throw new TimeoutException($"nothing on {topic} matched within {timeout}; received: {string.Join(" | ", Received.Select(m => m.Topic + " " + Text(m)))}");
+        return (await Eventually.ValueAsync(() => Task.FromResult(Received.FirstOrDefault(m => m.Topic == topic && match(Text(m)))), found => found is not null,
+            $"a message on {topic} that matches", timeout, () => $"received: {string.Join(" | ", Received.Select(m => m.Topic + " " + Text(m)))}", TimeSpan.FromMilliseconds(50)))!;
     }
 
     public static string Text(MqttApplicationMessage message) => Encoding.UTF8.GetString(message.Payload);

@@ -26,8 +26,8 @@ type NftablesApplierTests() =
     let listing () =
         task {
             let! l = applier.ListTableAsync ct
-            Assert.True(l.Succeeded, l.Error)
-            return l.Ruleset
+            Assert.True(l.IsOk, string l.Failure)
+            return l.Value
         }
 
     /// Applies the "previous" ruleset and returns its listing.
@@ -185,9 +185,9 @@ type NftablesApplierTests() =
         task {
             let! before = applyPrevious ()
             let! ok = applier.CheckAsync(nextText, ct)
-            Assert.True(ok.Succeeded, ok.Error)
+            Assert.True(ok.IsOk, string ok.Failure)
             let! bad = applier.CheckAsync("table inet appliance { chain c { nonsense } }", ct)
-            Assert.False bad.Succeeded
+            Assert.Equal(NftablesApplier.NftFailed, (nonNull bad.Failure).Code)
             let! after = listing ()
             Assert.Equal(before, after)
         }

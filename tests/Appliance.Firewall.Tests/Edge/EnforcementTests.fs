@@ -278,7 +278,7 @@ type EnforcementTests(rig: EnforcementRig, output: ITestOutputHelper) =
 
             Assert.Equal(ApplyStatus.RolledBack, result.Status)
             let! after = rig.Applier.ListTableAsync CancellationToken.None
-            Assert.Equal(before.Ruleset, after.Ruleset)
+            Assert.Equal(before.Value, after.Value)
             let! reachable = rig.PortalReachable CancellationToken.None
             Assert.True(reachable, "the portal is reachable again after the rollback")
         }

@@ -166,16 +166,3 @@ type StaleNamespaces() =
 [<CollectionDefinition("netns")>]
 type NetnsCollection() =
     interface ICollectionFixture<StaleNamespaces>
-
-/// Polls until the condition holds or the timeout passes (no fixed sleeps).
-let waitUntil (timeout: TimeSpan) (condition: unit -> bool) =
-    task {
-        let deadline = DateTime.UtcNow + timeout
-        let mutable ok = condition ()
-
-        while not ok && DateTime.UtcNow < deadline do
-            do! Task.Delay 100
-            ok <- condition ()
-
-        return ok
-    }

@@ -29,10 +29,10 @@ type GoldenFilesAreValidNft() =
             let! result = applier.ApplyAsync(File.ReadAllText path, null, TimeSpan.Zero, CancellationToken.None)
             Assert.Equal(ApplyStatus.Applied, result.Status)
             let! listing = applier.ListTableAsync CancellationToken.None
-            Assert.StartsWith("table inet appliance {", listing.Ruleset)
+            Assert.StartsWith("table inet appliance {", listing.Value)
             // reapplying over the existing table is atomic and leaves the same table
             let! again = applier.ApplyAsync(File.ReadAllText path, null, TimeSpan.Zero, CancellationToken.None)
             Assert.Equal(ApplyStatus.Applied, again.Status)
             let! relisted = applier.ListTableAsync CancellationToken.None
-            Assert.Equal(listing.Ruleset, relisted.Ruleset)
+            Assert.Equal(listing.Value, relisted.Value)
         }

@@ -5,6 +5,7 @@ using Appliance.Testing.DBus;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using Appliance.Testing;
 
 namespace Appliance.Host.Tests.SystemServices;
 
@@ -51,9 +52,7 @@ public sealed class NetworkSettingsServiceTests : IAsyncLifetime
         Assert.NotNull(_service.Pending);
 
         _time.Advance(TimeSpan.FromSeconds(2));
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (!await IsDhcpAsync() && DateTime.UtcNow < deadline) await Task.Delay(100);
-        Assert.True(await IsDhcpAsync());
+        Assert.True(await Eventually.HoldsWithinAsync(IsDhcpAsync, TimeSpan.FromSeconds(10)));
         Assert.Null(_service.Pending);
         Assert.Contains("not confirmed within 120 s", (await _service.StatusAsync(CancellationToken.None)).LastRevert);
     }

@@ -59,13 +59,8 @@ public sealed class FirewallCliTests(NetworkHostFixture fixture)
             string[] target = ["--url", host.BaseUri.GetLeftPart(UriPartial.Authority), "--token", token, "--insecure"];
 
             // The enforcer applies once at start; poll until it has recorded its outcome.
-            var deadline = DateTime.UtcNow.AddSeconds(60);
-            JsonElement status;
-            while ((status = await host.Client.GetFromJsonAsync<JsonElement>("/api/v1/network/firewall")).GetProperty("lastResult").ValueKind == JsonValueKind.Null)
-            {
-                Assert.True(DateTime.UtcNow < deadline, "the firewall was never applied at start:\n" + host.Log);
-                await Task.Delay(200);
-            }
+            var status = await Eventually.ValueAsync(() => host.Client.GetFromJsonAsync<JsonElement>("/api/v1/network/firewall"),
+                s => s.GetProperty("lastResult").ValueKind != JsonValueKind.Null, "the firewall applied at start", TimeSpan.FromSeconds(60), () => host.Log, TimeSpan.FromMilliseconds(200));
             Assert.Equal("Rejected", status.GetProperty("lastResult").GetString());
 
             var shown = await fixture.Cli.ExpectAsync(1, [.. target, "network", "firewall"]);

@@ -73,15 +73,7 @@ public sealed class FirewallApplyTests(NetworkHostFixture fixture, BrowserFixtur
         }
     }
 
-    private static async Task<JsonElement> WaitForResultAsync(HostProcess host, Func<string?, bool> done)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            var status = await host.Client.GetFromJsonAsync<JsonElement>("/api/v1/network/firewall");
-            if (done(status.GetProperty("lastResult").GetString())) return status;
-            Assert.True(DateTime.UtcNow < deadline, "no firewall result:\n" + host.Log);
-            await Task.Delay(200);
-        }
-    }
+    private static Task<JsonElement> WaitForResultAsync(HostProcess host, Func<string?, bool> done) =>
+        Eventually.ValueAsync(() => host.Client.GetFromJsonAsync<JsonElement>("/api/v1/network/firewall"),
+            status => done(status.GetProperty("lastResult").GetString()), "the firewall result", TimeSpan.FromSeconds(60), () => host.Log, TimeSpan.FromMilliseconds(200));
 }

@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using Appliance.Testing;
 
 namespace Appliance.PluginRepository.Tests.Catalog;
 
@@ -50,12 +51,9 @@ public sealed class CatalogInstallTests(CatalogHost fixture) : IClassFixture<Cat
         await fixture.PublishAsync(id, CatalogHost.Ok("1.0.0"), ("2.0.0", "unhealthy", []));
         using (var updated = await fixture.PostAsync(id, "update"))
             Assert.True(updated.IsSuccessStatusCode, await updated.Content.ReadAsStringAsync());
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        (string Version, string State, string? LastUpdate) status;
         // The slot names the previous version as soon as the rollback starts it; the rollback has happened only
         // once its outcome is recorded, so wait for that, not for the version.
-        while ((status = await fixture.StatusAsync(id)).LastUpdate?.StartsWith("rolled back", StringComparison.Ordinal) != true
-               && DateTime.UtcNow < deadline) await Task.Delay(100);
+        var status = await Eventually.UntilAsync(() => fixture.StatusAsync(id), s => s.LastUpdate?.StartsWith("rolled back", StringComparison.Ordinal) == true, TimeSpan.FromSeconds(20));
         await fixture.AssertRunningAsync(id, "1.0.0");
         Assert.StartsWith("rolled back to 1.0.0: 2.0.0 reported 'probe' unhealthy within the swap grace period", status.LastUpdate, StringComparison.Ordinal);
     }

@@ -66,16 +66,14 @@ public sealed class CatalogProxyTests(CatalogHost fixture) : IClassFixture<Catal
 
         var started = DateTime.UtcNow;
         var install = host.Client.PostAsync($"/api/v1/plugins/catalog/{id}/install", null);
-        JsonElement? midway = null;
-        while (!install.IsCompleted && midway is null)
+        // Progress seen part-way through the download (or the install over before it could be seen: then midway stays null).
+        var midway = await Eventually.UntilAsync(async () =>
         {
-            await Task.Delay(200);
             var progress = await host.Client.GetFromJsonAsync<JsonElement>("/api/v1/plugins/catalog/progress");
-            foreach (var p in progress.EnumerateArray())
-                if (p.GetProperty("id").GetString() == id && p.GetProperty("stage").GetString() == "downloading"
+            return progress.EnumerateArray().Where(p => p.GetProperty("id").GetString() == id && p.GetProperty("stage").GetString() == "downloading"
                     && p.GetProperty("received").GetInt64() is > 0 and var received && received < p.GetProperty("total").GetInt64())
-                    midway = p.Clone();
-        }
+                .Select(p => (JsonElement?)p.Clone()).LastOrDefault();
+        }, seen => seen is not null || install.IsCompleted, TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(200));
         using (var response = await install)
             Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
         Assert.NotNull(midway);

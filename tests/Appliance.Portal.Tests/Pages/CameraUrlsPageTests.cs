@@ -66,13 +66,7 @@ public sealed class CameraUrlsPageTests(BrowserFixture browser)
 
     private static async Task UntilRunningAsync(HostProcess host, string plugin)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (DateTime.UtcNow < deadline)
-        {
-            var status = await host.Client.GetFromJsonAsync<JsonElement>($"/api/v1/plugins/{plugin}");
-            if (status.GetProperty("state").GetString() == "Running") return;
-            await Task.Delay(300);
-        }
-        throw new TimeoutException($"{plugin} is not running");
+        await Eventually.ValueAsync(async () => (await host.Client.GetFromJsonAsync<JsonElement>($"/api/v1/plugins/{plugin}")).GetProperty("state").GetString(),
+            state => state == "Running", $"{plugin} running", TimeSpan.FromSeconds(60), interval: TimeSpan.FromMilliseconds(300));
     }
 }

@@ -59,15 +59,8 @@ public sealed class PluginPagesHost : IAsyncLifetime
     /// <summary>Waits until the plugin's status says Running.</summary>
     public async Task WaitRunningAsync(string id)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        var state = "";
-        while (DateTime.UtcNow < deadline)
-        {
-            state = (await Host.Client.GetFromJsonAsync<JsonObject>($"/api/v1/plugins/{id}"))?["state"]?.ToString() ?? "";
-            if (state == "Running") return;
-            await Task.Delay(200);
-        }
-        throw new TimeoutException($"{id} is {state}, not Running:\n{Host.Log}");
+        await Eventually.ValueAsync(async () => (await Host.Client.GetFromJsonAsync<JsonObject>($"/api/v1/plugins/{id}"))?["state"]?.ToString() ?? "",
+            state => state == "Running", $"{id} running", TimeSpan.FromSeconds(60), () => Host.Log, TimeSpan.FromMilliseconds(200));
     }
 
     /// <summary>A client with its own cookie jar, signed in to the portal as <paramref name="user"/> (no redirects followed).</summary>

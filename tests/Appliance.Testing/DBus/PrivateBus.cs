@@ -92,15 +92,13 @@ public sealed class PrivateBus : IAsyncDisposable
         mock.BeginOutputReadLine();
         mock.BeginErrorReadLine();
         lock (_mocks) _mocks.Add(mock);
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (DateTime.UtcNow < deadline)
+        await Eventually.UntilAsync(async () =>
         {
-            if (mock.HasExited) throw new InvalidOperationException($"dbusmock for {busName} exited with {mock.ExitCode}:\n{Log}");
+            if (mock.HasExited) return true;
             var (code, output, _) = await BusctlAsync("call", "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus", "NameHasOwner", "s", busName);
-            if (code == 0 && output.Trim() == "b true") return;
-            await Task.Delay(100);
-        }
-        throw new TimeoutException($"dbusmock did not own {busName} within 20 s:\n{Log}");
+            return code == 0 && output.Trim() == "b true";
+        }, $"dbusmock owning {busName}", TimeSpan.FromSeconds(20), () => Log);
+        if (mock.HasExited) throw new InvalidOperationException($"dbusmock for {busName} exited with {mock.ExitCode}:\n{Log}");
     }
 
     /// <summary>Runs <c>busctl --address=... ARGS</c>; returns the exit code, standard output and standard error.</summary>

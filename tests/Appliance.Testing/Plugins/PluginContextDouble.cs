@@ -9,7 +9,8 @@ namespace Appliance.Testing.Plugins;
 /// <summary>
 /// A host for the plugin under test: configuration, a settable clock, health by component, and an outbox double
 /// with the bus's contract (a handler that throws gets the same event again later, in order, per subscription).
-/// Members the plugin must not use throw. Shared by the integration plugins' tests (Genetec, Mqtt).
+/// routes recorded by method and template. Members the plugin must not use throw. Shared by the integration plugins'
+/// tests (Genetec, Mqtt, Nx Witness).
 /// </summary>
 public sealed class PluginContextDouble(string configJson, TimeProvider time, string pluginId = "appliance.test") : IPluginContext
 {
@@ -22,11 +23,20 @@ public sealed class PluginContextDouble(string configJson, TimeProvider time, st
     public TimeProvider Time => time;
     public IPluginLogger Logger => throw new NotSupportedException();
     public string DataDirectory { get; } = Directory.CreateTempSubdirectory("plugin-double-").FullName;
-    public IRouteRegistry Routes => throw new NotSupportedException();
+    public RoutesDouble RouteTable { get; } = new();
+    public IRouteRegistry Routes => RouteTable;
     public IDeclaredSockets Sockets => throw new NotSupportedException();
     public IStreamHub Streams => throw new NotSupportedException();
     public ICameraDirectory Cameras => throw new NotSupportedException();
     public void RunBackground(string name, Func<CancellationToken, Task> loop) => throw new NotSupportedException();
+}
+
+/// <summary>The routes a plugin mapped, by "METHOD template".</summary>
+public sealed class RoutesDouble : IRouteRegistry
+{
+    public ConcurrentDictionary<string, PluginRequestHandler> Routes { get; } = new();
+
+    public void Map(string method, string template, PluginRequestHandler handler) => Routes[$"{method} {template}"] = handler;
 }
 
 public sealed class HealthDouble : IHealthReporter
@@ -92,6 +102,21 @@ public sealed class OutboxDouble : IEventBus
     }
 
     public int PendingCount => _subscriptions.Sum(s => s.Pending.Count);
+
+    /// <summary>Hands one event to one subscription as the outbox does: true when its handler returned (delivered), false when it threw (kept for later).</summary>
+    public async Task<bool> DeliverAsync(string subscription, EventEnvelope envelope)
+    {
+        var handler = _subscriptions.Single(s => s.Name == subscription).Handler;
+        try
+        {
+            await handler(envelope, default);
+            return true;
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
 
     private sealed class NoOp : IDisposable
     {

@@ -43,6 +43,28 @@ public static class Eventually
         return value;
     }
 
+    /// <summary>
+    /// The same for a value read without waiting (a field, a snapshot of a collection). Named apart from
+    /// <c>UntilAsync</c> so that an async read never binds to it (a Task is a value too).
+    /// </summary>
+    public static Task<T> ReadUntilAsync<T>(Func<T> read, Func<T, bool> done, TimeSpan? timeout = null, TimeSpan? interval = null)
+        => UntilAsync(() => Task.FromResult(read()), done, timeout, interval);
+
+    /// <summary>
+    /// Reads until <paramref name="done"/> holds for the value read and returns it; when the time is up, throws a
+    /// <see cref="TimeoutException"/> naming <paramref name="what"/>, the last value read and the diagnostics.
+    /// </summary>
+    public static async Task<T> ValueAsync<T>(Func<Task<T>> read, Func<T, bool> done, string what, TimeSpan? timeout = null, Func<string>? diagnostics = null, TimeSpan? interval = null)
+    {
+        var value = await UntilAsync(read, done, timeout, interval);
+        if (!done(value))
+        {
+            throw new TimeoutException($"{what} did not happen within {(timeout ?? DefaultTimeout).TotalSeconds:0.#} s; last value: {value}. {diagnostics?.Invoke()}");
+        }
+
+        return value;
+    }
+
     public static Task<bool> HoldsWithinAsync(Func<bool> condition, TimeSpan? timeout = null, TimeSpan? interval = null)
         => HoldsWithinAsync(() => Task.FromResult(condition()), timeout, interval);
 

@@ -116,22 +116,7 @@ public sealed class MosquittoPeer : IAsyncDisposable
         _process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (_log) _log.AppendLine(e.Data); };
         _process.BeginErrorReadLine();
         _process.BeginOutputReadLine();
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (_process.HasExited) throw new InvalidOperationException($"mosquitto exited: {Log}");
-            try
-            {
-                using var probe = new System.Net.Sockets.TcpClient();
-                await probe.ConnectAsync(System.Net.IPAddress.Loopback, Port);
-                return;
-            }
-            catch (System.Net.Sockets.SocketException)
-            {
-                await Task.Delay(50);
-            }
-        }
-        throw new TimeoutException($"mosquitto did not listen on {Port}: {Log}");
+        await Eventually.TcpListeningAsync(System.Net.IPAddress.Loopback, Port, () => _process.HasExited ? $"mosquitto exited: {Log}" : Log, TimeSpan.FromSeconds(10));
     }
 
     /// <summary>Stops the broker (SIGTERM, so a persistent one saves its sessions), keeping its folder for a restart.</summary>

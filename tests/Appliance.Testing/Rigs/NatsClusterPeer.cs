@@ -90,24 +90,8 @@ public sealed class NatsClusterPeer : IAsyncDisposable
         _nodes[node] = null;
     }
 
-    private static async Task WaitListeningAsync(int port, NatsClusterPeer peer)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (DateTime.UtcNow < deadline)
-        {
-            try
-            {
-                using var probe = new System.Net.Sockets.TcpClient();
-                await probe.ConnectAsync(System.Net.IPAddress.Loopback, port);
-                return;
-            }
-            catch (System.Net.Sockets.SocketException)
-            {
-                await Task.Delay(100);
-            }
-        }
-        throw new TimeoutException($"nats-server MQTT did not listen on {port.ToString(CultureInfo.InvariantCulture)}: {peer.Log}");
-    }
+    private static Task WaitListeningAsync(int port, NatsClusterPeer peer) =>
+        Eventually.TcpListeningAsync(System.Net.IPAddress.Loopback, port, () => $"nats-server MQTT: {peer.Log}", TimeSpan.FromSeconds(20));
 
     public async ValueTask DisposeAsync()
     {

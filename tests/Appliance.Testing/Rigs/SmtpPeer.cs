@@ -53,9 +53,8 @@ public sealed class SmtpPeer : IAsyncDisposable
     /// <summary>The messages received (raw .eml text and envelope JSON), waiting generously for <paramref name="count"/>.</summary>
     public async Task<IReadOnlyList<(string Eml, string Envelope)>> WaitForAsync(int count)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (Directory.GetFiles(Mailbox, "*.eml").Length < count && DateTime.UtcNow < deadline) await Task.Delay(50);
-        await Task.Delay(50);
+        await Eventually.HoldsWithinAsync(() => Directory.GetFiles(Mailbox, "*.eml").Length >= count, TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(50));
+        await Task.Delay(50); // the envelope file is written just after the message
         return Directory.GetFiles(Mailbox, "*.eml").Order()
             .Select(f => (File.ReadAllText(f), File.ReadAllText(Path.ChangeExtension(f, ".json")))).ToList();
     }

@@ -46,8 +46,8 @@ public sealed class PluginCommands(PluginManager plugins, PluginCatalogService c
         return View(status);
     }
 
-    private static Result<JsonElement?> Outcome(OperationResult result) =>
-        result.Status is { } status ? View(status) : new Failure(result.NotFound ? "not-found" : "refused", result.Error ?? "refused");
+    private static Result<JsonElement?> Outcome(Result<PluginStatus> result) =>
+        result.TryGetValue(out var status, out var failure) ? View(status) : failure;
 
     private static Result<JsonElement?> View(PluginStatus status) =>
         CommandArgs.Json(new { id = status.Id, version = status.Version, state = status.State.ToString(), error = status.Error });

@@ -50,9 +50,9 @@ public sealed class PlanModel(CameraStore cameras) : PageModel
     private void Calculate()
     {
         InputJson = Form.ToJson();
-        var (plan, errors) = BandwidthPlanner.Plan(InputJson);
-        Result = plan;
-        Errors = errors;
+        var plan = BandwidthPlanner.Plan(InputJson);
+        Result = plan.IsOk ? plan.Value : null;
+        Errors = plan.Failure?.Errors ?? [];
     }
 
     private void Edit(string edit)

@@ -37,7 +37,7 @@ public sealed class EventTypeCatalog
             return Result<EventTypeInfo>.Fail("invalid-name", $"'{type}' is not an event type name (PascalCase, 3 to 64 letters and digits)");
         var schema = ManifestFacade.ParseEventSchema(jsonSchema ?? "");
         if (!schema.IsOk)
-            return Result<EventTypeInfo>.Fail("invalid-schema", string.Join("; ", Appliance.Core.Facade.Errors(schema.Failure)));
+            return Result<EventTypeInfo>.Fail("invalid-schema", string.Join("; ", schema.Failure!.Errors));
         var info = new EventTypeInfo(type!, category, description ?? "", jsonSchema, owner);
         var stored = _types.GetOrAdd(type!, (info, schema.Value));
         if (stored.Info.Owner != owner)

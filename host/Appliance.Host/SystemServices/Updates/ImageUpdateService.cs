@@ -84,7 +84,8 @@ public sealed class ImageUpdateService(
             var record = new ImageUpdateRecord(manifest.Value.Version, ImageUpdateRecord.Installing, null, null, now, now);
             Record(record);
             _progress = (0, "starting");
-            Completion = Task.Run(() => InstallAsync(bundle, record));
+            // An install once started runs to its end: the request that started it may go away.
+            Completion = Task.Run(() => InstallAsync(bundle, record), CancellationToken.None);
             started = true;
             return record;
         }

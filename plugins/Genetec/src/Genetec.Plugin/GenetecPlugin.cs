@@ -1,6 +1,7 @@
 using Appliance.Abstractions;
 using Appliance.Abstractions.Events;
 using Appliance.Plugins.Genetec.Protocol;
+using Appliance.Plugins.Shared;
 
 namespace Appliance.Plugins.Genetec;
 
@@ -19,7 +20,7 @@ public sealed class GenetecPlugin : IPlugin
         var servers = GenetecServers.Parse(context.Config.GetProperty("servers"));
         if (!servers.IsOk) throw new InvalidOperationException(servers.Failure!.Message);
         var maxAge = TimeSpan.FromMinutes(context.Config.GetProperty("maxAgeMinutes").GetInt32());
-        var delivery = new Delivery(context.Time, context.Config.GetProperty("quickAttempts").GetInt32(), TimeSpan.FromMilliseconds(200), maxAge);
+        var delivery = new DeliveryAttempts(context.Time, context.Config.GetProperty("quickAttempts").GetInt32(), TimeSpan.FromMilliseconds(200), maxAge);
         foreach (var server in servers.Value)
         {
             var client = new WebSdkClient(server.Endpoint, server.Credentials, server.Pin, server.Timeout);
@@ -31,7 +32,7 @@ public sealed class GenetecPlugin : IPlugin
         return Task.CompletedTask;
     }
 
-    private static async Task HandleAsync(IPluginContext context, GenetecServer server, WebSdkClient client, Delivery delivery, EventEnvelope envelope, CancellationToken ct)
+    private static async Task HandleAsync(IPluginContext context, GenetecServer server, WebSdkClient client, DeliveryAttempts delivery, EventEnvelope envelope, CancellationToken ct)
     {
         if (!envelope.TryGet<RuleActionRequested>(out var action) || action is null) return;
         if (action.Kind != "vms" || action.Target != server.Name) return;
@@ -43,13 +44,13 @@ public sealed class GenetecPlugin : IPlugin
             return;
         }
         var outcome = await delivery.RunAsync(envelope.Id.ToString("N"), envelope.OccurredAt, token => client.SendAsync(webSdkAction.Value, token), ct);
-        switch (outcome.State)
+        switch (outcome.Result)
         {
-            case DeliveryState.Delivered:
+            case DeliveryResult.Delivered:
                 context.Health.Report(server.Name, HealthState.Healthy, $"{webSdkAction.Value.Describe()} delivered after {outcome.Attempts} attempt(s)");
                 await context.Events.PublishAsync(new RuleActionDelivered(envelope.Id, action.RuleId, action.Kind, server.Name, outcome.Attempts, context.Time.GetUtcNow()), ct);
                 break;
-            case DeliveryState.Expired:
+            case DeliveryResult.Expired:
                 context.Health.Report(server.Name, HealthState.Degraded, $"expired after {outcome.Attempts} attempt(s): {outcome.LastFailure}");
                 await context.Events.PublishAsync(new RuleActionExpired(envelope.Id, action.RuleId, action.Kind, server.Name, outcome.Attempts,
                     context.Time.GetUtcNow() - envelope.OccurredAt, outcome.LastFailure?.ToString() ?? ""), ct);

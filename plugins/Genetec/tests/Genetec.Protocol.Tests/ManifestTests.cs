@@ -1,38 +1,25 @@
 using System.Text.Json;
 using Appliance.Core.Manifest;
+using Appliance.Testing.Plugins;
 
 namespace Appliance.Plugins.Genetec.Tests;
 
 /// <summary>The manifest is valid for this host, and its footprint (HostApi 1.1 targetsKey) is exactly the configured servers.</summary>
 public sealed class ManifestTests
 {
-    private static PluginManifest Manifest()
-    {
-        var parsed = ManifestFacade.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "plugin.json")));
-        Assert.True(parsed.IsOk, parsed.IsOk ? "" : parsed.Failure!.Message);
-        return parsed.Value;
-    }
+    private static PluginManifest Manifest() => PluginManifestFile.Load("appliance.genetec");
 
-    /// <summary>The configuration as the plugin receives it (the manifest's defaults applied).</summary>
-    private static JsonElement Resolved(string config)
-    {
-        using var doc = JsonDocument.Parse(config);
-        var resolved = ManifestFacade.ResolveConfig(Manifest(), doc.RootElement.Clone());
-        Assert.True(resolved.IsOk, resolved.ToString());
-        return resolved.Value;
-    }
+    private static JsonElement Resolved(string config) => PluginManifestFile.Resolve(Manifest(), config);
 
     private static Appliance.Abstractions.Result<Appliance.Core.Network.ResolvedEntry[]> Footprint(string config) =>
-        ManifestFacade.CheckedFootprint(Manifest(), Resolved(config));
+        PluginManifestFile.Footprint(Manifest(), config);
 
     [Fact]
     public void The_manifest_is_valid_for_this_host()
     {
         var manifest = Manifest();
-        Assert.Equal("appliance.genetec", manifest.Id);
-        Assert.All(manifest.Network, e => Assert.Equal(Direction.Outbound, e.Direction));
+        Assert.True(PluginManifestFile.OutboundOnly(manifest));
         Assert.All(manifest.Network, e => Assert.True(ManifestFacade.PeerFromConfig(e)));
-        Assert.Null(ManifestFacade.CheckHostApi(manifest, Appliance.Abstractions.HostApi.Major, Appliance.Abstractions.HostApi.Minor));
     }
 
     [Fact]
@@ -50,7 +37,7 @@ public sealed class ManifestTests
         var footprint = Footprint(config);
         Assert.True(footprint.IsOk, footprint.ToString());
         Assert.Equal(2, footprint.Value.Length);
-        var peers = footprint.Value.Select(r => (ManifestFacade.Fqdn(r.Entry), ManifestFacade.Range(r.Entry.Port).Item1)).OrderBy(p => p.Item1).ToList();
+        var peers = PluginManifestFile.Peers(footprint.Value).OrderBy(p => p.Host).ToList();
         Assert.Equal([("10.20.0.5", 4443), ("sc1.site.example", 4590)], peers);
         Assert.All(footprint.Value, r => Assert.Equal("appliance.genetec", r.Owner));
         Assert.All(footprint.Value, r => Assert.Equal("site", r.Entry.Zone));

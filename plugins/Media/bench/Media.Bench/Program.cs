@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Appliance.Benchmarking;
 using Appliance.Plugins.Media.FFmpegInterop;
 using Appliance.Plugins.Media.FFmpegInterop.Native;
 using Appliance.Plugins.Media.Plugin.Cameras;
@@ -12,7 +13,10 @@ using Appliance.Plugins.Media.Tests.Shared;
 //   decode fps of a 1080p H.264 file vs `ffmpeg -benchmark -threads N -i file -f null -` (target ratio >= 0.95),
 //   SD transcode CPU vs the ffmpeg CLI doing the same transcode (target ratio <= 1.05),
 //   snapshot latency p50/p99 at 1080p (target p99 < 150 ms), motion analysis cost per camera at 5 fps.
+// One `bench:` line per figure (BenchReport); exit 1 when a target is NOT met. --smoke: one round each, no verdicts.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+var report = BenchReport.FromArgs(args);
+var rounds = report.Smoke ? 1 : 3;
 var runtime = FFmpegRuntime.Load().Value;
 var folder = Clips.TempFolder("bench");
 var threads = Environment.ProcessorCount;
@@ -20,9 +24,6 @@ var file = Path.Combine(folder, "bench-1080p.h264");
 if (!File.Exists(file))
     Clips.Ffmpeg($"-f lavfi -i testsrc2=size=1920x1080:rate=25 -t 12 -pix_fmt yuv420p -c:v libx264 -preset veryfast -x264-params aud=1:keyint=50 -bf 0 -f h264 {file}");
 var units = Clips.AccessUnits(file, VideoFormat.H264);
-
-static void Line(string name, double value, string unit, string ratio, string target, bool met) =>
-    Console.WriteLine($"bench: {name} {value.ToString("F2", CultureInfo.InvariantCulture)} {unit} ratio {ratio} target {target} {(met ? "met" : "NOT met")}");
 
 static (double Real, double Cpu) FfmpegBenchmark(string arguments)
 {
@@ -47,13 +48,13 @@ double DecodeOurs()
     return frames / sw.Elapsed.TotalSeconds;
 }
 double oursFps = 0, cliFps = 0;
-for (var i = 0; i < 3; i++)
+for (var i = 0; i < rounds; i++)
 {
     oursFps = Math.Max(oursFps, DecodeOurs());
     var (real, _) = FfmpegBenchmark($"-threads {threads} -i {file} -f null -");
     cliFps = Math.Max(cliFps, units.Count / real);
 }
-Line($"decode-1080p-h264-fps-threads{threads}", oursFps, "fps", (oursFps / cliFps).ToString("F3"), ">=0.95", oursFps / cliFps >= 0.95);
+report.Add(new BenchFigure($"decode-1080p-h264-fps-threads{threads}", oursFps, "fps", oursFps / cliFps, 0.95, Better.Higher, TargetIsRatio: true));
 Console.WriteLine($"#   ffmpeg CLI: {cliFps:F1} fps on {units.Count} frames");
 
 // 2. SD transcode CPU: decode 1080p, scale to 640x360 (bilinear), libx264 veryfast zerolatency 500 kbit/s, one thread each.
@@ -73,14 +74,14 @@ double TranscodeOursCpu()
     return (Cpu() - before).TotalSeconds;
 }
 double oursCpu = double.MaxValue, cliCpu = double.MaxValue;
-for (var i = 0; i < 3; i++)
+for (var i = 0; i < rounds; i++)
 {
     oursCpu = Math.Min(oursCpu, TranscodeOursCpu());
     var sd = Path.Combine(folder, "bench-sd.h264");
     var (_, cpu) = FfmpegBenchmark($"-y -threads 1 -i {file} -sws_flags bilinear -vf scale=640:360 -threads 1 -c:v libx264 -preset veryfast -tune zerolatency -b:v 500k -g 50 -bf 0 -f h264 {sd}");
     cliCpu = Math.Min(cliCpu, cpu);
 }
-Line("sd-transcode-1080p-to-640x360-cpu", oursCpu, "s", (oursCpu / cliCpu).ToString("F3"), "<=1.05", oursCpu / cliCpu <= 1.05);
+report.Add(new BenchFigure("sd-transcode-1080p-to-640x360-cpu", oursCpu, "s", oursCpu / cliCpu, 1.05, TargetIsRatio: true));
 Console.WriteLine($"#   ffmpeg CLI: {cliCpu:F2} s CPU for {units.Count} frames");
 
 // 3. Snapshot latency at 1080p: the plugin's path (reference to the latest frame, scale to full-range, mjpeg).
@@ -93,7 +94,7 @@ using (var jpeg = new JpegMaker(runtime, "mjpeg", 4))
         decoder.Flush(latest.Replace);
     }
     var samples = new List<double>();
-    for (var i = 0; i < 120; i++)
+    for (var i = 0; i < (report.Smoke ? 30 : 120); i++)
     {
         var sw = Stopwatch.StartNew();
         var taken = latest.Take()!.Value;
@@ -103,8 +104,8 @@ using (var jpeg = new JpegMaker(runtime, "mjpeg", 4))
     samples.Sort();
     var p50 = samples[samples.Count / 2];
     var p99 = samples[(int)Math.Ceiling(samples.Count * 0.99) - 1];
-    Line("snapshot-1080p-latency-p50", p50, "ms", "-", "<150", p50 < 150);
-    Line("snapshot-1080p-latency-p99", p99, "ms", "-", "<150", p99 < 150);
+    report.Add(new BenchFigure("snapshot-1080p-latency-p50", p50, "ms", null, 150));
+    report.Add(new BenchFigure("snapshot-1080p-latency-p99", p99, "ms", null, 150));
 }
 
 // 4. Motion analysis cost per camera at 5 fps (scaling 1080p to 160x90 gray + detection), decode not included.
@@ -124,6 +125,8 @@ using (var motion = new MotionAnalyzer(runtime, new MotionSettings(), 5, 160, 90
     decoder.Flush(Analyse);
     var perFrameMs = analysed.TotalMilliseconds / Math.Max(1, motion.Analysed);
     var percentOfCore = perFrameMs * 5 / 1000 * 100;
-    Line("motion-1080p-per-camera-at-5fps", percentOfCore, "%core", "-", "<5", percentOfCore < 5);
+    report.Add(new BenchFigure("motion-1080p-per-camera-at-5fps", percentOfCore, "%core", null, 5));
     Console.WriteLine($"#   {motion.Analysed} frames analysed, {perFrameMs:F2} ms each");
 }
+
+return report.ExitCode();

@@ -3,6 +3,7 @@ using System.Text;
 using Appliance.Abstractions;
 using Appliance.Abstractions.Events;
 using Appliance.Plugins.Milestone.Protocol;
+using Appliance.Plugins.Shared;
 
 namespace Appliance.Plugins.Milestone;
 
@@ -19,7 +20,7 @@ public sealed class MilestonePlugin : IPlugin
         var servers = EventServers.Parse(context.Config.GetProperty("servers"));
         if (!servers.IsOk) throw new InvalidOperationException(servers.Failure!.Message);
         var maxAge = TimeSpan.FromMinutes(context.Config.GetProperty("maxAgeMinutes").GetInt32());
-        var sender = new RetryingSender(context.Time, context.Config.GetProperty("quickAttempts").GetInt32(), TimeSpan.FromMilliseconds(200), maxAge);
+        var sender = new DeliveryAttempts(context.Time, context.Config.GetProperty("quickAttempts").GetInt32(), TimeSpan.FromMilliseconds(200), maxAge);
         var client = new EventServerClient();
         foreach (var server in servers.Value)
         {
@@ -28,7 +29,7 @@ public sealed class MilestonePlugin : IPlugin
                 if (!envelope.TryGet<RuleActionRequested>(out var action) || action is null) return;
                 if (action.Kind != "vms" || action.Target != server.Name) return;
                 var analytics = ToAnalyticsEvent(action);
-                var outcome = await sender.SendAsync(analytics.Id.ToString(), envelope.OccurredAt, async token =>
+                var outcome = await sender.RunAsync(analytics.Id.ToString(), envelope.OccurredAt, async token =>
                 {
                     var sent = await client.SendAnalyticsAsync(server.Host, server.AnalyticsPort, analytics, server.Timeout, token);
                     if (!sent.IsOk || server.GenericSource is not { } source) return sent;
@@ -38,11 +39,11 @@ public sealed class MilestonePlugin : IPlugin
                 }, ct);
                 switch (outcome.Result)
                 {
-                    case SendResult.Delivered:
+                    case DeliveryResult.Delivered:
                         context.Health.Report(server.Name, HealthState.Healthy, $"last event delivered after {outcome.Attempts} attempt(s)");
                         await context.Events.PublishAsync(new RuleActionDelivered(envelope.Id, action.RuleId, action.Kind, server.Name, outcome.Attempts, context.Time.GetUtcNow()), ct);
                         break;
-                    case SendResult.Expired:
+                    case DeliveryResult.Expired:
                         await context.Events.PublishAsync(new RuleActionExpired(envelope.Id, action.RuleId, action.Kind, server.Name, outcome.Attempts,
                             context.Time.GetUtcNow() - envelope.OccurredAt, outcome.LastError ?? ""), ct);
                         break;

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Xml.Linq;
 using Appliance.Abstractions.Events;
 using Appliance.Plugins.Milestone.Protocol;
+using Appliance.Plugins.Shared;
 
 namespace Appliance.Plugins.Milestone.Tests;
 
@@ -100,22 +101,22 @@ public sealed class AnalyticsEventTests
     public async Task A_server_down_for_a_while_gets_every_event_afterwards_in_order()
     {
         var port = FreePort.Tcp();
-        var sender = new RetryingSender(TimeProvider.System, quickAttempts: 2, TimeSpan.FromMilliseconds(10), TimeSpan.FromHours(1));
+        var sender = new DeliveryAttempts(TimeProvider.System, quickAttempts: 2, TimeSpan.FromMilliseconds(10), TimeSpan.FromHours(1));
         var client = new EventServerClient();
         var events = Enumerable.Range(0, 5).Select(i => new AnalyticsEvent(Guid.NewGuid(), DateTimeOffset.UtcNow, "T", $"event {i}", "S")).ToList();
         // Down: every event is left for later (the outbox keeps it), attempts counted.
         foreach (var e in events)
         {
-            var outcome = await sender.SendAsync(e.Id.ToString(), DateTimeOffset.UtcNow, ct => client.SendAnalyticsAsync("127.0.0.1", port, e, TimeSpan.FromSeconds(5), ct), default);
-            Assert.Equal(SendResult.RetryLater, outcome.Result);
+            var outcome = await sender.RunAsync(e.Id.ToString(), DateTimeOffset.UtcNow, ct => client.SendAnalyticsAsync("127.0.0.1", port, e, TimeSpan.FromSeconds(5), ct), default);
+            Assert.Equal(DeliveryResult.RetryLater, outcome.Result);
             Assert.Contains("transport", outcome.LastError);
         }
         // Back: the outbox hands them again in order; each is delivered, counting the earlier attempts.
         await using var server = new RecordingTcpServer(_ => [], readToEnd: true, port: port);
         foreach (var e in events)
         {
-            var outcome = await sender.SendAsync(e.Id.ToString(), DateTimeOffset.UtcNow, ct => client.SendAnalyticsAsync("127.0.0.1", port, e, TimeSpan.FromSeconds(5), ct), default);
-            Assert.Equal(SendResult.Delivered, outcome.Result);
+            var outcome = await sender.RunAsync(e.Id.ToString(), DateTimeOffset.UtcNow, ct => client.SendAnalyticsAsync("127.0.0.1", port, e, TimeSpan.FromSeconds(5), ct), default);
+            Assert.Equal(DeliveryResult.Delivered, outcome.Result);
             Assert.Equal(3, outcome.Attempts);
         }
         var received = await server.WaitForAsync(5);
@@ -125,11 +126,11 @@ public sealed class AnalyticsEventTests
     [Fact]
     public async Task An_event_older_than_the_age_limit_is_expired_not_dropped_silently()
     {
-        var sender = new RetryingSender(TimeProvider.System, quickAttempts: 1, TimeSpan.Zero, TimeSpan.FromMinutes(5));
+        var sender = new DeliveryAttempts(TimeProvider.System, quickAttempts: 1, TimeSpan.Zero, TimeSpan.FromMinutes(5));
         var e = new AnalyticsEvent(Guid.NewGuid(), DateTimeOffset.UtcNow, "T", "M", "S");
-        var outcome = await sender.SendAsync("m", DateTimeOffset.UtcNow.AddMinutes(-10),
+        var outcome = await sender.RunAsync("m", DateTimeOffset.UtcNow.AddMinutes(-10),
             ct => new EventServerClient().SendAnalyticsAsync("127.0.0.1", FreePort.Tcp(), e, TimeSpan.FromSeconds(5), ct), default);
-        Assert.Equal(SendResult.Expired, outcome.Result);
+        Assert.Equal(DeliveryResult.Expired, outcome.Result);
         Assert.Equal(1, outcome.Attempts);
         Assert.StartsWith("transport:", outcome.LastError);
     }

@@ -1,6 +1,7 @@
 using Appliance.Abstractions;
 using Appliance.Abstractions.Events;
 using Appliance.Plugins.Mqtt.Protocol;
+using Appliance.Plugins.Shared;
 
 namespace Appliance.Plugins.Mqtt;
 
@@ -29,7 +30,10 @@ public sealed class MqttPlugin : IPlugin
         }
         var prefix = config.GetProperty("topicPrefix").GetString();
         var maxAge = TimeSpan.FromMinutes(config.GetProperty("maxAgeMinutes").GetInt32());
-        var sender = new RetryingSender(context.Time, config.GetProperty("quickAttempts").GetInt32(), TimeSpan.FromMilliseconds(200), maxAge);
+        var sender = new DeliveryAttempts(context.Time, config.GetProperty("quickAttempts").GetInt32(), TimeSpan.FromMilliseconds(200), maxAge)
+        {
+            IsFinal = MqttPublisher.IsDefinite,
+        };
         var publisher = _publisher = new MqttPublisher(settings);
 
         context.Events.Subscribe(Component, [nameof(RuleActionRequested)], async (envelope, ct) =>
@@ -37,17 +41,17 @@ public sealed class MqttPlugin : IPlugin
             if (!envelope.TryGet<RuleActionRequested>(out var action) || action is null || action.Kind != "mqtt") return;
             var message = ActionMessage.For(action, prefix);
             var outcome = message.IsOk
-                ? await sender.SendAsync(envelope.Id.ToString(), envelope.OccurredAt,
+                ? await sender.RunAsync(envelope.Id.ToString(), envelope.OccurredAt,
                     token => publisher.PublishAsync(message.Value.Topic, message.Value.Payload, message.Value.Properties, token), ct)
-                : new SendOutcome(SendResult.Refused, 0, message.Failure!.ToString());
+                : new DeliveryOutcome(DeliveryResult.Refused, 0, message.Failure);
             var target = message.IsOk ? message.Value.Topic : action.Target;
             switch (outcome.Result)
             {
-                case SendResult.Delivered:
+                case DeliveryResult.Delivered:
                     context.Health.Report(Component, HealthState.Healthy, $"last action published after {outcome.Attempts} attempt(s)");
                     await context.Events.PublishAsync(new RuleActionDelivered(envelope.Id, action.RuleId, action.Kind, target, outcome.Attempts, context.Time.GetUtcNow()), ct);
                     break;
-                case SendResult.Expired or SendResult.Refused:
+                case DeliveryResult.Expired or DeliveryResult.Refused:
                     await context.Events.PublishAsync(new RuleActionExpired(envelope.Id, action.RuleId, action.Kind, target, outcome.Attempts,
                         context.Time.GetUtcNow() - envelope.OccurredAt, outcome.LastError ?? ""), ct);
                     break;

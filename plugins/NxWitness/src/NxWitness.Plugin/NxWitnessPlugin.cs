@@ -1,6 +1,7 @@
 using Appliance.Abstractions;
 using Appliance.Abstractions.Events;
 using Appliance.Plugins.NxWitness.Protocol;
+using Appliance.Plugins.Shared;
 
 namespace Appliance.Plugins.NxWitness;
 
@@ -21,7 +22,10 @@ public sealed class NxWitnessPlugin : IPlugin
         var servers = NxServers.Parse(config.GetProperty("servers"));
         if (!servers.IsOk) throw new InvalidOperationException(servers.Failure!.Message);
         var maxAge = TimeSpan.FromMinutes(config.GetProperty("maxAgeMinutes").GetInt32());
-        var attempts = new DeliveryAttempts(context.Time, config.GetProperty("quickAttempts").GetInt32(), TimeSpan.FromMilliseconds(200), maxAge);
+        var attempts = new DeliveryAttempts(context.Time, config.GetProperty("quickAttempts").GetInt32(), TimeSpan.FromMilliseconds(200), maxAge)
+        {
+            EndsRun = NxClient.NotWorthRepeatingNow,
+        };
         _http = new NxHttp();
         var client = new NxClient(_http);
         foreach (var server in servers.Value)

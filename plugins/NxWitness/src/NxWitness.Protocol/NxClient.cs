@@ -20,6 +20,9 @@ public sealed record SearchPolling(TimeSpan Interval, int MaxPolls)
 /// </summary>
 public sealed class NxClient(NxHttp http)
 {
+    /// <summary>A refusal a repeat cannot fix right away (refused credentials, a request the server rejects): stop trying for now.</summary>
+    public static bool NotWorthRepeatingNow(Failure failure) => failure.Code is "auth" or "rejected";
+
     public async Task<Result<string>> CreateEventAsync(NxServer server, GenericEvent genericEvent, CancellationToken ct)
     {
         var sent = await http.SendAsync(server, HttpMethod.Get, genericEvent.ToPathAndQuery(), null, ct);

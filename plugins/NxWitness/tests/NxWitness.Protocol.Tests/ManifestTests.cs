@@ -1,34 +1,20 @@
 using System.Text.Json;
 using Appliance.Core.Manifest;
+using Appliance.Testing.Plugins;
 
 namespace Appliance.Plugins.NxWitness.Tests;
 
 /// <summary>The manifest for this host, and its configuration-driven footprint (HostApi 1.1 targetsKey): exactly the configured servers.</summary>
 public sealed class ManifestTests
 {
-    private static PluginManifest Manifest()
-    {
-        var parsed = ManifestFacade.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "plugin.json")));
-        Assert.True(parsed.IsOk, parsed.IsOk ? "" : parsed.Failure!.Message);
-        return parsed.Value;
-    }
-
-    private static Appliance.Abstractions.Result<Appliance.Core.Network.ResolvedEntry[]> Footprint(string section)
-    {
-        var manifest = Manifest();
-        var config = ManifestFacade.ResolveConfig(manifest, JsonDocument.Parse(section).RootElement);
-        Assert.True(config.IsOk, config.IsOk ? "" : config.Failure!.Message);
-        return ManifestFacade.CheckedFootprint(manifest, config.Value);
-    }
+    private static PluginManifest Manifest() => PluginManifestFile.Load("appliance.nxwitness");
 
     [Fact]
     public void The_manifest_is_valid_for_this_host()
     {
         var manifest = Manifest();
-        Assert.Equal("appliance.nxwitness", manifest.Id);
-        Assert.All(manifest.Network, e => Assert.Equal(Direction.Outbound, e.Direction));
+        Assert.True(PluginManifestFile.OutboundOnly(manifest));
         Assert.All(manifest.Network, e => Assert.True(ManifestFacade.PeerFromConfig(e)));
-        Assert.Null(ManifestFacade.CheckHostApi(manifest, Appliance.Abstractions.HostApi.Major, Appliance.Abstractions.HostApi.Minor));
     }
 
     [Fact]
@@ -39,8 +25,8 @@ public sealed class ManifestTests
                 { "name": "nx-main", "host": "nx1.site.example", "username": "appliance", "password": "p1", "timeoutSeconds": 9 },
                 { "name": "nx-annex", "host": "10.0.0.7", "port": 7443, "transport": "tcp", "username": "other", "password": "p2" } ] }
             """;
-        var footprint = Footprint(section);
-        Assert.True(footprint.IsOk, footprint.IsOk ? "" : footprint.Failure!.Message);
+        var footprint = PluginManifestFile.Footprint(Manifest(), section);
+        Assert.True(footprint.IsOk, footprint.ToString());
         var peers = footprint.Value.Select(r => $"{ManifestFacade.Fqdn(r.Entry)} {ManifestFacade.Range(r.Entry.Port)}").ToList();
         Assert.Equal(["nx1.site.example (7001, 7001)", "10.0.0.7 (7443, 7443)"], peers);
         Assert.All(footprint.Value, r => Assert.Equal("appliance.nxwitness", r.Owner));
@@ -52,7 +38,7 @@ public sealed class ManifestTests
     [Fact]
     public void No_configured_server_means_no_outbound_entry()
     {
-        var footprint = Footprint("{}");
+        var footprint = PluginManifestFile.Footprint(Manifest(), "{}");
         Assert.True(footprint.IsOk);
         Assert.Empty(footprint.Value);
     }
@@ -60,7 +46,7 @@ public sealed class ManifestTests
     [Fact]
     public void A_server_the_footprint_cannot_resolve_is_refused_with_its_path()
     {
-        var footprint = Footprint("""{ "servers": [ { "name": "a", "host": "nx1" }, { "name": "b", "host": "not a host!", "port": 70000, "username": "u" } ] }""");
+        var footprint = PluginManifestFile.Footprint(Manifest(), """{ "servers": [ { "name": "a", "host": "nx1" }, { "name": "b", "host": "not a host!", "port": 70000, "username": "u" } ] }""");
         Assert.False(footprint.IsOk);
         Assert.Contains("servers[1]", footprint.Failure!.Message);
     }

@@ -1,4 +1,5 @@
 using Appliance.Plugins.NxWitness.Protocol;
+using Appliance.Plugins.Shared;
 
 namespace Appliance.Plugins.NxWitness.Tests;
 
@@ -53,7 +54,7 @@ public sealed class UnreliableServerTests
     {
         await using var refusing = new FakeNxServer(_ => new FakeResponse(401, "", new Dictionary<string, string> { ["WWW-Authenticate"] = "Basic realm=\"VMS\"" }));
         using var http = new NxHttp();
-        var attempts = new DeliveryAttempts(TimeProvider.System, quickAttempts: 5, TimeSpan.FromMilliseconds(5), TimeSpan.FromHours(1));
+        var attempts = new DeliveryAttempts(TimeProvider.System, quickAttempts: 5, TimeSpan.FromMilliseconds(5), TimeSpan.FromHours(1)) { EndsRun = NxClient.NotWorthRepeatingNow };
         var outcome = await attempts.RunAsync("m", DateTimeOffset.UtcNow, ct => new NxClient(http).CreateEventAsync(Server(refusing.Port), Event(), ct), default);
         Assert.Equal(DeliveryResult.RetryLater, outcome.Result);
         Assert.Equal(1, outcome.Attempts);

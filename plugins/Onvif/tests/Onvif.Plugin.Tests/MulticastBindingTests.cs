@@ -21,13 +21,15 @@ public sealed class MulticastBindingTests
     public void DualStackFallsBackToIPv4AndNamesTheReason()
     {
         var log = new FakeLogger();
-        var (binding, problem) = DualStack.TryBind(() => throw new InvalidOperationException("no IPv6 interface is up and multicast-capable"), "ws-discovery", log);
-        Assert.Null(binding);
+        var binding = DualStack.TryBind(() => throw new InvalidOperationException("no IPv6 interface is up and multicast-capable"), "ws-discovery", log);
+        Assert.Equal("unavailable", binding.Failure?.Code);
         Assert.Contains(log.Lines, l => l.Contains("IPv4 only"));
         using var ipv4 = new MulticastBinding(new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp),
             [new IPEndPoint(IPAddress.Parse("239.255.255.250"), 3702)], "239.255.255.250");
-        Assert.Equal("239.255.255.250; no IPv6: no IPv6 interface is up and multicast-capable", DualStack.Describe(ipv4, binding, problem));
+        Assert.Equal("239.255.255.250; no IPv6: no IPv6 interface is up and multicast-capable", DualStack.Describe(ipv4, binding));
         Assert.False(ipv4.IsIPv6);
-        Assert.Equal((null, null), DualStack.TryBind(null, "mdns", log));
+        var none = DualStack.TryBind(null, "mdns", log);
+        Assert.True(none.IsOk);
+        Assert.Null(none.Value);
     }
 }

@@ -1,6 +1,7 @@
 using Appliance.Abstractions.Media;
 using Appliance.Plugins.Rtsp.Protocol.Client;
 using Appliance.Plugins.Rtsp.Protocol.Sdp;
+using Appliance.Testing;
 
 namespace Appliance.Plugins.Rtsp.Protocol.Tests;
 
@@ -48,8 +49,7 @@ public sealed class PullObserver : IRtspPullObserver
     {
         using var cts = new CancellationTokenSource();
         var run = session.RunAsync(cts.Token);
-        var deadline = DateTime.UtcNow + timeout;
-        while (!done() && !run.IsCompleted && DateTime.UtcNow < deadline) await Task.Delay(50);
+        await Eventually.HoldsWithinAsync(() => done() || run.IsCompleted, timeout, TimeSpan.FromMilliseconds(50));
         cts.Cancel();
         return await run.WaitAsync(TimeSpan.FromSeconds(30));
     }

@@ -2,25 +2,27 @@ using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Appliance.Benchmarking;
 using Appliance.Plugins.WebRtc.Protocol.Srtp;
 
 // SRTP protect throughput (1200-byte RTP payloads, the size a 1080p keyframe is cut into) for both profiles, next to
-// OpenSSL's AES-128-CTR on 1024-byte blocks measured now on this machine. Printed as `bench:` lines.
+// OpenSSL's AES-128-CTR on 1024-byte blocks measured now on this machine. One `bench:` line per figure (BenchReport);
+// exit 1 when a target is NOT met. --smoke: a fraction of a second each, no verdicts. Optional: seconds per figure.
 const int Payload = 1200;
-var seconds = args.Length > 0 && double.TryParse(args[0], NumberStyles.Float, CultureInfo.InvariantCulture, out var s) ? s : 3.0;
+var report = BenchReport.FromArgs(args);
+var seconds = report.Smoke ? 0.2
+    : args.FirstOrDefault(a => !a.StartsWith('-')) is { } given && double.TryParse(given, NumberStyles.Float, CultureInfo.InvariantCulture, out var s) ? s : 3.0;
 
 var openSsl = OpenSslAesCtrMegabytesPerSecond((int)Math.Ceiling(seconds));
+if (openSsl is { } reference) report.Add(new BenchFigure("openssl-aes-128-ctr-reference", reference, "MB/s", null, null));
 foreach (var profile in new[] { SrtpProfile.AesCm128HmacSha1_80, SrtpProfile.AeadAes128Gcm })
 {
     var mbps = ProtectMegabytesPerSecond(profile, seconds);
-    var ratio = openSsl is { } o ? (mbps / o).ToString("0.00", CultureInfo.InvariantCulture) : "-";
     // Target: a quarter of raw AES-CTR, i.e. ~100 1080p viewers' worth of SRTP on one core with room to spare.
-    var met = openSsl is { } r && mbps / r >= 0.25 ? "met" : "NOT met";
-    Console.WriteLine(FormattableString.Invariant($"bench: srtp-protect-{profile} {mbps:0.0} MB/s ratio {ratio} target 0.25 {met}"));
+    // Without openssl there is no ratio, and the figure is NOT met (nothing to compare with).
+    report.Add(new BenchFigure($"srtp-protect-{profile}", mbps, "MB/s", mbps / openSsl, 0.25, Better.Higher, TargetIsRatio: true));
 }
-Console.WriteLine(openSsl is { } v
-    ? FormattableString.Invariant($"bench: openssl-aes-128-ctr-reference {v:0.0} MB/s ratio - target -")
-    : "bench: openssl-aes-128-ctr-reference unavailable MB/s ratio - target - NOT met");
+return report.ExitCode();
 
 static double ProtectMegabytesPerSecond(SrtpProfile profile, double seconds)
 {

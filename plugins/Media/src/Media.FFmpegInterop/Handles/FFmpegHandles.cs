@@ -31,7 +31,7 @@ public sealed unsafe class FrameHandle : SafeHandle
     public static FrameHandle Allocate()
     {
         var frame = LibAvUtil.av_frame_alloc();
-        if (frame == null) throw new OutOfMemoryException("av_frame_alloc failed");
+        if (frame == null) throw new InsufficientMemoryException("av_frame_alloc failed");
         return new FrameHandle(frame);
     }
 
@@ -66,7 +66,7 @@ public sealed unsafe class PacketHandle : SafeHandle
     public static PacketHandle Allocate()
     {
         var packet = LibAvCodec.av_packet_alloc();
-        if (packet == null) throw new OutOfMemoryException("av_packet_alloc failed");
+        if (packet == null) throw new InsufficientMemoryException("av_packet_alloc failed");
         return new PacketHandle(packet);
     }
 

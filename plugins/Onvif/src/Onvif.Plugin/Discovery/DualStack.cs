@@ -7,22 +7,24 @@ namespace Appliance.Plugins.Onvif.Plugin.Discovery;
 /// <summary>The optional IPv6 half of a discovery loop: bound when possible, otherwise the loop runs on IPv4 and says why.</summary>
 public static class DualStack
 {
-    public static (MulticastBinding? Binding, string? Problem) TryBind(Func<MulticastBinding>? bind, string source, IPluginLogger log)
+    /// <summary>The IPv6 binding; null when none is asked for (<paramref name="bind"/> null); <c>unavailable</c> naming why it could not be bound.</summary>
+    public static Result<MulticastBinding?> TryBind(Func<MulticastBinding>? bind, string source, IPluginLogger log)
     {
-        if (bind is null) return (null, null);
+        if (bind is null) return Result<MulticastBinding?>.Ok(null);
         try
         {
-            return (bind(), null);
+            return bind();
         }
         catch (Exception ex) when (ex is SocketException or InvalidOperationException or NetworkInformationException)
         {
             log.Warn("{Source}: IPv6 multicast unavailable, IPv4 only: {Error}", source, ex.Message);
-            return (null, ex.Message);
+            return Result<MulticastBinding?>.Fail("unavailable", ex.Message);
         }
     }
 
-    public static string Describe(MulticastBinding ipv4, MulticastBinding? ipv6, string? ipv6Problem) =>
-        ipv6 is not null ? $"{ipv4.Description}, {ipv6.Description}"
-        : ipv6Problem is not null ? $"{ipv4.Description}; no IPv6: {ipv6Problem}"
+    /// <summary>The bound sockets for health, with the reason there is no IPv6 when its binding failed.</summary>
+    public static string Describe(MulticastBinding ipv4, Result<MulticastBinding?> ipv6) =>
+        !ipv6.TryGetValue(out var bound, out var problem) ? $"{ipv4.Description}; no IPv6: {problem.Message}"
+        : bound is not null ? $"{ipv4.Description}, {bound.Description}"
         : ipv4.Description;
 }

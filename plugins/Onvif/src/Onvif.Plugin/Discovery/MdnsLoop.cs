@@ -30,11 +30,12 @@ public sealed class MdnsLoop(DiscoveryService discovery, Func<MulticastBinding> 
         {
             var ipv4 = await retry.TryBindAsync(bindIPv4, cancellationToken).ConfigureAwait(false);
             if (ipv4 is null) continue;
-            var (ipv6, ipv6Problem) = DualStack.TryBind(bindIPv6, "mdns", log);
+            var ipv6Bound = DualStack.TryBind(bindIPv6, "mdns", log);
+            var ipv6 = ipv6Bound.IsOk ? ipv6Bound.Value : null;
             using (ipv4)
             using (ipv6)
             {
-                health.Report(HealthComponent, HealthState.Healthy, $"listening on UDP 5353 ({DualStack.Describe(ipv4, ipv6, ipv6Problem)})");
+                health.Report(HealthComponent, HealthState.Healthy, $"listening on UDP 5353 ({DualStack.Describe(ipv4, ipv6Bound)})");
                 var bindings = new[] { ipv4, ipv6 }.OfType<MulticastBinding>().ToList();
                 var clients = bindings.Select(b => new MdnsClient(b.Socket, b.Groups)).ToList();
                 using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

@@ -30,11 +30,12 @@ public sealed class WsDiscoveryLoop(DiscoveryService discovery, Func<MulticastBi
         {
             var ipv4 = await retry.TryBindAsync(bindIPv4, cancellationToken).ConfigureAwait(false);
             if (ipv4 is null) continue;
-            var (ipv6, ipv6Problem) = DualStack.TryBind(bindIPv6, "ws-discovery", log);
+            var ipv6Bound = DualStack.TryBind(bindIPv6, "ws-discovery", log);
+            var ipv6 = ipv6Bound.IsOk ? ipv6Bound.Value : null;
             using (ipv4)
             using (ipv6)
             {
-                health.Report(HealthComponent, HealthState.Healthy, $"listening on UDP 3702 ({DualStack.Describe(ipv4, ipv6, ipv6Problem)})");
+                health.Report(HealthComponent, HealthState.Healthy, $"listening on UDP 3702 ({DualStack.Describe(ipv4, ipv6Bound)})");
                 var clients = new[] { ipv4, ipv6 }.OfType<MulticastBinding>().Select(b => (Binding: b, Client: new WsDiscoveryClient(b.Socket, b.Groups))).ToList();
                 using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 await AnnounceAsync(clients.Select(c => c.Client), t => t.Hello(), cancellationToken).ConfigureAwait(false);

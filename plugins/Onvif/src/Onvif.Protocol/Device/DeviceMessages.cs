@@ -2,6 +2,7 @@ using Appliance.Abstractions;
 using System.Globalization;
 using System.Xml.Linq;
 using Appliance.Plugins.Onvif.Protocol.Xml;
+using Appliance.Plugins.Shared.OnvifTime;
 
 namespace Appliance.Plugins.Onvif.Protocol.Device;
 
@@ -21,31 +22,18 @@ public static class DeviceMessages
     public static XElement GetServices(bool includeCapability = false) =>
         new(Ns.Tds + "GetServices", new XElement(Ns.Tds + "IncludeCapability", includeCapability ? "true" : "false"));
 
-    /// <summary>The camera's UTC time from GetSystemDateAndTimeResponse/SystemDateAndTime/UTCDateTime.</summary>
+    /// <summary>
+    /// The camera's UTC time from GetSystemDateAndTimeResponse/SystemDateAndTime/UTCDateTime, read by the one reader the
+    /// network doctor uses too (shared source plugins/Shared/OnvifTime); its failures come back as
+    /// <see cref="ErrorKind.UnexpectedMessage"/> with the reader's message.
+    /// </summary>
     public static Result<DateTimeOffset> ParseSystemDateAndTime(XElement response)
     {
         if (response.Name != Ns.Tds + "GetSystemDateAndTimeResponse")
             return Unexpected<DateTimeOffset>(response, "GetSystemDateAndTimeResponse");
-        var utc = response.Element(Ns.Tds + "SystemDateAndTime")?.Element(Ns.Tt + "UTCDateTime");
-        if (utc is null)
-            return Result<DateTimeOffset>.Fail(ErrorKind.UnexpectedMessage, "GetSystemDateAndTimeResponse has no SystemDateAndTime/UTCDateTime");
-        var date = utc.Element(Ns.Tt + "Date");
-        var time = utc.Element(Ns.Tt + "Time");
-        int? Part(XElement? parent, string name) =>
-            int.TryParse(parent?.ChildText(Ns.Tt + name), NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : null;
-        var (year, month, day) = (Part(date, "Year"), Part(date, "Month"), Part(date, "Day"));
-        var (hour, minute, second) = (Part(time, "Hour"), Part(time, "Minute"), Part(time, "Second"));
-        if (year is null || month is null || day is null || hour is null || minute is null || second is null)
-            return Result<DateTimeOffset>.Fail(ErrorKind.UnexpectedMessage, "UTCDateTime lacks one of Year, Month, Day, Hour, Minute, Second");
-        try
-        {
-            return new DateTimeOffset(year.Value, month.Value, day.Value, hour.Value, minute.Value, Math.Min(second.Value, 59), TimeSpan.Zero);
-        }
-        catch (ArgumentOutOfRangeException)
-        {
-            return Result<DateTimeOffset>.Fail(ErrorKind.UnexpectedMessage,
-                $"UTCDateTime {year}-{month}-{day} {hour}:{minute}:{second} is not a valid date");
-        }
+        return OnvifSystemDateAndTime.Read(response).TryGetValue(out var time, out var failure)
+            ? time.UtcDateTime
+            : Result<DateTimeOffset>.Fail(ErrorKind.UnexpectedMessage, failure.Message);
     }
 
     public static Result<DeviceInformation> ParseDeviceInformation(XElement response)

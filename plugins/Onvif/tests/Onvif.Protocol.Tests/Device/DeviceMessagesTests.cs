@@ -20,7 +20,7 @@ public class DeviceMessagesTests
         body.Descendants(Ns.Tt + "Month").First().Value = "13";
         var error = DeviceMessages.ParseSystemDateAndTime(body).Failure!;
         Assert.Equal(ErrorKind.UnexpectedMessage, error.Code);
-        Assert.Contains("not a valid date", error.Message);
+        Assert.Contains("Month '13' is not a number in 1..12", error.Message);
     }
 
     [Fact]

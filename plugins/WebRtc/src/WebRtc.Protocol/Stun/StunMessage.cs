@@ -3,6 +3,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using Appliance.Abstractions;
+using Appliance.Plugins.Shared.Stun;
 
 namespace Appliance.Plugins.WebRtc.Protocol.Stun;
 
@@ -41,10 +42,9 @@ public readonly record struct StunAttribute(ushort Type, int ValueOffset, int Le
 /// </summary>
 public sealed class StunMessage
 {
-    public const int HeaderLength = 20;
-    public const uint MagicCookie = 0x2112A442;
-    public const int MaxLength = 1500;
-    private const uint FingerprintXor = 0x5354554e;
+    public const int HeaderLength = StunWire.HeaderLength;
+    public const uint MagicCookie = StunWire.MagicCookie;
+    public const int MaxLength = StunWire.MaxLength;
 
     private readonly byte[] _bytes;
 
@@ -71,53 +71,37 @@ public sealed class StunMessage
     public bool HasIntegrity => IntegrityOffset >= 0;
 
     /// <summary>True when the first byte of a datagram says STUN (RFC 7983 demultiplexing: 0..3).</summary>
-    public static bool LooksLikeStun(ReadOnlySpan<byte> datagram) =>
-        datagram.Length >= HeaderLength && datagram[0] < 4 && BinaryPrimitives.ReadUInt32BigEndian(datagram[4..]) == MagicCookie;
+    public static bool LooksLikeStun(ReadOnlySpan<byte> datagram) => StunWire.LooksLikeStun(datagram);
 
+    /// <summary>
+    /// The message (<see cref="StunWire.ReadAttributes"/>: header, attributes, FINGERPRINT last and matching), with ICE's
+    /// rules on top: MESSAGE-INTEGRITY is 20 bytes and only FINGERPRINT may follow it.
+    /// </summary>
     public static Result<StunMessage> Parse(ReadOnlySpan<byte> datagram)
     {
-        if (datagram.Length < HeaderLength) return Result<StunMessage>.Fail("malformed", "STUN: shorter than its 20-byte header");
-        if (datagram.Length > MaxLength) return Result<StunMessage>.Fail("too-large", $"STUN: {datagram.Length} bytes, limit {MaxLength}");
-        var rawType = BinaryPrimitives.ReadUInt16BigEndian(datagram);
-        if ((rawType & 0xC000) != 0) return Result<StunMessage>.Fail("malformed", "STUN: the two top bits of the type are not zero");
-        var length = BinaryPrimitives.ReadUInt16BigEndian(datagram[2..]);
-        if (BinaryPrimitives.ReadUInt32BigEndian(datagram[4..]) != MagicCookie) return Result<StunMessage>.Fail("malformed", "STUN: wrong magic cookie");
-        if (length % 4 != 0 || HeaderLength + length != datagram.Length)
-            return Result<StunMessage>.Fail("malformed", $"STUN: length field {length} does not match the {datagram.Length}-byte datagram");
-        var bytes = datagram.ToArray();
-        var attributes = new List<StunAttribute>();
+        if (!StunWire.ReadAttributes(datagram).TryGetValue(out var read, out var failure)) return failure;
+        var attributes = new List<StunAttribute>(read.Count);
         var integrity = -1;
         var fingerprint = false;
-        var offset = HeaderLength;
-        while (offset < bytes.Length)
+        foreach (var a in read)
         {
-            if (offset + 4 > bytes.Length) return Result<StunMessage>.Fail("malformed", "STUN: truncated attribute header");
-            var type = BinaryPrimitives.ReadUInt16BigEndian(bytes.AsSpan(offset));
-            var valueLength = BinaryPrimitives.ReadUInt16BigEndian(bytes.AsSpan(offset + 2));
-            var padded = (valueLength + 3) & ~3;
-            if (offset + 4 + padded > bytes.Length) return Result<StunMessage>.Fail("malformed", $"STUN: attribute 0x{type:x4} runs past the end");
-            if (fingerprint) return Result<StunMessage>.Fail("malformed", "STUN: attribute after FINGERPRINT");
-            if (type == StunAttributeType.Fingerprint)
+            if (a.Type == StunAttributeType.Fingerprint)
             {
-                if (valueLength != 4) return Result<StunMessage>.Fail("malformed", "STUN: FINGERPRINT is not 4 bytes");
-                var expected = Crc32.Compute(bytes.AsSpan(0, offset), patchedLength: (ushort)(offset + 8 - HeaderLength)) ^ FingerprintXor;
-                if (BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan(offset + 4)) != expected)
-                    return Result<StunMessage>.Fail("bad-fingerprint", "STUN: FINGERPRINT does not match the message");
                 fingerprint = true;
             }
             else if (integrity >= 0)
             {
                 return Result<StunMessage>.Fail("malformed", "STUN: attribute other than FINGERPRINT after MESSAGE-INTEGRITY");
             }
-            else if (type == StunAttributeType.MessageIntegrity)
+            else if (a.Type == StunAttributeType.MessageIntegrity)
             {
-                if (valueLength != 20) return Result<StunMessage>.Fail("malformed", "STUN: MESSAGE-INTEGRITY is not 20 bytes");
-                integrity = offset;
+                if (a.Length != 20) return Result<StunMessage>.Fail("malformed", "STUN: MESSAGE-INTEGRITY is not 20 bytes");
+                integrity = a.ValueOffset - 4;
             }
-            attributes.Add(new StunAttribute(type, offset + 4, valueLength));
-            offset += 4 + padded;
+            attributes.Add(new StunAttribute(a.Type, a.ValueOffset, a.Length));
         }
-        return new StunMessage(bytes, (StunMessageType)rawType, attributes, integrity, fingerprint);
+        var rawType = BinaryPrimitives.ReadUInt16BigEndian(datagram);
+        return new StunMessage(datagram.ToArray(), (StunMessageType)rawType, attributes, integrity, fingerprint);
     }
 
     public bool Has(ushort type) => Attributes.Any(a => a.Type == type);

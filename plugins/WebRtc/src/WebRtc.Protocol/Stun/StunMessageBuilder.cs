@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
+using Appliance.Plugins.Shared.Stun;
 
 namespace Appliance.Plugins.WebRtc.Protocol.Stun;
 
@@ -77,7 +78,7 @@ public sealed class StunMessageBuilder
         if (fingerprint)
         {
             var covered = Header(_body.Count + 8).Concat(_body).ToArray();
-            var crc = Crc32.Compute(covered) ^ 0x5354554eu;
+            var crc = StunWire.Fingerprint(covered);
             AddUInt32(StunAttributeType.Fingerprint, crc);
         }
         return Header(_body.Count).Concat(_body).ToArray();

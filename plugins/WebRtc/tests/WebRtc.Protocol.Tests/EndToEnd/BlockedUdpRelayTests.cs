@@ -44,13 +44,7 @@ public sealed class BlockedUdpRelayTests(ITestOutputHelper output)
         camera.Feed.Attach(session);
         await chromium.SetAnswerAsync(session.AnswerSdp);
 
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        var stats = await chromium.StatsAsync();
-        while (stats.FramesDecoded <= 10 && clock.Elapsed < TimeSpan.FromSeconds(90))
-        {
-            await Task.Delay(300);
-            stats = await chromium.StatsAsync();
-        }
+        var stats = await Eventually.UntilAsync(chromium.StatsAsync, s => s.FramesDecoded > 10, TimeSpan.FromSeconds(90), TimeSpan.FromMilliseconds(300));
         var snapshot = session.Snapshot();
         output.WriteLine($"chromium: {stats}; appliance: {snapshot}");
         Assert.True(stats.FramesDecoded > 10, $"decoded {stats.FramesDecoded}; {snapshot}");

@@ -69,17 +69,8 @@ public sealed class ChromiumPlaybackTests(ITestOutputHelper output)
         Assert.Equal(ConnectionPath.Relay, snapshot.Path);
     }
 
-    private async Task<VideoStats> PollAsync(ChromiumPeer chromium, Func<VideoStats, bool> done)
-    {
-        var clock = Stopwatch.StartNew();
-        var stats = await chromium.StatsAsync();
-        while (!done(stats) && clock.Elapsed < Deadline)
-        {
-            await Task.Delay(250);
-            stats = await chromium.StatsAsync();
-        }
-        return stats;
-    }
+    private static Task<VideoStats> PollAsync(ChromiumPeer chromium, Func<VideoStats, bool> done) =>
+        Eventually.UntilAsync(chromium.StatsAsync, done, Deadline, TimeSpan.FromMilliseconds(250));
 }
 
 [CollectionDefinition(Name, DisableParallelization = true)]

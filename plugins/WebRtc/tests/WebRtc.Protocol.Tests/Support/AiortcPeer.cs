@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json;
+using Appliance.Testing;
 
 namespace Appliance.Plugins.WebRtc.Protocol.Tests.Support;
 
@@ -52,8 +53,7 @@ public sealed class AiortcPeer : IDisposable
 
     public async Task<bool> WaitForFramesAsync(int frames, TimeSpan deadline)
     {
-        var clock = Stopwatch.StartNew();
-        while (Frames < frames && clock.Elapsed < deadline && !_process.HasExited) await Task.Delay(200);
+        await Eventually.HoldsWithinAsync(() => Frames >= frames || _process.HasExited, deadline, TimeSpan.FromMilliseconds(200));
         return Frames >= frames;
     }
 
