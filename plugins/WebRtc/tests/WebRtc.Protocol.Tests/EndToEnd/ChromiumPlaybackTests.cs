@@ -29,7 +29,7 @@ public sealed class ChromiumPlaybackTests(ITestOutputHelper output)
         var options = new WebRtcSessionOptions(DtlsCertificate.Generate()) { SrtpProfiles = [profile] };
 
         var offer = await chromium.CreateOfferAsync("[]");
-        var created = WebRtcPeerSession.Create("viewer-1", Encoding.UTF8.GetBytes(offer), new MediaSourceDescription("H264", null), options);
+        var created = await WebRtcPeerSession.CreateAsync("viewer-1", Encoding.UTF8.GetBytes(offer), new MediaSourceDescription("H264", null), options);
         Assert.True(created.IsOk, created.Failure?.ToString());
         await using var session = created.Value;
         camera.Feed.Attach(session);
@@ -55,7 +55,7 @@ public sealed class ChromiumPlaybackTests(ITestOutputHelper output)
         // Relay only: the browser may reach the appliance solely through its TURN allocation on coturn.
         var offer = await chromium.CreateOfferAsync(turn.IceServersJson(TurnRelay.User), "relay");
         Assert.Contains("typ relay", offer);
-        var created = WebRtcPeerSession.Create("viewer-relay", Encoding.UTF8.GetBytes(offer), new MediaSourceDescription("H264", null), options);
+        var created = await WebRtcPeerSession.CreateAsync("viewer-relay", Encoding.UTF8.GetBytes(offer), new MediaSourceDescription("H264", null), options);
         Assert.True(created.IsOk, created.Failure?.ToString());
         await using var session = created.Value;
         camera.Feed.Attach(session);
