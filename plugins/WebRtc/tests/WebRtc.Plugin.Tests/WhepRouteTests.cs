@@ -3,6 +3,7 @@ using System.Text.Json;
 using Appliance.Abstractions;
 using Appliance.Abstractions.Http;
 using Appliance.Abstractions.Media;
+using Appliance.Plugins.WebRtc.Plugin.Tests.Support;
 using Xunit;
 
 namespace Appliance.Plugins.WebRtc.Plugin.Tests;
