@@ -2,25 +2,29 @@ using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Appliance.Benchmarking;
+using Appliance.Plugins.WebRtc.Bench;
 using Appliance.Plugins.WebRtc.Protocol.Srtp;
 
 // SRTP protect throughput (1200-byte RTP payloads, the size a 1080p keyframe is cut into) for both profiles, next to
-// OpenSSL's AES-128-CTR on 1024-byte blocks measured now on this machine. Printed as `bench:` lines.
+// OpenSSL's AES-128-CTR on 1024-byte blocks measured now on this machine; then WHEP POST to first decoded frame in
+// Chromium next to aiortc, and per-viewer cost (FirstFrameBench). Printed as `bench:` lines; --smoke: seconds only.
 const int Payload = 1200;
-var seconds = args.Length > 0 && double.TryParse(args[0], NumberStyles.Float, CultureInfo.InvariantCulture, out var s) ? s : 3.0;
+var report = BenchReport.FromArgs(args);
+var seconds = report.Smoke ? 0.3 : 3.0;
 
-var openSsl = OpenSslAesCtrMegabytesPerSecond((int)Math.Ceiling(seconds));
+var openSsl = OpenSslAesCtrMegabytesPerSecond(report.Smoke ? 1 : (int)Math.Ceiling(seconds));
 foreach (var profile in new[] { SrtpProfile.AesCm128HmacSha1_80, SrtpProfile.AeadAes128Gcm })
 {
     var mbps = ProtectMegabytesPerSecond(profile, seconds);
-    var ratio = openSsl is { } o ? (mbps / o).ToString("0.00", CultureInfo.InvariantCulture) : "-";
     // Target: a quarter of raw AES-CTR, i.e. ~100 1080p viewers' worth of SRTP on one core with room to spare.
-    var met = openSsl is { } r && mbps / r >= 0.25 ? "met" : "NOT met";
-    Console.WriteLine(FormattableString.Invariant($"bench: srtp-protect-{profile} {mbps:0.0} MB/s ratio {ratio} target 0.25 {met}"));
+    report.Add(new BenchFigure($"srtp-protect-{profile}", mbps, "MB/s", openSsl is { } o ? mbps / o : null, 0.25, Better.Higher, TargetIsRatio: true));
 }
-Console.WriteLine(openSsl is { } v
-    ? FormattableString.Invariant($"bench: openssl-aes-128-ctr-reference {v:0.0} MB/s ratio - target -")
-    : "bench: openssl-aes-128-ctr-reference unavailable MB/s ratio - target - NOT met");
+report.Add(openSsl is { } v
+    ? new BenchFigure("openssl-aes-128-ctr-reference", v, "MB/s", null, null)
+    : new BenchFigure("openssl-aes-128-ctr-reference", double.NaN, "MB/s", null, 0, Better.Higher));
+await FirstFrameBench.RunAsync(report);
+return report.ExitCode();
 
 static double ProtectMegabytesPerSecond(SrtpProfile profile, double seconds)
 {
