@@ -23,6 +23,13 @@ public sealed partial class WebRtcPeerSession
         return _media.SendVideo(accessUnit, timestamp90k, keyframe, SendToRemote, _stats);
     }
 
+    /// <summary>Sends G.711 samples (8 kHz timestamp) when the answer accepted audio; returns the packets sent.</summary>
+    public int SendAudio(ReadOnlySpan<byte> samples, long timestamp8k)
+    {
+        if (!IsConnected) return 0;
+        return _media.SendAudio(samples, timestamp8k, SendToRemote, _stats);
+    }
+
     /// <summary>Raised after the viewer asked for a keyframe (PLI/FIR).</summary>
     public event Action<WebRtcPeerSession>? KeyframeRequested;
 
