@@ -15,7 +15,7 @@ internal sealed class MediaSender : IDisposable
 {
     private readonly object _gate = new();
     private readonly NegotiatedSession _negotiated;
-    private readonly H264Packetizer _packetizer;
+    private readonly NalPacketizer _packetizer;
     private readonly RetransmissionHistory _history = new();
     private readonly TimeProvider _time;
     private readonly byte[] _out = new byte[1600];
@@ -37,7 +37,7 @@ internal sealed class MediaSender : IDisposable
     public MediaSender(NegotiatedSession negotiated, int maxPayload, TimeProvider time)
     {
         _negotiated = negotiated;
-        _packetizer = new H264Packetizer(maxPayload);
+        _packetizer = new NalPacketizer(maxPayload, negotiated.VideoCodec.Equals("H265", StringComparison.OrdinalIgnoreCase) ? NalFormat.H265 : NalFormat.H264);
         _maxPayload = maxPayload;
         _time = time;
     }
