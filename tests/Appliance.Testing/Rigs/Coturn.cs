@@ -17,8 +17,9 @@ public sealed class Coturn : IDisposable
     private readonly PeerProcess _process;
     private readonly string? _ownedFolder;
 
-    private Coturn(PeerProcess process, CoturnOptions options, int port, int? alternatePort, string? ownedFolder)
+    private Coturn(PeerProcess process, CoturnOptions options, int port, int? alternatePort, int? tlsPort, string? ownedFolder)
     {
+        TlsPort = tlsPort;
         _process = process;
         _ownedFolder = ownedFolder;
         Options = options;
@@ -33,6 +34,9 @@ public sealed class Coturn : IDisposable
 
     /// <summary>The alternate listening port, when <see cref="CoturnOptions.AlternatePort"/> asked for one.</summary>
     public int? AlternatePort { get; }
+
+    /// <summary>The TLS listening port, when <see cref="CoturnOptions.Tls"/> asked for TLS.</summary>
+    public int? TlsPort { get; }
 
     /// <summary>The first listening address and <see cref="Port"/>.</summary>
     public IPEndPoint Primary => new(Options.ListeningIps[0], Port);
@@ -50,8 +54,9 @@ public sealed class Coturn : IDisposable
         var dir = folder ?? ownedFolder!;
         var port = FreePort.UdpAndTcp();
         int? alternate = options.AlternatePort ? FreePort.UdpAndTcp() : null;
-        var process = PeerProcess.Start("turnserver", Arguments(options, dir, port, alternate), Path.Combine(dir, $"turnserver-{port}.log"), options.Netns);
-        var coturn = new Coturn(process, options, port, alternate, ownedFolder);
+        int? tls = options.Tls is null ? null : FreePort.UdpAndTcp();
+        var process = PeerProcess.Start("turnserver", Arguments(options, dir, port, alternate, tls), Path.Combine(dir, $"turnserver-{port}.log"), options.Netns);
+        var coturn = new Coturn(process, options, port, alternate, tls, ownedFolder);
         try
         {
             await Eventually.UntilAsync(async () => !process.HasExited && await coturn.AnswersStunAsync(), "coturn answers STUN",
@@ -82,15 +87,27 @@ public sealed class Coturn : IDisposable
         }
     }
 
-    private static List<string> Arguments(CoturnOptions options, string dir, int port, int? alternate)
+    private static List<string> Arguments(CoturnOptions options, string dir, int port, int? alternate, int? tls)
     {
         var args = new List<string>
         {
-            "-n", "--no-cli", "--no-tls", "--no-dtls", "--log-file=stdout", "--simple-log",
+            "-n", "--no-cli", "--no-dtls", "--log-file=stdout", "--simple-log",
             $"--listening-port={port.ToString(CultureInfo.InvariantCulture)}",
             $"--pidfile={Path.Combine(dir, $"turnserver-{port}.pid")}", $"--userdb={Path.Combine(dir, $"turndb-{port}")}",
         };
         args.AddRange(options.ListeningIps.Select(ip => $"--listening-ip={ip}"));
+        if (options.Tls is { } pem && tls is { } tlsPort)
+        {
+            args.Add($"--tls-listening-port={tlsPort.ToString(CultureInfo.InvariantCulture)}");
+            args.Add($"--cert={pem.Certificate}");
+            args.Add($"--pkey={pem.Key}");
+        }
+        else
+        {
+            args.Add("--no-tls");
+        }
+        if (options.StaleNonceSeconds is { } stale) args.Add($"--stale-nonce={stale.ToString(CultureInfo.InvariantCulture)}");
+        if (options.UserQuota is { } quota) args.Add($"--user-quota={quota.ToString(CultureInfo.InvariantCulture)}");
         if (alternate is { } alt) args.Add($"--alt-listening-port={alt.ToString(CultureInfo.InvariantCulture)}");
         if (options.StunOnly) args.Add("-S");
         if (options.Realm is not null) args.Add($"--realm={options.Realm}");

@@ -30,6 +30,15 @@ public sealed record CoturnOptions
     /// <summary>The UDP port range of relay allocations (<c>--min-port</c>/<c>--max-port</c>); null is coturn's default.</summary>
     public (int Min, int Max)? RelayPorts { get; init; }
 
+    /// <summary>Also serve TURN over TLS (<c>--tls-listening-port</c>) with this PEM certificate and key; null: no TLS (<c>--no-tls</c>).</summary>
+    public (string Certificate, string Key)? Tls { get; init; }
+
+    /// <summary>Nonces expire after this many seconds (<c>--stale-nonce</c>), so requests after it get 438 Stale Nonce; null: coturn's default.</summary>
+    public int? StaleNonceSeconds { get; init; }
+
+    /// <summary>Concurrent allocations one user may hold (<c>--user-quota</c>); more are refused with 486.</summary>
+    public int? UserQuota { get; init; }
+
     /// <summary>Allow relaying to loopback peers (<c>--allow-loopback-peers</c>).</summary>
     public bool AllowLoopbackPeers { get; init; }
 

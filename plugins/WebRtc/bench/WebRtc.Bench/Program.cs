@@ -3,10 +3,12 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Appliance.Benchmarking;
+using Appliance.Plugins.WebRtc.Bench;
 using Appliance.Plugins.WebRtc.Protocol.Srtp;
 
 // SRTP protect throughput (1200-byte RTP payloads, the size a 1080p keyframe is cut into) for both profiles, next to
-// OpenSSL's AES-128-CTR on 1024-byte blocks measured now on this machine. One `bench:` line per figure (BenchReport);
+// OpenSSL's AES-128-CTR on 1024-byte blocks measured now on this machine; then WHEP POST to first decoded frame in
+// Chromium next to aiortc, and per-viewer cost (FirstFrameBench). One `bench:` line per figure (BenchReport);
 // exit 1 when a target is NOT met. --smoke: a fraction of a second each, no verdicts. Optional: seconds per figure.
 const int Payload = 1200;
 var report = BenchReport.FromArgs(args);
@@ -22,6 +24,7 @@ foreach (var profile in new[] { SrtpProfile.AesCm128HmacSha1_80, SrtpProfile.Aea
     // Without openssl there is no ratio, and the figure is NOT met (nothing to compare with).
     report.Add(new BenchFigure($"srtp-protect-{profile}", mbps, "MB/s", mbps / openSsl, 0.25, Better.Higher, TargetIsRatio: true));
 }
+await FirstFrameBench.RunAsync(report);
 return report.ExitCode();
 
 static double ProtectMegabytesPerSecond(SrtpProfile profile, double seconds)

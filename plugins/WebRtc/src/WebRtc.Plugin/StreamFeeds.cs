@@ -29,19 +29,22 @@ internal sealed class StreamFeeds(IPluginContext context)
         if (descriptor is null) return null;
         var video = descriptor.Tracks.FirstOrDefault(t => t.Codec is MediaCodec.H264 or MediaCodec.H265);
         if (video is null) return null;
+        var audio = descriptor.Tracks.FirstOrDefault(t => t.Codec is MediaCodec.Pcmu or MediaCodec.Pcma && t.ClockRate == 8000);
         lock (_gate)
         {
             if (_feeds.TryGetValue(name, out var existing)) return existing;
-            var source = new MediaSourceDescription(video.Codec == MediaCodec.H265 ? "H265" : "H264", null);
+            var source = new MediaSourceDescription(video.Codec == MediaCodec.H265 ? "H265" : "H264",
+                audio is null ? null : audio.Codec == MediaCodec.Pcmu ? "PCMU" : "PCMA");
             var stream = new WhepStream(name, source, new VideoFeed());
             _feeds[name] = stream;
             var track = video.Index;
-            context.RunBackground($"webrtc feed {name}", ct => PumpAsync(name, track, stream.Feed, ct));
+            var audioTrack = audio?.Index ?? -1;
+            context.RunBackground($"webrtc feed {name}", ct => PumpAsync(name, track, audioTrack, stream.Feed, ct));
             return stream;
         }
     }
 
-    private async Task PumpAsync(string name, int track, VideoFeed feed, CancellationToken cancellationToken)
+    private async Task PumpAsync(string name, int track, int audioTrack, VideoFeed feed, CancellationToken cancellationToken)
     {
         using var subscription = context.Streams.Subscribe(name);
         while (!cancellationToken.IsCancellationRequested)
@@ -58,6 +61,7 @@ internal sealed class StreamFeeds(IPluginContext context)
             try
             {
                 if (unit.Track == track) feed.Push(unit.Payload.Span, unit.Timestamp, unit.IsKeyframe);
+                else if (unit.Track == audioTrack) feed.PushAudio(unit.Payload.Span, unit.Timestamp);
             }
             finally
             {

@@ -25,12 +25,14 @@ public sealed class WebRtcPlugin : IPlugin
             Ports = settings.Ports,
             BindUdp = (address, port) => context.Sockets.BindUdp(port, address),
             ConsentTimeout = settings.ConsentTimeout,
+            IceServers = settings.IceServers,
             Time = context.Time,
         };
         var feeds = new StreamFeeds(context);
         _whep = new WhepService(feeds.Resolve, options, WhepRoutes.ResourcePrefix, settings.MaxSessions);
         WhepRoutes.Map(context.Http, _whep);
-        context.Logger.Info("WebRTC (WHEP) started: host candidates {Addresses}, UDP {First}-{Last}", string.Join(", ", settings.HostAddresses), settings.Ports.First, settings.Ports.Last);
+        context.Logger.Info("WebRTC (WHEP) started: host candidates {Addresses}, UDP {First}-{Last}, ICE servers {Servers}", string.Join(", ", settings.HostAddresses),
+            settings.Ports.First, settings.Ports.Last, settings.IceServers.Count == 0 ? "none" : string.Join(", ", settings.IceServers));
         return Task.CompletedTask;
     }
 

@@ -19,7 +19,7 @@ internal static class WhepRoutes
             if (request.Caller.Role is null) return Unauthorized();
             var body = await ReadBodyAsync(request, ct);
             if (body is null) return PluginStreamResponse.Text("WHEP: the offer is too large", 413);
-            return ToHttp(whep.Offer(request.RouteValues["stream"], request.Header("Content-Type"), body));
+            return ToHttp(await whep.OfferAsync(request.RouteValues["stream"], request.Header("Content-Type"), body, ct));
         });
         http.Map("PATCH", ResourcePrefix + "{session}", async (request, ct) =>
         {

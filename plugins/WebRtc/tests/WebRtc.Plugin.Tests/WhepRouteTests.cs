@@ -3,6 +3,7 @@ using System.Text.Json;
 using Appliance.Abstractions;
 using Appliance.Abstractions.Http;
 using Appliance.Abstractions.Media;
+using Appliance.Plugins.WebRtc.Plugin.Tests.Support;
 using Xunit;
 
 namespace Appliance.Plugins.WebRtc.Plugin.Tests;
@@ -48,6 +49,33 @@ public sealed class WhepRouteTests
         var id = response.Headers["Location"]["/whep-resource/".Length..];
         Assert.Equal(200, (await delete(Request("DELETE", response.Headers["Location"], new() { ["session"] = id }, null, "", Viewer), CancellationToken.None)).StatusCode);
         await plugin.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task A_camera_with_g711_audio_is_answered_with_pcmu_and_one_without_audio_rejects_it()
+    {
+        var (plugin, context) = await StartAsync();
+        await using var _ = context;
+        context.Hub.Publish(new StreamDescriptor("camera/talk", [new MediaTrack(0, MediaCodec.H264, 90000, "H264", [], null), new MediaTrack(1, MediaCodec.Pcmu, 8000, "PCMU", [], null)]));
+        var offer = Offer.Replace("a=group:BUNDLE 0", "a=group:BUNDLE 0 1") +
+            "m=audio 9 UDP/TLS/RTP/SAVPF 111 0\r\nc=IN IP4 0.0.0.0\r\na=mid:1\r\na=recvonly\r\na=rtcp-mux\r\na=rtpmap:111 opus/48000/2\r\na=rtpmap:0 PCMU/8000\r\n";
+        var post = context.Handlers[("POST", "/whep/{**stream}")];
+        var talk = await post(Request("POST", "/whep/camera/talk", new() { ["stream"] = "camera/talk" }, "application/sdp", offer, Viewer), CancellationToken.None);
+        Assert.Equal(201, talk.StatusCode);
+        var answer = await BodyAsync(talk);
+        Assert.Contains("m=audio 9 UDP/TLS/RTP/SAVPF 0\r\n", answer);
+        Assert.Contains("a=rtpmap:0 PCMU/8000", answer);
+        var silent = await post(Request("POST", "/whep/camera/front", new() { ["stream"] = "camera/front" }, "application/sdp", offer, Viewer), CancellationToken.None);
+        Assert.Equal(201, silent.StatusCode);
+        Assert.Contains("m=audio 0 ", await BodyAsync(silent));
+        await plugin.StopAsync(CancellationToken.None);
+    }
+
+    private static async Task<string> BodyAsync(PluginStreamResponse response)
+    {
+        using var body = new MemoryStream();
+        await response.Body!(body, CancellationToken.None);
+        return Encoding.UTF8.GetString(body.ToArray());
     }
 
     [Fact]

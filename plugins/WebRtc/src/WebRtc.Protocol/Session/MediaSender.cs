@@ -15,7 +15,7 @@ internal sealed class MediaSender : IDisposable
 {
     private readonly object _gate = new();
     private readonly NegotiatedSession _negotiated;
-    private readonly H264Packetizer _packetizer;
+    private readonly NalPacketizer _packetizer;
     private readonly RetransmissionHistory _history = new();
     private readonly TimeProvider _time;
     private readonly byte[] _out = new byte[1600];
@@ -23,6 +23,10 @@ internal sealed class MediaSender : IDisposable
     private SrtpSession? _send;
     private SrtpSession? _receive;
     private ushort _sequence = (ushort)Random.Shared.Next(0, 0x8000);
+    private ushort _audioSequence = (ushort)Random.Shared.Next(0, 0x8000);
+    private readonly uint _audioTimestampOffset = (uint)Random.Shared.NextInt64(0, uint.MaxValue);
+    private bool _audioStarted;
+    private readonly int _maxPayload;
     private uint _lastRtpTimestamp;
     private long _lastRtpWallTicks;
     private uint _packets;
@@ -33,7 +37,8 @@ internal sealed class MediaSender : IDisposable
     public MediaSender(NegotiatedSession negotiated, int maxPayload, TimeProvider time)
     {
         _negotiated = negotiated;
-        _packetizer = new H264Packetizer(maxPayload);
+        _packetizer = new NalPacketizer(maxPayload, negotiated.VideoCodec.Equals("H265", StringComparison.OrdinalIgnoreCase) ? NalFormat.H265 : NalFormat.H264);
+        _maxPayload = maxPayload;
         _time = time;
     }
 
@@ -92,6 +97,36 @@ internal sealed class MediaSender : IDisposable
             });
             if (keyframe) stats.KeyframesSent++;
             stats.FramesSent++;
+            return count;
+        }
+    }
+
+    /// <summary>
+    /// Sends G.711 audio as it came from the camera (RFC 3551 PCMU/PCMA: one byte per sample at 8 kHz, so a packet's
+    /// timestamp advances by its payload length), cut at the payload limit; the first packet carries the marker.
+    /// Returns the packets sent (0 when no audio was negotiated or not connected).
+    /// </summary>
+    public int SendAudio(ReadOnlySpan<byte> samples, long timestamp8k, PacketSink sink, SessionStatistics stats)
+    {
+        lock (_gate)
+        {
+            if (_send is null || _disposed || _negotiated.AudioPayloadType is not { } pt || samples.IsEmpty) return 0;
+            var count = 0;
+            for (var offset = 0; offset < samples.Length; offset += _maxPayload)
+            {
+                var chunk = samples.Slice(offset, Math.Min(_maxPayload, samples.Length - offset));
+                _out[0] = 0x80;
+                _out[1] = (byte)(pt | (_audioStarted ? 0 : 0x80));
+                _audioStarted = true;
+                BinaryPrimitives.WriteUInt16BigEndian(_out.AsSpan(2), _audioSequence++);
+                BinaryPrimitives.WriteUInt32BigEndian(_out.AsSpan(4), unchecked((uint)(timestamp8k + offset) + _audioTimestampOffset));
+                BinaryPrimitives.WriteUInt32BigEndian(_out.AsSpan(8), _negotiated.AudioSsrc);
+                chunk.CopyTo(_out.AsSpan(12));
+                var protectedLength = _send.ProtectRtp(_out, 12 + chunk.Length);
+                stats.AddSent(protectedLength);
+                sink(_out.AsSpan(0, protectedLength));
+                count++;
+            }
             return count;
         }
     }

@@ -3,7 +3,8 @@ namespace Appliance.Plugins.WebRtc.Protocol.Session;
 /// <summary>
 /// Fans one stream's H.264 access units out to its viewers and keeps the current group of pictures (the last
 /// keyframe and the frames after it, bounded) so a new viewer starts at once from a cached keyframe instead of
-/// waiting for the camera's next one. Thread-safe: frames and new viewers are ordered by one lock.
+/// waiting for the camera's next one. G.711 audio from the same camera goes to connected viewers as it comes (no
+/// cache). Thread-safe: frames and new viewers are ordered by one lock.
 /// </summary>
 public sealed class VideoFeed
 {
@@ -55,6 +56,13 @@ public sealed class VideoFeed
             }
             foreach (var viewer in _viewers) viewer.SendVideo(accessUnit, timestamp90k, keyframe);
         }
+    }
+
+    /// <summary>Publishes G.711 samples (PCMU or PCMA, 8 kHz timestamp) to every viewer whose answer accepted audio.</summary>
+    public void PushAudio(ReadOnlySpan<byte> samples, long timestamp8k)
+    {
+        lock (_gate)
+            foreach (var viewer in _viewers) viewer.SendAudio(samples, timestamp8k);
     }
 
     private void OnConnected(WebRtcPeerSession session)

@@ -23,6 +23,13 @@ public sealed partial class WebRtcPeerSession
         return _media.SendVideo(accessUnit, timestamp90k, keyframe, SendToRemote, _stats);
     }
 
+    /// <summary>Sends G.711 samples (8 kHz timestamp) when the answer accepted audio; returns the packets sent.</summary>
+    public int SendAudio(ReadOnlySpan<byte> samples, long timestamp8k)
+    {
+        if (!IsConnected) return 0;
+        return _media.SendAudio(samples, timestamp8k, SendToRemote, _stats);
+    }
+
     /// <summary>Raised after the viewer asked for a keyframe (PLI/FIR).</summary>
     public event Action<WebRtcPeerSession>? KeyframeRequested;
 
@@ -38,8 +45,10 @@ public sealed partial class WebRtcPeerSession
         var remote = _remote;
         ConnectionPath path;
         lock (_candidatesGate)
-            path = remote is null ? ConnectionPath.Unknown : ConnectionPathClassifier.Classify(remote, _remoteCandidates, _options.PublicAddress is not null);
-        return new SessionSnapshot(Id, State, path, remote?.ToString(), bytes, Interlocked.Read(ref _stats.PacketsSent),
+            path = remote is null ? ConnectionPath.Unknown
+                : remote.Relay is not null ? ConnectionPath.Relay
+                : ConnectionPathClassifier.Classify(remote.EndPoint, _remoteCandidates, _options.PublicAddress is not null);
+        return new SessionSnapshot(Id, State, path, remote is null ? null : remote.Relay is null ? remote.EndPoint.ToString() : $"{remote.EndPoint} via {remote.Relay.Server}", bytes, Interlocked.Read(ref _stats.PacketsSent),
             Interlocked.Read(ref _stats.FramesSent), Interlocked.Read(ref _stats.KeyframeRequests), Interlocked.Read(ref _stats.Retransmitted),
             Interlocked.Read(ref _stats.DroppedPackets), _bitrateKbps, _stats.RoundTripTime?.TotalMilliseconds, _stats.SrtpProfile?.ToString(),
             CloseReason, _stats.LastDropReason);

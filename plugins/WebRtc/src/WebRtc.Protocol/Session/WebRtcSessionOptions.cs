@@ -25,6 +25,12 @@ public sealed record WebRtcSessionOptions(DtlsCertificate Certificate)
 
     public UdpPortRange Ports { get; init; } = UdpPortRange.Any;
 
+    /// <summary>STUN servers (server-reflexive candidates) and TURN servers (relayed candidates) gathered for every session; empty: host candidates only.</summary>
+    public IReadOnlyList<Turn.IceServer> IceServers { get; init; } = [];
+
+    /// <summary>How long one ICE server may take to answer while a session gathers (per request; UDP retransmits within it).</summary>
+    public TimeSpan GatherTimeout { get; init; } = TimeSpan.FromSeconds(3);
+
     /// <summary>Binds one UDP port (the plugin passes the host's declared-socket factory); null binds directly.</summary>
     public Func<IPAddress, int, System.Net.Sockets.Socket>? BindUdp { get; init; }
 

@@ -14,6 +14,19 @@ public enum StunMessageType : ushort
     BindingIndication = 0x0011,
     BindingSuccess = 0x0101,
     BindingError = 0x0111,
+
+    // TURN (RFC 8656 section 17): the methods a client uses, with Send and Data indications.
+    AllocateRequest = 0x0003,
+    AllocateSuccess = 0x0103,
+    AllocateError = 0x0113,
+    RefreshRequest = 0x0004,
+    RefreshSuccess = 0x0104,
+    RefreshError = 0x0114,
+    SendIndication = 0x0016,
+    DataIndication = 0x0017,
+    CreatePermissionRequest = 0x0008,
+    CreatePermissionSuccess = 0x0108,
+    CreatePermissionError = 0x0118,
 }
 
 /// <summary>STUN attribute types used by ICE (RFC 8489, RFC 8445).</summary>
@@ -29,6 +42,15 @@ public static class StunAttributeType
     public const ushort Fingerprint = 0x8028;
     public const ushort IceControlled = 0x8029;
     public const ushort IceControlling = 0x802A;
+
+    // TURN (RFC 8656 section 18) and long-term credentials (RFC 8489 section 14).
+    public const ushort Lifetime = 0x000D;
+    public const ushort XorPeerAddress = 0x0012;
+    public const ushort Data = 0x0013;
+    public const ushort Realm = 0x0014;
+    public const ushort Nonce = 0x0015;
+    public const ushort XorRelayedAddress = 0x0016;
+    public const ushort RequestedTransport = 0x0019;
 }
 
 /// <summary>One attribute: its type and a view of its value inside the message buffer.</summary>
@@ -145,13 +167,61 @@ public sealed class StunMessage
     }
 
     /// <summary>The XOR-MAPPED-ADDRESS (IPv4 or IPv6), or null.</summary>
-    public IPEndPoint? XorMappedAddress
+    public IPEndPoint? XorMappedAddress => XorAddress(StunAttributeType.XorMappedAddress);
+
+    /// <summary>The first XOR-encoded address attribute of <paramref name="type"/> (XOR-RELAYED-ADDRESS, XOR-PEER-ADDRESS...), or null when absent or malformed.</summary>
+    public IPEndPoint? XorAddress(ushort type)
+    {
+        foreach (var a in Attributes)
+            if (a.Type == type) return StunAddress.ReadXor(Value(a), TransactionId);
+        return null;
+    }
+
+    /// <summary>The first attribute of <paramref name="type"/> as a 32-bit number (LIFETIME), or null when absent or not 4 bytes.</summary>
+    public uint? UInt32(ushort type)
+    {
+        foreach (var a in Attributes)
+            if (a.Type == type) return a.Length == 4 ? BinaryPrimitives.ReadUInt32BigEndian(Value(a)) : null;
+        return null;
+    }
+
+    /// <summary>The first attribute of <paramref name="type"/> as UTF-8 text (REALM, NONCE), or null when absent, over <paramref name="maxBytes"/> or not UTF-8.</summary>
+    public string? Text(ushort type, int maxBytes = 763)
+    {
+        foreach (var a in Attributes)
+        {
+            if (a.Type != type) continue;
+            if (a.Length > maxBytes) return null;
+            try
+            {
+                return new UTF8Encoding(false, true).GetString(Value(a));
+            }
+            catch (DecoderFallbackException)
+            {
+                return null;
+            }
+        }
+        return null;
+    }
+
+    /// <summary>The first attribute of <paramref name="type"/>, or null.</summary>
+    public StunAttribute? Find(ushort type)
+    {
+        foreach (var a in Attributes)
+            if (a.Type == type) return a;
+        return null;
+    }
+
+    /// <summary>ERROR-CODE (RFC 8489 section 14.8) as number and reason phrase, or null when absent or malformed.</summary>
+    public (int Code, string Reason)? Error
     {
         get
         {
-            foreach (var a in Attributes)
-                if (a.Type == StunAttributeType.XorMappedAddress) return StunAddress.ReadXor(Value(a), TransactionId);
-            return null;
+            if (Find(StunAttributeType.ErrorCode) is not { } a || a.Length < 4) return null;
+            var v = Value(a);
+            var code = (v[2] & 0x7) * 100 + v[3];
+            if (code is < 300 or > 699) return null;
+            return (code, Encoding.UTF8.GetString(v[4..]));
         }
     }
 }

@@ -56,6 +56,11 @@ public sealed class StunMessageBuilder
     public StunMessageBuilder AddXorMappedAddress(IPEndPoint endPoint) =>
         Add(StunAttributeType.XorMappedAddress, StunAddress.WriteXor(endPoint, _transactionId));
 
+    /// <summary>An XOR-encoded address attribute of any type (XOR-PEER-ADDRESS, XOR-RELAYED-ADDRESS...).</summary>
+    public StunMessageBuilder AddXorAddress(ushort type, IPEndPoint endPoint) => Add(type, StunAddress.WriteXor(endPoint, _transactionId));
+
+    public StunMessageBuilder AddText(ushort type, string text) => Add(type, Encoding.UTF8.GetBytes(text));
+
     public StunMessageBuilder AddErrorCode(int code, string reason)
     {
         var text = Encoding.UTF8.GetBytes(reason);

@@ -47,7 +47,7 @@ public sealed class WhepService : IAsyncDisposable
         WhepResponse.Empty(204, new Dictionary<string, string> { ["Accept-Post"] = "application/sdp", ["Allow"] = "OPTIONS, POST" });
 
     /// <summary>POST of an offer to the endpoint of <paramref name="streamName"/>.</summary>
-    public WhepResponse Offer(string streamName, string? contentType, ReadOnlySpan<byte> body)
+    public async Task<WhepResponse> OfferAsync(string streamName, string? contentType, ReadOnlyMemory<byte> body, CancellationToken cancellationToken = default)
     {
         if (!IsMediaType(contentType, "application/sdp")) return WhepResponse.Problem(415, "WHEP: the offer must be sent as application/sdp", new Dictionary<string, string> { ["Accept-Post"] = "application/sdp" });
         if (body.Length > _options.SdpLimits.MaxBytes) return WhepResponse.Problem(413, $"WHEP: the offer is {body.Length} bytes, the limit is {_options.SdpLimits.MaxBytes}");
@@ -55,7 +55,7 @@ public sealed class WhepService : IAsyncDisposable
         if (stream is null) return WhepResponse.Problem(404, $"WHEP: no stream '{streamName}'");
         if (_sessions.Count >= _maxSessions) return WhepResponse.Problem(503, $"WHEP: {_maxSessions} viewers already; try again later", new Dictionary<string, string> { ["Retry-After"] = "10" });
         var id = Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
-        var created = WebRtcPeerSession.Create(id, body, stream.Source, _options);
+        var created = await WebRtcPeerSession.CreateAsync(id, body, stream.Source, _options, cancellationToken);
         if (!created.TryGetValue(out var session, out var failure))
         {
             var status = failure.Code switch

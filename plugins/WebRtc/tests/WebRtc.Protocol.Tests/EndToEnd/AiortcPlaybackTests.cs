@@ -17,7 +17,7 @@ public sealed class AiortcPlaybackTests(ITestOutputHelper output)
         await using var camera = await CameraFeed.StartAsync();
         using var viewer = AiortcPeer.Start(frames: 10);
         var offer = await viewer.OfferAsync();
-        var created = WebRtcPeerSession.Create("aiortc", Encoding.UTF8.GetBytes(offer), new MediaSourceDescription("H264", null),
+        var created = await WebRtcPeerSession.CreateAsync("aiortc", Encoding.UTF8.GetBytes(offer), new MediaSourceDescription("H264", null),
             new WebRtcSessionOptions(DtlsCertificate.Generate()));
         Assert.True(created.IsOk, created.Failure?.ToString());
         await using var session = created.Value;

@@ -38,7 +38,7 @@ public sealed class BlockedUdpRelayTests(ITestOutputHelper output)
             HostAddresses = [IPAddress.Parse(ns.ApplianceAddress), IPAddress.Loopback],
         };
         var offer = await chromium.CreateOfferAsync(turn.IceServersJson(TurnRelay.User), "all");
-        var created = WebRtcPeerSession.Create("viewer-blocked", Encoding.UTF8.GetBytes(offer), new MediaSourceDescription("H264", null), options);
+        var created = await WebRtcPeerSession.CreateAsync("viewer-blocked", Encoding.UTF8.GetBytes(offer), new MediaSourceDescription("H264", null), options);
         Assert.True(created.IsOk, created.Failure?.ToString());
         await using var session = created.Value;
         camera.Feed.Attach(session);

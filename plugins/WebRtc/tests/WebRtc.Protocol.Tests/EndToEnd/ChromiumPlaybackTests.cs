@@ -29,7 +29,7 @@ public sealed class ChromiumPlaybackTests(ITestOutputHelper output)
         var options = new WebRtcSessionOptions(DtlsCertificate.Generate()) { SrtpProfiles = [profile] };
 
         var offer = await chromium.CreateOfferAsync("[]");
-        var created = WebRtcPeerSession.Create("viewer-1", Encoding.UTF8.GetBytes(offer), new MediaSourceDescription("H264", null), options);
+        var created = await WebRtcPeerSession.CreateAsync("viewer-1", Encoding.UTF8.GetBytes(offer), new MediaSourceDescription("H264", null), options);
         Assert.True(created.IsOk, created.Failure?.ToString());
         await using var session = created.Value;
         camera.Feed.Attach(session);
@@ -55,7 +55,7 @@ public sealed class ChromiumPlaybackTests(ITestOutputHelper output)
         // Relay only: the browser may reach the appliance solely through its TURN allocation on coturn.
         var offer = await chromium.CreateOfferAsync(turn.IceServersJson(TurnRelay.User), "relay");
         Assert.Contains("typ relay", offer);
-        var created = WebRtcPeerSession.Create("viewer-relay", Encoding.UTF8.GetBytes(offer), new MediaSourceDescription("H264", null), options);
+        var created = await WebRtcPeerSession.CreateAsync("viewer-relay", Encoding.UTF8.GetBytes(offer), new MediaSourceDescription("H264", null), options);
         Assert.True(created.IsOk, created.Failure?.ToString());
         await using var session = created.Value;
         camera.Feed.Attach(session);
@@ -67,6 +67,28 @@ public sealed class ChromiumPlaybackTests(ITestOutputHelper output)
         Assert.True(stats.FramesDecoded > 10, $"Chromium decoded {stats.FramesDecoded} frames through the relay; session {snapshot}");
         Assert.Equal("relay", stats.LocalCandidateType);
         Assert.Equal(ConnectionPath.Relay, snapshot.Path);
+    }
+
+    [Fact]
+    public async Task G711_audio_from_the_camera_passes_through_to_chromium_next_to_the_video()
+    {
+        await using var camera = await CameraFeed.StartAsync("--width 640 --height 360 --audio pcmu");
+        await using var chromium = await ChromiumPeer.LaunchAsync();
+        var options = new WebRtcSessionOptions(DtlsCertificate.Generate());
+        var offer = await chromium.CreateOfferAsync("[]");
+        var created = await WebRtcPeerSession.CreateAsync("viewer-audio", Encoding.UTF8.GetBytes(offer), new MediaSourceDescription("H264", "PCMU"), options);
+        Assert.True(created.IsOk, created.Failure?.ToString());
+        await using var session = created.Value;
+        Assert.Contains("PCMU/8000", session.AnswerSdp);
+        Assert.NotNull(session.Negotiated.AudioPayloadType);
+        camera.Feed.Attach(session);
+        await chromium.SetAnswerAsync(session.AnswerSdp);
+
+        var stats = await PollAsync(chromium, s => s.FramesDecoded > 10 && s.AudioPacketsReceived > 25 && s.AudioSamplesReceived > 8000);
+        output.WriteLine($"chromium: {stats}; camera audio units: {camera.AudioUnits}; appliance: {session.Snapshot()}");
+        Assert.True(camera.AudioUnits > 0, "the camera sent no G.711: the test proves nothing");
+        Assert.True(stats.FramesDecoded > 10, $"video: {stats}");
+        Assert.True(stats.AudioPacketsReceived > 25 && stats.AudioSamplesReceived > 8000, $"audio: {stats}");
     }
 
     private static Task<VideoStats> PollAsync(ChromiumPeer chromium, Func<VideoStats, bool> done) =>

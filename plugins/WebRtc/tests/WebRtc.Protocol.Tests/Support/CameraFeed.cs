@@ -17,6 +17,7 @@ public sealed class CameraFeed : IRtspPullObserver, IAsyncDisposable
     private readonly Task<RtspPullOutcome> _pull;
     private readonly TaskCompletionSource _firstKeyframe = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _units;
+    private long _audioUnits;
 
     private CameraFeed(GstRtspServer camera)
     {
@@ -28,6 +29,9 @@ public sealed class CameraFeed : IRtspPullObserver, IAsyncDisposable
     public VideoFeed Feed { get; } = new();
 
     public long Units => Interlocked.Read(ref _units);
+
+    /// <summary>G.711 units pushed (when the camera was started with <c>--audio pcmu</c>).</summary>
+    public long AudioUnits => Interlocked.Read(ref _audioUnits);
 
     public static async Task<CameraFeed> StartAsync(string args = "--width 640 --height 360")
     {
@@ -51,6 +55,12 @@ public sealed class CameraFeed : IRtspPullObserver, IAsyncDisposable
     {
         try
         {
+            if (track.Codec is MediaCodec.Pcmu or MediaCodec.Pcma)
+            {
+                Interlocked.Increment(ref _audioUnits);
+                Feed.PushAudio(unit.Payload.Span, unit.Timestamp);
+                return;
+            }
             if (track.Codec != MediaCodec.H264) return;
             Interlocked.Increment(ref _units);
             Feed.Push(unit.Payload.Span, unit.Timestamp, unit.IsKeyframe);

@@ -63,13 +63,13 @@ public sealed class ChromiumPeer : IAsyncDisposable
     {
         var json = await Page.EvaluateAsync<string>(@"async () => {
             const s = await window.pc.getStats();
-            let v = {}, pair = null, local = {}, remote = {};
-            s.forEach(r => { if (r.type === 'inbound-rtp' && r.kind === 'video') v = r; });
+            let v = {}, au = {}, pair = null, local = {}, remote = {};
+            s.forEach(r => { if (r.type === 'inbound-rtp' && r.kind === 'video') v = r; if (r.type === 'inbound-rtp' && r.kind === 'audio') au = r; });
             s.forEach(r => { if (r.type === 'transport' && r.selectedCandidatePairId) pair = s.get(r.selectedCandidatePairId); });
             if (pair) { local = s.get(pair.localCandidateId) || {}; remote = s.get(pair.remoteCandidateId) || {}; }
             return JSON.stringify({ framesDecoded: v.framesDecoded || 0, packetsReceived: v.packetsReceived || 0, bytesReceived: v.bytesReceived || 0,
                 nackCount: v.nackCount || 0, pliCount: v.pliCount || 0, connectionState: window.pc.connectionState,
-                localCandidateType: local.candidateType || null, rtt: pair ? (pair.currentRoundTripTime ?? null) : null });
+                localCandidateType: local.candidateType || null, remoteCandidateType: remote.candidateType || null, audioPacketsReceived: au.packetsReceived || 0, audioSamplesReceived: au.totalSamplesReceived || 0, rtt: pair ? (pair.currentRoundTripTime ?? null) : null });
         }");
         return JsonSerializer.Deserialize<VideoStats>(json, new JsonSerializerOptions { PropertyNameCaseInsensitive = true })!;
     }
@@ -87,4 +87,4 @@ public sealed class ChromiumPeer : IAsyncDisposable
     }
 }
 
-public sealed record VideoStats(long FramesDecoded, long PacketsReceived, long BytesReceived, long NackCount, long PliCount, string ConnectionState, string? LocalCandidateType, double? Rtt);
+public sealed record VideoStats(long FramesDecoded, long PacketsReceived, long BytesReceived, long NackCount, long PliCount, string ConnectionState, string? LocalCandidateType, double? Rtt, string? RemoteCandidateType = null, long AudioPacketsReceived = 0, long AudioSamplesReceived = 0);

@@ -17,7 +17,7 @@ public sealed class RtpTests
         var au = new byte[] { 0, 0, 0, 1 }.Concat(sps).Concat(new byte[] { 0, 0, 1 }).Concat(pps).Concat(new byte[] { 0, 0, 0, 1 }).Concat(idr).ToArray();
         var packets = new List<byte[]>();
         ushort seq = 100;
-        var n = new H264Packetizer(1000).Packetize(au, 1234, 0xabcdef, 102, () => seq++, p => packets.Add(p.ToArray()));
+        var n = new NalPacketizer(1000).Packetize(au, 1234, 0xabcdef, 102, () => seq++, p => packets.Add(p.ToArray()));
         Assert.Equal(packets.Count, n);
         Assert.Equal(0x67, packets[0][12]);
         Assert.Equal(0x68, packets[1][12]);

@@ -54,6 +54,20 @@ public sealed class SdpTests
         Assert.Equal("needs-transcoding", answer.Failure?.Code);
     }
 
+    [Fact]
+    public void H265_camera_with_a_browser_that_offers_h265_is_answered_with_h265()
+    {
+        var offer = ChromeOffer.Replace("m=video 9 UDP/TLS/RTP/SAVPF 96 102 127", "m=video 9 UDP/TLS/RTP/SAVPF 96 102 127 49")
+            .Replace("a=rtpmap:96 VP8/90000\r\n", "a=rtpmap:96 VP8/90000\r\na=rtpmap:49 H265/90000\r\na=fmtp:49 level-id=93;profile-id=1;tier-flag=0;tx-mode=SRST\r\n");
+        var answer = SdpAnswerBuilder.Build(SdpOfferParser.Parse(offer).Value, new MediaSourceDescription("H265", null), IceCredentials.Generate(), "AB", Candidates, 1, 2);
+        Assert.True(answer.IsOk, answer.Failure?.ToString());
+        Assert.Equal("H265", answer.Value.VideoCodec);
+        Assert.Equal(49, answer.Value.VideoPayloadType);
+        Assert.Contains("m=video 9 UDP/TLS/RTP/SAVPF 49\r\n", answer.Value.AnswerSdp);
+        Assert.Contains("a=rtpmap:49 H265/90000", answer.Value.AnswerSdp);
+        Assert.Contains("a=fmtp:49 level-id=93;profile-id=1;tier-flag=0;tx-mode=SRST", answer.Value.AnswerSdp);
+    }
+
     [Theory]
     [InlineData("", "malformed")]
     [InlineData("v=1\r\nm=video 9 X 96\r\n", "malformed")]

@@ -35,7 +35,7 @@ public sealed class WhepServiceTests
     public async Task Post_answers_201_with_location_etag_and_sdp_then_patch_and_delete()
     {
         await using var whep = Service();
-        var created = whep.Offer("camera/demo", "application/sdp", Encoding.UTF8.GetBytes(Offer()));
+        var created = await whep.OfferAsync("camera/demo", "application/sdp", Encoding.UTF8.GetBytes(Offer()));
         Assert.Equal(201, created.Status);
         Assert.Equal("application/sdp", created.ContentType);
         Assert.StartsWith("/whep-resource/", created.Headers["Location"]);
@@ -57,13 +57,13 @@ public sealed class WhepServiceTests
     public async Task Bad_requests_get_clear_statuses()
     {
         await using var whep = Service();
-        Assert.Equal(415, whep.Offer("camera/demo", "text/plain", Encoding.UTF8.GetBytes(Offer())).Status);
-        Assert.Equal(415, whep.Offer("camera/demo", null, Encoding.UTF8.GetBytes(Offer())).Status);
-        Assert.Equal(404, whep.Offer("camera/none", "application/sdp", Encoding.UTF8.GetBytes(Offer())).Status);
-        Assert.Equal(400, whep.Offer("camera/demo", "application/sdp", Encoding.UTF8.GetBytes("v=0\r\nnonsense")).Status);
-        Assert.Equal(413, whep.Offer("camera/demo", "application/sdp", new byte[200_000]).Status);
+        Assert.Equal(415, (await whep.OfferAsync("camera/demo", "text/plain", Encoding.UTF8.GetBytes(Offer()))).Status);
+        Assert.Equal(415, (await whep.OfferAsync("camera/demo", null, Encoding.UTF8.GetBytes(Offer()))).Status);
+        Assert.Equal(404, (await whep.OfferAsync("camera/none", "application/sdp", Encoding.UTF8.GetBytes(Offer()))).Status);
+        Assert.Equal(400, (await whep.OfferAsync("camera/demo", "application/sdp", Encoding.UTF8.GetBytes("v=0\r\nnonsense"))).Status);
+        Assert.Equal(413, (await whep.OfferAsync("camera/demo", "application/sdp", new byte[200_000])).Status);
         var vp8 = Offer().Replace("H264/90000", "VP8/90000");
-        var noCodec = whep.Offer("camera/demo", "application/sdp", Encoding.UTF8.GetBytes(vp8));
+        var noCodec = await whep.OfferAsync("camera/demo", "application/sdp", Encoding.UTF8.GetBytes(vp8));
         Assert.Equal(406, noCodec.Status);
         Assert.Contains("no video codec in common", Encoding.UTF8.GetString(noCodec.Body!));
         Assert.Equal(0, whep.SessionCount);
@@ -73,9 +73,9 @@ public sealed class WhepServiceTests
     public async Task Session_limit_answers_503_with_retry_after()
     {
         await using var whep = Service(maxSessions: 2);
-        Assert.Equal(201, whep.Offer("camera/demo", "application/sdp", Encoding.UTF8.GetBytes(Offer())).Status);
-        Assert.Equal(201, whep.Offer("camera/demo", "application/sdp", Encoding.UTF8.GetBytes(Offer())).Status);
-        var third = whep.Offer("camera/demo", "application/sdp", Encoding.UTF8.GetBytes(Offer()));
+        Assert.Equal(201, (await whep.OfferAsync("camera/demo", "application/sdp", Encoding.UTF8.GetBytes(Offer()))).Status);
+        Assert.Equal(201, (await whep.OfferAsync("camera/demo", "application/sdp", Encoding.UTF8.GetBytes(Offer()))).Status);
+        var third = await whep.OfferAsync("camera/demo", "application/sdp", Encoding.UTF8.GetBytes(Offer()));
         Assert.Equal(503, third.Status);
         Assert.Equal("10", third.Headers["Retry-After"]);
     }
@@ -86,7 +86,7 @@ public sealed class WhepServiceTests
         var options = new WebRtcSessionOptions(Certificate) { ConnectTimeout = TimeSpan.FromSeconds(5), SenderReportInterval = TimeSpan.FromMilliseconds(200) };
         await using var whep = Service(options, maxSessions: 200);
         var before = OpenUdpPorts();
-        for (var i = 0; i < 100; i++) Assert.Equal(201, whep.Offer("camera/demo", "application/sdp", Encoding.UTF8.GetBytes(Offer())).Status);
+        for (var i = 0; i < 100; i++) Assert.Equal(201, (await whep.OfferAsync("camera/demo", "application/sdp", Encoding.UTF8.GetBytes(Offer()))).Status);
         Assert.True(whep.SessionCount > 0);
         var clock = Stopwatch.StartNew();
         while (whep.SessionCount > 0 && clock.Elapsed < TimeSpan.FromSeconds(60)) await Task.Delay(200);
@@ -99,7 +99,7 @@ public sealed class WhepServiceTests
     public async Task Hostile_datagrams_are_dropped_and_the_session_still_answers_a_valid_check()
     {
         await using var whep = Service();
-        var created = whep.Offer("camera/demo", "application/sdp", Encoding.UTF8.GetBytes(Offer("remt")));
+        var created = await whep.OfferAsync("camera/demo", "application/sdp", Encoding.UTF8.GetBytes(Offer("remt")));
         var id = created.Headers["Location"]["/whep-resource/".Length..];
         var session = whep.Find(id)!;
         using var client = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));

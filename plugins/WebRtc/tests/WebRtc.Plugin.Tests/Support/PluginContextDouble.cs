@@ -9,7 +9,7 @@ using Appliance.Abstractions.Media;
 using Appliance.Abstractions.Services;
 using Appliance.Streams;
 
-namespace Appliance.Plugins.WebRtc.Plugin.Tests;
+namespace Appliance.Plugins.WebRtc.Plugin.Tests.Support;
 
 /// <summary>What the host gives the plugin, with a real stream hub and a route table the test calls directly.</summary>
 internal sealed class PluginContextDouble : IPluginContext, IHttpSurface, IDeclaredSockets, IHostSettings, IAsyncDisposable

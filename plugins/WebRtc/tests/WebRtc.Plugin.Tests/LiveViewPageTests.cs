@@ -1,0 +1,84 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Appliance.Plugins.WebRtc.Plugin.Tests.Support;
+using Appliance.Testing;
+using Microsoft.Playwright;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Appliance.Plugins.WebRtc.Plugin.Tests;
+
+/// <summary>
+/// The live view page in headless Chromium: the plugin's own page and script, its WHEP routes on a real stream hub
+/// fed by the GStreamer demo camera. One camera asks for the main stream, a grid asks each enabled camera for its
+/// sub stream, and every tile plays (framesDecoded) and shows fps, bitrate and the path. Run under the heavy lock.
+/// </summary>
+public sealed class LiveViewPageTests(ITestOutputHelper output)
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task One_camera_plays_main_and_the_grid_asks_each_enabled_camera_for_its_sub_stream()
+    {
+        await using var context = new PluginContextDouble("""{ "udpPortRange": "52000-52999", "hostAddresses": "127.0.0.1", "maxSessions": 8 }""");
+        var plugin = new WebRtcPlugin();
+        await plugin.StartAsync(context, CancellationToken.None);
+        await using var camera = await HubCamera.StartAsync(context.Hub, "camera/a", "camera/a/sub", "camera/b", "camera/b/sub");
+        using var server = new LivePageServer(context.Handlers, """[{"id":"a","enabled":true},{"id":"b","enabled":true},{"id":"c","enabled":false}]""");
+        Chromium.Prepare();
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = Chromium.ExecutablePath,
+            Headless = true,
+            Args = [.. Chromium.Args, "--allow-loopback-in-peer-connection", "--autoplay-policy=no-user-gesture-required"],
+            Timeout = Chromium.LaunchTimeoutMs,
+        });
+        try
+        {
+            var single = await browser.NewPageAsync();
+            await single.GotoAsync(server.Url("/live?camera=a"));
+            var tiles = await PlayingTilesAsync(single, 1);
+            Assert.Equal("camera/a", tiles[0].Stream);
+            Assert.Equal(["camera/a"], server.WhepStreams.ToArray());
+            await single.CloseAsync();
+
+            var grid = await browser.NewPageAsync();
+            await grid.GotoAsync(server.Url("/live"));
+            tiles = await PlayingTilesAsync(grid, 2);
+            Assert.Equal(["camera/a/sub", "camera/b/sub"], tiles.Select(t => t.Stream).Order().ToArray());
+            Assert.Equal(["camera/a", "camera/a/sub", "camera/b/sub"], server.WhepStreams.Order().ToArray());
+        }
+        finally
+        {
+            await plugin.StopAsync(CancellationToken.None);
+        }
+    }
+
+    private sealed record Tile(string Stream, long Frames, string Path, string Caption);
+
+    /// <summary>Waits until <paramref name="count"/> tiles decoded over 10 frames each and show their health line; fails with what the page shows.</summary>
+    private async Task<IReadOnlyList<Tile>> PlayingTilesAsync(IPage page, int count)
+    {
+        var clock = Stopwatch.StartNew();
+        IReadOnlyList<Tile> tiles = [];
+        while (clock.Elapsed < Deadline)
+        {
+            var json = await page.EvaluateAsync<string>(@"() => JSON.stringify([...document.querySelectorAll('.webrtc-tile')].map(t => ({
+                stream: t.dataset.stream, frames: Number(t.dataset.framesDecoded || 0), path: t.dataset.path || '', caption: t.querySelector('.stats').textContent })))");
+            tiles = JsonSerializer.Deserialize<Tile[]>(json, new JsonSerializerOptions { PropertyNameCaseInsensitive = true })!;
+            if (tiles.Count == count && tiles.All(t => t.Frames > 10)) break;
+            await Task.Delay(300);
+        }
+        output.WriteLine(string.Join("\n", tiles));
+        Assert.Equal(count, tiles.Count);
+        foreach (var tile in tiles)
+        {
+            Assert.True(tile.Frames > 10, $"{tile.Stream} decoded {tile.Frames} frames: {tile.Caption}");
+            Assert.Equal("LAN", tile.Path);
+            Assert.Matches(new Regex($@"^{Regex.Escape(tile.Stream)} · [1-9]\d* fps · [1-9]\d* kbit/s · RTT (\d+ ms|-) · LAN$"), tile.Caption);
+        }
+        return tiles;
+    }
+}
