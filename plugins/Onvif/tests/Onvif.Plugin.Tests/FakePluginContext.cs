@@ -204,6 +204,18 @@ public sealed class FakeCameras : ICameraDirectory
 
     public void ReportStreamHealth(string cameraId, StreamHealth health) { }
 
+    private readonly ConcurrentQueue<(string Id, string Uri)> _subStreamUris = new();
+    public IReadOnlyList<(string Id, string Uri)> SubStreamUrisSet => _subStreamUris.ToArray();
+
+    public Task SetSubStreamUriAsync(string cameraId, string streamUri, CancellationToken cancellationToken = default)
+    {
+        _subStreamUris.Enqueue((cameraId, streamUri));
+        List<CameraInfo> updated;
+        lock (_lock) updated = _cameras.Select(c => c.Id == cameraId && c.Overrides.SubStreamUri is null ? c with { Overrides = c.Overrides with { SubStreamUri = streamUri } } : c).ToList();
+        Set(updated.ToArray());
+        return Task.CompletedTask;
+    }
+
     private sealed class Unwatch(Action action) : IDisposable
     {
         public void Dispose() => action();

@@ -155,7 +155,7 @@ public sealed class OnvifCameraSimulator : IAsyncDisposable
         };
         var token = Text(body, "ProfileToken");
         _calls.Enqueue($"{service}/{operation}{(token is null ? "" : " " + token)}{Details(body, operation)}");
-        var values = new Dictionary<string, string> { ["Base"] = BaseUri.ToString().TrimEnd('/'), ["StreamUri"] = _options.StreamUri };
+        var values = new Dictionary<string, string> { ["Base"] = BaseUri.ToString().TrimEnd('/'), ["StreamUri"] = token == "profile_sub" ? _options.SubStreamUri ?? _options.StreamUri : _options.StreamUri };
         string? xml = (service, operation) switch
         {
             ("Device", "GetSystemDateAndTime") => Fixtures.Fill("GetSystemDateAndTimeResponse", DateValues(CameraNow())),

@@ -21,6 +21,9 @@ public sealed record SimulatorOptions
     /// <summary>What GetStreamUri answers (e.g. the URL of a GStreamer RTSP server started by the test).</summary>
     public string StreamUri { get; init; } = "rtsp://127.0.0.1:8554/stream";
 
+    /// <summary>What GetStreamUri answers for the second profile (<c>profile_sub</c>); null: <see cref="StreamUri"/>.</summary>
+    public string? SubStreamUri { get; init; }
+
     /// <summary>Advertise and serve Media2 (ver20) next to Media (ver10).</summary>
     public bool Media2 { get; init; } = true;
 
