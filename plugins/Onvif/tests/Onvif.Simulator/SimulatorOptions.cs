@@ -40,6 +40,12 @@ public sealed record SimulatorOptions
     /// <summary>A hostile event source: every PullMessages answers at once with this many notifications (0: behave).</summary>
     public int EventFloodPerPull { get; init; }
 
+    /// <summary>Serve HTTPS with this certificate (e.g. a self-signed one) instead of HTTP.</summary>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2? Certificate { get; init; }
+
+    /// <summary>The TCP port to listen on (0: chosen by the system), e.g. to come back on the same address with another certificate.</summary>
+    public int Port { get; init; }
+
     /// <summary>An already listening TCP socket to serve on instead (e.g. created inside a network namespace).</summary>
     public Socket? ListenSocket { get; init; }
 }

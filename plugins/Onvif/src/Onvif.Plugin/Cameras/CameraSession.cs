@@ -15,7 +15,7 @@ public sealed record ConnectedCamera(OnvifClient Client, ServiceAddresses Servic
 /// One ONVIF camera: connect (clock sync, services), resolve the stream URI when the inventory has none, then keep a
 /// PullPoint subscription feeding the event bus. Any failure is reported as health and retried with capped backoff.
 /// </summary>
-public sealed class CameraSession(CameraInfo camera, HttpClient http, IPluginContext context, bool pullPoint)
+public sealed class CameraSession(CameraInfo camera, HttpClient http, IPluginContext context, bool pullPoint, CertificatePins pins)
 {
     private static readonly TimeSpan SubscriptionTime = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan PullTimeout = TimeSpan.FromSeconds(5);
@@ -37,6 +37,15 @@ public sealed class CameraSession(CameraInfo camera, HttpClient http, IPluginCon
             var error = await RunOnceAsync(cancellationToken).ConfigureAwait(false);
             _connected = null;
             if (cancellationToken.IsCancellationRequested) break;
+            if (error.Code == ErrorKind.Transport && pins.Explain(camera.Id) is { } certificate)
+            {
+                // Not a silent trust and not a vague transport error: what was presented, what to do.
+                context.Health.Report(HealthComponent, HealthState.Unhealthy, $"{certificate}; retrying in {backoff.TotalSeconds:0}s");
+                context.Logger.Warn("onvif: camera {Camera}: {Error}", camera.Id, certificate);
+                await Task.Delay(backoff, context.Time, cancellationToken).ConfigureAwait(false);
+                backoff = TimeSpan.FromSeconds(Math.Min(backoff.TotalSeconds * 2, MaxBackoff.TotalSeconds));
+                continue;
+            }
             context.Health.Report(HealthComponent, error.Code == ErrorKind.NotAuthorized ? HealthState.Unhealthy : HealthState.Degraded,
                 $"{error}; retrying in {backoff.TotalSeconds:0}s");
             context.Logger.Warn("onvif: camera {Camera}: {Error}; retrying in {Seconds}s", camera.Id, error.ToString(), backoff.TotalSeconds);
