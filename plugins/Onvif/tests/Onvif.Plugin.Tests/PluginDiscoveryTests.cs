@@ -81,6 +81,31 @@ public sealed class PluginDiscoveryTests : IDisposable
     }
 
     [Fact]
+    public async Task ACameraAnnouncingWithoutXAddrsIsResolved()
+    {
+        var options = new SimulatorOptions { Name = "Quiet Cam", XAddrsOnlyOnResolve = true };
+        await using var responder = Responder(options);
+        var context = Context(mdns: false);
+        var plugin = Plugin();
+        await plugin.StartAsync(context, CancellationToken.None);
+        try
+        {
+            Assert.True(await Eventually.HoldsWithinAsync(() => Found(context, options.EndpointReference).Count >= 1, TimeSpan.FromSeconds(30)), string.Join('\n', context.Log.Lines));
+            var device = Found(context, options.EndpointReference)[0];
+            Assert.Equal([$"http://{_net.AddressA}:8080/onvif/device_service"], device.Addresses);
+            Assert.Equal("Quiet Cam", device.Name);
+            Assert.True(responder.ResolvesAnswered >= 1);
+            // The ProbeMatches without XAddrs were not unreadable datagrams, and our own Resolves on the group neither.
+            Assert.Equal(HealthState.Healthy, context.HealthReports.Reports[WsDiscoveryLoop.HealthComponent].State);
+        }
+        finally
+        {
+            await plugin.StopAsync(CancellationToken.None);
+            await context.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task DiscoveryRequestedProbesAgainAndByeThenHelloAnnouncesAgain()
     {
         var options = new SimulatorOptions { Name = "Late Cam" };

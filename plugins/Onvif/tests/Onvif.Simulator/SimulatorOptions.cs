@@ -40,6 +40,9 @@ public sealed record SimulatorOptions
     /// <summary>A hostile event source: every PullMessages answers at once with this many notifications (0: behave).</summary>
     public int EventFloodPerPull { get; init; }
 
+    /// <summary>WS-Discovery: ProbeMatches and Hello leave XAddrs out; the camera answers a Resolve for its endpoint reference with them.</summary>
+    public bool XAddrsOnlyOnResolve { get; init; }
+
     /// <summary>Serve HTTPS with this certificate (e.g. a self-signed one) instead of HTTP.</summary>
     public System.Security.Cryptography.X509Certificates.X509Certificate2? Certificate { get; init; }
 

@@ -22,6 +22,7 @@ public sealed class WsDiscoveryLoop(DiscoveryService discovery, Func<MulticastBi
     public const string HealthComponent = "discovery/ws-discovery";
 
     private long _badDatagrams;
+    private readonly ResolveBudget _resolves = new(time);
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -121,10 +122,15 @@ public sealed class WsDiscoveryLoop(DiscoveryService discovery, Func<MulticastBi
                 case ProbeMatches matches:
                     foreach (var problem in matches.Problems) Bad(datagram.From, problem);
                     foreach (var match in matches.Matches)
-                        await discovery.UpsertAsync(DiscoveredEndpoint.FromTargetService(match, now) with { Sender = datagram.From.Address }, cancellationToken).ConfigureAwait(false);
+                        await FoundAsync(client, match, datagram.From, now, cancellationToken).ConfigureAwait(false);
+                    break;
+                case ResolveMatches resolved:
+                    foreach (var problem in resolved.Problems) Bad(datagram.From, problem);
+                    foreach (var match in resolved.Matches)
+                        await FoundAsync(client, match, datagram.From, now, cancellationToken).ConfigureAwait(false);
                     break;
                 case Hello hello:
-                    await discovery.UpsertAsync(DiscoveredEndpoint.FromTargetService(hello.Service, now) with { Sender = datagram.From.Address }, cancellationToken).ConfigureAwait(false);
+                    await FoundAsync(client, hello.Service, datagram.From, now, cancellationToken).ConfigureAwait(false);
                     break;
                 case Bye bye:
                     await discovery.RemoveAsync(DiscoveredEndpoint.WsDiscoverySource, bye.EndpointReference, cancellationToken, datagram.From.Address).ConfigureAwait(false);
@@ -133,11 +139,32 @@ public sealed class WsDiscoveryLoop(DiscoveryService discovery, Func<MulticastBi
         }
     }
 
+    /// <summary>A device with XAddrs is recorded; one without is asked for them with a Resolve to the groups (within the budget).</summary>
+    private async Task FoundAsync(WsDiscoveryClient client, TargetService service, IPEndPoint from, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (!service.NeedsResolve)
+        {
+            await discovery.UpsertAsync(DiscoveredEndpoint.FromTargetService(service, now) with { Sender = from.Address }, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+        if (!_resolves.TryTake(service.EndpointReference)) return;
+        try
+        {
+            await client.SendToGroupsAsync(WsDiscoveryMessages.Resolve(WsDiscoveryMessages.NewMessageId(), service.EndpointReference), cancellationToken).ConfigureAwait(false);
+            log.Debug("ws-discovery: {Reference} announced without XAddrs; Resolve sent", service.EndpointReference);
+        }
+        catch (SocketException ex)
+        {
+            log.Warn("ws-discovery: cannot send Resolve for {Reference}: {Error}", service.EndpointReference, ex.Message);
+        }
+    }
+
     private bool IsOwn(WsDiscoveryMessage message) => message switch
     {
         Hello h => h.Service.EndpointReference == target!.EndpointReference,
         Bye b => b.EndpointReference == target!.EndpointReference,
         ProbeMatches m => m.Matches.Any(x => x.EndpointReference == target!.EndpointReference),
+        ResolveMatches r => r.Matches.Any(x => x.EndpointReference == target!.EndpointReference),
         _ => false,
     };
 
