@@ -54,7 +54,8 @@ public sealed class OnvifPlugin(Func<IReadOnlyList<NetworkInterface>> interfaces
                 var ws = new WsDiscoveryLoop(discovery,
                     () => MulticastBinding.IPv4(context.Sockets, WsDiscoveryMessages.Port, WsDiscoveryMessages.MulticastIPv4),
                     () => MulticastBinding.IPv6(context.Sockets, WsDiscoveryMessages.Port, WsDiscoveryMessages.MulticastIPv6, interfaces()),
-                    context.Logger, context.Health, context.Time, announce ? facade!.Target : null, probe: settings.WsDiscovery);
+                    context.Logger, context.Health, context.Time, announce ? facade!.Target : null, probe: settings.WsDiscovery,
+                    ipv6Interfaces: () => MulticastBinding.IPv6Candidates(interfaces()).Select(c => c.Index).ToHashSet());
                 context.RunBackground("ws-discovery", ws.RunAsync);
             }
             if (settings.Mdns)

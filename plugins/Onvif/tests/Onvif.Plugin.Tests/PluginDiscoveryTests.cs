@@ -199,6 +199,36 @@ public sealed class PluginDiscoveryTests : IDisposable
     }
 
     [Fact]
+    public async Task AnIPv6InterfaceThatAppearsAfterStartIsJoined()
+    {
+        // No IPv6 on our side at start: the loop runs on IPv4 and says so.
+        NetworkNamespacePair.Run("ip", $"netns exec {_net.NameB} sysctl -qw net.ipv6.conf.{_net.VethB}.disable_ipv6=1");
+        var options = new SimulatorOptions { Name = "Late V6 Cam" };
+        var (socket, group) = NetworkNamespacePair.MulticastSocket6(_net.NameA, _net.VethA, 3702, IPAddress.Parse("ff02::c"));
+        await using var responder = new WsDiscoveryResponder(socket, options, () => $"http://[{_net.Address6A}]:8080/onvif/device_service", group);
+        var context = Context(mdns: false);
+        var plugin = Plugin();
+        await plugin.StartAsync(context, CancellationToken.None);
+        try
+        {
+            Assert.True(await Eventually.HoldsWithinAsync(() => context.HealthReports.Reports.TryGetValue(WsDiscoveryLoop.HealthComponent, out var r) && r.Message.Contains("no IPv6"),
+                TimeSpan.FromSeconds(30)), string.Join('\n', context.Log.Lines));
+            Assert.Empty(Found(context, options.EndpointReference));
+
+            // The interface gets IPv6 (link-local, no DAD): joined within a few seconds, probed at once, the camera found.
+            NetworkNamespacePair.Run("ip", $"netns exec {_net.NameB} sysctl -qw net.ipv6.conf.{_net.VethB}.disable_ipv6=0");
+            Assert.True(await Eventually.HoldsWithinAsync(() => Found(context, options.EndpointReference).Count >= 1, TimeSpan.FromSeconds(60)), string.Join('\n', context.Log.Lines));
+            Assert.Contains(context.Log.Lines, l => l.Contains("came up; binding again"));
+            Assert.Contains($"ff02::c on {_net.VethB}", context.HealthReports.Reports[WsDiscoveryLoop.HealthComponent].Message);
+        }
+        finally
+        {
+            await plugin.StopAsync(CancellationToken.None);
+            await context.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task CameraAnsweringOnBothFamiliesIsOneDevice()
     {
         var options = new SimulatorOptions { Name = "Dual Cam" };

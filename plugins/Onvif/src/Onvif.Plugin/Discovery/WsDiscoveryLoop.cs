@@ -17,8 +17,12 @@ namespace Appliance.Plugins.Onvif.Plugin.Discovery;
 /// only answers (camera discovery off, facade on).
 /// </summary>
 public sealed class WsDiscoveryLoop(DiscoveryService discovery, Func<MulticastBinding> bindIPv4, Func<MulticastBinding>? bindIPv6,
-    IPluginLogger log, IHealthReporter health, TimeProvider time, IWsDiscoveryTarget? target = null, bool probe = true)
+    IPluginLogger log, IHealthReporter health, TimeProvider time, IWsDiscoveryTarget? target = null, bool probe = true,
+    Func<IReadOnlySet<int>>? ipv6Interfaces = null)
 {
+    /// <summary>How often the interfaces are looked at: an IPv6 interface that came up since the sockets were bound makes them bind again (and join it).</summary>
+    public static readonly TimeSpan InterfaceCheck = TimeSpan.FromSeconds(5);
+
     public const string HealthComponent = "discovery/ws-discovery";
 
     private long _badDatagrams;
@@ -40,12 +44,36 @@ public sealed class WsDiscoveryLoop(DiscoveryService discovery, Func<MulticastBi
                 using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 await AnnounceAsync(clients.Select(c => c.Client), t => t.Hello(), cancellationToken).ConfigureAwait(false);
                 var tasks = clients.Select(c => ReceiveAsync(c.Client, c.Binding.IsIPv6, stop.Token))
-                    .Append(probe ? ProbeAsync(clients.Select(c => c.Client).ToList(), stop.Token) : Task.Delay(Timeout.Infinite, stop.Token)).ToList();
+                    .Append(probe ? ProbeAsync(clients.Select(c => c.Client).ToList(), stop.Token) : Task.Delay(Timeout.Infinite, stop.Token))
+                    .Append(WatchInterfacesAsync(ipv6?.InterfaceIndexes ?? new HashSet<int>(), stop.Token)).ToList();
                 await Task.WhenAny(tasks).ConfigureAwait(false);
                 await stop.CancelAsync().ConfigureAwait(false);
                 await Task.WhenAll(tasks.Select(Quietly)).ConfigureAwait(false);
                 using var byeTimeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
                 await AnnounceAsync(clients.Select(c => c.Client), t => t.Bye(), byeTimeout.Token).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Returns when an IPv6 interface that is not joined qualifies (the caller then binds again); never without <c>ipv6Interfaces</c>.</summary>
+    private async Task WatchInterfacesAsync(IReadOnlySet<int> joined, CancellationToken cancellationToken)
+    {
+        if (ipv6Interfaces is null || bindIPv6 is null)
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+        while (true)
+        {
+            await Task.Delay(InterfaceCheck, time, cancellationToken).ConfigureAwait(false);
+            IReadOnlySet<int> now;
+            try { now = ipv6Interfaces(); }
+            catch (Exception ex) when (ex is System.Net.NetworkInformation.NetworkInformationException or InvalidOperationException) { continue; }
+            if (now.Except(joined).Any())
+            {
+                log.Info("ws-discovery: IPv6 interface(s) {Indexes} came up; binding again to join them", string.Join(',', now.Except(joined)));
+                // A receive loop ends the inner run when this returns; treat it as the signal to rebind.
+                return;
             }
         }
     }
