@@ -18,7 +18,15 @@ public sealed record CameraInfo(
 /// stream, pull point) may point to another host than the camera's own (off: they are refused).
 /// </summary>
 public sealed record CameraOverrides(string? RtspTransport = null, int? RtspPort = null, int? HttpPort = null, string? Profile = null,
-    bool AllowPlainBasicAuth = false, bool AllowForeignAddresses = false);
+    bool AllowPlainBasicAuth = false, bool AllowForeignAddresses = false)
+{
+    /// <summary>
+    /// HostApi 1.1: the camera's second (lower resolution) stream, pulled as <c>camera/{id}/sub</c> only while that hub
+    /// stream has a subscriber. Configured, or recorded by a plugin that found a second profile
+    /// (<see cref="ICameraDirectory.SetSubStreamUriAsync"/>). Null: the camera has one stream.
+    /// </summary>
+    public string? SubStreamUri { get; init; }
+}
 
 /// <summary>What a discovery protocol found on the camera network.</summary>
 public sealed record DiscoveredDevice(
@@ -58,4 +66,13 @@ public interface ICameraDirectory
     Task SetStreamUriAsync(string cameraId, string streamUri, CancellationToken cancellationToken = default);
 
     void ReportStreamHealth(string cameraId, StreamHealth health);
+
+    /// <summary>HostApi 1.1: records the sub stream a plugin found (e.g. a second ONVIF profile) when the camera has none
+    /// configured (<see cref="CameraOverrides.SubStreamUri"/>); a configured one is never replaced.</summary>
+    Task SetSubStreamUriAsync(string cameraId, string streamUri, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException("ICameraDirectory.SetSubStreamUriAsync needs HostApi 1.1");
+
+    /// <summary>HostApi 1.1: health of the sub stream (<c>camera/{id}/sub</c>), shown next to the main stream's.</summary>
+    void ReportSubStreamHealth(string cameraId, StreamHealth health) =>
+        throw new NotSupportedException("ICameraDirectory.ReportSubStreamHealth needs HostApi 1.1");
 }

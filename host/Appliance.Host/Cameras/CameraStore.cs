@@ -28,7 +28,8 @@ public sealed record CameraView(
     bool HasPassword,
     CameraOverrides Overrides,
     string Source,
-    StreamHealth? Health);
+    StreamHealth? Health,
+    StreamHealth? SubHealth = null);
 
 /// <summary>
 /// The camera inventory in SQLite, credentials sealed with <see cref="SecretBox"/>. Watchers (plugins)
@@ -42,6 +43,7 @@ public sealed class CameraStore
     private readonly object _gate = new();
     private readonly List<Action<IReadOnlyList<CameraInfo>>> _watchers = [];
     private readonly Dictionary<string, StreamHealth> _health = new();
+    private readonly Dictionary<string, StreamHealth> _subHealth = new();
 
     public CameraStore(Database db, SecretBox secrets, TimeProvider time)
     {
@@ -96,6 +98,11 @@ public sealed class CameraStore
     public StreamHealth? Health(string id)
     {
         lock (_gate) return _health.GetValueOrDefault(id);
+    }
+
+    public StreamHealth? SubHealth(string id)
+    {
+        lock (_gate) return _subHealth.GetValueOrDefault(id);
     }
 
     public Result<CameraView> Add(CameraInput input)
@@ -171,7 +178,11 @@ public sealed class CameraStore
             cmd.Parameters.AddWithValue("$id", id);
             rows = cmd.ExecuteNonQuery();
         }
-        lock (_gate) _health.Remove(id);
+        lock (_gate)
+        {
+            _health.Remove(id);
+            _subHealth.Remove(id);
+        }
         if (rows > 0) Notify();
         return rows > 0;
     }
@@ -183,6 +194,7 @@ public sealed class CameraStore
         lock (_gate)
         {
             foreach (var gone in _health.Keys.Where(id => !ids.Contains(id)).ToList()) _health.Remove(gone);
+            foreach (var gone in _subHealth.Keys.Where(id => !ids.Contains(id)).ToList()) _subHealth.Remove(gone);
         }
         Notify();
     }
@@ -205,9 +217,35 @@ public sealed class CameraStore
         return Task.CompletedTask;
     }
 
+    /// <summary>A sub stream a plugin found (a second ONVIF profile): kept in the overrides unless one is configured.</summary>
+    public Task SetSubStreamUriAsync(string cameraId, string streamUri)
+    {
+        streamUri = CameraCredentials.WithoutUserInfo(streamUri)!;
+        if (!CameraValidation.IsRtspUri(streamUri))
+            throw new ArgumentException($"'{streamUri}' is not an rtsp:// or rtsps:// URI", nameof(streamUri));
+        var current = List().FirstOrDefault(c => c.Id == cameraId);
+        if (current is null || current.Overrides.SubStreamUri is not null) return Task.CompletedTask;
+        using (var connection = _db.Open())
+        using (var cmd = connection.CreateCommand())
+        {
+            cmd.CommandText = "UPDATE cameras SET overrides = $overrides, updated_at = $now WHERE id = $id";
+            cmd.Parameters.AddWithValue("$id", cameraId);
+            cmd.Parameters.AddWithValue("$overrides", JsonSerializer.Serialize(current.Overrides with { SubStreamUri = streamUri }));
+            cmd.Parameters.AddWithValue("$now", _time.GetUtcNow().ToString("O"));
+            cmd.ExecuteNonQuery();
+        }
+        Notify();
+        return Task.CompletedTask;
+    }
+
     public void ReportStreamHealth(string cameraId, StreamHealth health)
     {
         lock (_gate) _health[cameraId] = health;
+    }
+
+    public void ReportSubStreamHealth(string cameraId, StreamHealth health)
+    {
+        lock (_gate) _subHealth[cameraId] = health;
     }
 
     public IDisposable Watch(Action<IReadOnlyList<CameraInfo>> onChanged)
@@ -241,7 +279,7 @@ public sealed class CameraStore
 
     private CameraView ToView(CameraInfo camera, string source) =>
         new(camera.Id, camera.Name, camera.Enabled, camera.StreamUri, camera.OnvifUri, camera.Username,
-            camera.Password is not null, camera.Overrides, source, Health(camera.Id));
+            camera.Password is not null, camera.Overrides, source, Health(camera.Id), SubHealth(camera.Id));
 
     private sealed class Unwatch(CameraStore store, Action<IReadOnlyList<CameraInfo>> watcher) : IDisposable
     {

@@ -24,6 +24,10 @@ public static class CameraValidation
                 errors.Add($"overrides.rtspTransport: '{Clip(o.RtspTransport)}' is not auto, tcp or udp");
             if (o.RtspPort is < 1 or > 65535) errors.Add($"overrides.rtspPort: {o.RtspPort} is not a TCP port");
             if (o.HttpPort is < 1 or > 65535) errors.Add($"overrides.httpPort: {o.HttpPort} is not a TCP port");
+            if (o.SubStreamUri is { } sub && !IsRtspUri(sub))
+                errors.Add($"overrides.subStreamUri: '{Clip(sub)}' is not an rtsp:// or rtsps:// URL with a host");
+            else if (o.SubStreamUri is { } withUser && new Uri(withUser).UserInfo.Length > 0)
+                errors.Add("overrides.subStreamUri: no user name or password in the URL; the camera's username and password are used");
         }
         return errors;
     }

@@ -22,6 +22,11 @@ internal sealed class PluginCameraDirectory(CameraStore store) : ICameraDirector
 
     public void ReportStreamHealth(string cameraId, StreamHealth health) => store.ReportStreamHealth(cameraId, health);
 
+    public Task SetSubStreamUriAsync(string cameraId, string streamUri, CancellationToken cancellationToken = default) =>
+        store.SetSubStreamUriAsync(cameraId, streamUri);
+
+    public void ReportSubStreamHealth(string cameraId, StreamHealth health) => store.ReportSubStreamHealth(cameraId, health);
+
     public void Dispose()
     {
         IDisposable[] all;

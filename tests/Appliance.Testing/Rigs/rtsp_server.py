@@ -28,6 +28,9 @@ p.add_argument('--keyint', type=int, default=50)
 p.add_argument('--protocols', default='all', choices=['all', 'udp', 'tcp'],
                help='lower transports the server accepts; a SETUP with another gets 461 Unsupported transport')
 p.add_argument('--pattern', default='ball', help='videotestsrc pattern (snow: incompressible, the bitrate is reached)')
+p.add_argument('--sub-path', help='a second mount: the same picture at --sub-width x --sub-height (a sub stream)')
+p.add_argument('--sub-width', type=int, default=320)
+p.add_argument('--sub-height', type=int, default=180)
 a = p.parse_args()
 
 Gst.init(None)
@@ -67,6 +70,14 @@ if a.user:
     permissions.add_permission_for_role('user', 'media.factory.construct', True)
     factory.set_permissions(permissions)
 server.get_mount_points().add_factory(a.path, factory)
+if a.sub_path:
+    sub = GstRtspServer.RTSPMediaFactory()
+    sub_video = video.replace(f"width={a.width},height={a.height}", f"width={a.sub_width},height={a.sub_height}")
+    sub.set_launch('( ' + sub_video + ' )')
+    sub.set_shared(True)
+    if factory.get_permissions() is not None:
+        sub.set_permissions(factory.get_permissions())
+    server.get_mount_points().add_factory(a.sub_path, sub)
 
 clients = [0]
 

@@ -54,7 +54,8 @@ public sealed class OnvifPlugin(Func<IReadOnlyList<NetworkInterface>> interfaces
                 var ws = new WsDiscoveryLoop(discovery,
                     () => MulticastBinding.IPv4(context.Sockets, WsDiscoveryMessages.Port, WsDiscoveryMessages.MulticastIPv4),
                     () => MulticastBinding.IPv6(context.Sockets, WsDiscoveryMessages.Port, WsDiscoveryMessages.MulticastIPv6, interfaces()),
-                    context.Logger, context.Health, context.Time, announce ? facade!.Target : null, probe: settings.WsDiscovery);
+                    context.Logger, context.Health, context.Time, announce ? facade!.Target : null, probe: settings.WsDiscovery,
+                    ipv6Interfaces: () => MulticastBinding.IPv6Candidates(interfaces()).Select(c => c.Index).ToHashSet());
                 context.RunBackground("ws-discovery", ws.RunAsync);
             }
             if (settings.Mdns)
@@ -73,7 +74,8 @@ public sealed class OnvifPlugin(Func<IReadOnlyList<NetworkInterface>> interfaces
         }
 
         var http = _http;
-        var cameras = new CameraManager(context, http, settings.PullPoint);
+        var pins = new CertificatePins(context.DataDirectory, context.Logger);
+        var cameras = new CameraManager(context, http, settings.PullPoint, pins);
         context.RunBackground("cameras", async stop =>
         {
             try { await cameras.RunAsync(stop).ConfigureAwait(false); }
@@ -81,6 +83,7 @@ public sealed class OnvifPlugin(Func<IReadOnlyList<NetworkInterface>> interfaces
         });
         _subscriptions.Add(context.Cameras.Watch(cameras.Update));
         new PtzRoutes(cameras).Map(context.Routes);
+        new CertificateRoutes(pins, cameras).Map(context.Routes);
         context.Logger.Info("onvif: started (ws-discovery {Ws}, mdns {Mdns}, every {Interval}s, pull-point events {PullPoint})",
             settings.WsDiscovery, settings.Mdns, settings.DiscoveryInterval.TotalSeconds, settings.PullPoint);
         await Task.CompletedTask.ConfigureAwait(false);

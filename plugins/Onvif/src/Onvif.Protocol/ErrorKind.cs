@@ -34,4 +34,7 @@ public static class ErrorKind
 
     /// <summary>An HTTP authentication challenge we cannot parse or answer.</summary>
     public const string BadChallenge = "BadChallenge";
+
+    /// <summary>A sub stream was asked of a camera with a single media profile.</summary>
+    public const string NoSubProfile = "NoSubProfile";
 }

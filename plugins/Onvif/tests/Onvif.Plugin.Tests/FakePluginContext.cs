@@ -30,7 +30,8 @@ public sealed class FakePluginContext : IPluginContext, IAsyncDisposable
     public JsonElement Config { get; }
     public FakeLogger Log { get; } = new();
     public IPluginLogger Logger => Log;
-    public string DataDirectory => Path.GetTempPath();
+    /// <summary>A folder of this context's own (pinned certificates, the facade's endpoint reference), deleted on dispose.</summary>
+    public string DataDirectory { get; } = Directory.CreateTempSubdirectory("appl-onvif-test-").FullName;
     public FakeEventBus Bus { get; } = new();
     public IEventBus Events => Bus;
     public FakeHealth HealthReports { get; } = new();
@@ -68,6 +69,7 @@ public sealed class FakePluginContext : IPluginContext, IAsyncDisposable
         lock (_loops) loops = _loops.ToArray();
         await Task.WhenAll(loops);
         _stop.Dispose();
+        Directory.Delete(DataDirectory, recursive: true);
     }
 }
 
@@ -203,6 +205,18 @@ public sealed class FakeCameras : ICameraDirectory
     }
 
     public void ReportStreamHealth(string cameraId, StreamHealth health) { }
+
+    private readonly ConcurrentQueue<(string Id, string Uri)> _subStreamUris = new();
+    public IReadOnlyList<(string Id, string Uri)> SubStreamUrisSet => _subStreamUris.ToArray();
+
+    public Task SetSubStreamUriAsync(string cameraId, string streamUri, CancellationToken cancellationToken = default)
+    {
+        _subStreamUris.Enqueue((cameraId, streamUri));
+        List<CameraInfo> updated;
+        lock (_lock) updated = _cameras.Select(c => c.Id == cameraId && c.Overrides.SubStreamUri is null ? c with { Overrides = c.Overrides with { SubStreamUri = streamUri } } : c).ToList();
+        Set(updated.ToArray());
+        return Task.CompletedTask;
+    }
 
     private sealed class Unwatch(Action action) : IDisposable
     {

@@ -58,6 +58,31 @@ public class PluginCameraTests
     }
 
     [Fact]
+    public async Task ACameraWithTwoProfilesGetsTheSecondAsItsSubStream()
+    {
+        await using var sim = await OnvifCameraSimulator.StartAsync(new SimulatorOptions { StreamUri = "rtsp://127.0.0.1:8554/main", SubStreamUri = "rtsp://127.0.0.1:8554/sub" });
+        var context = new FakePluginContext(NoDiscovery);
+        var plugin = new OnvifPlugin();
+        context.Inventory.Set(Camera(sim));
+        await plugin.StartAsync(context, CancellationToken.None);
+        try
+        {
+            Assert.True(await Eventually.HoldsWithinAsync(() => context.Inventory.StreamUrisSet.Count == 1, TimeSpan.FromSeconds(30)), string.Join('\n', context.Log.Lines));
+            Assert.Equal(("cam1", "rtsp://127.0.0.1:8554/main"), context.Inventory.StreamUrisSet[0]);
+            Assert.Equal([("cam1", "rtsp://127.0.0.1:8554/sub")], context.Inventory.SubStreamUrisSet);
+            Assert.Contains("Media2/GetStreamUri profile_sub", sim.Calls);
+            var camera = context.Inventory.List().Single();
+            Assert.Equal("rtsp://127.0.0.1:8554/sub", camera.Overrides.SubStreamUri);
+            Assert.Equal("rtsp://127.0.0.1:8554/main", camera.StreamUri);
+        }
+        finally
+        {
+            await plugin.StopAsync(CancellationToken.None);
+            await context.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task PtzRoutesDriveTheCamera()
     {
         await using var sim = await OnvifCameraSimulator.StartAsync(new SimulatorOptions { RequireHttpDigest = true });

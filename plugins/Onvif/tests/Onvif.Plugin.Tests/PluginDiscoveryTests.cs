@@ -81,6 +81,31 @@ public sealed class PluginDiscoveryTests : IDisposable
     }
 
     [Fact]
+    public async Task ACameraAnnouncingWithoutXAddrsIsResolved()
+    {
+        var options = new SimulatorOptions { Name = "Quiet Cam", XAddrsOnlyOnResolve = true };
+        await using var responder = Responder(options);
+        var context = Context(mdns: false);
+        var plugin = Plugin();
+        await plugin.StartAsync(context, CancellationToken.None);
+        try
+        {
+            Assert.True(await Eventually.HoldsWithinAsync(() => Found(context, options.EndpointReference).Count >= 1, TimeSpan.FromSeconds(30)), string.Join('\n', context.Log.Lines));
+            var device = Found(context, options.EndpointReference)[0];
+            Assert.Equal([$"http://{_net.AddressA}:8080/onvif/device_service"], device.Addresses);
+            Assert.Equal("Quiet Cam", device.Name);
+            Assert.True(responder.ResolvesAnswered >= 1);
+            // The ProbeMatches without XAddrs were not unreadable datagrams, and our own Resolves on the group neither.
+            Assert.Equal(HealthState.Healthy, context.HealthReports.Reports[WsDiscoveryLoop.HealthComponent].State);
+        }
+        finally
+        {
+            await plugin.StopAsync(CancellationToken.None);
+            await context.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task DiscoveryRequestedProbesAgainAndByeThenHelloAnnouncesAgain()
     {
         var options = new SimulatorOptions { Name = "Late Cam" };
@@ -165,6 +190,36 @@ public sealed class PluginDiscoveryTests : IDisposable
 
             await responder.SendByeAsync();
             Assert.True(await Eventually.HoldsWithinAsync(() => context.Log.Lines.Any(l => l.Contains("left")), TimeSpan.FromSeconds(30)), string.Join('\n', context.Log.Lines));
+        }
+        finally
+        {
+            await plugin.StopAsync(CancellationToken.None);
+            await context.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task AnIPv6InterfaceThatAppearsAfterStartIsJoined()
+    {
+        // No IPv6 on our side at start: the loop runs on IPv4 and says so.
+        NetworkNamespacePair.Run("ip", $"netns exec {_net.NameB} sysctl -qw net.ipv6.conf.{_net.VethB}.disable_ipv6=1");
+        var options = new SimulatorOptions { Name = "Late V6 Cam" };
+        var (socket, group) = NetworkNamespacePair.MulticastSocket6(_net.NameA, _net.VethA, 3702, IPAddress.Parse("ff02::c"));
+        await using var responder = new WsDiscoveryResponder(socket, options, () => $"http://[{_net.Address6A}]:8080/onvif/device_service", group);
+        var context = Context(mdns: false);
+        var plugin = Plugin();
+        await plugin.StartAsync(context, CancellationToken.None);
+        try
+        {
+            Assert.True(await Eventually.HoldsWithinAsync(() => context.HealthReports.Reports.TryGetValue(WsDiscoveryLoop.HealthComponent, out var r) && r.Message.Contains("no IPv6"),
+                TimeSpan.FromSeconds(30)), string.Join('\n', context.Log.Lines));
+            Assert.Empty(Found(context, options.EndpointReference));
+
+            // The interface gets IPv6 (link-local, no DAD): joined within a few seconds, probed at once, the camera found.
+            NetworkNamespacePair.Run("ip", $"netns exec {_net.NameB} sysctl -qw net.ipv6.conf.{_net.VethB}.disable_ipv6=0");
+            Assert.True(await Eventually.HoldsWithinAsync(() => Found(context, options.EndpointReference).Count >= 1, TimeSpan.FromSeconds(60)), string.Join('\n', context.Log.Lines));
+            Assert.Contains(context.Log.Lines, l => l.Contains("came up; binding again"));
+            Assert.Contains($"ff02::c on {_net.VethB}", context.HealthReports.Reports[WsDiscoveryLoop.HealthComponent].Message);
         }
         finally
         {

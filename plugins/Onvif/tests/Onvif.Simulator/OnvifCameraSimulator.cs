@@ -61,8 +61,8 @@ public sealed class OnvifCameraSimulator : IAsyncDisposable
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        var port = 0;
-        if (options.ListenSocket is null)
+        var port = options.Port;
+        if (options.ListenSocket is null && port == 0)
         {
             using var probe = new System.Net.Sockets.TcpListener(options.ListenAddress, 0);
             probe.Start();
@@ -71,12 +71,13 @@ public sealed class OnvifCameraSimulator : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(k =>
         {
             if (options.ListenSocket is { } socket) k.ListenHandle((ulong)socket.Handle.ToInt64());
+            else if (options.Certificate is { } certificate) k.Listen(options.ListenAddress, port, o => o.UseHttps(certificate));
             else k.Listen(options.ListenAddress, port);
         });
         var app = builder.Build();
         var endpoint = options.ListenSocket?.LocalEndPoint as IPEndPoint ?? new IPEndPoint(options.ListenAddress, port);
         var host = endpoint.Address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{endpoint.Address}]" : endpoint.Address.ToString();
-        var simulator = new OnvifCameraSimulator(app, options, new Uri($"http://{host}:{endpoint.Port}"));
+        var simulator = new OnvifCameraSimulator(app, options, new Uri($"{(options.Certificate is null ? "http" : "https")}://{host}:{endpoint.Port}"));
         app.Run(simulator.HandleAsync);
         await app.StartAsync().ConfigureAwait(false);
         return simulator;
@@ -155,7 +156,7 @@ public sealed class OnvifCameraSimulator : IAsyncDisposable
         };
         var token = Text(body, "ProfileToken");
         _calls.Enqueue($"{service}/{operation}{(token is null ? "" : " " + token)}{Details(body, operation)}");
-        var values = new Dictionary<string, string> { ["Base"] = BaseUri.ToString().TrimEnd('/'), ["StreamUri"] = _options.StreamUri };
+        var values = new Dictionary<string, string> { ["Base"] = BaseUri.ToString().TrimEnd('/'), ["StreamUri"] = token == "profile_sub" ? _options.SubStreamUri ?? _options.StreamUri : _options.StreamUri };
         string? xml = (service, operation) switch
         {
             ("Device", "GetSystemDateAndTime") => Fixtures.Fill("GetSystemDateAndTimeResponse", DateValues(CameraNow())),

@@ -21,6 +21,9 @@ public sealed record SimulatorOptions
     /// <summary>What GetStreamUri answers (e.g. the URL of a GStreamer RTSP server started by the test).</summary>
     public string StreamUri { get; init; } = "rtsp://127.0.0.1:8554/stream";
 
+    /// <summary>What GetStreamUri answers for the second profile (<c>profile_sub</c>); null: <see cref="StreamUri"/>.</summary>
+    public string? SubStreamUri { get; init; }
+
     /// <summary>Advertise and serve Media2 (ver20) next to Media (ver10).</summary>
     public bool Media2 { get; init; } = true;
 
@@ -36,6 +39,15 @@ public sealed record SimulatorOptions
 
     /// <summary>A hostile event source: every PullMessages answers at once with this many notifications (0: behave).</summary>
     public int EventFloodPerPull { get; init; }
+
+    /// <summary>WS-Discovery: ProbeMatches and Hello leave XAddrs out; the camera answers a Resolve for its endpoint reference with them.</summary>
+    public bool XAddrsOnlyOnResolve { get; init; }
+
+    /// <summary>Serve HTTPS with this certificate (e.g. a self-signed one) instead of HTTP.</summary>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2? Certificate { get; init; }
+
+    /// <summary>The TCP port to listen on (0: chosen by the system), e.g. to come back on the same address with another certificate.</summary>
+    public int Port { get; init; }
 
     /// <summary>An already listening TCP socket to serve on instead (e.g. created inside a network namespace).</summary>
     public Socket? ListenSocket { get; init; }

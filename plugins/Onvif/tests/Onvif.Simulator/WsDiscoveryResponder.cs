@@ -25,6 +25,7 @@ public sealed class WsDiscoveryResponder : IAsyncDisposable
     private readonly Task _loop;
     private int _messageNumber;
     private int _probesAnswered;
+    private int _resolvesAnswered;
     private int _probesIgnored;
 
     public WsDiscoveryResponder(Socket socket, SimulatorOptions options, Func<string> xaddrs, IPEndPoint? group = null)
@@ -37,6 +38,9 @@ public sealed class WsDiscoveryResponder : IAsyncDisposable
     }
 
     public int ProbesAnswered => Volatile.Read(ref _probesAnswered);
+
+    /// <summary>Resolves for this camera's endpoint reference answered with ResolveMatches.</summary>
+    public int ResolvesAnswered => Volatile.Read(ref _resolvesAnswered);
 
     /// <summary>Probes for types this camera is not (e.g. a printer probe): seen and not answered.</summary>
     public int ProbesIgnored => Volatile.Read(ref _probesIgnored);
@@ -66,11 +70,37 @@ public sealed class WsDiscoveryResponder : IAsyncDisposable
             catch (OperationCanceledException) { return; }
             catch (ObjectDisposedException) { return; }
             catch (SocketException) { continue; }
-            var probe = ReadProbe(buffer.AsSpan(0, received.ReceivedBytes).ToArray());
+            var datagram = buffer.AsSpan(0, received.ReceivedBytes).ToArray();
+            if (ReadResolve(datagram) is { } resolve)
+            {
+                if (resolve.Reference != _options.EndpointReference) continue;
+                Interlocked.Increment(ref _resolvesAnswered);
+                await SendAsync(Fixtures.Fill("ResolveMatches", Values(resolve.MessageId, withXAddrs: true)), (IPEndPoint)received.RemoteEndPoint);
+                continue;
+            }
+            var probe = ReadProbe(datagram);
             if (probe is null) continue;
             if (!probe.Value.Matches) { Interlocked.Increment(ref _probesIgnored); continue; }
             Interlocked.Increment(ref _probesAnswered);
             await SendAsync(Fixtures.Fill("ProbeMatches", Values(probe.Value.MessageId)), (IPEndPoint)received.RemoteEndPoint);
+        }
+    }
+
+    /// <summary>A Resolve's MessageID and endpoint reference; null for anything else.</summary>
+    private static (string MessageId, string Reference)? ReadResolve(byte[] datagram)
+    {
+        try
+        {
+            using var reader = XmlReader.Create(new MemoryStream(datagram), new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null });
+            var envelope = XDocument.Load(reader).Root!;
+            var resolve = envelope.Element(Soap + "Body")?.Element(Discovery + "Resolve");
+            var reference = resolve?.Element(Wsa + "EndpointReference")?.Element(Wsa + "Address")?.Value.Trim();
+            if (reference is null) return null;
+            return (envelope.Element(Soap + "Header")?.Element(Wsa + "MessageID")?.Value.Trim() ?? "", reference);
+        }
+        catch (XmlException)
+        {
+            return null;
         }
     }
 
@@ -102,14 +132,14 @@ public sealed class WsDiscoveryResponder : IAsyncDisposable
         }
     }
 
-    private Dictionary<string, string> Values(string? relatesTo) => new()
+    private Dictionary<string, string> Values(string? relatesTo, bool withXAddrs = false) => new()
     {
         ["MessageId"] = Guid.NewGuid().ToString("D"),
         ["RelatesTo"] = relatesTo ?? "",
         ["MessageNumber"] = Interlocked.Increment(ref _messageNumber).ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["EndpointReference"] = _options.EndpointReference,
         ["Scopes"] = Scopes,
-        ["XAddrs"] = _xaddrs(),
+        ["XAddrs"] = _options.XAddrsOnlyOnResolve && !withXAddrs ? "" : _xaddrs(),
         ["MetadataVersion"] = "1",
     };
 

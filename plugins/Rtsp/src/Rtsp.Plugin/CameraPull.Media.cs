@@ -53,8 +53,8 @@ internal sealed partial class CameraPull
             }
             _lastUnitAt = now;
         }
-        if (cameOnline) _events?.Enqueue(new CameraWentOnline(Camera.Id, Camera.StreamUri!));
-        if (works is { } mode) _learnt.Set(Camera.Id, Camera.StreamUri!, mode);
+        if (cameOnline) _events?.Enqueue(new CameraWentOnline(Camera.Id, Target.Uri));
+        if (works is { } mode) _learnt.Set(Target.Key(Camera), Target.Uri, mode);
         if (gap is not null)
         {
             _context.Logger.Info("camera {Camera}: stream resumed after {Seconds} s", Camera.Id, Math.Round((gap.Until!.Value - gap.From).TotalSeconds, 1));
@@ -113,7 +113,8 @@ internal sealed partial class CameraPull
             while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false))
             {
                 var health = Measure();
-                _context.Cameras.ReportStreamHealth(Camera.Id, health);
+                if (Target.IsSub) _context.Cameras.ReportSubStreamHealth(Camera.Id, health);
+                else _context.Cameras.ReportStreamHealth(Camera.Id, health);
                 _events?.Enqueue(new StreamHealthMeasured(Camera.Id, health));
                 ReportHealth(health);
             }
@@ -147,7 +148,11 @@ internal sealed partial class CameraPull
             state = _state;
             error = _lastError;
         }
-        if (state == "playing")
+        if (state == "idle")
+        {
+            _context.Health.Report(Component, HealthState.Healthy, "idle: no subscriber (pulled only while watched)");
+        }
+        else if (state == "playing")
         {
             var text = measured is null ? $"playing {_codec} over {(_transport == RtspTransportMode.Udp ? "UDP" : "TCP")}"
                 : $"playing {measured.Codec}, {measured.Fps:0.#} fps, {measured.BitrateKbps:0} kbit/s, loss {measured.LossPercent:0.##} %, {measured.Reconnects} reconnects";

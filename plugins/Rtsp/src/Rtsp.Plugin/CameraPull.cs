@@ -46,11 +46,12 @@ internal sealed partial class CameraPull : IRtspPullObserver
     private readonly TransportSelector _selector;
     private readonly LearntTransports _learnt;
 
-    public CameraPull(IPluginContext context, CameraInfo camera, RtspPluginSettings settings, IRtpPortAllocator ports, Func<double> random, AccessUnitPool units,
-        CameraPull? previous, LearntTransports learnt)
+    public CameraPull(IPluginContext context, CameraInfo camera, PullTarget target, RtspPluginSettings settings, IRtpPortAllocator ports, Func<double> random,
+        AccessUnitPool units, CameraPull? previous, LearntTransports learnt)
     {
         _context = context;
         Camera = camera;
+        Target = target;
         _settings = settings;
         _ports = ports;
         _previous = previous;
@@ -58,16 +59,19 @@ internal sealed partial class CameraPull : IRtspPullObserver
         _backoff = new ReconnectBackoff(settings.ReconnectInitial, settings.ReconnectMax, random);
         _meter = new StreamHealthMeter(context.Time);
         _learnt = learnt;
-        _selector = new TransportSelector(FixedTransportOf(camera, settings), learnt.Get(camera.Id, camera.StreamUri!));
+        _selector = new TransportSelector(FixedTransportOf(camera, settings), learnt.Get(target.Key(camera), target.Uri));
         _transport = _selector.Current;
         _transportLabel = _selector.Label;
     }
 
     public CameraInfo Camera { get; }
 
-    public string StreamName => $"camera/{Camera.Id}";
+    /// <summary>The stream this pull feeds: the camera's main stream or its sub stream.</summary>
+    public PullTarget Target { get; }
 
-    public string Component => $"camera/{Camera.Id}";
+    public string StreamName => Target.StreamName;
+
+    public string Component => Target.StreamName;
 
     public Task Completion => _completion.Task;
 
@@ -80,13 +84,14 @@ internal sealed partial class CameraPull : IRtspPullObserver
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(hostToken, _stop.Token);
         var ct = linked.Token;
-        var events = new EventQueue(_context);
+        // A sub stream publishes no camera events: the main stream says whether the camera is online.
+        var events = Target.IsSub ? null : new EventQueue(_context);
         _events = events;
         Task? eventLoop = null, healthLoop = null;
         try
         {
             if (_previous is not null) await _previous.Completion.WaitAsync(ct).ConfigureAwait(false);
-            eventLoop = events.RunAsync(ct);
+            eventLoop = events?.RunAsync(ct);
             healthLoop = HealthLoopAsync(ct);
             await PullLoopAsync(ct).ConfigureAwait(false);
         }
@@ -97,7 +102,7 @@ internal sealed partial class CameraPull : IRtspPullObserver
         {
             linked.Cancel();
             if (eventLoop is not null) await eventLoop.ConfigureAwait(false);
-            await PublishOpenGapAsync().ConfigureAwait(false);
+            if (!Target.IsSub) await PublishOpenGapAsync().ConfigureAwait(false);
             if (healthLoop is not null) await healthLoop.ConfigureAwait(false);
             lock (_gate)
             {
@@ -117,14 +122,21 @@ internal sealed partial class CameraPull : IRtspPullObserver
     {
         while (!ct.IsCancellationRequested)
         {
+            await WaitForDemandAsync(ct).ConfigureAwait(false);
             var options = SessionOptions();
             var session = new RtspPullSession(options, this);
             lock (_gate) _session = session;
             Interlocked.Increment(ref _sessions);
             RtspPullOutcome outcome;
+            using var sessionStop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            var unwatched = Target.IsSub ? StopWhenUnwatchedAsync(sessionStop) : Task.FromResult(false);
             try
             {
-                outcome = await session.RunAsync(ct).ConfigureAwait(false);
+                outcome = await session.RunAsync(sessionStop.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested && sessionStop.IsCancellationRequested)
+            {
+                outcome = new RtspPullOutcome(RtspPullEnd.Stopped, "no subscriber", false);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -132,8 +144,16 @@ internal sealed partial class CameraPull : IRtspPullObserver
                 _context.Logger.Error(e, "camera {Camera}: RTSP session failed unexpectedly", Camera.Id);
                 outcome = new RtspPullOutcome(RtspPullEnd.ProtocolError, "internal error: " + e.Message, false);
             }
+            sessionStop.Cancel();
+            var idle = await unwatched.ConfigureAwait(false);
             AccumulateTotals(session);
-            if (outcome.End == RtspPullEnd.Stopped || ct.IsCancellationRequested) break;
+            if (ct.IsCancellationRequested) break;
+            if (idle)
+            {
+                WentIdle();
+                continue;
+            }
+            if (outcome.End == RtspPullEnd.Stopped) break;
             bool switchNow;
             string error;
             lock (_gate)
@@ -167,7 +187,8 @@ internal sealed partial class CameraPull : IRtspPullObserver
         bool afterGap;
         lock (_gate)
         {
-            afterGap = _gapFrom is not null;
+            afterGap = _gapFrom is not null || _resumeAfterIdle;
+            _resumeAfterIdle = false;
             if (afterGap && _lastTimestamps is { Count: > 0 } last)
             {
                 // Continue each track's timeline: last timestamp + the wall-clock length of the gap.
@@ -181,7 +202,7 @@ internal sealed partial class CameraPull : IRtspPullObserver
             transport = _selector.Current;
             _mediaThisSession = false;
         }
-        return new RtspPullOptions(Camera.StreamUri!)
+        return new RtspPullOptions(Target.Uri)
         {
             AllowBasicAuth = Camera.Overrides.AllowPlainBasicAuth,
             FirstMediaTimeout = _selector.IsAutomatic && transport == RtspTransportMode.Udp && _settings.TransportFallback < _settings.MediaTimeout

@@ -6,8 +6,9 @@ using Appliance.Plugins.Rtsp.Protocol.Client;
 namespace Appliance.Plugins.Rtsp.Plugin;
 
 /// <summary>
-/// The RTSP ingest plugin: keeps exactly one pull per enabled camera that has a stream URI, restarts a pull
-/// when its camera's settings change, stops it when the camera is removed or disabled.
+/// The RTSP ingest plugin: keeps exactly one pull per enabled camera that has a stream URI (and one more, on
+/// demand, for a sub stream URI), restarts a pull when its camera's settings change, stops it when the camera is
+/// removed or disabled.
 /// </summary>
 public sealed class RtspPlugin : IPlugin
 {
@@ -75,7 +76,7 @@ public sealed class RtspPlugin : IPlugin
         }
     }
 
-    /// <summary>Live pulls by camera id (tests and diagnostics).</summary>
+    /// <summary>Live pulls by camera id, sub streams by <c>{id}/sub</c> (tests and diagnostics).</summary>
     internal IReadOnlyDictionary<string, CameraPull> Pulls
     {
         get { lock (_gate) return new Dictionary<string, CameraPull>(_pulls); }
@@ -89,21 +90,28 @@ public sealed class RtspPlugin : IPlugin
         {
             if (_stopping || _context is null) return;
             context = _context;
-            var wanted = cameras.Where(c => c.Enabled && !string.IsNullOrWhiteSpace(c.StreamUri)).ToDictionary(c => c.Id, StringComparer.Ordinal);
-            foreach (var (id, pull) in _pulls.ToList())
+            var wanted = new Dictionary<string, (CameraInfo Camera, PullTarget Target)>(StringComparer.Ordinal);
+            foreach (var camera in cameras.Where(c => c.Enabled))
             {
-                if (wanted.TryGetValue(id, out var camera) && camera == pull.Camera) continue;
-                pull.Stop();
-                _pulls.Remove(id);
-                if (camera is not null) start.Add(NewPull(camera, previous: pull));
+                if (!string.IsNullOrWhiteSpace(camera.StreamUri)) Add(camera, PullTarget.Main(camera));
+                if (!string.IsNullOrWhiteSpace(camera.Overrides.SubStreamUri)) Add(camera, PullTarget.Sub(camera));
             }
-            foreach (var camera in wanted.Values)
-                if (!_pulls.ContainsKey(camera.Id) && start.All(p => p.Camera.Id != camera.Id)) start.Add(NewPull(camera, previous: null));
-            foreach (var pull in start) _pulls[pull.Camera.Id] = pull;
+            foreach (var (key, pull) in _pulls.ToList())
+            {
+                if (wanted.TryGetValue(key, out var want) && want.Camera == pull.Camera) continue;
+                pull.Stop();
+                _pulls.Remove(key);
+                if (want.Camera is not null) start.Add(NewPull(want.Camera, want.Target, previous: pull));
+            }
+            foreach (var (key, want) in wanted)
+                if (!_pulls.ContainsKey(key) && start.All(p => p.Target.Key(p.Camera) != key)) start.Add(NewPull(want.Camera, want.Target, previous: null));
+            foreach (var pull in start) _pulls[pull.Target.Key(pull.Camera)] = pull;
+
+            void Add(CameraInfo camera, PullTarget target) => wanted[target.Key(camera)] = (camera, target);
         }
-        foreach (var pull in start) context.RunBackground($"rtsp camera/{pull.Camera.Id}", pull.RunAsync);
+        foreach (var pull in start) context.RunBackground($"rtsp {pull.StreamName}", pull.RunAsync);
     }
 
-    private CameraPull NewPull(CameraInfo camera, CameraPull? previous) =>
-        new(_context!, camera, _settings!, _ports!, _random, _units, previous, _learnt!);
+    private CameraPull NewPull(CameraInfo camera, PullTarget target, CameraPull? previous) =>
+        new(_context!, camera, target, _settings!, _ports!, _random, _units, previous, _learnt!);
 }

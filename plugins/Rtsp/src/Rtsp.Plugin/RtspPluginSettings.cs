@@ -22,6 +22,9 @@ public sealed record RtspPluginSettings
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(10);
     public TimeSpan HealthInterval { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>A sub stream (<c>camera/{id}/sub</c>) is let go this long after its last hub subscriber left.</summary>
+    public TimeSpan SubStreamIdle { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Reads the settings; values are nested objects for dotted keys ("reconnect": {"initialSeconds": 1}).</summary>
     public static Result<RtspPluginSettings> From(JsonElement config)
     {
@@ -44,6 +47,7 @@ public sealed record RtspPluginSettings
         if (Seconds(config, "requestTimeoutSeconds") is { } request) s = s with { RequestTimeout = request };
         if (Seconds(config, "healthIntervalSeconds") is { } health) s = s with { HealthInterval = health };
         if (Seconds(config, "transportFallbackSeconds") is { } fallback) s = s with { TransportFallback = fallback };
+        if (Seconds(config, "subStreamIdleSeconds") is { } idle) s = s with { SubStreamIdle = idle };
         if (String(config, "udpPortRange") is { } range)
         {
             var parts = range.Split('-');

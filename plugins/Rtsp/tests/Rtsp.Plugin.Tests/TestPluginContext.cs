@@ -157,6 +157,10 @@ public sealed class ListCameraDirectory : ICameraDirectory
 
     public void ReportStreamHealth(string cameraId, StreamHealth health) => Health[cameraId] = health;
 
+    public ConcurrentDictionary<string, StreamHealth> SubHealth { get; } = new();
+
+    public void ReportSubStreamHealth(string cameraId, StreamHealth health) => SubHealth[cameraId] = health;
+
     private sealed class Unwatch(ListCameraDirectory owner, Action<IReadOnlyList<CameraInfo>> handler) : IDisposable
     {
         public void Dispose()

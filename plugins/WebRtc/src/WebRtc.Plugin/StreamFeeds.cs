@@ -9,12 +9,16 @@ namespace Appliance.Plugins.WebRtc.Plugin;
 /// <summary>
 /// One <see cref="VideoFeed"/> per hub stream a viewer asked for, fed by a hub subscription in a supervised
 /// background loop. A grid asks for <c>camera/{id}/sub</c>; when the hub has no such stream, the main
-/// <c>camera/{id}</c> is served instead (the name answered says which).
+/// <c>camera/{id}</c> is served instead (the name answered says which). A feed without viewers lets its hub
+/// subscription go after <see cref="FeedIdle"/> (no viewer and no new request), so an ingest that pulls a stream only
+/// while it has a subscriber (sub streams) can stop it.
 /// </summary>
 internal sealed class StreamFeeds(IPluginContext context)
 {
+    internal static readonly TimeSpan FeedIdle = TimeSpan.FromSeconds(10);
     private readonly object _gate = new();
     private readonly Dictionary<string, WhepStream> _feeds = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DateTimeOffset> _resolvedAt = new(StringComparer.Ordinal);
 
     public WhepStream? Resolve(string requested)
     {
@@ -32,6 +36,7 @@ internal sealed class StreamFeeds(IPluginContext context)
         var audio = descriptor.Tracks.FirstOrDefault(t => t.Codec is MediaCodec.Pcmu or MediaCodec.Pcma && t.ClockRate == 8000);
         lock (_gate)
         {
+            _resolvedAt[name] = context.Time.GetUtcNow();
             if (_feeds.TryGetValue(name, out var existing)) return existing;
             var source = new MediaSourceDescription(video.Codec == MediaCodec.H265 ? "H265" : "H264",
                 audio is null ? null : audio.Codec == MediaCodec.Pcmu ? "PCMU" : "PCMA");
@@ -44,9 +49,50 @@ internal sealed class StreamFeeds(IPluginContext context)
         }
     }
 
-    private async Task PumpAsync(string name, int track, int audioTrack, VideoFeed feed, CancellationToken cancellationToken)
+    private async Task PumpAsync(string name, int track, int audioTrack, VideoFeed feed, CancellationToken hostToken)
     {
         using var subscription = context.Streams.Subscribe(name);
+        using var idle = CancellationTokenSource.CreateLinkedTokenSource(hostToken);
+        var watch = EndWhenUnwatchedAsync(name, feed, idle);
+        try
+        {
+            await PumpUnitsAsync(subscription, track, audioTrack, feed, idle.Token);
+        }
+        finally
+        {
+            idle.Cancel();
+            await watch;
+        }
+    }
+
+    /// <summary>Forgets the feed (and so ends its pump) once it has had no viewer and no request for <see cref="FeedIdle"/>.</summary>
+    private async Task EndWhenUnwatchedAsync(string name, VideoFeed feed, CancellationTokenSource pump)
+    {
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1), context.Time, pump.Token);
+                lock (_gate)
+                {
+                    if (feed.ViewerCount > 0) _resolvedAt[name] = context.Time.GetUtcNow();
+                    else if (context.Time.GetUtcNow() - _resolvedAt.GetValueOrDefault(name) >= FeedIdle)
+                    {
+                        _feeds.Remove(name);
+                        _resolvedAt.Remove(name);
+                        pump.Cancel();
+                        return;
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private static async Task PumpUnitsAsync(IStreamSubscription subscription, int track, int audioTrack, VideoFeed feed, CancellationToken cancellationToken)
+    {
         while (!cancellationToken.IsCancellationRequested)
         {
             AccessUnit unit;

@@ -7,7 +7,7 @@ namespace Appliance.Plugins.Onvif.Plugin.Cameras;
 /// connection settings change is restarted; a change of its stream URI alone (which we set ourselves) is not.
 /// Owns the session tasks and awaits them all when stopped.
 /// </summary>
-public sealed class CameraManager(IPluginContext context, HttpClient http, bool pullPoint)
+public sealed class CameraManager(IPluginContext context, HttpClient http, bool pullPoint, CertificatePins pins)
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<string, Running> _sessions = new(StringComparer.Ordinal);
@@ -74,9 +74,11 @@ public sealed class CameraManager(IPluginContext context, HttpClient http, bool 
             foreach (var (id, camera) in wanted)
             {
                 if (_sessions.ContainsKey(id)) continue;
-                var session = new CameraSession(camera, http, context, pullPoint);
+                // A camera on https:// gets a client of its own whose certificate check knows the camera (trust on first use).
+                var own = PinnedHttp.IsHttps(camera.OnvifUri) ? PinnedHttp.Create(pins, id) : null;
+                var session = new CameraSession(camera, own ?? http, context, pullPoint, pins);
                 var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                _sessions[id] = new Running(session, stop, Task.Run(() => RunSessionAsync(session, stop.Token), CancellationToken.None), Fingerprint(camera));
+                _sessions[id] = new Running(session, stop, Task.Run(() => RunSessionAsync(session, own, stop.Token), CancellationToken.None), Fingerprint(camera));
                 context.Logger.Info("onvif: watching camera {Camera} at {Uri}", id, camera.OnvifUri);
             }
         }
@@ -92,8 +94,22 @@ public sealed class CameraManager(IPluginContext context, HttpClient http, bool 
         }
     }
 
-    private async Task RunSessionAsync(CameraSession session, CancellationToken cancellationToken)
+    /// <summary>Stops a camera's session and starts it again at once (e.g. after its certificate was pinned).</summary>
+    public bool Restart(string cameraId)
     {
+        lock (_lock)
+        {
+            if (!_sessions.Remove(cameraId, out var running)) return false;
+            _stopping.Add(running);
+            running.Stop.Cancel();
+        }
+        _changed.Release();
+        return true;
+    }
+
+    private async Task RunSessionAsync(CameraSession session, HttpClient? own, CancellationToken cancellationToken)
+    {
+        using var disposeOwn = own;
         try
         {
             await session.RunAsync(cancellationToken).ConfigureAwait(false);

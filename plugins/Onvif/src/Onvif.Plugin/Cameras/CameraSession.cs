@@ -15,7 +15,7 @@ public sealed record ConnectedCamera(OnvifClient Client, ServiceAddresses Servic
 /// One ONVIF camera: connect (clock sync, services), resolve the stream URI when the inventory has none, then keep a
 /// PullPoint subscription feeding the event bus. Any failure is reported as health and retried with capped backoff.
 /// </summary>
-public sealed class CameraSession(CameraInfo camera, HttpClient http, IPluginContext context, bool pullPoint)
+public sealed class CameraSession(CameraInfo camera, HttpClient http, IPluginContext context, bool pullPoint, CertificatePins pins)
 {
     private static readonly TimeSpan SubscriptionTime = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan PullTimeout = TimeSpan.FromSeconds(5);
@@ -37,6 +37,15 @@ public sealed class CameraSession(CameraInfo camera, HttpClient http, IPluginCon
             var error = await RunOnceAsync(cancellationToken).ConfigureAwait(false);
             _connected = null;
             if (cancellationToken.IsCancellationRequested) break;
+            if (error.Code == ErrorKind.Transport && pins.Explain(camera.Id) is { } certificate)
+            {
+                // Not a silent trust and not a vague transport error: what was presented, what to do.
+                context.Health.Report(HealthComponent, HealthState.Unhealthy, $"{certificate}; retrying in {backoff.TotalSeconds:0}s");
+                context.Logger.Warn("onvif: camera {Camera}: {Error}", camera.Id, certificate);
+                await Task.Delay(backoff, context.Time, cancellationToken).ConfigureAwait(false);
+                backoff = TimeSpan.FromSeconds(Math.Min(backoff.TotalSeconds * 2, MaxBackoff.TotalSeconds));
+                continue;
+            }
             context.Health.Report(HealthComponent, error.Code == ErrorKind.NotAuthorized ? HealthState.Unhealthy : HealthState.Degraded,
                 $"{error}; retrying in {backoff.TotalSeconds:0}s");
             context.Logger.Warn("onvif: camera {Camera}: {Error}; retrying in {Seconds}s", camera.Id, error.ToString(), backoff.TotalSeconds);
@@ -71,6 +80,9 @@ public sealed class CameraSession(CameraInfo camera, HttpClient http, IPluginCon
                 var stream = await StreamUriResolver.ResolveAsync(client, addresses, camera.Overrides.Profile, camera.Overrides.RtspPort, cancellationToken).ConfigureAwait(false);
                 if (!stream.TryGetValue(out var resolved, out var streamError)) return streamError;
                 if (Foreign(device, resolved.StreamUri, "stream URI") is { } foreignStream) return foreignStream;
+                // Resolved with the main stream and recorded first (recording the main one restarts this session; a
+                // configured main URI, and so its sub stream, stays as given).
+                if (camera.Overrides.SubStreamUri is null) await RecordSubStreamAsync(client, device, addresses, cancellationToken).ConfigureAwait(false);
                 await context.Cameras.SetStreamUriAsync(camera.Id, resolved.StreamUri.ToString(), cancellationToken).ConfigureAwait(false);
                 context.Logger.Info("onvif: camera {Camera}: stream {Uri} (profile {Profile}, {Service})", camera.Id,
                     Redact(resolved.StreamUri), resolved.Profile.Token, resolved.ViaMedia2 ? "media2" : "media");
@@ -91,6 +103,24 @@ public sealed class CameraSession(CameraInfo camera, HttpClient http, IPluginCon
         {
             return new Failure(ErrorKind.Transport, "stopped");
         }
+    }
+
+    /// <summary>A camera with a second profile gets it as its sub stream (<c>camera/{id}/sub</c>); a failure here is logged, never fatal.</summary>
+    private async Task RecordSubStreamAsync(OnvifClient client, Uri device, ServiceAddresses addresses, CancellationToken cancellationToken)
+    {
+        var sub = await StreamUriResolver.ResolveSubAsync(client, addresses, camera.Overrides.Profile, camera.Overrides.RtspPort, cancellationToken).ConfigureAwait(false);
+        if (!sub.TryGetValue(out var resolved, out var error))
+        {
+            if (error.Code != ErrorKind.NoSubProfile) context.Logger.Warn("onvif: camera {Camera}: no sub stream: {Error}", camera.Id, error.ToString());
+            return;
+        }
+        if (Foreign(device, resolved.StreamUri, "sub stream URI") is { } foreign)
+        {
+            context.Logger.Warn("onvif: camera {Camera}: sub stream refused: {Error}", camera.Id, foreign.ToString());
+            return;
+        }
+        await context.Cameras.SetSubStreamUriAsync(camera.Id, resolved.StreamUri.ToString(), cancellationToken).ConfigureAwait(false);
+        context.Logger.Info("onvif: camera {Camera}: sub stream {Uri} (profile {Profile})", camera.Id, Redact(resolved.StreamUri), resolved.Profile.Token);
     }
 
     private async Task<MediaProfile?> PtzProfileAsync(OnvifClient client, ServiceAddresses addresses, MediaProfile? resolved, CancellationToken cancellationToken)

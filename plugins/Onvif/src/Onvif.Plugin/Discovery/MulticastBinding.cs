@@ -39,15 +39,22 @@ public sealed record MulticastBinding(Socket Socket, IReadOnlyList<IPEndPoint> G
     /// the port arrives here too: the loops ignore IPv4-mapped senders on this socket (the IPv4 socket has them).
     /// Throws <see cref="InvalidOperationException"/> when no interface qualifies or none could be joined.
     /// </summary>
-    public static MulticastBinding IPv6(IDeclaredSockets sockets, int port, string group, IEnumerable<NetworkInterface> interfaces)
-    {
-        var address = IPAddress.Parse(group);
-        var candidates = interfaces
+    /// <summary>The interfaces an IPv6 binding joins: up, multicast-capable, not loopback, with IPv6 (name and index).</summary>
+    public static List<(string Name, int Index)> IPv6Candidates(IEnumerable<NetworkInterface> interfaces) =>
+        interfaces
             .Where(n => n.OperationalStatus == OperationalStatus.Up && n.SupportsMulticast &&
                         n.NetworkInterfaceType != NetworkInterfaceType.Loopback && n.Supports(NetworkInterfaceComponent.IPv6))
             .Select(n => (n.Name, Index: n.GetIPProperties().GetIPv6Properties()?.Index ?? 0))
             .Where(n => n.Index > 0)
             .ToList();
+
+    /// <summary>The interface indexes this binding sends to (IPv6: one group endpoint per joined interface).</summary>
+    public IReadOnlySet<int> InterfaceIndexes => Groups.Where(g => g.Address.ScopeId > 0).Select(g => (int)g.Address.ScopeId).ToHashSet();
+
+    public static MulticastBinding IPv6(IDeclaredSockets sockets, int port, string group, IEnumerable<NetworkInterface> interfaces)
+    {
+        var address = IPAddress.Parse(group);
+        var candidates = IPv6Candidates(interfaces);
         if (candidates.Count == 0) throw new InvalidOperationException("no IPv6 interface is up and multicast-capable");
         var socket = sockets.BindUdp(port, IPAddress.IPv6Any);
         try

@@ -17,11 +17,16 @@ namespace Appliance.Plugins.Onvif.Plugin.Discovery;
 /// only answers (camera discovery off, facade on).
 /// </summary>
 public sealed class WsDiscoveryLoop(DiscoveryService discovery, Func<MulticastBinding> bindIPv4, Func<MulticastBinding>? bindIPv6,
-    IPluginLogger log, IHealthReporter health, TimeProvider time, IWsDiscoveryTarget? target = null, bool probe = true)
+    IPluginLogger log, IHealthReporter health, TimeProvider time, IWsDiscoveryTarget? target = null, bool probe = true,
+    Func<IReadOnlySet<int>>? ipv6Interfaces = null)
 {
+    /// <summary>How often the interfaces are looked at: an IPv6 interface that came up since the sockets were bound makes them bind again (and join it).</summary>
+    public static readonly TimeSpan InterfaceCheck = TimeSpan.FromSeconds(5);
+
     public const string HealthComponent = "discovery/ws-discovery";
 
     private long _badDatagrams;
+    private readonly ResolveBudget _resolves = new(time);
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -40,12 +45,36 @@ public sealed class WsDiscoveryLoop(DiscoveryService discovery, Func<MulticastBi
                 using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 await AnnounceAsync(clients.Select(c => c.Client), t => t.Hello(), cancellationToken).ConfigureAwait(false);
                 var tasks = clients.Select(c => ReceiveAsync(c.Client, c.Binding.IsIPv6, stop.Token))
-                    .Append(probe ? ProbeAsync(clients.Select(c => c.Client).ToList(), stop.Token) : Task.Delay(Timeout.Infinite, stop.Token)).ToList();
+                    .Append(probe ? ProbeAsync(clients.Select(c => c.Client).ToList(), stop.Token) : Task.Delay(Timeout.Infinite, stop.Token))
+                    .Append(WatchInterfacesAsync(ipv6?.InterfaceIndexes ?? new HashSet<int>(), stop.Token)).ToList();
                 await Task.WhenAny(tasks).ConfigureAwait(false);
                 await stop.CancelAsync().ConfigureAwait(false);
                 await Task.WhenAll(tasks.Select(Quietly)).ConfigureAwait(false);
                 using var byeTimeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
                 await AnnounceAsync(clients.Select(c => c.Client), t => t.Bye(), byeTimeout.Token).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Returns when an IPv6 interface that is not joined qualifies (the caller then binds again); never without <c>ipv6Interfaces</c>.</summary>
+    private async Task WatchInterfacesAsync(IReadOnlySet<int> joined, CancellationToken cancellationToken)
+    {
+        if (ipv6Interfaces is null || bindIPv6 is null)
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+        while (true)
+        {
+            await Task.Delay(InterfaceCheck, time, cancellationToken).ConfigureAwait(false);
+            IReadOnlySet<int> now;
+            try { now = ipv6Interfaces(); }
+            catch (Exception ex) when (ex is System.Net.NetworkInformation.NetworkInformationException or InvalidOperationException) { continue; }
+            if (now.Except(joined).Any())
+            {
+                log.Info("ws-discovery: IPv6 interface(s) {Indexes} came up; binding again to join them", string.Join(',', now.Except(joined)));
+                // A receive loop ends the inner run when this returns; treat it as the signal to rebind.
+                return;
             }
         }
     }
@@ -122,10 +151,15 @@ public sealed class WsDiscoveryLoop(DiscoveryService discovery, Func<MulticastBi
                 case ProbeMatches matches:
                     foreach (var problem in matches.Problems) Bad(datagram.From, problem);
                     foreach (var match in matches.Matches)
-                        await discovery.UpsertAsync(DiscoveredEndpoint.FromTargetService(match, now) with { Sender = datagram.From.Address }, cancellationToken).ConfigureAwait(false);
+                        await FoundAsync(client, match, datagram.From, now, cancellationToken).ConfigureAwait(false);
+                    break;
+                case ResolveMatches resolved:
+                    foreach (var problem in resolved.Problems) Bad(datagram.From, problem);
+                    foreach (var match in resolved.Matches)
+                        await FoundAsync(client, match, datagram.From, now, cancellationToken).ConfigureAwait(false);
                     break;
                 case Hello hello:
-                    await discovery.UpsertAsync(DiscoveredEndpoint.FromTargetService(hello.Service, now) with { Sender = datagram.From.Address }, cancellationToken).ConfigureAwait(false);
+                    await FoundAsync(client, hello.Service, datagram.From, now, cancellationToken).ConfigureAwait(false);
                     break;
                 case Bye bye:
                     await discovery.RemoveAsync(DiscoveredEndpoint.WsDiscoverySource, bye.EndpointReference, cancellationToken, datagram.From.Address).ConfigureAwait(false);
@@ -134,11 +168,32 @@ public sealed class WsDiscoveryLoop(DiscoveryService discovery, Func<MulticastBi
         }
     }
 
+    /// <summary>A device with XAddrs is recorded; one without is asked for them with a Resolve to the groups (within the budget).</summary>
+    private async Task FoundAsync(WsDiscoveryClient client, TargetService service, IPEndPoint from, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (!service.NeedsResolve)
+        {
+            await discovery.UpsertAsync(DiscoveredEndpoint.FromTargetService(service, now) with { Sender = from.Address }, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+        if (!_resolves.TryTake(service.EndpointReference)) return;
+        try
+        {
+            await client.SendToGroupsAsync(WsDiscoveryMessages.Resolve(WsDiscoveryMessages.NewMessageId(), service.EndpointReference), cancellationToken).ConfigureAwait(false);
+            log.Debug("ws-discovery: {Reference} announced without XAddrs; Resolve sent", service.EndpointReference);
+        }
+        catch (SocketException ex)
+        {
+            log.Warn("ws-discovery: cannot send Resolve for {Reference}: {Error}", service.EndpointReference, ex.Message);
+        }
+    }
+
     private bool IsOwn(WsDiscoveryMessage message) => message switch
     {
         Hello h => h.Service.EndpointReference == target!.EndpointReference,
         Bye b => b.EndpointReference == target!.EndpointReference,
         ProbeMatches m => m.Matches.Any(x => x.EndpointReference == target!.EndpointReference),
+        ResolveMatches r => r.Matches.Any(x => x.EndpointReference == target!.EndpointReference),
         _ => false,
     };
 

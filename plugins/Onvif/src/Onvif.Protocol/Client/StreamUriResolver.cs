@@ -13,14 +13,26 @@ public sealed record ResolvedStream(Uri StreamUri, MediaProfile Profile, bool Vi
 /// </summary>
 public static class StreamUriResolver
 {
-    public static async Task<Result<ResolvedStream>> ResolveAsync(OnvifClient client, ServiceAddresses services, string? configuredProfile,
-        int? rtspPort, CancellationToken cancellationToken = default)
+    public static Task<Result<ResolvedStream>> ResolveAsync(OnvifClient client, ServiceAddresses services, string? configuredProfile,
+        int? rtspPort, CancellationToken cancellationToken = default) =>
+        ResolveAsync(client, services, profiles => ProfileSelection.Select(profiles, configuredProfile), rtspPort, cancellationToken);
+
+    /// <summary>
+    /// The sub stream: the first profile other than the main one (the configured profile, or the first), for a
+    /// camera with several profiles. A camera with one profile fails with <see cref="ErrorKind.NoSubProfile"/>.
+    /// </summary>
+    public static Task<Result<ResolvedStream>> ResolveSubAsync(OnvifClient client, ServiceAddresses services, string? configuredProfile,
+        int? rtspPort, CancellationToken cancellationToken = default) =>
+        ResolveAsync(client, services, profiles => ProfileSelection.SelectSub(profiles, configuredProfile), rtspPort, cancellationToken);
+
+    private static async Task<Result<ResolvedStream>> ResolveAsync(OnvifClient client, ServiceAddresses services,
+        Func<IReadOnlyList<MediaProfile>, Result<MediaProfile>> select, int? rtspPort, CancellationToken cancellationToken)
     {
         Failure? media2Error = null;
         if (services.Media2 is { } media2)
         {
             var viaMedia2 = await ResolveWithAsync(client.GetProfiles2Async(media2, cancellationToken),
-                token => client.GetStreamUri2Async(media2, token, cancellationToken), configuredProfile, rtspPort, true).ConfigureAwait(false);
+                token => client.GetStreamUri2Async(media2, token, cancellationToken), select, rtspPort, true).ConfigureAwait(false);
             if (viaMedia2.IsOk || viaMedia2.Failure!.Code is ErrorKind.Transport or ErrorKind.NotAuthorized || services.Media is null)
                 return viaMedia2;
             media2Error = viaMedia2.Failure;
@@ -28,18 +40,18 @@ public static class StreamUriResolver
         if (services.Media is not { } media)
             return Result<ResolvedStream>.Fail(ErrorKind.UnexpectedMessage, "the device offers neither a Media nor a Media2 service");
         var viaMedia = await ResolveWithAsync(client.GetProfilesAsync(media, cancellationToken),
-            token => client.GetStreamUriAsync(media, token, cancellationToken), configuredProfile, rtspPort, false).ConfigureAwait(false);
+            token => client.GetStreamUriAsync(media, token, cancellationToken), select, rtspPort, false).ConfigureAwait(false);
         return viaMedia.IsOk || media2Error is null
             ? viaMedia
             : Result<ResolvedStream>.Fail(viaMedia.Failure!.Code, $"{viaMedia.Failure.Message} (Media2 failed before: {media2Error.Message})");
     }
 
     private static async Task<Result<ResolvedStream>> ResolveWithAsync(Task<Result<IReadOnlyList<MediaProfile>>> getProfiles,
-        Func<string, Task<Result<Uri>>> getStreamUri, string? configuredProfile, int? rtspPort, bool viaMedia2)
+        Func<string, Task<Result<Uri>>> getStreamUri, Func<IReadOnlyList<MediaProfile>, Result<MediaProfile>> select, int? rtspPort, bool viaMedia2)
     {
         var profiles = await getProfiles.ConfigureAwait(false);
         if (!profiles.IsOk) return profiles.Failure!;
-        var profile = ProfileSelection.Select(profiles.Value, configuredProfile);
+        var profile = select(profiles.Value);
         if (!profile.IsOk) return profile.Failure!;
         var uri = await getStreamUri(profile.Value.Token).ConfigureAwait(false);
         if (!uri.IsOk) return uri.Failure!;

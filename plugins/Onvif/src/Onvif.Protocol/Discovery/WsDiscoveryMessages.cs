@@ -19,6 +19,8 @@ public static class WsDiscoveryMessages
     public const string ProbeMatchesAction = "http://schemas.xmlsoap.org/ws/2005/04/discovery/ProbeMatches";
     public const string HelloAction = "http://schemas.xmlsoap.org/ws/2005/04/discovery/Hello";
     public const string ByeAction = "http://schemas.xmlsoap.org/ws/2005/04/discovery/Bye";
+    public const string ResolveAction = "http://schemas.xmlsoap.org/ws/2005/04/discovery/Resolve";
+    public const string ResolveMatchesAction = "http://schemas.xmlsoap.org/ws/2005/04/discovery/ResolveMatches";
 
     /// <summary>The device type every ONVIF camera (Profile S/T) advertises.</summary>
     public static readonly XName NetworkVideoTransmitter = Ns.Dn + "NetworkVideoTransmitter";
@@ -42,6 +44,26 @@ public static class WsDiscoveryMessages
             new XElement(Ns.Wsa2004 + "To", SoapEnvelope.MustUnderstand(), DiscoveryTo),
         };
         var document = SoapEnvelope.Create(probe, headers);
+        document.Root!.Add(Ns.Declarations(("a", Ns.Wsa2004), ("d", Ns.Discovery)));
+        return SoapEnvelope.Serialize(document);
+    }
+
+    /// <summary>
+    /// A Resolve (WS-Discovery 2005/04 section 6.1) for a target service known by its endpoint reference only (a
+    /// ProbeMatch or Hello without XAddrs); the target answers with ResolveMatches carrying its transport addresses.
+    /// </summary>
+    public static byte[] Resolve(string messageId, string endpointReference)
+    {
+        var resolve = new XElement(Ns.Discovery + "Resolve",
+            new XElement(Ns.Wsa2004 + "EndpointReference", new XElement(Ns.Wsa2004 + "Address", endpointReference)));
+        var headers = new[]
+        {
+            new XElement(Ns.Wsa2004 + "Action", SoapEnvelope.MustUnderstand(), ResolveAction),
+            new XElement(Ns.Wsa2004 + "MessageID", messageId),
+            new XElement(Ns.Wsa2004 + "ReplyTo", new XElement(Ns.Wsa2004 + "Address", AnonymousReplyTo)),
+            new XElement(Ns.Wsa2004 + "To", SoapEnvelope.MustUnderstand(), DiscoveryTo),
+        };
+        var document = SoapEnvelope.Create(resolve, headers);
         document.Root!.Add(Ns.Declarations(("a", Ns.Wsa2004), ("d", Ns.Discovery)));
         return SoapEnvelope.Serialize(document);
     }

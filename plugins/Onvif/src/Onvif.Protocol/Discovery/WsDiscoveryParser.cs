@@ -6,7 +6,7 @@ using Appliance.Plugins.Onvif.Protocol.Xml;
 
 namespace Appliance.Plugins.Onvif.Protocol.Discovery;
 
-/// <summary>Reads WS-Discovery 2005/04 datagrams (ProbeMatches, Hello, Bye, Probe) with the safe XML reader.</summary>
+/// <summary>Reads WS-Discovery 2005/04 datagrams (ProbeMatches, ResolveMatches, Hello, Bye, Probe, Resolve) with the safe XML reader.</summary>
 public static class WsDiscoveryParser
 {
     /// <summary>Real ProbeMatches are a few KiB; a datagram beyond this is refused unread.</summary>
@@ -33,20 +33,33 @@ public static class WsDiscoveryParser
                 var problems = new List<Failure>();
                 foreach (var match in body.Elements(Ns.Discovery + "ProbeMatch").Take(MaxMatches))
                 {
-                    var service = ReadTargetService(match, "ProbeMatch");
+                    var service = ReadTargetService(match, "ProbeMatch", resolvable: true);
                     if (service.TryGetValue(out var s, out var e)) matches.Add(s);
                     else problems.Add(e);
                 }
                 if (matches.Count == 0 && problems.Count == 0 && body.HasElements)
                     problems.Add(new Failure(ErrorKind.UnexpectedMessage, "ProbeMatches holds no ProbeMatch element"));
                 return new ProbeMatches(message.HeaderText(Ns.Wsa2004 + "RelatesTo"), matches, problems) { MessageId = messageId };
+            case "ResolveMatches":
+                // One ResolveMatch at most (section 6.2); it must carry usable XAddrs, else it resolved nothing.
+                var resolved = body.Elements(Ns.Discovery + "ResolveMatch").Take(1).Select(m => ReadTargetService(m, "ResolveMatch", resolvable: false)).ToList();
+                if (resolved.Count == 0 && body.HasElements)
+                    return Result<WsDiscoveryMessage>.Fail(ErrorKind.UnexpectedMessage, "ResolveMatches holds no ResolveMatch element");
+                return new ResolveMatches(message.HeaderText(Ns.Wsa2004 + "RelatesTo"),
+                    resolved.Where(r => r.IsOk).Select(r => r.Value).ToList(), resolved.Where(r => !r.IsOk).Select(r => r.Failure!).ToList())
+                { MessageId = messageId };
             case "Hello":
-                return ReadTargetService(body, "Hello").Map(s => (WsDiscoveryMessage)new Hello(s) { MessageId = messageId });
+                return ReadTargetService(body, "Hello", resolvable: true).Map(s => (WsDiscoveryMessage)new Hello(s) { MessageId = messageId });
             case "Bye":
                 var reference = EndpointReference(body);
                 return reference is null
                     ? Result<WsDiscoveryMessage>.Fail(ErrorKind.UnexpectedMessage, "Bye without EndpointReference/Address")
                     : new Bye(reference) { MessageId = messageId };
+            case "Resolve":
+                var resolving = EndpointReference(body);
+                return resolving is null
+                    ? Result<WsDiscoveryMessage>.Fail(ErrorKind.UnexpectedMessage, "Resolve without EndpointReference/Address")
+                    : new ResolveRequest(resolving) { MessageId = messageId };
             case "Probe":
                 return new Probe(QNames(body.Element(Ns.Discovery + "Types"))) { MessageId = messageId };
             default:
@@ -54,17 +67,21 @@ public static class WsDiscoveryParser
         }
     }
 
-    private static Result<TargetService> ReadTargetService(XElement element, string what)
+    /// <param name="resolvable">ProbeMatch and Hello may leave XAddrs out (the device is then resolved); a ResolveMatch may not.</param>
+    private static Result<TargetService> ReadTargetService(XElement element, string what, bool resolvable)
     {
         var reference = EndpointReference(element);
         if (reference is null)
             return Result<TargetService>.Fail(ErrorKind.UnexpectedMessage, $"{what} without EndpointReference/Address");
-        var xaddrs = List(element.Element(Ns.Discovery + "XAddrs"))
+        var given = List(element.Element(Ns.Discovery + "XAddrs"));
+        var xaddrs = given
             .Where(x => Uri.TryCreate(x, UriKind.Absolute, out var u) && (u.Scheme == Uri.UriSchemeHttp || u.Scheme == Uri.UriSchemeHttps))
             .ToList();
-        if (xaddrs.Count == 0)
+        if (xaddrs.Count == 0 && (given.Count > 0 || !resolvable))
             return Result<TargetService>.Fail(ErrorKind.UnexpectedMessage,
-                $"{what} for {reference} has no usable XAddrs (http/https); Resolve is not used, the device is skipped");
+                given.Count > 0
+                    ? $"{what} for {reference} has no usable XAddrs (http/https), the device is skipped"
+                    : $"{what} for {reference} has no XAddrs");
         long? version = long.TryParse(element.ChildText(Ns.Discovery + "MetadataVersion"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v : null;
         return new TargetService(reference, QNames(element.Element(Ns.Discovery + "Types")), List(element.Element(Ns.Discovery + "Scopes")), xaddrs, version);
     }

@@ -23,6 +23,15 @@ public static class ProfileSelection
             : Result<MediaProfile>.Fail(ErrorKind.UnexpectedMessage,
                 $"configured profile \"{configured}\" not found; the camera has {string.Join(", ", profiles.Select(p => $"{p.Token} ({p.Name})"))}");
     }
+
+    /// <summary>The sub stream's profile: the first one that is not the main one (<see cref="Select"/>); NotFound when there is none.</summary>
+    public static Result<MediaProfile> SelectSub(IReadOnlyList<MediaProfile> profiles, string? configured)
+    {
+        var main = Select(profiles, configured);
+        if (!main.IsOk) return main;
+        var sub = profiles.FirstOrDefault(p => !string.Equals(p.Token, main.Value.Token, StringComparison.Ordinal));
+        return sub is not null ? sub : Result<MediaProfile>.Fail(ErrorKind.NoSubProfile, "the camera has a single media profile");
+    }
 }
 
 /// <summary>Per-camera port overrides applied to what the camera reports (a VMS lets the RTSP port be changed per camera, e.g. behind port forwarding).</summary>

@@ -82,7 +82,7 @@ public class WsDiscoveryParserTests
     }
 
     [Fact]
-    public void MatchWithoutXAddrsIsAProblemNotACrashAndOthersSurvive()
+    public void MatchWithoutXAddrsIsToBeResolvedAndOthersSurvive()
     {
         var xml = Fixtures.Fill("ProbeMatches", Values(xaddrs: ""));
         var second = XDocument.Parse(Fixtures.Fill("ProbeMatches", Values())).Descendants(Ns.Discovery + "ProbeMatch").Single();
@@ -90,8 +90,36 @@ public class WsDiscoveryParserTests
         var document = XDocument.Parse(xml);
         document.Descendants(Ns.Discovery + "ProbeMatches").Single().Add(second);
         var matches = (ProbeMatches)WsDiscoveryParser.Parse(Encoding.UTF8.GetBytes(document.ToString())).Value;
-        Assert.Equal("urn:uuid:second", Assert.Single(matches.Matches).EndpointReference);
-        Assert.Contains("urn:uuid:aaaa-bbbb has no usable XAddrs", Assert.Single(matches.Problems).Message);
+        Assert.Empty(matches.Problems);
+        Assert.Equal(["urn:uuid:aaaa-bbbb", "urn:uuid:second"], matches.Matches.Select(m => m.EndpointReference));
+        Assert.True(matches.Matches[0].NeedsResolve);
+        Assert.False(matches.Matches[1].NeedsResolve);
+    }
+
+    [Fact]
+    public void ResolveMatchesCarryTheXAddrsAndOneWithoutIsAProblem()
+    {
+        var resolved = (ResolveMatches)WsDiscoveryParser.Parse(Encoding.UTF8.GetBytes(Fixtures.Fill("ResolveMatches", Values()))).Value;
+        var match = Assert.Single(resolved.Matches);
+        Assert.Equal("urn:uuid:aaaa-bbbb", match.EndpointReference);
+        Assert.False(match.NeedsResolve);
+        var empty = (ResolveMatches)WsDiscoveryParser.Parse(Encoding.UTF8.GetBytes(Fixtures.Fill("ResolveMatches", Values(xaddrs: "")))).Value;
+        Assert.Empty(empty.Matches);
+        Assert.Contains("ResolveMatch for urn:uuid:aaaa-bbbb has no XAddrs", Assert.Single(empty.Problems).Message);
+        var hostile = (ResolveMatches)WsDiscoveryParser.Parse(Encoding.UTF8.GetBytes(Fixtures.Fill("ResolveMatches", Values(xaddrs: "file:///etc/passwd")))).Value;
+        Assert.Contains("no usable XAddrs", Assert.Single(hostile.Problems).Message);
+        var truncated = Fixtures.Fill("ResolveMatches", Values());
+        Assert.False(WsDiscoveryParser.Parse(Encoding.UTF8.GetBytes(truncated[..(truncated.Length / 2)])).IsOk);
+    }
+
+    [Fact]
+    public void OurResolveNamesTheEndpointAndReadsBackAsAResolve()
+    {
+        var datagram = WsDiscoveryMessages.Resolve("uuid:1", "urn:uuid:cam-7");
+        var read = (ResolveRequest)WsDiscoveryParser.Parse(datagram).Value;
+        Assert.Equal("urn:uuid:cam-7", read.EndpointReference);
+        Assert.Equal("uuid:1", read.MessageId);
+        Assert.Contains(WsDiscoveryMessages.ResolveAction, Encoding.UTF8.GetString(datagram));
     }
 
     [Fact]

@@ -70,6 +70,17 @@ public class MediaMessagesTests
     }
 
     [Fact]
+    public void TheSubProfileIsTheFirstOtherThanTheMainOne()
+    {
+        var profiles = MediaMessages.ParseProfiles(FixtureMessages.Body("GetProfilesResponse.media")).Value;
+        Assert.Equal("profile_sub", ProfileSelection.SelectSub(profiles, null).Value.Token);
+        Assert.Equal("profile_main", ProfileSelection.SelectSub(profiles, "SubStream").Value.Token);
+        Assert.Equal(ErrorKind.NoSubProfile, ProfileSelection.SelectSub([profiles[0]], null).Failure!.Code);
+        Assert.Contains("\"third\" not found", ProfileSelection.SelectSub(profiles, "third").Failure!.Message);
+        Assert.Contains("no media profile", ProfileSelection.SelectSub([], null).Failure!.Message);
+    }
+
+    [Fact]
     public void RtspPortOverrideKeepsCredentialsPathAndQuery()
     {
         var uri = new Uri("rtsp://user:pw@192.0.2.10:554/Streaming/Channels/101?transportmode=unicast");
