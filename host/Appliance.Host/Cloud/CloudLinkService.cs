@@ -2,6 +2,7 @@ using System.Text.Json;
 using Appliance.Abstractions;
 using Appliance.Abstractions.Events;
 using Appliance.CloudLink;
+using Appliance.Host.Cameras;
 using Appliance.Host.Configuration;
 using Appliance.Host.Events;
 using Appliance.Host.Health;
@@ -24,6 +25,7 @@ public sealed class CloudLinkService(
     CloudCommands commands,
     CloudCounters counters,
     CloudIdentity identity,
+    CameraStore cameras,
     TimeProvider time,
     ILogger<CloudLinkService> log) : IHostedService, IAsyncDisposable
 {
@@ -159,6 +161,7 @@ public sealed class CloudLinkService(
                     at = time.GetUtcNow(),
                     health = health.Overall().ToString(),
                     plugins = plugins.List().Select(p => new { id = p.Id, version = p.Version, state = p.State.ToString() }),
+                    cameras = cameras.List().Select(c => CameraTelemetry(c, cameras.Health(c.Id))),
                     eventsSent = counters.EventsSent,
                     commandsRun = counters.CommandsRun,
                     commandsRefused = counters.CommandsRefused,
@@ -187,6 +190,26 @@ public sealed class CloudLinkService(
             _restart.Release();
         }
     }
+
+    /// <summary>A camera in telemetry: its stream's state and rates (null before an ingest plugin reported any).</summary>
+    private static object CameraTelemetry(CameraInfo camera, StreamHealth? health) => new
+    {
+        id = camera.Id,
+        name = camera.Name,
+        enabled = camera.Enabled,
+        stream = health is null ? null : new
+        {
+            state = health.State,
+            fps = health.Fps,
+            bitrateKbps = health.BitrateKbps,
+            lossPercent = health.LossPercent,
+            reconnects = health.Reconnects,
+            codec = health.Codec,
+            transport = health.Transport,
+            lastError = health.LastError,
+            lastFrameAt = health.LastFrameAt,
+        },
+    };
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {

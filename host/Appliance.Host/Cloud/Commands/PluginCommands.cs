@@ -8,13 +8,13 @@ using Appliance.Host.Plugins;
 namespace Appliance.Host.Cloud.Commands;
 
 /// <summary>
-/// <c>plugin.enable|disable|restart</c> (<c>args.id</c>), <c>plugin.config.set</c> (<c>args.id</c>, <c>args.config</c>),
+/// <c>plugin.enable|disable|restart</c> and <c>plugin.config.get</c> (<c>args.id</c>), <c>plugin.config.set</c> (<c>args.id</c>, <c>args.config</c>),
 /// and <c>plugin.install|update</c> (<c>args.id</c>, optional <c>args.version</c>) from the signed catalog, with the
 /// catalog's own checks (signature, channel, hardware, host API, downgrade).
 /// </summary>
-public sealed class PluginCommands(PluginManager plugins, PluginCatalogService catalog) : ICloudCommandGroup
+public sealed class PluginCommands(PluginManager plugins, PluginStateStore decisions, PluginCatalogService catalog) : ICloudCommandGroup
 {
-    public IReadOnlyList<string> Names { get; } = ["plugin.enable", "plugin.disable", "plugin.restart", "plugin.config.set", "plugin.install", "plugin.update"];
+    public IReadOnlyList<string> Names { get; } = ["plugin.enable", "plugin.disable", "plugin.restart", "plugin.config.get", "plugin.config.set", "plugin.install", "plugin.update"];
 
     public async Task<Result<JsonElement?>> RunAsync(CloudCommand command, CloudOptions options, CancellationToken ct)
     {
@@ -24,11 +24,21 @@ public sealed class PluginCommands(PluginManager plugins, PluginCatalogService c
             "plugin.enable" => Outcome(await plugins.EnableAsync(id, ct)),
             "plugin.disable" => Outcome(await plugins.DisableAsync(id, ct)),
             "plugin.restart" => Outcome(await plugins.RestartAsync(id, ct)),
+            "plugin.config.get" => GetConfig(id),
             "plugin.config.set" => await SetConfigAsync(command, id, ct),
             "plugin.install" => await InstallAsync(command, id, update: false, ct),
             "plugin.update" => await InstallAsync(command, id, update: true, ct),
             _ => throw new InvalidOperationException($"{command.Name} is not a plugin command"),
         };
+    }
+
+    /// <summary>The configuration as stored (null: the plugin's defaults), with the plugin's state.</summary>
+    private Result<JsonElement?> GetConfig(string id)
+    {
+        var status = plugins.List().FirstOrDefault(p => p.Id == id);
+        var record = decisions.Get(id);
+        if (status is null && (record is null || record.Removed)) return new Failure("not-found", $"plugin '{id}' is not installed");
+        return CommandArgs.Json(new { id, version = status?.Version ?? record?.Version, state = status?.State.ToString(), config = record?.Config });
     }
 
     private async Task<Result<JsonElement?>> SetConfigAsync(CloudCommand command, string id, CancellationToken ct)
