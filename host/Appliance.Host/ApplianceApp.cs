@@ -28,8 +28,16 @@ public static class ApplianceApp
         Security.DataDirectoryPermissions.RestrictUmask();
         Directory.CreateDirectory(options.DataPath());
         var loosened = Security.DataDirectoryPermissions.Enforce(options.DataPath());
+        // A provisioning file (data partition, USB) is taken in once, before anything reads the cloud settings.
+        var provisioning = Cloud.ProvisioningFile.Import(options);
+        Cloud.ProvisioningFile.Apply(options);
+        builder.Services.AddSingleton(provisioning);
         builder.Services.Configure<ApplianceOptions>(builder.Configuration.GetSection(ApplianceOptions.Section));
-        builder.Services.PostConfigure<ApplianceOptions>(o => JsonSections.Apply(configPath, o));
+        builder.Services.PostConfigure<ApplianceOptions>(o =>
+        {
+            JsonSections.Apply(configPath, o);
+            Cloud.ProvisioningFile.Apply(o);
+        });
 
         builder.Host.UseSystemd();
         // Requests are not news; warnings and errors from the framework are.

@@ -149,6 +149,50 @@ public sealed class ProvisioningTests : IAsyncLifetime
             TimeSpan.FromSeconds(30), () => IdentityHealthAsync(host).Result);
     }
 
+    [Fact]
+    public async Task A_provisioning_file_on_the_data_partition_brings_a_fresh_appliance_online_without_cloud_settings()
+    {
+        var data = Directory.CreateDirectory(Path.Combine(_folder, "file")).FullName;
+        var (certificate, key) = _pki.Client(CloudHost.Device);
+        var file = Path.Combine(data, "provisioning.json");
+        await File.WriteAllTextAsync(file, JsonSerializer.Serialize(new
+        {
+            deviceId = CloudHost.Device,
+            brokers = new[] { $"127.0.0.1:{_broker.Port}" },
+            caPem = await File.ReadAllTextAsync(_pki.CaPath),
+            certificatePem = await File.ReadAllTextAsync(certificate),
+            keyPem = await File.ReadAllTextAsync(key),
+        }));
+        // Nothing about the cloud in the configuration but where the file may be.
+        await using var host = await HostProcess.StartAsync(data, appliance: new JsonObject
+        {
+            ["cloud"] = new JsonObject { ["provisioningFiles"] = new JsonArray(Path.Combine(data, "absent.json"), file), ["keepAliveSeconds"] = 2 },
+        });
+        await host.LoginAsync();
+        var birth = await MosquittoSub.ReadAsync(_pki, _broker.Port, $"appliance/{CloudHost.Device}/state", 1, TimeSpan.FromSeconds(30));
+        Assert.Equal("""{"state":"online"}""", birth[0]);
+        Assert.Contains($"imported {file}", await IdentityHealthAsync(host));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(data, "cloud", "device.key")));
+    }
+
+    [Fact]
+    public async Task A_broken_provisioning_file_is_named_in_health_and_nothing_starts()
+    {
+        var data = Directory.CreateDirectory(Path.Combine(_folder, "broken")).FullName;
+        var file = Path.Combine(data, "provisioning.json");
+        await File.WriteAllTextAsync(file, """{ "deviceId": "dev-1", "brokers": ["127.0.0.1"], "caPem": "not a certificate" }""");
+        await using var host = await HostProcess.StartAsync(data, appliance: new JsonObject
+        {
+            ["cloud"] = new JsonObject { ["provisioningFiles"] = new JsonArray(file) },
+        });
+        await host.LoginAsync();
+        var health = await IdentityHealthAsync(host);
+        Assert.Contains("provisioning file not imported", health);
+        Assert.Contains("caPem", health);
+        Assert.False((await CloudAsync(host)).GetProperty("enabled").GetBoolean());
+        Assert.False(Directory.Exists(Path.Combine(data, "cloud")) && File.Exists(Path.Combine(data, "cloud", "provisioned.json")));
+    }
+
     private static async Task<(HttpStatusCode, string?)> UploadAsync(HostProcess host, string pem)
     {
         using var response = await host.Client.PostAsync("/api/v1/cloud/certificate", new StringContent(pem, Encoding.ASCII));

@@ -20,6 +20,7 @@ public sealed class ProvisioningService(
     IOptions<ApplianceOptions> options,
     CloudIdentity identity,
     CloudLinkService link,
+    ProvisioningFile.ImportOutcome provisioningFile,
     HealthRegistry health,
     TimeProvider time,
     ILogger<ProvisioningService> log) : BackgroundService
@@ -29,6 +30,10 @@ public sealed class ProvisioningService(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (provisioningFile.Problem is { } bad)
+            health.Report(Owner, "cloud-provisioning-file", HealthState.Degraded, $"provisioning file not imported: {bad.Message}");
+        else if (provisioningFile.Imported is { } imported)
+            health.Report(Owner, "cloud-provisioning-file", HealthState.Healthy, $"imported {imported}");
         var cloud = options.Value.Cloud;
         if (!cloud.Enabled) return;
         var every = TimeSpan.FromMinutes(Math.Clamp(cloud.ProvisioningCheckMinutes, 0.01, 24 * 60));

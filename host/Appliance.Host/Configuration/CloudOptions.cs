@@ -25,6 +25,15 @@ public sealed class CloudOptions
 
     public string? KeyFile { get; set; }
 
+    /// <summary>
+    /// Where a provisioning file may wait at start (the data partition, a USB stick): the first one present whose
+    /// content is new is imported (docs/cloud-link.md, "Provisioning").
+    /// </summary>
+    public List<string> ProvisioningFiles { get; set; } = [];
+
+    /// <summary>Used when <see cref="ProvisioningFiles"/> is empty.</summary>
+    public static readonly IReadOnlyList<string> DefaultProvisioningFiles = ["/etc/appliance/provisioning.json", "/media/appliance-usb/appliance-provisioning.json"];
+
     /// <summary>EST enrolment (RFC 7030) of the device's key when it has no certificate, and its renewal.</summary>
     public CloudEnrolmentOptions Enrolment { get; set; } = new();
 
