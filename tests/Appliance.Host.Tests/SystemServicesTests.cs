@@ -117,8 +117,10 @@ public sealed class SystemServicesTests : IAsyncLifetime
         await Eventually.UntilAsync(async () =>
         {
             var now = await _host.Client.GetFromJsonAsync<JsonElement>("/api/v1/system/network");
+            // The revert is done when its outcome is recorded (after NetworkManager already shows DHCP again).
             return now.GetProperty("interfaces")[0].GetProperty("settings").GetProperty("method").GetString() == "dhcp"
-                && now.GetProperty("pending").ValueKind == JsonValueKind.Null;
+                && now.GetProperty("pending").ValueKind == JsonValueKind.Null
+                && now.GetProperty("lastRevert").ValueKind == JsonValueKind.String;
         }, "the change is reverted", TimeSpan.FromSeconds(15));
         var after = await _host.Client.GetFromJsonAsync<JsonElement>("/api/v1/system/network");
         Assert.Contains("not confirmed", after.GetProperty("lastRevert").GetString());

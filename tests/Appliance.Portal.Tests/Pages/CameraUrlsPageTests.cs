@@ -66,7 +66,12 @@ public sealed class CameraUrlsPageTests(BrowserFixture browser)
 
     private static async Task UntilRunningAsync(HostProcess host, string plugin)
     {
-        await Eventually.ValueAsync(async () => (await host.Client.GetFromJsonAsync<JsonElement>($"/api/v1/plugins/{plugin}")).GetProperty("state").GetString(),
-            state => state == "Running", $"{plugin} running", TimeSpan.FromSeconds(60), interval: TimeSpan.FromMilliseconds(300));
+        // The value read is the state with the plugin's error, so a plugin that cannot run says why.
+        await Eventually.ValueAsync(async () =>
+            {
+                var status = await host.Client.GetFromJsonAsync<JsonElement>($"/api/v1/plugins/{plugin}");
+                return $"{status.GetProperty("state").GetString()} ({(status.TryGetProperty("error", out var error) ? error.ToString() : "")})";
+            },
+            state => state.StartsWith("Running", StringComparison.Ordinal), $"{plugin} running", TimeSpan.FromSeconds(60), interval: TimeSpan.FromMilliseconds(300));
     }
 }
