@@ -26,9 +26,11 @@ public sealed class ConnectionTests : IAsyncLifetime
         Directory.Delete(_folder, recursive: true);
     }
 
-    private CloudConnection Connect(string device, TestPki trust, params BrokerAddress[] brokers)
+    private CloudConnection Connect(string device, TestPki trust, params BrokerAddress[] brokers) => Connect(device, trust, null, brokers);
+
+    private CloudConnection Connect(string device, TestPki trust, DateTimeOffset? notAfter, params BrokerAddress[] brokers)
     {
-        var (cert, key) = _pki.Client(device);
+        var (cert, key) = _pki.Client(device, notAfter);
         var tls = TlsMaterial.Load(trust.CaPath, cert, key).Value;
         var settings = new CloudLinkSettings(device, brokers.Length > 0 ? brokers : [new BrokerAddress("127.0.0.1", _broker.Port)], tls)
         {
@@ -70,6 +72,15 @@ public sealed class ConnectionTests : IAsyncLifetime
         using var stranger = TestPki.Create(Path.Combine(_folder, "stranger"), "stranger");
         await using var connection = Connect("dev-3", stranger);
         await Eventually.UntilAsync(() => { lock (_statuses) return _statuses.Any(s => s.Problem is not null && s.Problem.Contains("not issued by the fleet CA", StringComparison.Ordinal)); }, "refusal reported");
+        Assert.False(connection.IsConnected);
+        lock (_statuses) Assert.DoesNotContain(_statuses, s => s.Connected);
+    }
+
+    [Fact]
+    public async Task An_expired_device_certificate_is_refused_by_the_broker_and_never_connects()
+    {
+        await using var connection = Connect("dev-expired", _pki, DateTimeOffset.UtcNow.AddDays(-1));
+        await Eventually.UntilAsync(() => { lock (_statuses) return _statuses.Count(s => s.Problem is not null) >= 2; }, "refusals reported");
         Assert.False(connection.IsConnected);
         lock (_statuses) Assert.DoesNotContain(_statuses, s => s.Connected);
     }
