@@ -260,8 +260,13 @@ let ``every inbound entry for an interfaced zone gets a rule`` (scenario: Scenar
                 let has =
                     plan.Input
                     |> List.exists (fun rule ->
+                        // an owner may declare the same port twice (say for zone any and for management): the rule
+                        // found must be this entry's, not the other's
                         rule.Zone = z
                         && rule.Owner = r.Owner
+                        && rule.Port.Transport = r.Entry.Transport
+                        && rule.Management = (r.Entry.Zone = Management)
+                        && rule.Purpose = r.Entry.Purpose
                         && rule.Port.First = a
                         && rule.Port.Last = b)
 

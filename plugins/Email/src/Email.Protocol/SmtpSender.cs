@@ -45,7 +45,9 @@ public sealed class SmtpSender(RemoteCertificateValidationCallback? certificateC
         if (!built.IsOk) return Result<string>.Fail(built.Failure!);
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
         cts.CancelAfter(settings.Timeout);
-        using var client = new SmtpClient { Timeout = (int)settings.Timeout.TotalMilliseconds };
+        // The whole exchange is bounded by cts; MailKit's own per-read timeout is only a backstop behind it (at the same
+        // value the two raced, and MailKit's IOException then read as a transport error instead of a timeout).
+        using var client = new SmtpClient { Timeout = (int)(settings.Timeout.TotalMilliseconds * 2) };
         if (certificateCheck is not null) client.ServerCertificateValidationCallback = certificateCheck;
         var where = $"{settings.Host}:{settings.Port}";
         try
@@ -62,7 +64,7 @@ public sealed class SmtpSender(RemoteCertificateValidationCallback? certificateC
             await client.DisconnectAsync(true, cts.Token);
             return answer;
         }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        catch (Exception ex) when (!ct.IsCancellationRequested && (ex is OperationCanceledException || cts.IsCancellationRequested))
         {
             return Result<string>.Fail("timeout", $"{where}: no answer within {settings.Timeout.TotalSeconds:0.#} s");
         }
