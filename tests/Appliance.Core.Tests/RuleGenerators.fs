@@ -106,6 +106,10 @@ let action =
         [
             Gen.map2 (fun t m -> VmsEvent(t, m)) text text
             Gen.map2 (fun r s -> Email(r, s)) (Gen.listOfLength 2 text) text
+            Gen.map2
+                (fun r m -> Sms(r, m))
+                (Gen.listOfLength 2 (Gen.choose (1_000_000, 99_999_999) |> Gen.map (fun n -> $"+1555{n}")))
+                text
             Gen.map Webhook text
             Gen.map2 (fun t p -> MqttPublish(t, p)) text text
             Gen.map2 (fun o ms -> GpioPulse(o, ms)) (Gen.elements [ "io1/out1"; "io2/out1" ]) (Gen.choose (1, 60_000))

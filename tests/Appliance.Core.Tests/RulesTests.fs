@@ -14,6 +14,7 @@ let exampleJson =
                "debounceMs": 200, "cooldownMs": 10000 },
   "actions": [ { "type": "vms", "target": "milestone", "message": "Door opened" },
                { "type": "email", "to": ["guard@example.com"], "subject": "Door opened" },
+               { "type": "sms", "to": ["+15555550100"], "message": "Door opened" },
                { "type": "webhook", "target": "default" },
                { "type": "mqtt", "topic": "site/door", "payload": "open" },
                { "type": "gpio", "output": "io1/out1", "pulseMs": 500 },
@@ -80,6 +81,7 @@ let ``the documented example parses with every field`` () =
         [
             VmsEvent("milestone", "Door opened")
             Email([ "guard@example.com" ], "Door opened")
+            Sms([ "+15555550100" ], "Door opened")
             Webhook "default"
             MqttPublish("site/door", "open")
             GpioPulse("io1/out1", 500)
@@ -87,6 +89,26 @@ let ``the documented example parses with every field`` () =
         ],
         r.Actions
     )
+
+[<Fact>]
+let ``an SMS action needs recipients, each an E.164 number`` () =
+    let trigger = """{ "events": ["MotionDetected"] }"""
+
+    let none =
+        errorsOf (ruleJson trigger """[ { "type": "sms", "to": [], "message": "m" } ]""")
+
+    hasError "actions[0].to" "lists no recipient" none
+
+    let bad =
+        errorsOf (
+            ruleJson
+                trigger
+                """[ { "type": "sms", "to": ["+15555550100", "0170 1234567", "+0123456789"], "message": "m" } ]"""
+        )
+
+    hasError "actions[0].to[1]" "not an E.164" bad
+    hasError "actions[0].to[2]" "not an E.164" bad
+    Assert.Equal(2, bad.Length)
 
 [<Fact>]
 let ``defaults: enabled, active state, no schedule, no debounce or cooldown`` () =

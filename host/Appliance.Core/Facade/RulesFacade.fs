@@ -158,6 +158,7 @@ type RulesFacade =
             match action with
             | VmsEvent(target, message) -> target, [ "message", message ], []
             | Email(recipients, subject) -> "", [ "subject", subject ], recipients
+            | Sms(recipients, message) -> "", [ "message", message ], recipients
             | Webhook target -> target, [], []
             | MqttPublish(topic, payload) -> topic, [ "payload", payload ], []
             | GpioPulse(output, ms) -> output, [ "pulseMs", string ms ], []

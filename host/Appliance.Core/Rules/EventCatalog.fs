@@ -67,6 +67,7 @@ let outputs (action: RuleAction) : (string * string option) list =
     | Snapshot _ -> common @ [ "SnapshotTaken", None ]
     | VmsEvent _
     | Email _
+    | Sms _
     | Webhook _
     | MqttPublish _ -> common
 
@@ -75,6 +76,7 @@ let kindName (action: RuleAction) =
     match action with
     | VmsEvent _ -> "vms"
     | Email _ -> "email"
+    | Sms _ -> "sms"
     | Webhook _ -> "webhook"
     | MqttPublish _ -> "mqtt"
     | GpioPulse _ -> "gpio"

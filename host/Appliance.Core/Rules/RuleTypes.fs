@@ -44,6 +44,8 @@ type RuleAction =
     /// An event or alarm in a video management system: `Target` names a configured VMS target (e.g. "milestone").
     | VmsEvent of target: string * message: string
     | Email of recipients: string list * subject: string
+    /// A text message to phone numbers (E.164) through the site's SMS gateway.
+    | Sms of recipients: string list * message: string
     /// `Target` names a configured webhook endpoint.
     | Webhook of target: string
     | MqttPublish of topic: string * payload: string

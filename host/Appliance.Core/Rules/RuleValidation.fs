@@ -8,6 +8,14 @@ open Appliance.Core.Rules.EventCatalog
 
 let private err path message = { Path = path; Message = message }
 
+/// E.164: '+', a non-zero country digit, 7 to 15 digits in all.
+let private isE164 (number: string) =
+    number.Length >= 8
+    && number.Length <= 16
+    && number.[0] = '+'
+    && number.[1] <> '0'
+    && number |> Seq.skip 1 |> Seq.forall Char.IsAsciiDigit
+
 let private child (path: string) (name: string) =
     if path = "" then name else path + "." + name
 
@@ -109,6 +117,11 @@ let private actionErrors (catalog: Map<string, EventShape>) (rule: Rule) =
             | GpioPulse(_, ms) when ms < 1 || ms > RuleLimits.maxPulseMs ->
                 yield err (child p "pulseMs") $"{ms} is out of range (1 to {RuleLimits.maxPulseMs} ms)"
             | Email(recipients, _) when recipients.IsEmpty -> yield err (child p "to") "lists no recipient"
+            | Sms(recipients, _) when recipients.IsEmpty -> yield err (child p "to") "lists no recipient"
+            | Sms(recipients, _) ->
+                for j, number in List.indexed recipients do
+                    if not (isE164 number) then
+                        yield err $"{p}.to[{j}]" $"{number} is not an E.164 phone number (+ and 7 to 15 digits)"
             | _ -> ()
     ]
 

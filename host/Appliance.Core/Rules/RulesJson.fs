@@ -7,6 +7,7 @@
 ///                "debounceMs": 200, "cooldownMs": 10000 },
 ///   "actions": [ { "type": "vms", "target": "milestone", "message": "Door opened" },
 ///                { "type": "email", "to": ["guard@example.com"], "subject": "Door opened" },
+///                { "type": "sms", "to": ["+15555550100"], "message": "Door opened" },
 ///                { "type": "webhook", "target": "default" },
 ///                { "type": "mqtt", "topic": "site/door", "payload": "open" },
 ///                { "type": "gpio", "output": "io1/out1", "pulseMs": 500 },
@@ -185,6 +186,7 @@ let private action (errors: JsonRead.Errors) path (e: JsonElement) : RuleAction 
         match kind with
         | "vms" -> [ "type"; "target"; "message" ]
         | "email" -> [ "type"; "to"; "subject" ]
+        | "sms" -> [ "type"; "to"; "message" ]
         | "webhook" -> [ "type"; "target" ]
         | "mqtt" -> [ "type"; "topic"; "payload" ]
         | "gpio" -> [ "type"; "output"; "pulseMs" ]
@@ -201,7 +203,7 @@ let private action (errors: JsonRead.Errors) path (e: JsonElement) : RuleAction 
             | _ ->
                 errors.Add(
                     JsonRead.child path "type",
-                    "required field is missing (vms, email, webhook, mqtt, gpio, snapshot)"
+                    "required field is missing (vms, email, sms, webhook, mqtt, gpio, snapshot)"
                 )
 
                 None
@@ -211,7 +213,7 @@ let private action (errors: JsonRead.Errors) path (e: JsonElement) : RuleAction 
         | Some k when fieldsOf k = [ "type" ] ->
             errors.Add(
                 JsonRead.child path "type",
-                $"{JsonRead.quote k} is not an action (vms, email, webhook, mqtt, gpio, snapshot)"
+                $"{JsonRead.quote k} is not an action (vms, email, sms, webhook, mqtt, gpio, snapshot)"
             )
 
             None
@@ -234,6 +236,17 @@ let private action (errors: JsonRead.Errors) path (e: JsonElement) : RuleAction 
                             []
 
                     Email(recipients, str "subject")
+                | "sms" ->
+                    let recipients =
+                        requiredField
+                            errors
+                            path
+                            map
+                            "to"
+                            (fun er p x -> strings er p RuleLimits.maxRecipients 16 x)
+                            []
+
+                    Sms(recipients, str "message")
                 | "webhook" -> Webhook(str "target")
                 | "mqtt" ->
                     MqttPublish(
@@ -403,6 +416,9 @@ let writeRule (w: Utf8JsonWriter) (rule: Rule) =
         | Email(recipients, subject) ->
             writeStrings w "to" recipients
             w.WriteString("subject", subject)
+        | Sms(recipients, message) ->
+            writeStrings w "to" recipients
+            w.WriteString("message", message)
         | Webhook target -> w.WriteString("target", target)
         | MqttPublish(topic, payload) ->
             w.WriteString("topic", topic)

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using Appliance.Abstractions;
 using Appliance.Abstractions.Events;
+using Appliance.Abstractions.Http;
 using Appliance.Abstractions.Media;
 
 namespace Appliance.Testing.Plugins;
@@ -21,7 +22,8 @@ public sealed class PluginContextDouble(string configJson, TimeProvider time, st
     public HealthDouble HealthReports { get; } = new();
     public IHealthReporter Health => HealthReports;
     public TimeProvider Time => time;
-    public IPluginLogger Logger => throw new NotSupportedException();
+    public LoggerDouble Log { get; } = new();
+    public IPluginLogger Logger => Log;
     public string DataDirectory { get; } = Directory.CreateTempSubdirectory("plugin-double-").FullName;
     public RoutesDouble RouteTable { get; } = new();
     public IRouteRegistry Routes => RouteTable;
@@ -29,6 +31,36 @@ public sealed class PluginContextDouble(string configJson, TimeProvider time, st
     public IStreamHub Streams => throw new NotSupportedException();
     public ICameraDirectory Cameras => throw new NotSupportedException();
     public void RunBackground(string name, Func<CancellationToken, Task> loop) => throw new NotSupportedException();
+    public HttpSurfaceDouble HttpRoutes { get; } = new($"/plugins/{pluginId}");
+    public IHttpSurface Http => HttpRoutes;
+}
+
+/// <summary>The HostApi 1.1 routes a plugin mapped, by "METHOD template".</summary>
+public sealed class HttpSurfaceDouble(string basePath) : IHttpSurface
+{
+    public string BasePath => basePath;
+    public ConcurrentDictionary<string, PluginStreamHandler> Routes { get; } = new();
+    public void Map(string method, string template, PluginStreamHandler handler) => Routes[$"{method} {template}"] = handler;
+}
+
+/// <summary>What a plugin logged: level and the template with its arguments filled in order.</summary>
+public sealed class LoggerDouble : IPluginLogger
+{
+    public ConcurrentQueue<(PluginLogLevel Level, string Text)> Lines { get; } = new();
+    public bool IsEnabled(PluginLogLevel level) => true;
+
+    public void Log(PluginLogLevel level, Exception? exception, string messageTemplate, params object?[] args)
+    {
+        var text = messageTemplate;
+        foreach (var arg in args)
+        {
+            var open = text.IndexOf('{', StringComparison.Ordinal);
+            var close = open < 0 ? -1 : text.IndexOf('}', open);
+            if (close < 0) break;
+            text = string.Concat(text.AsSpan(0, open), Convert.ToString(arg, System.Globalization.CultureInfo.InvariantCulture), text.AsSpan(close + 1));
+        }
+        Lines.Enqueue((level, text));
+    }
 }
 
 /// <summary>The routes a plugin mapped, by "METHOD template".</summary>

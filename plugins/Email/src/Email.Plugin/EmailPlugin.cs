@@ -27,7 +27,7 @@ public sealed class EmailPlugin : IPlugin
         var user = c.GetProperty("username").GetString();
         var settings = new SmtpSettings(host, c.GetProperty("port").GetInt32(), security, c.GetProperty("from").GetString() ?? "",
             string.IsNullOrEmpty(user) ? null : user, (c.TryGetProperty("password", out var pw) ? pw.GetString() : null), TimeSpan.FromSeconds(c.GetProperty("timeoutSeconds").GetInt32()));
-        var limit = new RateLimit(c.GetProperty("maxPerRulePerHour").GetInt32(), TimeSpan.FromHours(1));
+        var limit = new RuleRateLimit(c.GetProperty("maxPerRulePerHour").GetInt32(), TimeSpan.FromHours(1));
         var maxAge = TimeSpan.FromMinutes(c.GetProperty("maxAgeMinutes").GetInt32());
         var pin = CertificatePin.Parse(c.TryGetProperty("certificateSha256", out var pinText) ? pinText.GetString() : null);
         if (!pin.IsOk) throw new InvalidOperationException(pin.Failure!.Message);

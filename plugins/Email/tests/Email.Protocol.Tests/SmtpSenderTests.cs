@@ -1,6 +1,7 @@
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using Appliance.Plugins.Email.Protocol;
+using Appliance.Plugins.Shared;
 using MimeKit;
 
 namespace Appliance.Plugins.Email.Tests;
@@ -104,7 +105,7 @@ public sealed class SmtpSenderTests
     [Fact]
     public void The_rate_limit_is_per_rule_and_slides()
     {
-        var limit = new RateLimit(2, TimeSpan.FromMinutes(1));
+        var limit = new RuleRateLimit(2, TimeSpan.FromMinutes(1));
         var t = DateTimeOffset.UnixEpoch;
         Assert.True(limit.TryAcquire("a", t));
         Assert.True(limit.TryAcquire("a", t.AddSeconds(10)));

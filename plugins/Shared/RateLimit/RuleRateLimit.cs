@@ -1,10 +1,11 @@
-namespace Appliance.Plugins.Email.Protocol;
+namespace Appliance.Plugins.Shared;
 
 /// <summary>
 /// At most <c>limit</c> messages per rule in any <c>window</c> (sliding). Keeps only the send times inside the window,
-/// per rule, so memory is bounded by rules x limit.
+/// per rule, so memory is bounded by rules x limit. Shared source (plugins/Shared/RateLimit), compiled internal into
+/// each integration that rate-limits rule actions (e-mail, SMS).
 /// </summary>
-public sealed class RateLimit(int limit, TimeSpan window)
+internal sealed class RuleRateLimit(int limit, TimeSpan window)
 {
     private readonly Dictionary<string, Queue<DateTimeOffset>> _sent = new();
     private readonly object _lock = new();
