@@ -15,6 +15,8 @@ public static class BundledPlugins
     public const string Email = "plugins/Email/src/Email.Plugin";
     public const string Webhooks = "plugins/Webhooks/src/Webhooks.Plugin";
     public const string Media = "plugins/Media/src/Media.Plugin";
+    public const string Sms = "plugins/Sms/src/Sms.Plugin";
+    public const string Elasticsearch = "plugins/Elasticsearch/src/Elasticsearch.Plugin";
 
     /// <param name="projects">Project folders relative to the repository root, e.g. <see cref="RtspServer"/>.</param>
     public static string Stage(params string[] projects)

@@ -18,6 +18,15 @@ public interface IEventBus
     /// queueing for the subscription until it is removed).
     /// </summary>
     IDisposable Subscribe(string subscription, IReadOnlyCollection<string> types, EventHandler handler);
+
+    /// <summary>
+    /// As <see cref="Subscribe"/>, for a handler that takes runs of up to <paramref name="maxBatch"/> events at once
+    /// (a bulk API, pipelined publishes): the cursor moves past the events the handler reports delivered, the rest
+    /// come again after a backoff (HostApi 1.1, plugins running in the host's process; the default exists only so
+    /// that test doubles written against 1.0 keep compiling).
+    /// </summary>
+    IDisposable SubscribeBatch(string subscription, IReadOnlyCollection<string> types, int maxBatch, BatchEventHandler handler) =>
+        throw new NotSupportedException("IEventBus.SubscribeBatch needs HostApi 1.1 and an in-process plugin");
 }
 
 public delegate Task EventHandler(EventEnvelope envelope, CancellationToken cancellationToken);

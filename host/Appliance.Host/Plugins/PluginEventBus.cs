@@ -28,6 +28,14 @@ internal sealed class PluginEventBus(OutboxEventBus bus, string pluginId) : IEve
         return new Unsubscribe(this, handle);
     }
 
+    public IDisposable SubscribeBatch(string subscription, IReadOnlyCollection<string> types, int maxBatch, BatchEventHandler handler)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(subscription);
+        var handle = bus.SubscribeBatch($"{pluginId}/{subscription}", types, maxBatch, handler);
+        lock (_gate) _subscriptions.Add(handle);
+        return new Unsubscribe(this, handle);
+    }
+
     public async ValueTask DisposeAsync()
     {
         IAsyncDisposable[] all;

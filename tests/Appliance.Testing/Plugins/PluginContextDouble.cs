@@ -102,6 +102,26 @@ public sealed class OutboxDouble : IEventBus
         return new NoOp();
     }
 
+    /// <summary>A batch subscription: runs of up to <paramref name="maxBatch"/> pending events; the handler's count is dequeued.</summary>
+    public IDisposable SubscribeBatch(string subscription, IReadOnlyCollection<string> types, int maxBatch, BatchEventHandler handler)
+    {
+        var pending = new Queue<EventEnvelope>();
+        _subscriptions.Add((subscription, types, async (_, ct) =>
+        {
+            // Called once per pending head: hands over the run from the head, then dequeues what the handler delivered
+            // beyond the head (the caller dequeues the head itself when this returns).
+            var run = pending.Take(maxBatch).ToList();
+            var delivered = await handler(run, ct);
+            if (delivered < 1) throw new IOException($"batch subscription {subscription}: none of {run.Count} delivered");
+            for (var i = 1; i < delivered; i++) pending.Dequeue();
+            Batches.Enqueue(run.Count);
+        }, pending));
+        return new NoOp();
+    }
+
+    /// <summary>The size of each run handed to batch subscriptions, in order.</summary>
+    public ConcurrentQueue<int> Batches { get; } = new();
+
     public EventEnvelope Envelope<TEvent>(TEvent @event, DateTimeOffset occurredAt) where TEvent : class, IApplianceEvent =>
         new(Interlocked.Increment(ref _sequence), Guid.NewGuid(), typeof(TEvent).Name, @event.Category, "rules", occurredAt,
             JsonSerializer.SerializeToElement(@event, EventEnvelope.SerializerOptions));
@@ -109,8 +129,14 @@ public sealed class OutboxDouble : IEventBus
     /// <summary>Stores an event for every subscription of its type and hands the queues over.</summary>
     public Task AppendAsync(EventEnvelope envelope)
     {
-        foreach (var s in _subscriptions.Where(s => s.Types.Count == 0 || s.Types.Contains(envelope.Type))) s.Pending.Enqueue(envelope);
+        Store(envelope);
         return DrainAsync();
+    }
+
+    /// <summary>Stores an event for every subscription of its type without handing anything over (see <see cref="DrainAsync"/>).</summary>
+    public void Store(EventEnvelope envelope)
+    {
+        foreach (var s in _subscriptions.Where(s => s.Types.Count == 0 || s.Types.Contains(envelope.Type))) s.Pending.Enqueue(envelope);
     }
 
     /// <summary>Hands each subscription its pending events in order, stopping at the first that throws (it stays for later).</summary>

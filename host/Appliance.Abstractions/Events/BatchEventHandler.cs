@@ -1,6 +1,4 @@
-using Appliance.Abstractions.Events;
-
-namespace Appliance.Host.Events;
+namespace Appliance.Abstractions.Events;
 
 /// <summary>
 /// Delivers a run of events of one durable subscription, in order, at once (a subscriber that can keep several
