@@ -54,6 +54,7 @@ public static class ServiceRegistration
         services.AddSingleton<HostFootprint>();
         services.AddSingleton(_ => new PluginFolders(options.DataPath()));
         services.AddSingleton<PluginStateStore>();
+        services.AddSingleton<Security.Report.SecurityFactsCollector>();
         services.AddSingleton<IPluginAssemblyLoader, McMasterPluginLoader>();
         services.AddSingleton<Appliance.Isolation.Supervision.IPluginProcessLauncher, Appliance.Isolation.Supervision.ChildProcessLauncher>();
         services.AddSingleton<IsolatedPluginLoader>();

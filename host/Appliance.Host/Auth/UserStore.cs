@@ -75,6 +75,9 @@ public sealed class UserStore(Database db, SecretBox secrets, IOptions<Appliance
         return role;
     }
 
+    /// <summary>True when <paramref name="password"/> is the local user's password; no side effects (the security report's default-password check).</summary>
+    public bool HasPassword(string userName, string password) => CheckPasswordOnly(userName, password) is not null;
+
     /// <summary>Raised after a local password was accepted (the plugins' Digest store derives the HA1 of their realms from it). Must not throw.</summary>
     public event Action<string, string>? PasswordAccepted;
 

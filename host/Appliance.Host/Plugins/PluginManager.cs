@@ -63,6 +63,7 @@ public sealed partial class PluginManager : IAsyncDisposable
         _services = services;
         var log = loggers.CreateLogger<PluginManager>();
         _installer = new PluginInstaller(options.Value, folders, store, log);
+        Provenance = new PluginProvenance(options.Value.DataPath("plugin-provenance.json"), time);
         _activator = new PluginActivator(
             _ops, _slots, options.Value, folders, store, loader,
             isolated ?? new IsolatedPluginLoader(options, new Appliance.Isolation.Supervision.ChildProcessLauncher()),
@@ -72,6 +73,9 @@ public sealed partial class PluginManager : IAsyncDisposable
     }
 
     public IReadOnlyList<PluginStatus> List() => _slots.All().Select(Describe).ToList();
+
+    /// <summary>How each installed version arrived (signed catalog or unsigned upload).</summary>
+    public PluginProvenance Provenance { get; }
 
     public PluginStatus? Get(string id) => _slots.Find(id) is { } slot ? Describe(slot) : null;
 
@@ -128,6 +132,7 @@ public sealed partial class PluginManager : IAsyncDisposable
         {
             var folder = _installer.Promote(staged.Value);
             var id = staged.Value.Manifest.Id;
+            Provenance.Record(id, ManifestAdapter.Version(staged.Value.Manifest), signed: expected is not null);
             await _activator.ActivateFolderAsync(id, folder, reason: "install");
             return Result<PluginStatus>.Ok(Get(id)!);
         }

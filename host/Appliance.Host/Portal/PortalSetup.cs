@@ -26,6 +26,7 @@ public static class PortalSetup
                 o.Conventions.AuthorizeFolder("/Network", "role:" + Auth.Roles.Admin);
                 o.Conventions.AuthorizePage("/System", "role:" + Auth.Roles.Admin);
                 o.Conventions.AuthorizePage("/Backup", "role:" + Auth.Roles.Admin);
+                o.Conventions.AuthorizePage("/Security", "role:" + Auth.Roles.Admin);
                 o.Conventions.AllowAnonymousToPage("/Setup");
                 o.Conventions.AllowAnonymousToPage("/Login");
                 o.Conventions.AllowAnonymousToPage("/Forbidden");

@@ -24,10 +24,13 @@ public static class TlsPolicy
         TlsCipherSuite.TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
     ];
 
+    /// <summary>The versions the portal accepts (the security report reads its lowest from here).</summary>
+    public const SslProtocols Protocols = SslProtocols.Tls12 | SslProtocols.Tls13;
+
     public static HttpsConnectionAdapterOptions Options(X509Certificate2 certificate) => new()
     {
         ServerCertificate = certificate,
-        SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
+        SslProtocols = Protocols,
         OnAuthenticate = (_, ssl) =>
         {
             if (OperatingSystem.IsLinux()) ssl.CipherSuitesPolicy = new CipherSuitesPolicy(Suites);

@@ -21,6 +21,7 @@ public static class AppliancectlApp
         root.Subcommands.Add(CamerasCommands.Create(globals));
         root.Subcommands.Add(NetworkCommands.Create(globals));
         root.Subcommands.Add(NetcheckCommand.Create(globals));
+        root.Subcommands.Add(SecurityCommands.Create(globals));
         root.Subcommands.Add(SystemCommands.Create(globals));
         root.Subcommands.Add(AccessCommands.Tokens(globals));
         root.Subcommands.Add(AccessCommands.Users(globals));
