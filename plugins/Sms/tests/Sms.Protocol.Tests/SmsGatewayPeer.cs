@@ -7,6 +7,7 @@ using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 
 namespace Appliance.Plugins.Sms.Tests;
 
@@ -72,6 +73,7 @@ public sealed partial class SmsGatewayPeer : IAsyncDisposable
         var certificate = X509CertificateLoader.LoadPkcs12(created.Export(X509ContentType.Pkcs12), null);
         var port = FreePort.Tcp();
         var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port, l => l.UseHttps(certificate)));
         var app = builder.Build();
         var peer = new SmsGatewayPeer(app, port, Convert.ToHexString(SHA256.HashData(certificate.RawData)));
