@@ -34,6 +34,7 @@ public static class ApiEndpoints
         api.MapUsersApi();
         api.MapRulesApi();
         api.MapCloudApi();
+        api.MapDataUseApi();
 
         app.MapPluginRoutes();
     }

@@ -66,6 +66,7 @@ public static class AccessPolicy
         ["RunNetcheck"] = Roles.Admin,
         ["PlanNetworkBandwidth"] = Roles.Admin,
         ["GetNetworkPlanDefaults"] = Roles.Admin,
+        ["GetDataUse"] = Roles.Admin,
         ["ListUsers"] = Roles.Admin,
         ["CreateUser"] = Roles.Admin,
         ["SetUserRole"] = Roles.Admin,
