@@ -8,10 +8,14 @@ namespace Appliance.Plugins.Recording.ObjectStorage;
 /// </summary>
 public sealed record S3Destination
 {
-    /// <summary>S3's own limits on a part: at least 5 MiB (except the last), at most 5 GiB, at most 10,000 parts.</summary>
+    /// <summary>S3's own limits on a part: at least 5 MiB (except the last), at most 10,000 parts.</summary>
     public const long MinPartSize = 5L * 1024 * 1024;
 
-    public const long MaxPartSize = 5L * 1024 * 1024 * 1024;
+    /// <summary>
+    /// A part is read into memory whole (its MD5 is sent before its bytes), so parts stop at 256 MiB here, well below
+    /// S3's 5 GiB; a file up to this size can go as one PUT.
+    /// </summary>
+    public const long MaxPartSize = 256L * 1024 * 1024;
 
     public const int MaxParts = 10_000;
 
@@ -70,7 +74,7 @@ public sealed record S3Destination
 
         if (PartSize < MinPartSize || PartSize > MaxPartSize)
         {
-            errors.Add($"partSize: {PartSize} is outside S3's limits ({MinPartSize}..{MaxPartSize} bytes)");
+            errors.Add($"partSize: {PartSize} is outside {MinPartSize}..{MaxPartSize} bytes (S3's minimum; a part is held in memory)");
         }
 
         if (BandwidthBytesPerSecond < 0)

@@ -82,13 +82,17 @@ internal sealed class ThrottledBodyHandler(TokenBucket? bucket, Action<long> byt
 
         public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
         {
+            if (bucket is null)
+            {
+                await inner.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
+                bytesSent(buffer.Length);
+                return;
+            }
+
             while (!buffer.IsEmpty)
             {
                 var piece = buffer[..Math.Min(buffer.Length, TokenBucket.ChunkSize)];
-                if (bucket is not null)
-                {
-                    await bucket.TakeAsync(piece.Length, cancellationToken).ConfigureAwait(false);
-                }
+                await bucket.TakeAsync(piece.Length, cancellationToken).ConfigureAwait(false);
 
                 await inner.WriteAsync(piece, cancellationToken).ConfigureAwait(false);
                 bytesSent(piece.Length);

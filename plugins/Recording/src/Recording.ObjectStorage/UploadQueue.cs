@@ -92,7 +92,7 @@ public sealed class UploadQueue
 
         if (partSize < S3Destination.MinPartSize || partSize > S3Destination.MaxPartSize)
         {
-            return Result<QueueItem>.Fail(Failure.InvalidCode, $"part size {partSize} is outside S3's limits");
+            return Result<QueueItem>.Fail(Failure.InvalidCode, $"part size {partSize} is outside {S3Destination.MinPartSize}..{S3Destination.MaxPartSize} bytes");
         }
 
         var file = new FileInfo(localPath);

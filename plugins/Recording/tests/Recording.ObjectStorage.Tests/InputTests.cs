@@ -83,6 +83,8 @@ public sealed class InputTests
         Assert.Contains("1024 bytes", queue.Enqueue(file, new string('k', 1025), S3Destination.MinPartSize).Failure!.Message, StringComparison.Ordinal);
         Assert.Equal("local-file", queue.Enqueue(Path.Combine(dir, "missing"), "k", S3Destination.MinPartSize).Failure?.Code);
         Assert.Contains("part size", queue.Enqueue(file, "k", 100).Failure!.Message, StringComparison.Ordinal);
+        Assert.Contains("part size", queue.Enqueue(file, "k", 1L << 30).Failure!.Message, StringComparison.Ordinal);
+        Assert.Contains((Good with { PartSize = 1L << 30 }).Validate(), e => e.StartsWith("partSize:", StringComparison.Ordinal));
         Assert.Empty(queue.Items());
     }
 
