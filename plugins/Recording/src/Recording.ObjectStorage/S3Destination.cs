@@ -86,6 +86,10 @@ public sealed record S3Destination
         {
             errors.Add("requestTimeout: must be positive");
         }
+        else if (BandwidthBytesPerSecond > 0 && PartSize / (double)BandwidthBytesPerSecond > RequestTimeout.TotalSeconds * 0.8)
+        {
+            errors.Add($"bandwidthBytesPerSecond: a part of {PartSize} bytes at {BandwidthBytesPerSecond} bytes/s takes longer than 80 % of requestTimeout ({RequestTimeout.TotalSeconds:0} s); lower partSize or raise the timeout");
+        }
 
         return errors;
     }

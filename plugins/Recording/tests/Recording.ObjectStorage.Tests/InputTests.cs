@@ -45,6 +45,17 @@ public sealed class InputTests
         Assert.Equal(8, created.Failure!.Errors.Count);
     }
 
+    [Fact]
+    public void A_bandwidth_limit_at_which_a_part_cannot_finish_within_the_request_timeout_is_refused()
+    {
+        var slow = Good with { PartSize = 8L * 1024 * 1024, BandwidthBytesPerSecond = 16 * 1024, RequestTimeout = TimeSpan.FromMinutes(5) };
+
+        var error = Assert.Single(slow.Validate());
+
+        Assert.StartsWith("bandwidthBytesPerSecond:", error, StringComparison.Ordinal);
+        Assert.Empty((slow with { RequestTimeout = TimeSpan.FromMinutes(15) }).Validate());
+    }
+
     [Theory]
     [InlineData("not a pem")]
     [InlineData("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----")]
