@@ -65,4 +65,7 @@ public interface IPluginContext
 
     /// <summary>Event types by name with a JSON schema; publish and subscribe without typed records (HostApi 1.1).</summary>
     INamedEvents NamedEvents => throw new NotSupportedException("IPluginContext.NamedEvents needs HostApi 1.1");
+
+    /// <summary>Bytes this plugin sent off the site, per category, for data-use accounting (HostApi 1.1).</summary>
+    IDataUse DataUse => throw new NotSupportedException("IPluginContext.DataUse needs HostApi 1.1");
 }

@@ -50,6 +50,7 @@ public static class ServiceRegistration
         services.AddSingleton<Appliance.Host.Plugins.Services.UserDigests>();
         services.AddSingleton<Appliance.Host.Plugins.Services.PluginMetricsRegistry>();
         services.AddSingleton<Appliance.Host.Plugins.Services.EventTypeCatalog>();
+        services.AddSingleton<DataUse.DataUseStore>();
         services.AddSingleton<Appliance.Host.Plugins.Services.PluginHostServices>();
         services.AddSingleton<HostFootprint>();
         services.AddSingleton(_ => new PluginFolders(options.DataPath()));

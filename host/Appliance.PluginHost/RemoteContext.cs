@@ -68,6 +68,8 @@ internal sealed class RemoteContext : IPluginContext, IAsyncDisposable
 
     public IPluginMetrics Metrics => new RemoteMetrics(_host);
 
+    public IDataUse DataUse => new RemoteDataUse(_host);
+
     public INamedEvents NamedEvents => _events;
 
     /// <summary>Routes mapped on the host; requests and both bodies travel as HTTP frames (<see cref="RemoteHttp"/>).</summary>

@@ -35,6 +35,18 @@ internal sealed class RemoteUsers(HostLink host) : IUserVerifier
 }
 
 /// <summary>Metrics live on the host (it exports /metrics); each update is one notification.</summary>
+/// <summary>Data use: checked here as the host checks it (so a bug throws in the plugin), then sent to the host.</summary>
+internal sealed class RemoteDataUse(HostLink host) : IDataUse
+{
+    public void Record(string category, long bytes)
+    {
+        if (!DataUseCategories.All.Contains(category, StringComparer.Ordinal))
+            throw new ArgumentException($"data-use category '{category}' is not one of {string.Join(", ", DataUseCategories.All)}", nameof(category));
+        ArgumentOutOfRangeException.ThrowIfNegative(bytes);
+        if (bytes > 0) host.Notify(Ops11.DataUse, new DataUseArgs(category, bytes));
+    }
+}
+
 internal sealed class RemoteMetrics(HostLink host) : IPluginMetrics
 {
     public IMetricCounter Counter(string name, string help, params string[] labelNames) => new Metric(host, "counter", name, help, labelNames, null);

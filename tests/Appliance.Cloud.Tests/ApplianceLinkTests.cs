@@ -166,6 +166,14 @@ public sealed class ApplianceLinkTests : IAsyncLifetime
         Assert.Equal("Loading dock", camera.GetProperty("name").GetString());
         Assert.True(camera.GetProperty("enabled").GetBoolean());
 
+        // The telemetry the broker took is counted as telemetry in the data-use accounting (issue 20 item 5).
+        var month = DateTime.UtcNow.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
+        var counted = await Eventually.ValueAsync(
+            async () => (await host.Client.GetFromJsonAsync<JsonElement>($"/api/v1/datause?month={month}")).GetProperty("monthBytes").GetProperty("telemetry").GetInt64(),
+            bytes => bytes >= telemetry.Payload.Length,
+            "the telemetry counted in /api/v1/datause", TimeSpan.FromSeconds(30));
+        Assert.True(counted >= telemetry.Payload.Length, $"{counted} telemetry bytes counted");
+
         var set = await AskAsync(fleet, "set-1", "plugin.config.set", new { id = CloudHost.Plugin, config = new { intervalSeconds = 7 } });
         Assert.True(set.GetProperty("status").GetString() == "ok", set.GetRawText());
         var got = await AskAsync(fleet, "get-1", "plugin.config.get", new { id = CloudHost.Plugin });

@@ -35,6 +35,7 @@ public static class ApiEndpoints
         api.MapRulesApi();
         api.MapCloudApi();
         api.MapSecurityApi();
+        api.MapDataUseApi();
 
         app.MapPluginRoutes();
     }

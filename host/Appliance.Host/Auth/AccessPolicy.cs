@@ -68,6 +68,7 @@ public static class AccessPolicy
         ["GetSecurityReport"] = Roles.Admin,
         ["PlanNetworkBandwidth"] = Roles.Admin,
         ["GetNetworkPlanDefaults"] = Roles.Admin,
+        ["GetDataUse"] = Roles.Admin,
         ["ListUsers"] = Roles.Admin,
         ["CreateUser"] = Roles.Admin,
         ["SetUserRole"] = Roles.Admin,

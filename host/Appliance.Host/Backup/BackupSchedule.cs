@@ -8,7 +8,7 @@ namespace Appliance.Host.Backup;
 /// Scheduled backups: every <c>cloud.backupIntervalHours</c> (0: off) a backup with <c>cloud.backupPassphrase</c> is
 /// PUT to <c>cloud.backupUrl</c>, as the <c>backup</c> command does. A failure is logged and retried at the next turn.
 /// </summary>
-public sealed class BackupSchedule(BackupService backups, IOptions<ApplianceOptions> options, TimeProvider time, ILogger<BackupSchedule> log) : BackgroundService
+public sealed class BackupSchedule(BackupService backups, IOptions<ApplianceOptions> options, DataUse.DataUseStore dataUse, TimeProvider time, ILogger<BackupSchedule> log) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -37,7 +37,11 @@ public sealed class BackupSchedule(BackupService backups, IOptions<ApplianceOpti
                 continue;
             }
             var sent = await CloudTransfer.UploadAsync(url, file.Bytes, "application/octet-stream", cloud, options.Value.Network, stoppingToken);
-            if (sent.IsOk) log.LogInformation("Scheduled backup uploaded: {Bytes} bytes, sha256 {Sha256}", sent.Value.Size, sent.Value.Sha256);
+            if (sent.IsOk)
+            {
+                dataUse.Record(DataUse.DataUseStore.HostSource, Appliance.Abstractions.Services.DataUseCategories.Backups, sent.Value.Size);
+                log.LogInformation("Scheduled backup uploaded: {Bytes} bytes, sha256 {Sha256}", sent.Value.Size, sent.Value.Sha256);
+            }
             else log.LogWarning("Scheduled backup not uploaded: {Failure}", sent.Failure);
         }
     }

@@ -26,6 +26,7 @@ public sealed class CloudLinkService(
     CloudCounters counters,
     CloudIdentity identity,
     CameraStore cameras,
+    DataUse.DataUseStore dataUse,
     TimeProvider time,
     ILogger<CloudLinkService> log) : IHostedService, IAsyncDisposable
 {
@@ -118,12 +119,21 @@ public sealed class CloudLinkService(
         var connection = _connection!;
         await WaitForLinkAsync(connection, TimeSpan.FromSeconds(options.Value.Cloud.EventWaitSeconds), ct);
         var sends = new Task<Result<bool>>[batch.Count];
+        var sizes = new long[batch.Count];
         for (var i = 0; i < batch.Count; i++)
-            sends[i] = connection.PublishAsync(connection.Topics.Events, EventPayload(batch[i]), retain: false, ct);
+        {
+            var payload = EventPayload(batch[i]);
+            sizes[i] = payload.Length;
+            sends[i] = connection.PublishAsync(connection.Topics.Events, payload, retain: false, ct);
+        }
         var results = await Task.WhenAll(sends);
         var delivered = 0;
         while (delivered < results.Length && results[delivered].IsOk) delivered++;
-        for (var i = 0; i < delivered; i++) counters.EventSent();
+        for (var i = 0; i < delivered; i++)
+        {
+            counters.EventSent();
+            dataUse.Record(DataUse.DataUseStore.HostSource, Appliance.Abstractions.Services.DataUseCategories.Telemetry, sizes[i]);
+        }
         if (delivered == 0) throw new CloudLinkUnavailableException(results[0].Failure!.ToString());
         return delivered;
     }
@@ -167,7 +177,11 @@ public sealed class CloudLinkService(
                     commandsRefused = counters.CommandsRefused,
                 });
                 var sent = await connection.PublishAsync(connection.Topics.Telemetry, payload, retain: false, ct);
-                if (sent.IsOk) counters.TelemetryPublished();
+                if (sent.IsOk)
+                {
+                    counters.TelemetryPublished();
+                    dataUse.Record(DataUse.DataUseStore.HostSource, Appliance.Abstractions.Services.DataUseCategories.Telemetry, payload.Length);
+                }
             }
         }
         catch (OperationCanceledException)

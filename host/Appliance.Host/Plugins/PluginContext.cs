@@ -59,6 +59,7 @@ internal sealed class PluginContext : IPluginContext, IAsyncDisposable
         Users = services.UsersFor(digestRealms);
         Metrics = services.MetricsFor(pluginId);
         NamedEvents = services.NamedEventsFor(pluginId, _events);
+        DataUse = services.DataUseFor(pluginId);
         Time = time;
         _onBackgroundCrash = onBackgroundCrash;
     }
@@ -88,6 +89,8 @@ internal sealed class PluginContext : IPluginContext, IAsyncDisposable
     public IPluginMetrics Metrics { get; }
 
     public INamedEvents NamedEvents { get; }
+
+    public IDataUse DataUse { get; }
 
     public IDeclaredSockets Sockets => _sockets;
 

@@ -6,7 +6,7 @@ using Appliance.Isolation.Wire;
 
 namespace Appliance.Isolation.Bridge;
 
-/// <summary>The HostApi 1.1 members of the context, bridged: settings, secrets, users, named events, metrics.
+/// <summary>The HostApi 1.1 members of the context, bridged: settings, secrets, users, named events, metrics, data use.
 /// A host without a member (a 1.0 test double) answers <c>unsupported</c>.</summary>
 internal sealed partial class HostBridge
 {
@@ -66,6 +66,22 @@ internal sealed partial class HostBridge
 
     private void HandleHostApi11Notify(string op, JsonElement args)
     {
+        if (op == Ops11.DataUse)
+        {
+            Use<DataUseArgs>(args, op, a =>
+            {
+                try
+                {
+                    _context.DataUse.Record(a.Category, a.Bytes);
+                }
+                catch (Exception ex) when (ex is ArgumentException or NotSupportedException)
+                {
+                    _context.Logger.Log(PluginLogLevel.Warning, null, "data use from the plugin's process refused: {Reason}", ex.Message);
+                }
+            });
+            return;
+        }
+
         if (op != Ops11.Metric)
         {
             _faulted.TrySetResult(new Failure("unknown-op", $"'{op}' is not a notification of protocol version {Frame.ProtocolVersion}"));

@@ -153,6 +153,7 @@ public static class Ops11
     public const string PublishNamed = "namedEvents.publish";
     public const string SubscribeNamed = "namedEvents.subscribe";
     public const string Metric = "metrics.record";
+    public const string DataUse = "dataUse.record";
 }
 
 public sealed record SecretArgs(string Name, string? Value);
@@ -169,6 +170,9 @@ public sealed record SubscribeNamedArgs(int Handle, string Subscription, Applian
 
 /// <summary>One metric update: kind counter|gauge|histogram, the metric's declaration and the value with its labels.</summary>
 public sealed record MetricArgs(string Kind, string Name, string Help, string[] LabelNames, double[]? Buckets, double Value, string[] LabelValues);
+
+/// <summary>Bytes an isolated plugin sent off the site in one data-use category (checked in the child, again in the host).</summary>
+public sealed record DataUseArgs(string Category, long Bytes);
 
 /// <summary>A result that is a value or a failure, carried in a Response (for calls whose failure is an answer, not an error).</summary>
 public sealed record ResultArgs<T>(T? Value, Failure? Failure);

@@ -96,7 +96,8 @@ public sealed class CloudBackupCommandTests : IAsyncLifetime
             Cloud = new CloudOptions { BackupIntervalHours = 6, BackupUrl = $"{_base}/upload/scheduled", BackupPassphrase = Passphrase, CaFile = _pki.CaPath },
         };
         using var schedule = new Appliance.Host.Backup.BackupSchedule(_host.App.Services.GetRequiredService<Appliance.Host.Backup.BackupService>(),
-            Microsoft.Extensions.Options.Options.Create(options), clock, Microsoft.Extensions.Logging.Abstractions.NullLogger<Appliance.Host.Backup.BackupSchedule>.Instance);
+            Microsoft.Extensions.Options.Options.Create(options), _host.App.Services.GetRequiredService<Appliance.Host.DataUse.DataUseStore>(), clock,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<Appliance.Host.Backup.BackupSchedule>.Instance);
         await schedule.StartAsync(CancellationToken.None);
         try
         {
@@ -110,6 +111,12 @@ public sealed class CloudBackupCommandTests : IAsyncLifetime
             }, "the scheduled backup was uploaded", TimeSpan.FromSeconds(60), interval: TimeSpan.FromMilliseconds(200));
             Assert.True(clock.GetUtcNow() - start >= TimeSpan.FromHours(6), $"uploaded after {clock.GetUtcNow() - start} of the 6 h interval");
             Assert.True(Appliance.Host.Backup.BackupEnvelope.Open(_receiver.Stored["scheduled"].Bytes, Passphrase).IsOk);
+
+            // The upload is counted as backups in the data-use accounting (issue 20 item 5).
+            var dataUse = _host.App.Services.GetRequiredService<Appliance.Host.DataUse.DataUseStore>();
+            var today = DateOnly.FromDateTime(DateTime.UtcNow);
+            var backups = dataUse.Month(new DateOnly(today.Year, today.Month, 1)).Where(r => r.Category == "backups" && r.Source == "host").Sum(r => r.Bytes);
+            Assert.True(backups >= _receiver.Stored["scheduled"].Bytes.Length, $"{backups} backup bytes counted, {_receiver.Stored["scheduled"].Bytes.Length} uploaded");
         }
         finally
         {

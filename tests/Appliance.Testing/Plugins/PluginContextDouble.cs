@@ -10,7 +10,7 @@ namespace Appliance.Testing.Plugins;
 /// <summary>
 /// A host for the plugin under test: configuration, a settable clock, health by component, and an outbox double
 /// with the bus's contract (a handler that throws gets the same event again later, in order, per subscription).
-/// routes recorded by method and template. Members the plugin must not use throw. Shared by the integration plugins'
+/// routes recorded by method and template, data-use reports by category. Members the plugin must not use throw. Shared by the integration plugins'
 /// tests (Genetec, Mqtt, Nx Witness).
 /// </summary>
 public sealed class PluginContextDouble(string configJson, TimeProvider time, string pluginId = "appliance.test") : IPluginContext
@@ -33,6 +33,8 @@ public sealed class PluginContextDouble(string configJson, TimeProvider time, st
     public void RunBackground(string name, Func<CancellationToken, Task> loop) => throw new NotSupportedException();
     public HttpSurfaceDouble HttpRoutes { get; } = new($"/plugins/{pluginId}");
     public IHttpSurface Http => HttpRoutes;
+    public DataUseDouble DataUseReports { get; } = new();
+    public Appliance.Abstractions.Services.IDataUse DataUse => DataUseReports;
 }
 
 /// <summary>The HostApi 1.1 routes a plugin mapped, by "METHOD template".</summary>
@@ -60,6 +62,20 @@ public sealed class LoggerDouble : IPluginLogger
             text = string.Concat(text.AsSpan(0, open), Convert.ToString(arg, System.Globalization.CultureInfo.InvariantCulture), text.AsSpan(close + 1));
         }
         Lines.Enqueue((level, text));
+    }
+}
+
+/// <summary>Data-use reports by category, refusing what the host refuses (an unknown category, a negative count).</summary>
+public sealed class DataUseDouble : Appliance.Abstractions.Services.IDataUse
+{
+    public ConcurrentDictionary<string, long> Bytes { get; } = new(StringComparer.Ordinal);
+
+    public void Record(string category, long bytes)
+    {
+        if (!Appliance.Abstractions.Services.DataUseCategories.All.Contains(category))
+            throw new ArgumentException($"data-use category '{category}' is not one of {string.Join(", ", Appliance.Abstractions.Services.DataUseCategories.All)}", nameof(category));
+        ArgumentOutOfRangeException.ThrowIfNegative(bytes);
+        Bytes.AddOrUpdate(category, bytes, (_, total) => total + bytes);
     }
 }
 

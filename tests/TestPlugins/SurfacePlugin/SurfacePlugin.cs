@@ -12,7 +12,7 @@ namespace Appliance.TestPlugins.Surface;
 /// <c>GET files/big</c> (a generated file of sizeBytes, byte i = i mod 251, with Range through <see cref="ByteRanges"/>),
 /// <c>POST upload</c> (streams the body, answers its length and SHA-256), <c>GET services</c> (host settings, a secret
 /// round trip, a metric, a named event), the portal page routes of <see cref="SurfacePage"/> (config <c>page</c>), <c>GET process</c> (the pid serving, and how many downloads saw their
-/// cancellation token cancelled: the isolation tests watch both), <c>GET fail</c> (throws before answering),
+/// cancellation token cancelled: the isolation tests watch both), <c>GET fail</c> (throws before answering), <c>POST datause?category=&amp;bytes=</c> (reports into the host's data-use accounting),
 /// <c>GET files/broken</c> (announces 8 MiB, writes 1 MiB, then throws).
 /// </summary>
 public sealed class SurfacePlugin : IPlugin
@@ -67,6 +67,21 @@ public sealed class SurfacePlugin : IPlugin
                 refused = refused.IsOk ? "accepted" : refused.Failure!.Code,
                 verify = verify.IsOk ? "accepted" : verify.Failure!.Code,
             }));
+        });
+        http.Map("POST", "datause", (request, _) =>
+        {
+            // Reports into the host's data-use accounting; what the host refuses is answered as 400 with its message.
+            var category = request.Query.TryGetValue("category", out var c) ? c : "";
+            var bytes = request.Query.TryGetValue("bytes", out var b) && long.TryParse(b, out var n) ? n : 0;
+            try
+            {
+                context.DataUse.Record(category, bytes);
+                return Task.FromResult(PluginStreamResponse.Json(JsonSerializer.Serialize(new { category, bytes })));
+            }
+            catch (ArgumentException e)
+            {
+                return Task.FromResult(PluginStreamResponse.Json(JsonSerializer.Serialize(new { refused = e.Message }), 400));
+            }
         });
         SurfacePage.Map(http, label, Text(context, "page") ?? "ok");
         switch (mode)

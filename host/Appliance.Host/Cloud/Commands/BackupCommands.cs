@@ -12,7 +12,7 @@ namespace Appliance.Host.Cloud.Commands;
 /// <c>cloud.backupPassphrase</c>; <c>restore</c>: downloads <c>args.url</c> (HTTPS, size-limited) and restores it, all
 /// or nothing. Transfers go through the site's proxy when one is set.
 /// </summary>
-public sealed class BackupCommands(BackupService backups, IOptions<ApplianceOptions> appliance) : ICloudCommandGroup
+public sealed class BackupCommands(BackupService backups, IOptions<ApplianceOptions> appliance, Appliance.Host.DataUse.DataUseStore dataUse) : ICloudCommandGroup
 {
     public IReadOnlyList<string> Names { get; } = ["backup", "restore"];
 
@@ -30,6 +30,7 @@ public sealed class BackupCommands(BackupService backups, IOptions<ApplianceOpti
         if (!(await backups.CreateAsync(passphrase)).TryGetValue(out var file, out var refused)) return refused;
         var sent = await CloudTransfer.UploadAsync(url, file.Bytes, "application/octet-stream", options, appliance.Value.Network, ct);
         if (!sent.TryGetValue(out var done, out var failed)) return failed;
+        dataUse.Record(Appliance.Host.DataUse.DataUseStore.HostSource, Appliance.Abstractions.Services.DataUseCategories.Backups, done.Size);
         return CommandArgs.Json(new { fileName = file.FileName, size = done.Size, sha256 = done.Sha256 });
     }
 

@@ -23,6 +23,7 @@ public sealed partial class SiteCommands(
     PluginRouteTable routes,
     LoginClient login,
     IOptions<ApplianceOptions> appliance,
+    Appliance.Host.DataUse.DataUseStore dataUse,
     ILogger<SiteCommands> log) : ICloudCommandGroup
 {
     /// <summary>A JPEG larger than this is not a snapshot.</summary>
@@ -68,6 +69,7 @@ public sealed partial class SiteCommands(
         if (!(await FetchFromMediaAsync(path, ct)).TryGetValue(out var jpeg, out var missing)) return missing;
         var sent = await CloudTransfer.UploadAsync(url, jpeg, "image/jpeg", options, appliance.Value.Network, ct);
         if (!sent.TryGetValue(out var done, out var failed)) return failed;
+        dataUse.Record(Appliance.Host.DataUse.DataUseStore.HostSource, Appliance.Abstractions.Services.DataUseCategories.Thumbnails, done.Size);
         return CommandArgs.Json(new { camera, snapshotId = kept, size = done.Size, sha256 = done.Sha256 });
     }
 

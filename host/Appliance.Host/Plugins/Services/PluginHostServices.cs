@@ -13,7 +13,8 @@ public sealed class PluginHostServices(
     UserDigests digests,
     PluginMetricsRegistry metrics,
     EventTypeCatalog events,
-    OutboxEventBus bus)
+    OutboxEventBus bus,
+    Appliance.Host.DataUse.DataUseStore dataUse)
 {
     public IHostSettings Settings => settings;
 
@@ -27,6 +28,8 @@ public sealed class PluginHostServices(
 
     public IPluginMetrics MetricsFor(string pluginId) => metrics.For(pluginId);
 
+    public IDataUse DataUseFor(string pluginId) => dataUse.For(pluginId);
+
     /// <summary>The services over one database and key, for a host built by hand (tests, tools) rather than by DI.</summary>
     public static PluginHostServices Create(Appliance.Host.Configuration.ApplianceOptions options, Appliance.Host.Storage.Database database, Appliance.Host.Security.SecretBox box, OutboxEventBus bus)
     {
@@ -38,7 +41,7 @@ public sealed class PluginHostServices(
         return new PluginHostServices(
             new HostSettingsView(new FixedOptions(options)), new PluginSecretStore(database, box), users, logins,
             new UserDigests(database, box, users), new PluginMetricsRegistry(Prometheus.Metrics.NewCustomRegistry()),
-            new EventTypeCatalog(), bus);
+            new EventTypeCatalog(), bus, new Appliance.Host.DataUse.DataUseStore(database, TimeProvider.System));
     }
 
     private sealed class FixedOptions(Appliance.Host.Configuration.ApplianceOptions value) : Microsoft.Extensions.Options.IOptionsMonitor<Appliance.Host.Configuration.ApplianceOptions>
