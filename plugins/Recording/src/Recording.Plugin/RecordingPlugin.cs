@@ -164,7 +164,7 @@ public sealed class RecordingPlugin : IPlugin
         var starved = open.Keys.Where(c => !kept.ContainsKey(c) && deleted > 0).ToList();
         if (starved.Count > 0)
             _context!.Health.Report("budget", HealthState.Degraded,
-                $"the disk budget (camera {limits.CameraBudgetBytes / 1048576.0:0.#} MiB, total {limits.TotalBudgetBytes / 1048576.0:0.#} MiB) holds no closed segment of {string.Join(", ", starved)}: segments are deleted as soon as they close");
+                $"the disk budget (camera {limits.CameraBudgetBytes / 1048576.0:0.###} MiB, total {limits.TotalBudgetBytes / 1048576.0:0.###} MiB; 0 = none) holds no closed segment of {string.Join(", ", starved)}: segments are deleted as soon as they close");
         else if (deleted > 0 || kept.Count > 0)
             _context!.Health.Report("budget", HealthState.Healthy, $"{Index.Segments().Sum(s => s.Bytes) / 1048576.0:0.#} MiB in {kept.Values.Sum()} segments");
         return deleted;

@@ -29,7 +29,7 @@ public sealed class RecordingHost : IAsyncDisposable
     public string DataDirectory => Path.Combine(Host.DataDirectory, "plugin-data", PluginId);
     public string SegmentFolder => Path.Combine(DataDirectory, "segments", CameraId);
 
-    public static async Task<RecordingHost> StartAsync(JsonObject recording, string cameraArgs = "--width 640 --height 360 --keyint 25 --bitrate 1000")
+    public static async Task<RecordingHost> StartAsync(JsonObject recording, string cameraArgs = "--width 640 --height 360 --keyint 25 --bitrate 1000", string? dataDirectory = null)
     {
         var camera = await GstRtspServer.StartAsync(FreePort.Tcp(), cameraArgs);
         HostProcess? host = null;
@@ -40,7 +40,7 @@ public sealed class RecordingHost : IAsyncDisposable
                 [PluginId] = recording,
                 ["appliance.rtsp"] = new JsonObject { ["reconnect"] = new JsonObject { ["initialSeconds"] = 0.2, ["maxSeconds"] = 1 } },
             };
-            host = await HostProcess.StartAsync(bundledPlugins: BundledPlugins.Stage(BundledPlugins.RtspIngest, "plugins/Recording/src/Recording.Plugin"), pluginConfig: config);
+            host = await HostProcess.StartAsync(dataDirectory: dataDirectory, bundledPlugins: BundledPlugins.Stage(BundledPlugins.RtspIngest, "plugins/Recording/src/Recording.Plugin"), pluginConfig: config);
             await host.LoginAsync();
             using var added = await host.Client.PostAsJsonAsync("/api/v1/cameras", new { name = "Lobby", streamUri = camera.Url });
             added.EnsureSuccessStatusCode();

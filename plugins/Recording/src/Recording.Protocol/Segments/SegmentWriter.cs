@@ -119,7 +119,13 @@ public sealed class SegmentWriter : IDisposable
         {
             // A full disk at close: what is on disk is recovered or dropped at the next start.
         }
-        _buffer.Dispose();
+        try
+        {
+            _buffer.Dispose(); // flushes what a refused write left in the buffer: refused again on a full disk
+        }
+        catch (IOException)
+        {
+        }
         _file.Dispose();
     }
 }
