@@ -2,9 +2,11 @@
 (function () {
   const base = '/plugins/appliance.recording';
   const hour = 3600 * 1000;
-  const el = (tag, attrs, text) => {
+  // Styles go through the CSSOM (el.style): the portal's CSP refuses style attributes.
+  const el = (tag, attrs, text, style) => {
     const e = document.createElement(tag);
     Object.entries(attrs || {}).forEach(([k, v]) => e.setAttribute(k, v));
+    Object.assign(e.style, style || {});
     if (text !== undefined) e.textContent = text;
     return e;
   };
@@ -25,14 +27,16 @@
       const t = await (await fetch(`${base}/cameras/${encodeURIComponent(c.camera)}/timeline?from=${new Date(from).toISOString()}&to=${new Date(to).toISOString()}`)).json();
       const row = el('div', { class: 'recording-camera', 'data-camera': c.camera });
       row.appendChild(el('strong', {}, `${c.camera} (${c.segments} segments, ${(c.bytes / 1048576).toFixed(1)} MiB${c.recording ? ', recording' : ''})`));
-      const bar = el('div', { class: 'recording-bar', style: 'position:relative;height:18px;background:#ddd' });
+      const bar = el('div', { class: 'recording-bar' }, undefined, { position: 'relative', height: '18px', background: '#ddd', margin: '4px 0 12px' });
       const x = ms => Math.max(0, Math.min(100, (ms - from) / hour * 100));
       for (const s of t.segments) {
         const a = x(Date.parse(s.start)), b = x(Date.parse(s.end));
-        bar.appendChild(el('span', { class: 'recording-segment', title: `${s.start} – ${s.end}`, style: `position:absolute;left:${a}%;width:${Math.max(0.2, b - a)}%;top:0;bottom:0;background:#4a8` }));
+        bar.appendChild(el('span', { class: 'recording-segment', title: `${s.start} – ${s.end}` }, undefined,
+          { position: 'absolute', left: `${a}%`, width: `${Math.max(0.2, b - a)}%`, top: '0', bottom: '0', background: '#4a8' }));
       }
       for (const e of t.events) {
-        bar.appendChild(el('span', { class: 'recording-event', title: `${e.type} ${e.at}`, style: `position:absolute;left:${x(Date.parse(e.at))}%;width:2px;top:0;bottom:0;background:#c00` }));
+        bar.appendChild(el('span', { class: 'recording-event', title: `${e.type} ${e.at}` }, undefined,
+          { position: 'absolute', left: `${x(Date.parse(e.at))}%`, width: '2px', top: '0', bottom: '0', background: '#c00' }));
       }
       row.appendChild(bar);
       box.appendChild(row);
