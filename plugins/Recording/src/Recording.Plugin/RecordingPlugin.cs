@@ -148,7 +148,15 @@ public sealed class RecordingPlugin : IPlugin
     {
         while (!cancellationToken.IsCancellationRequested)
         {
-            ApplyRetention();
+            try
+            {
+                ApplyRetention();
+            }
+            catch (Exception e) when (e is IOException or Microsoft.Data.Sqlite.SqliteException)
+            {
+                // A disk problem is reported and tried again at the next round, not a reason to stop the plugin.
+                _context!.Health.Report("retention", HealthState.Unhealthy, $"retention failed: {e.Message}");
+            }
             await _retentionDue.WaitAsync(RetentionInterval, cancellationToken).ConfigureAwait(false);
         }
     }

@@ -102,8 +102,11 @@ public sealed class EventAndDiskTests(ITestOutputHelper output)
         // A real full disk: a 400 KiB tmpfs on the segment folder (the SQLite index stays on the data disk).
         var data = Directory.CreateTempSubdirectory("appl-host-").FullName;
         var segments = Path.Combine(data, "plugin-data", RecordingHost.PluginId, "segments");
+        var clips = Path.Combine(data, "plugin-data", RecordingHost.PluginId, "clips");
         Directory.CreateDirectory(segments);
+        Directory.CreateDirectory(clips);
         Run("mount", "-t", "tmpfs", "-o", "size=400k", "tmpfs", segments);
+        Run("mount", "-t", "tmpfs", "-o", "size=16k", "tmpfs", clips); // smaller than any clip
         try
         {
             await using var rig = await RecordingHost.StartAsync(new JsonObject { ["segmentSeconds"] = 2 }, dataDirectory: data);
@@ -124,6 +127,18 @@ public sealed class EventAndDiskTests(ITestOutputHelper output)
                     Assert.True(probe.FirstIsKeyframe);
                     Assert.Equal("", probe.DecodeErrors);
                 }
+                // A clip that does not fit on its disk fails with the reason; the plugin keeps running.
+                using var created = await rig.PostClipAsync(new { cameraId = rig.CameraId, from = closed[0].Start.ToString("O"), to = closed[^1].End.ToString("O") });
+                Assert.Equal(HttpStatusCode.Accepted, created.StatusCode);
+                var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+                var clip = await Eventually.ValueAsync(() => rig.ClipAsync(id), c => c.GetProperty("state").GetString() is "done" or "failed", "the clip job to end", RecordingHost.Patience);
+                output.WriteLine($"clip on a full disk: {clip}");
+                Assert.Equal("failed", clip.GetProperty("state").GetString());
+                Assert.Contains("No space left", clip.GetProperty("error").GetString(), StringComparison.Ordinal);
+                Assert.Empty(Directory.GetFiles(clips));
+                var plugin = await rig.Client.GetFromJsonAsync<JsonElement>($"/api/v1/plugins/{RecordingHost.PluginId}");
+                Assert.Equal("Running", plugin.GetProperty("state").GetString());
+
                 // The host and its API stay up; the timeline names only files that are there.
                 using var plugins = await rig.Client.GetAsync("/api/v1/plugins");
                 Assert.Equal(HttpStatusCode.OK, plugins.StatusCode);
@@ -139,6 +154,7 @@ public sealed class EventAndDiskTests(ITestOutputHelper output)
         finally
         {
             Run("umount", "-l", segments);
+            Run("umount", "-l", clips);
         }
     }
 

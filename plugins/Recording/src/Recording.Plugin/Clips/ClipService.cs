@@ -60,7 +60,17 @@ internal sealed class ClipService(SegmentStore store, TimeProvider time, IPlugin
         await foreach (var id in _queue.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
         {
             if (store.Index.Clip(id) is not { State: ClipStates.Queued or ClipStates.Cutting } clip) continue;
-            var done = await CutAsync(clip, cancellationToken).ConfigureAwait(false);
+            ClipRow done;
+            try
+            {
+                done = await CutAsync(clip, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // The clip folder refused the output (full disk, permissions): this job fails, the worker goes on.
+                TryDelete(FilePath(clip.Id) + ".part");
+                done = clip with { State = ClipStates.Failed, Error = $"io: {e.Message}", Progress = 1 };
+            }
             store.Index.SaveClip(done);
             if (done.State == ClipStates.Failed) log.Warn("clip {Id} of {Camera} failed: {Error}", clip.Id, clip.Camera, done.Error);
         }
@@ -107,6 +117,17 @@ internal sealed class ClipService(SegmentStore store, TimeProvider time, IPlugin
             sha256,
         }), cancellationToken).ConfigureAwait(false);
         return done;
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+        }
     }
 
     public static long ToUs(DateTimeOffset t) => (t - DateTimeOffset.UnixEpoch).Ticks / 10;
