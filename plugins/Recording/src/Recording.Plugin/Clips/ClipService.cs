@@ -1,0 +1,136 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Threading.Channels;
+using Appliance.Abstractions;
+using Appliance.Plugins.Recording.Plugin.Index;
+using Appliance.Plugins.Recording.Plugin.Recorder;
+using Appliance.Plugins.Recording.Protocol.Clips;
+
+namespace Appliance.Plugins.Recording.Plugin.Clips;
+
+/// <summary>
+/// Clip jobs: a validated range becomes a queued job (kept in the index, so a restart resumes it), one worker cuts
+/// jobs in order with <see cref="ClipCutter"/> into <c>{DataDirectory}/clips/{id}.ts</c> and writes
+/// <c>{id}.json</c> next to it (camera, range, figures, SHA-256): the seam an exporter (object storage) consumes.
+/// </summary>
+internal sealed class ClipService(SegmentStore store, TimeProvider time, IPluginLogger log)
+{
+    private readonly Channel<string> _queue = Channel.CreateUnbounded<string>();
+
+    public string Folder { get; } = Path.Combine(Path.GetDirectoryName(store.Root)!, "clips");
+
+    /// <summary>Queues a job for <paramref name="range"/>; fails with <c>not-recorded</c> when nothing is recorded in it.</summary>
+    public Result<ClipRow> Create(ClipRange range)
+    {
+        var fromUs = ToUs(range.From);
+        var toUs = ToUs(range.To);
+        if (store.Index.Segments(range.Camera, fromUs, toUs).Count == 0)
+            return new Failure("not-recorded", $"camera '{range.Camera}' has no recording between {range.From:O} and {range.To:O}");
+        var clip = new ClipRow(Guid.NewGuid().ToString("N")[..16], range.Camera, fromUs, toUs, ClipStates.Queued, 0, null, null, 0, 0, 0, ToUs(time.GetUtcNow()));
+        store.Index.SaveClip(clip);
+        _queue.Writer.TryWrite(clip.Id);
+        return clip;
+    }
+
+    /// <summary>Queues again the jobs a stop or crash interrupted.</summary>
+    public void Resume()
+    {
+        foreach (var clip in store.Index.Clips().Where(c => c.State is ClipStates.Queued or ClipStates.Cutting).OrderBy(c => c.CreatedUs))
+            _queue.Writer.TryWrite(clip.Id);
+    }
+
+    /// <summary>Deletes a finished job and its files: <c>not-found</c>, or <c>busy</c> while it is queued or being cut.</summary>
+    public Result<bool> Delete(string id)
+    {
+        if (store.Index.Clip(id) is not { } clip) return new Failure("not-found", $"no clip '{id}'");
+        if (clip.State is ClipStates.Queued or ClipStates.Cutting) return new Failure("busy", $"clip '{id}' is {clip.State}; delete it when it is done");
+        foreach (var file in new[] { FilePath(id), MetadataPath(id), FilePath(id) + ".part" })
+            if (File.Exists(file)) File.Delete(file);
+        store.Index.DeleteClip(id);
+        return true;
+    }
+
+    public string FilePath(string id) => Path.Combine(Folder, $"{id}.ts");
+
+    public string MetadataPath(string id) => Path.Combine(Folder, $"{id}.json");
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(Folder);
+        await foreach (var id in _queue.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (store.Index.Clip(id) is not { State: ClipStates.Queued or ClipStates.Cutting } clip) continue;
+            ClipRow done;
+            try
+            {
+                done = await CutAsync(clip, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // The clip folder refused the output (full disk, permissions): this job fails, the worker goes on.
+                TryDelete(FilePath(clip.Id) + ".part");
+                done = clip with { State = ClipStates.Failed, Error = $"io: {e.Message}", Progress = 1 };
+            }
+            store.Index.SaveClip(done);
+            if (done.State == ClipStates.Failed) log.Warn("clip {Id} of {Camera} failed: {Error}", clip.Id, clip.Camera, done.Error);
+        }
+    }
+
+    private async Task<ClipRow> CutAsync(ClipRow clip, CancellationToken cancellationToken)
+    {
+        store.Index.SaveClip(clip with { State = ClipStates.Cutting, Progress = 0 });
+        var pieces = store.Index.Segments(clip.Camera, clip.FromUs, clip.ToUs)
+            .Select(s => new ClipPiece(store.FullPath(s.Path),
+                clip.FromUs > s.StartUs ? s.FirstPts + (clip.FromUs - s.StartUs) * 9 / 100 : null,
+                clip.ToUs < s.EndUs ? s.FirstPts + (clip.ToUs - s.StartUs) * 9 / 100 : null))
+            .ToList();
+        var part = FilePath(clip.Id) + ".part";
+        Result<ClipSummary> summary;
+        await using (var output = new FileStream(part, FileMode.Create, FileAccess.Write, FileShare.None, 256 * 1024, useAsync: true))
+        {
+            summary = await ClipCutter.CutAsync(pieces, output,
+                p => store.Index.SaveClip(clip with { State = ClipStates.Cutting, Progress = Math.Round(p, 3) }), cancellationToken).ConfigureAwait(false);
+            if (summary.IsOk) output.Flush(true);
+        }
+        if (!summary.IsOk)
+        {
+            File.Delete(part);
+            return clip with { State = ClipStates.Failed, Error = summary.Failure!.ToString(), Progress = 1 };
+        }
+        File.Move(part, FilePath(clip.Id), overwrite: true);
+        var s = summary.Value;
+        string sha256;
+        await using (var file = File.OpenRead(FilePath(clip.Id)))
+            sha256 = Convert.ToHexStringLower(await SHA256.HashDataAsync(file, cancellationToken).ConfigureAwait(false));
+        var done = clip with { State = ClipStates.Done, Progress = 1, Path = Path.GetFileName(FilePath(clip.Id)), Bytes = s.Bytes, Frames = s.Frames, Seconds = s.Seconds };
+        await File.WriteAllTextAsync(MetadataPath(clip.Id), JsonSerializer.Serialize(new
+        {
+            id = clip.Id,
+            camera = clip.Camera,
+            from = FromUs(clip.FromUs),
+            to = FromUs(clip.ToUs),
+            file = Path.GetFileName(FilePath(clip.Id)),
+            contentType = "video/mp2t",
+            bytes = s.Bytes,
+            frames = s.Frames,
+            seconds = s.Seconds,
+            sha256,
+        }), cancellationToken).ConfigureAwait(false);
+        return done;
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    public static long ToUs(DateTimeOffset t) => (t - DateTimeOffset.UnixEpoch).Ticks / 10;
+
+    public static DateTimeOffset FromUs(long us) => DateTimeOffset.UnixEpoch.AddTicks(us * 10);
+}

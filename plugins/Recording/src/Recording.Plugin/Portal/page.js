@@ -1,0 +1,87 @@
+// Recording portal page: timelines (segments and event markers) per camera, clip jobs. No inline script (CSP).
+(function () {
+  const base = '/plugins/appliance.recording';
+  const hour = 3600 * 1000;
+  // Styles go through the CSSOM (el.style): the portal's CSP refuses style attributes.
+  const el = (tag, attrs, text, style) => {
+    const e = document.createElement(tag);
+    Object.entries(attrs || {}).forEach(([k, v]) => e.setAttribute(k, v));
+    Object.assign(e.style, style || {});
+    if (text !== undefined) e.textContent = text;
+    return e;
+  };
+  const csrf = () => {
+    const m = document.querySelector('meta[name="csrf-token"]');
+    return m ? { 'X-CSRF-Token': m.getAttribute('content') } : {};
+  };
+
+  async function timelines() {
+    const cameras = await (await fetch(base + '/cameras')).json();
+    const box = document.getElementById('recording-cameras');
+    const select = document.getElementById('recording-camera');
+    box.textContent = '';
+    select.textContent = '';
+    const to = Date.now(), from = to - hour;
+    for (const c of cameras) {
+      select.appendChild(el('option', { value: c.camera }, c.camera));
+      const t = await (await fetch(`${base}/cameras/${encodeURIComponent(c.camera)}/timeline?from=${new Date(from).toISOString()}&to=${new Date(to).toISOString()}`)).json();
+      const row = el('div', { class: 'recording-camera', 'data-camera': c.camera });
+      row.appendChild(el('strong', {}, `${c.camera} (${c.segments} segments, ${(c.bytes / 1048576).toFixed(1)} MiB${c.recording ? ', recording' : ''})`));
+      const bar = el('div', { class: 'recording-bar' }, undefined, { position: 'relative', height: '18px', background: '#ddd', margin: '4px 0 12px' });
+      const x = ms => Math.max(0, Math.min(100, (ms - from) / hour * 100));
+      for (const s of t.segments) {
+        const a = x(Date.parse(s.start)), b = x(Date.parse(s.end));
+        bar.appendChild(el('span', { class: 'recording-segment', title: `${s.start} – ${s.end}` }, undefined,
+          { position: 'absolute', left: `${a}%`, width: `${Math.max(0.2, b - a)}%`, top: '0', bottom: '0', background: '#4a8' }));
+      }
+      for (const e of t.events) {
+        bar.appendChild(el('span', { class: 'recording-event', title: `${e.type} ${e.at}` }, undefined,
+          { position: 'absolute', left: `${x(Date.parse(e.at))}%`, width: '2px', top: '0', bottom: '0', background: '#c00' }));
+      }
+      row.appendChild(bar);
+      box.appendChild(row);
+    }
+    if (cameras.length === 0) box.textContent = 'No camera is recorded yet.';
+  }
+
+  async function clips() {
+    const list = await (await fetch(base + '/clips')).json();
+    const body = document.getElementById('recording-clips');
+    body.textContent = '';
+    for (const c of list) {
+      const tr = el('tr', { 'data-clip': c.id });
+      [c.camera, c.from, c.to, c.state === 'cutting' ? `cutting ${(c.progress * 100).toFixed(0)}%` : (c.error || c.state), c.bytes ? `${(c.bytes / 1048576).toFixed(1)} MiB` : '']
+        .forEach(v => tr.appendChild(el('td', {}, v)));
+      const td = el('td');
+      if (c.download) td.appendChild(el('a', { href: c.download + '?download', class: 'recording-download' }, 'Download'));
+      tr.appendChild(td);
+      body.appendChild(tr);
+    }
+  }
+
+  document.getElementById('recording-clip').addEventListener('submit', async ev => {
+    ev.preventDefault();
+    const iso = id => new Date(document.getElementById(id).value).toISOString();
+    const message = document.getElementById('recording-message');
+    try {
+      const r = await fetch(base + '/clips', {
+        method: 'POST',
+        headers: Object.assign({ 'Content-Type': 'application/json' }, csrf()),
+        body: JSON.stringify({ cameraId: document.getElementById('recording-camera').value, from: iso('recording-from'), to: iso('recording-to') }),
+      });
+      const j = await r.json();
+      message.textContent = r.ok ? `clip ${j.id} queued` : `${j.error}: ${j.message}`;
+    } catch (e) {
+      message.textContent = String(e);
+    }
+    clips();
+  });
+
+  const now = new Date(Date.now() - new Date().getTimezoneOffset() * 60000);
+  document.getElementById('recording-to').value = now.toISOString().slice(0, 19);
+  document.getElementById('recording-from').value = new Date(now.getTime() - 120000).toISOString().slice(0, 19);
+  timelines();
+  clips();
+  setInterval(clips, 2000);
+  setInterval(timelines, 10000);
+})();
