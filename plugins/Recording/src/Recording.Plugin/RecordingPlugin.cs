@@ -46,7 +46,10 @@ public sealed class RecordingPlugin : IPlugin
         context.Health.Report("recovery", Recovery.Dropped + Recovery.MissingRows > 0 ? HealthState.Degraded : HealthState.Healthy,
             $"at start: {Recovery.Recovered} segments recovered, {Recovery.Dropped} unusable dropped, {Recovery.MissingRows} rows without a file, {Recovery.OrphanFiles} files without a row"
             + (Recovery.Problems.Count == 0 ? "" : $"; {string.Join("; ", Recovery.Problems.Take(5))}"));
-        ClipJobs = new ClipService(_store, context.Time, context.Logger);
+        var export = ClipExport.Create(context, context.Config);
+        if (!export.IsOk) throw new InvalidOperationException($"appliance.recording configuration: {export.Failure!.Message}");
+        ClipJobs = new ClipService(_store, context.Time, context.Logger, export.Value);
+        if (export.Value is { } exporter) context.RunBackground("export", exporter.Exporter.RunAsync);
         ClipJobs.Resume();
         new RecordingRoutes(this, context.Http).Map();
         if (Settings.TriggerEvents.Count > 0) _events = context.Events.Subscribe("recording-markers", Settings.TriggerEvents, OnEventAsync);
@@ -68,6 +71,8 @@ public sealed class RecordingPlugin : IPlugin
             _recorders.Clear();
         }
         await Task.WhenAll(all.Select(StopRecorderAsync)).ConfigureAwait(false);
+        // The host has cancelled and awaited the background loops (the exporter's among them) before this.
+        ClipJobs?.Export?.Exporter.Dispose();
         Index?.Dispose();
     }
 

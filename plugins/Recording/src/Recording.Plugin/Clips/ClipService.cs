@@ -13,20 +13,29 @@ namespace Appliance.Plugins.Recording.Plugin.Clips;
 /// jobs in order with <see cref="ClipCutter"/> into <c>{DataDirectory}/clips/{id}.ts</c> and writes
 /// <c>{id}.json</c> next to it (camera, range, figures, SHA-256): the seam an exporter (object storage) consumes.
 /// </summary>
-internal sealed class ClipService(SegmentStore store, TimeProvider time, IPluginLogger log)
+internal sealed class ClipService(SegmentStore store, TimeProvider time, IPluginLogger log, ClipExport? export = null)
 {
+    /// <summary>The clip export, when an export destination is configured.</summary>
+    public ClipExport? Export => export;
+
     private readonly Channel<string> _queue = Channel.CreateUnbounded<string>();
 
     public string Folder { get; } = Path.Combine(Path.GetDirectoryName(store.Root)!, "clips");
 
     /// <summary>Queues a job for <paramref name="range"/>; fails with <c>not-recorded</c> when nothing is recorded in it.</summary>
-    public Result<ClipRow> Create(ClipRange range)
+    public Result<ClipRow> Create(ClipRange range, bool exportIt = false)
     {
+        if (exportIt && export is null) return new Failure("no-export", "no export destination is configured (exportHost)");
         var fromUs = ToUs(range.From);
         var toUs = ToUs(range.To);
         if (store.Index.Segments(range.Camera, fromUs, toUs).Count == 0)
             return new Failure("not-recorded", $"camera '{range.Camera}' has no recording between {range.From:O} and {range.To:O}");
         var clip = new ClipRow(Guid.NewGuid().ToString("N")[..16], range.Camera, fromUs, toUs, ClipStates.Queued, 0, null, null, 0, 0, 0, ToUs(time.GetUtcNow()));
+        if (exportIt)
+        {
+            Directory.CreateDirectory(Folder);
+            File.WriteAllText(ExportMarker(clip.Id), "");
+        }
         store.Index.SaveClip(clip);
         _queue.Writer.TryWrite(clip.Id);
         return clip;
@@ -44,7 +53,7 @@ internal sealed class ClipService(SegmentStore store, TimeProvider time, IPlugin
     {
         if (store.Index.Clip(id) is not { } clip) return new Failure("not-found", $"no clip '{id}'");
         if (clip.State is ClipStates.Queued or ClipStates.Cutting) return new Failure("busy", $"clip '{id}' is {clip.State}; delete it when it is done");
-        foreach (var file in new[] { FilePath(id), MetadataPath(id), FilePath(id) + ".part" })
+        foreach (var file in new[] { FilePath(id), MetadataPath(id), FilePath(id) + ".part", ExportMarker(id) })
             if (File.Exists(file)) File.Delete(file);
         store.Index.DeleteClip(id);
         return true;
@@ -53,6 +62,8 @@ internal sealed class ClipService(SegmentStore store, TimeProvider time, IPlugin
     public string FilePath(string id) => Path.Combine(Folder, $"{id}.ts");
 
     public string MetadataPath(string id) => Path.Combine(Folder, $"{id}.json");
+
+    private string ExportMarker(string id) => Path.Combine(Folder, $"{id}.export");
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -73,6 +84,7 @@ internal sealed class ClipService(SegmentStore store, TimeProvider time, IPlugin
             }
             store.Index.SaveClip(done);
             if (done.State == ClipStates.Failed) log.Warn("clip {Id} of {Camera} failed: {Error}", clip.Id, clip.Camera, done.Error);
+            QueueExport(done);
         }
     }
 
@@ -117,6 +129,23 @@ internal sealed class ClipService(SegmentStore store, TimeProvider time, IPlugin
             sha256,
         }), cancellationToken).ConfigureAwait(false);
         return done;
+    }
+
+    /// <summary>Hands a cut clip asked for export (or every clip with exportAll) to the export queue, then drops its marker.</summary>
+    private void QueueExport(ClipRow clip)
+    {
+        var marker = ExportMarker(clip.Id);
+        if (export is null || (!File.Exists(marker) && !export.ExportAll)) return;
+        if (clip.State == ClipStates.Done)
+        {
+            var queued = export.Enqueue(clip.Camera, clip.Id, FilePath(clip.Id));
+            if (!queued.IsOk)
+            {
+                log.Warn("clip {Id} not queued for export: {Error}", clip.Id, queued.Failure);
+                return;
+            }
+        }
+        TryDelete(marker);
     }
 
     private static void TryDelete(string path)

@@ -16,8 +16,19 @@ internal static class Json
 
     public static string Time(long us) => ClipService.FromUs(us).ToString("yyyy-MM-ddTHH:mm:ss.ffffffZ", System.Globalization.CultureInfo.InvariantCulture);
 
-    public static object Clip(ClipRow c, string basePath) => new
+    public static object Clip(ClipRow c, string basePath, ClipExport? export) => new
     {
+        export = export?.Upload(c.Camera, c.Id) is { } upload
+            ? new
+            {
+                key = upload.Key,
+                state = upload.State.ToString().ToLowerInvariant(),
+                partsDone = upload.Parts.Count,
+                parts = upload.PartCount,
+                attempts = upload.Attempts,
+                error = upload.FailureMessage is null ? null : $"{upload.FailureCode}: {upload.FailureMessage}",
+            }
+            : null,
         id = c.Id,
         camera = c.Camera,
         from = Time(c.FromUs),

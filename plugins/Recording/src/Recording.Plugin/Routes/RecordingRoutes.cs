@@ -17,7 +17,7 @@ internal sealed class RecordingRoutes(RecordingPlugin plugin, IHttpSurface http)
         http.Map("GET", "cameras", (_, _) => Task.FromResult(Cameras()));
         http.Map("GET", "cameras/{id}/timeline", (r, _) => Task.FromResult(Timeline(r)));
         http.Map("POST", "clips", CreateClipAsync);
-        http.Map("GET", "clips", (_, _) => Task.FromResult(Json.Of(plugin.Index.Clips().Select(c => Json.Clip(c, http.BasePath)))));
+        http.Map("GET", "clips", (_, _) => Task.FromResult(Json.Of(plugin.Index.Clips().Select(c => Json.Clip(c, http.BasePath, plugin.ClipJobs.Export)))));
         http.Map("GET", "clips/{id}", (r, _) => Task.FromResult(Clip(r)));
         http.Map("DELETE", "clips/{id}", (r, _) => Task.FromResult(DeleteClip(r)));
         http.Map("GET", "clips/{id}/file", (r, _) => Task.FromResult(ClipFile(r)));
@@ -84,15 +84,16 @@ internal sealed class RecordingRoutes(RecordingPlugin plugin, IHttpSurface http)
         var range = ClipRanges.Validate(Text(body, "cameraId"), Text(body, "from"), Text(body, "to"), plugin.Time.GetUtcNow(), plugin.Settings.Limits.MaxAge,
             id => plugin.KnownCameras().Contains(id));
         if (!range.IsOk) return Json.Error(400, range.Failure!.Code, range.Failure.Message);
-        var clip = plugin.ClipJobs.Create(range.Value);
+        var exportIt = body.TryGetProperty("export", out var exportField) && exportField.ValueKind == JsonValueKind.True;
+        var clip = plugin.ClipJobs.Create(range.Value, exportIt);
         if (!clip.IsOk) return Json.Error(400, clip.Failure!.Code, clip.Failure.Message);
         var location = $"{http.BasePath}/clips/{clip.Value.Id}";
-        var response = Json.Of(Json.Clip(clip.Value, http.BasePath), 202);
+        var response = Json.Of(Json.Clip(clip.Value, http.BasePath, plugin.ClipJobs.Export), 202);
         return response with { Headers = new Dictionary<string, string>(response.Headers) { ["Location"] = location } };
     }
 
     private PluginStreamResponse Clip(PluginStreamRequest request) =>
-        plugin.Index.Clip(request.RouteValues["id"]) is { } clip ? Json.Of(Json.Clip(clip, http.BasePath)) : Json.Error(404, "not-found", "no such clip");
+        plugin.Index.Clip(request.RouteValues["id"]) is { } clip ? Json.Of(Json.Clip(clip, http.BasePath, plugin.ClipJobs.Export)) : Json.Error(404, "not-found", "no such clip");
 
     private PluginStreamResponse DeleteClip(PluginStreamRequest request)
     {
