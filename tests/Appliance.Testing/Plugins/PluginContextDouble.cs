@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using Appliance.Abstractions;
 using Appliance.Abstractions.Events;
+using Appliance.Abstractions.Http;
 using Appliance.Abstractions.Media;
 
 namespace Appliance.Testing.Plugins;
@@ -12,8 +13,11 @@ namespace Appliance.Testing.Plugins;
 /// routes recorded by method and template. Members the plugin must not use throw. Shared by the integration plugins'
 /// tests (Genetec, Mqtt, Nx Witness).
 /// </summary>
-public sealed class PluginContextDouble(string configJson, TimeProvider time, string pluginId = "appliance.test") : IPluginContext
+public sealed class PluginContextDouble(string configJson, TimeProvider time, string pluginId = "appliance.test") : IPluginContext, IAsyncDisposable
 {
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly ConcurrentBag<Task> _loops = [];
+
     public string PluginId => pluginId;
     public JsonElement Config { get; } = JsonDocument.Parse(configJson).RootElement.Clone();
     public OutboxDouble Outbox { get; } = new();
@@ -21,14 +25,49 @@ public sealed class PluginContextDouble(string configJson, TimeProvider time, st
     public HealthDouble HealthReports { get; } = new();
     public IHealthReporter Health => HealthReports;
     public TimeProvider Time => time;
-    public IPluginLogger Logger => throw new NotSupportedException();
+    public MemoryLogDouble Log { get; } = new();
+    public IPluginLogger Logger => Log;
     public string DataDirectory { get; } = Directory.CreateTempSubdirectory("plugin-double-").FullName;
     public RoutesDouble RouteTable { get; } = new();
     public IRouteRegistry Routes => RouteTable;
-    public IDeclaredSockets Sockets => throw new NotSupportedException();
+    /// <summary>Listening sockets for declared ports, on loopback only (set it for a plugin that listens).</summary>
+    public LoopbackSocketsDouble? DeclaredSockets { get; init; }
+    public IDeclaredSockets Sockets => DeclaredSockets ?? throw new NotSupportedException("no declared sockets in this test");
+    public NamedEventsDouble NamedBus { get; } = new(pluginId);
+    public INamedEvents NamedEvents => NamedBus;
+    public HttpSurfaceDouble HttpRoutes { get; } = new(pluginId);
+    public IHttpSurface Http => HttpRoutes;
+
+    /// <summary>Loops that failed (the host would quarantine the plugin with them).</summary>
+    public ConcurrentQueue<Exception> BackgroundFailures { get; } = new();
     public IStreamHub Streams => throw new NotSupportedException();
     public ICameraDirectory Cameras => throw new NotSupportedException();
-    public void RunBackground(string name, Func<CancellationToken, Task> loop) => throw new NotSupportedException();
+
+    /// <summary>Runs the loop on the thread pool until <see cref="DisposeAsync"/>; a failure is kept in <see cref="BackgroundFailures"/>.</summary>
+    public void RunBackground(string name, Func<CancellationToken, Task> loop) =>
+        _loops.Add(Task.Run(async () =>
+        {
+            try
+            {
+                await loop(_stopping.Token);
+            }
+            catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+            {
+            }
+            catch (Exception e)
+            {
+                BackgroundFailures.Enqueue(new InvalidOperationException($"background loop {name} failed", e));
+            }
+        }));
+
+    /// <summary>Stops the background loops (as the host does at plugin stop) and waits for them.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync();
+        await Task.WhenAll(_loops).WaitAsync(TimeSpan.FromSeconds(30));
+        DeclaredSockets?.Dispose();
+        _stopping.Dispose();
+    }
 }
 
 /// <summary>The routes a plugin mapped, by "METHOD template".</summary>
