@@ -62,7 +62,8 @@ internal sealed class PosStore
     }
 
     /// <summary>
-    /// Transactions whose text matches the FTS5 query <paramref name="query"/> (empty: every transaction), newest first.
+    /// Transactions whose text matches the FTS5 query <paramref name="query"/> (empty: every transaction), the most
+    /// recently stored first.
     /// A query FTS5 cannot parse is a <c>bad-query</c> failure with SQLite's message.
     /// </summary>
     public Result<IReadOnlyList<StoredTransaction>> Search(string query, string? register, DateTimeOffset? from, DateTimeOffset? to, int limit)
@@ -72,7 +73,7 @@ internal sealed class PosStore
         var where = new List<string>();
         if (query.Length > 0)
         {
-            where.Add("t.id IN (SELECT rowid FROM transactions_fts WHERE transactions_fts MATCH $q)");
+            where.Add("transactions_fts MATCH $q");
             cmd.Parameters.AddWithValue("$q", query);
         }
         if (register is not null)
@@ -90,7 +91,11 @@ internal sealed class PosStore
             where.Add("t.started_at < $to");
             cmd.Parameters.AddWithValue("$to", tt.ToUnixTimeMilliseconds());
         }
-        cmd.CommandText = $"SELECT * FROM transactions t {(where.Count > 0 ? "WHERE " + string.Join(" AND ", where) : "")} ORDER BY t.started_at DESC, t.id DESC LIMIT $limit";
+        // With a query, FTS5 walks its index newest rowid first and stops at the limit (ordering by time instead would
+        // gather and sort every match: 300 ms at a million line items); rowids follow the order transactions were stored.
+        var from_ = query.Length > 0 ? "transactions_fts JOIN transactions t ON t.id = transactions_fts.rowid" : "transactions t";
+        var order = query.Length > 0 ? "transactions_fts.rowid DESC" : "t.id DESC";
+        cmd.CommandText = $"SELECT t.* FROM {from_} {(where.Count > 0 ? "WHERE " + string.Join(" AND ", where) : "")} ORDER BY {order} LIMIT $limit";
         cmd.Parameters.AddWithValue("$limit", limit);
         try
         {
