@@ -1,4 +1,6 @@
+using System.Text.Json;
 using Appliance.Core.Rules;
+using Appliance.Host.Plugins.Services;
 using Appliance.Host.Storage;
 
 namespace Appliance.Host.Rules;
@@ -6,7 +8,8 @@ namespace Appliance.Host.Rules;
 /// <summary>
 /// The rules (table <c>rules</c>, one validated JSON document per rule). Every write is checked by the F# core
 /// (every error with its path, unknown event types, impossible filters and schedules, cycles among all rules);
-/// readers get an immutable snapshot, replaced on each change.
+/// readers get an immutable snapshot, replaced on each change. Rules may name the event types plugins registered by
+/// name (<see cref="EventTypeCatalog"/>, HostApi 1.1) as well as the built-in ones.
 /// </summary>
 public sealed class RuleStore
 {
@@ -15,16 +18,22 @@ public sealed class RuleStore
     private readonly object _writeLock = new();
     private RuleSet _rules;
 
-    public RuleStore(Database db, TimeProvider time)
+    private readonly EventTypeCatalog? _named;
+
+    public RuleStore(Database db, TimeProvider time, EventTypeCatalog? named = null)
     {
         _db = db;
         _time = time;
-        Catalog = RulesFacade.Catalog([]);
+        _named = named;
         _rules = Load();
     }
 
-    /// <summary>The event types rules may name, with what each carries.</summary>
-    public IReadOnlyDictionary<string, EventCatalog.EventShape> Catalog { get; }
+    /// <summary>
+    /// The event types rules may name, with what each carries: the built-in ones and those plugins registered by name
+    /// so far (a plugin's types are known once it started; a rule on them is refused before).
+    /// </summary>
+    public IReadOnlyDictionary<string, EventCatalog.EventShape> Catalog =>
+        RulesFacade.Catalog(_named?.All().Where(t => t.Owner != EventTypeCatalog.HostOwner).Select(t => t.Type) ?? []);
 
     /// <summary>Raised after a rule was added, replaced or deleted (the runner drops memory of deleted rules).</summary>
     public event Action? Changed;
@@ -102,7 +111,11 @@ public sealed class RuleStore
 
     private static RuleCheck Refused(string path, string message) => RulesFacade.Refused(path, message);
 
-    /// <summary>Reads every stored rule; a stored document the current core refuses is skipped, never guessed.</summary>
+    /// <summary>
+    /// Reads every stored rule; a stored document the current core refuses is skipped, never guessed. The event types a
+    /// stored rule names were checked when it was saved; those of plugins are not registered yet at start-up (plugins
+    /// start later), so they are taken as known here.
+    /// </summary>
     private RuleSet Load()
     {
         var rules = new List<Rule>();
@@ -112,9 +125,19 @@ public sealed class RuleStore
         using var reader = cmd.ExecuteReader();
         while (reader.Read())
         {
-            var check = RulesFacade.Check(Catalog, [], reader.GetString(0));
+            var json = reader.GetString(0);
+            var check = RulesFacade.Check(RulesFacade.Catalog(TriggerTypes(json)), [], json);
             if (check.IsValid) rules.Add(check.Valid);
         }
         return RulesFacade.RuleSet(rules);
+    }
+
+    /// <summary>The event type names of a stored rule's trigger (none when the document has no such list).</summary>
+    private static IReadOnlyList<string> TriggerTypes(string json)
+    {
+        using var doc = JsonDocument.Parse(json);
+        return doc.RootElement.TryGetProperty("trigger", out var trigger) && trigger.TryGetProperty("events", out var events) && events.ValueKind == JsonValueKind.Array
+            ? events.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.String).Select(e => e.GetString()!).ToList()
+            : [];
     }
 }

@@ -13,8 +13,11 @@ namespace Appliance.Testing.Plugins;
 /// routes recorded by method and template, data-use reports by category. Members the plugin must not use throw. Shared by the integration plugins'
 /// tests (Genetec, Mqtt, Nx Witness).
 /// </summary>
-public sealed class PluginContextDouble(string configJson, TimeProvider time, string pluginId = "appliance.test") : IPluginContext
+public sealed class PluginContextDouble(string configJson, TimeProvider time, string pluginId = "appliance.test") : IPluginContext, IAsyncDisposable
 {
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly ConcurrentBag<Task> _loops = [];
+
     public string PluginId => pluginId;
     public JsonElement Config { get; } = JsonDocument.Parse(configJson).RootElement.Clone();
     public OutboxDouble Outbox { get; } = new();
@@ -22,46 +25,50 @@ public sealed class PluginContextDouble(string configJson, TimeProvider time, st
     public HealthDouble HealthReports { get; } = new();
     public IHealthReporter Health => HealthReports;
     public TimeProvider Time => time;
-    public LoggerDouble Log { get; } = new();
+    public MemoryLogDouble Log { get; } = new();
     public IPluginLogger Logger => Log;
     public string DataDirectory { get; } = Directory.CreateTempSubdirectory("plugin-double-").FullName;
     public RoutesDouble RouteTable { get; } = new();
     public IRouteRegistry Routes => RouteTable;
-    public IDeclaredSockets Sockets => throw new NotSupportedException();
-    public IStreamHub Streams => throw new NotSupportedException();
-    public ICameraDirectory Cameras => throw new NotSupportedException();
-    public void RunBackground(string name, Func<CancellationToken, Task> loop) => throw new NotSupportedException();
-    public HttpSurfaceDouble HttpRoutes { get; } = new($"/plugins/{pluginId}");
+    /// <summary>Listening sockets for declared ports, on loopback only (set it for a plugin that listens).</summary>
+    public LoopbackSocketsDouble? DeclaredSockets { get; init; }
+    public IDeclaredSockets Sockets => DeclaredSockets ?? throw new NotSupportedException("no declared sockets in this test");
+    public NamedEventsDouble NamedBus { get; } = new(pluginId);
+    public INamedEvents NamedEvents => NamedBus;
+    public HttpSurfaceDouble HttpRoutes { get; } = new(pluginId);
     public IHttpSurface Http => HttpRoutes;
     public DataUseDouble DataUseReports { get; } = new();
     public Appliance.Abstractions.Services.IDataUse DataUse => DataUseReports;
-}
 
-/// <summary>The HostApi 1.1 routes a plugin mapped, by "METHOD template".</summary>
-public sealed class HttpSurfaceDouble(string basePath) : IHttpSurface
-{
-    public string BasePath => basePath;
-    public ConcurrentDictionary<string, PluginStreamHandler> Routes { get; } = new();
-    public void Map(string method, string template, PluginStreamHandler handler) => Routes[$"{method} {template}"] = handler;
-}
+    /// <summary>Loops that failed (the host would quarantine the plugin with them).</summary>
+    public ConcurrentQueue<Exception> BackgroundFailures { get; } = new();
+    public IStreamHub Streams => throw new NotSupportedException();
+    public ICameraDirectory Cameras => throw new NotSupportedException();
 
-/// <summary>What a plugin logged: level and the template with its arguments filled in order.</summary>
-public sealed class LoggerDouble : IPluginLogger
-{
-    public ConcurrentQueue<(PluginLogLevel Level, string Text)> Lines { get; } = new();
-    public bool IsEnabled(PluginLogLevel level) => true;
-
-    public void Log(PluginLogLevel level, Exception? exception, string messageTemplate, params object?[] args)
-    {
-        var text = messageTemplate;
-        foreach (var arg in args)
+    /// <summary>Runs the loop on the thread pool until <see cref="DisposeAsync"/>; a failure is kept in <see cref="BackgroundFailures"/>.</summary>
+    public void RunBackground(string name, Func<CancellationToken, Task> loop) =>
+        _loops.Add(Task.Run(async () =>
         {
-            var open = text.IndexOf('{', StringComparison.Ordinal);
-            var close = open < 0 ? -1 : text.IndexOf('}', open);
-            if (close < 0) break;
-            text = string.Concat(text.AsSpan(0, open), Convert.ToString(arg, System.Globalization.CultureInfo.InvariantCulture), text.AsSpan(close + 1));
-        }
-        Lines.Enqueue((level, text));
+            try
+            {
+                await loop(_stopping.Token);
+            }
+            catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+            {
+            }
+            catch (Exception e)
+            {
+                BackgroundFailures.Enqueue(new InvalidOperationException($"background loop {name} failed", e));
+            }
+        }));
+
+    /// <summary>Stops the background loops (as the host does at plugin stop) and waits for them.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync();
+        await Task.WhenAll(_loops).WaitAsync(TimeSpan.FromSeconds(30));
+        DeclaredSockets?.Dispose();
+        _stopping.Dispose();
     }
 }
 
