@@ -122,7 +122,7 @@ public sealed class ElasticsearchPluginTests
         Assert.Equal("x", rejected.GetProperty("document").GetProperty("data").GetProperty("poison").GetString());
         var status = await GetAsync(context, "status");
         Assert.Equal(1, status.GetProperty("rejected").GetInt64());
-        Assert.Contains(context.Log.Lines, l => l.Level == PluginLogLevel.Warning && l.Text.Contains(bad.Id.ToString("D"), StringComparison.Ordinal));
+        Assert.Contains(context.Log.Lines, l => l.StartsWith("Warning:", StringComparison.Ordinal) && l.Contains(bad.Id.ToString("D"), StringComparison.Ordinal));
         await plugin.StopAsync(default);
     }
 
