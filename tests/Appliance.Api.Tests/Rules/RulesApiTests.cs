@@ -53,7 +53,7 @@ public sealed class RulesApiTests : IAsyncLifetime
     [Fact]
     public async Task Create_read_replace_delete_with_every_error_by_path()
     {
-        var bad = """{ "id": "x", "name": "", "trigger": { "events": ["NoSuchEvent"], "schedule": [ { "from": "9:00", "to": "10:00" } ] }, "actions": [ { "type": "sms" } ] }""";
+        var bad = """{ "id": "x", "name": "", "trigger": { "events": ["NoSuchEvent"], "schedule": [ { "from": "9:00", "to": "10:00" } ] }, "actions": [ { "type": "fax" } ] }""";
         using (var refused = await Send(HttpMethod.Post, "/api/v1/rules", bad))
         {
             var errors = await Errors(refused);

@@ -65,6 +65,14 @@ public sealed class DataUseTests
         var day = Assert.Single(use.GetProperty("days").EnumerateArray(), d => d.GetProperty("day").GetString() == today);
         Assert.Equal(1_500_000, day.GetProperty("bytes").GetProperty("clips").GetInt64());
 
+        // The portal shows the same month beside the planner's estimate (Network > Data use).
+        var page = await host.Client.GetStringAsync("/Network/DataUse");
+        Assert.Contains("<tr data-category=\"clips\">", page, StringComparison.Ordinal);
+        Assert.Contains("<td>1.5 MB</td>", page, StringComparison.Ordinal);
+        Assert.Contains("<td>250.0 kB</td>", page, StringComparison.Ordinal);
+        Assert.Contains($"<td>{today}</td>", page, StringComparison.Ordinal);
+        Assert.Contains("id=\"datause-total\">1.8 MB<", page, StringComparison.Ordinal);
+
         // The estimate is the planner's for the same configuration: its defaults planned by POST /network/plan, lines mapped to categories.
         var defaults = await host.Client.GetStringAsync("/api/v1/network/plan/defaults");
         using var planned = await host.Client.PostAsync("/api/v1/network/plan", new StringContent(defaults, System.Text.Encoding.UTF8, "application/json"));

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Appliance.Abstractions;
 using Appliance.Abstractions.Events;
 using Appliance.Plugins.Recording.Plugin.Clips;
+using Appliance.Plugins.Recording.Protocol.Timeline;
 using Appliance.Plugins.Recording.Plugin.Index;
 using Appliance.Plugins.Recording.Plugin.Recorder;
 using Appliance.Plugins.Recording.Plugin.Routes;
@@ -144,7 +145,7 @@ public sealed class RecordingPlugin : IPlugin
             return Task.CompletedTask;
         var camera = c.GetString()!;
         var atUs = ClipService.ToUs(envelope.OccurredAt);
-        Index.AddEvent(new EventRow(camera, atUs, envelope.Type, envelope.Id.ToString("N")));
+        Index.AddEvent(new EventRow(camera, atUs, envelope.Type, envelope.Id.ToString("N"), EventDetail.Describe(envelope.Data)));
         if (Settings.Mode == RecordingMode.Event) Recorder(camera)?.Trigger(atUs);
         return Task.CompletedTask;
     }

@@ -29,7 +29,9 @@ public sealed class RecordingHost : IAsyncDisposable
     public string DataDirectory => Path.Combine(Host.DataDirectory, "plugin-data", PluginId);
     public string SegmentFolder => Path.Combine(DataDirectory, "segments", CameraId);
 
-    public static async Task<RecordingHost> StartAsync(JsonObject recording, string cameraArgs = "--width 640 --height 360 --keyint 25 --bitrate 1000", string? dataDirectory = null)
+    /// <param name="others">More plugins to bundle: project folder, plugin id, its configuration.</param>
+    public static async Task<RecordingHost> StartAsync(JsonObject recording, string cameraArgs = "--width 640 --height 360 --keyint 25 --bitrate 1000", string? dataDirectory = null,
+        IReadOnlyList<(string Project, string Id, JsonObject Config)>? others = null)
     {
         var camera = await GstRtspServer.StartAsync(FreePort.Tcp(), cameraArgs);
         HostProcess? host = null;
@@ -40,7 +42,9 @@ public sealed class RecordingHost : IAsyncDisposable
                 [PluginId] = recording,
                 ["appliance.rtsp"] = new JsonObject { ["reconnect"] = new JsonObject { ["initialSeconds"] = 0.2, ["maxSeconds"] = 1 } },
             };
-            host = await HostProcess.StartAsync(dataDirectory: dataDirectory, bundledPlugins: BundledPlugins.Stage(BundledPlugins.RtspIngest, "plugins/Recording/src/Recording.Plugin"), pluginConfig: config);
+            foreach (var other in others ?? []) config[other.Id] = other.Config;
+            string[] projects = [BundledPlugins.RtspIngest, "plugins/Recording/src/Recording.Plugin", .. (others ?? []).Select(o => o.Project)];
+            host = await HostProcess.StartAsync(dataDirectory: dataDirectory, bundledPlugins: BundledPlugins.Stage(projects), pluginConfig: config);
             await host.LoginAsync();
             using var added = await host.Client.PostAsJsonAsync("/api/v1/cameras", new { name = "Lobby", streamUri = camera.Url });
             added.EnsureSuccessStatusCode();

@@ -5,8 +5,8 @@ namespace Appliance.Plugins.Recording.Plugin.Index;
 /// <param name="Open">Still being written (or was, when the process died).</param>
 public sealed record SegmentRow(long Id, string Camera, string Path, long StartUs, long EndUs, long FirstPts, long LastPts, long Bytes, int Frames, bool Open);
 
-/// <summary>An event marker on a camera's timeline.</summary>
-public sealed record EventRow(string Camera, long AtUs, string Type, string EventId);
+/// <summary>An event marker on a camera's timeline, with the text shown beside it (Protocol.Timeline.EventDetail).</summary>
+public sealed record EventRow(string Camera, long AtUs, string Type, string EventId, string Detail = "");
 
 /// <summary>Clip job states: queued, cutting, done, failed.</summary>
 public static class ClipStates

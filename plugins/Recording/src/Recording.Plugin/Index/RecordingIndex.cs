@@ -33,6 +33,9 @@ public sealed class RecordingIndex : IDisposable
                 progress REAL NOT NULL, path TEXT, error TEXT, bytes INTEGER NOT NULL, frames INTEGER NOT NULL,
                 seconds REAL NOT NULL, created_us INTEGER NOT NULL);
             """);
+        // Indexes made before markers carried their text get the column (empty for their old markers).
+        using (var hasDetail = Command("SELECT COUNT(*) FROM pragma_table_info('events') WHERE name = 'detail'"))
+            if ((long)hasDetail.ExecuteScalar()! == 0) Execute("ALTER TABLE events ADD COLUMN detail TEXT NOT NULL DEFAULT ''");
     }
 
     /// <summary>Adds a segment about to be written (before its file exists, so a crash leaves no file the index does not know).</summary>
@@ -103,8 +106,8 @@ public sealed class RecordingIndex : IDisposable
     {
         lock (_gate)
         {
-            using var c = Command("INSERT OR IGNORE INTO events (event_id, camera, at_us, type) VALUES ($id, $camera, $at, $type)",
-                ("$id", e.EventId), ("$camera", e.Camera), ("$at", e.AtUs), ("$type", e.Type));
+            using var c = Command("INSERT OR IGNORE INTO events (event_id, camera, at_us, type, detail) VALUES ($id, $camera, $at, $type, $detail)",
+                ("$id", e.EventId), ("$camera", e.Camera), ("$at", e.AtUs), ("$type", e.Type), ("$detail", e.Detail));
             c.ExecuteNonQuery();
         }
     }
@@ -113,11 +116,11 @@ public sealed class RecordingIndex : IDisposable
     {
         lock (_gate)
         {
-            using var c = Command("SELECT camera, at_us, type, event_id FROM events WHERE camera = $camera AND at_us BETWEEN $from AND $to ORDER BY at_us",
+            using var c = Command("SELECT camera, at_us, type, event_id, detail FROM events WHERE camera = $camera AND at_us BETWEEN $from AND $to ORDER BY at_us",
                 ("$camera", camera), ("$from", fromUs), ("$to", toUs));
             using var r = c.ExecuteReader();
             var rows = new List<EventRow>();
-            while (r.Read()) rows.Add(new EventRow(r.GetString(0), r.GetInt64(1), r.GetString(2), r.GetString(3)));
+            while (r.Read()) rows.Add(new EventRow(r.GetString(0), r.GetInt64(1), r.GetString(2), r.GetString(3), r.GetString(4)));
             return rows;
         }
     }

@@ -34,14 +34,37 @@
         bar.appendChild(el('span', { class: 'recording-segment', title: `${s.start} – ${s.end}` }, undefined,
           { position: 'absolute', left: `${a}%`, width: `${Math.max(0.2, b - a)}%`, top: '0', bottom: '0', background: '#4a8' }));
       }
+      const list = el('ul', { class: 'recording-event-list' });
       for (const e of t.events) {
-        bar.appendChild(el('span', { class: 'recording-event', title: `${e.type} ${e.at}` }, undefined,
+        bar.appendChild(el('span', { class: 'recording-event', title: `${e.type} ${e.at}${e.detail ? ' — ' + e.detail : ''}` }, undefined,
           { position: 'absolute', left: `${x(Date.parse(e.at))}%`, width: '2px', top: '0', bottom: '0', background: '#c00' }));
+        // The event as text beside the video: time, type, what it says (a POS transaction's register, total, voids...).
+        const item = el('li', { class: 'recording-event-text', 'data-type': e.type });
+        item.appendChild(el('time', { datetime: e.at }, new Date(e.at).toLocaleTimeString()));
+        item.appendChild(el('span', {}, ` ${e.type}${e.detail ? ': ' + e.detail : ''} `));
+        const cut = el('button', { type: 'button', class: 'recording-event-clip' }, 'Clip ±30 s');
+        cut.addEventListener('click', () => cutAround(c.camera, Date.parse(e.at)));
+        item.appendChild(cut);
+        list.appendChild(item);
       }
       row.appendChild(bar);
+      if (t.events.length > 0) row.appendChild(list);
       box.appendChild(row);
     }
     if (cameras.length === 0) box.textContent = 'No camera is recorded yet.';
+  }
+
+  // A clip from 30 s before an event to 30 s after it (or now, if that is still to come).
+  async function cutAround(camera, at) {
+    const message = document.getElementById('recording-message');
+    const r = await fetch(base + '/clips', {
+      method: 'POST',
+      headers: Object.assign({ 'Content-Type': 'application/json' }, csrf()),
+      body: JSON.stringify({ cameraId: camera, from: new Date(at - 30000).toISOString(), to: new Date(Math.min(at + 30000, Date.now() - 1000)).toISOString() }),
+    });
+    const j = await r.json();
+    message.textContent = r.ok ? `clip ${j.id} queued` : `${j.error}: ${j.message}`;
+    clips();
   }
 
   async function clips() {

@@ -57,7 +57,7 @@ internal sealed class RecordingRoutes(RecordingPlugin plugin, IHttpSurface http)
         {
             camera,
             segments = segments.Select(s => new { id = s.Id, file = Path.GetFileName(s.Path), start = Json.Time(s.StartUs), end = Json.Time(s.EndUs), bytes = s.Bytes, frames = s.Frames, open = s.Open }),
-            events = events.Select(e => new { at = Json.Time(e.AtUs), type = e.Type, eventId = e.EventId }),
+            events = events.Select(e => new { at = Json.Time(e.AtUs), type = e.Type, eventId = e.EventId, detail = e.Detail }),
         });
     }
 
