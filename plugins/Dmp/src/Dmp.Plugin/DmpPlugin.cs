@@ -1,10 +1,10 @@
-using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
 using Appliance.Abstractions;
 using Appliance.Abstractions.Http;
 using Appliance.Plugins.Dmp.Protocol;
+using Appliance.Plugins.Shared;
 
 namespace Appliance.Plugins.Dmp;
 
@@ -43,39 +43,13 @@ public sealed class DmpPlugin : IPlugin
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    private static async Task AcceptLoopAsync(Socket listener, DmpSettings settings, DmpReceiver receiver, TimeProvider time, CancellationToken ct)
-    {
-        var connections = new ConcurrentDictionary<Task, bool>();
-        try
-        {
-            while (!ct.IsCancellationRequested)
+    private static Task AcceptLoopAsync(Socket listener, DmpSettings settings, DmpReceiver receiver, TimeProvider time, CancellationToken ct) =>
+        BoundedAcceptLoop.RunAsync(listener, settings.MaxConnections,
+            socket => receiver.Refused(socket.RemoteEndPoint?.ToString() ?? "?", "too-many", $"more than {settings.MaxConnections} panel connections at once: closed at accept"),
+            (socket, stop) =>
             {
-                Socket socket;
-                try
-                {
-                    socket = await listener.AcceptAsync(ct);
-                }
-                catch (OperationCanceledException)
-                {
-                    break;
-                }
-                if (connections.Count >= settings.MaxConnections)
-                {
-                    receiver.Refused(socket.RemoteEndPoint?.ToString() ?? "?", "too-many", $"more than {settings.MaxConnections} panel connections at once: closed at accept");
-                    socket.Dispose();
-                    continue;
-                }
                 socket.NoDelay = true;
-                var connection = new PanelConnection(socket, settings, receiver, time);
-                var task = Task.Run(() => connection.RunAsync(ct), CancellationToken.None);
-                connections[task] = true;
-                _ = task.ContinueWith(t => connections.TryRemove(t, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-            }
-        }
-        finally
-        {
-            listener.Dispose();
-            await Task.WhenAll(connections.Keys.Select(t => t.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default)));
-        }
-    }
+                return new PanelConnection(socket, settings, receiver, time).RunAsync(stop);
+            },
+            ct);
 }

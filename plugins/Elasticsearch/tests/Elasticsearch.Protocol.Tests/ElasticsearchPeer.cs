@@ -63,13 +63,7 @@ public sealed class ElasticsearchPeer : IAsyncDisposable
 
     public static async Task<ElasticsearchPeer> StartAsync()
     {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest("CN=elasticsearch test", key, HashAlgorithmName.SHA256);
-        var names = new SubjectAlternativeNameBuilder();
-        names.AddIpAddress(IPAddress.Loopback);
-        request.CertificateExtensions.Add(names.Build());
-        using var created = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(7));
-        var certificate = X509CertificateLoader.LoadPkcs12(created.Export(X509ContentType.Pkcs12), null);
+        var certificate = LoopbackCertificate.Create("elasticsearch test");
         var port = FreePort.Tcp();
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -79,7 +73,7 @@ public sealed class ElasticsearchPeer : IAsyncDisposable
             k.Listen(IPAddress.Loopback, port, l => l.UseHttps(certificate));
         });
         var app = builder.Build();
-        var peer = new ElasticsearchPeer(app, port, Convert.ToHexString(SHA256.HashData(certificate.RawData)));
+        var peer = new ElasticsearchPeer(app, port, LoopbackCertificate.Sha256(certificate));
         app.MapPut("/_index_template/{name}", (string name, HttpRequest r) => peer.PutTemplate(name, r));
         app.MapPost("/_bulk", (HttpRequest r) => peer.Bulk(r));
         await app.StartAsync();

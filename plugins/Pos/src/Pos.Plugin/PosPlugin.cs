@@ -1,10 +1,10 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net.Sockets;
 using System.Text.Json;
 using Appliance.Abstractions;
 using Appliance.Abstractions.Events;
 using Appliance.Abstractions.Http;
+using Appliance.Plugins.Shared;
 
 namespace Appliance.Plugins.Pos;
 
@@ -92,48 +92,19 @@ public sealed class PosPlugin : IPlugin
             : PluginStreamResponse.Text(found.Failure!.Message, 400);
     }
 
-    private static async Task AcceptLoopAsync(Socket listener, RegisterSettings register, PosSettings settings, PosIngest ingest, IPluginContext context, CancellationToken ct)
-    {
-        var connections = new ConcurrentDictionary<Task, bool>();
-        try
-        {
-            while (!ct.IsCancellationRequested)
+    private static Task AcceptLoopAsync(Socket listener, RegisterSettings register, PosSettings settings, PosIngest ingest, IPluginContext context, CancellationToken ct) =>
+        BoundedAcceptLoop.RunAsync(listener, settings.MaxConnections,
+            socket => context.Logger.Warn("POS register {Register}: more than {Max} connections, {Remote} closed at accept", register.Name, settings.MaxConnections, socket.RemoteEndPoint),
+            async (socket, stop) =>
             {
-                Socket socket;
                 try
                 {
-                    socket = await listener.AcceptAsync(ct);
+                    await new RegisterConnection(socket, register, settings, ingest, context.Time).RunAsync(stop);
                 }
-                catch (OperationCanceledException)
+                catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
                 {
-                    break;
+                    context.Logger.Warn("POS register {Register}: connection ended: {Error}", register.Name, e.Message);
                 }
-                if (connections.Count >= settings.MaxConnections)
-                {
-                    context.Logger.Warn("POS register {Register}: more than {Max} connections, {Remote} closed at accept", register.Name, settings.MaxConnections, socket.RemoteEndPoint);
-                    socket.Dispose();
-                    continue;
-                }
-                var connection = new RegisterConnection(socket, register, settings, ingest, context.Time);
-                var task = Task.Run(async () =>
-                {
-                    try
-                    {
-                        await connection.RunAsync(ct);
-                    }
-                    catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
-                    {
-                        context.Logger.Warn("POS register {Register}: connection ended: {Error}", register.Name, e.Message);
-                    }
-                }, CancellationToken.None);
-                connections[task] = true;
-                _ = task.ContinueWith(done => connections.TryRemove(done, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-            }
-        }
-        finally
-        {
-            listener.Dispose();
-            await Task.WhenAll(connections.Keys);
-        }
-    }
+            },
+            ct);
 }

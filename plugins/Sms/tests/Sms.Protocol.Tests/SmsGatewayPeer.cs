@@ -64,19 +64,13 @@ public sealed partial class SmsGatewayPeer : IAsyncDisposable
 
     public static async Task<SmsGatewayPeer> StartAsync()
     {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest("CN=sms gateway test", key, HashAlgorithmName.SHA256);
-        var names = new SubjectAlternativeNameBuilder();
-        names.AddIpAddress(IPAddress.Loopback);
-        request.CertificateExtensions.Add(names.Build());
-        using var created = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(7));
-        var certificate = X509CertificateLoader.LoadPkcs12(created.Export(X509ContentType.Pkcs12), null);
+        var certificate = LoopbackCertificate.Create("sms gateway test");
         var port = FreePort.Tcp();
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port, l => l.UseHttps(certificate)));
         var app = builder.Build();
-        var peer = new SmsGatewayPeer(app, port, Convert.ToHexString(SHA256.HashData(certificate.RawData)));
+        var peer = new SmsGatewayPeer(app, port, LoopbackCertificate.Sha256(certificate));
         app.MapPost("/2010-04-01/Accounts/{account}/Messages.json", (string account, HttpRequest r) => peer.Create(account, r));
         await app.StartAsync();
         return peer;
