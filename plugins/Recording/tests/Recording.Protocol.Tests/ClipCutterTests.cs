@@ -70,4 +70,21 @@ public sealed class ClipCutterTests(ITestOutputHelper output)
         Assert.Equal("io", gone.Failure!.Code);
         Assert.Equal(0, sink.Length);
     }
+
+    [Fact]
+    public async Task A_range_that_starts_before_the_first_segment_keeps_all_of_it()
+    {
+        // The plugin gives the first piece no FromPts when the range starts before the segment: the clip then starts at
+        // the segment's first keyframe (it once started at its last one and lost the GOPs before).
+        var (units, segments) = ThreeSegments(VideoCodec.H264);
+        var clip = Path.Combine(Streams.Folder("clips"), "all.ts");
+        await using (var file = File.Create(clip))
+        {
+            var summary = await ClipCutter.CutAsync(segments.Select(s => new ClipPiece(s)).ToList(), file, null, CancellationToken.None);
+            Assert.True(summary.IsOk, summary.ToString());
+            Assert.Equal(units.Count, summary.Value.Frames);
+        }
+        var probe = TsProbe.Probe(clip);
+        Assert.Equal((units.Count, true, ""), (probe.Frames, probe.FirstIsKeyframe, probe.DecodeErrors));
+    }
 }

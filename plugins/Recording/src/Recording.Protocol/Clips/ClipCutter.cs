@@ -51,13 +51,12 @@ public static class ClipCutter
             var from = 0;
             if (firstPts is null)
             {
-                // The clip starts at the keyframe at or before FromPts (the segment's first keyframe when none is before).
+                // The clip starts at the keyframe at or before FromPts (the segment's first keyframe when none is
+                // before, or when the range starts before the segment: no FromPts).
                 from = -1;
-                for (var k = 0; k < whole.Count; k++)
-                {
-                    if (piece.FromPts is { } f && TsLayout.Difference(whole[k].Pts, f) > 0) break;
-                    if (whole[k].Keyframe) from = k;
-                }
+                if (piece.FromPts is { } fromPts)
+                    for (var k = 0; k < whole.Count && TsLayout.Difference(whole[k].Pts, fromPts) <= 0; k++)
+                        if (whole[k].Keyframe) from = k;
                 if (from < 0) from = whole.FindIndex(f => f.Keyframe);
                 if (from < 0) return new Failure("unusable", $"segment {piece.Path} has no keyframe to start the clip at");
             }
