@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -15,70 +14,40 @@ public sealed class FailClosedTests
     [Fact]
     public async Task AnInvalidZoneConfiguration_AppliesTheSafeRuleset_AndTheApplianceSaysUnhealthyWithTheReason()
     {
-        var netns = $"appl-access-{Environment.ProcessId}-{Random.Shared.Next(1000, 9999)}";
-        Run("ip", $"netns add {netns}");
-        try
+        using var ns = BareNetns.Create("access");
+        await using var host = await HostProcess.StartAsync(netns: ns.Name, appliance: new JsonObject
         {
-            Run("ip", $"-n {netns} link set lo up");
-            await using var host = await HostProcess.StartAsync(netns: netns, appliance: new JsonObject
+            ["network"] = new JsonObject
             {
-                ["network"] = new JsonObject
+                ["firewall"] = new JsonObject
                 {
-                    ["firewall"] = new JsonObject
+                    ["enforce"] = true,
+                    ["zones"] = new JsonObject
                     {
-                        ["enforce"] = true,
-                        ["zones"] = new JsonObject
-                        {
-                            ["managementSources"] = new JsonArray("192.0.2.0/24"),
-                            ["interfaces"] = new JsonArray(new JsonObject { ["name"] = "lo", ["zone"] = "no-such-zone" }),
-                        },
+                        ["managementSources"] = new JsonArray("192.0.2.0/24"),
+                        ["interfaces"] = new JsonArray(new JsonObject { ["name"] = "lo", ["zone"] = "no-such-zone" }),
                     },
                 },
-            });
-            await host.LoginAsync();
+            },
+        });
+        await host.LoginAsync();
 
-            var table = "";
-            for (var i = 0; i < 150 && !table.Contains("fail closed", StringComparison.Ordinal); i++)
-            {
-                await Task.Delay(200);
-                table = TryRun("ip", $"netns exec {netns} nft list table inet appliance");
-            }
-            Assert.True(table.Contains("policy drop", StringComparison.Ordinal) && table.Contains("192.0.2.0/24", StringComparison.Ordinal), table + "\n" + host.Log);
-            var ports = string.Join(", ", new[] { host.HttpPort, host.HttpsPort }.Order());
-            Assert.Contains($"tcp dport {{ {ports} }}", table);
-
-            var healthz = await host.Client.GetFromJsonAsync<JsonElement>("/healthz");
-            Assert.Equal("unhealthy", healthz.GetProperty("status").GetString());
-            var health = await host.Client.GetStringAsync("/api/v1/health");
-            Assert.Contains("fail closed", health);
-            Assert.Contains("no-such-zone", health);
-            var firewall = await host.Client.GetFromJsonAsync<JsonElement>("/api/v1/network/firewall");
-            Assert.Contains("fail closed", firewall.GetProperty("failClosedReason").GetString());
-        }
-        finally
+        var table = "";
+        for (var i = 0; i < 150 && !table.Contains("fail closed", StringComparison.Ordinal); i++)
         {
-            TryRun("ip", $"netns del {netns}");
+            await Task.Delay(200);
+            table = ns.TryExec("nft list table inet appliance");
         }
-    }
+        Assert.True(table.Contains("policy drop", StringComparison.Ordinal) && table.Contains("192.0.2.0/24", StringComparison.Ordinal), table + "\n" + host.Log);
+        var ports = string.Join(", ", new[] { host.HttpPort, host.HttpsPort }.Order());
+        Assert.Contains($"tcp dport {{ {ports} }}", table);
 
-    private static string Run(string file, string arguments)
-    {
-        using var process = Process.Start(new ProcessStartInfo(file, arguments) { RedirectStandardOutput = true, RedirectStandardError = true })!;
-        var output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0) throw new InvalidOperationException($"{file} {arguments}: {output}");
-        return output;
-    }
-
-    private static string TryRun(string file, string arguments)
-    {
-        try
-        {
-            return Run(file, arguments);
-        }
-        catch (InvalidOperationException ex)
-        {
-            return ex.Message;
-        }
+        var healthz = await host.Client.GetFromJsonAsync<JsonElement>("/healthz");
+        Assert.Equal("unhealthy", healthz.GetProperty("status").GetString());
+        var health = await host.Client.GetStringAsync("/api/v1/health");
+        Assert.Contains("fail closed", health);
+        Assert.Contains("no-such-zone", health);
+        var firewall = await host.Client.GetFromJsonAsync<JsonElement>("/api/v1/network/firewall");
+        Assert.Contains("fail closed", firewall.GetProperty("failClosedReason").GetString());
     }
 }

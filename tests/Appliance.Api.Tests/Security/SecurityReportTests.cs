@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
@@ -90,76 +89,67 @@ public sealed class SecurityReportTests
     [Fact]
     public async Task A_hardened_configuration_passes_every_check_on_the_api_and_the_portal_page()
     {
-        var netns = $"appl-sec-{Environment.ProcessId}-{Random.Shared.Next(1000, 9999)}";
-        Run("ip", $"netns add {netns}");
+        using var ns = BareNetns.Create("sec");
         var data = Directory.CreateTempSubdirectory("appl-security-hardened-").FullName;
         using var pki = TestPki.Create(Path.Combine(data, "pki"));
         await using var bus = await PrivateBus.StartAsync();
-        try
+        // Two interfaces for the zones (veth pairs: this kernel has no dummy module).
+        foreach (var link in new[] { "cam0", "lan0" })
         {
-            Run("ip", $"-n {netns} link set lo up");
-            // Two interfaces for the zones (veth pairs: this kernel has no dummy module).
-            foreach (var link in new[] { "cam0", "lan0" })
+            ns.Ip($"link add {link} type veth peer name {link}p");
+            ns.Ip($"link set {link} up");
+        }
+        Directory.CreateDirectory(Path.Combine(data, "slots"));
+        await ApplianceMocks.StartRaucAsync(bus, pki.CaPath, Path.Combine(data, "slots"), version: "2.4.0");
+        await ApplianceMocks.StartLogindAsync(bus);
+        var versionFile = Path.Combine(data, "image-version");
+        await File.WriteAllTextAsync(versionFile, "2.4.0\n");
+        var plugins = BundledPlugins.Stage(BundledPlugins.Sms);
+        await using var host = await HostProcess.StartAsync(data, plugins, netns: ns.Name, appliance: new JsonObject
+        {
+            ["plugins"] = new JsonObject
             {
-                Run("ip", $"-n {netns} link add {link} type veth peer name {link}p");
-                Run("ip", $"-n {netns} link set {link} up");
-            }
-            Directory.CreateDirectory(Path.Combine(data, "slots"));
-            await ApplianceMocks.StartRaucAsync(bus, pki.CaPath, Path.Combine(data, "slots"), version: "2.4.0");
-            await ApplianceMocks.StartLogindAsync(bus);
-            var versionFile = Path.Combine(data, "image-version");
-            await File.WriteAllTextAsync(versionFile, "2.4.0\n");
-            var plugins = BundledPlugins.Stage(BundledPlugins.Sms);
-            await using var host = await HostProcess.StartAsync(data, plugins, netns: netns, appliance: new JsonObject
+                ["allowUnsigned"] = false,
+                ["repository"] = new JsonObject { ["url"] = "https://127.0.0.1:9/stable" },
+            },
+            ["systemServices"] = new JsonObject { ["enabled"] = true, ["busAddress"] = bus.Address, ["applyTimeAtStart"] = false, ["timeCheckSeconds"] = 0 },
+            ["imageUpdates"] = new JsonObject { ["enabled"] = true, ["keyring"] = pki.CaPath, ["versionFile"] = versionFile },
+            ["network"] = new JsonObject
             {
-                ["plugins"] = new JsonObject
+                ["firewall"] = new JsonObject
                 {
-                    ["allowUnsigned"] = false,
-                    ["repository"] = new JsonObject { ["url"] = "https://127.0.0.1:9/stable" },
-                },
-                ["systemServices"] = new JsonObject { ["enabled"] = true, ["busAddress"] = bus.Address, ["applyTimeAtStart"] = false, ["timeCheckSeconds"] = 0 },
-                ["imageUpdates"] = new JsonObject { ["enabled"] = true, ["keyring"] = pki.CaPath, ["versionFile"] = versionFile },
-                ["network"] = new JsonObject
-                {
-                    ["firewall"] = new JsonObject
+                    ["enforce"] = true,
+                    ["zones"] = new JsonObject
                     {
-                        ["enforce"] = true,
-                        ["zones"] = new JsonObject
-                        {
-                            ["managementSources"] = new JsonArray("127.0.0.0/8", "10.20.0.0/24"),
-                            ["outboundAllowlist"] = true,
-                            ["interfaces"] = new JsonArray(
-                                new JsonObject { ["name"] = "cam0", ["zone"] = "cameras" },
-                                new JsonObject { ["name"] = "lan0", ["zone"] = "site" }),
-                        },
+                        ["managementSources"] = new JsonArray("127.0.0.0/8", "10.20.0.0/24"),
+                        ["outboundAllowlist"] = true,
+                        ["interfaces"] = new JsonArray(
+                            new JsonObject { ["name"] = "cam0", ["zone"] = "cameras" },
+                            new JsonObject { ["name"] = "lan0", ["zone"] = "site" }),
                     },
                 },
-            }, pluginConfig: new JsonObject
-            {
-                ["appliance.sms"] = new JsonObject { ["host"] = "127.0.0.1", ["accountSid"] = "AC1", ["authToken"] = "token", ["from"] = "+15555550199" },
-            });
-            await host.LoginAsync();
-
-            var report = await ReportAsync(host);
-            var findings = report.GetProperty("findings").EnumerateArray().ToList();
-            Assert.Equal(18, findings.Count);
-            Assert.All(findings, f => Assert.True(f.GetProperty("verdict").GetString() == "pass", f.ToString()));
-            Assert.Equal("pass", report.GetProperty("overall").GetString());
-            Assert.Contains("appliance.sms", Evidence(report, "si2-plugin-signatures"));
-            Assert.Contains("bundled with the image", Evidence(report, "si2-plugin-signatures"));
-            Assert.Contains("cam0", Evidence(report, "sc7-camera-zone"));
-            Assert.Contains("10.20.0.0/24", Evidence(report, "sc7-management-sources"));
-            Assert.Contains("appliance.sms -> 127.0.0.1:443", Evidence(report, "ca3-outbound"));
-
-            var page = await host.Client.GetStringAsync("/Security");
-            Assert.Contains("id=\"security-overall\" data-verdict=\"pass\"", page);
-            foreach (var f in findings)
-                Assert.Contains($"data-check=\"{f.GetProperty("id").GetString()}\" data-verdict=\"pass\"", page);
-        }
-        finally
+            },
+        }, pluginConfig: new JsonObject
         {
-            TryRun("ip", $"netns del {netns}");
-        }
+            ["appliance.sms"] = new JsonObject { ["host"] = "127.0.0.1", ["accountSid"] = "AC1", ["authToken"] = "token", ["from"] = "+15555550199" },
+        });
+        await host.LoginAsync();
+
+        var report = await ReportAsync(host);
+        var findings = report.GetProperty("findings").EnumerateArray().ToList();
+        Assert.Equal(18, findings.Count);
+        Assert.All(findings, f => Assert.True(f.GetProperty("verdict").GetString() == "pass", f.ToString()));
+        Assert.Equal("pass", report.GetProperty("overall").GetString());
+        Assert.Contains("appliance.sms", Evidence(report, "si2-plugin-signatures"));
+        Assert.Contains("bundled with the image", Evidence(report, "si2-plugin-signatures"));
+        Assert.Contains("cam0", Evidence(report, "sc7-camera-zone"));
+        Assert.Contains("10.20.0.0/24", Evidence(report, "sc7-management-sources"));
+        Assert.Contains("appliance.sms -> 127.0.0.1:443", Evidence(report, "ca3-outbound"));
+
+        var page = await host.Client.GetStringAsync("/Security");
+        Assert.Contains("id=\"security-overall\" data-verdict=\"pass\"", page);
+        foreach (var f in findings)
+            Assert.Contains($"data-check=\"{f.GetProperty("id").GetString()}\" data-verdict=\"pass\"", page);
     }
 
     private static async Task UploadUnsignedPluginAsync(HostProcess host)
@@ -187,27 +177,6 @@ public sealed class SecurityReportTests
         {
             Assert.True(actual[id].GetProperty("verdict").GetString() == verdict, $"{id}: expected {verdict}, got {actual[id]}");
             if (verdict != "pass") Assert.NotEmpty(actual[id].GetProperty("fix").GetString()!);
-        }
-    }
-
-    private static string Run(string file, string arguments)
-    {
-        using var process = Process.Start(new ProcessStartInfo(file, arguments) { RedirectStandardOutput = true, RedirectStandardError = true })!;
-        var output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0) throw new InvalidOperationException($"{file} {arguments}: {output}");
-        return output;
-    }
-
-    private static void TryRun(string file, string arguments)
-    {
-        try
-        {
-            Run(file, arguments);
-        }
-        catch (InvalidOperationException)
-        {
-            // already gone
         }
     }
 }
