@@ -92,6 +92,24 @@ public sealed class ContinuousRecordingTests(ITestOutputHelper output)
         Assert.InRange(probe.Seconds, (to - from).TotalSeconds - 0.3, (to - from).TotalSeconds + 1.3);
         var metadata = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(rig.DataDirectory, "clips", $"{id}.json"))).RootElement;
         Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)), metadata.GetProperty("sha256").GetString());
+
+        // The MP4 rewrap for browsers: same frames, Range served; an unknown clip is 404.
+        Assert.EndsWith($"/clips/{id}/mp4", done.GetProperty("play").GetString(), StringComparison.Ordinal);
+        using var mp4 = await rig.GetAsync($"clips/{id}/mp4");
+        Assert.Equal(HttpStatusCode.OK, mp4.StatusCode);
+        Assert.Equal("video/mp4", mp4.Content.Headers.ContentType!.MediaType);
+        var mp4Bytes = await mp4.Content.ReadAsByteArrayAsync();
+        using var mp4Part = await rig.GetAsync($"clips/{id}/mp4", "bytes=0-7");
+        Assert.Equal(HttpStatusCode.PartialContent, mp4Part.StatusCode);
+        Assert.Equal("ftyp", System.Text.Encoding.ASCII.GetString(await mp4Part.Content.ReadAsByteArrayAsync(), 4, 4));
+        var mp4Path = Path.ChangeExtension(path, ".mp4");
+        await File.WriteAllBytesAsync(mp4Path, mp4Bytes);
+        var mp4Probe = TsProbe.Probe(mp4Path);
+        output.WriteLine($"mp4: {mp4Probe}");
+        Assert.Equal(("h264", probe.Frames, true, ""), (mp4Probe.Codec, mp4Probe.Frames, mp4Probe.FirstIsKeyframe, mp4Probe.DecodeErrors));
+        using var unknown = await rig.GetAsync("clips/no-such-clip/mp4");
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        File.Delete(mp4Path);
         File.Delete(path);
     }
 

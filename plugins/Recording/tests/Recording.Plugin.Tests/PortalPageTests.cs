@@ -9,11 +9,12 @@ using static Microsoft.Playwright.Assertions;
 namespace Appliance.Plugins.Recording.Plugin.Tests;
 
 /// <summary>The plugin's portal page in Debian's Chromium: the camera's timeline with its segments and an event marker,
-/// a clip cut through the page's form, and its download link serving the MPEG-TS.</summary>
+/// a clip cut through the page's form, its download link serving the MPEG-TS, and the clip playing in the page's
+/// video element (the MP4 rewrap, decoded by Chromium itself).</summary>
 public sealed class PortalPageTests(BrowserFixture browser, ITestOutputHelper output) : IClassFixture<BrowserFixture>
 {
     [Fact]
-    public async Task The_page_shows_the_timeline_with_an_event_marker_and_cuts_a_clip_that_downloads()
+    public async Task The_page_shows_the_timeline_with_an_event_marker_and_cuts_a_clip_that_downloads_and_plays()
     {
         await using var rig = await RecordingHost.StartAsync(new JsonObject { ["segmentSeconds"] = 2 });
         try
@@ -43,7 +44,7 @@ public sealed class PortalPageTests(BrowserFixture browser, ITestOutputHelper ou
             var segment = await camera.Locator(".recording-segment").First.BoundingBoxAsync();
             Assert.True(bar is { Height: > 10, Width: > 500 } && segment is { Width: > 0, Height: > 10 }, $"bar {bar?.Width}x{bar?.Height}, segment {segment?.Width}x{segment?.Height}");
             Assert.Contains("MotionDetected", await camera.Locator(".recording-event").GetAttributeAsync("title"), StringComparison.Ordinal);
-            await Expect(page.Locator("section.recording")).ToContainTextAsync("Chromium does not play MPEG-TS");
+            await Expect(page.Locator("section.recording")).ToContainTextAsync("Play shows an H.264 clip here");
 
             // The form's default range is the last two minutes up to the page's load: a clip of what is recorded.
             await page.GetByRole(AriaRole.Button, new() { Name = "Cut" }).ClickAsync();
@@ -57,6 +58,26 @@ public sealed class PortalPageTests(BrowserFixture browser, ITestOutputHelper ou
             Assert.Equal("video/mp2t", response.Headers["content-type"]);
             Assert.StartsWith("attachment", response.Headers["content-disposition"], StringComparison.Ordinal);
             Assert.Equal(0x47, (await response.BodyAsync())[0]);
+
+            // Play: Chromium loads the MP4 rewrap through the page's video element, decodes pictures of the camera's
+            // size and plays on (its clock advances past a second: frames after the first keyframe decode too).
+            await page.Locator("#recording-clips .recording-play").ClickAsync();
+            var video = page.Locator("#recording-video");
+            await Expect(video).ToBeVisibleAsync();
+            await page.WaitForFunctionAsync("() => { const v = document.getElementById('recording-video'); return v.readyState >= 2 && v.videoWidth > 0 && v.currentTime > 1; }",
+                null, new() { Timeout = 60_000 });
+            var played = await video.EvaluateAsync<System.Text.Json.JsonElement>("v => ({ width: v.videoWidth, height: v.videoHeight, time: v.currentTime, duration: v.duration, error: v.error ? v.error.message : null })");
+            output.WriteLine($"played in Chromium: {played}");
+            Assert.Equal(System.Text.Json.JsonValueKind.Null, played.GetProperty("error").ValueKind);
+            var mp4 = await page.APIRequest.GetAsync(href!.Replace("/file?download", "/mp4", StringComparison.Ordinal));
+            Assert.Equal(200, mp4.Status);
+            Assert.Equal("video/mp4", mp4.Headers["content-type"]);
+            var mp4Path = Path.Combine(Path.GetTempPath(), $"recording-portal-{Guid.NewGuid():N}.mp4");
+            await File.WriteAllBytesAsync(mp4Path, await mp4.BodyAsync());
+            var size = Appliance.Plugins.Recording.Tests.Shared.TsProbe.Run("ffprobe", ["-v", "error", "-select_streams", "v:0", "-show_entries", "stream=width,height", "-of", "csv=p=0", mp4Path]).Output.Trim();
+            File.Delete(mp4Path);
+            Assert.Equal(size, $"{played.GetProperty("width").GetInt32()},{played.GetProperty("height").GetInt32()}");
+            Assert.InRange(played.GetProperty("duration").GetDouble(), 1.0, 200.0);
             await BrowserFixture.ScreenshotAsync(page, "recording", "portal-page");
             Assert.Empty(errors);
             await page.Context.CloseAsync();

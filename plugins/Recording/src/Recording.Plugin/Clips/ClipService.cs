@@ -5,6 +5,7 @@ using Appliance.Abstractions;
 using Appliance.Plugins.Recording.Plugin.Index;
 using Appliance.Plugins.Recording.Plugin.Recorder;
 using Appliance.Plugins.Recording.Protocol.Clips;
+using Appliance.Plugins.Recording.Protocol.Mp4;
 
 namespace Appliance.Plugins.Recording.Plugin.Clips;
 
@@ -19,6 +20,7 @@ internal sealed class ClipService(SegmentStore store, TimeProvider time, IPlugin
     public ClipExport? Export => export;
 
     private readonly Channel<string> _queue = Channel.CreateUnbounded<string>();
+    private readonly SemaphoreSlim _remux = new(1, 1);
 
     public string Folder { get; } = Path.Combine(Path.GetDirectoryName(store.Root)!, "clips");
 
@@ -53,7 +55,7 @@ internal sealed class ClipService(SegmentStore store, TimeProvider time, IPlugin
     {
         if (store.Index.Clip(id) is not { } clip) return new Failure("not-found", $"no clip '{id}'");
         if (clip.State is ClipStates.Queued or ClipStates.Cutting) return new Failure("busy", $"clip '{id}' is {clip.State}; delete it when it is done");
-        foreach (var file in new[] { FilePath(id), MetadataPath(id), FilePath(id) + ".part", ExportMarker(id) })
+        foreach (var file in new[] { FilePath(id), MetadataPath(id), FilePath(id) + ".part", ExportMarker(id), PlayablePath(id), PlayablePath(id) + ".part" })
             if (File.Exists(file)) File.Delete(file);
         store.Index.DeleteClip(id);
         return true;
@@ -62,6 +64,53 @@ internal sealed class ClipService(SegmentStore store, TimeProvider time, IPlugin
     public string FilePath(string id) => Path.Combine(Folder, $"{id}.ts");
 
     public string MetadataPath(string id) => Path.Combine(Folder, $"{id}.json");
+
+    /// <summary>The clip rewrapped as MP4 for browsers (written on first request).</summary>
+    public string PlayablePath(string id) => Path.Combine(Folder, $"{id}.mp4");
+
+    /// <summary>
+    /// The clip as MP4 for a browser's <c>&lt;video&gt;</c>: written from the MPEG-TS clip on the first request (no
+    /// re-encoding; one remux at a time), then served from disk. Failures: <c>not-found</c>, <c>not-ready</c> (still
+    /// being cut, or failed), and the remuxer's <c>unsupported</c> (H.265), <c>malformed</c>, <c>io</c>.
+    /// </summary>
+    public async Task<Result<string>> PlayableAsync(string id, CancellationToken cancellationToken)
+    {
+        if (store.Index.Clip(id) is not { } clip) return new Failure("not-found", $"no clip '{id}'");
+        if (clip.State != ClipStates.Done) return new Failure("not-ready", $"the clip is {clip.State}{(clip.Error is null ? "" : $": {clip.Error}")}");
+        var mp4 = PlayablePath(id);
+        await _remux.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (File.Exists(mp4)) return mp4;
+            var part = mp4 + ".part";
+            Result<Mp4Summary> summary;
+            try
+            {
+                await using (var output = new FileStream(part, FileMode.Create, FileAccess.Write, FileShare.None, 256 * 1024))
+                {
+                    summary = Mp4Remuxer.Remux(() => File.OpenRead(FilePath(id)), output, cancellationToken);
+                    if (summary.IsOk) output.Flush(true);
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                summary = new Failure("io", e.Message);
+            }
+            if (!summary.IsOk)
+            {
+                TryDelete(part);
+                log.Warn("clip {Id} not rewrapped as MP4: {Error}", id, summary.Failure);
+                return summary.Failure!;
+            }
+            File.Move(part, mp4, overwrite: true);
+            log.Info("clip {Id} rewrapped as MP4: {Frames} frames, {Width}x{Height}, {Bytes} bytes", id, summary.Value.Frames, summary.Value.Width, summary.Value.Height, summary.Value.Bytes);
+            return mp4;
+        }
+        finally
+        {
+            _remux.Release();
+        }
+    }
 
     private string ExportMarker(string id) => Path.Combine(Folder, $"{id}.export");
 

@@ -76,10 +76,33 @@
       [c.camera, c.from, c.to, c.state === 'cutting' ? `cutting ${(c.progress * 100).toFixed(0)}%` : (c.error || c.state), c.bytes ? `${(c.bytes / 1048576).toFixed(1)} MiB` : '']
         .forEach(v => tr.appendChild(el('td', {}, v)));
       const td = el('td');
+      if (c.play) {
+        const play = el('button', { type: 'button', class: 'recording-play' }, 'Play');
+        play.addEventListener('click', () => playClip(c));
+        td.appendChild(play);
+      }
       if (c.download) td.appendChild(el('a', { href: c.download + '?download', class: 'recording-download' }, 'Download'));
       tr.appendChild(td);
       body.appendChild(tr);
     }
+  }
+
+  // Plays a clip in the page: the MP4 rewrap of the clip (H.264; an H.265 clip says so and stays downloadable).
+  async function playClip(c) {
+    const player = document.getElementById('recording-player');
+    const video = document.getElementById('recording-video');
+    const caption = document.getElementById('recording-player-caption');
+    player.hidden = false;
+    caption.textContent = `${c.camera}: ${c.from} to ${c.to}`;
+    const head = await fetch(c.play, { method: 'HEAD' });
+    if (!head.ok) {
+      const j = await (await fetch(c.play)).json().catch(() => ({ error: head.status, message: '' }));
+      caption.textContent = `${c.camera}: cannot play in the browser (${j.error}: ${j.message}); download it instead`;
+      video.removeAttribute('src');
+      return;
+    }
+    video.src = c.play;
+    video.play().catch(() => { });
   }
 
   document.getElementById('recording-clip').addEventListener('submit', async ev => {

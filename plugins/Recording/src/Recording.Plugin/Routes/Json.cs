@@ -41,5 +41,6 @@ internal static class Json
         seconds = c.Seconds,
         created = Time(c.CreatedUs),
         download = c.State == ClipStates.Done ? $"{basePath}/clips/{c.Id}/file" : null,
+        play = c.State == ClipStates.Done ? $"{basePath}/clips/{c.Id}/mp4" : null,
     };
 }

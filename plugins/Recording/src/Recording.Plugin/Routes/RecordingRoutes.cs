@@ -21,6 +21,7 @@ internal sealed class RecordingRoutes(RecordingPlugin plugin, IHttpSurface http)
         http.Map("GET", "clips/{id}", (r, _) => Task.FromResult(Clip(r)));
         http.Map("DELETE", "clips/{id}", (r, _) => Task.FromResult(DeleteClip(r)));
         http.Map("GET", "clips/{id}/file", (r, _) => Task.FromResult(ClipFile(r)));
+        http.Map("GET", "clips/{id}/mp4", PlayableAsync);
         http.Map("GET", "page", (_, _) => Task.FromResult(PluginStreamResponse.Html(PortalAssets.Read("page.html"))));
         http.Map("GET", "page.js", (_, _) => Task.FromResult(PluginStreamResponse.Bytes(Encoding.UTF8.GetBytes(PortalAssets.Read("page.js")), "text/javascript; charset=utf-8")));
     }
@@ -109,6 +110,21 @@ internal sealed class RecordingRoutes(RecordingPlugin plugin, IHttpSurface http)
         if (clip.State != ClipStates.Done) return Json.Error(409, "not-ready", $"the clip is {clip.State} ({clip.Progress:P0}){(clip.Error is null ? "" : $": {clip.Error}")}");
         var name = $"{clip.Camera}-{ClipService.FromUs(clip.FromUs):yyyyMMdd-HHmmss}.ts";
         return ByteRanges.ServeFile(request, plugin.ClipJobs.FilePath(id), "video/mp2t", request.Query.ContainsKey("download") ? name : null);
+    }
+
+    /// <summary>The clip as MP4 for the browser (<c>video/mp4</c>, Range), rewrapped on the first request.</summary>
+    private async Task<PluginStreamResponse> PlayableAsync(PluginStreamRequest request, CancellationToken cancellationToken)
+    {
+        var id = request.RouteValues["id"];
+        var playable = await plugin.ClipJobs.PlayableAsync(id, cancellationToken).ConfigureAwait(false);
+        if (!playable.IsOk)
+        {
+            var status = playable.Failure!.Code switch { "not-found" => 404, "not-ready" => 409, "unsupported" => 415, "malformed" => 422, _ => 500 };
+            return Json.Error(status, playable.Failure.Code, playable.Failure.Message);
+        }
+        var clip = plugin.Index.Clip(id)!;
+        var name = $"{clip.Camera}-{ClipService.FromUs(clip.FromUs):yyyyMMdd-HHmmss}.mp4";
+        return ByteRanges.ServeFile(request, playable.Value, "video/mp4", request.Query.ContainsKey("download") ? name : null);
     }
 
     private static string? Text(JsonElement body, string name) =>
