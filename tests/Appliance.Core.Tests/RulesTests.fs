@@ -111,6 +111,48 @@ let ``an SMS action needs recipients, each an E.164 number`` () =
     Assert.Equal(2, bad.Length)
 
 [<Fact>]
+let ``a clip action: defaults, its own fields, ranges, and a camera when the trigger names none`` () =
+    let motion = """{ "events": ["MotionDetected"] }"""
+    let r = parseOk (ruleJson motion """[ { "type": "clip" } ]""")
+    Assert.Equal<RuleAction list>([ Clip(None, 30, 30, false) ], r.Actions)
+
+    let full =
+        parseOk (
+            ruleJson
+                motion
+                """[ { "type": "clip", "camera": "lobby", "preSeconds": 10, "postSeconds": 120, "export": true } ]"""
+        )
+
+    Assert.Equal<RuleAction list>([ Clip(Some "lobby", 10, 120, true) ], full.Actions)
+    Assert.Equal(full, parseOk (RulesJson.serialize full))
+
+    let bad =
+        errorsOf (ruleJson motion """[ { "type": "clip", "preSeconds": -1, "postSeconds": 3601, "export": "yes" } ]""")
+
+    hasError "actions[0].export" "" bad
+
+    let ranges =
+        errorsOf (ruleJson motion """[ { "type": "clip", "preSeconds": -1, "postSeconds": 3601 } ]""")
+
+    hasError "actions[0].preSeconds" "out of range" ranges
+    hasError "actions[0].postSeconds" "out of range" ranges
+
+    let nothing =
+        errorsOf (ruleJson motion """[ { "type": "clip", "preSeconds": 0, "postSeconds": 0 } ]""")
+
+    hasError "actions[0]" "cuts nothing" nothing
+
+    let noCamera =
+        errorsOf (ruleJson """{ "events": ["DigitalInputChanged"] }""" """[ { "type": "clip" } ]""")
+
+    hasError "actions[0].camera" "is needed" noCamera
+
+    hasError
+        "actions[0].seconds"
+        "unknown field"
+        (errorsOf (ruleJson motion """[ { "type": "clip", "seconds": 5 } ]"""))
+
+[<Fact>]
 let ``defaults: enabled, active state, no schedule, no debounce or cooldown`` () =
     let r =
         parseOk (ruleJson """{ "events": ["MotionDetected"] }""" """[ { "type": "snapshot" } ]""")

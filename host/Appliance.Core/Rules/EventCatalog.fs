@@ -65,6 +65,7 @@ let outputs (action: RuleAction) : (string * string option) list =
     match action with
     | GpioPulse(output, _) -> common @ [ "DigitalOutputChanged", Some output ]
     | Snapshot _ -> common @ [ "SnapshotTaken", None ]
+    | Clip _ -> common
     | VmsEvent _
     | Email _
     | Sms _
@@ -81,3 +82,4 @@ let kindName (action: RuleAction) =
     | MqttPublish _ -> "mqtt"
     | GpioPulse _ -> "gpio"
     | Snapshot _ -> "snapshot"
+    | Clip _ -> "clip"

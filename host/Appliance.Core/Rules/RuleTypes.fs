@@ -53,6 +53,10 @@ type RuleAction =
     | GpioPulse of output: string * pulseMs: int
     /// A snapshot of `Camera`, or of the triggering event's camera when None.
     | Snapshot of camera: string option
+    /// A clip of `Camera` (the triggering event's camera when None) from `PreSeconds` before the event to `PostSeconds`
+    /// after it, cut by the recording plugin without re-encoding once the post-event time has passed; exported to the
+    /// configured object storage when `Export`.
+    | Clip of camera: string option * preSeconds: int * postSeconds: int * export: bool
 
 type Rule =
     {
@@ -123,6 +127,8 @@ module RuleLimits =
     /// Debounce and cooldown at most one day.
     let maxPeriodMs = 86_400_000
     let maxPulseMs = 60_000
+    /// A clip action's pre- and post-event seconds, each.
+    let maxClipSideSeconds = 3_600
     let maxRules = 500
 
 module EngineState =

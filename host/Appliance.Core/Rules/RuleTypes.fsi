@@ -62,6 +62,10 @@ type RuleAction =
 
     /// A snapshot of `Camera`, or of the triggering event's camera when None.
     | Snapshot of camera: string option
+    /// A clip of `Camera` (the triggering event's camera when None) from `PreSeconds` before the event to `PostSeconds`
+    /// after it, cut by the recording plugin without re-encoding once the post-event time has passed; exported to the
+    /// configured object storage when `Export`.
+    | Clip of camera: string option * preSeconds: int * postSeconds: int * export: bool
 
 type Rule =
     {
@@ -149,6 +153,8 @@ module RuleLimits =
     val maxPeriodMs: int
 
     val maxPulseMs: int
+
+    val maxClipSideSeconds: int
 
     val maxRules: int
 

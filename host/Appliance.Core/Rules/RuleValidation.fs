@@ -114,6 +114,15 @@ let private actionErrors (catalog: Map<string, EventShape>) (rule: Rule) =
             match a with
             | Snapshot None when not carriesCamera ->
                 yield err (child p "camera") "is needed: none of the trigger's event types names a camera"
+            | Clip(None, _, _, _) when not carriesCamera ->
+                yield err (child p "camera") "is needed: none of the trigger's event types names a camera"
+            | Clip(_, pre, post, _) ->
+                for name, v in [ "preSeconds", pre; "postSeconds", post ] do
+                    if v < 0 || v > RuleLimits.maxClipSideSeconds then
+                        yield err (child p name) $"{v} is out of range (0 to {RuleLimits.maxClipSideSeconds} s)"
+
+                if pre + post < 1 then
+                    yield err p "cuts nothing: preSeconds + postSeconds must be at least 1"
             | GpioPulse(_, ms) when ms < 1 || ms > RuleLimits.maxPulseMs ->
                 yield err (child p "pulseMs") $"{ms} is out of range (1 to {RuleLimits.maxPulseMs} ms)"
             | Email(recipients, _) when recipients.IsEmpty -> yield err (child p "to") "lists no recipient"

@@ -11,10 +11,12 @@
 ///                { "type": "webhook", "target": "default" },
 ///                { "type": "mqtt", "topic": "site/door", "payload": "open" },
 ///                { "type": "gpio", "output": "io1/out1", "pulseMs": 500 },
-///                { "type": "snapshot", "camera": "lobby" } ] }
+///                { "type": "snapshot", "camera": "lobby" },
+///                { "type": "clip", "camera": "lobby", "preSeconds": 30, "postSeconds": 60, "export": true } ] }
 ///
 /// Defaults: "enabled" true, filter lists and "schedule" empty, "state" "active" (events without an active flag
-/// always pass it), "debounceMs" and "cooldownMs" 0, a snapshot's "camera" the triggering event's.
+/// always pass it), "debounceMs" and "cooldownMs" 0, a snapshot's or clip's "camera" the triggering event's, a clip's
+/// "preSeconds" and "postSeconds" 30, its "export" false.
 module Appliance.Core.Rules.RulesJson
 
 open System
@@ -191,6 +193,7 @@ let private action (errors: JsonRead.Errors) path (e: JsonElement) : RuleAction 
         | "mqtt" -> [ "type"; "topic"; "payload" ]
         | "gpio" -> [ "type"; "output"; "pulseMs" ]
         | "snapshot" -> [ "type"; "camera" ]
+        | "clip" -> [ "type"; "camera"; "preSeconds"; "postSeconds"; "export" ]
         | _ -> [ "type" ]
 
     if e.ValueKind <> JsonValueKind.Object then
@@ -203,7 +206,7 @@ let private action (errors: JsonRead.Errors) path (e: JsonElement) : RuleAction 
             | _ ->
                 errors.Add(
                     JsonRead.child path "type",
-                    "required field is missing (vms, email, sms, webhook, mqtt, gpio, snapshot)"
+                    "required field is missing (vms, email, sms, webhook, mqtt, gpio, snapshot, clip)"
                 )
 
                 None
@@ -213,7 +216,7 @@ let private action (errors: JsonRead.Errors) path (e: JsonElement) : RuleAction 
         | Some k when fieldsOf k = [ "type" ] ->
             errors.Add(
                 JsonRead.child path "type",
-                $"{JsonRead.quote k} is not an action (vms, email, sms, webhook, mqtt, gpio, snapshot)"
+                $"{JsonRead.quote k} is not an action (vms, email, sms, webhook, mqtt, gpio, snapshot, clip)"
             )
 
             None
@@ -260,6 +263,13 @@ let private action (errors: JsonRead.Errors) path (e: JsonElement) : RuleAction 
                             ""
                     )
                 | "gpio" -> GpioPulse(str "output", requiredField errors path map "pulseMs" whole 1)
+                | "clip" ->
+                    Clip(
+                        field errors path map "camera" (fun er p x -> text 200 er p x |> Option.map Some) None,
+                        field errors path map "preSeconds" whole 30,
+                        field errors path map "postSeconds" whole 30,
+                        field errors path map "export" (fun er p x -> JsonRead.boolValue er p x) false
+                    )
                 | _ -> Snapshot(field errors path map "camera" (fun er p x -> text 200 er p x |> Option.map Some) None))
 
 let private known = [ "id"; "name"; "enabled"; "trigger"; "actions" ]
@@ -427,6 +437,11 @@ let writeRule (w: Utf8JsonWriter) (rule: Rule) =
             w.WriteString("output", output)
             w.WriteNumber("pulseMs", ms)
         | Snapshot camera -> camera |> Option.iter (fun c -> w.WriteString("camera", c))
+        | Clip(camera, pre, post, export) ->
+            camera |> Option.iter (fun c -> w.WriteString("camera", c))
+            w.WriteNumber("preSeconds", pre)
+            w.WriteNumber("postSeconds", post)
+            w.WriteBoolean("export", export)
 
         w.WriteEndObject()
 

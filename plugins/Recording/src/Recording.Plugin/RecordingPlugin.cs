@@ -25,6 +25,7 @@ public sealed class RecordingPlugin : IPlugin
     private SegmentStore? _store;
     private IDisposable? _watch;
     private IDisposable? _events;
+    private IDisposable? _ruleActions;
 
     internal RecordingSettings Settings { get; private set; } = null!;
     internal RecordingIndex Index { get; private set; } = null!;
@@ -54,6 +55,8 @@ public sealed class RecordingPlugin : IPlugin
         ClipJobs.Resume();
         new RecordingRoutes(this, context.Http).Map();
         if (Settings.TriggerEvents.Count > 0) _events = context.Events.Subscribe("recording-markers", Settings.TriggerEvents, OnEventAsync);
+        var clipActions = new ClipRuleAction(ClipJobs, id => KnownCameras().Contains(id), Settings.Limits.MaxAge, context.Events, context.Time);
+        _ruleActions = context.Events.Subscribe(ClipRuleAction.SubscriptionName, ClipRuleAction.EventTypes, clipActions.HandleAsync);
         context.RunBackground("clips", ClipJobs.RunAsync);
         context.RunBackground("retention", RetentionAsync);
         _watch = context.Cameras.Watch(Reconcile);
@@ -65,6 +68,7 @@ public sealed class RecordingPlugin : IPlugin
     {
         _watch?.Dispose();
         _events?.Dispose();
+        _ruleActions?.Dispose();
         List<(CameraRecorder Recorder, CancellationTokenSource Stop, Task Run)> all;
         lock (_gate)
         {

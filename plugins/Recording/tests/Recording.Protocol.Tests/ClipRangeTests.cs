@@ -39,4 +39,30 @@ public sealed class ClipRangeTests
         Assert.Equal("malformed", Check("lobby", new string('9', 10_000), "2026-12-04T11:02:00Z").Failure!.Code);
         Assert.Equal("malformed", Check("lobby", "2026-13-45T99:00:00Z", "2026-12-04T11:02:00Z").Failure!.Code);
     }
+
+    [Theory]
+    [InlineData(null, "30", "30", "malformed")]
+    [InlineData("lobby", "-1", "30", "malformed")]
+    [InlineData("lobby", "30", "3601", "malformed")]
+    [InlineData("lobby", "0", "0", "malformed")]
+    [InlineData("lobby", "1e3", "30", "malformed")]
+    [InlineData("lobby", " 30", "30", "malformed")]
+    [InlineData("lobby", null, "30", "malformed")]
+    [InlineData("lobby", "99999999999999999999", "30", "malformed")]
+    [InlineData("lobby", "3600", "3600", "too-long")]
+    [InlineData("yard", "30", "30", "unknown-camera")]
+    public void A_rule_actions_clip_with_bad_seconds_or_camera_is_refused(string? camera, string? pre, string? post, string code)
+    {
+        var result = ClipRanges.AroundEvent(camera, Now, pre, post, TimeSpan.FromMinutes(90), id => id == "lobby");
+        Assert.Equal(code, result.Failure!.Code);
+        Assert.False(string.IsNullOrWhiteSpace(result.Failure.Message));
+    }
+
+    [Fact]
+    public void A_rule_actions_clip_reaches_from_before_to_after_the_event_even_into_the_future()
+    {
+        var result = ClipRanges.AroundEvent("lobby", Now, "30", "90", Retention, id => id == "lobby");
+        Assert.True(result.IsOk, result.ToString());
+        Assert.Equal((Now.AddSeconds(-30), Now.AddSeconds(90)), (result.Value.From, result.Value.To));
+    }
 }

@@ -43,6 +43,28 @@ internal sealed class ClipService(SegmentStore store, TimeProvider time, IPlugin
         return clip;
     }
 
+    /// <summary>
+    /// Queues the job of a rule action under <paramref name="id"/>, or returns the job already made under it (a repeated
+    /// delivery). Its end may lie ahead: the job waits until <see cref="SettleTime"/> after it. Failure: <c>no-export</c>.
+    /// </summary>
+    public Result<ClipRow> CreateForAction(string id, ClipRange range, bool exportIt)
+    {
+        if (store.Index.Clip(id) is { } existing) return existing;
+        if (exportIt && export is null) return new Failure("no-export", "no export destination is configured (exportHost)");
+        var clip = new ClipRow(id, range.Camera, ToUs(range.From), ToUs(range.To), ClipStates.Queued, 0, null, null, 0, 0, 0, ToUs(time.GetUtcNow()));
+        if (exportIt)
+        {
+            Directory.CreateDirectory(Folder);
+            File.WriteAllText(ExportMarker(clip.Id), "");
+        }
+        store.Index.SaveClip(clip);
+        _queue.Writer.TryWrite(clip.Id);
+        return clip;
+    }
+
+    /// <summary>How long after a clip's end the cut waits, so the frames up to the end have arrived and are on disk.</summary>
+    public static readonly TimeSpan SettleTime = TimeSpan.FromSeconds(3);
+
     /// <summary>Queues again the jobs a stop or crash interrupted.</summary>
     public void Resume()
     {
@@ -120,6 +142,13 @@ internal sealed class ClipService(SegmentStore store, TimeProvider time, IPlugin
         await foreach (var id in _queue.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
         {
             if (store.Index.Clip(id) is not { State: ClipStates.Queued or ClipStates.Cutting } clip) continue;
+            var wait = FromUs(clip.ToUs) + SettleTime - time.GetUtcNow();
+            if (wait > TimeSpan.Zero)
+            {
+                // A rule's clip whose post-event time is still to come: queued again once it has passed.
+                _ = QueueLaterAsync(id, wait, cancellationToken);
+                continue;
+            }
             ClipRow done;
             try
             {
@@ -178,6 +207,19 @@ internal sealed class ClipService(SegmentStore store, TimeProvider time, IPlugin
             sha256,
         }), cancellationToken).ConfigureAwait(false);
         return done;
+    }
+
+    private async Task QueueLaterAsync(string id, TimeSpan wait, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.Delay(wait, time, cancellationToken).ConfigureAwait(false);
+            _queue.Writer.TryWrite(id);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping: the job stays queued in the index and Resume queues it at the next start.
+        }
     }
 
     /// <summary>Hands a cut clip asked for export (or every clip with exportAll) to the export queue, then drops its marker.</summary>

@@ -10,8 +10,9 @@ public sealed record ClipRange(string Camera, DateTimeOffset From, DateTimeOffse
 }
 
 /// <summary>
-/// Checks a clip request before any work: every answer names the problem (codes <c>malformed</c>, <c>reversed</c>,
-/// <c>future</c>, <c>too-long</c>, <c>unknown-camera</c>). Pure: the caller passes the clock and what it knows.
+/// Checks a clip request before any work (a user's range, or a rule action's seconds around its event): every answer
+/// names the problem (codes <c>malformed</c>, <c>reversed</c>, <c>future</c>, <c>too-long</c>, <c>unknown-camera</c>).
+/// Pure: the caller passes the clock and what it knows.
 /// </summary>
 public static class ClipRanges
 {
@@ -31,6 +32,32 @@ public static class ClipRanges
         if (!knownCamera(camera)) return new Failure("unknown-camera", $"no camera '{camera}' is known or recorded");
         return new ClipRange(camera, start, end);
     }
+
+    /// <summary>The most seconds a rule's clip may reach before or after its event (as the rule validation allows).</summary>
+    public const int MaxSideSeconds = 3_600;
+
+    /// <summary>
+    /// The range of a rule's clip action: <paramref name="preSeconds"/> before the event at <paramref name="at"/> to
+    /// <paramref name="postSeconds"/> after it (texts as a rule action's parameters carry them). The end may lie ahead:
+    /// the job waits for it. Codes: <c>malformed</c> (no camera, seconds not whole numbers from 0 to
+    /// <see cref="MaxSideSeconds"/>, or both 0), <c>too-long</c>, <c>unknown-camera</c>.
+    /// </summary>
+    public static Result<ClipRange> AroundEvent(string? camera, DateTimeOffset at, string? preSeconds, string? postSeconds, TimeSpan retention, Func<string, bool> knownCamera)
+    {
+        ArgumentNullException.ThrowIfNull(knownCamera);
+        if (string.IsNullOrWhiteSpace(camera)) return new Failure("malformed", "the action names no camera and its triggering event has none");
+        if (!TrySeconds(preSeconds, out var pre)) return new Failure("malformed", $"preSeconds must be a whole number from 0 to {MaxSideSeconds}, not '{preSeconds}'");
+        if (!TrySeconds(postSeconds, out var post)) return new Failure("malformed", $"postSeconds must be a whole number from 0 to {MaxSideSeconds}, not '{postSeconds}'");
+        if (pre + post == 0) return new Failure("malformed", "preSeconds and postSeconds are both 0: the clip would be empty");
+        var range = new ClipRange(camera, at.AddSeconds(-pre), at.AddSeconds(post));
+        if (retention > TimeSpan.Zero && range.Length > retention)
+            return new Failure("too-long", $"the clip is {range.Length.TotalHours:0.##} h, longer than the retention of {retention.TotalHours:0.##} h");
+        if (!knownCamera(camera)) return new Failure("unknown-camera", $"no camera '{camera}' is known or recorded");
+        return range;
+    }
+
+    private static bool TrySeconds(string? text, out int seconds) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out seconds) && seconds <= MaxSideSeconds;
 
     private static bool TryParse(string? text, out DateTimeOffset value)
     {
