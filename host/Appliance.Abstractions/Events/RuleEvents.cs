@@ -8,7 +8,7 @@ namespace Appliance.Abstractions.Events;
 /// durable subscription, so a target that is down gets it later. Delivery is at least once: deduplicate on
 /// (<see cref="TriggerEventId"/>, <see cref="RuleId"/>, <see cref="ActionIndex"/>).
 /// </summary>
-/// <param name="Kind"><c>vms</c>, <c>email</c>, <c>webhook</c>, <c>mqtt</c>, <c>gpio</c> or <c>snapshot</c>.</param>
+/// <param name="Kind"><c>vms</c>, <c>email</c>, <c>sms</c>, <c>webhook</c>, <c>mqtt</c>, <c>gpio</c>, <c>snapshot</c> or <c>clip</c>.</param>
 /// <param name="Target">The configured target (VMS or webhook name), the MQTT topic, the GPIO output, or the camera of a snapshot.</param>
 /// <param name="Parameters">The action's other fields by name (<c>message</c>, <c>subject</c>, <c>payload</c>, <c>pulseMs</c>).</param>
 /// <param name="Recipients">E-mail recipients (empty for other kinds).</param>

@@ -11,6 +11,7 @@ using Appliance.Plugins.Media.Plugin.Gpio;
 using Appliance.Plugins.Media.Plugin.Routes;
 using Appliance.Plugins.Media.Plugin.Rules;
 using Appliance.Plugins.Media.Plugin.Snapshots;
+using Appliance.Plugins.Media.Plugin.Transcode;
 using Appliance.Plugins.Media.Protocol.Codecs;
 using Appliance.Plugins.Media.Protocol.Motion;
 
@@ -20,7 +21,8 @@ namespace Appliance.Plugins.Media.Plugin;
 /// The media plugin: decodes every enabled camera's hub stream (hardware codec when one works here, else software),
 /// serves JPEG snapshots, keeps event and reference snapshots within a disk budget, publishes derived H.264 streams
 /// while they are watched, detects motion, drives GPIO alarm inputs and outputs, and carries out the rules'
-/// <c>gpio</c> and <c>snapshot</c> actions (<see cref="RuleActionHandler"/>). Runs in-process or isolated
+/// <c>gpio</c> and <c>snapshot</c> actions (<see cref="RuleActionHandler"/>), and re-encodes other plugins' video on
+/// request (<see cref="TranscodeService"/>, e.g. a recorded clip down to 2MP). Runs in-process or isolated
 /// (manifest kind <c>media</c>); it owns no process management itself.
 /// </summary>
 public sealed class MediaPlugin : IPlugin
@@ -33,6 +35,7 @@ public sealed class MediaPlugin : IPlugin
     private IDisposable? _watch;
     private IDisposable? _eventSubscription;
     private IDisposable? _ruleActionSubscription;
+    private IDisposable? _transcodeSubscription;
 
     internal MediaSettings? Settings { get; private set; }
     internal CodecBook? Codecs { get; private set; }
@@ -75,6 +78,9 @@ public sealed class MediaPlugin : IPlugin
         RuleActions = new RuleActionHandler(settings.Value.Gpio.Driver, () => Gpio, id => Snapshots.Latest(id), Store, context.Events, context.Time,
             RuleActionHandler.DefaultMaxWait);
         _ruleActionSubscription = context.Events.Subscribe(RuleActionHandler.SubscriptionName, RuleActionHandler.EventTypes, RuleActions.HandleAsync);
+        var transcodes = new TranscodeService(_services, context.Events, context.Time);
+        _transcodeSubscription = context.Events.Subscribe(TranscodeService.SubscriptionName, TranscodeService.EventTypes, transcodes.HandleAsync);
+        context.RunBackground("transcodes", transcodes.RunAsync);
         context.RunBackground("motion-events", PublishMotionAsync);
         context.RunBackground("reference-images", ReferenceImagesAsync);
         _watch = context.Cameras.Watch(Reconcile);
@@ -232,6 +238,7 @@ public sealed class MediaPlugin : IPlugin
         _watch?.Dispose();
         _eventSubscription?.Dispose();
         _ruleActionSubscription?.Dispose();
+        _transcodeSubscription?.Dispose();
         List<(CameraPipeline, CancellationTokenSource, Task)> all;
         lock (_gate)
         {

@@ -26,6 +26,7 @@ public sealed class RecordingPlugin : IPlugin
     private IDisposable? _watch;
     private IDisposable? _events;
     private IDisposable? _ruleActions;
+    private IDisposable? _transcodes;
 
     internal RecordingSettings Settings { get; private set; } = null!;
     internal RecordingIndex Index { get; private set; } = null!;
@@ -50,7 +51,9 @@ public sealed class RecordingPlugin : IPlugin
             + (Recovery.Problems.Count == 0 ? "" : $"; {string.Join("; ", Recovery.Problems.Take(5))}"));
         var export = ClipExport.Create(context, context.Config);
         if (!export.IsOk) throw new InvalidOperationException($"appliance.recording configuration: {export.Failure!.Message}");
-        ClipJobs = new ClipService(_store, context.Time, context.Logger, export.Value);
+        var downscaler = new ClipDownscaler(context.Streams, context.Events, context.Time, Settings.DownscaleAnswerLimit);
+        _transcodes = context.Events.Subscribe(ClipDownscaler.SubscriptionName, ClipDownscaler.EventTypes, downscaler.HandleAsync);
+        ClipJobs = new ClipService(_store, context.Time, context.Logger, export.Value, downscaler, Settings.DownscaleKbps);
         if (export.Value is { } exporter) context.RunBackground("export", exporter.Exporter.RunAsync);
         ClipJobs.Resume();
         new RecordingRoutes(this, context.Http).Map();
@@ -69,6 +72,7 @@ public sealed class RecordingPlugin : IPlugin
         _watch?.Dispose();
         _events?.Dispose();
         _ruleActions?.Dispose();
+        _transcodes?.Dispose();
         List<(CameraRecorder Recorder, CancellationTokenSource Stop, Task Run)> all;
         lock (_gate)
         {

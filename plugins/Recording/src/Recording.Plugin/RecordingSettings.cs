@@ -17,6 +17,12 @@ public sealed record RecordingSettings(
     IReadOnlyList<string> Cameras,
     RetentionLimits Limits)
 {
+    /// <summary>The bit rate of clips downscaled to 2MP by the media plugin.</summary>
+    public int DownscaleKbps { get; init; } = 4000;
+
+    /// <summary>How long the media plugin may take to start a downscale, or stay silent in one.</summary>
+    public TimeSpan DownscaleAnswerLimit { get; init; } = TimeSpan.FromSeconds(120);
+
     /// <summary>Reads the configuration section (defaults filled by the host); fails with <c>invalid-config</c> naming the key.</summary>
     public static Result<RecordingSettings> From(JsonElement config)
     {
@@ -38,7 +44,11 @@ public sealed record RecordingSettings(
                 new RetentionLimits(
                     TimeSpan.FromHours(Num(config, "retentionHours", 168, 0, 24 * 3650)),
                     (long)(Num(config, "cameraBudgetMegabytes", 0, 0, 1 << 30) * 1024 * 1024),
-                    (long)(Num(config, "totalBudgetMegabytes", 0, 0, 1 << 30) * 1024 * 1024)));
+                    (long)(Num(config, "totalBudgetMegabytes", 0, 0, 1 << 30) * 1024 * 1024)))
+            {
+                DownscaleKbps = (int)Num(config, "downscaleKbps", 4000, 500, 20000),
+                DownscaleAnswerLimit = TimeSpan.FromSeconds(Num(config, "downscaleAnswerSeconds", 120, 1, 3600)),
+            };
         }
         catch (FormatException e)
         {

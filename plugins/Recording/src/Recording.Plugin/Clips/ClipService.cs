@@ -6,6 +6,7 @@ using Appliance.Plugins.Recording.Plugin.Index;
 using Appliance.Plugins.Recording.Plugin.Recorder;
 using Appliance.Plugins.Recording.Protocol.Clips;
 using Appliance.Plugins.Recording.Protocol.Mp4;
+using Appliance.Plugins.Recording.Protocol.Video;
 
 namespace Appliance.Plugins.Recording.Plugin.Clips;
 
@@ -14,7 +15,8 @@ namespace Appliance.Plugins.Recording.Plugin.Clips;
 /// jobs in order with <see cref="ClipCutter"/> into <c>{DataDirectory}/clips/{id}.ts</c> and writes
 /// <c>{id}.json</c> next to it (camera, range, figures, SHA-256): the seam an exporter (object storage) consumes.
 /// </summary>
-internal sealed class ClipService(SegmentStore store, TimeProvider time, IPluginLogger log, ClipExport? export = null)
+internal sealed class ClipService(SegmentStore store, TimeProvider time, IPluginLogger log, ClipExport? export = null, ClipDownscaler? downscaler = null,
+    int downscaleKbps = 4000)
 {
     /// <summary>The clip export, when an export destination is configured.</summary>
     public ClipExport? Export => export;
@@ -25,19 +27,18 @@ internal sealed class ClipService(SegmentStore store, TimeProvider time, IPlugin
     public string Folder { get; } = Path.Combine(Path.GetDirectoryName(store.Root)!, "clips");
 
     /// <summary>Queues a job for <paramref name="range"/>; fails with <c>not-recorded</c> when nothing is recorded in it.</summary>
-    public Result<ClipRow> Create(ClipRange range, bool exportIt = false)
+    public Result<ClipRow> Create(ClipRange range, bool exportIt = false, bool downscale = false)
     {
         if (exportIt && export is null) return new Failure("no-export", "no export destination is configured (exportHost)");
+        if (downscale && downscaler is null) return new Failure("no-downscale", "downscaling needs the media plugin's transcoder (not available here)");
         var fromUs = ToUs(range.From);
         var toUs = ToUs(range.To);
         if (store.Index.Segments(range.Camera, fromUs, toUs).Count == 0)
             return new Failure("not-recorded", $"camera '{range.Camera}' has no recording between {range.From:O} and {range.To:O}");
         var clip = new ClipRow(Guid.NewGuid().ToString("N")[..16], range.Camera, fromUs, toUs, ClipStates.Queued, 0, null, null, 0, 0, 0, ToUs(time.GetUtcNow()));
-        if (exportIt)
-        {
-            Directory.CreateDirectory(Folder);
-            File.WriteAllText(ExportMarker(clip.Id), "");
-        }
+        if (exportIt || downscale) Directory.CreateDirectory(Folder);
+        if (exportIt) File.WriteAllText(ExportMarker(clip.Id), "");
+        if (downscale) File.WriteAllText(DownscaleMarker(clip.Id), "");
         store.Index.SaveClip(clip);
         _queue.Writer.TryWrite(clip.Id);
         return clip;
@@ -77,7 +78,7 @@ internal sealed class ClipService(SegmentStore store, TimeProvider time, IPlugin
     {
         if (store.Index.Clip(id) is not { } clip) return new Failure("not-found", $"no clip '{id}'");
         if (clip.State is ClipStates.Queued or ClipStates.Cutting) return new Failure("busy", $"clip '{id}' is {clip.State}; delete it when it is done");
-        foreach (var file in new[] { FilePath(id), MetadataPath(id), FilePath(id) + ".part", ExportMarker(id), PlayablePath(id), PlayablePath(id) + ".part" })
+        foreach (var file in new[] { FilePath(id), MetadataPath(id), FilePath(id) + ".part", ExportMarker(id), DownscaleMarker(id), PlayablePath(id), PlayablePath(id) + ".part" })
             if (File.Exists(file)) File.Delete(file);
         store.Index.DeleteClip(id);
         return true;
@@ -136,6 +137,9 @@ internal sealed class ClipService(SegmentStore store, TimeProvider time, IPlugin
 
     private string ExportMarker(string id) => Path.Combine(Folder, $"{id}.export");
 
+    /// <summary>Marks a job to be downscaled to 2MP after the cut (kept across restarts like the export marker).</summary>
+    private string DownscaleMarker(string id) => Path.Combine(Folder, $"{id}.2mp");
+
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(Folder);
@@ -175,11 +179,13 @@ internal sealed class ClipService(SegmentStore store, TimeProvider time, IPlugin
                 clip.ToUs < s.EndUs ? s.FirstPts + (clip.ToUs - s.StartUs) * 9 / 100 : null))
             .ToList();
         var part = FilePath(clip.Id) + ".part";
+        var downscale = File.Exists(DownscaleMarker(clip.Id)) && downscaler is not null;
+        var share = downscale ? 0.5 : 1.0; // of the progress: the cut, then the downscale
         Result<ClipSummary> summary;
         await using (var output = new FileStream(part, FileMode.Create, FileAccess.Write, FileShare.None, 256 * 1024, useAsync: true))
         {
             summary = await ClipCutter.CutAsync(pieces, output,
-                p => store.Index.SaveClip(clip with { State = ClipStates.Cutting, Progress = Math.Round(p, 3) }), cancellationToken).ConfigureAwait(false);
+                p => store.Index.SaveClip(clip with { State = ClipStates.Cutting, Progress = Math.Round(p * share, 3) }), cancellationToken).ConfigureAwait(false);
             if (summary.IsOk) output.Flush(true);
         }
         if (!summary.IsOk)
@@ -189,10 +195,18 @@ internal sealed class ClipService(SegmentStore store, TimeProvider time, IPlugin
         }
         File.Move(part, FilePath(clip.Id), overwrite: true);
         var s = summary.Value;
+        string? note = null;
+        if (downscale)
+        {
+            var downscaled = await DownscaleAsync(clip, s, cancellationToken).ConfigureAwait(false);
+            if (downscaled.IsOk) s = downscaled.Value;
+            else note = $"kept at full size: {downscaled.Failure}";
+            TryDelete(DownscaleMarker(clip.Id));
+        }
         string sha256;
         await using (var file = File.OpenRead(FilePath(clip.Id)))
             sha256 = Convert.ToHexStringLower(await SHA256.HashDataAsync(file, cancellationToken).ConfigureAwait(false));
-        var done = clip with { State = ClipStates.Done, Progress = 1, Path = Path.GetFileName(FilePath(clip.Id)), Bytes = s.Bytes, Frames = s.Frames, Seconds = s.Seconds };
+        var done = clip with { State = ClipStates.Done, Progress = 1, Path = Path.GetFileName(FilePath(clip.Id)), Bytes = s.Bytes, Frames = s.Frames, Seconds = s.Seconds, Error = note };
         await File.WriteAllTextAsync(MetadataPath(clip.Id), JsonSerializer.Serialize(new
         {
             id = clip.Id,
@@ -220,6 +234,35 @@ internal sealed class ClipService(SegmentStore store, TimeProvider time, IPlugin
         {
             // Stopping: the job stays queued in the index and Resume queues it at the next start.
         }
+    }
+
+    /// <summary>
+    /// Replaces the cut clip by its 2MP re-encoding (<see cref="ClipDownscaler"/>) when its picture is larger; a
+    /// picture already within 1920x1080 is kept as it is (Ok with the cut's figures).
+    /// </summary>
+    private async Task<Result<ClipSummary>> DownscaleAsync(ClipRow clip, ClipSummary cut, CancellationToken cancellationToken)
+    {
+        Result<ClipPicture> picture;
+        await using (var file = File.OpenRead(FilePath(clip.Id)))
+            picture = ClipPicture.Read(file);
+        if (!picture.IsOk) return picture.Failure!;
+        if (!ClipDownscaler.Needed(picture.Value))
+        {
+            log.Info("clip {Id}: {Width}x{Height} is within 2MP, kept as it is", clip.Id, picture.Value.Width, picture.Value.Height);
+            return cut;
+        }
+        var part = FilePath(clip.Id) + ".2mp.part";
+        var result = await downscaler!.DownscaleAsync(clip.Id, picture.Value, FilePath(clip.Id), part, downscaleKbps, cut.Frames,
+            p => store.Index.SaveClip(clip with { State = ClipStates.Cutting, Progress = Math.Round(0.5 + p / 2, 3) }), cancellationToken).ConfigureAwait(false);
+        if (!result.IsOk)
+        {
+            TryDelete(part);
+            log.Warn("clip {Id} not downscaled: {Error}", clip.Id, result.Failure);
+            return result;
+        }
+        File.Move(part, FilePath(clip.Id), overwrite: true);
+        log.Info("clip {Id} downscaled from {Width}x{Height}: {Frames} frames, {Bytes} bytes", clip.Id, picture.Value.Width, picture.Value.Height, result.Value.Frames, result.Value.Bytes);
+        return result;
     }
 
     /// <summary>Hands a cut clip asked for export (or every clip with exportAll) to the export queue, then drops its marker.</summary>

@@ -86,7 +86,8 @@ internal sealed class RecordingRoutes(RecordingPlugin plugin, IHttpSurface http)
             id => plugin.KnownCameras().Contains(id));
         if (!range.IsOk) return Json.Error(400, range.Failure!.Code, range.Failure.Message);
         var exportIt = body.TryGetProperty("export", out var exportField) && exportField.ValueKind == JsonValueKind.True;
-        var clip = plugin.ClipJobs.Create(range.Value, exportIt);
+        var downscale = body.TryGetProperty("downscale", out var downscaleField) && downscaleField.ValueKind == JsonValueKind.True;
+        var clip = plugin.ClipJobs.Create(range.Value, exportIt, downscale);
         if (!clip.IsOk) return Json.Error(400, clip.Failure!.Code, clip.Failure.Message);
         var location = $"{http.BasePath}/clips/{clip.Value.Id}";
         var response = Json.Of(Json.Clip(clip.Value, http.BasePath, plugin.ClipJobs.Export), 202);

@@ -1,0 +1,99 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Appliance.Plugins.Recording.Tests.Shared;
+using Appliance.Testing;
+using Xunit.Abstractions;
+
+namespace Appliance.Plugins.Recording.Plugin.Tests;
+
+/// <summary>A 4MP (2560x1440) GStreamer camera recorded by the real host; a clip asked with downscale: true is
+/// re-encoded by the media plugin (its own process, the codecs' owner) through the hub and comes back 1920x1080,
+/// every frame there, and plays cleanly in ffprobe and ffmpeg.</summary>
+public sealed class DownscaleTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task A_4MP_clip_asked_with_downscale_comes_back_1920x1080_from_the_media_plugin()
+    {
+        var media = (BundledPlugins.Media, "appliance.media", new JsonObject { ["motion"] = new JsonObject { ["enabled"] = false } });
+        await using var rig = await RecordingHost.StartAsync(new JsonObject { ["segmentSeconds"] = 2 },
+            cameraArgs: "--width 2560 --height 1440 --fps 10 --keyint 10 --bitrate 3000", others: [media]);
+        try
+        {
+            var segments = await Eventually.ValueAsync(rig.ClosedSegmentsAsync, s => s.Count >= 3, "three closed segments", RecordingHost.Patience);
+            var (from, to) = (segments[0].Start, segments[2].End);
+            using var created = await rig.PostClipAsync(new { cameraId = rig.CameraId, from = from.ToString("O"), to = to.ToString("O"), downscale = true });
+            var body = await created.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.True(created.StatusCode == HttpStatusCode.Accepted, body.ToString());
+            var id = body.GetProperty("id").GetString()!;
+            var progress = new List<double>();
+            var done = await Eventually.ValueAsync(async () =>
+            {
+                var c = await rig.ClipAsync(id);
+                progress.Add(c.GetProperty("progress").GetDouble());
+                return c;
+            }, c => c.GetProperty("state").GetString() is "done" or "failed", "the clip cut and downscaled", RecordingHost.Patience);
+            output.WriteLine($"clip {done}; progress seen {string.Join(", ", progress.Distinct())}");
+            Assert.Equal("done", done.GetProperty("state").GetString());
+            Assert.Equal(JsonValueKind.Null, done.GetProperty("error").ValueKind);
+
+            using var file = await rig.GetAsync($"clips/{id}/file");
+            var path = Path.Combine(Path.GetTempPath(), $"downscaled-{id}.ts");
+            await File.WriteAllBytesAsync(path, await file.Content.ReadAsByteArrayAsync());
+            var probe = TsProbe.Probe(path);
+            var size = TsProbe.Run("ffprobe", ["-v", "error", "-select_streams", "v:0", "-show_entries", "stream=codec_name,width,height", "-of", "csv=p=0", path]).Output
+                .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[0]; // MPEG-TS: also listed under its program
+            File.Delete(path);
+            output.WriteLine($"downscaled: {probe}, {size}");
+            Assert.Equal("h264,1920,1080", size);
+            Assert.True(probe.FirstIsKeyframe);
+            Assert.Equal("", probe.DecodeErrors);
+            // Every frame of the cut came back (the index's frame count is the downscaled file's).
+            Assert.Equal(done.GetProperty("frames").GetInt32(), probe.Frames);
+            Assert.InRange(probe.Seconds, (to - from).TotalSeconds - 1.5, (to - from).TotalSeconds + 1.5);
+
+            var events = await rig.Client.GetFromJsonAsync<JsonElement>("/api/v1/events?type=TranscodeStateChanged&limit=10");
+            var states = events.EnumerateArray().Select(e => e.GetProperty("data").GetProperty("state").GetString()).ToList();
+            Assert.Contains("started", states);
+            Assert.Contains("finished", states);
+        }
+        catch
+        {
+            output.WriteLine(rig.Host.Log);
+            throw;
+        }
+    }
+
+    [Fact]
+    public async Task Without_the_media_plugin_the_clip_is_kept_at_full_size_with_the_reason()
+    {
+        await using var rig = await RecordingHost.StartAsync(new JsonObject { ["segmentSeconds"] = 2, ["downscaleAnswerSeconds"] = 3 },
+            cameraArgs: "--width 2560 --height 1440 --fps 10 --keyint 10 --bitrate 3000");
+        try
+        {
+            var segments = await Eventually.ValueAsync(rig.ClosedSegmentsAsync, s => s.Count >= 2, "two closed segments", RecordingHost.Patience);
+            using var created = await rig.PostClipAsync(new { cameraId = rig.CameraId, from = segments[0].Start.ToString("O"), to = segments[1].End.ToString("O"), downscale = true });
+            Assert.Equal(HttpStatusCode.Accepted, created.StatusCode);
+            var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+            var done = await Eventually.ValueAsync(() => rig.ClipAsync(id), c => c.GetProperty("state").GetString() is "done" or "failed", "the clip job to end", RecordingHost.Patience);
+            output.WriteLine($"clip {done}");
+            Assert.Equal("done", done.GetProperty("state").GetString());
+            Assert.StartsWith("kept at full size: no-answer", done.GetProperty("error").GetString(), StringComparison.Ordinal);
+            using var file = await rig.GetAsync($"clips/{id}/file");
+            var path = Path.Combine(Path.GetTempPath(), $"full-size-{id}.ts");
+            await File.WriteAllBytesAsync(path, await file.Content.ReadAsByteArrayAsync());
+            var size = TsProbe.Run("ffprobe", ["-v", "error", "-select_streams", "v:0", "-show_entries", "stream=width,height", "-of", "csv=p=0", path]).Output
+                .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[0];
+            var probe = TsProbe.Probe(path);
+            File.Delete(path);
+            Assert.Equal("2560,1440", size);
+            Assert.Equal((done.GetProperty("frames").GetInt32(), ""), (probe.Frames, probe.DecodeErrors));
+        }
+        catch
+        {
+            output.WriteLine(rig.Host.Log);
+            throw;
+        }
+    }
+}
