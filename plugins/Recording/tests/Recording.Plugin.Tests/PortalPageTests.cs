@@ -24,16 +24,8 @@ public sealed class PortalPageTests(BrowserFixture browser, ITestOutputHelper ou
                 Assert.Equal(HttpStatusCode.Accepted, motion.StatusCode);
             await Eventually.ValueAsync(rig.TimelineAsync, t => t.GetProperty("events").GetArrayLength() == 1, "the marker", RecordingHost.Patience);
 
-            var page = await browser.NewPageAsync(rig.Host.BaseUri);
             var errors = new List<string>();
-            page.PageError += (_, e) => errors.Add(e);
-            await page.GotoAsync("/Login");
-            await page.GetByLabel("User name").FillAsync(HostProcess.AdminUser);
-            await page.GetByLabel("Password").FillAsync(HostProcess.AdminPassword);
-            await page.GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
-            await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Overview", Level = 1 })).ToBeVisibleAsync();
-
-            await page.GotoAsync($"/Plugin/{RecordingHost.PluginId}");
+            var page = await RecordingPortal.OpenAsync(browser, rig, errors);
             var camera = page.Locator($"[data-camera=\"{rig.CameraId}\"]");
             await Expect(camera).ToBeVisibleAsync();
             Assert.True(await camera.Locator(".recording-segment").CountAsync() >= 2);
@@ -61,12 +53,8 @@ public sealed class PortalPageTests(BrowserFixture browser, ITestOutputHelper ou
 
             // Play: Chromium loads the MP4 rewrap through the page's video element, decodes pictures of the camera's
             // size and plays on (its clock advances past a second: frames after the first keyframe decode too).
-            await page.Locator("#recording-clips .recording-play").ClickAsync();
-            var video = page.Locator("#recording-video");
-            await Expect(video).ToBeVisibleAsync();
-            await page.WaitForFunctionAsync("() => { const v = document.getElementById('recording-video'); return v.readyState >= 2 && v.videoWidth > 0 && v.currentTime > 1; }",
-                null, new() { Timeout = 60_000 });
-            var played = await video.EvaluateAsync<System.Text.Json.JsonElement>("v => ({ width: v.videoWidth, height: v.videoHeight, time: v.currentTime, duration: v.duration, error: v.error ? v.error.message : null })");
+            var clipId = await page.Locator("#recording-clips tr").First.GetAttributeAsync("data-clip");
+            var played = await RecordingPortal.PlayAsync(page, clipId!);
             output.WriteLine($"played in Chromium: {played}");
             Assert.Equal(System.Text.Json.JsonValueKind.Null, played.GetProperty("error").ValueKind);
             var mp4 = await page.APIRequest.GetAsync(href!.Replace("/file?download", "/mp4", StringComparison.Ordinal));
