@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -116,6 +117,55 @@ public sealed class SiteCommandTests : IAsyncLifetime
         var missing = await SendAsync("snapshot", new { snapshotId = "event-never-kept", url = $"{_receiver.BaseUrl}/upload/none" });
         Assert.True(Code(missing) == "not-found", Describe(missing));
         Assert.False(_receiver.Stored.ContainsKey("none"));
+    }
+
+    [Fact]
+    public async Task Events_reference_their_kept_thumbnail_which_the_fleet_fetches_and_is_counted_as_data_use()
+    {
+        await _host.LoginAsync();
+        await _fleet.SubscribeAsync("appliance/dev-1/events");
+        await PublishMotionAsync(KeptId);
+        await PublishMotionAsync("event-motion-door-never-kept");
+        await PublishMotionAsync("../../appliance");
+
+        var kept = await EventWithAsync(KeptId);
+        var thumbnail = kept.GetProperty("thumbnail");
+        Assert.Equal(KeptId, thumbnail.GetProperty("snapshotId").GetString());
+        Assert.Equal("image/jpeg", thumbnail.GetProperty("contentType").GetString());
+        Assert.Equal(_jpeg.Length, thumbnail.GetProperty("bytes").GetInt64());
+        Assert.Equal("snapshot", thumbnail.GetProperty("command").GetString());
+        var gone = (await EventWithAsync("event-motion-door-never-kept")).GetProperty("thumbnail");
+        Assert.Equal("missing", gone.GetProperty("omitted").GetString());
+        Assert.Contains("not (or no longer) kept", gone.GetProperty("reason").GetString());
+        var hostile = (await EventWithAsync("../../appliance")).GetProperty("thumbnail");
+        Assert.Equal("malformed", hostile.GetProperty("omitted").GetString());
+        Assert.Equal(JsonValueKind.Null, hostile.GetProperty("snapshotId").ValueKind);
+
+        // The fleet fetches what the event references: the JPEG arrives and is counted as thumbnails.
+        var sent = await Eventually.UntilAsync(
+            () => SendAsync("snapshot", new { snapshotId = thumbnail.GetProperty("snapshotId").GetString(), url = $"{_receiver.BaseUrl}/upload/alert" }),
+            r => Code(r) != "unavailable", TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(500));
+        Assert.True(sent.GetProperty("status").GetString() == "ok", Describe(sent));
+        Assert.Equal(_jpeg, _receiver.Stored["alert"].Bytes);
+        var month = DateTime.UtcNow.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
+        var counted = await Eventually.ValueAsync(
+            async () => (await _host.Client.GetFromJsonAsync<JsonElement>($"/api/v1/datause?month={month}")).GetProperty("monthBytes").GetProperty("thumbnails").GetInt64(),
+            bytes => bytes >= _jpeg.Length, "the uploaded alert image counted in /api/v1/datause", TimeSpan.FromSeconds(30));
+        Assert.Equal(_jpeg.Length, counted);
+    }
+
+    private async Task PublishMotionAsync(string snapshotId)
+    {
+        var motion = new { type = "MotionDetected", category = "analytics", data = new { cameraId = "door", source = "appliance.media", active = true, snapshotId } };
+        using var response = await _host.Client.PostAsJsonAsync("/api/v1/events", motion);
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    private async Task<JsonElement> EventWithAsync(string snapshotId)
+    {
+        var quoted = JsonSerializer.Serialize(snapshotId);
+        var message = await _fleet.WaitForAsync("appliance/dev-1/events", t => t.Contains($"\"snapshotId\":{quoted}", StringComparison.Ordinal), TimeSpan.FromSeconds(60));
+        return JsonDocument.Parse(FleetClient.Text(message)).RootElement;
     }
 
     [Fact]

@@ -67,6 +67,11 @@ public sealed class RuleDeliveryTests
         var payload = line.GetProperty("payload");
         Assert.Equal("rule.fired", payload.GetProperty("type").GetString());
         Assert.Equal("lobby-motion", payload.GetProperty("data").GetProperty("ruleId").GetString());
+        // The event's JPEG rides along (issue 20 item 4), byte for byte.
+        var thumbnail = payload.GetProperty("data").GetProperty("thumbnail");
+        Assert.Equal("event-motion-lobby-20261203T120000000", thumbnail.GetProperty("snapshotId").GetString());
+        Assert.Equal(jpeg, Convert.FromBase64String(thumbnail.GetProperty("data").GetString()!));
+        Assert.Equal((320, 240), (thumbnail.GetProperty("width").GetInt32(), thumbnail.GetProperty("height").GetInt32()));
 
         // The webhook plugin's portal page lists the attempt.
         using (var page = await host.Client.GetAsync("/plugins/appliance.webhooks/page"))
@@ -82,6 +87,17 @@ public sealed class RuleDeliveryTests
             (await host.Client.GetFromJsonAsync<JsonElement>("/api/v1/events?type=RuleActionDelivered&limit=10")).GetArrayLength(),
             n => n >= 3, TimeSpan.FromSeconds(60));
         Assert.Equal(3, delivered);
+
+        // Both images that went out (the e-mail's attachment, the webhook's thumbnail) are data use 'thumbnails'
+        // (issue 20 item 5), reported by the plugins through IPluginContext.DataUse.
+        var month = DateTime.UtcNow.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
+        var counted = await Eventually.ValueAsync(
+            async () => (await host.Client.GetFromJsonAsync<JsonElement>($"/api/v1/datause?month={month}")).GetProperty("monthBytes").GetProperty("thumbnails").GetInt64(),
+            bytes => bytes >= 2L * jpeg.Length, "the e-mailed and webhooked image counted in /api/v1/datause", TimeSpan.FromSeconds(30));
+        Assert.Equal(2L * jpeg.Length, counted);
+        var sources = (await host.Client.GetFromJsonAsync<JsonElement>($"/api/v1/datause?month={month}")).GetProperty("sourceBytes");
+        Assert.Equal(jpeg.Length, sources.GetProperty("appliance.email").GetInt64());
+        Assert.Equal(jpeg.Length, sources.GetProperty("appliance.webhooks").GetInt64());
     }
 
     [Fact]

@@ -27,6 +27,7 @@ public sealed class CloudLinkService(
     CloudIdentity identity,
     CameraStore cameras,
     DataUse.DataUseStore dataUse,
+    Rules.EventSnapshots snapshots,
     TimeProvider time,
     ILogger<CloudLinkService> log) : IHostedService, IAsyncDisposable
 {
@@ -138,7 +139,14 @@ public sealed class CloudLinkService(
         return delivered;
     }
 
-    private static byte[] EventPayload(EventEnvelope envelope) => JsonSerializer.SerializeToUtf8Bytes(new
+    /// <summary>
+    /// An event as the fleet gets it. <c>thumbnail</c> references the event's alert image kept by the media plugin
+    /// (<see cref="Rules.EventSnapshots.ThumbnailOf"/>): <c>{ snapshotId, contentType, bytes, command: "snapshot" }</c>,
+    /// fetched by the fleet with the <c>snapshot</c> command and an upload URL (the image travels only when asked, and
+    /// is counted as data use <c>thumbnails</c> then); <c>{ snapshotId, omitted, reason }</c> when the event names an
+    /// image that is not there; null without one.
+    /// </summary>
+    private byte[] EventPayload(EventEnvelope envelope) => JsonSerializer.SerializeToUtf8Bytes(new
     {
         id = envelope.Id,
         sequence = envelope.Sequence,
@@ -147,6 +155,12 @@ public sealed class CloudLinkService(
         source = envelope.Source,
         occurredAt = envelope.OccurredAt,
         data = envelope.Data,
+        thumbnail = snapshots.ThumbnailOf(envelope) switch
+        {
+            null => null,
+            { Omitted: { } omitted } t => (object)new { snapshotId = t.SnapshotId, omitted, reason = t.Reason },
+            var t => new { snapshotId = t.SnapshotId, contentType = "image/jpeg", bytes = t.Bytes, command = "snapshot" },
+        },
     });
 
     private async Task WaitForLinkAsync(CloudConnection connection, TimeSpan limit, CancellationToken ct)

@@ -50,7 +50,7 @@ public sealed class RuleRunner(OutboxEventBus bus, RuleStore store, EventSnapsho
             }
             if (!snapshotLooked)
             {
-                snapshot = snapshots.PathOf(envelope.Data);
+                snapshot = snapshots.PathOf(envelope);
                 snapshotLooked = true;
             }
             foreach (var action in decision.Actions)

@@ -1,5 +1,6 @@
 using Appliance.Abstractions;
 using Appliance.Abstractions.Events;
+using Appliance.Abstractions.Services;
 using Appliance.Plugins.Shared;
 using Appliance.Plugins.Email.Protocol;
 
@@ -9,8 +10,10 @@ namespace Appliance.Plugins.Email;
 /// Delivers <see cref="RuleActionRequested"/> events of kind <c>email</c> through one durable subscription
 /// (<c>smtp</c>): a mail server that is down holds the messages in the outbox until it is back. Over the per-rule
 /// rate limit, or older than <c>maxAgeMinutes</c> when sending fails, a message is reported as
-/// <see cref="RuleActionExpired"/> (never silently dropped). A snapshot file named by the action's
-/// <c>snapshotPath</c> parameter (written by the media plugin) is attached when it exists.
+/// <see cref="RuleActionExpired"/> (never silently dropped). The alert image named by the action's
+/// <c>snapshotPath</c> parameter (the media plugin's kept JPEG) is attached when it is still there, a JPEG and within
+/// <see cref="SmtpSender.MaxAttachmentBytes"/>; otherwise the message goes without it and its text says why. Every
+/// attached image is counted as data use <c>thumbnails</c> once its message is accepted.
 /// </summary>
 public sealed class EmailPlugin : IPlugin
 {
@@ -42,12 +45,14 @@ public sealed class EmailPlugin : IPlugin
                 await context.Events.PublishAsync(new RuleActionExpired(envelope.Id, action.RuleId, action.Kind, settings.Host, 0, age, "rate limit of the rule reached"), ct);
                 return;
             }
+            var thumbnail = AlertThumbnails.Read(action.Parameters, SmtpSender.MaxAttachmentBytes);
             var message = new EmailMessage(action.Recipients, action.Parameters.GetValueOrDefault("subject") ?? action.RuleName,
-                $"Rule {action.RuleName} ({action.RuleId}) fired on {action.TriggerEventType} at {action.TriggeredAt:O}.\nCamera: {action.CameraId}\nInput: {action.Input}\nRegion: {action.Region}",
-                Snapshot(action));
+                $"Rule {action.RuleName} ({action.RuleId}) fired on {action.TriggerEventType} at {action.TriggeredAt:O}.\nCamera: {action.CameraId}\nInput: {action.Input}\nRegion: {action.Region}{SnapshotLine(thumbnail)}",
+                thumbnail is { IsOk: true } t ? [new EmailAttachment(t.Value.SnapshotId + ".jpg", AlertThumbnail.ContentType, t.Value.Jpeg)] : []);
             var sent = await sender.SendAsync(settings, message, ct);
             if (sent.IsOk)
             {
+                if (thumbnail is { IsOk: true } attached) context.DataUse.Record(DataUseCategories.Thumbnails, attached.Value.Jpeg.Length);
                 await context.Events.PublishAsync(new RuleActionDelivered(envelope.Id, action.RuleId, action.Kind, settings.Host, 1, context.Time.GetUtcNow()), ct);
                 context.Health.Report("smtp", HealthState.Healthy, "last message accepted");
                 return;
@@ -66,8 +71,11 @@ public sealed class EmailPlugin : IPlugin
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    private static IReadOnlyList<EmailAttachment> Snapshot(RuleActionRequested action) =>
-        action.Parameters.TryGetValue("snapshotPath", out var path) && File.Exists(path) && new FileInfo(path).Length <= SmtpSender.MaxAttachmentBytes
-            ? [new EmailAttachment(Path.GetFileName(path), "image/jpeg", File.ReadAllBytes(path))]
-            : [];
+    /// <summary>The body's last line about the alert image: attached, or why not (nothing when the rule had none).</summary>
+    private static string SnapshotLine(Result<AlertThumbnail>? thumbnail) => thumbnail switch
+    {
+        null => "",
+        { IsOk: true } t => $"\nSnapshot: attached ({t.Value.SnapshotId}.jpg, {t.Value.Width}x{t.Value.Height})",
+        { } failed => $"\nSnapshot: not attached: {failed.Failure!.Message}",
+    };
 }

@@ -66,7 +66,7 @@ public sealed class MediaPlugin : IPlugin
         _context = context;
         Settings = settings.Value;
         Codecs = new CodecBook(CodecProber.Probe(runtime.Value, CodecCandidates.All), settings.Value.Policy, context.Health);
-        Store = new SnapshotStore(Path.Combine(context.DataDirectory, "snapshots"), settings.Value.SnapshotBudgetBytes);
+        Store = new SnapshotStore(Path.Combine(context.DataDirectory, "snapshots"), settings.Value.SnapshotBudgets);
         Snapshots = new SnapshotService(Pipeline);
         _services = new PipelineServices(runtime.Value, Codecs, settings.Value, context.Streams, new AccessUnitPool(ArrayPool<byte>.Shared),
             context.Health, context.Logger, OnMotion);

@@ -23,7 +23,7 @@ public sealed record MediaSettings(
     int DecoderThreads,
     long MaxPixels,
     int JpegQuality,
-    long SnapshotBudgetBytes,
+    SnapshotBudgets SnapshotBudgets,
     IReadOnlyList<string> SnapshotOnEvents,
     ReferenceSchedule Reference,
     SdSettings Sd,
@@ -44,6 +44,8 @@ public sealed record MediaSettings(
             };
             var reference = ReferenceSchedule.Parse(Strings(config, "reference", "times", ["12:00", "00:00"]));
             if (!reference.IsOk) throw new FormatException($"reference.times: {reference.Failure!.Message}");
+            var budgets = SnapshotBudgets.FromMegabytes(Long(config, "snapshot", "budgetMegabytes", 256), Long(config, "reference", "budgetMegabytes", 32));
+            if (!budgets.IsOk) throw new FormatException(budgets.Failure!.Message);
             var motionDefaults = new MotionSettings(Int(config, "motion", "sensitivity", 50));
             var cameras = new Dictionary<string, MotionSettings>(StringComparer.Ordinal);
             if (Child(config, "motion", "cameras") is { ValueKind: JsonValueKind.Object } perCamera)
@@ -56,7 +58,7 @@ public sealed record MediaSettings(
                 Int(config, "decoder", "threads", 1),
                 Int(config, "decoder", "maxPixels", 3840 * 2160),
                 Int(config, "snapshot", "quality", 4),
-                Int(config, "snapshot", "budgetMegabytes", 256) * 1024L * 1024,
+                budgets.Value,
                 Strings(config, "snapshot", "onEvents", ["CameraEventReceived", "DigitalInputChanged", "TamperDetected"]),
                 reference.Value,
                 new SdSettings(Int(config, "sd", "width", 640), Int(config, "sd", "height", 360), Int(config, "sd", "bitrateKbps", 500), Int(config, "sd", "gopFrames", 50)),
@@ -100,6 +102,8 @@ public sealed record MediaSettings(
     private static string Str(JsonElement c, string s, string k, string d) => Child(c, s, k)?.GetString() ?? d;
 
     private static int Int(JsonElement c, string s, string k, int d) => Child(c, s, k) is { } v ? v.GetInt32() : d;
+
+    private static long Long(JsonElement c, string s, string k, long d) => Child(c, s, k) is { } v ? v.GetInt64() : d;
 
     private static bool Bool(JsonElement c, string s, string k, bool d) => Child(c, s, k) is { } v ? v.GetBoolean() : d;
 

@@ -197,4 +197,16 @@ public sealed class PluginTests(ITestOutputHelper output)
         Assert.Contains("motion.cameras.lobby.regions[0].x", error.Message);
         await context.DisposeAsync();
     }
+
+    [Theory]
+    [InlineData("{\"reference\":{\"budgetMegabytes\":0}}", "reference.budgetMegabytes: 0 is outside")]
+    [InlineData("{\"snapshot\":{\"budgetMegabytes\":-1}}", "snapshot.budgetMegabytes: -1 is outside")]
+    [InlineData("{\"reference\":{\"budgetMegabytes\":9007199254740993}}", "reference.budgetMegabytes: 9007199254740993 is outside")]
+    public async Task Bad_snapshot_budgets_are_refused_with_their_key(string config, string fragment)
+    {
+        var context = new TestPluginContext(config);
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => new MediaPlugin().StartAsync(context, CancellationToken.None));
+        Assert.Contains(fragment, error.Message);
+        await context.DisposeAsync();
+    }
 }

@@ -3,6 +3,7 @@ using Appliance.Abstractions.Events;
 using Appliance.Plugins.Media.Plugin.Gpio;
 using Appliance.Plugins.Media.Plugin.Rules;
 using Appliance.Plugins.Media.Plugin.Snapshots;
+using Appliance.Plugins.Media.Protocol.Snapshots;
 using Xunit;
 
 namespace Appliance.Plugins.Media.Plugin.Tests;
@@ -20,7 +21,7 @@ public sealed class RuleActionHandlerTests : IDisposable
     private string StoreFolder => Path.Combine(_root, "store", "snapshots");
 
     private RuleActionHandler Handler(int remembered = RuleActionHandler.DefaultRemembered) =>
-        new(GpioDriverKind.None, () => null, id => new Snapshot(id, Jpeg, "\"1\"", 1), new SnapshotStore(StoreFolder, 1 << 20), _bus,
+        new(GpioDriverKind.None, () => null, id => new Snapshot(id, Jpeg, "\"1\"", 1), new SnapshotStore(StoreFolder, new SnapshotBudgets(1 << 20, 1 << 20)), _bus,
             TimeProvider.System, RuleActionHandler.DefaultMaxWait, remembered);
 
     public void Dispose() => Directory.Delete(_root, true);

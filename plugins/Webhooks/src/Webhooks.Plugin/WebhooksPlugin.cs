@@ -2,6 +2,7 @@ using System.Text.Json;
 using Appliance.Abstractions;
 using Appliance.Abstractions.Events;
 using Appliance.Abstractions.Http;
+using Appliance.Abstractions.Services;
 using Appliance.Plugins.Shared;
 using Appliance.Plugins.Webhooks.Protocol;
 
@@ -12,7 +13,8 @@ namespace Appliance.Plugins.Webhooks;
 /// subscription (<c>target/{name}</c>), so a receiver that is down holds back only its own messages, which the outbox
 /// keeps until it is back. Outcomes are published (<see cref="RuleActionDelivered"/>, <see cref="RuleActionExpired"/>
 /// for a message older than <c>maxAgeMinutes</c> or refused by the receiver); every attempt is listed at
-/// <c>GET /plugins/appliance.webhooks/deliveries</c> and on the plugin's portal page.
+/// <c>GET /plugins/appliance.webhooks/deliveries</c> and on the plugin's portal page. A delivered message's alert image
+/// (<see cref="WebhookPayload"/>'s <c>thumbnail</c>) is counted as data use <c>thumbnails</c>.
 /// </summary>
 public sealed class WebhooksPlugin : IPlugin
 {
@@ -36,11 +38,13 @@ public sealed class WebhooksPlugin : IPlugin
             {
                 if (!envelope.TryGet<RuleActionRequested>(out var action) || action is null) return;
                 if (action.Kind != "webhook" || action.Target != target.Name) return;
-                var message = new WebhookMessage(WebhookPayload.MessageId(action), WebhookPayload.Build(action));
+                var thumbnail = WebhookPayload.Thumbnail(action);
+                var message = new WebhookMessage(WebhookPayload.MessageId(action), WebhookPayload.Build(action, thumbnail));
                 var outcome = await agent.DeliverAsync(target, message, envelope.OccurredAt, ct);
                 switch (outcome.Result)
                 {
                     case DeliveryResult.Delivered:
+                        if (thumbnail is { IsOk: true } sent) context.DataUse.Record(DataUseCategories.Thumbnails, sent.Value.Jpeg.Length);
                         await context.Events.PublishAsync(new RuleActionDelivered(envelope.Id, action.RuleId, action.Kind, target.Name, outcome.Attempts, context.Time.GetUtcNow()), ct);
                         context.Health.Report(target.Name, HealthState.Healthy, $"last delivery after {outcome.Attempts} attempt(s)");
                         break;

@@ -5,20 +5,20 @@ using Appliance.Plugins.Media.Protocol.Snapshots;
 namespace Appliance.Plugins.Media.Plugin.Snapshots;
 
 /// <summary>
-/// Kept JPEGs (event and reference snapshots) as files <c>{id}.jpg</c> in one folder, within a byte budget: after
-/// each save the oldest files go until the total fits (<see cref="SnapshotRetention"/>). The kind is the id's
-/// prefix (<c>event-</c>, <c>reference-</c>). Thread-safe.
+/// Kept JPEGs (event and reference snapshots) as files <c>{id}.jpg</c> in one folder, each kind within its own byte
+/// budget (<see cref="SnapshotBudgets"/>): after each save the oldest files of each kind go until its total fits
+/// (<see cref="SnapshotRetention"/>). The kind is the id's prefix (<c>event-</c>, <c>reference-</c>). Thread-safe.
 /// </summary>
 internal sealed partial class SnapshotStore
 {
     private readonly object _gate = new();
     private readonly string _folder;
-    private readonly long _budget;
+    private readonly SnapshotBudgets _budgets;
 
-    public SnapshotStore(string folder, long budgetBytes)
+    public SnapshotStore(string folder, SnapshotBudgets budgets)
     {
         _folder = folder;
-        _budget = budgetBytes;
+        _budgets = budgets;
         Directory.CreateDirectory(folder);
     }
 
@@ -37,7 +37,7 @@ internal sealed partial class SnapshotStore
             var temporary = path + ".tmp";
             File.WriteAllBytes(temporary, jpeg);
             File.Move(temporary, path, true);
-            foreach (var old in SnapshotRetention.ToDelete(List(), _budget))
+            foreach (var old in SnapshotRetention.ToDelete(List(), _budgets))
                 File.Delete(Path.Combine(_folder, old.Id + ".jpg"));
             return id;
         }
@@ -68,4 +68,7 @@ internal sealed partial class SnapshotStore
     }
 
     public long TotalBytes => List().Sum(s => s.Bytes);
+
+    /// <summary>The bytes kept of one kind (each kind stays within its own budget).</summary>
+    public long BytesOf(SnapshotKind kind) => List().Where(s => s.Kind == kind).Sum(s => s.Bytes);
 }
