@@ -15,11 +15,11 @@ namespace Appliance.Plugins.WebRtc.Plugin.Tests.Support;
 internal sealed class LivePageServer : IDisposable
 {
     private readonly HttpListener _listener = new();
-    private readonly Dictionary<(string Method, string Template), PluginStreamHandler> _handlers;
+    private readonly IReadOnlyDictionary<string, PluginStreamHandler> _handlers;
     private readonly string _camerasJson;
     private readonly Task _loop;
 
-    public LivePageServer(Dictionary<(string Method, string Template), PluginStreamHandler> handlers, string camerasJson)
+    public LivePageServer(IReadOnlyDictionary<string, PluginStreamHandler> handlers, string camerasJson)
     {
         _handlers = handlers;
         _camerasJson = camerasJson;
@@ -79,7 +79,7 @@ internal sealed class LivePageServer : IDisposable
                 (_, var p) when p.StartsWith("/whep-resource/", StringComparison.Ordinal) => (request.HttpMethod, "/whep-resource/{session}", new() { ["session"] = p["/whep-resource/".Length..] }),
                 _ => null,
             };
-            if (route is null || !_handlers.ContainsKey((route.Value.Method, route.Value.Template)))
+            if (route is null || !_handlers.ContainsKey($"{route.Value.Method} {route.Value.Template}"))
             {
                 await WriteAsync(context, 404, "text/plain", "not found"u8.ToArray(), new Dictionary<string, string>());
                 return;
@@ -103,7 +103,7 @@ internal sealed class LivePageServer : IDisposable
         body.Position = 0;
         var pluginRequest = new PluginStreamRequest(method, path, route, new Dictionary<string, string>(), headers, body.Length, body,
             new PluginCaller("alice", UserRole.Viewer), "127.0.0.1");
-        var response = await _handlers[(method, template)](pluginRequest, CancellationToken.None);
+        var response = await _handlers[$"{method} {template}"](pluginRequest, CancellationToken.None);
         var output = new MemoryStream();
         if (response.Body is not null) await response.Body(output, CancellationToken.None);
         var contentType = response.Headers.TryGetValue("Content-Type", out var ct) ? ct : "application/octet-stream";
