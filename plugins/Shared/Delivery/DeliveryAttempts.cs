@@ -44,7 +44,12 @@ internal sealed class DeliveryAttempts(TimeProvider time, int quickAttempts, Tim
     /// <summary>A failure not worth repeating now (e.g. refused credentials): the run stops, the message waits. None by default.</summary>
     public Func<Failure, bool> EndsRun { get; init; } = _ => false;
 
-    public async Task<DeliveryOutcome> RunAsync<T>(string messageId, DateTimeOffset createdAt, Func<CancellationToken, Task<Result<T>>> attempt, CancellationToken ct)
+    public Task<DeliveryOutcome> RunAsync<T>(string messageId, DateTimeOffset createdAt, Func<CancellationToken, Task<Result<T>>> attempt, CancellationToken ct) =>
+        RunAsync(messageId, createdAt, (_, token) => attempt(token), ct);
+
+    /// <summary>As the other overload; <paramref name="attempt"/> is also given the number of the attempt, counted
+    /// for that message across runs from 1 (e.g. for a log of attempts).</summary>
+    public async Task<DeliveryOutcome> RunAsync<T>(string messageId, DateTimeOffset createdAt, Func<int, CancellationToken, Task<Result<T>>> attempt, CancellationToken ct)
     {
         Failure? last = null;
         var backoff = firstBackoff;
@@ -55,8 +60,9 @@ internal sealed class DeliveryAttempts(TimeProvider time, int quickAttempts, Tim
                 await Task.Delay(backoff, time, ct).ConfigureAwait(false);
                 backoff *= 2;
             }
-            lock (_gate) _counts[messageId] = _counts.GetValueOrDefault(messageId) + 1;
-            var result = await attempt(ct).ConfigureAwait(false);
+            int number;
+            lock (_gate) number = _counts[messageId] = _counts.GetValueOrDefault(messageId) + 1;
+            var result = await attempt(number, ct).ConfigureAwait(false);
             if (result.IsOk) return Finish(messageId, DeliveryResult.Delivered, null);
             last = result.Failure!;
             if (IsFinal(last)) return Finish(messageId, DeliveryResult.Refused, last);

@@ -5,6 +5,7 @@ using System.Text.Json;
 using Appliance.Abstractions;
 using Appliance.Abstractions.Events;
 using Appliance.Abstractions.Http;
+using Appliance.Abstractions.Services;
 
 namespace Appliance.Testing.Plugins;
 
@@ -26,8 +27,12 @@ public sealed class MemoryLogDouble : IPluginLogger
 public sealed class LoopbackSocketsDouble(IReadOnlyList<DeclaredPort> declared) : IDeclaredSockets, IDisposable
 {
     private readonly ConcurrentBag<Socket> _opened = [];
+    private readonly ConcurrentQueue<int> _bound = new();
 
     public IReadOnlyList<DeclaredPort> Declared => declared;
+
+    /// <summary>The ports the plugin bound or listened on, in order.</summary>
+    public IReadOnlyList<int> BoundPorts => _bound.ToArray();
 
     public Socket ListenTcp(int port, IPAddress? address = null, int backlog = 128)
     {
@@ -36,6 +41,7 @@ public sealed class LoopbackSocketsDouble(IReadOnlyList<DeclaredPort> declared) 
         socket.Bind(new IPEndPoint(IPAddress.Loopback, port));
         socket.Listen(backlog);
         _opened.Add(socket);
+        _bound.Enqueue(port);
         return socket;
     }
 
@@ -43,8 +49,17 @@ public sealed class LoopbackSocketsDouble(IReadOnlyList<DeclaredPort> declared) 
     {
         Check(SocketTransport.Udp, port);
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        socket.Bind(new IPEndPoint(IPAddress.Loopback, port));
+        try
+        {
+            socket.Bind(new IPEndPoint(IPAddress.Loopback, port));
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
         _opened.Add(socket);
+        _bound.Enqueue(port);
         return socket;
     }
 
@@ -58,6 +73,12 @@ public sealed class LoopbackSocketsDouble(IReadOnlyList<DeclaredPort> declared) 
         if (!declared.Any(d => d.Transport == transport && port >= d.FromPort && port <= d.ToPort))
             throw new UndeclaredPortException($"{transport} port {port} is not declared inbound");
     }
+}
+
+/// <summary>The appliance's network settings as the plugin reads them; the test may change them.</summary>
+public sealed class HostSettingsDouble : IHostSettings
+{
+    public HostSettingsSnapshot Current { get; set; } = new(8443, null, null, [], null, [], []);
 }
 
 /// <summary>
@@ -182,13 +203,23 @@ public sealed class HttpSurfaceDouble(string pluginId) : IHttpSurface
     /// <summary>Calls a mapped GET route (with a query string such as <c>q=milk&amp;limit=5</c>, values unescaped) and returns its status and body as text.</summary>
     public async Task<(int Status, string Body)> GetAsync(string template, string query = "", IReadOnlyDictionary<string, string>? routeValues = null)
     {
+        var (status, _, body) = await CallAsync("GET", template, routeValues, query: query, role: UserRole.Viewer);
+        return (status, System.Text.Encoding.UTF8.GetString(body));
+    }
+
+    /// <summary>Calls a mapped route as the host would (body as UTF-8 text, headers case-insensitive) and returns its status, headers and body bytes.</summary>
+    public async Task<(int Status, IReadOnlyDictionary<string, string> Headers, byte[] Body)> CallAsync(string method, string template,
+        IReadOnlyDictionary<string, string>? routeValues = null, string? body = null, IReadOnlyDictionary<string, string>? headers = null,
+        string query = "", UserRole role = UserRole.Admin)
+    {
         var parameters = query.Split('&', StringSplitOptions.RemoveEmptyEntries).Select(p => p.Split('=', 2))
             .ToDictionary(p => Uri.UnescapeDataString(p[0]), p => p.Length > 1 ? Uri.UnescapeDataString(p[1]) : "");
-        var request = new PluginStreamRequest("GET", $"{BasePath}/{template}", routeValues ?? new Dictionary<string, string>(), parameters,
-            new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase), null, Stream.Null, new PluginCaller("test", UserRole.Viewer), "127.0.0.1");
-        var response = await Routes[$"GET {template}"](request, default);
-        using var body = new MemoryStream();
-        if (response.Body is { } write) await write(body, default);
-        return (response.StatusCode, System.Text.Encoding.UTF8.GetString(body.ToArray()));
+        var request = new PluginStreamRequest(method, $"{BasePath}/{template}", routeValues ?? new Dictionary<string, string>(), parameters,
+            new Dictionary<string, string>(headers ?? new Dictionary<string, string>(), StringComparer.OrdinalIgnoreCase), body is null ? null : System.Text.Encoding.UTF8.GetByteCount(body),
+            body is null ? Stream.Null : new MemoryStream(System.Text.Encoding.UTF8.GetBytes(body)), new PluginCaller("test", role), "127.0.0.1");
+        var response = await Routes[$"{method} {template}"](request, default);
+        using var output = new MemoryStream();
+        if (response.Body is { } write) await write(output, default);
+        return (response.StatusCode, response.Headers, output.ToArray());
     }
 }

@@ -3,6 +3,7 @@ using Appliance.Abstractions;
 using Appliance.Abstractions.Events;
 using Appliance.Plugins.Media.Plugin.Gpio;
 using Appliance.Testing;
+using Appliance.Testing.Plugins;
 using Xunit;
 
 namespace Appliance.Plugins.Media.Plugin.Tests;
@@ -16,9 +17,9 @@ public sealed class GpioTests
           "outputs":[{"name":"siren","line":17},{"name":"lock","line":18,"activeLow":true}]}}
         """;
 
-    private static async Task<(MediaPlugin, TestPluginContext, SimulatedGpioDriver)> StartAsync(string config = Config)
+    private static async Task<(MediaPlugin, PluginContextDouble, SimulatedGpioDriver)> StartAsync(string config = Config)
     {
-        var context = new TestPluginContext(config);
+        var context = MediaContext.Create(config);
         var plugin = new MediaPlugin();
         await plugin.StartAsync(context, CancellationToken.None);
         return (plugin, context, Assert.IsType<SimulatedGpioDriver>(plugin.GpioDriver));
@@ -28,26 +29,26 @@ public sealed class GpioTests
     public async Task A_debounced_active_low_input_becomes_DigitalInputChanged_and_bounces_do_not()
     {
         var (plugin, context, driver) = await StartAsync();
-        Assert.Equal(HealthState.Degraded, context.HealthReports["gpio"].State); // the simulator is never silent
-        Assert.Contains("SIMULATED", context.HealthReports["gpio"].Message);
+        Assert.Equal(HealthState.Degraded, context.HealthReports.Components["gpio"].State); // the simulator is never silent
+        Assert.Contains("SIMULATED", context.HealthReports.Components["gpio"].Message);
         driver.SetInput(4, PinValue.High); // idle level of an active-low input: the line started low (active)
-        Assert.True(await Eventually.HoldsWithinAsync(() => context.Bus.Of<DigitalInputChanged>().Any(e => e.Input == "door" && !e.Active), TimeSpan.FromSeconds(30)));
-        var baseline = context.Bus.Of<DigitalInputChanged>().Count;
+        Assert.True(await Eventually.HoldsWithinAsync(() => context.Outbox.Of<DigitalInputChanged>().Any(e => e.Input == "door" && !e.Active), TimeSpan.FromSeconds(30)));
+        var baseline = context.Outbox.Of<DigitalInputChanged>().Count;
 
         // A 20 ms bounce: no event.
         driver.SetInput(4, PinValue.Low);
         await Task.Delay(20);
         driver.SetInput(4, PinValue.High);
         await Task.Delay(400);
-        Assert.Equal(baseline, context.Bus.Of<DigitalInputChanged>().Count);
+        Assert.Equal(baseline, context.Outbox.Of<DigitalInputChanged>().Count);
 
         // Held low: the door input is active.
         driver.SetInput(4, PinValue.Low);
-        Assert.True(await Eventually.HoldsWithinAsync(() => context.Bus.Of<DigitalInputChanged>().Any(e => e.Input == "door" && e.Active), TimeSpan.FromSeconds(30)));
-        var change = context.Bus.Of<DigitalInputChanged>().Last(e => e.Input == "door");
+        Assert.True(await Eventually.HoldsWithinAsync(() => context.Outbox.Of<DigitalInputChanged>().Any(e => e.Input == "door" && e.Active), TimeSpan.FromSeconds(30)));
+        var change = context.Outbox.Of<DigitalInputChanged>().Last(e => e.Input == "door");
         Assert.Equal("io-board", change.Device);
         driver.SetInput(4, PinValue.High);
-        Assert.True(await Eventually.HoldsWithinAsync(() => context.Bus.Of<DigitalInputChanged>().Any(e => e.Input == "door" && !e.Active), TimeSpan.FromSeconds(30)));
+        Assert.True(await Eventually.HoldsWithinAsync(() => context.Outbox.Of<DigitalInputChanged>().Any(e => e.Input == "door" && !e.Active), TimeSpan.FromSeconds(30)));
         await plugin.StopAsync(CancellationToken.None);
         await context.DisposeAsync();
     }
@@ -59,7 +60,7 @@ public sealed class GpioTests
         Assert.Equal(PinValue.Low, driver.Level(17));
         Assert.Equal(PinValue.High, driver.Level(18)); // active-low output starts inactive (high)
 
-        var pulse = await context.Surface.CallAsync("POST", "gpio/outputs/{name}", new Dictionary<string, string> { ["name"] = "siren" }, "{\"pulseMs\":300}");
+        var pulse = await context.HttpRoutes.CallAsync("POST", "gpio/outputs/{name}", new Dictionary<string, string> { ["name"] = "siren" }, "{\"pulseMs\":300}");
         Assert.Equal(200, pulse.Status);
         Assert.Equal(PinValue.High, driver.Level(17));
         Assert.True(await Eventually.HoldsWithinAsync(() => driver.Level(17) == PinValue.Low, TimeSpan.FromSeconds(30)));
@@ -68,14 +69,14 @@ public sealed class GpioTests
         var off = writes.Last(w => w.Value == PinValue.Low).At;
         Assert.True(off - on >= TimeSpan.FromMilliseconds(290), $"pulse lasted {(off - on).TotalMilliseconds} ms");
 
-        var unlock = await context.Surface.CallAsync("POST", "gpio/outputs/{name}", new Dictionary<string, string> { ["name"] = "lock" }, "{\"active\":true}");
+        var unlock = await context.HttpRoutes.CallAsync("POST", "gpio/outputs/{name}", new Dictionary<string, string> { ["name"] = "lock" }, "{\"active\":true}");
         Assert.Equal(200, unlock.Status);
         Assert.Equal(PinValue.Low, driver.Level(18));
 
-        Assert.Equal(404, (await context.Surface.CallAsync("POST", "gpio/outputs/{name}", new Dictionary<string, string> { ["name"] = "nope" }, "{}")).Status);
-        Assert.Equal(400, (await context.Surface.CallAsync("POST", "gpio/outputs/{name}", new Dictionary<string, string> { ["name"] = "siren" }, "{not json")).Status);
-        Assert.Equal(400, (await context.Surface.CallAsync("POST", "gpio/outputs/{name}", new Dictionary<string, string> { ["name"] = "siren" }, "{\"pulseMs\":-5}")).Status);
-        var states = System.Text.Encoding.UTF8.GetString((await context.Surface.CallAsync("GET", "gpio", new Dictionary<string, string>())).Body);
+        Assert.Equal(404, (await context.HttpRoutes.CallAsync("POST", "gpio/outputs/{name}", new Dictionary<string, string> { ["name"] = "nope" }, "{}")).Status);
+        Assert.Equal(400, (await context.HttpRoutes.CallAsync("POST", "gpio/outputs/{name}", new Dictionary<string, string> { ["name"] = "siren" }, "{not json")).Status);
+        Assert.Equal(400, (await context.HttpRoutes.CallAsync("POST", "gpio/outputs/{name}", new Dictionary<string, string> { ["name"] = "siren" }, "{\"pulseMs\":-5}")).Status);
+        var states = System.Text.Encoding.UTF8.GetString((await context.HttpRoutes.CallAsync("GET", "gpio", new Dictionary<string, string>())).Body);
         Assert.Contains("\"lock\":true", states);
         await plugin.StopAsync(CancellationToken.None);
         await context.DisposeAsync();
@@ -84,12 +85,12 @@ public sealed class GpioTests
     [Fact]
     public async Task A_libgpiod_driver_that_cannot_open_is_reported_not_replaced_by_the_simulator()
     {
-        var context = new TestPluginContext("{\"motion\":{\"enabled\":false},\"gpio\":{\"driver\":\"libgpiod\",\"chip\":9,\"inputs\":[{\"name\":\"door\",\"line\":4}]}}");
+        var context = MediaContext.Create("{\"motion\":{\"enabled\":false},\"gpio\":{\"driver\":\"libgpiod\",\"chip\":9,\"inputs\":[{\"name\":\"door\",\"line\":4}]}}");
         var plugin = new MediaPlugin();
         await plugin.StartAsync(context, CancellationToken.None);
         Assert.Null(plugin.GpioDriver);
-        Assert.Equal(HealthState.Unhealthy, context.HealthReports["gpio"].State);
-        Assert.Contains("gpiochip9", context.HealthReports["gpio"].Message);
+        Assert.Equal(HealthState.Unhealthy, context.HealthReports.Components["gpio"].State);
+        Assert.Contains("gpiochip9", context.HealthReports.Components["gpio"].Message);
         await plugin.StopAsync(CancellationToken.None);
         await context.DisposeAsync();
     }
@@ -100,7 +101,7 @@ public sealed class GpioTests
     [InlineData("{\"driver\":\"simulated\",\"outputs\":[{\"name\":\"a\",\"line\":5000}]}", "gpio.outputs[0].line")]
     public async Task Bad_gpio_configuration_is_refused(string gpio, string expected)
     {
-        var context = new TestPluginContext($"{{\"gpio\":{gpio}}}");
+        var context = MediaContext.Create($"{{\"gpio\":{gpio}}}");
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => new MediaPlugin().StartAsync(context, CancellationToken.None));
         Assert.Contains(expected, error.Message);
         await context.DisposeAsync();

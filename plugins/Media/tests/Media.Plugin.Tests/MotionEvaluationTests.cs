@@ -4,6 +4,7 @@ using Appliance.Plugins.Media.Protocol.Codecs;
 using Appliance.Plugins.Media.Protocol.Motion;
 using Appliance.Plugins.Media.Tests.Shared;
 using Appliance.Testing;
+using Appliance.Testing.Plugins;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -108,19 +109,19 @@ public sealed class MotionEvaluationTests(ITestOutputHelper output)
         var folder = Clips.TempFolder("motion");
         var file = Clip(folder, "static", "color=c=gray:s=640x360:r=25");
         var config = "{\"motion\":{\"cameras\":{\"hall\":{\"regions\":[{\"name\":\"walkway\",\"x\":0,\"y\":0.3,\"width\":1,\"height\":0.4},{\"name\":\"ceiling\",\"x\":0,\"y\":0,\"width\":1,\"height\":0.2}]}}}}";
-        var context = new TestPluginContext(config);
+        var context = MediaContext.Create(config);
         var plugin = new MediaPlugin();
         await plugin.StartAsync(context, CancellationToken.None);
-        context.CameraList.Set("hall");
-        await using (FileCamera.Start(context.Hub, "hall", file, VideoFormat.H264, loop: false))
-            Assert.True(await Eventually.HoldsWithinAsync(() => context.Bus.Of<MotionDetected>().Count(m => !m.Active) >= 1, TimeSpan.FromSeconds(90)));
-        var motion = context.Bus.Of<MotionDetected>();
+        context.SetCameras("hall");
+        await using (FileCamera.Start(context.Streams, "hall", file, VideoFormat.H264, loop: false))
+            Assert.True(await Eventually.HoldsWithinAsync(() => context.Outbox.Of<MotionDetected>().Count(m => !m.Active) >= 1, TimeSpan.FromSeconds(90)));
+        var motion = context.Outbox.Of<MotionDetected>();
         output.WriteLine(string.Join("\n", motion.Select(m => $"{m.Active} [{string.Join(",", m.Regions ?? [])}] {m.SnapshotId}")));
         var start = motion.First(m => m.Active);
         Assert.Equal("hall", start.CameraId);
         Assert.Equal(["walkway"], start.Regions);
         Assert.NotNull(start.SnapshotId);
-        var jpeg = await context.Surface.CallAsync("GET", "snapshots/{id}", new Dictionary<string, string> { ["id"] = start.SnapshotId! });
+        var jpeg = await context.HttpRoutes.CallAsync("GET", "snapshots/{id}", new Dictionary<string, string> { ["id"] = start.SnapshotId! });
         Assert.Equal(200, jpeg.Status);
         var path = Path.Combine(folder, "motion-snapshot.jpg");
         await File.WriteAllBytesAsync(path, jpeg.Body);

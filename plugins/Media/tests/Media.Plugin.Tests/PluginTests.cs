@@ -4,6 +4,7 @@ using Appliance.Abstractions.Media;
 using Appliance.Plugins.Media.Protocol.Codecs;
 using Appliance.Plugins.Media.Tests.Shared;
 using Appliance.Testing;
+using Appliance.Testing.Plugins;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -15,16 +16,16 @@ public sealed class PluginTests(ITestOutputHelper output)
     private readonly string _folder = Clips.TempFolder("plugin");
     private static readonly Dictionary<string, string> None = new();
 
-    private static async Task<(MediaPlugin Plugin, TestPluginContext Context)> StartAsync(string config = "{}", params string[] cameras)
+    private static async Task<(MediaPlugin Plugin, PluginContextDouble Context)> StartAsync(string config = "{}", params string[] cameras)
     {
-        var context = new TestPluginContext(config);
+        var context = MediaContext.Create(config);
         var plugin = new MediaPlugin();
         await plugin.StartAsync(context, CancellationToken.None);
-        context.CameraList.Set(cameras);
+        context.SetCameras(cameras);
         return (plugin, context);
     }
 
-    private static async Task StopAsync(MediaPlugin plugin, TestPluginContext context)
+    private static async Task StopAsync(MediaPlugin plugin, PluginContextDouble context)
     {
         await plugin.StopAsync(CancellationToken.None);
         await context.DisposeAsync();
@@ -36,12 +37,12 @@ public sealed class PluginTests(ITestOutputHelper output)
     {
         var (plugin, context) = await StartAsync("{}", "lobby");
         var file = Clips.Elementary(_folder, VideoFormat.H264, 1280, 720, 2);
-        await using (FileCamera.Start(context.Hub, "lobby", file, VideoFormat.H264, loop: false))
+        await using (FileCamera.Start(context.Streams, "lobby", file, VideoFormat.H264, loop: false))
         {
             Assert.True(await Eventually.HoldsWithinAsync(() => plugin.Pipeline("lobby")?.FramesDecoded > 10, TimeSpan.FromSeconds(60)));
         }
         var values = new Dictionary<string, string> { ["id"] = "lobby" };
-        var first = await context.Surface.CallAsync("GET", "cameras/{id}/snapshot", values);
+        var first = await context.HttpRoutes.CallAsync("GET", "cameras/{id}/snapshot", values);
         Assert.True(first.Status == 200, $"{first.Status}: {System.Text.Encoding.UTF8.GetString(first.Body)}");
         Assert.Equal("image/jpeg", first.Headers["Content-Type"]);
         var etag = first.Headers["ETag"];
@@ -51,11 +52,11 @@ public sealed class PluginTests(ITestOutputHelper output)
         output.WriteLine($"snapshot {first.Body.Length} bytes, ETag {etag}, ffprobe {probe}");
         Assert.Equal(("mjpeg", 1280, 720), (probe.Codec, probe.Width, probe.Height));
 
-        var again = await context.Surface.CallAsync("GET", "cameras/{id}/snapshot", values, headers: new Dictionary<string, string> { ["If-None-Match"] = etag });
+        var again = await context.HttpRoutes.CallAsync("GET", "cameras/{id}/snapshot", values, headers: new Dictionary<string, string> { ["If-None-Match"] = etag });
         Assert.Equal(304, again.Status);
         Assert.Empty(again.Body);
 
-        var unknown = await context.Surface.CallAsync("GET", "cameras/{id}/snapshot", new Dictionary<string, string> { ["id"] = "nowhere" });
+        var unknown = await context.HttpRoutes.CallAsync("GET", "cameras/{id}/snapshot", new Dictionary<string, string> { ["id"] = "nowhere" });
         Assert.Equal(404, unknown.Status);
         await StopAsync(plugin, context);
     }
@@ -65,13 +66,13 @@ public sealed class PluginTests(ITestOutputHelper output)
     {
         var (plugin, context) = await StartAsync("{\"motion\":{\"enabled\":false}}", "yard");
         var file = Clips.Elementary(_folder, VideoFormat.H264, 1280, 720, 4);
-        await using var camera = FileCamera.Start(context.Hub, "yard", file, VideoFormat.H264);
+        await using var camera = FileCamera.Start(context.Streams, "yard", file, VideoFormat.H264);
         Assert.True(await Eventually.HoldsWithinAsync(() => plugin.Pipeline("yard")?.FramesDecoded > 20, TimeSpan.FromSeconds(60)));
         Assert.False(plugin.Pipeline("yard")!.Sd.Running);
         Assert.Equal(0, plugin.Pipeline("yard")!.Sd.UnitsWritten);
 
         var annexB = Path.Combine(_folder, "yard-sd.h264");
-        var (written, _) = await ReadStreamAsync(context.Hub, "camera/yard/sd", 75, annexB);
+        var (written, _) = await ReadStreamAsync(context.Streams, "camera/yard/sd", 75, annexB);
         var probe = Clips.Probe(annexB, "h264");
         output.WriteLine($"sd: {written} units, ffprobe {probe}; decoder {plugin.Pipeline("yard")!.DecoderName}");
         Assert.Equal(("h264", 640, 360), (probe.Codec, probe.Width, probe.Height));
@@ -87,9 +88,9 @@ public sealed class PluginTests(ITestOutputHelper output)
     {
         var (plugin, context) = await StartAsync("{\"motion\":{\"enabled\":false}}", "gate");
         var file = Clips.Elementary(_folder, VideoFormat.H265, 640, 360, 4);
-        await using var camera = FileCamera.Start(context.Hub, "gate", file, VideoFormat.H265);
+        await using var camera = FileCamera.Start(context.Streams, "gate", file, VideoFormat.H265);
         var annexB = Path.Combine(_folder, "gate-h264.h264");
-        var (written, descriptor) = await ReadStreamAsync(context.Hub, "camera/gate/h264", 60, annexB);
+        var (written, descriptor) = await ReadStreamAsync(context.Streams, "camera/gate/h264", 60, annexB);
         var probe = Clips.Probe(annexB, "h264");
         output.WriteLine($"h265 -> h264: {written} units, ffprobe {probe}");
         Assert.Equal(("h264", 640, 360), (probe.Codec, probe.Width, probe.Height));
@@ -131,7 +132,7 @@ public sealed class PluginTests(ITestOutputHelper output)
         var (plugin, context) = await StartAsync("{\"motion\":{\"enabled\":false}}", "bad");
         var file = Clips.Elementary(_folder, VideoFormat.H264, 640, 360, 2);
         var random = new Random(5);
-        await using (FileCamera.Start(context.Hub, "bad", file, VideoFormat.H264, loop: false, damage: (i, u) =>
+        await using (FileCamera.Start(context.Streams, "bad", file, VideoFormat.H264, loop: false, damage: (i, u) =>
         {
             if (i >= 25) return u;
             var copy = u.ToArray();
@@ -143,8 +144,8 @@ public sealed class PluginTests(ITestOutputHelper output)
             Assert.True(await Eventually.HoldsWithinAsync(() => plugin.Pipeline("bad")?.FramesDecoded >= 20, TimeSpan.FromSeconds(60)));
         }
         var pipeline = plugin.Pipeline("bad")!;
-        output.WriteLine($"frames {pipeline.FramesDecoded}, errors {pipeline.DecodeErrors}, health {context.HealthReports["camera/bad"].Message}");
-        var snapshot = await context.Surface.CallAsync("GET", "cameras/{id}/snapshot", new Dictionary<string, string> { ["id"] = "bad" });
+        output.WriteLine($"frames {pipeline.FramesDecoded}, errors {pipeline.DecodeErrors}, health {context.HealthReports.Components["camera/bad"].Message}");
+        var snapshot = await context.HttpRoutes.CallAsync("GET", "cameras/{id}/snapshot", new Dictionary<string, string> { ["id"] = "bad" });
         Assert.Equal(200, snapshot.Status);
         await StopAsync(plugin, context);
     }
@@ -153,18 +154,18 @@ public sealed class PluginTests(ITestOutputHelper output)
     public async Task Codec_choice_is_in_health_and_on_the_codecs_route_and_portal_page()
     {
         var (plugin, context) = await StartAsync();
-        var health = context.HealthReports["codecs"];
+        var health = context.HealthReports.Components["codecs"];
         output.WriteLine(health.Message);
         Assert.Equal(HealthState.Healthy, health.State);
         Assert.Contains("h264 (Software)", health.Message);
         Assert.Contains("libx264 (Software)", health.Message);
-        var codecs = await context.Surface.CallAsync("GET", "codecs", None);
+        var codecs = await context.HttpRoutes.CallAsync("GET", "codecs", None);
         var json = System.Text.Encoding.UTF8.GetString(codecs.Body);
         Assert.Contains("\"chosen\": \"libx264\"", json);
         Assert.Contains("h264_nvv4l2dec", json); // probed, with why it did not open
-        var page = await context.Surface.CallAsync("GET", "page", None);
+        var page = await context.HttpRoutes.CallAsync("GET", "page", None);
         Assert.Contains("mjpeg", System.Text.Encoding.UTF8.GetString(page.Body));
-        Assert.Contains("ffmpeg", context.HealthReports.Keys);
+        Assert.Contains("ffmpeg", context.HealthReports.Components.Keys);
         await StopAsync(plugin, context);
     }
 
@@ -173,18 +174,18 @@ public sealed class PluginTests(ITestOutputHelper output)
     {
         var (plugin, context) = await StartAsync("{\"motion\":{\"enabled\":false}}", "dock");
         var file = Clips.Elementary(_folder, VideoFormat.H264, 640, 360, 1);
-        await using (FileCamera.Start(context.Hub, "dock", file, VideoFormat.H264, loop: false))
+        await using (FileCamera.Start(context.Streams, "dock", file, VideoFormat.H264, loop: false))
             Assert.True(await Eventually.HoldsWithinAsync(() => plugin.Pipeline("dock")?.FramesDecoded > 5, TimeSpan.FromSeconds(60)));
-        var envelope = await context.Bus.PublishAsync(new CameraEventReceived("dock", "tns1:VideoSource/Tamper", new Dictionary<string, string>()));
+        var envelope = await context.Outbox.DeliverToSubscribersAsync(new CameraEventReceived("dock", "tns1:VideoSource/Tamper", new Dictionary<string, string>()));
         var id = $"event-{envelope.Id:N}-dock";
-        var stored = await context.Surface.CallAsync("GET", "snapshots/{id}", new Dictionary<string, string> { ["id"] = id });
+        var stored = await context.HttpRoutes.CallAsync("GET", "snapshots/{id}", new Dictionary<string, string> { ["id"] = id });
         Assert.Equal(200, stored.Status);
         await File.WriteAllBytesAsync(Path.Combine(_folder, "event.jpg"), stored.Body);
         Assert.Equal(("mjpeg", 640, 360), (Clips.Probe(Path.Combine(_folder, "event.jpg")) is var p ? (p.Codec, p.Width, p.Height) : default));
 
         Assert.Equal(1, plugin.TakeReferenceImages(new DateTimeOffset(2026, 12, 2, 0, 0, 0, TimeSpan.Zero)));
         Assert.Contains(plugin.Store!.List(), s => s.Id == "reference-dock-20261202T0000-night");
-        var missing = await context.Surface.CallAsync("GET", "snapshots/{id}", new Dictionary<string, string> { ["id"] = "../etc/passwd" });
+        var missing = await context.HttpRoutes.CallAsync("GET", "snapshots/{id}", new Dictionary<string, string> { ["id"] = "../etc/passwd" });
         Assert.Equal(404, missing.Status);
         await StopAsync(plugin, context);
     }
@@ -192,7 +193,7 @@ public sealed class PluginTests(ITestOutputHelper output)
     [Fact]
     public async Task Bad_configuration_is_refused_with_its_path()
     {
-        var context = new TestPluginContext("{\"motion\":{\"cameras\":{\"lobby\":{\"regions\":[{\"name\":\"door\",\"x\":2,\"y\":0,\"width\":1,\"height\":1}]}}}}");
+        var context = MediaContext.Create("{\"motion\":{\"cameras\":{\"lobby\":{\"regions\":[{\"name\":\"door\",\"x\":2,\"y\":0,\"width\":1,\"height\":1}]}}}}");
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => new MediaPlugin().StartAsync(context, CancellationToken.None));
         Assert.Contains("motion.cameras.lobby.regions[0].x", error.Message);
         await context.DisposeAsync();

@@ -4,6 +4,7 @@ using Appliance.Plugins.Media.Plugin.Gpio;
 using Appliance.Plugins.Media.Plugin.Rules;
 using Appliance.Plugins.Media.Plugin.Snapshots;
 using Appliance.Plugins.Media.Protocol.Snapshots;
+using Appliance.Testing.Plugins;
 using Xunit;
 
 namespace Appliance.Plugins.Media.Plugin.Tests;
@@ -16,7 +17,7 @@ public sealed class RuleActionHandlerTests : IDisposable
 {
     private static readonly byte[] Jpeg = [0xFF, 0xD8, 0xFF, 0xD9];
     private readonly string _root = Directory.CreateTempSubdirectory("appl-media-rule-actions-").FullName;
-    private readonly TestEventBus _bus = new();
+    private readonly OutboxDouble _bus = new();
 
     private string StoreFolder => Path.Combine(_root, "store", "snapshots");
 
@@ -35,7 +36,7 @@ public sealed class RuleActionHandlerTests : IDisposable
     {
         var handler = Handler();
         _bus.Subscribe(RuleActionHandler.SubscriptionName, RuleActionHandler.EventTypes, handler.HandleAsync);
-        await _bus.PublishAsync(RuleActionRequests.Snapshot(target));
+        await _bus.DeliverToSubscribersAsync(RuleActionRequests.Snapshot(target));
         var expired = Assert.Single(_bus.Of<RuleActionExpired>());
         Assert.StartsWith("invalid-id:", expired.LastError);
         Assert.Empty(_bus.Of<RuleActionDelivered>());
@@ -69,7 +70,7 @@ public sealed class RuleActionHandlerTests : IDisposable
         var handler = Handler();
         _bus.Subscribe(RuleActionHandler.SubscriptionName, RuleActionHandler.EventTypes, handler.HandleAsync);
         var target = new string('x', length);
-        await _bus.PublishAsync(RuleActionRequests.Request(kind, target, new Dictionary<string, string> { ["pulseMs"] = "10" }));
+        await _bus.DeliverToSubscribersAsync(RuleActionRequests.Request(kind, target, new Dictionary<string, string> { ["pulseMs"] = "10" }));
         var expired = Assert.Single(_bus.Of<RuleActionExpired>());
         Assert.True(expired.Target.Length <= RuleActionHandler.MaxTargetLength + 3);
         Assert.True(expired.LastError.Length < 1000, $"reason of {expired.LastError.Length} characters");
@@ -99,12 +100,12 @@ public sealed class RuleActionHandlerTests : IDisposable
         var handler = Handler(remembered: 2);
         _bus.Subscribe(RuleActionHandler.SubscriptionName, RuleActionHandler.EventTypes, handler.HandleAsync);
         var first = RuleActionRequests.Snapshot("a");
-        await _bus.PublishAsync(first);
-        await _bus.PublishAsync(first);
+        await _bus.DeliverToSubscribersAsync(first);
+        await _bus.DeliverToSubscribersAsync(first);
         Assert.Single(_bus.Of<RuleActionDelivered>());
-        await _bus.PublishAsync(RuleActionRequests.Snapshot("b"));
-        await _bus.PublishAsync(RuleActionRequests.Snapshot("c"));
-        await _bus.PublishAsync(first);
+        await _bus.DeliverToSubscribersAsync(RuleActionRequests.Snapshot("b"));
+        await _bus.DeliverToSubscribersAsync(RuleActionRequests.Snapshot("c"));
+        await _bus.DeliverToSubscribersAsync(first);
         Assert.Equal(4, _bus.Of<RuleActionDelivered>().Count);
     }
 

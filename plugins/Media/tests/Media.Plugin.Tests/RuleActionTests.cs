@@ -7,6 +7,7 @@ using Appliance.Plugins.Media.Plugin.Rules;
 using Appliance.Plugins.Media.Protocol.Codecs;
 using Appliance.Plugins.Media.Tests.Shared;
 using Appliance.Testing;
+using Appliance.Testing.Plugins;
 using Xunit;
 
 namespace Appliance.Plugins.Media.Plugin.Tests;
@@ -21,16 +22,16 @@ public sealed class RuleActionTests
 
     private readonly string _folder = Clips.TempFolder("rule-actions");
 
-    private static async Task<(MediaPlugin Plugin, TestPluginContext Context)> StartAsync(string config, params string[] cameras)
+    private static async Task<(MediaPlugin Plugin, PluginContextDouble Context)> StartAsync(string config, params string[] cameras)
     {
-        var context = new TestPluginContext(config);
+        var context = MediaContext.Create(config);
         var plugin = new MediaPlugin();
         await plugin.StartAsync(context, CancellationToken.None);
-        context.CameraList.Set(cameras);
+        context.SetCameras(cameras);
         return (plugin, context);
     }
 
-    private static async Task StopAsync(MediaPlugin plugin, TestPluginContext context)
+    private static async Task StopAsync(MediaPlugin plugin, PluginContextDouble context)
     {
         await plugin.StopAsync(CancellationToken.None);
         await context.DisposeAsync();
@@ -47,24 +48,24 @@ public sealed class RuleActionTests
         Assert.Equal(PinValue.Low, driver.Level(17));
 
         var request = RuleActionRequests.Gpio("siren", "400");
-        var envelope = await context.Bus.PublishAsync(request);
+        var envelope = await context.Outbox.DeliverToSubscribersAsync(request);
         Assert.Equal(PinValue.High, driver.Level(17));
         Assert.True(await Eventually.HoldsWithinAsync(() => driver.Level(17) == PinValue.Low, TimeSpan.FromSeconds(30)));
         var writes = driver.Writes.Where(w => w.Line == 17).ToList();
         var pulse = writes.Last(w => w.Value == PinValue.Low).At - writes.Last(w => w.Value == PinValue.High).At;
         Assert.True(pulse >= TimeSpan.FromMilliseconds(390), $"pulse lasted {pulse.TotalMilliseconds} ms");
-        var delivered = Assert.Single(context.Bus.Of<RuleActionDelivered>());
+        var delivered = Assert.Single(context.Outbox.Of<RuleActionDelivered>());
         Assert.Equal((envelope.Id, "siren-on-door", "gpio", "siren"), (delivered.RequestEventId, delivered.RuleId, delivered.Kind, delivered.Target));
 
         // The outbox delivers the same envelope again, and the host publishes the same action a second time: no second pulse.
         await plugin.RuleActions!.HandleAsync(envelope, CancellationToken.None);
-        await context.Bus.PublishAsync(request);
+        await context.Outbox.DeliverToSubscribersAsync(request);
         Assert.Equal(1, Pulses(driver, 17));
-        Assert.Single(context.Bus.Of<RuleActionDelivered>());
-        Assert.Empty(context.Bus.Of<RuleActionExpired>());
+        Assert.Single(context.Outbox.Of<RuleActionDelivered>());
+        Assert.Empty(context.Outbox.Of<RuleActionExpired>());
 
         // Another action of the same rule (next index) is a different action: it pulses.
-        await context.Bus.PublishAsync(RuleActionRequests.Gpio("siren", "50", request.TriggerEventId, index: 1));
+        await context.Outbox.DeliverToSubscribersAsync(RuleActionRequests.Gpio("siren", "50", request.TriggerEventId, index: 1));
         Assert.Equal(2, Pulses(driver, 17));
         await StopAsync(plugin, context);
     }
@@ -75,10 +76,10 @@ public sealed class RuleActionTests
         var (plugin, context) = await StartAsync(SimulatedGpio);
         var driver = Assert.IsType<SimulatedGpioDriver>(plugin.GpioDriver);
         Assert.Equal(PinValue.High, driver.Level(18));
-        await context.Bus.PublishAsync(RuleActionRequests.Gpio("lock", "200"));
+        await context.Outbox.DeliverToSubscribersAsync(RuleActionRequests.Gpio("lock", "200"));
         Assert.Equal(PinValue.Low, driver.Level(18));
         Assert.True(await Eventually.HoldsWithinAsync(() => driver.Level(18) == PinValue.High, TimeSpan.FromSeconds(30)));
-        Assert.Single(context.Bus.Of<RuleActionDelivered>());
+        Assert.Single(context.Outbox.Of<RuleActionDelivered>());
         await StopAsync(plugin, context);
     }
 
@@ -88,12 +89,12 @@ public sealed class RuleActionTests
         var (plugin, context) = await StartAsync(SimulatedGpio);
         var driver = Assert.IsType<SimulatedGpioDriver>(plugin.GpioDriver);
         var writesBefore = driver.Writes.Count;
-        var envelope = await context.Bus.PublishAsync(RuleActionRequests.Gpio("strobe", "500"));
-        var expired = Assert.Single(context.Bus.Of<RuleActionExpired>());
+        var envelope = await context.Outbox.DeliverToSubscribersAsync(RuleActionRequests.Gpio("strobe", "500"));
+        var expired = Assert.Single(context.Outbox.Of<RuleActionExpired>());
         Assert.Equal((envelope.Id, "gpio", "strobe"), (expired.RequestEventId, expired.Kind, expired.Target));
         Assert.Contains("no GPIO output named 'strobe'", expired.LastError);
         Assert.Equal(writesBefore, driver.Writes.Count);
-        Assert.Empty(context.Bus.Of<RuleActionDelivered>());
+        Assert.Empty(context.Outbox.Of<RuleActionDelivered>());
         await StopAsync(plugin, context);
     }
 
@@ -108,8 +109,8 @@ public sealed class RuleActionTests
     {
         var (plugin, context) = await StartAsync(SimulatedGpio);
         var driver = Assert.IsType<SimulatedGpioDriver>(plugin.GpioDriver);
-        await context.Bus.PublishAsync(RuleActionRequests.Gpio("siren", pulseMs));
-        Assert.Contains("pulseMs must be 1..3600000", Assert.Single(context.Bus.Of<RuleActionExpired>()).LastError);
+        await context.Outbox.DeliverToSubscribersAsync(RuleActionRequests.Gpio("siren", pulseMs));
+        Assert.Contains("pulseMs must be 1..3600000", Assert.Single(context.Outbox.Of<RuleActionExpired>()).LastError);
         Assert.Equal(0, Pulses(driver, 17));
         await StopAsync(plugin, context);
     }
@@ -118,10 +119,10 @@ public sealed class RuleActionTests
     public async Task With_gpio_off_a_gpio_action_expires()
     {
         var (plugin, context) = await StartAsync("{\"motion\":{\"enabled\":false}}");
-        await context.Bus.PublishAsync(RuleActionRequests.Gpio("siren", "500"));
-        var expired = Assert.Single(context.Bus.Of<RuleActionExpired>());
+        await context.Outbox.DeliverToSubscribersAsync(RuleActionRequests.Gpio("siren", "500"));
+        var expired = Assert.Single(context.Outbox.Of<RuleActionExpired>());
         Assert.Contains("gpio.driver is none", expired.LastError);
-        Assert.Empty(context.Bus.Of<RuleActionDelivered>());
+        Assert.Empty(context.Outbox.Of<RuleActionDelivered>());
         await StopAsync(plugin, context);
     }
 
@@ -130,12 +131,12 @@ public sealed class RuleActionTests
     {
         var (plugin, context) = await StartAsync("{\"motion\":{\"enabled\":false},\"gpio\":{\"driver\":\"libgpiod\",\"chip\":9,\"outputs\":[{\"name\":\"siren\",\"line\":17}]}}");
         var request = RuleActionRequests.Gpio("siren", "500");
-        await Assert.ThrowsAsync<RuleActionNotYetPossibleException>(() => context.Bus.PublishAsync(request));
-        Assert.Empty(context.Bus.Of<RuleActionExpired>());
+        await Assert.ThrowsAsync<RuleActionNotYetPossibleException>(() => context.Outbox.DeliverToSubscribersAsync(request));
+        Assert.Empty(context.Outbox.Of<RuleActionExpired>());
 
         var old = Envelope(request, DateTimeOffset.UtcNow - RuleActionHandler.DefaultMaxWait - TimeSpan.FromSeconds(1));
         await plugin.RuleActions!.HandleAsync(old, CancellationToken.None);
-        var expired = Assert.Single(context.Bus.Of<RuleActionExpired>());
+        var expired = Assert.Single(context.Outbox.Of<RuleActionExpired>());
         Assert.Contains("gpio-unavailable", expired.LastError);
         Assert.Contains("gave up", expired.LastError);
         await StopAsync(plugin, context);
@@ -146,28 +147,28 @@ public sealed class RuleActionTests
     {
         var (plugin, context) = await StartAsync("{\"motion\":{\"enabled\":false},\"snapshot\":{\"onEvents\":[]}}", "dock");
         var file = Clips.Elementary(_folder, VideoFormat.H264, 640, 360, 1);
-        await using (FileCamera.Start(context.Hub, "dock", file, VideoFormat.H264, loop: false))
+        await using (FileCamera.Start(context.Streams, "dock", file, VideoFormat.H264, loop: false))
             Assert.True(await Eventually.HoldsWithinAsync(() => plugin.Pipeline("dock")?.FramesDecoded > 5, TimeSpan.FromSeconds(60)));
 
         var named = RuleActionRequests.Snapshot("dock");
-        var envelope = await context.Bus.PublishAsync(named);
+        var envelope = await context.Outbox.DeliverToSubscribersAsync(named);
         var id = $"event-{named.TriggerEventId:N}-dock";
-        var stored = await context.Surface.CallAsync("GET", "snapshots/{id}", new Dictionary<string, string> { ["id"] = id });
+        var stored = await context.HttpRoutes.CallAsync("GET", "snapshots/{id}", new Dictionary<string, string> { ["id"] = id });
         Assert.Equal(200, stored.Status);
         var path = Path.Combine(_folder, "rule-snapshot.jpg");
         await File.WriteAllBytesAsync(path, stored.Body);
         var probe = Clips.Probe(path);
         Assert.Equal(("mjpeg", 640, 360), (probe.Codec, probe.Width, probe.Height));
-        var delivered = Assert.Single(context.Bus.Of<RuleActionDelivered>());
+        var delivered = Assert.Single(context.Outbox.Of<RuleActionDelivered>());
         Assert.Equal((envelope.Id, "snapshot", "dock"), (delivered.RequestEventId, delivered.Kind, delivered.Target));
 
         // No camera in the action: the triggering event's camera.
         var defaulted = RuleActionRequests.Snapshot("", eventCamera: "dock");
-        await context.Bus.PublishAsync(defaulted);
+        await context.Outbox.DeliverToSubscribersAsync(defaulted);
         Assert.Contains(plugin.Store!.List(), s => s.Id == $"event-{defaulted.TriggerEventId:N}-dock");
-        Assert.Equal(2, context.Bus.Of<RuleActionDelivered>().Count);
-        Assert.Equal("dock", context.Bus.Of<RuleActionDelivered>()[1].Target);
-        Assert.Empty(context.Bus.Of<RuleActionExpired>());
+        Assert.Equal(2, context.Outbox.Of<RuleActionDelivered>().Count);
+        Assert.Equal("dock", context.Outbox.Of<RuleActionDelivered>()[1].Target);
+        Assert.Empty(context.Outbox.Of<RuleActionExpired>());
         await StopAsync(plugin, context);
     }
 
@@ -175,9 +176,9 @@ public sealed class RuleActionTests
     public async Task A_snapshot_of_an_unknown_camera_or_of_no_camera_expires_with_the_reason()
     {
         var (plugin, context) = await StartAsync("{\"motion\":{\"enabled\":false}}", "dock");
-        await context.Bus.PublishAsync(RuleActionRequests.Snapshot("nowhere"));
-        await context.Bus.PublishAsync(RuleActionRequests.Snapshot("", eventCamera: null));
-        var expired = context.Bus.Of<RuleActionExpired>();
+        await context.Outbox.DeliverToSubscribersAsync(RuleActionRequests.Snapshot("nowhere"));
+        await context.Outbox.DeliverToSubscribersAsync(RuleActionRequests.Snapshot("", eventCamera: null));
+        var expired = context.Outbox.Of<RuleActionExpired>();
         Assert.Equal(2, expired.Count);
         Assert.Contains("no camera 'nowhere'", expired[0].LastError);
         Assert.Equal("nowhere", expired[0].Target);
@@ -191,15 +192,15 @@ public sealed class RuleActionTests
     {
         var (plugin, context) = await StartAsync("{\"motion\":{\"enabled\":false}}", "quiet");
         var request = RuleActionRequests.Snapshot("quiet");
-        var error = await Assert.ThrowsAsync<RuleActionNotYetPossibleException>(() => context.Bus.PublishAsync(request));
+        var error = await Assert.ThrowsAsync<RuleActionNotYetPossibleException>(() => context.Outbox.DeliverToSubscribersAsync(request));
         Assert.Contains("no-frame", error.Message);
-        Assert.Empty(context.Bus.Of<RuleActionExpired>());
-        Assert.Empty(context.Bus.Of<RuleActionDelivered>());
+        Assert.Empty(context.Outbox.Of<RuleActionExpired>());
+        Assert.Empty(context.Outbox.Of<RuleActionDelivered>());
 
         // A redelivery is not mistaken for a repeat (the failed attempt left no claim); once too old it expires.
         var old = Envelope(request, DateTimeOffset.UtcNow - RuleActionHandler.DefaultMaxWait - TimeSpan.FromSeconds(1));
         await plugin.RuleActions!.HandleAsync(old, CancellationToken.None);
-        var expired = Assert.Single(context.Bus.Of<RuleActionExpired>());
+        var expired = Assert.Single(context.Outbox.Of<RuleActionExpired>());
         Assert.Equal(("snapshot", "quiet"), (expired.Kind, expired.Target));
         Assert.Contains("no-frame", expired.LastError);
         Assert.True(expired.Age > RuleActionHandler.DefaultMaxWait);
@@ -210,10 +211,10 @@ public sealed class RuleActionTests
     public async Task Other_kinds_are_left_to_their_plugins()
     {
         var (plugin, context) = await StartAsync(SimulatedGpio);
-        await context.Bus.PublishAsync(RuleActionRequests.Request("webhook", "siren", new Dictionary<string, string> { ["pulseMs"] = "500" }));
-        await context.Bus.PublishAsync(RuleActionRequests.Request("email", "", new Dictionary<string, string>()));
-        Assert.Empty(context.Bus.Of<RuleActionDelivered>());
-        Assert.Empty(context.Bus.Of<RuleActionExpired>());
+        await context.Outbox.DeliverToSubscribersAsync(RuleActionRequests.Request("webhook", "siren", new Dictionary<string, string> { ["pulseMs"] = "500" }));
+        await context.Outbox.DeliverToSubscribersAsync(RuleActionRequests.Request("email", "", new Dictionary<string, string>()));
+        Assert.Empty(context.Outbox.Of<RuleActionDelivered>());
+        Assert.Empty(context.Outbox.Of<RuleActionExpired>());
         Assert.Equal(0, Pulses(Assert.IsType<SimulatedGpioDriver>(plugin.GpioDriver), 17));
         await StopAsync(plugin, context);
     }

@@ -6,6 +6,7 @@ using Appliance.Plugins.Onvif.Plugin.Cameras;
 using Appliance.Plugins.Onvif.Simulator;
 using Appliance.Testing;
 using Xunit;
+using Appliance.Testing.Plugins;
 
 namespace Appliance.Plugins.Onvif.Plugin.Tests;
 
@@ -29,8 +30,8 @@ public sealed class CertificatePinningTests : IDisposable
     private static CameraInfo Camera(string id, OnvifCameraSimulator sim) =>
         new(id, id, true, null, sim.DeviceServiceUri.ToString(), sim.Options.Username, sim.Options.Password, new CameraOverrides());
 
-    private static string Message(FakePluginContext context, string component) =>
-        context.HealthReports.Reports.TryGetValue(component, out var r) ? $"{r.State}: {r.Message}" : "";
+    private static string Message(PluginContextDouble context, string component) =>
+        context.HealthReports.Components.TryGetValue(component, out var r) ? $"{r.State}: {r.Message}" : "";
 
     [Fact]
     public async Task ASelfSignedCameraIsRefusedUntilConfirmedThenPinnedAndItsReplacementIsAClearError()
@@ -41,9 +42,9 @@ public sealed class CertificatePinningTests : IDisposable
         var sim = await OnvifCameraSimulator.StartAsync(new SimulatorOptions { Certificate = first, StreamUri = "rtsp://127.0.0.1:8554/tls" });
         var port = sim.BaseUri.Port;
         await using var plain = await OnvifCameraSimulator.StartAsync(new SimulatorOptions { StreamUri = "rtsp://127.0.0.1:8554/plain" });
-        var context = new FakePluginContext(NoDiscovery);
+        var context = OnvifContext.Create(NoDiscovery);
         var plugin = new OnvifPlugin();
-        context.Inventory.Set(Camera("tls", sim), Camera("plain", plain));
+        context.Inventory().Set(Camera("tls", sim), Camera("plain", plain));
         await plugin.StartAsync(context, CancellationToken.None);
         try
         {
@@ -52,7 +53,7 @@ public sealed class CertificatePinningTests : IDisposable
             Assert.True(await Eventually.HoldsWithinAsync(() => Message(context, "camera/tls").Contains("not trusted"), Patience), Message(context, "camera/tls"));
             Assert.StartsWith("Unhealthy", Message(context, "camera/tls"));
             Assert.Contains(CertificatePins.Format(Sha256(first)), Message(context, "camera/tls"));
-            Assert.DoesNotContain(context.Inventory.StreamUrisSet, s => s.Id == "tls");
+            Assert.DoesNotContain(context.Inventory().StreamUrisSet, s => s.Id == "tls");
             var shown = JsonDocument.Parse((await context.RouteTable.InvokeAsync("GET", "cameras/{id}/certificate", id)).Body).RootElement;
             Assert.Equal("untrusted", shown.GetProperty("state").GetString());
             Assert.Equal(Sha256(first), shown.GetProperty("presented").GetProperty("sha256").GetString());
@@ -70,7 +71,7 @@ public sealed class CertificatePinningTests : IDisposable
             // Confirmation (colons and lower case accepted): pinned, reconnected at once, the stream resolved.
             var pin = await context.RouteTable.InvokeAsync("POST", "cameras/{id}/certificate", id, $$"""{"sha256":"{{CertificatePins.Format(Sha256(first)).ToLowerInvariant()}}"}""");
             Assert.Equal(200, pin.StatusCode);
-            Assert.True(await Eventually.HoldsWithinAsync(() => context.Inventory.StreamUrisSet.Contains(("tls", "rtsp://127.0.0.1:8554/tls")), Patience), string.Join('\n', context.Log.Lines));
+            Assert.True(await Eventually.HoldsWithinAsync(() => context.Inventory().StreamUrisSet.Contains(("tls", "rtsp://127.0.0.1:8554/tls")), Patience), string.Join('\n', context.Log.Lines));
             Assert.True(await Eventually.HoldsWithinAsync(() => Message(context, "camera/tls").StartsWith("Healthy"), Patience), Message(context, "camera/tls"));
             Assert.Contains(Sha256(first), File.ReadAllText(Path.Combine(context.DataDirectory, "pinned-certificates.json")));
 
@@ -85,7 +86,7 @@ public sealed class CertificatePinningTests : IDisposable
             var state = JsonDocument.Parse((await context.RouteTable.InvokeAsync("GET", "cameras/{id}/certificate", id)).Body).RootElement;
             Assert.Equal("changed", state.GetProperty("state").GetString());
             Assert.StartsWith("Healthy", Message(context, "camera/plain"));
-            Assert.Contains(context.Inventory.StreamUrisSet, s => s == ("plain", "rtsp://127.0.0.1:8554/plain"));
+            Assert.Contains(context.Inventory().StreamUrisSet, s => s == ("plain", "rtsp://127.0.0.1:8554/plain"));
         }
         finally
         {

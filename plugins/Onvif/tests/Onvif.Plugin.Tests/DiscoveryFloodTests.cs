@@ -7,6 +7,7 @@ using Appliance.Abstractions.Events;
 using Appliance.Plugins.Onvif.Plugin.Discovery;
 using Appliance.Plugins.Onvif.Simulator;
 using Appliance.Testing;
+using Appliance.Testing.Plugins;
 
 namespace Appliance.Plugins.Onvif.Plugin.Tests;
 
@@ -21,8 +22,8 @@ public sealed class DiscoveryFloodTests : IDisposable
 
     public void Dispose() => _net.Dispose();
 
-    private FakePluginContext Context() =>
-        new("""{"discovery.intervalSeconds": 3600, "discovery.wsDiscovery": true, "discovery.mdns": false}""",
+    private PluginContextDouble Context() =>
+        OnvifContext.Create("""{"discovery.intervalSeconds": 3600, "discovery.wsDiscovery": true, "discovery.mdns": false}""",
             (port, address) => NetworkNamespacePair.InNamespace(_net.NameB, () =>
             {
                 var bind = address ?? IPAddress.IPv6Any;
@@ -93,6 +94,6 @@ public sealed class DiscoveryFloodTests : IDisposable
         }
     }
 
-    private static IReadOnlyList<DiscoveredDevice> Published(FakePluginContext context) =>
-        context.Bus.Published.OfType<DeviceDiscovered>().Select(e => e.Device).ToList();
+    private static IReadOnlyList<DiscoveredDevice> Published(PluginContextDouble context) =>
+        context.Outbox.Published.OfType<DeviceDiscovered>().Select(e => e.Device).ToList();
 }

@@ -2,6 +2,7 @@ using System.Net;
 using Appliance.Abstractions.Events;
 using Appliance.Plugins.Onvif.Plugin.Discovery;
 using Appliance.Plugins.Onvif.Protocol.Discovery;
+using Appliance.Testing.Plugins;
 
 namespace Appliance.Plugins.Onvif.Plugin.Tests;
 
@@ -14,8 +15,8 @@ public class DiscoveryServiceTests
     [Fact]
     public async Task OnlyNewOrChangedDevicesArePublished()
     {
-        var bus = new FakeEventBus();
-        var discovery = new DiscoveryService(bus, new FakeLogger(), TimeProvider.System, TimeSpan.FromMinutes(5));
+        var bus = new OutboxDouble();
+        var discovery = new DiscoveryService(bus, new MemoryLogDouble(), TimeProvider.System, TimeSpan.FromMinutes(5));
         var t0 = DateTimeOffset.UtcNow;
         await discovery.UpsertAsync(Camera("Lobby", t0), CancellationToken.None);
         await discovery.UpsertAsync(Camera("Lobby", t0.AddSeconds(30)), CancellationToken.None);
@@ -30,8 +31,8 @@ public class DiscoveryServiceTests
     [Fact]
     public async Task ADeviceThatLeftIsAnnouncedAgainWhenItReturns()
     {
-        var bus = new FakeEventBus();
-        var discovery = new DiscoveryService(bus, new FakeLogger(), TimeProvider.System, TimeSpan.FromMinutes(5));
+        var bus = new OutboxDouble();
+        var discovery = new DiscoveryService(bus, new MemoryLogDouble(), TimeProvider.System, TimeSpan.FromMinutes(5));
         await discovery.UpsertAsync(Camera("Lobby", DateTimeOffset.UtcNow), CancellationToken.None);
         await discovery.RemoveAsync(DiscoveredEndpoint.WsDiscoverySource, "urn:uuid:1", CancellationToken.None);
         Assert.Empty(await discovery.DevicesAsync(CancellationToken.None));
@@ -42,8 +43,8 @@ public class DiscoveryServiceTests
     [Fact]
     public async Task ARequestedRoundPublishesEveryKnownDeviceAgainAndStartsARound()
     {
-        var bus = new FakeEventBus();
-        var discovery = new DiscoveryService(bus, new FakeLogger(), TimeProvider.System, TimeSpan.FromMinutes(5));
+        var bus = new OutboxDouble();
+        var discovery = new DiscoveryService(bus, new MemoryLogDouble(), TimeProvider.System, TimeSpan.FromMinutes(5));
         var rounds = discovery.Rounds();
         Assert.True(rounds.TryRead(out _)); // the start round
         await discovery.UpsertAsync(Camera("Lobby", DateTimeOffset.UtcNow), CancellationToken.None);
@@ -61,7 +62,7 @@ public class DiscoveryServiceTests
     [Fact]
     public async Task StaleDevicesExpireAfterThreeIntervals()
     {
-        var discovery = new DiscoveryService(new FakeEventBus(), new FakeLogger(), TimeProvider.System, TimeSpan.FromMinutes(5));
+        var discovery = new DiscoveryService(new OutboxDouble(), new MemoryLogDouble(), TimeProvider.System, TimeSpan.FromMinutes(5));
         await discovery.UpsertAsync(Camera("Old", DateTimeOffset.UtcNow.AddMinutes(-16)), CancellationToken.None);
         await discovery.UpsertAsync(Camera("New", DateTimeOffset.UtcNow, "10.0.0.6") with { Key = "urn:uuid:2" }, CancellationToken.None);
         await discovery.ExpireAsync(CancellationToken.None);

@@ -59,11 +59,6 @@ public sealed class FakeSecrets : IPluginSecrets
         Task.FromResult<IReadOnlyList<string>>(_values.Keys.Order(StringComparer.Ordinal).ToList());
 }
 
-public sealed class FakeHostSettings(FakePluginContext context) : IHostSettings
-{
-    public HostSettingsSnapshot Current => new(8443, null, context.PublicAddress, [], null, [], []);
-}
-
 /// <summary>A hub that only lists streams (the facade reads names and codecs, never media).</summary>
 public sealed class FakeHub : IStreamHub
 {

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Appliance.Plugins.Onvif.Plugin.Discovery;
+using Appliance.Testing.Plugins;
 
 namespace Appliance.Plugins.Onvif.Plugin.Tests;
 
@@ -20,7 +21,7 @@ public sealed class MulticastBindingTests
     [Fact]
     public void DualStackFallsBackToIPv4AndNamesTheReason()
     {
-        var log = new FakeLogger();
+        var log = new MemoryLogDouble();
         var binding = DualStack.TryBind(() => throw new InvalidOperationException("no IPv6 interface is up and multicast-capable"), "ws-discovery", log);
         Assert.Equal("unavailable", binding.Failure?.Code);
         Assert.Contains(log.Lines, l => l.Contains("IPv4 only"));

@@ -3,6 +3,7 @@ using Appliance.Abstractions;
 using Appliance.Abstractions.Events;
 using Appliance.Plugins.Onvif.Simulator;
 using Appliance.Testing;
+using Appliance.Testing.Plugins;
 
 namespace Appliance.Plugins.Onvif.Plugin.Tests;
 
@@ -18,14 +19,14 @@ public class PluginCameraTests
     public async Task ResolvesTheStreamUriAndFeedsCameraEventsToTheBus()
     {
         await using var sim = await OnvifCameraSimulator.StartAsync(new SimulatorOptions { StreamUri = "rtsp://127.0.0.1:8554/lobby", ClockOffset = TimeSpan.FromMinutes(-7) });
-        var context = new FakePluginContext(NoDiscovery);
+        var context = OnvifContext.Create(NoDiscovery);
         var plugin = new OnvifPlugin();
-        context.Inventory.Set(Camera(sim, overrides: new CameraOverrides(RtspPort: 10554, Profile: "SubStream")));
+        context.Inventory().Set(Camera(sim, overrides: new CameraOverrides(RtspPort: 10554, Profile: "SubStream")));
         await plugin.StartAsync(context, CancellationToken.None);
         try
         {
-            Assert.True(await Eventually.HoldsWithinAsync(() => context.Inventory.StreamUrisSet.Count == 1, TimeSpan.FromSeconds(30)), string.Join('\n', context.Log.Lines));
-            Assert.Equal(("cam1", "rtsp://127.0.0.1:10554/lobby"), context.Inventory.StreamUrisSet[0]);
+            Assert.True(await Eventually.HoldsWithinAsync(() => context.Inventory().StreamUrisSet.Count == 1, TimeSpan.FromSeconds(30)), string.Join('\n', context.Log.Lines));
+            Assert.Equal(("cam1", "rtsp://127.0.0.1:10554/lobby"), context.Inventory().StreamUrisSet[0]);
             Assert.Contains("Media2/GetStreamUri profile_sub", sim.Calls);
             Assert.True(await Eventually.HoldsWithinAsync(() => sim.ActiveSubscriptions == 1, TimeSpan.FromSeconds(30)));
 
@@ -34,18 +35,18 @@ public class PluginCameraTests
             sim.RaiseEvent("tns1:VideoSource/ImageTooDark/ImagingService", new Dictionary<string, string> { ["Source"] = "vs_1" }, new Dictionary<string, string> { ["State"] = "true" });
             sim.RaiseEvent("tns1:Device/Trigger/DigitalInput", new Dictionary<string, string> { ["InputToken"] = "DI_1" }, new Dictionary<string, string> { ["LogicalState"] = "true" });
             sim.RaiseEvent("tns1:Monitoring/ProcessorUsage", new Dictionary<string, string> { ["Token"] = "cpu" }, new Dictionary<string, string> { ["Value"] = "12" });
-            Assert.True(await Eventually.HoldsWithinAsync(() => context.Bus.Published.Count(e => e is not DeviceDiscovered) >= 4, TimeSpan.FromSeconds(30)), string.Join('\n', context.Log.Lines));
+            Assert.True(await Eventually.HoldsWithinAsync(() => context.Outbox.Published.Count(e => e is not DeviceDiscovered) >= 4, TimeSpan.FromSeconds(30)), string.Join('\n', context.Log.Lines));
 
-            var motion = context.Bus.Published.OfType<MotionDetected>().Single();
+            var motion = context.Outbox.Published.OfType<MotionDetected>().Single();
             Assert.Equal("cam1", motion.CameraId);
             Assert.True(motion.Active);
             Assert.Contains("CellMotionDetector", motion.Source);
-            Assert.True(context.Bus.Published.OfType<TamperDetected>().Single().Active);
-            Assert.Equal(new DigitalInputChanged("cam1", "DI_1", true), context.Bus.Published.OfType<DigitalInputChanged>().Single());
-            var other = context.Bus.Published.OfType<CameraEventReceived>().Single();
+            Assert.True(context.Outbox.Published.OfType<TamperDetected>().Single().Active);
+            Assert.Equal(new DigitalInputChanged("cam1", "DI_1", true), context.Outbox.Published.OfType<DigitalInputChanged>().Single());
+            var other = context.Outbox.Published.OfType<CameraEventReceived>().Single();
             Assert.Equal("tns1:Monitoring/ProcessorUsage", other.Topic);
             Assert.Equal("12", other.Data["Value"]);
-            Assert.Equal(HealthState.Healthy, context.HealthReports.Reports["camera/cam1"].State);
+            Assert.Equal(HealthState.Healthy, context.HealthReports.Components["camera/cam1"].State);
         }
         finally
         {
@@ -53,25 +54,25 @@ public class PluginCameraTests
             await context.DisposeAsync();
         }
         Assert.Equal(0, sim.ActiveSubscriptions);
-        Assert.Equal(0, context.Inventory.Watchers);
-        Assert.Equal(0, context.Bus.Subscriptions);
+        Assert.Equal(0, context.Inventory().Watchers);
+        Assert.Equal(0, context.Outbox.ActiveSubscriptions);
     }
 
     [Fact]
     public async Task ACameraWithTwoProfilesGetsTheSecondAsItsSubStream()
     {
         await using var sim = await OnvifCameraSimulator.StartAsync(new SimulatorOptions { StreamUri = "rtsp://127.0.0.1:8554/main", SubStreamUri = "rtsp://127.0.0.1:8554/sub" });
-        var context = new FakePluginContext(NoDiscovery);
+        var context = OnvifContext.Create(NoDiscovery);
         var plugin = new OnvifPlugin();
-        context.Inventory.Set(Camera(sim));
+        context.Inventory().Set(Camera(sim));
         await plugin.StartAsync(context, CancellationToken.None);
         try
         {
-            Assert.True(await Eventually.HoldsWithinAsync(() => context.Inventory.StreamUrisSet.Count == 1, TimeSpan.FromSeconds(30)), string.Join('\n', context.Log.Lines));
-            Assert.Equal(("cam1", "rtsp://127.0.0.1:8554/main"), context.Inventory.StreamUrisSet[0]);
-            Assert.Equal([("cam1", "rtsp://127.0.0.1:8554/sub")], context.Inventory.SubStreamUrisSet);
+            Assert.True(await Eventually.HoldsWithinAsync(() => context.Inventory().StreamUrisSet.Count == 1, TimeSpan.FromSeconds(30)), string.Join('\n', context.Log.Lines));
+            Assert.Equal(("cam1", "rtsp://127.0.0.1:8554/main"), context.Inventory().StreamUrisSet[0]);
+            Assert.Equal([("cam1", "rtsp://127.0.0.1:8554/sub")], context.Inventory().SubStreamUrisSet);
             Assert.Contains("Media2/GetStreamUri profile_sub", sim.Calls);
-            var camera = context.Inventory.List().Single();
+            var camera = context.Inventory().List().Single();
             Assert.Equal("rtsp://127.0.0.1:8554/sub", camera.Overrides.SubStreamUri);
             Assert.Equal("rtsp://127.0.0.1:8554/main", camera.StreamUri);
         }
@@ -86,16 +87,16 @@ public class PluginCameraTests
     public async Task PtzRoutesDriveTheCamera()
     {
         await using var sim = await OnvifCameraSimulator.StartAsync(new SimulatorOptions { RequireHttpDigest = true });
-        var context = new FakePluginContext("""{"discovery.wsDiscovery": false, "discovery.mdns": false, "events.pullPoint": false}""");
+        var context = OnvifContext.Create("""{"discovery.wsDiscovery": false, "discovery.mdns": false, "events.pullPoint": false}""");
         var plugin = new OnvifPlugin();
-        context.Inventory.Set(Camera(sim, streamUri: "rtsp://known/stream"));
+        context.Inventory().Set(Camera(sim, streamUri: "rtsp://known/stream"));
         await plugin.StartAsync(context, CancellationToken.None);
         try
         {
             var id = new Dictionary<string, string> { ["id"] = "cam1" };
-            Assert.True(await Eventually.HoldsWithinAsync(() => context.HealthReports.Reports.TryGetValue("camera/cam1", out var r) && r.State == HealthState.Healthy, TimeSpan.FromSeconds(30)),
+            Assert.True(await Eventually.HoldsWithinAsync(() => context.HealthReports.Components.TryGetValue("camera/cam1", out var r) && r.State == HealthState.Healthy, TimeSpan.FromSeconds(30)),
                 string.Join('\n', context.Log.Lines));
-            Assert.Empty(context.Inventory.StreamUrisSet);
+            Assert.Empty(context.Inventory().StreamUrisSet);
 
             var move = await context.RouteTable.InvokeAsync("POST", "cameras/{id}/ptz/move", id, """{"pan": 0.25, "tilt": -0.5, "zoom": 0, "timeoutSeconds": 2}""");
             Assert.Equal(200, move.StatusCode);
@@ -124,20 +125,20 @@ public class PluginCameraTests
     public async Task WrongPasswordShowsInHealthAndNothingElseBreaks()
     {
         await using var sim = await OnvifCameraSimulator.StartAsync(new SimulatorOptions());
-        var context = new FakePluginContext(NoDiscovery);
+        var context = OnvifContext.Create(NoDiscovery);
         var plugin = new OnvifPlugin();
-        context.Inventory.Set(Camera(sim, password: "wrong"));
+        context.Inventory().Set(Camera(sim, password: "wrong"));
         await plugin.StartAsync(context, CancellationToken.None);
         try
         {
-            Assert.True(await Eventually.HoldsWithinAsync(() => context.HealthReports.Reports.TryGetValue("camera/cam1", out var r) && r.State == HealthState.Unhealthy, TimeSpan.FromSeconds(30)));
-            Assert.Contains("NotAuthorized", context.HealthReports.Reports["camera/cam1"].Message);
-            Assert.Empty(context.Inventory.StreamUrisSet);
+            Assert.True(await Eventually.HoldsWithinAsync(() => context.HealthReports.Components.TryGetValue("camera/cam1", out var r) && r.State == HealthState.Unhealthy, TimeSpan.FromSeconds(30)));
+            Assert.Contains("NotAuthorized", context.HealthReports.Components["camera/cam1"].Message);
+            Assert.Empty(context.Inventory().StreamUrisSet);
             Assert.Equal(409, (await context.RouteTable.InvokeAsync("POST", "cameras/{id}/ptz/stop", new() { ["id"] = "cam1" })).StatusCode);
 
-            context.Inventory.Set(Camera(sim));
-            Assert.True(await Eventually.HoldsWithinAsync(() => context.Inventory.StreamUrisSet.Count == 1, TimeSpan.FromSeconds(30)), string.Join('\n', context.Log.Lines));
-            Assert.True(await Eventually.HoldsWithinAsync(() => context.HealthReports.Reports.TryGetValue("camera/cam1", out var healthy) && healthy.State == HealthState.Healthy, TimeSpan.FromSeconds(30)));
+            context.Inventory().Set(Camera(sim));
+            Assert.True(await Eventually.HoldsWithinAsync(() => context.Inventory().StreamUrisSet.Count == 1, TimeSpan.FromSeconds(30)), string.Join('\n', context.Log.Lines));
+            Assert.True(await Eventually.HoldsWithinAsync(() => context.HealthReports.Components.TryGetValue("camera/cam1", out var healthy) && healthy.State == HealthState.Healthy, TimeSpan.FromSeconds(30)));
         }
         finally
         {
@@ -150,16 +151,16 @@ public class PluginCameraTests
     public async Task RemovedCameraIsUnsubscribedAndForgotten()
     {
         await using var sim = await OnvifCameraSimulator.StartAsync(new SimulatorOptions());
-        var context = new FakePluginContext(NoDiscovery);
+        var context = OnvifContext.Create(NoDiscovery);
         var plugin = new OnvifPlugin();
-        context.Inventory.Set(Camera(sim, streamUri: "rtsp://known/stream"));
+        context.Inventory().Set(Camera(sim, streamUri: "rtsp://known/stream"));
         await plugin.StartAsync(context, CancellationToken.None);
         try
         {
             Assert.True(await Eventually.HoldsWithinAsync(() => sim.ActiveSubscriptions == 1, TimeSpan.FromSeconds(30)));
-            context.Inventory.Set();
+            context.Inventory().Set();
             Assert.True(await Eventually.HoldsWithinAsync(() => sim.ActiveSubscriptions == 0, TimeSpan.FromSeconds(30)));
-            Assert.True(await Eventually.HoldsWithinAsync(() => !context.HealthReports.Reports.ContainsKey("camera/cam1"), TimeSpan.FromSeconds(30)));
+            Assert.True(await Eventually.HoldsWithinAsync(() => !context.HealthReports.Components.ContainsKey("camera/cam1"), TimeSpan.FromSeconds(30)));
             Assert.DoesNotContain(sim.Calls, c => c.Contains("GetStreamUri"));
         }
         finally

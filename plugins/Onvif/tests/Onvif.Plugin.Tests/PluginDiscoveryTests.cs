@@ -6,6 +6,7 @@ using Appliance.Abstractions.Events;
 using Appliance.Plugins.Onvif.Plugin.Discovery;
 using Appliance.Plugins.Onvif.Simulator;
 using Appliance.Testing;
+using Appliance.Testing.Plugins;
 
 namespace Appliance.Plugins.Onvif.Plugin.Tests;
 
@@ -21,8 +22,8 @@ public sealed class PluginDiscoveryTests : IDisposable
 
     public void Dispose() => _net.Dispose();
 
-    private FakePluginContext Context(bool mdns) =>
-        new($$"""{"discovery.intervalSeconds": 3600, "discovery.wsDiscovery": true, "discovery.mdns": {{(mdns ? "true" : "false")}}}""",
+    private PluginContextDouble Context(bool mdns) =>
+        OnvifContext.Create($$"""{"discovery.intervalSeconds": 3600, "discovery.wsDiscovery": true, "discovery.mdns": {{(mdns ? "true" : "false")}}}""",
             (port, address) => NetworkNamespacePair.InNamespace(_net.NameB, () =>
             {
                 var bind = address ?? IPAddress.IPv6Any;
@@ -38,8 +39,8 @@ public sealed class PluginDiscoveryTests : IDisposable
     private WsDiscoveryResponder Responder(SimulatorOptions options) =>
         new(NetworkNamespacePair.MulticastSocket(_net.NameA, 3702, WsGroup), options, () => $"http://{_net.AddressA}:8080/onvif/device_service");
 
-    private static IReadOnlyList<DiscoveredDevice> Found(FakePluginContext context, string key) =>
-        context.Bus.Published.OfType<DeviceDiscovered>().Select(e => e.Device).Where(d => d.EndpointReference == key).ToList();
+    private static IReadOnlyList<DiscoveredDevice> Found(PluginContextDouble context, string key) =>
+        context.Outbox.Published.OfType<DeviceDiscovered>().Select(e => e.Device).Where(d => d.EndpointReference == key).ToList();
 
     [Fact]
     public async Task ProbeAtStartFindsTheCameraAndMdnsMergesIntoIt()
@@ -63,7 +64,7 @@ public sealed class PluginDiscoveryTests : IDisposable
             using var avahi = MdnsPublisher.Avahi(_net.NameA, _net.VethA, "Lobby RTSP", "_rtsp._tcp", 8554,
                 new Dictionary<string, string> { ["path"] = "/lobby", ["vendor"] = "Appliance Test" });
             Assert.True(await avahi.WaitEstablishedAsync(TimeSpan.FromSeconds(30)), avahi.Output);
-            await context.Bus.DeliverAsync(new DiscoveryRequested("test"));
+            await context.Outbox.DeliverToSubscribersAsync(new DiscoveryRequested("test"));
             Assert.True(await Eventually.HoldsWithinAsync(() => Found(context, options.EndpointReference).Any(d => d.Source == "mdns+ws-discovery"), TimeSpan.FromSeconds(30)),
                 string.Join('\n', context.Log.Lines));
             var merged = Found(context, options.EndpointReference).Last();
@@ -71,7 +72,7 @@ public sealed class PluginDiscoveryTests : IDisposable
             Assert.Contains($"http://{_net.AddressA}:8080/onvif/device_service", merged.Addresses);
             Assert.Equal("Appliance Test", merged.Attributes["vendor"]);
             Assert.Equal("Lobby Cam", merged.Name);
-            Assert.Equal(HealthState.Healthy, context.HealthReports.Reports[MdnsLoop.HealthComponent].State);
+            Assert.Equal(HealthState.Healthy, context.HealthReports.Components[MdnsLoop.HealthComponent].State);
         }
         finally
         {
@@ -96,7 +97,7 @@ public sealed class PluginDiscoveryTests : IDisposable
             Assert.Equal("Quiet Cam", device.Name);
             Assert.True(responder.ResolvesAnswered >= 1);
             // The ProbeMatches without XAddrs were not unreadable datagrams, and our own Resolves on the group neither.
-            Assert.Equal(HealthState.Healthy, context.HealthReports.Reports[WsDiscoveryLoop.HealthComponent].State);
+            Assert.Equal(HealthState.Healthy, context.HealthReports.Components[WsDiscoveryLoop.HealthComponent].State);
         }
         finally
         {
@@ -118,7 +119,7 @@ public sealed class PluginDiscoveryTests : IDisposable
             await using var responder = Responder(options);
             Assert.Empty(Found(context, options.EndpointReference));
 
-            await context.Bus.DeliverAsync(new DiscoveryRequested("portal"));
+            await context.Outbox.DeliverToSubscribersAsync(new DiscoveryRequested("portal"));
             Assert.True(await Eventually.HoldsWithinAsync(() => Found(context, options.EndpointReference).Count == 1, TimeSpan.FromSeconds(30)), string.Join('\n', context.Log.Lines));
             Assert.True(await Eventually.HoldsWithinAsync(() => responder.ProbesAnswered == 2, TimeSpan.FromSeconds(30)));
 
@@ -143,8 +144,8 @@ public sealed class PluginDiscoveryTests : IDisposable
         await plugin.StartAsync(context, CancellationToken.None);
         try
         {
-            Assert.True(await Eventually.HoldsWithinAsync(() => context.HealthReports.Reports.ContainsKey(MdnsLoop.HealthComponent) &&
-                                                   context.HealthReports.Reports.ContainsKey(WsDiscoveryLoop.HealthComponent), TimeSpan.FromSeconds(30)));
+            Assert.True(await Eventually.HoldsWithinAsync(() => context.HealthReports.Components.ContainsKey(MdnsLoop.HealthComponent) &&
+                                                   context.HealthReports.Components.ContainsKey(WsDiscoveryLoop.HealthComponent), TimeSpan.FromSeconds(30)));
             using var attacker = NetworkNamespacePair.InNamespace(_net.NameA, () => new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp));
             var target = _net.AddressB;
             var laughs = "<?xml version=\"1.0\"?><!DOCTYPE l [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\">]><l>&b;</l>"u8.ToArray();
@@ -152,13 +153,13 @@ public sealed class PluginDiscoveryTests : IDisposable
             await attacker.SendToAsync(new byte[40000], new IPEndPoint(target, 3702));
             byte[] loop = [0, 0, 0x84, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0xC0, 12, 0, 12, 0, 1];
             await attacker.SendToAsync(loop, new IPEndPoint(target, 5353));
-            Assert.True(await Eventually.HoldsWithinAsync(() => context.HealthReports.Reports[WsDiscoveryLoop.HealthComponent].Message.Contains("2 unreadable"), TimeSpan.FromSeconds(30)),
+            Assert.True(await Eventually.HoldsWithinAsync(() => context.HealthReports.Components[WsDiscoveryLoop.HealthComponent].Message.Contains("2 unreadable"), TimeSpan.FromSeconds(30)),
                 string.Join('\n', context.Log.Lines));
-            Assert.True(await Eventually.HoldsWithinAsync(() => context.HealthReports.Reports[MdnsLoop.HealthComponent].Message.Contains("does not point backwards"), TimeSpan.FromSeconds(30)));
+            Assert.True(await Eventually.HoldsWithinAsync(() => context.HealthReports.Components[MdnsLoop.HealthComponent].Message.Contains("does not point backwards"), TimeSpan.FromSeconds(30)));
             Assert.Contains(context.Log.Lines, l => l.Contains("HostileXml"));
 
             await using var responder = Responder(options);
-            await context.Bus.DeliverAsync(new DiscoveryRequested("after attack"));
+            await context.Outbox.DeliverToSubscribersAsync(new DiscoveryRequested("after attack"));
             Assert.True(await Eventually.HoldsWithinAsync(() => Found(context, options.EndpointReference).Count == 1, TimeSpan.FromSeconds(30)), string.Join('\n', context.Log.Lines));
         }
         finally
@@ -185,8 +186,8 @@ public sealed class PluginDiscoveryTests : IDisposable
             Assert.Equal("V6 Cam", device.Name);
             Assert.Equal([$"http://[{_net.Address6A}]:8080/onvif/device_service"], device.Addresses);
             Assert.Equal(_net.Address6A.ToString(), device.Attributes["ipAddresses"]);
-            Assert.Contains($"ff02::c on {_net.VethB}", context.HealthReports.Reports[WsDiscoveryLoop.HealthComponent].Message);
-            Assert.Contains($"ff02::fb on {_net.VethB}", context.HealthReports.Reports[MdnsLoop.HealthComponent].Message);
+            Assert.Contains($"ff02::c on {_net.VethB}", context.HealthReports.Components[WsDiscoveryLoop.HealthComponent].Message);
+            Assert.Contains($"ff02::fb on {_net.VethB}", context.HealthReports.Components[MdnsLoop.HealthComponent].Message);
 
             await responder.SendByeAsync();
             Assert.True(await Eventually.HoldsWithinAsync(() => context.Log.Lines.Any(l => l.Contains("left")), TimeSpan.FromSeconds(30)), string.Join('\n', context.Log.Lines));
@@ -211,7 +212,7 @@ public sealed class PluginDiscoveryTests : IDisposable
         await plugin.StartAsync(context, CancellationToken.None);
         try
         {
-            Assert.True(await Eventually.HoldsWithinAsync(() => context.HealthReports.Reports.TryGetValue(WsDiscoveryLoop.HealthComponent, out var r) && r.Message.Contains("no IPv6"),
+            Assert.True(await Eventually.HoldsWithinAsync(() => context.HealthReports.Components.TryGetValue(WsDiscoveryLoop.HealthComponent, out var r) && r.Message.Contains("no IPv6"),
                 TimeSpan.FromSeconds(30)), string.Join('\n', context.Log.Lines));
             Assert.Empty(Found(context, options.EndpointReference));
 
@@ -219,7 +220,7 @@ public sealed class PluginDiscoveryTests : IDisposable
             NetworkNamespacePair.Run("ip", $"netns exec {_net.NameB} sysctl -qw net.ipv6.conf.{_net.VethB}.disable_ipv6=0");
             Assert.True(await Eventually.HoldsWithinAsync(() => Found(context, options.EndpointReference).Count >= 1, TimeSpan.FromSeconds(60)), string.Join('\n', context.Log.Lines));
             Assert.Contains(context.Log.Lines, l => l.Contains("came up; binding again"));
-            Assert.Contains($"ff02::c on {_net.VethB}", context.HealthReports.Reports[WsDiscoveryLoop.HealthComponent].Message);
+            Assert.Contains($"ff02::c on {_net.VethB}", context.HealthReports.Components[WsDiscoveryLoop.HealthComponent].Message);
         }
         finally
         {
@@ -243,7 +244,7 @@ public sealed class PluginDiscoveryTests : IDisposable
         {
             Assert.True(await Eventually.HoldsWithinAsync(() => v4.ProbesAnswered >= 2 && v6.ProbesAnswered >= 2 && Found(context, options.EndpointReference).Count >= 1, TimeSpan.FromSeconds(30)),
                 string.Join('\n', context.Log.Lines));
-            await context.Bus.DeliverAsync(new DiscoveryRequested("again"));
+            await context.Outbox.DeliverToSubscribersAsync(new DiscoveryRequested("again"));
             Assert.True(await Eventually.HoldsWithinAsync(() => v4.ProbesAnswered >= 4 && v6.ProbesAnswered >= 4, TimeSpan.FromSeconds(30)), string.Join('\n', context.Log.Lines));
             await v6.SendHelloAsync();
             Assert.True(await Eventually.HoldsWithinAsync(() => context.Log.Lines.Count(l => l.Contains("probes sent")) >= 2, TimeSpan.FromSeconds(30)));
@@ -252,9 +253,9 @@ public sealed class PluginDiscoveryTests : IDisposable
             Assert.True(await Eventually.HoldsWithinAsync(() => Found(context, options.EndpointReference)[^1].Attributes["ipAddresses"].Split(' ').Length == 2, TimeSpan.FromSeconds(30)));
             var device = Found(context, options.EndpointReference)[^1];
             Assert.Equal([_net.AddressA.ToString(), _net.Address6A.ToString()], device.Attributes["ipAddresses"].Split(' '));
-            Assert.All(context.Bus.Published.OfType<DeviceDiscovered>(), e => Assert.Equal(options.EndpointReference, e.Device.EndpointReference));
+            Assert.All(context.Outbox.Published.OfType<DeviceDiscovered>(), e => Assert.Equal(options.EndpointReference, e.Device.EndpointReference));
             // One or two from the first round, and the requested round republishes the one device it knows.
-            Assert.InRange(context.Bus.Published.OfType<DeviceDiscovered>().Count(), 2, 3);
+            Assert.InRange(context.Outbox.Published.OfType<DeviceDiscovered>().Count(), 2, 3);
         }
         finally
         {
@@ -274,11 +275,11 @@ public sealed class PluginDiscoveryTests : IDisposable
             using var avahi = MdnsPublisher.Avahi(_net.NameA, _net.VethA, "V6 RTSP", "_rtsp._tcp", 8554,
                 new Dictionary<string, string> { ["path"] = "/v6" }, ipv6: true);
             Assert.True(await avahi.WaitEstablishedAsync(TimeSpan.FromSeconds(30)), avahi.Output);
-            await context.Bus.DeliverAsync(new DiscoveryRequested("test"));
-            Assert.True(await Eventually.HoldsWithinAsync(() => context.Bus.Published.OfType<DeviceDiscovered>().Any(e =>
+            await context.Outbox.DeliverToSubscribersAsync(new DiscoveryRequested("test"));
+            Assert.True(await Eventually.HoldsWithinAsync(() => context.Outbox.Published.OfType<DeviceDiscovered>().Any(e =>
                 e.Device.Source == "mdns" && e.Device.Addresses.Contains($"rtsp://[{_net.Address6A}]:8554/v6")), TimeSpan.FromSeconds(30)),
                 string.Join('\n', context.Log.Lines) + "\n" + avahi.Output);
-            var device = context.Bus.Published.OfType<DeviceDiscovered>().Select(e => e.Device).Last(d => d.Source == "mdns");
+            var device = context.Outbox.Published.OfType<DeviceDiscovered>().Select(e => e.Device).Last(d => d.Source == "mdns");
             Assert.Equal("V6 RTSP", device.Name);
             Assert.DoesNotContain(device.Addresses, a => a.Contains(_net.AddressA.ToString(), StringComparison.Ordinal));
         }

@@ -90,7 +90,7 @@ public sealed class ManifestAndSettingsTests
     [Fact]
     public async Task BadConfigurationFailsStartWithTheReason()
     {
-        var context = new TestPluginContext("""{"defaultTransport":"sctp"}""");
+        var context = new PluginContextDouble("""{"defaultTransport":"sctp"}""", pluginId: "appliance.rtsp");
         var e = await Assert.ThrowsAsync<InvalidOperationException>(() => new RtspPlugin().StartAsync(context, CancellationToken.None));
         Assert.Contains("defaultTransport 'sctp'", e.Message);
         await context.DisposeAsync();

@@ -1,23 +1,29 @@
 global using Appliance.Plugins.Rtsp.Tests.Shared;
 global using Appliance.Testing;
+global using Appliance.Testing.Plugins;
 using Appliance.Abstractions;
 using Appliance.Abstractions.Media;
+using Appliance.Streams;
 
 namespace Appliance.Plugins.Rtsp.Plugin.Tests;
 
-/// <summary>The plugin started against a <see cref="TestPluginContext"/>; stopped and checked on dispose.</summary>
+/// <summary>The plugin started against a <see cref="PluginContextDouble"/> with a real <see cref="StreamHub"/>; stopped and checked on dispose.</summary>
 public sealed class PluginRig : IAsyncDisposable
 {
     public static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
 
-    private PluginRig(TestPluginContext context, RtspPlugin plugin, CountingPool pool)
+    private PluginRig(PluginContextDouble context, StreamHub hub, CamerasDouble cameras, RtspPlugin plugin, CountingPool pool)
     {
         Context = context;
+        Hub = hub;
+        Cameras = cameras;
         Plugin = plugin;
         Pool = pool;
     }
 
-    public TestPluginContext Context { get; }
+    public PluginContextDouble Context { get; }
+    public StreamHub Hub { get; }
+    public CamerasDouble Cameras { get; }
     public RtspPlugin Plugin { get; }
     public CountingPool Pool { get; }
     public bool Stopped { get; private set; }
@@ -30,15 +36,22 @@ public sealed class PluginRig : IAsyncDisposable
         StartWithAsync(_ => { }, config, declared, cameras);
 
     /// <summary>Like <see cref="StartAsync"/>, with <paramref name="prepare"/> run on the context first (e.g. to seed its data directory).</summary>
-    public static async Task<PluginRig> StartWithAsync(Action<TestPluginContext> prepare, string config, IReadOnlyList<DeclaredPort>? declared, params CameraInfo[] cameras)
+    public static async Task<PluginRig> StartWithAsync(Action<PluginContextDouble> prepare, string config, IReadOnlyList<DeclaredPort>? declared, params CameraInfo[] cameras)
     {
-        var context = new TestPluginContext(config, declared);
+        var hub = new StreamHub();
+        var directory = new CamerasDouble();
+        var context = new PluginContextDouble(config, pluginId: "appliance.rtsp")
+        {
+            StreamHub = hub,
+            CameraDirectory = directory,
+            DeclaredSockets = new LoopbackSocketsDouble(declared ?? [new DeclaredPort(SocketTransport.Udp, 50000, 50999, "RTP/RTCP")]),
+        };
         prepare(context);
-        context.Directory_.Set(cameras);
+        directory.Set(cameras);
         var pool = new CountingPool();
         var plugin = new RtspPlugin(new Random(1).NextDouble, pool);
         await plugin.StartAsync(context, CancellationToken.None);
-        return new PluginRig(context, plugin, pool);
+        return new PluginRig(context, hub, directory, plugin, pool);
     }
 
     public static CameraInfo Camera(string id, string url, string? user = null, string? password = null, CameraOverrides? overrides = null) =>

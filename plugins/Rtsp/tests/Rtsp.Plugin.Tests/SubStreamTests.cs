@@ -12,40 +12,40 @@ public sealed class SubStreamTests
     private static CameraInfo WithSub(string id, GstRtspServer server, string subPath) =>
         PluginRig.Camera(id, server.Url, overrides: new CameraOverrides { SubStreamUri = $"rtsp://{server.Address}:{server.Port}{subPath}" });
 
-    private static string? HealthMessage(TestPluginContext context, string component) =>
-        context.HealthReports.Latest.TryGetValue(component, out var r) ? r.Message : null;
+    private static string? HealthMessage(PluginContextDouble context, string component) =>
+        context.HealthReports.Components.TryGetValue(component, out var r) ? r.Message : null;
 
     [Fact]
     public async Task ASubStreamIsPulledOnlyWhileItHasASubscriberAndHasItsOwnHealth()
     {
         using var server = await GstRtspServer.StartAsync(FreePort.Tcp(), "--width 640 --height 360 --sub-path /sub --sub-width 320 --sub-height 180");
         await using var rig = await PluginRig.StartAsync(Config, null, WithSub("two", server, "/sub"));
-        await using var main = new Reader(rig.Context.Hub.Subscribe("camera/two"));
+        await using var main = new Reader(rig.Hub.Subscribe("camera/two"));
 
         // At start the sub stream is pulled once, so the hub knows its tracks, and let go when nobody watches.
         await PluginRig.Until(() => HealthMessage(rig.Context, "camera/two/sub")?.StartsWith("idle") == true, "the sub stream idle after its first pull");
-        Assert.Contains(rig.Context.Hub.Streams, s => s.Name == "camera/two/sub");
+        Assert.Contains(rig.Hub.Streams, s => s.Name == "camera/two/sub");
         var sub = rig.Plugin.Pulls["two/sub"];
         Assert.Equal(1, sub.Sessions);
         var mainUnits = main.Count();
         await PluginRig.Until(() => main.Count() >= mainUnits + 50, "the main stream flowing meanwhile");
         Assert.Equal(1, sub.Sessions);
 
-        await using (var viewer = new Reader(rig.Context.Hub.Subscribe("camera/two/sub")))
+        await using (var viewer = new Reader(rig.Hub.Subscribe("camera/two/sub")))
         {
             await PluginRig.Until(() => viewer.Count() >= 25, "sub stream units for a subscriber");
-            await PluginRig.Until(() => rig.Context.Directory_.SubHealth.TryGetValue("two", out var h) && h.State == "playing" && h.Codec is not null, "sub stream health");
+            await PluginRig.Until(() => rig.Cameras.SubHealth.TryGetValue("two", out var h) && h.State == "playing" && h.Codec is not null, "sub stream health");
             Assert.Equal(2, sub.Sessions);
-            Assert.Contains("320x180", rig.Context.Directory_.SubHealth["two"].Codec);
+            Assert.Contains("320x180", rig.Cameras.SubHealth["two"].Codec);
             Assert.Contains(viewer.Units, u => u.Key);
         }
         await PluginRig.Until(() => HealthMessage(rig.Context, "camera/two/sub")?.StartsWith("idle") == true, "idle again after the subscriber left");
-        await PluginRig.Until(() => rig.Context.Directory_.Health.TryGetValue("two", out var h) && h.Codec?.Contains("640x360") == true, "main stream health");
-        Assert.Equal("playing", rig.Context.Directory_.Health["two"].State);
+        await PluginRig.Until(() => rig.Cameras.Health.TryGetValue("two", out var h) && h.Codec?.Contains("640x360") == true, "main stream health");
+        Assert.Equal("playing", rig.Cameras.Health["two"].State);
         Assert.Equal(2, sub.Sessions);
         // The sub stream publishes no camera events: the main stream alone says the camera is online.
-        Assert.Single(rig.Context.Bus.Of<CameraWentOnline>());
-        Assert.Empty(rig.Context.Bus.Of<CameraWentOffline>());
+        Assert.Single(rig.Context.Outbox.Of<CameraWentOnline>());
+        Assert.Empty(rig.Context.Outbox.Of<CameraWentOffline>());
     }
 
     [Fact]
@@ -54,30 +54,30 @@ public sealed class SubStreamTests
         using var server = await GstRtspServer.StartAsync(FreePort.Tcp(), "--width 320 --height 240 --sub-path /sub");
         using var other = await GstRtspServer.StartAsync(FreePort.Tcp(), "--width 320 --height 240");
         await using var rig = await PluginRig.StartAsync(Config, null, WithSub("bad", server, "/missing"), PluginRig.Camera("other", other.Url));
-        await using var main = new Reader(rig.Context.Hub.Subscribe("camera/bad"));
-        await using var otherReader = new Reader(rig.Context.Hub.Subscribe("camera/other"));
+        await using var main = new Reader(rig.Hub.Subscribe("camera/bad"));
+        await using var otherReader = new Reader(rig.Hub.Subscribe("camera/other"));
 
-        await PluginRig.Until(() => rig.Context.Directory_.SubHealth.TryGetValue("bad", out var h) && h.LastError is not null, "the sub stream's error");
-        var health = rig.Context.Directory_.SubHealth["bad"];
+        await PluginRig.Until(() => rig.Cameras.SubHealth.TryGetValue("bad", out var h) && h.LastError is not null, "the sub stream's error");
+        var health = rig.Cameras.SubHealth["bad"];
         Assert.Equal("offline", health.State);
         Assert.StartsWith("DESCRIBE: 404", health.LastError);
         Assert.StartsWith("offline: DESCRIBE: 404", HealthMessage(rig.Context, "camera/bad/sub"));
         await PluginRig.Until(() => main.Count() >= 25 && otherReader.Count() >= 25, "both main streams play");
-        Assert.Equal(HealthState.Healthy, rig.Context.HealthReports.Latest["camera/bad"].State);
+        Assert.Equal(HealthState.Healthy, rig.Context.HealthReports.Components["camera/bad"].State);
 
         // Unwatched, a failed sub stream is not retried; watched, it is retried with the capped backoff.
         var sub = rig.Plugin.Pulls["bad/sub"];
         var before = sub.Sessions;
         await PluginRig.Until(() => main.Count() >= 75, "time passing");
         Assert.Equal(before, sub.Sessions);
-        var viewer = rig.Context.Hub.Subscribe("camera/bad/sub");
+        var viewer = rig.Hub.Subscribe("camera/bad/sub");
         var watchedSince = DateTimeOffset.UtcNow;
         await PluginRig.Until(() => sub.Sessions >= before + 3, "attempts while watched");
         viewer.Dispose();
         var watched = (DateTimeOffset.UtcNow - watchedSince).TotalSeconds;
         // reconnect.initialSeconds 0.2 doubling to 1 s: far fewer attempts than a tight loop would make.
         Assert.True(sub.Sessions - before <= 3 + watched / 0.2, $"{sub.Sessions - before} attempts in {watched:0.0} s");
-        Assert.Empty(rig.Context.Bus.Of<CameraWentOffline>());
-        Assert.Equal(2, rig.Context.Bus.Of<CameraWentOnline>().Count);
+        Assert.Empty(rig.Context.Outbox.Of<CameraWentOffline>());
+        Assert.Equal(2, rig.Context.Outbox.Of<CameraWentOnline>().Count);
     }
 }

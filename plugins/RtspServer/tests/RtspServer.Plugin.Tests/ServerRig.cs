@@ -5,6 +5,7 @@ using Appliance.Plugins.Rtsp.Plugin;
 using Appliance.Plugins.Rtsp.Protocol.Server;
 using Appliance.Streams;
 using Appliance.Testing;
+using Appliance.Testing.Plugins;
 
 namespace Appliance.Plugins.RtspServer.Plugin.Tests;
 
@@ -17,7 +18,7 @@ public sealed class ServerRig : IAsyncDisposable
     public static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
     public const string StreamName = "camera/cam1";
 
-    private ServerRig(GstRtspServer camera, StreamHub hub, ServerContext ingestContext, RtspPlugin ingest, ServerContext serverContext, RtspServerPlugin server)
+    private ServerRig(GstRtspServer camera, StreamHub hub, PluginContextDouble ingestContext, RtspPlugin ingest, PluginContextDouble serverContext, RtspServerPlugin server)
     {
         Camera = camera;
         Hub = hub;
@@ -29,9 +30,9 @@ public sealed class ServerRig : IAsyncDisposable
 
     public GstRtspServer Camera { get; }
     public StreamHub Hub { get; }
-    public ServerContext IngestContext { get; }
+    public PluginContextDouble IngestContext { get; }
     public RtspPlugin Ingest { get; }
-    public ServerContext ServerContext { get; }
+    public PluginContextDouble ServerContext { get; }
     public RtspServerPlugin Server { get; }
     public int Port => Server.Port;
     public string Url => $"rtsp://127.0.0.1:{Port}/{StreamName}";
@@ -43,16 +44,26 @@ public sealed class ServerRig : IAsyncDisposable
     {
         var camera = await GstRtspServer.StartAsync(FreePort.Tcp(), cameraArgs);
         var hub = new StreamHub();
-        var cameras = new FixedCameras(new CameraInfo("cam1", "cam1", true, camera.Url, null, null, null, new CameraOverrides()));
-        var ingestContext = new ServerContext("appliance.rtsp", "{}", hub, cameras,
-            [new DeclaredPort(SocketTransport.Udp, 50000, 50999, "RTP")]);
+        var cameras = new CamerasDouble();
+        cameras.Set(new CameraInfo("cam1", "cam1", true, camera.Url, null, null, null, new CameraOverrides()));
+        var ingestContext = new PluginContextDouble("{}", pluginId: "appliance.rtsp")
+        {
+            StreamHub = hub,
+            CameraDirectory = cameras,
+            DeclaredSockets = new LoopbackSocketsDouble([new DeclaredPort(SocketTransport.Udp, 50000, 50999, "RTP")]),
+        };
         var ingest = new RtspPlugin();
         await ingest.StartAsync(ingestContext, CancellationToken.None);
 
         var port = FreePort.Tcp();
         var config = $"{{\"port\":{port},\"udpPortRange\":\"51000-51999\"{(serverConfig.Length > 0 ? "," + serverConfig : "")}}}";
-        var serverContext = new ServerContext("appliance.rtsp-server", config, hub, cameras,
-            [new DeclaredPort(SocketTransport.Tcp, port, port, "RTSP"), new DeclaredPort(SocketTransport.Udp, 51000, 51999, "RTP")], users);
+        var serverContext = new PluginContextDouble(config, pluginId: "appliance.rtsp-server")
+        {
+            StreamHub = hub,
+            CameraDirectory = cameras,
+            DeclaredSockets = new LoopbackSocketsDouble([new DeclaredPort(SocketTransport.Tcp, port, port, "RTSP"), new DeclaredPort(SocketTransport.Udp, 51000, 51999, "RTP")]),
+            UserVerifier = users,
+        };
         var server = verifier is null ? new RtspServerPlugin() : new RtspServerPlugin(verifier);
         await server.StartAsync(serverContext, CancellationToken.None);
         var rig = new ServerRig(camera, hub, ingestContext, ingest, serverContext, server);

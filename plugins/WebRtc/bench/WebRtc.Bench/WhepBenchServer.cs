@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using Appliance.Plugins.WebRtc.Protocol.Whep;
+using Appliance.Testing;
 
 namespace Appliance.Plugins.WebRtc.Bench;
 
@@ -11,39 +12,18 @@ namespace Appliance.Plugins.WebRtc.Bench;
 /// </summary>
 internal sealed class WhepBenchServer : IDisposable
 {
-    private readonly HttpListener _listener = new();
     private readonly WhepService _whep;
     private readonly AiortcServer _aiortc;
-    private readonly Task _loop;
+    private readonly LoopbackHttpServer _server;
 
     public WhepBenchServer(WhepService whep, AiortcServer aiortc, int port)
     {
         _whep = whep;
         _aiortc = aiortc;
-        Url = $"http://127.0.0.1:{port}/";
-        _listener.Prefixes.Add(Url);
-        _listener.Start();
-        _loop = Task.Run(LoopAsync);
+        _server = new LoopbackHttpServer(HandleAsync, port);
     }
 
-    public string Url { get; }
-
-    private async Task LoopAsync()
-    {
-        while (_listener.IsListening)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync();
-            }
-            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                return;
-            }
-            _ = Task.Run(() => HandleAsync(context));
-        }
-    }
+    public string Url => _server.Url;
 
     private async Task HandleAsync(HttpListenerContext context)
     {
@@ -91,10 +71,5 @@ internal sealed class WhepBenchServer : IDisposable
         return (200, "text/plain", [], null);
     }
 
-    public void Dispose()
-    {
-        _listener.Stop();
-        _listener.Close();
-        _loop.Wait(TimeSpan.FromSeconds(5));
-    }
+    public void Dispose() => _server.Dispose();
 }

@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Appliance.Plugins.WebRtc.Plugin.Tests.Support;
+using Appliance.Streams;
+using Appliance.Testing.Plugins;
 using Appliance.Testing;
 using Microsoft.Playwright;
 using Xunit;
@@ -21,11 +23,12 @@ public sealed class LiveViewPageTests(ITestOutputHelper output)
     [Fact]
     public async Task One_camera_plays_main_and_the_grid_asks_each_enabled_camera_for_its_sub_stream()
     {
-        await using var context = new PluginContextDouble("""{ "udpPortRange": "52000-52999", "hostAddresses": "127.0.0.1", "maxSessions": 8 }""");
+        var hub = new StreamHub();
+        await using var context = WebRtcContext.Create("""{ "udpPortRange": "52000-52999", "hostAddresses": "127.0.0.1", "maxSessions": 8 }""", hub);
         var plugin = new WebRtcPlugin();
         await plugin.StartAsync(context, CancellationToken.None);
-        await using var camera = await HubCamera.StartAsync(context.Hub, "camera/a", "camera/a/sub", "camera/b", "camera/b/sub");
-        using var server = new LivePageServer(context.Handlers, """[{"id":"a","enabled":true},{"id":"b","enabled":true},{"id":"c","enabled":false}]""");
+        await using var camera = await HubCamera.StartAsync(hub, "camera/a", "camera/a/sub", "camera/b", "camera/b/sub");
+        using var server = new LivePageServer(context.HttpRoutes.Routes, """[{"id":"a","enabled":true},{"id":"b","enabled":true},{"id":"c","enabled":false}]""");
         Chromium.Prepare();
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions

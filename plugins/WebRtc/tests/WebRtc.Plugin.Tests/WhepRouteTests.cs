@@ -4,6 +4,8 @@ using Appliance.Abstractions;
 using Appliance.Abstractions.Http;
 using Appliance.Abstractions.Media;
 using Appliance.Plugins.WebRtc.Plugin.Tests.Support;
+using Appliance.Streams;
+using Appliance.Testing.Plugins;
 using Xunit;
 
 namespace Appliance.Plugins.WebRtc.Plugin.Tests;
@@ -24,28 +26,29 @@ public sealed class WhepRouteTests
             contentType is null ? new Dictionary<string, string>() : new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["Content-Type"] = contentType },
             Encoding.UTF8.GetByteCount(body), new MemoryStream(Encoding.UTF8.GetBytes(body)), caller, "127.0.0.1");
 
-    private static async Task<(WebRtcPlugin Plugin, PluginContextDouble Context)> StartAsync()
+    private static async Task<(WebRtcPlugin Plugin, PluginContextDouble Context, StreamHub Hub)> StartAsync()
     {
-        var context = new PluginContextDouble("""{ "udpPortRange": "52000-52999", "hostAddresses": "127.0.0.1", "maxSessions": 4 }""");
+        var hub = new StreamHub();
+        var context = WebRtcContext.Create("""{ "udpPortRange": "52000-52999", "hostAddresses": "127.0.0.1", "maxSessions": 4 }""", hub);
         var plugin = new WebRtcPlugin();
         await plugin.StartAsync(context, CancellationToken.None);
-        context.Hub.Publish(new StreamDescriptor("camera/front", [new MediaTrack(0, MediaCodec.H264, 90000, "H264", [], null)]));
-        return (plugin, context);
+        hub.Publish(new StreamDescriptor("camera/front", [new MediaTrack(0, MediaCodec.H264, 90000, "H264", [], null)]));
+        return (plugin, context, hub);
     }
 
     [Fact]
     public async Task Post_for_a_hub_stream_answers_201_and_binds_a_declared_port()
     {
-        var (plugin, context) = await StartAsync();
+        var (plugin, context, hub) = await StartAsync();
         await using var _ = context;
-        var post = context.Handlers[("POST", "/whep/{**stream}")];
+        var post = context.HttpRoutes.Routes["POST /whep/{**stream}"];
         var response = await post(Request("POST", "/whep/camera/front", new() { ["stream"] = "camera/front" }, "application/sdp", Offer, Viewer), CancellationToken.None);
         Assert.Equal(201, response.StatusCode);
         Assert.StartsWith("/whep-resource/", response.Headers["Location"]);
-        Assert.Single(context.BoundPorts);
-        Assert.InRange(context.BoundPorts[0], 52000, 52999);
+        Assert.Single(context.BoundPorts());
+        Assert.InRange(context.BoundPorts()[0], 52000, 52999);
 
-        var delete = context.Handlers[("DELETE", "/whep-resource/{session}")];
+        var delete = context.HttpRoutes.Routes["DELETE /whep-resource/{session}"];
         var id = response.Headers["Location"]["/whep-resource/".Length..];
         Assert.Equal(200, (await delete(Request("DELETE", response.Headers["Location"], new() { ["session"] = id }, null, "", Viewer), CancellationToken.None)).StatusCode);
         await plugin.StopAsync(CancellationToken.None);
@@ -54,12 +57,12 @@ public sealed class WhepRouteTests
     [Fact]
     public async Task A_camera_with_g711_audio_is_answered_with_pcmu_and_one_without_audio_rejects_it()
     {
-        var (plugin, context) = await StartAsync();
+        var (plugin, context, hub) = await StartAsync();
         await using var _ = context;
-        context.Hub.Publish(new StreamDescriptor("camera/talk", [new MediaTrack(0, MediaCodec.H264, 90000, "H264", [], null), new MediaTrack(1, MediaCodec.Pcmu, 8000, "PCMU", [], null)]));
+        hub.Publish(new StreamDescriptor("camera/talk", [new MediaTrack(0, MediaCodec.H264, 90000, "H264", [], null), new MediaTrack(1, MediaCodec.Pcmu, 8000, "PCMU", [], null)]));
         var offer = Offer.Replace("a=group:BUNDLE 0", "a=group:BUNDLE 0 1") +
             "m=audio 9 UDP/TLS/RTP/SAVPF 111 0\r\nc=IN IP4 0.0.0.0\r\na=mid:1\r\na=recvonly\r\na=rtcp-mux\r\na=rtpmap:111 opus/48000/2\r\na=rtpmap:0 PCMU/8000\r\n";
-        var post = context.Handlers[("POST", "/whep/{**stream}")];
+        var post = context.HttpRoutes.Routes["POST /whep/{**stream}"];
         var talk = await post(Request("POST", "/whep/camera/talk", new() { ["stream"] = "camera/talk" }, "application/sdp", offer, Viewer), CancellationToken.None);
         Assert.Equal(201, talk.StatusCode);
         var answer = await BodyAsync(talk);
@@ -81,9 +84,9 @@ public sealed class WhepRouteTests
     [Fact]
     public async Task Grid_sub_stream_falls_back_to_main_and_unknown_streams_are_404()
     {
-        var (plugin, context) = await StartAsync();
+        var (plugin, context, hub) = await StartAsync();
         await using var _ = context;
-        var post = context.Handlers[("POST", "/whep/{**stream}")];
+        var post = context.HttpRoutes.Routes["POST /whep/{**stream}"];
         var sub = await post(Request("POST", "/whep/camera/front/sub", new() { ["stream"] = "camera/front/sub" }, "application/sdp", Offer, Viewer), CancellationToken.None);
         Assert.Equal(201, sub.StatusCode);
         var none = await post(Request("POST", "/whep/camera/back", new() { ["stream"] = "camera/back" }, "application/sdp", Offer, Viewer), CancellationToken.None);
@@ -94,26 +97,26 @@ public sealed class WhepRouteTests
     [Fact]
     public async Task Whep_without_a_caller_is_401_with_a_challenge()
     {
-        var (plugin, context) = await StartAsync();
+        var (plugin, context, hub) = await StartAsync();
         await using var _ = context;
-        var post = context.Handlers[("POST", "/whep/{**stream}")];
+        var post = context.HttpRoutes.Routes["POST /whep/{**stream}"];
         var response = await post(Request("POST", "/whep/camera/front", new() { ["stream"] = "camera/front" }, "application/sdp", Offer, PluginCaller.Anonymous), CancellationToken.None);
         Assert.Equal(401, response.StatusCode);
         Assert.Equal("Bearer", response.Headers["WWW-Authenticate"]);
-        Assert.Empty(context.BoundPorts);
+        Assert.Empty(context.BoundPorts());
         await plugin.StopAsync(CancellationToken.None);
     }
 
     [Fact]
     public async Task Every_mapped_route_is_declared_in_the_manifest_with_viewer_access()
     {
-        var (plugin, context) = await StartAsync();
+        var (plugin, context, hub) = await StartAsync();
         await using var _ = context;
         using var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "plugin.json")));
         var declared = manifest.RootElement.GetProperty("routes").EnumerateArray()
             .SelectMany(r => r.GetProperty("methods").EnumerateArray().Select(m => (m.GetString()!, r.GetProperty("path").GetString()!, r.GetProperty("access").GetString()!)))
             .ToList();
-        foreach (var (method, template) in context.Handlers.Keys)
+        foreach (var (method, template) in context.HttpRoutes.Routes.Keys.Select(k => k.Split(' ', 2)).Select(p => (p[0], p[1])))
             Assert.Contains(declared, d => d.Item1 == method && d.Item2 == template && d.Item3 == "viewer");
         Assert.Equal("1.1", manifest.RootElement.GetProperty("hostApi").GetString());
         await plugin.StopAsync(CancellationToken.None);

@@ -28,12 +28,13 @@ public sealed class WebhooksPlugin : IPlugin
         var quick = context.Config.GetProperty("quickAttempts").GetInt32();
         var log = new DeliveryLog();
         var systemTrust = Client(null);
-        var shared = new DeliveryAgent(new WebhookClient(systemTrust, context.Time), log, context.Time, quick, TimeSpan.FromMilliseconds(500), maxAge);
+        var attempts = DeliveryAgent.Attempts(context.Time, quick, TimeSpan.FromMilliseconds(500), maxAge);
+        var shared = new DeliveryAgent(new WebhookClient(systemTrust, context.Time), log, context.Time, attempts);
 
         foreach (var (target, pin) in targets.Value)
         {
             // A pinned receiver gets its own connections, which accept exactly its certificate.
-            var agent = pin is null ? shared : new DeliveryAgent(new WebhookClient(Client(pin), context.Time), log, context.Time, quick, TimeSpan.FromMilliseconds(500), maxAge);
+            var agent = pin is null ? shared : new DeliveryAgent(new WebhookClient(Client(pin), context.Time), log, context.Time, attempts);
             context.Events.Subscribe($"target/{target.Name}", [nameof(RuleActionRequested)], async (envelope, ct) =>
             {
                 if (!envelope.TryGet<RuleActionRequested>(out var action) || action is null) return;

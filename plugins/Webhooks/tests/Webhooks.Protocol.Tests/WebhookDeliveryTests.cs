@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
 using Appliance.Abstractions.Events;
+using Appliance.Plugins.Shared;
 using Appliance.Plugins.Webhooks.Protocol;
 
 namespace Appliance.Plugins.Webhooks.Tests;
@@ -19,7 +20,8 @@ public sealed class WebhookDeliveryTests
     {
         var http = new HttpClient(handler);
         var log = new DeliveryLog(capacity: 100);
-        var agent = new DeliveryAgent(new WebhookClient(http, TimeProvider.System), log, TimeProvider.System, quick, TimeSpan.FromMilliseconds(20), maxAge ?? TimeSpan.FromHours(1));
+        var attempts = DeliveryAgent.Attempts(TimeProvider.System, quick, TimeSpan.FromMilliseconds(20), maxAge ?? TimeSpan.FromHours(1));
+        var agent = new DeliveryAgent(new WebhookClient(http, TimeProvider.System), log, TimeProvider.System, attempts);
         return (agent, log, http);
     }
 

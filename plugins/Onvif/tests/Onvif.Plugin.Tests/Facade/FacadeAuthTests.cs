@@ -1,6 +1,7 @@
 using System.Net;
 using Appliance.Plugins.Onvif.Protocol.Security;
 using Appliance.Plugins.Onvif.Protocol.Xml;
+using Appliance.Testing.Plugins;
 
 namespace Appliance.Plugins.Onvif.Plugin.Tests.Facade;
 
@@ -37,7 +38,7 @@ public sealed class FacadeAuthTests : IAsyncLifetime
         Assert.Equal(["p_lobby", "p_lobby_sd", "p_yard"], xml!.Descendants(Ns.Trt + "Profiles").Select(p => p.Attribute("token")!.Value));
         var (wrong, _, _) = await _rig.PostAsync("/onvif/media_service", FacadeRig.Body("<trt:GetProfiles/>"), "viewer", "not-the-password");
         Assert.Equal(HttpStatusCode.Unauthorized, wrong);
-        Assert.True(_rig.Context.UserTable.Failures == 0, "a wrong Digest response is checked against the HA1, the host sees no password");
+        Assert.True(_rig.Context.UserTable().Failures == 0, "a wrong Digest response is checked against the HA1, the host sees no password");
     }
 
     [Fact]
@@ -77,7 +78,7 @@ public sealed class FacadeAuthTests : IAsyncLifetime
         var (s2, f2, _) = await _rig.PostAsync("/onvif/device_service", wrong);
         Assert.Equal(HttpStatusCode.BadRequest, s2);
         Assert.Equal(["ter:NotAuthorized"], FacadeRig.Subcodes(f2));
-        Assert.Equal(1, _rig.Context.UserTable.Failures);
+        Assert.Equal(1, _rig.Context.UserTable().Failures);
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Xml.Linq;
 using Appliance.Plugins.Onvif.Protocol.Discovery;
 using Appliance.Plugins.Onvif.Simulator;
+using Appliance.Testing.Plugins;
 
 namespace Appliance.Plugins.Onvif.Plugin.Tests.Facade;
 
@@ -29,7 +30,7 @@ public sealed class FacadeDiscoveryTests : IAsyncLifetime
 
     private async Task<FacadeRig> StartAsync()
     {
-        var context = new FakePluginContext(
+        var context = OnvifContext.Create(
             """{"discovery.wsDiscovery": false, "discovery.mdns": false, "events.pullPoint": false, "facade.enabled": true, "facade.wsDiscovery": true, "facade.name": "Site Appliance", "facade.rtspPort": 8654}""",
             (port, address) => NetworkNamespacePair.InNamespace(_net.NameB, () =>
             {

@@ -6,6 +6,7 @@ using Appliance.Plugins.Onvif.Plugin.Facade.Auth;
 using Appliance.Plugins.Rtsp.Protocol.Auth;
 using Appliance.Plugins.Onvif.Plugin.Facade.Http;
 using Appliance.Plugins.Onvif.Plugin.Facade.Services;
+using Appliance.Testing.Plugins;
 
 namespace Appliance.Plugins.Onvif.Plugin.Tests.Facade;
 
@@ -26,7 +27,7 @@ public sealed class FacadeListenerTests : IAsyncLifetime
         _socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         _socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         _socket.Listen(256);
-        var log = new FakeLogger();
+        var log = new MemoryLogDouble();
         var users = new FakeUsers();
         var time = TimeProvider.System;
         var handler = new FacadeRequestHandler(new DeviceService(new FacadeSettings(true, 0, null, 554, "A", "", false), "serial", time, () => []).Operations(),

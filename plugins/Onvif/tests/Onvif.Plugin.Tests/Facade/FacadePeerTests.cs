@@ -82,9 +82,9 @@ public sealed class FacadePeerTests : IAsyncLifetime
         var subscribed = await peer.NextJsonAsync(Patience);
         Assert.True(subscribed.GetProperty("subscribed").GetBoolean());
         // An event of another type first: it must not be taken for the one asked.
-        await _rig.Context.Bus.DeliverAsync(new DeviceDiscovered(new Appliance.Abstractions.DiscoveredDevice("x", "mdns", [], [], null, null, null, new Dictionary<string, string>(), DateTimeOffset.UtcNow)));
-        if (topic == "MotionAlarm") await _rig.Context.Bus.DeliverAsync(new MotionDetected("lobby", "media", true, ["door"]));
-        else await _rig.Context.Bus.DeliverAsync(new CameraWentOffline("yard", "no media for 10 s"));
+        await _rig.Context.Outbox.DeliverToSubscribersAsync(new DeviceDiscovered(new Appliance.Abstractions.DiscoveredDevice("x", "mdns", [], [], null, null, null, new Dictionary<string, string>(), DateTimeOffset.UtcNow)));
+        if (topic == "MotionAlarm") await _rig.Context.Outbox.DeliverToSubscribersAsync(new MotionDetected("lobby", "media", true, ["door"]));
+        else await _rig.Context.Outbox.DeliverToSubscribersAsync(new CameraWentOffline("yard", "no media for 10 s"));
         var notification = await peer.NextJsonAsync(Patience);
         var source = notification.GetProperty("source").EnumerateArray().Single();
         var data = notification.GetProperty("data").EnumerateArray().Single();

@@ -5,36 +5,37 @@ using System.Xml.Linq;
 using Appliance.Abstractions;
 using Appliance.Abstractions.Media;
 using Appliance.Plugins.Onvif.Protocol.Xml;
+using Appliance.Testing.Plugins;
 
 namespace Appliance.Plugins.Onvif.Plugin.Tests.Facade;
 
 /// <summary>
-/// The ONVIF plugin with its facade on a free loopback port in a <see cref="FakePluginContext"/> (camera discovery off):
+/// The ONVIF plugin with its facade on a free loopback port in a <see cref="PluginContextDouble"/> (camera discovery off):
 /// two cameras (one with a derived <c>/sd</c> stream in the hub) and the users admin, operator, viewer.
 /// </summary>
 public sealed class FacadeRig : IAsyncDisposable
 {
     public const string Envelope = """<?xml version="1.0" encoding="UTF-8"?><s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope" xmlns:tds="http://www.onvif.org/ver10/device/wsdl" xmlns:trt="http://www.onvif.org/ver10/media/wsdl" xmlns:tev="http://www.onvif.org/ver10/events/wsdl" xmlns:wsnt="http://docs.oasis-open.org/wsn/b-2">{0}<s:Body>{1}</s:Body></s:Envelope>""";
 
-    private FacadeRig(FakePluginContext context, OnvifPlugin plugin)
+    private FacadeRig(PluginContextDouble context, OnvifPlugin plugin)
     {
         Context = context;
         Plugin = plugin;
     }
 
-    public FakePluginContext Context { get; }
+    public PluginContextDouble Context { get; }
     public OnvifPlugin Plugin { get; }
     public int Port => Plugin.FacadePort!.Value;
     public Uri DeviceService => new($"http://127.0.0.1:{Port}/onvif/device_service");
 
-    public static async Task<FacadeRig> StartAsync(int rtspPort = 8654, string extraConfig = "", FakePluginContext? context = null, OnvifPlugin? plugin = null)
+    public static async Task<FacadeRig> StartAsync(int rtspPort = 8654, string extraConfig = "", PluginContextDouble? context = null, OnvifPlugin? plugin = null)
     {
-        context ??= new FakePluginContext($$"""{"discovery.wsDiscovery": false, "discovery.mdns": false, "events.pullPoint": false, "facade.enabled": true, "facade.rtspPort": {{rtspPort}}{{extraConfig}}}""");
-        context.Inventory.Set(
+        context ??= OnvifContext.Create($$"""{"discovery.wsDiscovery": false, "discovery.mdns": false, "events.pullPoint": false, "facade.enabled": true, "facade.rtspPort": {{rtspPort}}{{extraConfig}}}""");
+        context.Inventory().Set(
             new CameraInfo("lobby", "Lobby", true, "rtsp://127.0.0.1:8554/lobby", null, null, null, new CameraOverrides()),
             new CameraInfo("yard", "Yard", true, "rtsp://127.0.0.1:8554/yard", null, null, null, new CameraOverrides()),
             new CameraInfo("off", "Switched off", false, "rtsp://127.0.0.1:8554/off", null, null, null, new CameraOverrides()));
-        if (context.Hub is FakeHub hub)
+        if (context.StreamHub is FakeHub hub)
         {
             hub.Descriptors.Add(new StreamDescriptor("camera/lobby", [new MediaTrack(0, MediaCodec.H264, 90000, "H264", [])]));
             hub.Descriptors.Add(new StreamDescriptor("camera/lobby/sd", [new MediaTrack(0, MediaCodec.H264, 90000, "H264", [])]));

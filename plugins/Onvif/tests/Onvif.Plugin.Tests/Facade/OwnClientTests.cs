@@ -44,10 +44,10 @@ public sealed class OwnClientTests : IAsyncLifetime
         var subscription = (await client.CreatePullPointSubscriptionAsync(services.Events!, TimeSpan.FromMinutes(2))).Value;
         Assert.StartsWith($"http://127.0.0.1:{_rig.Port}/onvif/pullpoint/", subscription.Address.ToString(), StringComparison.Ordinal);
 
-        await _rig.Context.Bus.DeliverAsync(new DigitalInputChanged("gpio0", "door", true));
-        await _rig.Context.Bus.DeliverAsync(new RuleActionRequested("r1", "Door opened", 0, "vms", "site-vms", new Dictionary<string, string> { ["message"] = "door" },
+        await _rig.Context.Outbox.DeliverToSubscribersAsync(new DigitalInputChanged("gpio0", "door", true));
+        await _rig.Context.Outbox.DeliverToSubscribersAsync(new RuleActionRequested("r1", "Door opened", 0, "vms", "site-vms", new Dictionary<string, string> { ["message"] = "door" },
             [], Guid.NewGuid(), nameof(DigitalInputChanged), DateTimeOffset.UtcNow, null, "gpio0/door", null));
-        await _rig.Context.Bus.DeliverAsync(new RuleActionRequested("r2", "Mail", 0, "email", "ops", new Dictionary<string, string>(),
+        await _rig.Context.Outbox.DeliverToSubscribersAsync(new RuleActionRequested("r2", "Mail", 0, "email", "ops", new Dictionary<string, string>(),
             ["ops@example.test"], Guid.NewGuid(), nameof(DigitalInputChanged), DateTimeOffset.UtcNow, null, null, null));
         var pulled = (await client.PullMessagesAsync(subscription, TimeSpan.FromSeconds(5), 10)).Value;
         Assert.Empty(pulled.Problems);

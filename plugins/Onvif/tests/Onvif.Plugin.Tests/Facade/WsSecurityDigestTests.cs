@@ -5,6 +5,7 @@ using Appliance.Plugins.Onvif.Plugin.Facade;
 using Appliance.Plugins.Onvif.Plugin.Facade.Auth;
 using Appliance.Plugins.Onvif.Protocol.Security;
 using Appliance.Plugins.Onvif.Protocol.Xml;
+using Appliance.Testing.Plugins;
 
 namespace Appliance.Plugins.Onvif.Plugin.Tests.Facade;
 
@@ -94,9 +95,9 @@ public sealed class WsSecurityDigestTests : IAsyncLifetime
         Assert.Equal(200, list.StatusCode);
         Assert.Equal(["admin", "viewer"], JsonDocument.Parse(list.Body).RootElement.GetProperty("users").EnumerateArray().Select(u => u.GetString()));
         Assert.DoesNotContain("secret", Text(list), StringComparison.Ordinal);
-        Assert.Equal([WsSecurityPasswords.SecretName], await _rig.Context.SecretStore.NamesAsync());
+        Assert.Equal([WsSecurityPasswords.SecretName], await _rig.Context.Secrets.NamesAsync());
         // A second store over the same secrets (a plugin restart) knows them.
-        Assert.Equal("onvif-secret", await new WsSecurityPasswords(_rig.Context.SecretStore).FindAsync("viewer", CancellationToken.None));
+        Assert.Equal("onvif-secret", await new WsSecurityPasswords(_rig.Context.Secrets).FindAsync("viewer", CancellationToken.None));
     }
 
     [Fact]
@@ -105,7 +106,7 @@ public sealed class WsSecurityDigestTests : IAsyncLifetime
         var response = await Put("nobody", """{"password":"onvif-secret"}""");
         Assert.Equal(404, response.StatusCode);
         Assert.Contains("no user 'nobody'", Reason(response), StringComparison.Ordinal);
-        Assert.Empty(await _rig.Context.SecretStore.NamesAsync());
+        Assert.Empty(await _rig.Context.Secrets.NamesAsync());
     }
 
     [Theory]
@@ -120,7 +121,7 @@ public sealed class WsSecurityDigestTests : IAsyncLifetime
         var response = await Put("viewer", body);
         Assert.Equal(400, response.StatusCode);
         Assert.Contains(reason, Reason(response), StringComparison.Ordinal);
-        Assert.Empty(await _rig.Context.SecretStore.NamesAsync());
+        Assert.Empty(await _rig.Context.Secrets.NamesAsync());
     }
 
     [Fact]
@@ -130,7 +131,7 @@ public sealed class WsSecurityDigestTests : IAsyncLifetime
         Assert.Equal(400, longPassword.StatusCode);
         var huge = await Put("viewer", JsonSerializer.Serialize(new { password = "p", padding = new string('x', 5000) }));
         Assert.Equal(413, huge.StatusCode);
-        Assert.Empty(await _rig.Context.SecretStore.NamesAsync());
+        Assert.Empty(await _rig.Context.Secrets.NamesAsync());
     }
 
     [Fact]

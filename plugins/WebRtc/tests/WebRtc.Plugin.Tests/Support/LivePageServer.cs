@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using Appliance.Abstractions;
 using Appliance.Abstractions.Http;
+using Appliance.Testing;
 
 namespace Appliance.Plugins.WebRtc.Plugin.Tests.Support;
 
@@ -14,44 +15,23 @@ namespace Appliance.Plugins.WebRtc.Plugin.Tests.Support;
 /// </summary>
 internal sealed class LivePageServer : IDisposable
 {
-    private readonly HttpListener _listener = new();
-    private readonly Dictionary<(string Method, string Template), PluginStreamHandler> _handlers;
+    private readonly IReadOnlyDictionary<string, PluginStreamHandler> _handlers;
     private readonly string _camerasJson;
-    private readonly Task _loop;
+    private readonly LoopbackHttpServer _server;
 
-    public LivePageServer(Dictionary<(string Method, string Template), PluginStreamHandler> handlers, string camerasJson)
+    public LivePageServer(IReadOnlyDictionary<string, PluginStreamHandler> handlers, string camerasJson)
     {
         _handlers = handlers;
         _camerasJson = camerasJson;
-        Port = Appliance.Testing.FreePort.Tcp();
-        _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
-        _listener.Start();
-        _loop = Task.Run(LoopAsync);
+        _server = new LoopbackHttpServer(HandleAsync);
     }
 
-    public int Port { get; }
+    public int Port => _server.Port;
 
     public string Url(string pathAndQuery) => $"http://127.0.0.1:{Port}{pathAndQuery}";
 
     /// <summary>Stream names the page POSTed WHEP offers for, in order.</summary>
     public ConcurrentQueue<string> WhepStreams { get; } = new();
-
-    private async Task LoopAsync()
-    {
-        while (_listener.IsListening)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync();
-            }
-            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                return;
-            }
-            _ = Task.Run(() => HandleAsync(context));
-        }
-    }
 
     private async Task HandleAsync(HttpListenerContext context)
     {
@@ -79,7 +59,7 @@ internal sealed class LivePageServer : IDisposable
                 (_, var p) when p.StartsWith("/whep-resource/", StringComparison.Ordinal) => (request.HttpMethod, "/whep-resource/{session}", new() { ["session"] = p["/whep-resource/".Length..] }),
                 _ => null,
             };
-            if (route is null || !_handlers.ContainsKey((route.Value.Method, route.Value.Template)))
+            if (route is null || !_handlers.ContainsKey($"{route.Value.Method} {route.Value.Template}"))
             {
                 await WriteAsync(context, 404, "text/plain", "not found"u8.ToArray(), new Dictionary<string, string>());
                 return;
@@ -103,7 +83,7 @@ internal sealed class LivePageServer : IDisposable
         body.Position = 0;
         var pluginRequest = new PluginStreamRequest(method, path, route, new Dictionary<string, string>(), headers, body.Length, body,
             new PluginCaller("alice", UserRole.Viewer), "127.0.0.1");
-        var response = await _handlers[(method, template)](pluginRequest, CancellationToken.None);
+        var response = await _handlers[$"{method} {template}"](pluginRequest, CancellationToken.None);
         var output = new MemoryStream();
         if (response.Body is not null) await response.Body(output, CancellationToken.None);
         var contentType = response.Headers.TryGetValue("Content-Type", out var ct) ? ct : "application/octet-stream";
@@ -123,10 +103,5 @@ internal sealed class LivePageServer : IDisposable
         response.Close();
     }
 
-    public void Dispose()
-    {
-        _listener.Stop();
-        _listener.Close();
-        _loop.Wait(TimeSpan.FromSeconds(5));
-    }
+    public void Dispose() => _server.Dispose();
 }

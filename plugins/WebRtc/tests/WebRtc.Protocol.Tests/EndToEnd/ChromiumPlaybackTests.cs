@@ -28,16 +28,7 @@ public sealed class ChromiumPlaybackTests(ITestOutputHelper output)
         await using var chromium = await ChromiumPeer.LaunchAsync();
         var options = new WebRtcSessionOptions(DtlsCertificate.Generate()) { SrtpProfiles = [profile] };
 
-        var offer = await chromium.CreateOfferAsync("[]");
-        var created = await WebRtcPeerSession.CreateAsync("viewer-1", Encoding.UTF8.GetBytes(offer), new MediaSourceDescription("H264", null), options);
-        Assert.True(created.IsOk, created.Failure?.ToString());
-        await using var session = created.Value;
-        camera.Feed.Attach(session);
-        await chromium.SetAnswerAsync(session.AnswerSdp);
-
-        var stats = await PollAsync(chromium, s => s.FramesDecoded > 10);
-        var snapshot = session.Snapshot();
-        output.WriteLine($"chromium: {stats}; appliance: {snapshot}");
+        var (stats, snapshot) = await PlayAsync(camera, chromium, "viewer-1", await chromium.CreateOfferAsync("[]"), options);
         Assert.True(stats.FramesDecoded > 10, $"Chromium decoded {stats.FramesDecoded} frames; session {snapshot}");
         Assert.Equal(SessionState.Connected, snapshot.State);
         Assert.Equal(profile.ToString(), snapshot.SrtpProfile);
@@ -55,15 +46,7 @@ public sealed class ChromiumPlaybackTests(ITestOutputHelper output)
         // Relay only: the browser may reach the appliance solely through its TURN allocation on coturn.
         var offer = await chromium.CreateOfferAsync(turn.IceServersJson(TurnRelay.User), "relay");
         Assert.Contains("typ relay", offer);
-        var created = await WebRtcPeerSession.CreateAsync("viewer-relay", Encoding.UTF8.GetBytes(offer), new MediaSourceDescription("H264", null), options);
-        Assert.True(created.IsOk, created.Failure?.ToString());
-        await using var session = created.Value;
-        camera.Feed.Attach(session);
-        await chromium.SetAnswerAsync(session.AnswerSdp);
-
-        var stats = await PollAsync(chromium, s => s.FramesDecoded > 10);
-        var snapshot = session.Snapshot();
-        output.WriteLine($"chromium: {stats}; appliance: {snapshot}");
+        var (stats, snapshot) = await PlayAsync(camera, chromium, "viewer-relay", offer, options);
         Assert.True(stats.FramesDecoded > 10, $"Chromium decoded {stats.FramesDecoded} frames through the relay; session {snapshot}");
         Assert.Equal("relay", stats.LocalCandidateType);
         Assert.Equal(ConnectionPath.Relay, snapshot.Path);
@@ -89,6 +72,23 @@ public sealed class ChromiumPlaybackTests(ITestOutputHelper output)
         Assert.True(camera.AudioUnits > 0, "the camera sent no G.711: the test proves nothing");
         Assert.True(stats.FramesDecoded > 10, $"video: {stats}");
         Assert.True(stats.AudioPacketsReceived > 25 && stats.AudioSamplesReceived > 8000, $"audio: {stats}");
+    }
+
+    /// <summary>
+    /// Answers the browser's offer with a session the camera feeds (video only) and waits for more than 10 decoded
+    /// frames; the browser's stats and the session's state after them.
+    /// </summary>
+    private async Task<(VideoStats Stats, SessionSnapshot Snapshot)> PlayAsync(CameraFeed camera, ChromiumPeer chromium, string viewer, string offer, WebRtcSessionOptions options)
+    {
+        var created = await WebRtcPeerSession.CreateAsync(viewer, Encoding.UTF8.GetBytes(offer), new MediaSourceDescription("H264", null), options);
+        Assert.True(created.IsOk, created.Failure?.ToString());
+        await using var session = created.Value;
+        camera.Feed.Attach(session);
+        await chromium.SetAnswerAsync(session.AnswerSdp);
+        var stats = await PollAsync(chromium, s => s.FramesDecoded > 10);
+        var snapshot = session.Snapshot();
+        output.WriteLine($"chromium: {stats}; appliance: {snapshot}");
+        return (stats, snapshot);
     }
 
     private static Task<VideoStats> PollAsync(ChromiumPeer chromium, Func<VideoStats, bool> done) =>

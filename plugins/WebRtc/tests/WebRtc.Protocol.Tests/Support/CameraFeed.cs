@@ -1,8 +1,7 @@
 using Appliance.Abstractions.Media;
-using Appliance.Plugins.Rtsp.Protocol.Client;
 using Appliance.Plugins.Rtsp.Protocol.Sdp;
 using Appliance.Plugins.WebRtc.Protocol.Session;
-using Appliance.Testing;
+using Appliance.Plugins.WebRtc.Tests.Shared;
 
 namespace Appliance.Plugins.WebRtc.Protocol.Tests.Support;
 
@@ -10,20 +9,15 @@ namespace Appliance.Plugins.WebRtc.Protocol.Tests.Support;
 /// The demo test-pattern camera (GStreamer rtsp-server, H.264) pulled over RTSP into a <see cref="VideoFeed"/>:
 /// what the stream hub does for the plugin, done here by the test so the protocol library is tested alone.
 /// </summary>
-public sealed class CameraFeed : IRtspPullObserver, IAsyncDisposable
+public sealed class CameraFeed : IAsyncDisposable
 {
-    private readonly GstRtspServer _camera;
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Task<RtspPullOutcome> _pull;
     private readonly TaskCompletionSource _firstKeyframe = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private PulledCamera? _camera;
     private long _units;
     private long _audioUnits;
 
-    private CameraFeed(GstRtspServer camera)
+    private CameraFeed()
     {
-        _camera = camera;
-        var session = new RtspPullSession(new RtspPullOptions(camera.Url), this);
-        _pull = Task.Run(() => session.RunAsync(_stop.Token));
     }
 
     public VideoFeed Feed { get; } = new();
@@ -35,58 +29,35 @@ public sealed class CameraFeed : IRtspPullObserver, IAsyncDisposable
 
     public static async Task<CameraFeed> StartAsync(string args = "--width 640 --height 360")
     {
-        var camera = await GstRtspServer.StartAsync(FreePort.Tcp(), args);
-        var feed = new CameraFeed(camera);
-        var first = await Task.WhenAny(feed._firstKeyframe.Task, feed._pull, Task.Delay(TimeSpan.FromSeconds(60)));
+        var feed = new CameraFeed();
+        var camera = feed._camera = await PulledCamera.StartAsync(feed.Push, args);
+        var first = await Task.WhenAny(feed._firstKeyframe.Task, camera.Pull, Task.Delay(TimeSpan.FromSeconds(60)));
         if (first != feed._firstKeyframe.Task)
         {
-            var outcome = feed._pull.IsCompleted ? (await feed._pull).Message : "timeout";
+            var outcome = camera.Pull.IsCompleted ? (await camera.Pull).Message : "timeout";
+            var stderr = camera.Stderr;
             await feed.DisposeAsync();
-            throw new InvalidOperationException($"the demo camera sent no keyframe: {outcome} {camera.Stderr}");
+            throw new InvalidOperationException($"the demo camera sent no keyframe: {outcome} {stderr}");
         }
         return feed;
     }
 
-    public void OnPlaying(RtspPullDescription description)
+    private void Push(SdpTrack track, AccessUnit unit)
     {
-    }
-
-    public void OnAccessUnit(SdpTrack track, AccessUnit unit)
-    {
-        try
+        if (track.Codec is MediaCodec.Pcmu or MediaCodec.Pcma)
         {
-            if (track.Codec is MediaCodec.Pcmu or MediaCodec.Pcma)
-            {
-                Interlocked.Increment(ref _audioUnits);
-                Feed.PushAudio(unit.Payload.Span, unit.Timestamp);
-                return;
-            }
-            if (track.Codec != MediaCodec.H264) return;
-            Interlocked.Increment(ref _units);
-            Feed.Push(unit.Payload.Span, unit.Timestamp, unit.IsKeyframe);
-            if (unit.IsKeyframe) _firstKeyframe.TrySetResult();
+            Interlocked.Increment(ref _audioUnits);
+            Feed.PushAudio(unit.Payload.Span, unit.Timestamp);
+            return;
         }
-        finally
-        {
-            unit.Release();
-        }
-    }
-
-    public void OnParametersChanged(SdpTrack track, IReadOnlyList<byte[]> parameters)
-    {
+        if (track.Codec != MediaCodec.H264) return;
+        Interlocked.Increment(ref _units);
+        Feed.Push(unit.Payload.Span, unit.Timestamp, unit.IsKeyframe);
+        if (unit.IsKeyframe) _firstKeyframe.TrySetResult();
     }
 
     public async ValueTask DisposeAsync()
     {
-        _stop.Cancel();
-        try
-        {
-            await _pull.WaitAsync(TimeSpan.FromSeconds(10));
-        }
-        catch (Exception)
-        {
-        }
-        _camera.Dispose();
-        _stop.Dispose();
+        if (_camera is not null) await _camera.DisposeAsync();
     }
 }
