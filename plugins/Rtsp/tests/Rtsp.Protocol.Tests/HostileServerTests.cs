@@ -103,4 +103,31 @@ public sealed class HostileServerTests
         Assert.Equal("SDP: session description does not start with v=", outcome.Message);
         await serve.WaitAsync(TimeSpan.FromSeconds(30));
     }
+
+    /// <summary>
+    /// A server that closes the connection between two requests (seen with one of 32 sessions joining a shared
+    /// GStreamer stream at once, between SETUP and PLAY): the next request is a lost connection with the read loop's
+    /// reason, never an InvalidOperationException that escapes <see cref="RtspPullSession.RunAsync"/>.
+    /// </summary>
+    [Fact]
+    public async Task ARequestAfterTheServerClosedIsALostConnectionNotAnInvalidState()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var serve = Task.Run(async () =>
+        {
+            using var peer = await listener.AcceptTcpClientAsync();
+        });
+        var client = new RtspClient(requestTimeout: TimeSpan.FromSeconds(3));
+        await using (client)
+        {
+            await client.ConnectAsync("127.0.0.1", port, TimeSpan.FromSeconds(5), CancellationToken.None);
+            await serve;
+            await client.Completion.WaitAsync(TimeSpan.FromSeconds(30));
+
+            var e = await Assert.ThrowsAsync<RtspConnectionException>(() => client.SendAsync("PLAY", $"rtsp://127.0.0.1:{port}/cam", null, CancellationToken.None));
+            Assert.Equal("server closed the connection", e.Message);
+        }
+    }
 }

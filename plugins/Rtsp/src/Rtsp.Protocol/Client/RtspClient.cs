@@ -173,6 +173,9 @@ public sealed class RtspClient : IAsyncDisposable
 
     private async Task<RtspResponse> SendOnceAsync(string method, string uri, Action<RtspHeaders>? addHeaders, CancellationToken cancellationToken)
     {
+        // Closed with a reason: the server (or a protocol error) ended the connection between two requests, an outcome
+        // the session reports as a lost connection. Never connected: a bug in the caller.
+        if (State == RtspClientState.Closed && CloseReason is { } closed) throw new RtspConnectionException(closed);
         if (State is RtspClientState.Init or RtspClientState.Closed) throw new InvalidOperationException($"{method} in state {State}");
         var cseq = Interlocked.Increment(ref _cseq);
         var request = new RtspRequest(method, uri);
