@@ -205,7 +205,7 @@ public sealed class PluginTests(ITestOutputHelper output)
     [InlineData("{\"reference\":{\"budgetMegabytes\":9007199254740993}}", "reference.budgetMegabytes: 9007199254740993 is outside")]
     public async Task Bad_snapshot_budgets_are_refused_with_their_key(string config, string fragment)
     {
-        var context = new TestPluginContext(config);
+        var context = MediaContext.Create(config);
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => new MediaPlugin().StartAsync(context, CancellationToken.None));
         Assert.Contains(fragment, error.Message);
         await context.DisposeAsync();

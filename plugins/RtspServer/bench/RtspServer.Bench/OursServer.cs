@@ -1,3 +1,4 @@
+using Appliance.Testing.Plugins;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
@@ -24,16 +25,25 @@ public static class OursServer
     public static async Task<int> RunAsync(string cameraUrl)
     {
         var hub = new StreamHub();
-        var cameras = new FixedCameras(new CameraInfo("cam1", "cam1", true, cameraUrl, null, null, null, new CameraOverrides()));
-        await using var ingestContext = new ServerContext("appliance.rtsp", "{\"defaultTransport\":\"tcp\"}", hub, cameras,
-            [new DeclaredPort(SocketTransport.Udp, 50000, 50999, "RTP")]);
+        var cameras = new CamerasDouble();
+        cameras.Set(new CameraInfo("cam1", "cam1", true, cameraUrl, null, null, null, new CameraOverrides()));
+        await using var ingestContext = new PluginContextDouble("{\"defaultTransport\":\"tcp\"}", pluginId: "appliance.rtsp")
+        {
+            StreamHub = hub,
+            CameraDirectory = cameras,
+            DeclaredSockets = new LoopbackSocketsDouble([new DeclaredPort(SocketTransport.Udp, 50000, 50999, "RTP")]),
+        };
         var ingest = new RtspPlugin();
         await ingest.StartAsync(ingestContext, CancellationToken.None);
 
         var port = FreeTcpPort();
         var config = $"{{\"port\":{port},\"udpPortRange\":\"51000-51999\",\"authentication\":\"none\",\"maxConnections\":1024,\"maxSessions\":1024}}";
-        await using var serverContext = new ServerContext("appliance.rtsp-server", config, hub, cameras,
-            [new DeclaredPort(SocketTransport.Tcp, port, port, "RTSP"), new DeclaredPort(SocketTransport.Udp, 51000, 51999, "RTP")]);
+        await using var serverContext = new PluginContextDouble(config, pluginId: "appliance.rtsp-server")
+        {
+            StreamHub = hub,
+            CameraDirectory = cameras,
+            DeclaredSockets = new LoopbackSocketsDouble([new DeclaredPort(SocketTransport.Tcp, port, port, "RTSP"), new DeclaredPort(SocketTransport.Udp, 51000, 51999, "RTP")]),
+        };
         var server = new RtspServerPlugin();
         await server.StartAsync(serverContext, CancellationToken.None);
 
