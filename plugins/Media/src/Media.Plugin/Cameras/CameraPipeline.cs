@@ -94,38 +94,20 @@ internal sealed class CameraPipeline : IDisposable
         var track = descriptor?.Tracks.FirstOrDefault(t => t.Codec is MediaCodec.H264 or MediaCodec.H265);
         if (track is null || unit.Track != track.Index) return;
         if (!EnsureDecoder(track)) return;
-        var payload = unit.Payload.Span;
-        byte[]? rented = null;
-        try
+        var result = KeyframeDecode.Decode(_decoder!, track, unit, OnFrame);
+        if (result.IsOk)
         {
-            if (unit.IsKeyframe && track.Parameters.Count > 0)
-            {
-                // Parameter sets from the SDP ahead of every keyframe: cameras that send them only out of band still decode.
-                var parameters = AnnexB.Join(track.Parameters);
-                rented = ArrayPool<byte>.Shared.Rent(parameters.Length + payload.Length);
-                parameters.CopyTo(rented, 0);
-                payload.CopyTo(rented.AsSpan(parameters.Length));
-                payload = rented.AsSpan(0, parameters.Length + payload.Length);
-            }
-            var result = _decoder!.Decode(payload, unit.Timestamp, OnFrame);
-            if (result.IsOk)
-            {
-                if (_errorsInRow > 0) _services.Health.Report($"camera/{_cameraId}", HealthState.Healthy, $"decoding with {_decoderCandidate}");
-                _errorsInRow = 0;
-                return;
-            }
-            DecodeErrors++;
-            _errorsInRow++;
-            _services.Health.Report($"camera/{_cameraId}", HealthState.Degraded, $"decode error {DecodeErrors} ({_decoderCandidate}): {result.Failure!.Message}");
-            if (_errorsInRow >= HardwareErrorLimit && _decoderCandidate!.Path != CodecPath.Software)
-            {
-                _services.Codecs.ReportRuntimeFailure(_decoderCandidate, result.Failure);
-                CloseDecoder();
-            }
+            if (_errorsInRow > 0) _services.Health.Report($"camera/{_cameraId}", HealthState.Healthy, $"decoding with {_decoderCandidate}");
+            _errorsInRow = 0;
+            return;
         }
-        finally
+        DecodeErrors++;
+        _errorsInRow++;
+        _services.Health.Report($"camera/{_cameraId}", HealthState.Degraded, $"decode error {DecodeErrors} ({_decoderCandidate}): {result.Failure!.Message}");
+        if (_errorsInRow >= HardwareErrorLimit && _decoderCandidate!.Path != CodecPath.Software)
         {
-            if (rented is not null) ArrayPool<byte>.Shared.Return(rented);
+            _services.Codecs.ReportRuntimeFailure(_decoderCandidate, result.Failure);
+            CloseDecoder();
         }
     }
 

@@ -102,24 +102,7 @@ internal sealed class TranscodeJob(TranscodeRequested request, PipelineServices 
         var track = descriptor?.Tracks.FirstOrDefault(t => t.Codec is MediaCodec.H264 or MediaCodec.H265);
         if (track is null || unit.Track != track.Index) return;
         if (_decoder is null && !OpenDecoder(track)) return;
-        var payload = unit.Payload.Span;
-        byte[]? rented = null;
-        try
-        {
-            if (unit.IsKeyframe && track.Parameters.Count > 0)
-            {
-                var parameters = AnnexB.Join(track.Parameters);
-                rented = ArrayPool<byte>.Shared.Rent(parameters.Length + payload.Length);
-                parameters.CopyTo(rented, 0);
-                payload.CopyTo(rented.AsSpan(parameters.Length));
-                payload = rented.AsSpan(0, parameters.Length + payload.Length);
-            }
-            if (!_decoder!.Decode(payload, unit.Timestamp, OnFrame).IsOk) _decodeErrors++;
-        }
-        finally
-        {
-            if (rented is not null) ArrayPool<byte>.Shared.Return(rented);
-        }
+        if (!KeyframeDecode.Decode(_decoder!, track, unit, OnFrame).IsOk) _decodeErrors++;
     }
 
     private bool OpenDecoder(MediaTrack track)
