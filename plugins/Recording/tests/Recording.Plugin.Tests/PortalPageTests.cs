@@ -38,8 +38,18 @@ public sealed class PortalPageTests(BrowserFixture browser, ITestOutputHelper ou
             Assert.Contains("MotionDetected", await camera.Locator(".recording-event").GetAttributeAsync("title"), StringComparison.Ordinal);
             await Expect(page.Locator("section.recording")).ToContainTextAsync("Play shows an H.264 clip here");
 
-            // The form's default range is the last two minutes up to the page's load: a clip of what is recorded.
+            // Export asked from the page without a destination: refused with the reason, nothing queued.
+            await page.GetByLabel("Export to object storage").CheckAsync();
             await page.GetByRole(AriaRole.Button, new() { Name = "Cut" }).ClickAsync();
+            await Expect(page.Locator("#recording-message")).ToContainTextAsync("no-export");
+            await page.GetByLabel("Export to object storage").UncheckAsync();
+
+            // The form's default range is the last two minutes up to the page's load: a clip of what is recorded, asked
+            // with a downscale (640x360 is within 2MP, so it is kept as it is and needs no media plugin).
+            await page.GetByLabel("Downscale to 2MP").CheckAsync();
+            var posted = await page.RunAndWaitForRequestAsync(() => page.GetByRole(AriaRole.Button, new() { Name = "Cut" }).ClickAsync(),
+                r => r.Method == "POST" && r.Url.EndsWith("/clips", StringComparison.Ordinal));
+            Assert.Contains("\"downscale\":true", posted.PostData, StringComparison.Ordinal);
             await Expect(page.Locator("#recording-message")).ToContainTextAsync("queued");
             var download = page.Locator("#recording-clips .recording-download");
             await Expect(download).ToHaveCountAsync(1, new() { Timeout = 60_000 });

@@ -73,7 +73,9 @@
     body.textContent = '';
     for (const c of list) {
       const tr = el('tr', { 'data-clip': c.id });
-      [c.camera, c.from, c.to, c.state === 'cutting' ? `cutting ${(c.progress * 100).toFixed(0)}%` : (c.error || c.state), c.bytes ? `${(c.bytes / 1048576).toFixed(1)} MiB` : '']
+      const state = c.state === 'cutting' ? `cutting ${(c.progress * 100).toFixed(0)}%` : (c.error ? `${c.state}: ${c.error}` : c.state);
+      const exported = c.export ? `; export ${c.export.state}${c.export.error ? ` (${c.export.error})` : ''}` : '';
+      [c.camera, c.from, c.to, state + exported, c.bytes ? `${(c.bytes / 1048576).toFixed(1)} MiB` : '']
         .forEach(v => tr.appendChild(el('td', {}, v)));
       const td = el('td');
       if (c.play) {
@@ -113,7 +115,10 @@
       const r = await fetch(base + '/clips', {
         method: 'POST',
         headers: Object.assign({ 'Content-Type': 'application/json' }, csrf()),
-        body: JSON.stringify({ cameraId: document.getElementById('recording-camera').value, from: iso('recording-from'), to: iso('recording-to') }),
+        body: JSON.stringify({
+          cameraId: document.getElementById('recording-camera').value, from: iso('recording-from'), to: iso('recording-to'),
+          downscale: document.getElementById('recording-downscale').checked, export: document.getElementById('recording-export').checked,
+        }),
       });
       const j = await r.json();
       message.textContent = r.ok ? `clip ${j.id} queued` : `${j.error}: ${j.message}`;
