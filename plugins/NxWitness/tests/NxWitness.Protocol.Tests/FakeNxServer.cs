@@ -131,3 +131,19 @@ public sealed class FakeNxServer : IAsyncDisposable
         return ((IPEndPoint)l.LocalEndpoint).Port;
     }
 }
+
+/// <summary>
+/// A loopback port that refuses connections and stays ours: a socket bound to it without listening. A port merely
+/// found free (<see cref="FakeNxServer.FreePort"/>) can be handed to another test's server running in parallel, which
+/// then answers where a closed port was meant (seen in CI: a "down" server answering HTTP 500).
+/// </summary>
+public sealed class ClosedPort : IDisposable
+{
+    private readonly Socket _socket = new(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+
+    public ClosedPort() => _socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+
+    public int Port => ((IPEndPoint)_socket.LocalEndPoint!).Port;
+
+    public void Dispose() => _socket.Dispose();
+}

@@ -25,7 +25,8 @@ public sealed class NxWitnessPluginTests
         await using var nx = new FakeNxServer(r => r.Headers.GetValueOrDefault("Authorization") is { } a && a == Basic("main-user", "pw-main-user")
             ? FakeResponse.Ok()
             : new FakeResponse(401, "", new Dictionary<string, string> { ["WWW-Authenticate"] = "Basic realm=\"VMS\"" }));
-        var other = FakeNxServer.FreePort();
+        using var closed = new ClosedPort();
+        var other = closed.Port;
         var host = Host(Config(("nx-main", nx.Port, "main-user"), ("nx-annex", other, "annex-user")));
         var plugin = new NxWitnessPlugin();
         await plugin.StartAsync(host, default);
@@ -54,7 +55,8 @@ public sealed class NxWitnessPluginTests
     [Fact]
     public async Task A_down_server_keeps_the_event_in_the_outbox_until_it_is_too_old_then_it_is_expired()
     {
-        var port = FakeNxServer.FreePort();
+        using var closed = new ClosedPort();
+        var port = closed.Port;
         var host = Host(Config(("nx-down", port, "u")));
         var plugin = new NxWitnessPlugin();
         await plugin.StartAsync(host, default);

@@ -13,8 +13,9 @@ public sealed class UnreliableServerTests
     [Fact]
     public async Task A_closed_port_is_a_transport_error()
     {
+        using var closed = new ClosedPort();
         using var http = new NxHttp();
-        var sent = await new NxClient(http).CreateEventAsync(Server(FakeNxServer.FreePort()), Event(), default);
+        var sent = await new NxClient(http).CreateEventAsync(Server(closed.Port), Event(), default);
         Assert.Equal("transport", sent.Failure!.Code);
         Assert.Contains("ConnectionRefused", sent.Failure.Message);
     }
