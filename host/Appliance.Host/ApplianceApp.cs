@@ -73,6 +73,7 @@ public static class ApplianceApp
         foreach (var path in loosened)
             app.Logger.LogWarning("Permissions: {Path} was readable by others; now owner-only", path);
         app.UseHttpsRedirectionExceptHealth(options.Http);
+        app.UsePortalErrorPages();
         app.UseApplianceAuth();
         app.UsePluginAbsoluteRoutes();
         app.MapApplianceEndpoints();

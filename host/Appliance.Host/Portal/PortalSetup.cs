@@ -30,6 +30,7 @@ public static class PortalSetup
                 o.Conventions.AllowAnonymousToPage("/Setup");
                 o.Conventions.AllowAnonymousToPage("/Login");
                 o.Conventions.AllowAnonymousToPage("/Forbidden");
+                o.Conventions.AllowAnonymousToPage("/Error");
             })
             // The pages live in this assembly whatever the entry assembly is (tests build the app in-process).
             .AddApplicationPart(typeof(PortalSetup).Assembly);

@@ -15,7 +15,7 @@ internal static class PanelsPage
 
     public static string Render(IReadOnlyList<PanelStatus> panels)
     {
-        var html = new StringBuilder("<h1>Intrusion panels</h1>");
+        var html = new StringBuilder();
         if (panels.Count == 0) return html.Append("<p>No panel is configured (setting <code>panels</code>).</p>").ToString();
         html.Append("<table><tr><th>account</th><th>panel</th><th>link</th><th>last message (UTC)</th><th>message</th><th>areas</th></tr>");
         foreach (var p in panels)

@@ -10,7 +10,7 @@ internal static class TransactionsPage
 {
     public static string Render(IReadOnlyList<RegisterSettings> registers, IReadOnlyList<StoredTransaction> latest)
     {
-        var html = new StringBuilder("<h1>Point of sale</h1><h2>Registers</h2>");
+        var html = new StringBuilder("<h2>Registers</h2>");
         if (registers.Count == 0) html.Append("<p>No register is configured (setting <code>registers</code>).</p>");
         else
         {

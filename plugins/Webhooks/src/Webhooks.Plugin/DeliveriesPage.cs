@@ -14,7 +14,7 @@ internal static class DeliveriesPage
 
     public static string Render(IReadOnlyList<string> targets, IReadOnlyList<DeliveryAttempt> attempts)
     {
-        var html = new StringBuilder("<h1>Webhooks</h1><h2>Receivers</h2>");
+        var html = new StringBuilder("<h2>Receivers</h2>");
         if (targets.Count == 0) html.Append("<p>No receiver is configured (setting <code>targets</code>).</p>");
         else html.Append("<ul>").AppendJoin("", targets.Select(t => $"<li>{Enc(t)}</li>")).Append("</ul>");
         html.Append("<h2>Latest delivery attempts</h2>");

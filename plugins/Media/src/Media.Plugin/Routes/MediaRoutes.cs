@@ -76,7 +76,7 @@ internal sealed class MediaRoutes(MediaPlugin plugin)
 
     private string Page()
     {
-        var html = new StringBuilder("<h1>Media</h1><h2>Codecs</h2><p>What this board can decode and encode, what was chosen and why.</p><table><tr><th>format</th><th>direction</th><th>chosen</th><th>why</th></tr>");
+        var html = new StringBuilder("<h2>Codecs</h2><p>What this board can decode and encode, what was chosen and why.</p><table><tr><th>format</th><th>direction</th><th>chosen</th><th>why</th></tr>");
         if (plugin.Codecs is { } codecs)
         {
             using var doc = JsonDocument.Parse(codecs.Describe());
