@@ -140,6 +140,24 @@ type NetworkFacade =
             |> Result.mapError (List.map string))
         |> FacadeResult.ofList id
 
+    /// What the firewall does not open and why, in full, or every error.
+    static member FirewallNotes
+        (zones: JsonElement, entries: ResolvedEntry seq)
+        : Appliance.Abstractions.Result<string[]> =
+        NetworkFacade.Policy zones
+        |> Result.bind (fun policy ->
+            Firewall.notes policy (List.ofSeq entries)
+            |> Result.map Array.ofList
+            |> Result.mapError (List.map string))
+        |> FacadeResult.ofList id
+
+    /// Pending firewall changes: the changed lines from `before` (null: nothing in force) to `after`, with
+    /// `context` unchanged lines around each change.
+    static member RulesetChanges(before: string | null, after: string, context: int) : RulesetDiff.DiffLine[] =
+        RulesetDiff.lines (Option.ofObj before |> Option.defaultValue "") after
+        |> RulesetDiff.changes context
+        |> Array.ofList
+
     /// The outbound allowlist's FQDN address sets, or every error.
     static member FqdnSets
         (zones: JsonElement, entries: ResolvedEntry seq)

@@ -32,6 +32,14 @@ type NetworkFacade =
     static member CompileFirewall:
         zones: System.Text.Json.JsonElement * entries: ResolvedEntry seq -> Appliance.Abstractions.Result<string>
 
+    /// What the firewall does not open and why, in full, or every error.
+    static member FirewallNotes:
+        zones: System.Text.Json.JsonElement * entries: ResolvedEntry seq -> Appliance.Abstractions.Result<string array>
+
+    /// Pending firewall changes: the changed lines from `before` (null: nothing in force) to `after`, with
+    /// `context` unchanged lines around each change.
+    static member RulesetChanges: before: string | null * after: string * context: int -> RulesetDiff.DiffLine array
+
     /// The configuration key the row's port comes from, null when fixed.
     static member ConfigKey: row: Requirements.RequirementRow -> string | null
 

@@ -12,20 +12,26 @@ open Appliance.Core.Network.FirewallPlan
 [<Literal>]
 let TableName = "appliance"
 
-/// nft limits a comment to 128 characters; we keep printable ASCII without quotes.
-let sanitizeComment (text: string) =
-    let clean =
-        text
-        |> String.map (fun c ->
-            if c = '"' then '\''
-            elif c = '\\' then '/'
-            elif c < ' ' || c > '~' then '?'
-            else c)
+/// Printable ASCII without quotes or backslashes: what an nft comment or a `#` line may hold.
+let sanitizeText (text: string) =
+    text
+    |> String.map (fun c ->
+        if c = '"' then '\''
+        elif c = '\\' then '/'
+        elif c < ' ' || c > '~' then '?'
+        else c)
 
-    if clean.Length > 128 then
-        clean.Substring(0, 125) + "..."
-    else
+/// nft limits a comment to 128 characters: a longer one is cut at the last word that fits, marked "...".
+let sanitizeComment (text: string) =
+    let clean = sanitizeText text
+
+    if clean.Length <= 128 then
         clean
+    else
+        let room = clean.Substring(0, 125)
+        let space = room.LastIndexOf ' '
+        let cut = if space >= 64 then room.Substring(0, space) else room
+        cut.TrimEnd(' ', ',', ';', ':') + "..."
 
 let private comment text = $"comment \"{sanitizeComment text}\""
 
@@ -114,7 +120,7 @@ let private outputPreamble =
 
 let private setBlock (s: AddressSet) =
     [
-        $"# {sanitizeComment s.Purpose}"
+        $"# {sanitizeText s.Purpose}"
         $"set {s.Name} {{"
         "\ttype " + (if s.Family = V4 then "ipv4_addr" else "ipv6_addr")
         "\tflags interval"
@@ -138,7 +144,7 @@ let render (plan: Plan) : string =
     line 0 "# network footprints and the zone policy. Do not edit: every apply replaces the whole table atomically."
 
     for note in plan.Notes do
-        line 0 $"# note: {sanitizeComment note}"
+        line 0 $"# note: {sanitizeText note}"
 
     line 0 $"table inet {TableName} {{"
 
@@ -182,6 +188,10 @@ let render (plan: Plan) : string =
 /// Compiles the footprint under the zone policy into nft text, or every error (each naming the culprit).
 let compile (policy: ZonePolicy) (entries: ResolvedEntry list) : Result<string, PolicyError list> =
     FirewallPlan.build policy entries |> Result.map render
+
+/// What the plan does not open and why, in full (the ruleset carries the same notes as `# note:` lines).
+let notes (policy: ZonePolicy) (entries: ResolvedEntry list) : Result<string list, PolicyError list> =
+    FirewallPlan.build policy entries |> Result.map (fun p -> p.Notes)
 
 /// The FQDN sets the refresher must fill (empty unless outbound allowlist mode is on).
 let fqdnSets (policy: ZonePolicy) (entries: ResolvedEntry list) : Result<FqdnSet list, PolicyError list> =

@@ -4,7 +4,10 @@ module Appliance.Core.Network.Firewall
 [<Literal>]
 val TableName: string = "appliance"
 
-/// nft limits a comment to 128 characters; we keep printable ASCII without quotes.
+/// Printable ASCII without quotes or backslashes: what an nft comment or a `#` line may hold (never shortened).
+val sanitizeText: text: string -> string
+
+/// nft limits a comment to 128 characters: a longer one is cut at the last word that fits, marked "...".
 val sanitizeComment: text: string -> string
 
 /// Prints a plan as an nft script that atomically replaces the `inet appliance` table.
@@ -15,6 +18,12 @@ val compile:
     policy: Appliance.Core.Network.Zones.ZonePolicy ->
     entries: Appliance.Core.Network.ResolvedEntry list ->
         Result<string, Appliance.Core.Network.Zones.PolicyError list>
+
+/// What the plan does not open and why, in full (the ruleset carries the same notes as `# note:` lines).
+val notes:
+    policy: Appliance.Core.Network.Zones.ZonePolicy ->
+    entries: Appliance.Core.Network.ResolvedEntry list ->
+        Result<string list, Appliance.Core.Network.Zones.PolicyError list>
 
 /// The FQDN sets the refresher must fill (empty unless outbound allowlist mode is on).
 val fqdnSets:

@@ -18,7 +18,17 @@ public sealed record FirewallStatus(
     string? LastResult,
     string? LastMessage,
     bool AwaitingConfirmation,
-    string? FailClosedReason = null);
+    string? FailClosedReason = null)
+{
+    /// <summary>The ruleset this appliance last loaded (null: none since it started), to show what an apply changes.</summary>
+    public string? InForce { get; init; }
+
+    /// <summary>What the ruleset does not open and why, in full (the warnings of the page).</summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
+
+    /// <summary>The addresses management ports (portal, API) accept after an apply; empty: any source but cameras.</summary>
+    public IReadOnlyList<string> ManagementSources { get; init; } = [];
+}
 
 /// <summary>
 /// Compiles the appliance's nftables table from the zones and the footprint of what is loaded (F# core),
@@ -33,25 +43,31 @@ public sealed class FirewallService(IOptions<ApplianceOptions> options, PluginMa
     private string? _failClosedReason;
     private TaskCompletionSource<bool>? _confirmation;
     private (DateTimeOffset At, ApplyResult Result)? _last;
+    private string? _inForce;
 
     private FirewallOptions Settings => options.Value.Network.Firewall;
 
     public NftablesApplier Applier() => new(new NftOptions { NftPath = Settings.NftPath });
 
     /// <summary>The ruleset for what runs now, or every error (zones, collisions) naming its culprit.</summary>
-    public Result<string> Compile()
-    {
-        var zones = Settings.Zones is { ValueKind: JsonValueKind.Object } z ? z : JsonDocument.Parse("{}").RootElement;
-        return NetworkFacade.CompileFirewall(zones, plugins.Footprint());
-    }
+    public Result<string> Compile() => NetworkFacade.CompileFirewall(Zones(), plugins.Footprint());
+
+    private JsonElement Zones() => Settings.Zones is { ValueKind: JsonValueKind.Object } z ? z : JsonDocument.Parse("{}").RootElement;
 
     public FirewallStatus Status()
     {
         var compiled = Compile();
+        var notes = NetworkFacade.FirewallNotes(Zones(), plugins.Footprint());
+        var policy = NetworkFacade.ZonePolicy(Zones());
         lock (_gate)
         {
             return new FirewallStatus(Settings.Enforce, compiled.Failure?.Errors ?? [], compiled.IsOk ? compiled.Value : null, _last?.At, _last?.Result.Status.ToString(), _last?.Result.Message,
-                _confirmation is { Task.IsCompleted: false }, _failClosedReason);
+                _confirmation is { Task.IsCompleted: false }, _failClosedReason)
+            {
+                InForce = _inForce,
+                Notes = notes.IsOk ? notes.Value : [],
+                ManagementSources = policy.IsOk ? policy.Value.ManagementSources.Select(c => c.ToString()).ToList() : [],
+            };
         }
     }
 
@@ -77,7 +93,11 @@ public sealed class FirewallService(IOptions<ApplianceOptions> options, PluginMa
             };
         }
         var result = await Applier().ApplyAsync(ruleset, confirm, TimeSpan.FromSeconds(Settings.ConfirmTimeoutSeconds), ct);
-        lock (_gate) _confirmation = null;
+        lock (_gate)
+        {
+            _confirmation = null;
+            if (result.Succeeded) _inForce = ruleset;
+        }
         if (result.Status == ApplyStatus.Rejected && !requireConfirmation)
             return await FailClosedAsync("the ruleset could not be applied: " + result.Message, ct);
         if (result.Succeeded) Healthy();
@@ -97,7 +117,11 @@ public sealed class FirewallService(IOptions<ApplianceOptions> options, PluginMa
         var message = applied.Succeeded
             ? $"fail closed: {reason}; only the management ports are open, from management sources"
             : $"fail closed: {reason}; the safe ruleset could not be applied either: {applied.Message}";
-        lock (_gate) _failClosedReason = message;
+        lock (_gate)
+        {
+            _failClosedReason = message;
+            if (applied.Succeeded) _inForce = safe;
+        }
         health.Report(HealthOwner, HealthComponent, Appliance.Abstractions.HealthState.Unhealthy, message);
         log.LogError("Firewall {Message}", message);
         return Record(new ApplyResult(ApplyStatus.Rejected, message));

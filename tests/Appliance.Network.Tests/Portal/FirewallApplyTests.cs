@@ -12,7 +12,9 @@ namespace Appliance.Network.Tests.Portal;
 /// <summary>
 /// Enforcement on, with the real nft running in a throwaway network namespace: an apply from the Firewall page is
 /// confirmed by the browser (the page's script, with the CSRF header) and stays in force; an apply that nobody
-/// confirms is rolled back by the host.
+/// confirms is rolled back by the host. Issue 15 item 7: the page names the management sources and this browser's
+/// address in a lockout warning that must be acknowledged before Apply does anything, shows the pending changes
+/// (none once the compiled ruleset is in force) and the warnings in full.
 /// </summary>
 [Collection(NetworkCollection.Name)]
 public sealed class FirewallApplyTests(NetworkHostFixture fixture, BrowserFixture browser)
@@ -22,7 +24,11 @@ public sealed class FirewallApplyTests(NetworkHostFixture fixture, BrowserFixtur
     {
         using var netns = await NetnsNft.CreateAsync();
         var network = NetworkHostFixture.NetworkSection(fixture.Rig);
-        network["firewall"] = new JsonObject { ["enforce"] = true, ["nftPath"] = netns.NftPath, ["confirmTimeoutSeconds"] = 12 };
+        network["firewall"] = new JsonObject
+        {
+            ["enforce"] = true, ["nftPath"] = netns.NftPath, ["confirmTimeoutSeconds"] = 12,
+            ["zones"] = new JsonObject { ["managementSources"] = new JsonArray("10.9.0.0/24", "fd00:9::/64") },
+        };
         var host = await HostProcess.StartAsync(appliance: new JsonObject { ["network"] = network });
         try
         {
@@ -43,7 +49,23 @@ public sealed class FirewallApplyTests(NetworkHostFixture fixture, BrowserFixtur
             await page.GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
             await page.GotoAsync("/Network/Firewall");
             await Expect(page.Locator("[data-field=enforced]")).ToHaveTextAsync("enforced");
-            await page.GetByRole(AriaRole.Button, new() { Name = "Apply and confirm" }).ClickAsync();
+            await Expect(page.Locator("[data-field=pending]")).ToHaveTextAsync("none: the ruleset in force is the compiled one");
+            await Expect(page.Locator("#no-changes")).ToBeVisibleAsync();
+            // No interface has a zone here: every zone's entries are noted in full, none cut with "...".
+            var notes = await page.Locator("#firewall-notes li").AllTextContentsAsync();
+            Assert.NotEmpty(notes);
+            Assert.All(notes, n => Assert.DoesNotContain("...", n));
+            await Expect(page.Locator("[data-field=warnings]")).ToHaveTextAsync($"{notes.Count} warning{(notes.Count == 1 ? "" : "s")}");
+            await Expect(page.Locator("#management-sources")).ToHaveTextAsync("10.9.0.0/24, fd00:9::/64");
+            await Expect(page.Locator("#browser-address")).ToContainTextAsync("127.0.0.1");
+            await Expect(page.Locator("#browser-address")).ToContainTextAsync("inside them, so it keeps access");
+            // Apply does nothing until the lockout warning is acknowledged.
+            var apply = page.GetByRole(AriaRole.Button, new() { Name = "Apply and confirm" });
+            await apply.ClickAsync();
+            await Expect(page.Locator("#apply-result")).ToBeEmptyAsync();
+            Assert.False(await page.Locator("#lockout-understood").EvaluateAsync<bool>("box => box.validity.valid"));
+            await page.GetByLabel("I have read the lockout warning").CheckAsync();
+            await apply.ClickAsync();
             await Expect(page.Locator("#apply-result")).ToHaveTextAsync(new Regex("^Applied: "), new() { Timeout = 60_000 });
             Assert.NotNull(await netns.ListApplianceTableAsync());
             await page.ReloadAsync();

@@ -50,9 +50,17 @@ public sealed class NetworkPagesTests(NetworkHostFixture fixture, BrowserFixture
         await Expect(page.Locator("[data-field=enforced]")).ToContainTextAsync("not enforced");
         await Expect(page.Locator("pre#ruleset")).ToContainTextAsync("table inet appliance");
         await Expect(page.Locator("pre#ruleset")).ToContainTextAsync($"{fixture.Host.HttpsPort}");
+        // Nothing is loaded while enforcement is off: every line of the compiled ruleset is a pending change.
+        var ruleset = await page.Locator("pre#ruleset").TextContentAsync();
+        var lines = ruleset!.TrimEnd('\n').Split('\n').Length;
+        await Expect(page.Locator("[data-field=pending]")).ToHaveTextAsync($"{lines} lines added, 0 removed");
+        await Expect(page.Locator("#ruleset-changes .diff-added").First).ToHaveTextAsync("+ table inet appliance {}");
+        Assert.Equal(lines, await page.Locator("#ruleset-changes .diff-added").CountAsync());
+        Assert.Equal(0, await page.Locator("#ruleset-changes .diff-removed").CountAsync());
 
         // The script posts with X-CSRF-TOKEN (a missing token would be refused as such); enforcement is off here, so
         // the host refuses the apply with its reason and nothing waits for a confirmation.
+        await page.GetByLabel("I have read the lockout warning").CheckAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Apply and confirm" }).ClickAsync();
         await Expect(page.Locator("#apply-result")).ToHaveTextAsync(new Regex("^Not applied: firewall enforcement is off"));
         await Expect(page.Locator("#apply-result")).ToHaveAttributeAsync("role", "alert");
