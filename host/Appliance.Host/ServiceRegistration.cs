@@ -68,6 +68,7 @@ public static class ServiceRegistration
         services.AddSingleton<Rules.RuleStore>();
         services.AddSingleton(_ => Prometheus.Metrics.NewCustomRegistry());
         services.AddSingleton<FirewallService>();
+        services.AddSingleton<RequirementsSource>();
         services.AddSingleton<NetworkDoctorService>();
         services.AddSingleton<SocketAuditService>();
         services.AddSystemServices(options);

@@ -86,6 +86,7 @@ let ``collisions report the overlapping part of ranges, and ignore outbound, oth
                     Required = true
                     ConfigKey = None
                     FromConfig = None
+                    WhenKey = None
                     Multicast = None
                 }
         }

@@ -261,6 +261,7 @@ let private entry (i: int) =
                 Required = required
                 ConfigKey = (if keyed then Some key else None)
                 FromConfig = None
+                WhenKey = None
                 Multicast = (if transport = Udp && withGroup then Some group else None)
             }
 
@@ -412,6 +413,7 @@ let resolvedEntries (owners: string list) (lowPort: int) (highPort: int) =
                             Required = true
                             ConfigKey = None
                             FromConfig = None
+                            WhenKey = None
                             Multicast = None
                         }
                 }

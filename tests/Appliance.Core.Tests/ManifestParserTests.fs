@@ -47,6 +47,7 @@ let ``parses the documented example`` () =
             Required = true
             ConfigKey = Some "port"
             FromConfig = None
+            WhenKey = None
             Multicast = None
         },
         m.Network[0]

@@ -137,6 +137,7 @@ let ``markdown escapes pipes and HTML from plugin text`` () =
                         Required = true
                         ConfigKey = None
                         FromConfig = None
+                        WhenKey = None
                         Multicast = None
                     }
             }

@@ -40,6 +40,10 @@ type ManifestFacade =
     static member Footprint(manifest: PluginManifest, config: JsonElement) : ResolvedEntry[] =
         Footprint.resolve manifest config |> Array.ofList
 
+    /// The footprint with the entries switched off by their whenKey too (see `Footprint.resolveDeclared`).
+    static member DeclaredFootprint(manifest: PluginManifest, config: JsonElement) : ResolvedEntry[] =
+        Footprint.resolveDeclared manifest config |> Array.ofList
+
     /// The footprint resolved from a validated configuration, or every value that does not resolve (with its path).
     static member CheckedFootprint
         (manifest: PluginManifest, config: JsonElement)

@@ -18,6 +18,10 @@ type ManifestFacade =
     /// The configuration key the entry's port comes from, null when fixed.
     static member ConfigKey: entry: FootprintEntry -> string | null
 
+    /// The footprint with the entries switched off by their whenKey too (see `Footprint.resolveDeclared`).
+    static member DeclaredFootprint:
+        manifest: PluginManifest * config: System.Text.Json.JsonElement -> Appliance.Core.Network.ResolvedEntry array
+
     /// The footprint with configuration applied (total: see `Footprint.resolve`).
     static member Footprint:
         manifest: PluginManifest * config: System.Text.Json.JsonElement -> Appliance.Core.Network.ResolvedEntry array

@@ -35,6 +35,41 @@ type NetworkFacade =
         | "allowlist" -> Requirements.allowlistText entries
         | _ -> null
 
+    /// Outbound entries for cameras on ports no cameras-zone entry covers (see `Requirements.cameraEntries`):
+    /// (name, host, RTSP port, ONVIF port) per camera.
+    static member CameraEntries
+        (cameras: struct (string * string * Nullable<int> * Nullable<int>) seq, entries: ResolvedEntry seq)
+        : ResolvedEntry[] =
+        let peers =
+            cameras
+            |> Seq.map (fun struct (name, host, rtsp, onvif) ->
+                ({
+                    Name = name
+                    Host = host
+                    RtspPort = Option.ofNullable rtsp
+                    OnvifPort = Option.ofNullable onvif
+                }
+                : Requirements.CameraPeer))
+            |> List.ofSeq
+
+        Requirements.cameraEntries peers (List.ofSeq entries) |> Array.ofList
+
+    /// The row's "from" and "to" (see `Requirements.endpoints`): sources and appliance addresses per zone.
+    static member Endpoints
+        (
+            sources: Collections.Generic.IReadOnlyDictionary<string, string[]>,
+            appliance: Collections.Generic.IReadOnlyDictionary<string, string[]>,
+            row: Requirements.RequirementRow
+        ) : Requirements.Endpoints =
+        let toMap (d: Collections.Generic.IReadOnlyDictionary<string, string[]>) =
+            d |> Seq.map (fun kv -> kv.Key, List.ofArray kv.Value) |> Map.ofSeq
+
+        Requirements.endpoints (toMap sources) (toMap appliance) row
+
+    /// The notes under the requirements table, as Markdown items (see `Requirements.notes`).
+    static member RequirementsNotes(rows: Requirements.RequirementRow seq) : string[] =
+        Requirements.notes (List.ofSeq rows) |> Array.ofList
+
     /// The row's host name, null when it has none.
     static member Fqdn(row: Requirements.RequirementRow) : string | null = Option.toObj row.Fqdn
 
@@ -67,7 +102,9 @@ type NetworkFacade =
             proxyZone: string,
             directoryHost: string | null,
             directoryPort: int,
-            directoryZone: string
+            directoryZone: string,
+            stunHost: string | null,
+            stunPort: int
         ) : HostNetworkSettings =
         let text (s: string | null) =
             match s with
@@ -101,6 +138,7 @@ type NetworkFacade =
                         Port = directoryPort
                         Zone = directoryZone
                     })
+            Stun = text stunHost |> Option.map (fun h -> h, stunPort)
         }
 
     /// The proxy the settings name, if any.

@@ -52,6 +52,22 @@ type NetworkFacade =
     /// The pids under `root` (itself included), from (pid, parent) pairs.
     static member Descendants: root: int * parents: struct (int * int) seq -> int array
 
+    /// Outbound entries for cameras on ports no cameras-zone entry covers (see `Requirements.cameraEntries`):
+    /// (name, host, RTSP port, ONVIF port) per camera.
+    static member CameraEntries:
+        cameras: struct (string * string * System.Nullable<int> * System.Nullable<int>) seq * entries: ResolvedEntry seq ->
+            ResolvedEntry array
+
+    /// The row's "from" and "to" (see `Requirements.endpoints`): sources and appliance addresses per zone.
+    static member Endpoints:
+        sources: System.Collections.Generic.IReadOnlyDictionary<string, string array> *
+        appliance: System.Collections.Generic.IReadOnlyDictionary<string, string array> *
+        row: Requirements.RequirementRow ->
+            Requirements.Endpoints
+
+    /// The notes under the requirements table, as Markdown items (see `Requirements.notes`).
+    static member RequirementsNotes: rows: Requirements.RequirementRow seq -> string array
+
     /// The row's host name, null when it has none.
     static member Fqdn: row: Requirements.RequirementRow -> string | null
 
@@ -78,7 +94,9 @@ type NetworkFacade =
         proxyZone: string *
         directoryHost: string | null *
         directoryPort: int *
-        directoryZone: string ->
+        directoryZone: string *
+        stunHost: string | null *
+        stunPort: int ->
             HostNetworkSettings
 
     /// The socket inode of a /proc/<pid>/fd link target ("socket:[123]"), null for anything else.

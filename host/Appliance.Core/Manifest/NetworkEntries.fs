@@ -22,6 +22,7 @@ let private entryFields =
         "portRangeKey"
         "fqdnKey"
         "targetsKey"
+        "whenKey"
     ]
 
 let private zonePattern =
@@ -193,6 +194,7 @@ let parseEntry (errors: Errors) (path: string) (e: JsonElement) : FootprintEntry
         let portRangeKey = optionalString errors path 100 false map "portRangeKey"
         let fqdnKey = optionalString errors path 100 false map "fqdnKey"
         let targetsKey = optionalString errors path 100 false map "targetsKey"
+        let whenKey = optionalString errors path 100 false map "whenKey"
 
         let source =
             match portRangeKey, fqdnKey, targetsKey with
@@ -241,8 +243,8 @@ let parseEntry (errors: Errors) (path: string) (e: JsonElement) : FootprintEntry
             errors.Add(child path "configKey", "a config key can replace a single port, not a range")
         | _ -> ()
 
-        match direction, transport, port, zone, fqdn, multicast, purpose, required, configKey, source with
-        | Some d, Some t, Some p, Some z, Ok f, Ok m, Some pu, Some r, Ok k, Ok source when errors.Count = before ->
+        match direction, transport, port, zone, fqdn, multicast, purpose, required, configKey, source, whenKey with
+        | Some d, Some t, Some p, Some z, Ok f, Ok m, Some pu, Some r, Ok k, Ok source, Ok w when errors.Count = before ->
             Some
                 {
                     Direction = d
@@ -255,6 +257,7 @@ let parseEntry (errors: Errors) (path: string) (e: JsonElement) : FootprintEntry
                     ConfigKey = k
                     FromConfig = source
                     Multicast = m
+                    WhenKey = w
                 }
         | _ -> None
 
@@ -322,6 +325,19 @@ let crossCheck
                         keyPath,
                         $"setting {quote key} must have a minimum of at least 0 and a maximum of at most 65535, so that every value it allows is a port"
                     )
+
+        match entry.WhenKey with
+        | None -> ()
+        | Some key ->
+            match settings |> List.tryFind (fun s -> s.Key = key) with
+            | None when List.contains key declaredKeys -> ()
+            | None -> errors.Add(child path "whenKey", $"{quote key} is not a setting in config")
+            | Some s when s.Type <> SBoolean ->
+                errors.Add(
+                    child path "whenKey",
+                    $"setting {quote key} is of type {ConfigSchema.typeName s.Type}; a switch must be a boolean"
+                )
+            | Some _ -> ()
 
         match entry.FromConfig with
         | None -> ()

@@ -57,6 +57,10 @@ type FootprintEntry =
         Multicast: string option
         /// Range, host or targets taken from the configuration (portRangeKey, fqdnKey, targetsKey).
         FromConfig: ConfigSource option
+
+        /// Boolean setting that switches the entry on: while it is false the entry is not in use (not opened,
+        /// not listed by default).
+        WhenKey: string option
     }
 
 type Capability =

@@ -23,7 +23,17 @@ let private entry direction transport port zone fqdn purpose required =
                 Required = required
                 ConfigKey = None
                 FromConfig = None
+                WhenKey = None
                 Multicast = None
+            }
+    }
+
+/// The appliance setting an entry of the host comes from (the requirements' "Config key" column).
+let private keyed (key: string) (r: ResolvedEntry) =
+    { r with
+        Entry =
+            { r.Entry with
+                ConfigKey = Some("appliance." + key)
             }
     }
 
@@ -85,6 +95,11 @@ let validateHostSettings (s: HostNetworkSettings) : ManifestError list =
         | Some d when not (isPort d.Port) -> yield err "directory.port" $"{d.Port} is not a TCP port"
         | Some d when not (isZone d.Zone) -> yield err "directory.zone" "is not a zone name"
         | _ -> ()
+        match s.Stun with
+        | Some(h, _) when not (NetworkEntries.isFqdn h || isAddress h) ->
+            yield err "stun.host" $"\"{h}\" is neither a fully qualified domain name nor an IP address"
+        | Some(_, p) when not (isPort p) -> yield err "stun.port" $"{p} is not a UDP port"
+        | _ -> ()
     ]
 
 /// The host's own footprint: portal in, DNS, NTP, updates, cloud MQTT, the proxy and the login directory out.
@@ -104,9 +119,12 @@ let hostEntries (s: HostNetworkSettings) : ResolvedEntry list =
                 None
                 "Portal and API over HTTPS: administration, plugin management, /api/v1"
                 true
+            |> keyed "http.httpsPort"
         match s.HttpPort with
         | Some p ->
-            yield entry Inbound Tcp p s.ManagementZone None "Redirects plain HTTP requests to the HTTPS portal" false
+            yield
+                entry Inbound Tcp p s.ManagementZone None "Redirects plain HTTP requests to the HTTPS portal" false
+                |> keyed "http.httpPort"
         | None -> ()
         yield
             entry
@@ -128,9 +146,11 @@ let hostEntries (s: HostNetworkSettings) : ResolvedEntry list =
                     (Some server)
                     "Time synchronisation (NTP): recordings, certificates and logs need the right time"
                     true
+                |> keyed "network.ntpServers"
         for fqdn in s.UpdateFqdns do
             yield
                 entry Outbound Tcp 443 s.UplinkZone (Some fqdn) $"Software and plugin updates over HTTPS{viaProxy}" true
+                |> keyed "network.updateFqdns"
 
             yield
                 entry
@@ -141,15 +161,21 @@ let hostEntries (s: HostNetworkSettings) : ResolvedEntry list =
                     (Some fqdn)
                     $"Software updates over HTTP mirrors, packages verified by signature{viaProxy}"
                     false
+                |> keyed "network.updateFqdns"
         let cloudPurpose =
             $"Cloud link: MQTT over TLS for command and control, events and health{viaProxy}"
 
         match s.CloudBrokers, s.CloudMqttFqdn with
-        | [], Some fqdn -> yield entry Outbound Tcp s.CloudMqttPort s.UplinkZone (Some fqdn) cloudPurpose false
+        | [], Some fqdn ->
+            yield
+                entry Outbound Tcp s.CloudMqttPort s.UplinkZone (Some fqdn) cloudPurpose false
+                |> keyed "network.cloudMqttFqdn"
         | [], None -> ()
         | brokers, _ ->
             for host, port in List.distinct brokers do
-                yield entry Outbound Tcp port s.UplinkZone (Some host) cloudPurpose false
+                yield
+                    entry Outbound Tcp port s.UplinkZone (Some host) cloudPurpose false
+                    |> keyed "cloud.brokers"
 
         match s.Proxy with
         | Some p ->
@@ -162,6 +188,7 @@ let hostEntries (s: HostNetworkSettings) : ResolvedEntry list =
                     (Some p.Host)
                     "HTTP/1.1 proxy (CONNECT) for outbound HTTPS and MQTT"
                     true
+                |> keyed "network.proxy"
         | None -> ()
 
         match s.Directory with
@@ -175,6 +202,21 @@ let hostEntries (s: HostNetworkSettings) : ResolvedEntry list =
                     (Some d.Host)
                     "Directory logins (LDAP/AD): user bind and group search, over LDAPS or StartTLS"
                     true
+                |> keyed "auth.ldap.url"
+        | None -> ()
+
+        match s.Stun with
+        | Some(host, port) ->
+            yield
+                entry
+                    Outbound
+                    Udp
+                    port
+                    s.UplinkZone
+                    (Some host)
+                    "STUN: the public address and NAT type, checked by the network doctor"
+                    false
+                |> keyed "network.doctor.stunServer"
         | None -> ()
     ]
 
@@ -378,11 +420,31 @@ let private resolveEntry
 /// A plugin's footprint made concrete from its validated configuration: configKey ports, portRangeKey ranges,
 /// fqdnKey hosts and targetsKey lists applied. A value that does not resolve is an error with its path under
 /// "config"; the host refuses such a configuration. Entries of an empty host or target list are left out.
+/// Whether an entry is switched on: no whenKey, or its boolean setting true in the configuration (else its default).
+let inUse (manifest: PluginManifest) (config: Text.Json.JsonElement) (e: FootprintEntry) : bool =
+    match e.WhenKey with
+    | None -> true
+    | Some key ->
+        let value =
+            match ConfigSchema.tryGet config key with
+            | Some v -> Some v
+            | None ->
+                manifest.Config
+                |> List.tryFind (fun s -> s.Key = key)
+                |> Option.bind (fun s -> s.Default)
+
+        match value with
+        | Some v when v.ValueKind = Text.Json.JsonValueKind.False -> false
+        | _ -> true
+
 let resolveChecked
     (manifest: PluginManifest)
     (config: Text.Json.JsonElement)
     : Result<ResolvedEntry list, ManifestError list> =
-    let results = manifest.Network |> List.map (resolveEntry config)
+    let results =
+        manifest.Network
+        |> List.filter (inUse manifest config)
+        |> List.map (resolveEntry config)
 
     match
         results
@@ -400,10 +462,9 @@ let resolveChecked
         )
     | errors -> Error errors
 
-/// A plugin's footprint with configuration applied, total: entries whose configured value does not resolve keep
-/// their declared port (configKey, portRangeKey) or are left out (fqdnKey, targetsKey).
-let resolve (manifest: PluginManifest) (config: Text.Json.JsonElement) : ResolvedEntry list =
+let private resolveWhere (keep: FootprintEntry -> bool) (manifest: PluginManifest) (config: Text.Json.JsonElement) =
     manifest.Network
+    |> List.filter keep
     |> List.collect (fun e ->
         match resolveEntry config e with
         | Ok es -> es
@@ -412,6 +473,16 @@ let resolve (manifest: PluginManifest) (config: Text.Json.JsonElement) : Resolve
             | Some(PortRangeKey _) -> resolveEntry config { e with FromConfig = None } |> Result.defaultValue []
             | _ -> [])
     |> List.map (fun e -> { Owner = manifest.Id; Entry = e })
+
+/// A plugin's footprint with configuration applied, total: entries whose configured value does not resolve keep
+/// their declared port (configKey, portRangeKey) or are left out (fqdnKey, targetsKey); entries switched off by
+/// their whenKey are left out.
+let resolve (manifest: PluginManifest) (config: Text.Json.JsonElement) : ResolvedEntry list =
+    resolveWhere (inUse manifest config) manifest config
+
+/// As `resolve`, with the entries switched off by their whenKey too (the requirements page's "show all").
+let resolveDeclared (manifest: PluginManifest) (config: Text.Json.JsonElement) : ResolvedEntry list =
+    resolveWhere (fun _ -> true) manifest config
 
 let internal range (p: PortSpec) =
     match p with

@@ -18,9 +18,23 @@ val resolveChecked:
     config: System.Text.Json.JsonElement ->
         Result<Appliance.Core.Network.ResolvedEntry list, Appliance.Core.Manifest.ManifestError list>
 
+/// Whether an entry is switched on: no whenKey, or its boolean setting true in the configuration (else its default).
+val inUse:
+    manifest: Appliance.Core.Manifest.PluginManifest ->
+    config: System.Text.Json.JsonElement ->
+    e: Appliance.Core.Manifest.FootprintEntry ->
+        bool
+
 /// A plugin's footprint with configuration applied, total: entries whose configured value does not resolve keep
-/// their declared port (configKey, portRangeKey) or are left out (fqdnKey, targetsKey).
+/// their declared port (configKey, portRangeKey) or are left out (fqdnKey, targetsKey); entries switched off by
+/// their whenKey are left out.
 val resolve:
+    manifest: Appliance.Core.Manifest.PluginManifest ->
+    config: System.Text.Json.JsonElement ->
+        Appliance.Core.Network.ResolvedEntry list
+
+/// As `resolve`, with the entries switched off by their whenKey too (the requirements page's "show all").
+val resolveDeclared:
     manifest: Appliance.Core.Manifest.PluginManifest ->
     config: System.Text.Json.JsonElement ->
         Appliance.Core.Network.ResolvedEntry list

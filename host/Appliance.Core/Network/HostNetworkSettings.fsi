@@ -49,6 +49,10 @@ type HostNetworkSettings =
 
         /// None unless directory logins are configured (auth.ldap.url).
         Directory: DirectoryPeer option
+
+        /// The STUN server (host, port) the network doctor asks for the public address and NAT type
+        /// (network.doctor.stunServer); None when not configured.
+        Stun: (string * int) option
     }
 
     /// Production defaults: portal 443/80 from the site LAN, public NTP pool, cloud MQTT over TLS on 8883.

@@ -51,7 +51,13 @@ let build (entries: ResolvedEntry list) : RequirementRow list =
             Purpose = r.Entry.Purpose
             Required = r.Entry.Required
             Owner = r.Owner
-            ConfigKey = r.Entry.ConfigKey
+            ConfigKey =
+                match r.Entry.ConfigKey, r.Entry.FromConfig with
+                | Some k, _ -> Some k
+                | None, Some(PortRangeKey k)
+                | None, Some(FqdnKey k)
+                | None, Some(TargetsKey k) -> Some k
+                | None, None -> r.Entry.WhenKey
             Multicast = r.Entry.Multicast
         })
     |> List.distinct
@@ -65,10 +71,16 @@ let build (entries: ResolvedEntry list) : RequirementRow list =
         r.Owner,
         r.Purpose)
 
-/// "host:port/proto" allowlist items of outbound rows with an FQDN, sorted by host, port and protocol.
+let private isAddress (host: string) =
+    match Net.IPAddress.TryParse host with
+    | true, _ -> true
+    | _ -> false
+
+/// "host:port/proto" allowlist items of outbound rows with a host name (not an IP address: a name filter cannot use
+/// one), sorted by host, port and protocol.
 let private allowlistItems (rows: RequirementRow list) =
     rows
-    |> List.filter (fun r -> r.Direction = Outbound && r.Fqdn.IsSome)
+    |> List.filter (fun r -> r.Direction = Outbound && r.Fqdn.IsSome && not (isAddress r.Fqdn.Value))
     |> List.map (fun r -> r.Fqdn.Value, r.FirstPort, r.LastPort, Footprint.transportName r.Transport)
     |> List.distinct
     |> List.sortWith (fun (h1, f1, l1, t1) (h2, f2, l2, t2) ->
@@ -109,6 +121,54 @@ let private zoneLegend =
         ZoneNames.Site, "the site LAN: operators, VMS, management stations"
         ZoneNames.Uplink, "the internet-facing link (WAN)"
         ZoneNames.Any, "whichever network holds the peer (e.g. the configured DNS resolvers)"
+    ]
+
+/// The notes under the table (zones, ephemeral ports, multicast, content filtering, config keys, optional rows), as
+/// Markdown items (zone names in backticks).
+let notes (rows: RequirementRow list) : string list =
+    let items = allowlistItems rows
+
+    [
+        let zones = rows |> List.map (fun r -> r.Zone) |> List.distinct
+
+        for zone, meaning in zoneLegend do
+            if List.contains zone zones then
+                yield $"Zone `{zone}`: {meaning}."
+
+        yield
+            ("Ephemeral ports: outbound connections leave from a source port the operating system picks "
+             + "(Linux: 32768-60999); only destination ports are listed. A range in the table is a range of ports the "
+             + "protocol itself uses (e.g. RTP media or relay ports negotiated at run time).")
+
+        let multicast =
+            rows |> List.choose (fun r -> r.Multicast) |> List.distinct |> List.sort
+
+        if not multicast.IsEmpty then
+            let groups = String.Join(", ", multicast)
+
+            yield
+                ($"Multicast: rows with a multicast group ({groups}) send to and receive from that group on the local segment. "
+                 + "Switches must forward it (IGMP snooping needs a querier), and it does not cross routers. Devices answer "
+                 + "with unicast UDP to the port the request left from, which connection tracking does not match to the "
+                 + "multicast request: a firewall between the appliance and that zone must allow those answers.")
+
+        if not items.IsEmpty then
+            yield
+                ("Content filtering: video and event streams have no end of file. A proxy or firewall that buffers "
+                 + "content for inspection holds them forever; exclude the allowlisted host names from content inspection.")
+
+        if rows |> List.exists (fun r -> r.ConfigKey.IsSome) then
+            yield
+                ("Config key: the setting that changes the port or the peer (appliance.* settings are the appliance's "
+                 + "own, the others the owning plugin's); the table follows the current configuration.")
+
+        if rows |> List.exists (fun r -> r.Owner.StartsWith "camera ") then
+            yield
+                "Cameras: rows owned by a camera are cameras whose address names a port of its own (not the protocol's default)."
+
+        if rows |> List.exists (fun r -> not r.Required) then
+            yield
+                "Optional rows serve features that degrade gracefully when blocked; features switched off are not listed."
     ]
 
 /// The requirements page in Markdown: title, how it was made, the table, the FQDN allowlist and notes.
@@ -202,42 +262,9 @@ let toMarkdown (rows: RequirementRow list) : string =
     line ""
     line "## Notes"
     line ""
-    let zones = rows |> List.map (fun r -> r.Zone) |> List.distinct
 
-    for zone, meaning in zoneLegend do
-        if List.contains zone zones then
-            line $"- Zone `{zone}`: {meaning}."
-
-    line (
-        "- Ephemeral ports: outbound connections leave from a source port the operating system picks "
-        + "(Linux: 32768-60999); only destination ports are listed. A range in the table is a range of ports the "
-        + "protocol itself uses (e.g. RTP media or relay ports negotiated at run time)."
-    )
-
-    let multicast =
-        rows |> List.choose (fun r -> r.Multicast) |> List.distinct |> List.sort
-
-    if not multicast.IsEmpty then
-        let groups = String.Join(", ", multicast)
-
-        line (
-            $"- Multicast: rows with a multicast group ({groups}) send to and receive from that group on the local segment. "
-            + "Switches must forward it (IGMP snooping needs a querier), and it does not cross routers. Devices answer "
-            + "with unicast UDP to the port the request left from, which connection tracking does not match to the "
-            + "multicast request: a firewall between the appliance and that zone must allow those answers."
-        )
-
-    if not items.IsEmpty then
-        line (
-            "- Content filtering: video and event streams have no end of file. A proxy or firewall that buffers "
-            + "content for inspection holds them forever; exclude the allowlisted host names from content inspection."
-        )
-
-    if rows |> List.exists (fun r -> r.ConfigKey.IsSome) then
-        line "- Config key: the plugin setting that changes the port; the table follows the current configuration."
-
-    if rows |> List.exists (fun r -> not r.Required) then
-        line "- Optional rows serve features that are switched off or degrade gracefully when blocked."
+    for note in notes rows do
+        line ("- " + note)
 
     sb.ToString()
 
@@ -341,3 +368,97 @@ let toCsv (rows: RequirementRow list) : string =
             ]
 
     sb.ToString()
+
+/// A camera as the requirements see it: the ports its own addresses use (RTSP and ONVIF), from its URIs.
+type CameraPeer =
+    {
+        Name: string
+        Host: string
+        RtspPort: int option
+        OnvifPort: int option
+    }
+
+/// Outbound entries for cameras whose RTSP or ONVIF port is one no footprint entry of the cameras zone covers
+/// (a camera on 8554): owner "camera <name>", the camera's host as the peer.
+let cameraEntries (cameras: CameraPeer list) (entries: ResolvedEntry list) : ResolvedEntry list =
+    let covered port =
+        entries
+        |> List.exists (fun r ->
+            r.Entry.Direction = Outbound
+            && r.Entry.Transport = Tcp
+            && r.Entry.Zone = ZoneNames.Cameras
+            && (let first, last = Footprint.range r.Entry.Port in first <= port && port <= last))
+
+    let entry (c: CameraPeer) port purpose =
+        {
+            Owner = $"camera {c.Name}"
+            Entry =
+                {
+                    Direction = Outbound
+                    Transport = Tcp
+                    Port = Port port
+                    Zone = ZoneNames.Cameras
+                    Fqdn = Some c.Host
+                    Purpose = purpose
+                    Required = true
+                    ConfigKey = None
+                    Multicast = None
+                    FromConfig = None
+                    WhenKey = None
+                }
+        }
+
+    [
+        for c in cameras do
+            match c.RtspPort with
+            | Some p when p >= 1 && p <= 65535 && not (covered p) ->
+                yield entry c p $"RTSP stream of camera {c.Name} (its own port)"
+            | _ -> ()
+
+            match c.OnvifPort with
+            | Some p when p >= 1 && p <= 65535 && not (covered p) ->
+                yield entry c p $"ONVIF services of camera {c.Name} (its own port)"
+            | _ -> ()
+    ]
+    |> List.distinct
+
+/// Who opens a connection and who answers, for IT's "from -> to" columns.
+type Endpoints = { From: string; To: string }
+
+/// The row's two ends: a zone with the sources it accepts (`sources`: zone -> ranges; none: any host of the zone),
+/// the appliance with its addresses in that zone (`appliance`: zone -> addresses; none: every address), a peer by
+/// name or address, a multicast group.
+let endpoints
+    (sources: Map<string, string list>)
+    (appliance: Map<string, string list>)
+    (row: RequirementRow)
+    : Endpoints =
+    let zoneHosts zone =
+        match Map.tryFind zone sources with
+        | Some(_ :: _ as ranges) -> zone + ": " + String.Join(", ", ranges)
+        | _ when zone = ZoneNames.Any -> "any network"
+        | _ -> $"{zone}: any host"
+
+    let applianceText =
+        match Map.tryFind row.Zone appliance with
+        | Some(_ :: _ as addresses) -> "appliance (" + String.Join(", ", addresses) + ")"
+        | _ -> "appliance (every address)"
+
+    let group =
+        match row.Multicast with
+        | Some g -> $" or group {g}"
+        | None -> ""
+
+    if row.Direction = Inbound then
+        {
+            From = zoneHosts row.Zone
+            To = applianceText + group
+        }
+    else
+        {
+            From = applianceText
+            To =
+                match row.Fqdn with
+                | Some host -> $"{host} ({row.Zone})"
+                | None -> zoneHosts row.Zone + group
+        }

@@ -10,10 +10,11 @@ internal static class NetworkApi
     {
         var group = api.MapGroup("/network").WithTags("network");
 
-        // The network requirements of what is loaded now (host + running plugins), in the format asked for.
-        group.MapGet("/requirements", (PluginManager plugins, string? format) =>
+        // The network requirements of what is in use now (host, running plugins, cameras on ports of their own), in
+        // the format asked for; all=true adds what the configuration switches off.
+        group.MapGet("/requirements", (RequirementsSource source, string? format, bool? all) =>
         {
-            var entries = plugins.Footprint();
+            var entries = source.Entries(all ?? false);
             var name = (format ?? "json").ToLowerInvariant();
             if (NetworkFacade.RequirementsText(entries, name) is not { } text)
                 return PluginsApi.Problem(400, $"format: '{name}' is not one of md, json, csv, allowlist");

@@ -27,6 +27,7 @@ public sealed class HostFootprint
             proxyPort = colon > 0 && int.TryParse(n.Proxy[(colon + 1)..], out var p) ? p : 3128;
         }
         var directory = Directory();
+        var stun = Stun();
         return NetworkFacade.HostSettings(
             _options.Http.HttpsPort,
             _options.Http.HttpPort > 0 ? _options.Http.HttpPort : null,
@@ -42,7 +43,20 @@ public sealed class HostFootprint
             n.ProxyZone,
             directory?.Host,
             directory?.Port ?? 0,
-            directory?.Zone ?? ZoneNames.Site);
+            directory?.Zone ?? ZoneNames.Site,
+            stun?.Host,
+            stun?.Port ?? 3478);
+    }
+
+    /// <summary>The STUN server of <c>network.doctor.stunServer</c> ("host" or "host:port", 3478 by default).</summary>
+    private (string Host, int Port)? Stun()
+    {
+        if (_options.Network.Doctor.StunServer is not { Length: > 0 } text) return null;
+        var bracketed = text.StartsWith('[');
+        var colon = text.LastIndexOf(':');
+        var hasPort = colon > 0 && (bracketed ? text[..colon].EndsWith(']') : text.IndexOf(':') == colon);
+        var host = (hasPort ? text[..colon] : text).Trim('[', ']');
+        return (host, hasPort && int.TryParse(text[(colon + 1)..], out var port) ? port : 3478);
     }
 
     /// <summary>The cloud link's brokers from <c>cloud.brokers</c> (readable ones; the link reports the others).</summary>

@@ -28,6 +28,10 @@ public static class ManifestAdapter
         ManifestFacade.Footprint(manifest, config);
 
     /// <summary>The footprint resolved from a validated configuration, or every value that does not resolve (with its path).</summary>
+    /// <summary>The footprint with the entries switched off by their whenKey too.</summary>
+    public static IReadOnlyList<ResolvedEntry> DeclaredFootprint(PluginManifest manifest, JsonElement config) =>
+        ManifestFacade.DeclaredFootprint(manifest, config);
+
     public static Result<ResolvedEntry[]> CheckedFootprint(PluginManifest manifest, JsonElement config) =>
         ManifestFacade.CheckedFootprint(manifest, config);
 

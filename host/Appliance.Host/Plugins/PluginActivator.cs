@@ -169,6 +169,7 @@ internal sealed class PluginActivator
         await StopActiveAsync(slot, PluginState.Stopping);
         slot.Manifest = manifest;
         slot.Footprint = candidate.Footprint;
+        slot.DeclaredFootprint = ManifestAdapter.DeclaredFootprint(manifest, candidate.Config);
         _log.LogInformation("Starting plugin {Plugin} {Version} ({Reason})", id, version, reason);
         var error = await StartInstanceAsync(slot, assembly, instance, candidate.Config, runtime, version);
         if (error is null)
@@ -261,6 +262,7 @@ internal sealed class PluginActivator
             var instance = assembly.CreateInstance();
             slot.Manifest = previousManifest;
             slot.Footprint = candidate.Footprint;
+            slot.DeclaredFootprint = ManifestAdapter.DeclaredFootprint(previousManifest, candidate.Config);
             var again = await StartInstanceAsync(slot, assembly, instance, candidate.Config, runtime, previousVersion);
             if (again is not null)
             {

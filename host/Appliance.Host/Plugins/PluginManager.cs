@@ -82,6 +82,9 @@ public sealed partial class PluginManager : IAsyncDisposable
     /// <summary>The footprint of the host and of every plugin that is running or about to run.</summary>
     public IReadOnlyList<ResolvedEntry> Footprint() => _hostFootprint.Entries().Concat(_slots.RunningFootprint()).ToList();
 
+    /// <summary>As <see cref="Footprint"/>, with the plugins' entries their configuration switches off (not in use).</summary>
+    public IReadOnlyList<ResolvedEntry> DeclaredFootprint() => _hostFootprint.Entries().Concat(_slots.RunningDeclaredFootprint()).ToList();
+
     /// <summary>Weak references to the load contexts of stopped plugin versions (collected once really unloaded).</summary>
     public IReadOnlyList<WeakReference> RetiredContexts() => _activator.RetiredContexts();
 

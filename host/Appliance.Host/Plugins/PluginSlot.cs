@@ -23,6 +23,9 @@ internal sealed class PluginSlot(string id)
 
     public IReadOnlyList<ResolvedEntry> Footprint { get; set; } = [];
 
+    /// <summary>The footprint with the entries switched off by their whenKey too (the requirements page's "show all").</summary>
+    public IReadOnlyList<ResolvedEntry> DeclaredFootprint { get; set; } = [];
+
     /// <summary>Fingerprint of the installed folder the running instance came from.</summary>
     public string? RunningFingerprint { get; set; }
 

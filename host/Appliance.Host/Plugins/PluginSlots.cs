@@ -39,4 +39,8 @@ internal sealed class PluginSlots
     /// <summary>The footprint entries of every plugin that is running or about to run.</summary>
     public IReadOnlyList<ResolvedEntry> RunningFootprint() =>
         All().Where(s => s.State is PluginState.Running or PluginState.Starting).SelectMany(s => s.Footprint).ToList();
+
+    /// <summary>As <see cref="RunningFootprint"/>, with entries their configuration switches off (whenKey).</summary>
+    public IReadOnlyList<ResolvedEntry> RunningDeclaredFootprint() =>
+        All().Where(s => s.State is PluginState.Running or PluginState.Starting).SelectMany(s => s.DeclaredFootprint).ToList();
 }

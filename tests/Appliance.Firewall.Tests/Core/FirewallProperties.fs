@@ -58,6 +58,7 @@ let private entryGen =
                         Required = true
                         ConfigKey = None
                         FromConfig = None
+                        WhenKey = None
                         Multicast = None
                     }
             }

@@ -19,6 +19,7 @@ let entry owner direction transport port zone purpose =
                 Required = true
                 ConfigKey = None
                 FromConfig = None
+                WhenKey = None
                 Multicast = None
             }
     }

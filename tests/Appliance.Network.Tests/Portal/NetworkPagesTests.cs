@@ -27,8 +27,24 @@ public sealed class NetworkPagesTests(NetworkHostFixture fixture, BrowserFixture
         var portalRow = page.Locator("#requirements tbody tr").Filter(new() { Has = page.Locator($"td[data-field=ports]:text-is('{fixture.Host.HttpsPort}')") });
         await Expect(portalRow).ToHaveCountAsync(1);
         await Expect(portalRow).ToContainTextAsync("inbound");
-        await Expect(portalRow).ToContainTextAsync("management");
+        await Expect(portalRow.Locator("td[data-field=from]")).ToContainTextAsync("any host");
+        await Expect(portalRow.Locator("td[data-field=to]")).ToHaveTextAsync("appliance (every address)");
+        await Expect(portalRow.Locator("td[data-field=config-key]")).ToHaveTextAsync("appliance.http.httpsPort");
         await Expect(page.Locator("#allowlist")).ToContainTextAsync($"{NetworkHostFixture.UpdatesFqdn}:443/tcp");
+        // Issue 15 item 5: the camera's own port, the doctor's STUN server, the notes on the page, no address as a name.
+        var cameraRow = page.Locator($"#requirements tbody tr[data-owner='camera {NetworkHostFixture.CameraName}']");
+        await Expect(cameraRow.Locator("td[data-field=ports]")).ToHaveTextAsync($"{fixture.Rig.CameraPort}");
+        await Expect(cameraRow.Locator("td[data-field=to]")).ToHaveTextAsync("127.0.0.1 (cameras)");
+        var stunRow = page.Locator("#requirements tbody tr").Filter(new() { Has = page.Locator($"td[data-field=to]:text-is('{NetworkHostFixture.StunFqdn} (uplink)')") });
+        await Expect(stunRow.Locator("td[data-field=ports]")).ToHaveTextAsync($"{fixture.Rig.StunPort}");
+        await Expect(stunRow).ToContainTextAsync("UDP");
+        await Expect(page.Locator("#requirements-notes")).ToContainTextAsync("Ephemeral ports");
+        await Expect(page.Locator("#requirements-notes")).ToContainTextAsync("Cameras: rows owned by a camera");
+        await Expect(page.Locator("#allowlist")).Not.ToContainTextAsync("127.0.0.1");
+        // Every row names the setting that moves it, but DNS (the system's resolvers) and cameras (their own address).
+        var unkeyed = await page.Locator("#requirements tbody tr").EvaluateAllAsync<string[]>(
+            "rows => rows.filter(r => !r.querySelector('td[data-field=config-key]').textContent.trim()).map(r => r.dataset.owner + ': ' + r.cells[5].textContent)");
+        Assert.All(unkeyed, u => Assert.True(u.Contains("DNS", StringComparison.Ordinal) || u.StartsWith("camera ", StringComparison.Ordinal), u));
 
         foreach (var (format, start) in new[] { ("md", "# Network requirements"), ("csv", "direction,transport"), ("json", "{"), ("allowlist", $"{NetworkHostFixture.MissingFqdn}:80/tcp") })
         {
