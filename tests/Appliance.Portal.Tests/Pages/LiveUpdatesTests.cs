@@ -82,18 +82,9 @@ public sealed class LiveUpdatesTests(BrowserFixture browser, AdminHostFixture ad
         {
             var page = await browser.NewPageAsync(admin.Host.BaseUri);
             var errors = PortalSteps.ConsoleErrors(page);
-            var posts = new List<string>();
-            page.Request += (_, request) => { if (request.Method == "POST") lock (posts) posts.Add(request.Url); };
             await PortalSteps.LoginAsync(page);
             await page.GotoAsync("/Cameras");
-
-            // The test's POST is held until the page has been seen busy.
-            var release = new TaskCompletionSource();
-            await page.RouteAsync(url => url.Contains("handler=Test", StringComparison.Ordinal), async route =>
-            {
-                await release.Task;
-                await route.ContinueAsync();
-            });
+            var (posts, release) = await HoldPostsAsync(page, "Test");
             var button = page.GetByRole(AriaRole.Button, new() { Name = "Test Shed" });
             await button.ClickAsync();
             await Expect(button).ToBeDisabledAsync();
@@ -101,12 +92,12 @@ public sealed class LiveUpdatesTests(BrowserFixture browser, AdminHostFixture ad
             release.SetResult();
             await Expect(page.Locator("#camera-test")).ToContainTextAsync("camera-rtsp");
             await Expect(page).ToHaveURLAsync(new Regex("/Cameras$"));
-            Assert.Single(posts, p => p.Contains("handler=Test", StringComparison.Ordinal));
+            Assert.Single(posts);
 
             await page.ReloadAsync();
             await Expect(page.Locator("tr[data-camera='shed']")).ToBeVisibleAsync();
             await Expect(page.Locator("#camera-test")).ToHaveCountAsync(0);
-            Assert.Single(posts, p => p.Contains("handler=Test", StringComparison.Ordinal));
+            Assert.Single(posts);
             Assert.True(errors.Count == 0, string.Join("\n", errors));
             await page.Context.CloseAsync();
         }
@@ -121,18 +112,11 @@ public sealed class LiveUpdatesTests(BrowserFixture browser, AdminHostFixture ad
     {
         var page = await browser.NewPageAsync(admin.Host.BaseUri);
         var errors = PortalSteps.ConsoleErrors(page);
-        var posts = new List<string>();
-        page.Request += (_, request) => { if (request.Method == "POST") lock (posts) posts.Add(request.Url); };
         try
         {
             await PortalSteps.LoginAsync(page);
             await page.GotoAsync("/Plugins");
-            var release = new TaskCompletionSource();
-            await page.RouteAsync(url => url.Contains("handler=Upload", StringComparison.Ordinal), async route =>
-            {
-                await release.Task;
-                await route.ContinueAsync();
-            });
+            var (posts, release) = await HoldPostsAsync(page, "Upload");
             await page.GetByLabel("Plugin package").SetInputFilesAsync(TestPluginPackage.Create(_work, "1.0.0"));
             var button = page.GetByRole(AriaRole.Button, new() { Name = "Upload and install" });
             await button.ClickAsync();
@@ -146,7 +130,7 @@ public sealed class LiveUpdatesTests(BrowserFixture browser, AdminHostFixture ad
             await page.ReloadAsync();
             await Expect(page.Locator($"tr[data-plugin='{TestPluginPackage.Id}'] [data-field=state]")).ToHaveTextAsync("Running");
             await Expect(PortalSteps.Notice(page)).ToHaveCountAsync(0);
-            Assert.Single(posts, p => p.Contains("handler=Upload", StringComparison.Ordinal));
+            Assert.Single(posts);
             Assert.True(errors.Count == 0, string.Join("\n", errors));
             await page.Context.CloseAsync();
         }
@@ -154,6 +138,23 @@ public sealed class LiveUpdatesTests(BrowserFixture browser, AdminHostFixture ad
         {
             using (await admin.Host.Client.DeleteAsync($"/api/v1/plugins/{TestPluginPackage.Id}")) { }
         }
+    }
+
+    /// <summary>
+    /// Records the page's POSTs to the page handler <paramref name="handler"/> from now on and holds each until
+    /// <c>Release</c> is set, so the test sees the page while the operation runs.
+    /// </summary>
+    private static async Task<(List<string> Posts, TaskCompletionSource Release)> HoldPostsAsync(IPage page, string handler)
+    {
+        var posts = new List<string>();
+        var release = new TaskCompletionSource();
+        page.Request += (_, request) => { if (request.Method == "POST" && request.Url.Contains("handler=" + handler, StringComparison.Ordinal)) lock (posts) posts.Add(request.Url); };
+        await page.RouteAsync(url => url.Contains("handler=" + handler, StringComparison.Ordinal), async route =>
+        {
+            await release.Task;
+            await route.ContinueAsync();
+        });
+        return (posts, release);
     }
 
     private async Task InstallTestPluginAsync()
