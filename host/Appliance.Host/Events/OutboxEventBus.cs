@@ -102,15 +102,34 @@ public sealed class OutboxEventBus : IAsyncDisposable
         return new Detach(this, name, loop);
     }
 
-    public IReadOnlyList<EventEnvelope> Recent(int limit, long? beforeSeq = null, long? afterSeq = null, string? type = null)
+    public IReadOnlyList<EventEnvelope> Recent(int limit, long? beforeSeq = null, long? afterSeq = null, string? type = null) =>
+        Find(new EventLogFilter(Type: type), limit, beforeSeq, afterSeq);
+
+    /// <summary>
+    /// Up to <paramref name="limit"/> events that pass <paramref name="filter"/>: the newest before <paramref name="beforeSeq"/>
+    /// (or of all) newest first, or with <paramref name="afterSeq"/> the oldest after it, oldest first.
+    /// </summary>
+    public IReadOnlyList<EventEnvelope> Find(EventLogFilter filter, int limit, long? beforeSeq = null, long? afterSeq = null)
     {
         limit = Math.Clamp(limit, 1, 1000);
         using var connection = _db.Open();
         using var cmd = connection.CreateCommand();
         var where = new List<string>();
-        if (beforeSeq is not null) { where.Add("seq < $before"); cmd.Parameters.AddWithValue("$before", beforeSeq); }
-        if (afterSeq is not null) { where.Add("seq > $after"); cmd.Parameters.AddWithValue("$after", afterSeq); }
-        if (type is not null) { where.Add("type = $type"); cmd.Parameters.AddWithValue("$type", type); }
+        void Add(string condition, string name, object value)
+        {
+            where.Add(condition);
+            cmd.Parameters.AddWithValue(name, value);
+        }
+        if (beforeSeq is not null) Add("seq < $before", "$before", beforeSeq);
+        if (afterSeq is not null) Add("seq > $after", "$after", afterSeq);
+        if (filter.Type is not null) Add("type = $type", "$type", filter.Type);
+        if (filter.CameraId is not null) Add("json_extract(data, '$.cameraId') = $camera", "$camera", filter.CameraId);
+        // occurred_at is stored as UTC in the round-trip format, so text order is time order.
+        if (filter.From is { } from) Add("occurred_at >= $from", "$from", from.ToUniversalTime().ToString("O"));
+        if (filter.Until is { } until) Add("occurred_at < $until", "$until", until.ToUniversalTime().ToString("O"));
+        var hidden = filter.HiddenTypes ?? [];
+        var i = 0;
+        foreach (var t in hidden) Add($"type <> $hidden{i}", $"$hidden{i++}", t);
         var order = afterSeq is not null ? "ASC" : "DESC";
         cmd.CommandText = $"SELECT seq, id, type, category, source, occurred_at, data FROM events {(where.Count > 0 ? "WHERE " + string.Join(" AND ", where) : "")} ORDER BY seq {order} LIMIT $limit";
         cmd.Parameters.AddWithValue("$limit", limit);

@@ -65,8 +65,15 @@ public sealed class CamerasModel(CameraStore cameras, DiscoveredDevices discover
 
     public IActionResult OnPostDiscover()
     {
+        // A request nobody takes would be a silent no-op: say that discovery is off, and where it is switched on.
+        if (!bus.Subscriptions().Any(s => s.Attached && s.Types.Contains(nameof(DiscoveryRequested))))
+        {
+            TempData["Error"] = "Discovery is switched off: no running plugin takes discovery requests. Enable the ONVIF plugin on the Plugins page "
+                + "and switch on its discovery.wsDiscovery or discovery.mdns setting (PUT /api/v1/plugins/appliance.onvif/config); until then add cameras by address.";
+            return RedirectToPage();
+        }
         bus.Publish("appliance.portal", new DiscoveryRequested(User.Identity?.Name ?? "portal"));
-        TempData["Message"] = "Discovery requested. Devices appear under Discovered devices as the discovery plugins find them; reload in a few seconds.";
+        TempData["Message"] = "Discovery requested. Devices appear under Discovered devices as the discovery plugins find them.";
         return RedirectToPage();
     }
 

@@ -110,7 +110,8 @@ internal sealed partial class CameraPull
         using var timer = new PeriodicTimer(_settings.HealthInterval, _context.Time);
         try
         {
-            while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false))
+            // A first sample at once, so a new camera shows its state now rather than after a whole period.
+            do
             {
                 var health = Measure();
                 if (Target.IsSub) _context.Cameras.ReportSubStreamHealth(Camera.Id, health);
@@ -118,6 +119,7 @@ internal sealed partial class CameraPull
                 _events?.Enqueue(new StreamHealthMeasured(Camera.Id, health));
                 ReportHealth(health);
             }
+            while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false));
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
