@@ -64,6 +64,7 @@ public static class ServiceRegistration
         services.AddSingleton<Appliance.Host.PluginRepository.CatalogProgress>();
         services.AddSingleton<Appliance.Host.PluginRepository.PluginCatalogService>();
         services.AddSingleton<SystemInfo>();
+        services.AddHostedService<CpuSampler>();
         services.AddSingleton<DiscoveredDevices>();
         services.AddSingleton<Rules.RuleStore>();
         services.AddSingleton(_ => Prometheus.Metrics.NewCustomRegistry());

@@ -49,6 +49,15 @@ public sealed class CameraIngestTests(ITestOutputHelper output)
         Assert.True(health.GetProperty("bitrateKbps").GetDouble() > 50);
         Assert.InRange(health.GetProperty("keyframeIntervalSeconds").GetDouble(), 1, 3);
         Assert.Equal("H264 1280x720", health.GetProperty("codec").GetString());
+        Assert.Equal((1280, 720), (health.GetProperty("width").GetInt32(), health.GetProperty("height").GetInt32()));
+        // Issue 15 item 8: the bandwidth planner starts from the measured stream, and its SD keeps HD's key-frame interval.
+        var defaults = await host.Client.GetFromJsonAsync<JsonElement>("/api/v1/network/plan/defaults");
+        var hd = defaults.GetProperty("cameras")[0].GetProperty("hd");
+        var sd = defaults.GetProperty("cameras")[0].GetProperty("sd");
+        Assert.Equal((1280, 720), (hd.GetProperty("width").GetInt32(), hd.GetProperty("height").GetInt32()));
+        Assert.Equal(15, sd.GetProperty("fps").GetDouble());
+        Assert.InRange(sd.GetProperty("gop").GetInt32() / 15.0, hd.GetProperty("gop").GetInt32() / hd.GetProperty("fps").GetDouble() - 0.1,
+            hd.GetProperty("gop").GetInt32() / hd.GetProperty("fps").GetDouble() + 0.1);
         var reconnectsBefore = health.GetProperty("reconnects").GetInt32();
 
         // "Test" in the portal and CLI: RTSP OPTIONS against the camera through the network doctor.

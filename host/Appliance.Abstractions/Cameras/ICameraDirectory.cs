@@ -53,7 +53,9 @@ public sealed record StreamHealth(
     string? LastError,
     DateTimeOffset? LastFrameAt,
     string? Codec,
-    string? Transport);
+    string? Transport,
+    int? Width = null,
+    int? Height = null);
 
 public interface ICameraDirectory
 {

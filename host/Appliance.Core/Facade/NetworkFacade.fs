@@ -236,7 +236,7 @@ type NetworkFacade =
 
     // ---- bandwidth planner
 
-    /// What the planner is told about one camera; null values are unknown (the OpenEye defaults apply). The GOP
+    /// What the planner is told about one camera; null values are unknown (a typical camera's apply). The GOP
     /// comes from the key-frame interval and the frame rate; the codec from its name ("h264", "H.265", ...).
     static member Observation
         (
@@ -244,14 +244,16 @@ type NetworkFacade =
             fps: Nullable<float>,
             bitrateKbps: Nullable<float>,
             keyframeIntervalSeconds: Nullable<float>,
-            codec: string | null
+            codec: string | null,
+            width: Nullable<int>,
+            height: Nullable<int>
         ) : BandwidthDefaults.CameraObservation =
         let fps = Option.ofNullable fps
 
         {
             Name = name
-            Width = None
-            Height = None
+            Width = Option.ofNullable width
+            Height = Option.ofNullable height
             Fps = fps
             BitrateKbps = Option.ofNullable bitrateKbps
             Gop =
@@ -265,9 +267,9 @@ type NetworkFacade =
                 | name -> BandwidthDefaults.codecOfName name
         }
 
-    /// A camera nothing is known about: OpenEye's typical streams.
+    /// A camera nothing is known about: a typical camera's streams.
     static member UnknownCamera: BandwidthDefaults.CameraObservation =
-        NetworkFacade.Observation("", Nullable(), Nullable(), Nullable(), null)
+        NetworkFacade.Observation("", Nullable(), Nullable(), Nullable(), null, Nullable(), Nullable())
 
     /// The starting input for these cameras (at most `BandwidthJson.maxCameras`).
     static member DefaultPlanInput(cameras: BandwidthDefaults.CameraObservation seq) : Bandwidth.SitePlanInput =

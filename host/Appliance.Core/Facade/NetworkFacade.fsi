@@ -112,14 +112,16 @@ type NetworkFacade =
     /// The row's multicast group, null when none.
     static member Multicast: row: Requirements.RequirementRow -> string | null
 
-    /// What the planner is told about one camera; null values are unknown (the OpenEye defaults apply). The GOP
+    /// What the planner is told about one camera; null values are unknown (a typical camera's apply). The GOP
     /// comes from the key-frame interval and the frame rate; the codec from its name ("h264", "H.265", ...).
     static member Observation:
         name: string *
         fps: System.Nullable<float> *
         bitrateKbps: System.Nullable<float> *
         keyframeIntervalSeconds: System.Nullable<float> *
-        codec: string | null ->
+        codec: string | null *
+        width: System.Nullable<int> *
+        height: System.Nullable<int> ->
             BandwidthDefaults.CameraObservation
 
     /// The (pid, command, parent) of a /proc/<pid>/stat text, null when it does not parse.
@@ -144,5 +146,5 @@ type NetworkFacade =
     /// Problems with the host's network settings (each "path: message"), empty when fine.
     static member ValidateHostSettings: settings: HostNetworkSettings -> string array
 
-    /// A camera nothing is known about: OpenEye's typical streams.
+    /// A camera nothing is known about: a typical camera's streams.
     static member UnknownCamera: BandwidthDefaults.CameraObservation

@@ -264,6 +264,13 @@ let validate (input: SitePlanInput) =
         | _ -> ()
     ]
 
+/// "HD" or "SD", as the portal and the CLI write them.
+let private streamLabel (choice: StreamChoice) =
+    match choice with
+    | Hd -> "HD"
+    | Sd -> "SD"
+    | Auto -> "auto"
+
 let private advice (input: SitePlanInput) (peakKbps: float) (viewing: ViewingLine list) =
     let available = defaultArg input.AvailableUploadKbps RecommendedUploadKbps
 
@@ -276,7 +283,7 @@ let private advice (input: SitePlanInput) (peakKbps: float) (viewing: ViewingLin
         if peakKbps > available then
             $"Peak upload {peakKbps / 1000.0:F1} Mbps exceeds {source} ({available / 1000.0:F1} Mbps)"
         if peakKbps > available && viewing |> List.exists (fun v -> v.Stream = Hd) then
-            "Remote viewers should use SD streams over the WAN (OpenEye: plan SD below 5 Mbps upload)"
+            "Remote viewers should use SD streams over the WAN (plan SD below 5 Mbps upload)"
     ]
 
 /// The plan, or every validation error with its path.
@@ -299,7 +306,7 @@ let plan (input: SitePlanInput) : Result<SitePlan, string list> =
             viewing
             |> List.map (fun v ->
                 line
-                    $"Remote viewing: {v.Pattern.Viewers} x {v.Pattern.GridSize}-channel grid ({v.Stream}), {v.Pattern.HoursPerDay} h/day"
+                    $"Remote viewing: {v.Pattern.Viewers} x {v.Pattern.GridSize}-channel grid ({streamLabel v.Stream}), {v.Pattern.HoursPerDay} h/day"
                     (mbFromKbps v.Kbps (v.Pattern.HoursPerDay * 3600.0) * DaysPerPeriod))
 
         let exports =

@@ -19,7 +19,7 @@ type CameraObservation =
     }
 
 /// OpenEye's HD stream: "D1/4MP, 4,000Kbps, 15 IPS, 30 GOP IP Cameras" (4MP = 2688x1520).
-let openEyeHd =
+let typicalHd =
     {
         Width = 2688
         Height = 1520
@@ -30,7 +30,7 @@ let openEyeHd =
     }
 
 /// OpenEye's SD stream: D1 at 15 IPS, GOP 30; the page gives no bitrate, so the codec model estimates it.
-let openEyeSd =
+let typicalSd =
     {
         Width = 720
         Height = 480
@@ -42,7 +42,7 @@ let openEyeSd =
 
 /// The "Recorder Data Usage" table's inputs (stated: weekly config backup, one image per alert per day; the rest
 /// inferred from its figures: 45 MB/day baseline, 56 KB config, one 33 KB alert a day, 1.5 MB images, day + night image).
-let openEyeData =
+let typicalData =
     {
         BaselineMbPerDay = 45.0
         ConfigBackupMb = 0.056
@@ -55,7 +55,7 @@ let openEyeData =
     }
 
 /// "20 Minute Incident Backup (2MP to OWS)": 306 MB, i.e. 2,040 kbps (the bitrate the table implies).
-let openEyeExport =
+let typicalExport =
     {
         Label = "20 minute incident backup (2MP)"
         MinutesPerMonth = 20.0
@@ -104,19 +104,20 @@ let private hdProfile (o: CameraObservation) =
     let bitrate =
         match within 1.0 1e6 o.BitrateKbps with
         | Some kbps -> Explicit kbps
-        | None when width.IsNone && height.IsNone -> openEyeHd.Bitrate
+        | None when width.IsNone && height.IsNone -> typicalHd.Bitrate
         | None -> Estimated
 
     {
-        Width = defaultArg width openEyeHd.Width
-        Height = defaultArg height openEyeHd.Height
-        Fps = defaultArg fps openEyeHd.Fps
-        Gop = defaultArg (within 1 10000 o.Gop) openEyeHd.Gop
-        Codec = defaultArg o.Codec openEyeHd.Codec
+        Width = defaultArg width typicalHd.Width
+        Height = defaultArg height typicalHd.Height
+        Fps = defaultArg fps typicalHd.Fps
+        Gop = defaultArg (within 1 10000 o.Gop) typicalHd.Gop
+        Codec = defaultArg o.Codec typicalHd.Codec
         Bitrate = bitrate
     }
 
-/// A camera's plan entry: HD from the observation, SD = OpenEye's D1 at the HD frame rate (at most 15 IPS) and GOP.
+/// A camera's plan entry: HD from the observation, SD = D1 at the HD frame rate (at most 15 IPS) with HD's key-frame
+/// interval in seconds.
 let cameraSpec (index: int) (o: CameraObservation) : CameraSpec =
     let hd = hdProfile o
 
@@ -124,9 +125,12 @@ let cameraSpec (index: int) (o: CameraObservation) : CameraSpec =
         Name = planName index o.Name
         Hd = hd
         Sd =
-            { openEyeSd with
-                Fps = min hd.Fps openEyeSd.Fps
-                Gop = hd.Gop
+            let fps = min hd.Fps typicalSd.Fps
+
+            { typicalSd with
+                Fps = fps
+                // The same key-frame interval in seconds as HD at the SD frame rate (GOP 50 at 25 fps -> 30 at 15).
+                Gop = max 1 (int (Math.Round(float hd.Gop * fps / hd.Fps)))
                 Codec = hd.Codec
             }
     }
@@ -160,8 +164,8 @@ let defaultInput (maxCameras: int) (cameras: CameraObservation list) : SitePlanI
     {
         Cameras = specs
         Viewing = defaultViewing specs.Length
-        Data = openEyeData
-        Exports = [ openEyeExport ]
+        Data = typicalData
+        Exports = [ typicalExport ]
         AvailableUploadKbps = None
     }
 

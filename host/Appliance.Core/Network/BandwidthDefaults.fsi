@@ -13,17 +13,17 @@ type CameraObservation =
     }
 
 /// OpenEye's HD stream: "D1/4MP, 4,000Kbps, 15 IPS, 30 GOP IP Cameras" (4MP = 2688x1520).
-val openEyeHd: Appliance.Core.Network.Bandwidth.StreamProfile
+val typicalHd: Appliance.Core.Network.Bandwidth.StreamProfile
 
 /// OpenEye's SD stream: D1 at 15 IPS, GOP 30; the page gives no bitrate, so the codec model estimates it.
-val openEyeSd: Appliance.Core.Network.Bandwidth.StreamProfile
+val typicalSd: Appliance.Core.Network.Bandwidth.StreamProfile
 
 /// The "Recorder Data Usage" table's inputs (stated: weekly config backup, one image per alert per day; the rest
 /// inferred from its figures: 45 MB/day baseline, 56 KB config, one 33 KB alert a day, 1.5 MB images, day + night image).
-val openEyeData: Appliance.Core.Network.Bandwidth.DataPolicy
+val typicalData: Appliance.Core.Network.Bandwidth.DataPolicy
 
 /// "20 Minute Incident Backup (2MP to OWS)": 306 MB, i.e. 2,040 kbps (the bitrate the table implies).
-val openEyeExport: Appliance.Core.Network.Bandwidth.ExportPlan
+val typicalExport: Appliance.Core.Network.Bandwidth.ExportPlan
 
 /// A camera name usable in a plan input: control characters replaced, at most 100 characters, never empty.
 val planName: index: int -> name: string -> string

@@ -14,7 +14,7 @@
 ///
 /// Required: "cameras", and in a stream profile width, height, fps and gop. "codec" defaults to h264, a missing or
 /// null "bitrateKbps" means "estimate from the codec model", "viewing"/"exports" default to none, each "data" field
-/// to the OpenEye value (BandwidthDefaults.openEyeData), "availableUploadKbps" to unknown.
+/// to the OpenEye value (BandwidthDefaults.typicalData), "availableUploadKbps" to unknown.
 module Appliance.Core.Network.BandwidthJson
 
 open System
@@ -43,7 +43,7 @@ let private choiceName choice =
 
 // Placeholders stand in for a value that could not be read, so the rest of the input is still checked; they are
 // valid, so they never add an error of their own, and an input with any reading error is never planned.
-let private placeholderProfile = BandwidthDefaults.openEyeSd
+let private placeholderProfile = BandwidthDefaults.typicalSd
 
 let private number (errors: JsonRead.Errors) path (e: JsonElement) : float option =
     if e.ValueKind <> JsonValueKind.Number then
@@ -175,7 +175,7 @@ let private viewingPattern (errors: JsonRead.Errors) path (e: JsonElement) : Vie
         }
 
 let private dataPolicy (errors: JsonRead.Errors) path (e: JsonElement) : DataPolicy option =
-    let d = BandwidthDefaults.openEyeData
+    let d = BandwidthDefaults.typicalData
 
     let names =
         [
@@ -207,7 +207,7 @@ let private dataPolicy (errors: JsonRead.Errors) path (e: JsonElement) : DataPol
 
 let private export (errors: JsonRead.Errors) (index: int) path (e: JsonElement) : ExportPlan =
     match JsonRead.fields errors path [ "label"; "minutesPerMonth"; "profile" ] e with
-    | None -> BandwidthDefaults.openEyeExport
+    | None -> BandwidthDefaults.typicalExport
     | Some map ->
         {
             Label = optional errors path map "label" name $"export {index + 1}"
@@ -242,7 +242,7 @@ let readElement (root: JsonElement) : Result<SitePlanInput, string list> =
             {
                 Cameras = cameras
                 Viewing = list "viewing" maxViewingPatterns (viewingPattern errors)
-                Data = optional errors "" map "data" dataPolicy BandwidthDefaults.openEyeData
+                Data = optional errors "" map "data" dataPolicy BandwidthDefaults.typicalData
                 Exports =
                     list "exports" maxExports (fun p x -> p, x)
                     |> List.mapi (fun i (p, x) -> export errors i p x)

@@ -11,7 +11,7 @@ namespace Appliance.Host.Network;
 /// </summary>
 public static class BandwidthPlanner
 {
-    /// <summary>The starting input: every enabled camera, measured fps/bitrate/GOP/codec where known, OpenEye defaults otherwise.</summary>
+    /// <summary>The starting input: every enabled camera, measured fps/bitrate/GOP/codec where known, a typical camera's otherwise.</summary>
     public static Bandwidth.SitePlanInput Defaults(CameraStore cameras)
     {
         var observations = cameras.List()
@@ -29,7 +29,9 @@ public static class BandwidthPlanner
             measured?.Fps,
             measured is { BitrateKbps: > 0 } ? measured.BitrateKbps : null,
             measured is { KeyframeIntervalSeconds: > 0 } ? measured.KeyframeIntervalSeconds : null,
-            health?.Codec);
+            health?.Codec,
+            health?.Width,
+            health?.Height);
     }
 
     /// <summary>The plan for a JSON input, or <see cref="Failure.Invalid"/> with every error and its path.</summary>

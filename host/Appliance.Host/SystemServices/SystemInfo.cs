@@ -18,12 +18,11 @@ public sealed record SystemSnapshot(
     double? TemperatureCelsius,
     int ProcessId);
 
-/// <summary>Reads /proc and /sys. CPU use is measured between two calls (the first returns 0).</summary>
+/// <summary>Reads /proc and /sys. CPU use is all cores' busy share over the last 30 s (<see cref="CpuWindow"/>).</summary>
 public sealed class SystemInfo(Microsoft.Extensions.Options.IOptions<Configuration.ApplianceOptions> options, TimeProvider time)
 {
     private readonly object _gate = new();
-    private (long Busy, long Total)? _lastCpu;
-    private double _lastPercent;
+    private readonly CpuWindow _cpu = new();
 
     public static string Version => typeof(SystemInfo).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
 
@@ -48,17 +47,18 @@ public sealed class SystemInfo(Microsoft.Extensions.Options.IOptions<Configurati
             Environment.ProcessId);
     }
 
+    /// <summary>Reads the CPU counters into the window (<see cref="CpuSampler"/> calls it every few seconds).</summary>
+    public void SampleCpuCounters()
+    {
+        if (ReadCpu() is not { } now) return;
+        lock (_gate) _cpu.Add(time.GetUtcNow(), now.Busy, now.Total);
+    }
+
+    /// <summary>All cores' busy share over the last <see cref="CpuWindow.Seconds"/> s, read now as well.</summary>
     private double SampleCpu()
     {
-        var now = ReadCpu();
-        if (now is null) return 0;
-        lock (_gate)
-        {
-            if (_lastCpu is { } last && now.Value.Total > last.Total)
-                _lastPercent = 100.0 * (now.Value.Busy - last.Busy) / (now.Value.Total - last.Total);
-            _lastCpu = now;
-            return Math.Round(_lastPercent, 1);
-        }
+        SampleCpuCounters();
+        lock (_gate) return _cpu.Percent();
     }
 
     private static (long Busy, long Total)? ReadCpu()
@@ -133,4 +133,15 @@ public sealed class SystemInfo(Microsoft.Extensions.Options.IOptions<Configurati
     }
 
     public static long ProcessRss() => Process.GetCurrentProcess().WorkingSet64;
+}
+
+/// <summary>Reads the CPU counters every 5 s from the start, so the Overview's figure always covers a window.</summary>
+public sealed class CpuSampler(SystemInfo system, TimeProvider time) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(5), time);
+        do system.SampleCpuCounters();
+        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
+    }
 }

@@ -21,7 +21,7 @@ public sealed class BandwidthJsonTests
         codec is { } c ? Some(c) : FSharpOption<Codec>.None);
 
     [Fact]
-    public void Defaults_UseWhatIsMeasured_AndOpenEyesTypicalCaseForTheRest()
+    public void Defaults_UseWhatIsMeasured_AndATypicalCameraForTheRest()
     {
         var input = BandwidthDefaults.defaultInput(512, ListModule.OfSeq(new[]
         {
@@ -31,16 +31,29 @@ public sealed class BandwidthJsonTests
         }));
         var cameras = input.Cameras.ToList();
         Assert.Equal(new StreamProfile(2688, 1520, 25, 50, Codec.H265, Bitrate.NewExplicit(2000)), cameras[0].Hd);
-        Assert.Equal(new StreamProfile(720, 480, 15, 50, Codec.H265, Bitrate.Estimated), cameras[0].Sd);
-        Assert.Equal(BandwidthDefaults.openEyeHd, cameras[1].Hd);
-        Assert.Equal(BandwidthDefaults.openEyeSd, cameras[1].Sd);
-        // Out-of-range measurements are ignored; a known resolution without a bitrate is estimated, not OpenEye's 4,000 kbps.
+        // SD at 15 fps keeps HD's 2 s between key frames: GOP 30, not HD's 50 (issue 15 item 8).
+        Assert.Equal(new StreamProfile(720, 480, 15, 30, Codec.H265, Bitrate.Estimated), cameras[0].Sd);
+        Assert.Equal(BandwidthDefaults.typicalHd, cameras[1].Hd);
+        Assert.Equal(BandwidthDefaults.typicalSd, cameras[1].Sd);
+        // Out-of-range measurements are ignored; a known resolution without a bitrate is estimated, not the typical 4,000 kbps.
         Assert.Equal(new StreamProfile(1280, 720, 15, 30, Codec.H264, Bitrate.Estimated), cameras[2].Hd);
 
         Assert.Equal(new[] { 1, 4 }, input.Viewing.Select(v => v.GridSize));
-        Assert.Equal(BandwidthDefaults.openEyeData, input.Data);
-        Assert.Equal(BandwidthDefaults.openEyeExport, Assert.Single(input.Exports));
+        Assert.Equal(BandwidthDefaults.typicalData, input.Data);
+        Assert.Equal(BandwidthDefaults.typicalExport, Assert.Single(input.Exports));
         Assert.True(plan(input).IsOk);
+    }
+
+    [Fact]
+    public void PlanText_WritesHdAndSdInCapitals_AndNamesNoOtherVendor()
+    {
+        var input = BandwidthDefaults.defaultInput(512, ListModule.OfSeq(new[] { Observed("a"), Observed("b") }));
+        var text = BandwidthJson.writePlan(plan(input).ResultValue);
+        Assert.Contains("grid (SD)", text);
+        Assert.Contains("grid (HD)", text);
+        Assert.DoesNotContain("(Hd)", text);
+        Assert.DoesNotContain("(Sd)", text);
+        Assert.DoesNotContain("OpenEye", text + BandwidthJson.writeInput(input));
     }
 
     [Theory]
@@ -105,7 +118,7 @@ public sealed class BandwidthJsonTests
         Assert.Equal(Codec.H265, camera.Sd.Codec);
         Assert.Empty(input.Viewing);
         Assert.Empty(input.Exports);
-        Assert.Equal(BandwidthDefaults.openEyeData, input.Data);
+        Assert.Equal(BandwidthDefaults.typicalData, input.Data);
         Assert.Null(input.AvailableUploadKbps);
     }
 

@@ -17,7 +17,7 @@ public static class NetworkPlanCommand
     {
         var input = new Option<FileInfo?>("--input", "-i") { Description = "Plan input JSON (default: built by the appliance from its cameras)" };
         var printInput = new Option<bool>("--print-input") { Description = "Print the input (e.g. the appliance's default) instead of planning; edit it and pass it back with --input" };
-        var command = new Command("plan", "Estimate the site's upload bandwidth and monthly data use (the OpenEye tables)") { input, printInput };
+        var command = new Command("plan", "Estimate the site's upload bandwidth and monthly data use (streams, viewing, data categories)") { input, printInput };
         command.SetSessionAction(globals, async (session, parse, ct) =>
         {
             var file = parse.GetValue(input);

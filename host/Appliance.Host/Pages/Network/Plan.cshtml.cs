@@ -9,11 +9,11 @@ namespace Appliance.Host.Pages.Network;
 
 /// <summary>
 /// The bandwidth and data planner: a form prefilled from the configured cameras (measured stream figures where
-/// known, the OpenEye typical case otherwise), and the plan: peak upload, viewing, data per 30 days, advice.
+/// known, a typical camera's otherwise), and the plan: peak upload, viewing, data per 30 days, advice.
 /// </summary>
 public sealed class PlanModel(CameraStore cameras) : PageModel
 {
-    /// <summary>A camera nothing is known about: OpenEye's typical streams.</summary>
+    /// <summary>A camera nothing is known about: a typical camera's streams.</summary>
     private static readonly BandwidthDefaults.CameraObservation Unknown = NetworkFacade.UnknownCamera;
 
     [BindProperty]
@@ -68,7 +68,7 @@ public sealed class PlanModel(CameraStore cameras) : PageModel
                 Form.Viewing.Add(ViewingRow.From(NetworkFacade.DefaultViewing()));
                 break;
             case "add-export" when Form.Exports.Count < BandwidthJson.maxExports:
-                Form.Exports.Add(ExportRow.From(BandwidthDefaults.openEyeExport));
+                Form.Exports.Add(ExportRow.From(BandwidthDefaults.typicalExport));
                 break;
             case "remove-camera" when index >= 0 && index < Form.Cameras.Count:
                 Form.Cameras.RemoveAt(index);

@@ -89,6 +89,7 @@ internal sealed partial class CameraPull
     {
         var descriptor = new StreamDescriptor(StreamName, _tracks.Select(t => t.ToMediaTrack(_parameters.GetValueOrDefault(t.Index, t.Parameters))).ToList());
         _codec = string.Join(" + ", _tracks.Select(t => Describe(t, _parameters.GetValueOrDefault(t.Index, t.Parameters))));
+        _video = _tracks.Select(t => VideoOf(t, _parameters.GetValueOrDefault(t.Index, t.Parameters))).FirstOrDefault(v => v is not null);
         if (_publisher is not null)
         {
             _publisher.Update(descriptor);
@@ -137,7 +138,7 @@ internal sealed partial class CameraPull
             var lost = _lostBefore + current.Sum(t => t.PacketsLost);
             var loss = received + lost == 0 ? 0 : 100.0 * lost / (received + lost);
             return new StreamHealth(_state, Math.Round(fps, 2), Math.Round(kbps, 1), Math.Round(keyInterval, 3), received, lost, Math.Round(loss, 3),
-                _reconnects, _lastError, lastFrame, _codec, _transportLabel);
+                _reconnects, _lastError, lastFrame, _codec, _transportLabel, _video?.Width, _video?.Height);
         }
     }
 

@@ -43,6 +43,7 @@ internal sealed partial class CameraPull : IRtspPullObserver
     private string _transportLabel;
     private bool _mediaThisSession;
     private string? _codec;
+    private VideoParameters? _video;
     private readonly TransportSelector _selector;
     private readonly LearntTransports _learnt;
 
@@ -296,13 +297,17 @@ internal sealed partial class CameraPull : IRtspPullObserver
         }
     }
 
-    internal static string? Describe(SdpTrack track, IReadOnlyList<byte[]> parameters)
+    internal static string? Describe(SdpTrack track, IReadOnlyList<byte[]> parameters) =>
+        VideoOf(track, parameters) is { } video ? $"{track.CodecName} {video.Width}x{video.Height}" : track.CodecName;
+
+    /// <summary>The picture size from the track's parameter sets (SPS), when it is H.264 or H.265 and they parse.</summary>
+    internal static VideoParameters? VideoOf(SdpTrack track, IReadOnlyList<byte[]> parameters)
     {
         VideoParameters? video = null;
         foreach (var set in parameters)
         {
             video ??= track.Codec == MediaCodec.H264 ? H264Sps.TryParse(set) : track.Codec == MediaCodec.H265 ? H265Sps.TryParse(set) : null;
         }
-        return video is null ? track.CodecName : $"{track.CodecName} {video.Width}x{video.Height}";
+        return video;
     }
 }

@@ -35,7 +35,7 @@ public sealed class SystemHealthPlugin : IPlugin
                 if (sample.MemoryPercent >= memoryWarn) problems.Add($"memory {sample.MemoryPercent:0}% used (warn at {memoryWarn}%)");
                 if (sample.TemperatureCelsius >= temperatureWarn) problems.Add($"board at {sample.TemperatureCelsius:0.#} °C (warn at {temperatureWarn} °C)");
                 context.Health.Report("board", problems.Count == 0 ? HealthState.Healthy : HealthState.Degraded,
-                    problems.Count == 0 ? $"cpu {sample.CpuPercent:0.#}%, memory {sample.MemoryPercent:0}%" : string.Join("; ", problems));
+                    problems.Count == 0 ? $"CPU {sample.CpuPercent:0.#} % (all cores, last {interval.TotalSeconds:0} s), memory {sample.MemoryPercent:0} %" : string.Join("; ", problems));
             }
         });
         context.Health.Report("board", HealthState.Healthy, "sampling every " + interval.TotalSeconds.ToString(CultureInfo.InvariantCulture) + " s");
