@@ -95,7 +95,7 @@ public sealed class CamerasModel(CameraStore cameras, ProvenCameras proven, Disc
             Editing = cameras.Get(id);
             return Page();
         }
-        TempData["Message"] = $"Saved camera {result.Value.Name} ({result.Value.Id}).{Proved(result.Value)}";
+        TempData["Message"] = $"Saved camera {result.Value.Name} ({result.Value.Id}).";
         return RedirectToPage();
     }
 

@@ -17,6 +17,14 @@ public sealed class ManifestAndSettingsTests
     private static JsonElement Manifest() => JsonDocument.Parse(File.ReadAllText(Path.Combine(PluginOutput(), "plugin.json"))).RootElement;
 
     [Fact]
+    public void TheHostAcceptsTheManifestWithItsProbeRoute()
+    {
+        // Read and checked as the host reads it (limits such as a route purpose's 200 characters included).
+        var manifest = PluginManifestFile.Load("appliance.rtsp");
+        Assert.Equal("probe", Assert.Single(manifest.Surface.Routes).Path);
+    }
+
+    [Fact]
     public void ManifestNamesThisAssemblyAndDeclaresItsFootprint()
     {
         var m = Manifest();
