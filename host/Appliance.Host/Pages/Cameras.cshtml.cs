@@ -128,7 +128,7 @@ public sealed class CamerasModel(CameraStore cameras, ProvenCameras proven, Disc
         return RedirectToPage();
     }
 
-    public IActionResult OnPostAddDiscovered(string endpoint)
+    public async Task<IActionResult> OnPostAddDiscoveredAsync(string endpoint, CancellationToken ct)
     {
         var device = discovered.List().FirstOrDefault(d => string.Equals(d.EndpointReference, endpoint, StringComparison.OrdinalIgnoreCase));
         if (device is null)
@@ -138,7 +138,8 @@ public sealed class CamerasModel(CameraStore cameras, ProvenCameras proven, Disc
         }
         var onvif = device.Addresses.FirstOrDefault(CameraValidation.IsHttpUri);
         var rtsp = device.Addresses.FirstOrDefault(CameraValidation.IsRtspUri);
-        var result = cameras.Add(new CameraInput(Blank(device.Name) ?? Blank(device.Hardware), rtsp, onvif, null, null, true, null, "discovery:" + device.Source));
+        // A discovered RTSP address proves itself too; one that needs credentials is added by hand (or by its ONVIF address).
+        var result = await proven.AddAsync(new CameraInput(Blank(device.Name) ?? Blank(device.Hardware), rtsp, onvif, null, null, true, null, "discovery:" + device.Source), false, ct);
         if (result.IsOk) TempData["Message"] = $"Added camera {result.Value.Name} ({result.Value.Id}). Set its user and password if it needs them.";
         else TempData["Error"] = string.Join(" ", result.Failure!.Errors);
         return RedirectToPage();

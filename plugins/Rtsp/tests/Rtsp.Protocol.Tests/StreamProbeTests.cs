@@ -24,14 +24,6 @@ public sealed class StreamProbeTests
     private static string AsFfprobe(StreamFacts facts) =>
         $"{(facts.Codec == "H265" ? "hevc" : facts.Codec.ToLowerInvariant())},{facts.Width},{facts.Height},{facts.Fps?.ToString(CultureInfo.InvariantCulture)}";
 
-    private static string Rate(string ffprobe)
-    {
-        var parts = ffprobe.Split(',');
-        var rate = parts[3].Split('/');
-        var fps = double.Parse(rate[0], CultureInfo.InvariantCulture) / double.Parse(rate[1], CultureInfo.InvariantCulture);
-        return string.Join(',', parts[..3]) + "," + Math.Round(fps, 2).ToString(CultureInfo.InvariantCulture);
-    }
-
     [Fact]
     public async Task AGoodH264StreamGivesTheCodecSizeAndRateFfprobeSees()
     {
@@ -40,7 +32,7 @@ public sealed class StreamProbeTests
 
         Assert.True(probed.IsOk, probed.Failure?.ToString());
         Assert.Equal(RtspTransportMode.Tcp, probed.Value.Transport);
-        Assert.Equal(Rate(await Probe.VideoWithRateAsync(server.Url)), AsFfprobe(probed.Value));
+        Assert.Equal(await Probe.VideoWithRateAsync(server.Url), AsFfprobe(probed.Value));
         Assert.Equal("h264,800,448,15", AsFfprobe(probed.Value));
         await Eventually.UntilAsync(() => server.Teardowns >= 1, "the probe tore its session down", TimeSpan.FromSeconds(30));
     }
@@ -53,7 +45,7 @@ public sealed class StreamProbeTests
 
         Assert.True(probed.IsOk, probed.Failure?.ToString());
         Assert.Equal("PCMU", probed.Value.Audio);
-        Assert.Equal(Rate(await Probe.VideoWithRateAsync(server.Url)), AsFfprobe(probed.Value));
+        Assert.Equal(await Probe.VideoWithRateAsync(server.Url), AsFfprobe(probed.Value));
     }
 
     [Fact]

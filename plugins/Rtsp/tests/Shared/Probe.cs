@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 
 namespace Appliance.Plugins.Rtsp.Tests.Shared;
 
@@ -8,8 +9,14 @@ public static class Probe
     /// <summary>"codec,width,height" of the first video stream, e.g. <c>h264,1280,720</c>.</summary>
     public static Task<string> VideoAsync(string url, string transport = "tcp") => EntriesAsync(url, transport, "codec_name,width,height");
 
-    /// <summary>"codec,width,height,rate" of the first video stream, e.g. <c>h264,1280,720,25/1</c> (r_frame_rate).</summary>
-    public static Task<string> VideoWithRateAsync(string url, string transport = "tcp") => EntriesAsync(url, transport, "codec_name,width,height,r_frame_rate");
+    /// <summary>"codec,width,height,fps" of the first video stream, e.g. <c>h264,1280,720,25</c>: r_frame_rate as a number (two decimals at most).</summary>
+    public static async Task<string> VideoWithRateAsync(string url, string transport = "tcp")
+    {
+        var parts = (await EntriesAsync(url, transport, "codec_name,width,height,r_frame_rate")).Split(',');
+        if (parts.Length != 4 || parts[3].Split('/') is not [var num, var den]) return string.Join(',', parts);
+        var fps = double.Parse(num, CultureInfo.InvariantCulture) / double.Parse(den, CultureInfo.InvariantCulture);
+        return $"{parts[0]},{parts[1]},{parts[2]},{Math.Round(fps, 2).ToString(CultureInfo.InvariantCulture)}";
+    }
 
     private static async Task<string> EntriesAsync(string url, string transport, string entries)
     {
