@@ -85,6 +85,19 @@ public sealed class StreamProbeTests
         Assert.Contains(server.Requests, r => r.StartsWith("PLAY ", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("m=video 0 RTP/AVP 26\r\na=control:track1\r\n", "no track could be set up")]
+    [InlineData("m=video 0 RTP/AVP 96\r\na=rtpmap:96 VP8/90000\r\na=control:track1\r\n", "unsupported codec VP8/90000")]
+    [InlineData("m=audio 0 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\na=control:track1\r\n", "no H.264 or H.265 video track (only PCMU)")]
+    public async Task AStreamWithoutUsableVideoIsTheCodecReason(string media, string said)
+    {
+        using var server = new ScriptedRtspServer((_, _) => null, sdp: "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=other\r\nc=IN IP4 0.0.0.0\r\nt=0 0\r\n" + media);
+        var probed = await ProbeAsync(server.Url, time: TimeSpan.FromSeconds(3));
+
+        Assert.Equal(StreamProbeFailure.Codec, probed.Failure?.Code);
+        Assert.Contains(said, probed.Failure!.Message);
+    }
+
     [Fact]
     public async Task ASetupRefusalIsTheTransportReason()
     {
