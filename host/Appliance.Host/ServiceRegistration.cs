@@ -42,6 +42,8 @@ public static class ServiceRegistration
         services.AddSingleton<HealthRegistry>();
         services.AddSingleton<IStreamHub>(_ => new StreamHub());
         services.AddSingleton<CameraStore>();
+        services.AddSingleton<CameraProbe>();
+        services.AddSingleton<ProvenCameras>();
         services.AddSingleton<CameraAddresses>();
         services.AddSingleton<PluginRouteTable>();
         services.AddSingleton<PluginRequestDispatcher>();

@@ -60,20 +60,22 @@ public sealed class CameraIngestTests(ITestOutputHelper output)
             hd.GetProperty("gop").GetInt32() / hd.GetProperty("fps").GetDouble() + 0.1);
         var reconnectsBefore = health.GetProperty("reconnects").GetInt32();
 
-        // "Test" in the portal and CLI: RTSP OPTIONS against the camera through the network doctor.
+        // "Test" in the portal and CLI: the RTSP plugin's probe plays the stream to a keyframe (camera-stream).
         using (var tested = await host.Client.PostAsync($"/api/v1/cameras/{id}/test", null))
         {
             var checks = await tested.Content.ReadFromJsonAsync<JsonElement>();
-            var rtsp = checks.EnumerateArray().Single(c => c.GetProperty("name").GetString() == "camera-rtsp");
-            Assert.Equal("Pass", rtsp.GetProperty("status").GetString());
+            var stream = checks.EnumerateArray().Single(c => c.GetProperty("name").GetString() == "camera-stream");
+            Assert.Equal("Pass", stream.GetProperty("status").GetString());
+            Assert.StartsWith("The stream plays: H264 1280x720, 25 fps", stream.GetProperty("detail").GetString());
         }
 
         camera.Kill();
         using (var tested = await host.Client.PostAsync($"/api/v1/cameras/{id}/test", null))
         {
-            var rtsp = (await tested.Content.ReadFromJsonAsync<JsonElement>()).EnumerateArray().Single(c => c.GetProperty("name").GetString() == "camera-rtsp");
-            Assert.Equal("Fail", rtsp.GetProperty("status").GetString());
-            Assert.Contains("TCP", rtsp.GetProperty("remediation").GetString());
+            var stream = (await tested.Content.ReadFromJsonAsync<JsonElement>()).EnumerateArray().Single(c => c.GetProperty("name").GetString() == "camera-stream");
+            Assert.Equal("Fail", stream.GetProperty("status").GetString());
+            Assert.Equal("No RTSP camera answered at this address.", stream.GetProperty("detail").GetString());
+            Assert.Contains("RTSP port", stream.GetProperty("remediation").GetString());
         }
         await Task.Delay(1500);
         await camera.RestartAsync();

@@ -165,6 +165,20 @@ public sealed class HostProcess : IAsyncDisposable
         Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
     }
 
+    /// <summary>Waits (logged in) until <paramref name="plugin"/> is running; a plugin that cannot run fails the wait with its state and error.</summary>
+    public async Task UntilPluginRunningAsync(string plugin)
+    {
+        await Eventually.ValueAsync(async () =>
+            {
+                using var response = await Client.GetAsync($"/api/v1/plugins/{plugin}");
+                if (!response.IsSuccessStatusCode) return $"HTTP {(int)response.StatusCode} (not installed yet)";
+                var status = await response.Content.ReadFromJsonAsync<JsonElement>();
+                return $"{status.GetProperty("state").GetString()} ({(status.TryGetProperty("error", out var error) ? error.ToString() : "")})";
+            },
+            state => state.StartsWith("Running", StringComparison.Ordinal), $"{plugin} running", TimeSpan.FromSeconds(60),
+            () => "host log tail: " + string.Concat(Log.TakeLast(3000)), TimeSpan.FromMilliseconds(300));
+    }
+
     /// <summary>SIGKILL: no shutdown code runs.</summary>
     public void Kill()
     {

@@ -28,13 +28,22 @@ internal static class CamerasApi
             cameras.List().FirstOrDefault(c => c.Id == id) is { } camera
                 ? Results.Ok(await doctor.TestCameraAsync(camera, ct))
                 : PluginsApi.Problem(404, $"camera '{id}' does not exist")).WithName("TestCamera").WithSummary("Check that a camera is reachable and answers RTSP/ONVIF");
-        group.MapPost("/", (CameraInput input, CameraStore cameras) => ToResult(cameras.Add(input), created: true)).WithName("AddCamera").WithSummary("Add a camera");
-        group.MapPut("/{id}", (string id, CameraInput input, CameraStore cameras) => ToResult(cameras.Update(id, input), created: false)).WithName("UpdateCamera").WithSummary("Replace a camera's settings");
+        group.MapPost("/", async (CameraInput input, bool? force, ProvenCameras cameras, CancellationToken ct) => ToResult(await cameras.AddAsync(input, force ?? false, ct), created: true))
+            .WithName("AddCamera").WithSummary("Add a camera: its stream must play to a keyframe first (422 with the reason otherwise) unless ?force=true");
+        group.MapPut("/{id}", async (string id, CameraInput input, bool? force, ProvenCameras cameras, CancellationToken ct) => ToResult(await cameras.UpdateAsync(id, input, force ?? false, ct), created: false))
+            .WithName("UpdateCamera").WithSummary("Replace a camera's settings; a changed stream must play to a keyframe first unless ?force=true");
         group.MapDelete("/{id}", (string id, CameraStore cameras) =>
             cameras.Delete(id) ? Results.NoContent() : PluginsApi.Problem(404, $"camera '{id}' does not exist")).WithName("DeleteCamera").WithSummary("Remove a camera");
     }
 
-    private static IResult ToResult(Result<CameraView> result, bool created) =>
-        result.IsOk ? created ? Results.Created($"/api/v1/cameras/{result.Value.Id}", result.Value) : Results.Ok(result.Value)
-        : PluginsApi.Problem(result.Failure!.Code == CameraRefusal.NotFound ? 404 : 400, string.Join("; ", result.Failure.Errors));
+    private static IResult ToResult(Result<CameraView> result, bool created)
+    {
+        if (result.IsOk) return created ? Results.Created($"/api/v1/cameras/{result.Value.Id}", result.Value) : Results.Ok(result.Value);
+        var failure = result.Failure!;
+        if (!ProvenCameras.IsProbeRefusal(failure))
+            return PluginsApi.Problem(failure.Code == CameraRefusal.NotFound ? 404 : 400, string.Join("; ", failure.Errors));
+        // The stream did not prove itself: the probe's code (auth, path, transport, codec, no-keyframe, unreachable...).
+        return Results.Problem(detail: failure.Message, statusCode: 422, title: "The camera's stream did not play",
+            extensions: new Dictionary<string, object?> { ["code"] = failure.Code });
+    }
 }

@@ -29,7 +29,8 @@ public sealed record CameraView(
     CameraOverrides Overrides,
     string Source,
     StreamHealth? Health,
-    StreamHealth? SubHealth = null);
+    StreamHealth? SubHealth = null,
+    StreamProof? Stream = null);
 
 /// <summary>
 /// The camera inventory in SQLite, credentials sealed with <see cref="SecretBox"/>. Watchers (plugins)
@@ -44,6 +45,7 @@ public sealed class CameraStore
     private readonly List<Action<IReadOnlyList<CameraInfo>>> _watchers = [];
     private readonly Dictionary<string, StreamHealth> _health = new();
     private readonly Dictionary<string, StreamHealth> _subHealth = new();
+    private readonly Dictionary<string, StreamProof> _proofs = new();
 
     public CameraStore(Database db, SecretBox secrets, TimeProvider time)
     {
@@ -182,6 +184,7 @@ public sealed class CameraStore
         {
             _health.Remove(id);
             _subHealth.Remove(id);
+            _proofs.Remove(id);
         }
         if (rows > 0) Notify();
         return rows > 0;
@@ -195,6 +198,7 @@ public sealed class CameraStore
         {
             foreach (var gone in _health.Keys.Where(id => !ids.Contains(id)).ToList()) _health.Remove(gone);
             foreach (var gone in _subHealth.Keys.Where(id => !ids.Contains(id)).ToList()) _subHealth.Remove(gone);
+            foreach (var gone in _proofs.Keys.Where(id => !ids.Contains(id)).ToList()) _proofs.Remove(gone);
         }
         Notify();
     }
@@ -248,6 +252,17 @@ public sealed class CameraStore
         lock (_gate) _subHealth[cameraId] = health;
     }
 
+    /// <summary>What the last successful probe of the camera's stream found (in memory, like health).</summary>
+    public void RecordProof(string cameraId, StreamProof proof)
+    {
+        lock (_gate) _proofs[cameraId] = proof;
+    }
+
+    public StreamProof? Proof(string id)
+    {
+        lock (_gate) return _proofs.GetValueOrDefault(id);
+    }
+
     public IDisposable Watch(Action<IReadOnlyList<CameraInfo>> onChanged)
     {
         lock (_gate) _watchers.Add(onChanged);
@@ -279,7 +294,7 @@ public sealed class CameraStore
 
     private CameraView ToView(CameraInfo camera, string source) =>
         new(camera.Id, camera.Name, camera.Enabled, camera.StreamUri, camera.OnvifUri, camera.Username,
-            camera.Password is not null, camera.Overrides, source, Health(camera.Id), SubHealth(camera.Id));
+            camera.Password is not null, camera.Overrides, source, Health(camera.Id), SubHealth(camera.Id), Proof(camera.Id));
 
     private sealed class Unwatch(CameraStore store, Action<IReadOnlyList<CameraInfo>> watcher) : IDisposable
     {

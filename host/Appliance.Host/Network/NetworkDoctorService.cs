@@ -16,7 +16,7 @@ namespace Appliance.Host.Network;
 /// connect to each peer a plugin's configuration names (targetsKey, fqdnKey) that is not already a TLS endpoint,
 /// the configured STUN/NTP/proxy/content-filter targets, and every configured camera.
 /// </summary>
-public sealed class NetworkDoctorService(IOptions<ApplianceOptions> options, PluginManager plugins, CameraStore cameras, Health.HealthRegistry health)
+public sealed class NetworkDoctorService(IOptions<ApplianceOptions> options, PluginManager plugins, CameraStore cameras, Health.HealthRegistry health, CameraProbe probe, TimeProvider time)
 {
     public NetworkDoctorSettings Settings()
     {
@@ -72,16 +72,25 @@ public sealed class NetworkDoctorService(IOptions<ApplianceOptions> options, Plu
     }
 
     /// <summary>
-    /// Tests one camera: RTSP OPTIONS on its stream URI and ONVIF GetSystemDateAndTime on its device address,
-    /// reported in the appliance's words (<see cref="Cameras.CameraTestWording"/>).
+    /// Tests one camera: its stream played to a keyframe by the RTSP plugin's probe (<see cref="CameraProbe"/>; RTSP
+    /// OPTIONS as well when that plugin is not running) and ONVIF GetSystemDateAndTime on its device address, reported
+    /// in the appliance's words (<see cref="Cameras.CameraTestWording"/>, <see cref="CameraProbeWording"/>). What a
+    /// successful probe found is kept with the camera.
     /// </summary>
     public async Task<IReadOnlyList<CheckResult>> TestCameraAsync(Appliance.Abstractions.CameraInfo camera, CancellationToken ct)
     {
         var all = Settings();
-        var target = new CameraTarget(camera.Name,
-            Uri.TryCreate(camera.StreamUri, UriKind.Absolute, out var rtsp) ? rtsp : null,
+        var rtsp = Uri.TryCreate(camera.StreamUri, UriKind.Absolute, out var r) ? r : null;
+        var started = time.GetTimestamp();
+        Appliance.Abstractions.Result<StreamProof>? proof = rtsp is null ? null : (Appliance.Abstractions.Result<StreamProof>?)await probe.ProveAsync(camera, ct);
+        var elapsed = time.GetElapsedTime(started).TotalMilliseconds;
+        var optionsToo = proof is { IsOk: false } notRun && notRun.Failure!.Code == CameraProbe.Unavailable;
+        var target = new CameraTarget(camera.Name, optionsToo ? rtsp : null,
             Uri.TryCreate(camera.OnvifUri, UriKind.Absolute, out var onvif) ? onvif : null);
-        return Cameras.CameraTestWording.Reword(await RunAsync(new NetworkDoctorSettings { DnsServer = all.DnsServer, Cameras = [target], PerCheckTimeout = all.PerCheckTimeout }, ct));
+        var results = Cameras.CameraTestWording.Reword(await RunAsync(new NetworkDoctorSettings { DnsServer = all.DnsServer, Cameras = [target], PerCheckTimeout = all.PerCheckTimeout }, ct));
+        if (proof is not { } done) return results;
+        if (done.TryGetValue(out var facts, out _)) cameras.RecordProof(camera.Id, facts);
+        return [CameraProbeWording.Check(camera, done, elapsed), .. results];
     }
 
     private async Task<IReadOnlyList<CheckResult>> RunAsync(NetworkDoctorSettings settings, CancellationToken ct)

@@ -7,10 +7,18 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Appliance.Host.Pages;
 
-/// <summary>The camera inventory with stream health; add by RTSP URL or ONVIF address, remove, discover and add what was found.</summary>
-public sealed class CamerasModel(CameraStore cameras, DiscoveredDevices discovered, OutboxEventBus bus, Appliance.Host.Network.NetworkDoctorService doctor, CameraAddresses addresses) : PageModel
+/// <summary>
+/// The camera inventory with stream health; add by RTSP URL or ONVIF address (the stream must play to a keyframe first,
+/// unless "add anyway"), edit, test, remove, discover and add what was found; a card per camera with its snapshot (when
+/// the media plugin runs) and the stream's facts.
+/// </summary>
+public sealed class CamerasModel(CameraStore cameras, ProvenCameras proven, DiscoveredDevices discovered, OutboxEventBus bus,
+    Appliance.Host.Network.NetworkDoctorService doctor, CameraAddresses addresses, Appliance.Host.Plugins.PluginRouteTable routes) : PageModel
 {
-    /// <summary>Results of the last "Test" (RTSP OPTIONS, ONVIF GetSystemDateAndTime), shown above the inventory.</summary>
+    /// <summary>The media plugin's JPEG of a camera's latest frame (<c>{0}</c>: the camera id).</summary>
+    public const string SnapshotPath = "/plugins/" + Appliance.Host.Rules.EventSnapshots.MediaPluginId + "/cameras/{0}/snapshot";
+
+    /// <summary>Results of the last "Test" (stream probe, ONVIF GetSystemDateAndTime), shown above the inventory.</summary>
     public (string Camera, IReadOnlyList<Appliance.NetCheck.Checks.CheckResult> Results)? TestResults { get; private set; }
 
     public IReadOnlyList<CameraView> Cameras { get; private set; } = [];
@@ -25,23 +33,73 @@ public sealed class CamerasModel(CameraStore cameras, DiscoveredDevices discover
 
     public IReadOnlyList<string> Errors { get; private set; } = [];
 
-    public void OnGet() => Load();
+    /// <summary>The probe's code when Add or Edit was refused because the stream did not play (auth, path, ...).</summary>
+    public string? RefusalCode { get; private set; }
 
-    public IActionResult OnPostAdd()
+    /// <summary>The camera being edited (<c>?edit={id}</c>), null when none.</summary>
+    public CameraView? Editing { get; private set; }
+
+    [BindProperty]
+    public CameraEdit EditInput { get; set; } = new();
+
+    public IReadOnlyList<string> EditErrors { get; private set; } = [];
+
+    /// <summary>Whether the media plugin serves snapshots (its route is mapped): the cards show them.</summary>
+    public bool SnapshotsAvailable { get; private set; }
+
+    public void OnGet(string? edit)
     {
-        var result = cameras.Add(new CameraInput(
+        Load();
+        if (edit is not null && cameras.Get(edit) is { } camera)
+        {
+            Editing = camera;
+            EditInput = CameraEdit.From(camera);
+        }
+    }
+
+    public async Task<IActionResult> OnPostAddAsync(CancellationToken ct)
+    {
+        var result = await proven.AddAsync(new CameraInput(
             Blank(Input.Name), Blank(Input.StreamUri), Blank(Input.OnvifUri), Blank(Input.Username), Blank(Input.Password),
-            true, null, "manual"));
+            true, null, "manual"), Input.Force, ct);
         if (!result.IsOk)
         {
-            Errors = result.Failure!.Errors;
+            Errors = result.Failure!.Code == Failure.InvalidCode ? result.Failure.Errors : [result.Failure.Message];
+            RefusalCode = ProvenCameras.IsProbeRefusal(result.Failure) ? result.Failure.Code : null;
             Input.Password = null;
             Load();
             return Page();
         }
-        TempData["Message"] = $"Added camera {result.Value.Name} ({result.Value.Id}).";
+        TempData["Message"] = $"Added camera {result.Value.Name} ({result.Value.Id}).{Proved(result.Value)}";
         return RedirectToPage();
     }
+
+    public async Task<IActionResult> OnPostEditAsync(string id, CancellationToken ct)
+    {
+        var current = cameras.List().FirstOrDefault(c => c.Id == id);
+        if (current is null)
+        {
+            TempData["Error"] = $"Camera {id} does not exist.";
+            return RedirectToPage();
+        }
+        var overrides = current.Overrides with { RtspTransport = EditInput.Transport is "tcp" or "udp" ? EditInput.Transport : null };
+        var result = await proven.UpdateAsync(id, new CameraInput(
+            Blank(EditInput.Name), Blank(EditInput.StreamUri), Blank(EditInput.OnvifUri), Blank(EditInput.Username), Blank(EditInput.Password),
+            EditInput.Enabled, overrides, null), EditInput.Force, ct);
+        if (!result.IsOk)
+        {
+            EditErrors = result.Failure!.Code == Failure.InvalidCode ? result.Failure.Errors : [result.Failure.Message];
+            RefusalCode = ProvenCameras.IsProbeRefusal(result.Failure) ? result.Failure.Code : null;
+            EditInput.Password = null;
+            Load();
+            Editing = cameras.Get(id);
+            return Page();
+        }
+        TempData["Message"] = $"Saved camera {result.Value.Name} ({result.Value.Id}).";
+        return RedirectToPage();
+    }
+
+    private static string Proved(CameraView camera) => camera.Stream is { } s ? $" The stream plays: {s.Summary}." : "";
 
     public async Task<IActionResult> OnPostTestAsync(string id, CancellationToken ct)
     {
@@ -77,7 +135,7 @@ public sealed class CamerasModel(CameraStore cameras, DiscoveredDevices discover
         return RedirectToPage();
     }
 
-    public IActionResult OnPostAddDiscovered(string endpoint)
+    public async Task<IActionResult> OnPostAddDiscoveredAsync(string endpoint, CancellationToken ct)
     {
         var device = discovered.List().FirstOrDefault(d => string.Equals(d.EndpointReference, endpoint, StringComparison.OrdinalIgnoreCase));
         if (device is null)
@@ -87,7 +145,8 @@ public sealed class CamerasModel(CameraStore cameras, DiscoveredDevices discover
         }
         var onvif = device.Addresses.FirstOrDefault(CameraValidation.IsHttpUri);
         var rtsp = device.Addresses.FirstOrDefault(CameraValidation.IsRtspUri);
-        var result = cameras.Add(new CameraInput(Blank(device.Name) ?? Blank(device.Hardware), rtsp, onvif, null, null, true, null, "discovery:" + device.Source));
+        // A discovered RTSP address proves itself too; one that needs credentials is added by hand (or by its ONVIF address).
+        var result = await proven.AddAsync(new CameraInput(Blank(device.Name) ?? Blank(device.Hardware), rtsp, onvif, null, null, true, null, "discovery:" + device.Source), false, ct);
         if (result.IsOk) TempData["Message"] = $"Added camera {result.Value.Name} ({result.Value.Id}). Set its user and password if it needs them.";
         else TempData["Error"] = string.Join(" ", result.Failure!.Errors);
         return RedirectToPage();
@@ -102,7 +161,12 @@ public sealed class CamerasModel(CameraStore cameras, DiscoveredDevices discover
         Cameras = cameras.Views();
         Discovered = discovered.List();
         Addresses = addresses.List(Request.Host.Host);
+        SnapshotsAvailable = routes.TryMatch(Appliance.Host.Rules.EventSnapshots.MediaPluginId, "GET", "cameras/any/snapshot", out _, out _);
     }
+
+    /// <summary>The picture facts a card shows: the last proof's, else what stream health knows.</summary>
+    public static string? Facts(CameraView camera) =>
+        camera.Stream?.Summary ?? (camera.Health is { Codec: { } codec } h ? $"{codec}, {h.Fps:0.#} fps" : null);
 
     private static string? Blank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
 
@@ -117,5 +181,39 @@ public sealed class CamerasModel(CameraStore cameras, DiscoveredDevices discover
         public string? Username { get; set; }
 
         public string? Password { get; set; }
+
+        /// <summary>Store the camera even if its stream does not play now (a camera offline at install time).</summary>
+        public bool Force { get; set; }
+    }
+
+    public sealed class CameraEdit
+    {
+        public string? Name { get; set; }
+
+        public string? StreamUri { get; set; }
+
+        public string? OnvifUri { get; set; }
+
+        public string? Username { get; set; }
+
+        /// <summary>Blank keeps the stored password.</summary>
+        public string? Password { get; set; }
+
+        /// <summary>auto, tcp or udp.</summary>
+        public string Transport { get; set; } = "auto";
+
+        public bool Enabled { get; set; } = true;
+
+        public bool Force { get; set; }
+
+        public static CameraEdit From(CameraView camera) => new()
+        {
+            Name = camera.Name,
+            StreamUri = camera.StreamUri,
+            OnvifUri = camera.OnvifUri,
+            Username = camera.Username,
+            Transport = camera.Overrides.RtspTransport ?? "auto",
+            Enabled = camera.Enabled,
+        };
     }
 }

@@ -35,7 +35,7 @@ public sealed class CameraUrlsPageTests(BrowserFixture browser)
         using (var added = await host.Client.PostAsJsonAsync("/api/v1/cameras", new { name = "Back door", streamUri = "rtsp://127.0.0.1:9/back" }))
             added.EnsureSuccessStatusCode();
         foreach (var plugin in new[] { "appliance.onvif", "appliance.rtsp-server" })
-            await UntilRunningAsync(host, plugin);
+            await host.UntilPluginRunningAsync(plugin);
 
         var page = await browser.NewPageAsync(host.BaseUri);
         await page.Context.GrantPermissionsAsync(["clipboard-read", "clipboard-write"], new() { Origin = host.BaseUri.GetLeftPart(UriPartial.Authority) });
@@ -62,16 +62,5 @@ public sealed class CameraUrlsPageTests(BrowserFixture browser)
         Assert.Empty(blocked);
         await PortalSteps.ScreenshotAsync(page, "14-camera-vms-addresses");
         await page.Context.CloseAsync();
-    }
-
-    private static async Task UntilRunningAsync(HostProcess host, string plugin)
-    {
-        // The value read is the state with the plugin's error, so a plugin that cannot run says why.
-        await Eventually.ValueAsync(async () =>
-            {
-                var status = await host.Client.GetFromJsonAsync<JsonElement>($"/api/v1/plugins/{plugin}");
-                return $"{status.GetProperty("state").GetString()} ({(status.TryGetProperty("error", out var error) ? error.ToString() : "")})";
-            },
-            state => state.StartsWith("Running", StringComparison.Ordinal), $"{plugin} running", TimeSpan.FromSeconds(60), interval: TimeSpan.FromMilliseconds(300));
     }
 }

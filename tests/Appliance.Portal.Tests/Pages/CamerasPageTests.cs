@@ -63,7 +63,7 @@ public sealed class CamerasPageTests(BrowserFixture browser, AdminHostFixture ad
             await Expect(cells).ToHaveTextAsync(
             [
                 "RTSP rtsp://127.0.0.1:1/synthetic-health", "Streaming H264/tcp", "25.0", "4096 kbit/s", "2.00 s", "0.50 % (50 of 10000)", "3",
-                "read timeout (synthetic)", "Test Remove",
+                "read timeout (synthetic)", "Test Edit Remove",
             ]);
             await PortalSteps.ScreenshotAsync(page, "11b-cameras-health");
 

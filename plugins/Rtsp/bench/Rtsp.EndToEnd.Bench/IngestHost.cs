@@ -46,7 +46,8 @@ public sealed class IngestHost : IAsyncDisposable
     {
         while (_cameras.Count < total)
         {
-            using var added = await _host.Client.PostAsJsonAsync("/api/v1/cameras", new { name = $"bench {_cameras.Count + 1}", streamUri = url });
+            // force: the bench measures ingest, not admission (each Add would otherwise play the stream to a keyframe first).
+            using var added = await _host.Client.PostAsJsonAsync("/api/v1/cameras?force=true", new { name = $"bench {_cameras.Count + 1}", streamUri = url });
             if (added.StatusCode != HttpStatusCode.Created)
                 throw new InvalidOperationException($"adding camera {_cameras.Count + 1}: {(int)added.StatusCode} {await added.Content.ReadAsStringAsync()}");
             _cameras.Add((await added.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!);

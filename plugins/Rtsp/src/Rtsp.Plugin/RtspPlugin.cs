@@ -51,6 +51,7 @@ public sealed class RtspPlugin : IPlugin
             _stopping = false;
         }
         _watch = context.Cameras.Watch(Reconcile);
+        new ProbeRoute(this).Map(context.Http);
         context.Logger.Info("RTSP ingest started ({Transport} by default)", settings.DefaultTransport?.ToString() ?? "automatic transport");
         return Task.CompletedTask;
     }
@@ -74,6 +75,13 @@ public sealed class RtspPlugin : IPlugin
             _ports = null;
             _settings = null;
         }
+    }
+
+    /// <summary>What a probe needs while the plugin runs (null once it stopped).</summary>
+    internal (RtspPluginSettings Settings, IPluginContext Context, IRtpPortAllocator Ports)? ProbeSettings()
+    {
+        lock (_gate)
+            return _stopping || _context is null || _settings is null || _ports is null ? null : (_settings, _context, _ports);
     }
 
     /// <summary>Live pulls by camera id, sub streams by <c>{id}/sub</c> (tests and diagnostics).</summary>

@@ -17,12 +17,23 @@ public sealed class ManifestAndSettingsTests
     private static JsonElement Manifest() => JsonDocument.Parse(File.ReadAllText(Path.Combine(PluginOutput(), "plugin.json"))).RootElement;
 
     [Fact]
+    public void TheHostAcceptsTheManifestWithItsProbeRoute()
+    {
+        // Read and checked as the host reads it (limits such as a route purpose's 200 characters included).
+        var manifest = PluginManifestFile.Load("appliance.rtsp");
+        Assert.Equal("probe", Assert.Single(manifest.Surface.Routes).Path);
+    }
+
+    [Fact]
     public void ManifestNamesThisAssemblyAndDeclaresItsFootprint()
     {
         var m = Manifest();
         Assert.Equal("appliance.rtsp", m.GetProperty("id").GetString());
         Assert.Equal("protocol", m.GetProperty("kind").GetString());
-        Assert.Equal("1.0", m.GetProperty("hostApi").GetString());
+        // 1.1 for the probe route (the host's camera Add and Test call it).
+        Assert.Equal("1.1", m.GetProperty("hostApi").GetString());
+        var probe = m.GetProperty("routes").EnumerateArray().Single();
+        Assert.Equal(("probe", "admin"), (probe.GetProperty("path").GetString(), probe.GetProperty("access").GetString()));
         Assert.Equal(typeof(RtspPlugin).Assembly.GetName().Name + ".dll", m.GetProperty("entryAssembly").GetString());
         Assert.True(File.Exists(Path.Combine(PluginOutput(), m.GetProperty("entryAssembly").GetString()!)));
         // The host shares Abstractions; a private copy would break casts across load contexts.

@@ -10,7 +10,7 @@ namespace Appliance.Plugins.Rtsp.Tests.Shared;
 /// A misbehaving RTSP peer on 127.0.0.1 for bad-input tests: answers OPTIONS and DESCRIBE (one H.264 track),
 /// decides each SETUP with <c>setup(connection number, transport header)</c> (null: accept, else the status line
 /// to answer, e.g. "461 Unsupported Transport"), answers PLAY but sends no media. Can demand authentication first
-/// (<c>challenge</c>: a WWW-Authenticate value). Records every request head it received.
+/// (<c>challenge</c>: a WWW-Authenticate value) and describe other media (<c>sdp</c>). Records every request head it received.
 /// </summary>
 public sealed class ScriptedRtspServer : IDisposable
 {
@@ -19,13 +19,15 @@ public sealed class ScriptedRtspServer : IDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Func<int, string, string?> _setup;
     private readonly string? _challenge;
+    private readonly string _sdp;
     private readonly Task _accept;
     private int _connections;
 
-    public ScriptedRtspServer(Func<int, string, string?> setup, string? challenge = null)
+    public ScriptedRtspServer(Func<int, string, string?> setup, string? challenge = null, string? sdp = null)
     {
         _setup = setup;
         _challenge = challenge;
+        _sdp = sdp ?? Sdp;
         _listener.Start();
         _accept = AcceptAsync();
     }
@@ -74,7 +76,7 @@ public sealed class ScriptedRtspServer : IDisposable
                 else if (method == "OPTIONS")
                     answer = $"RTSP/1.0 200 OK\r\nCSeq: {cseq}\r\nPublic: OPTIONS, DESCRIBE, SETUP, PLAY, TEARDOWN\r\n\r\n";
                 else if (method == "DESCRIBE")
-                    answer = $"RTSP/1.0 200 OK\r\nCSeq: {cseq}\r\nContent-Type: application/sdp\r\nContent-Base: {Url}/\r\nContent-Length: {Sdp.Length}\r\n\r\n{Sdp}";
+                    answer = $"RTSP/1.0 200 OK\r\nCSeq: {cseq}\r\nContent-Type: application/sdp\r\nContent-Base: {Url}/\r\nContent-Length: {_sdp.Length}\r\n\r\n{_sdp}";
                 else if (method == "SETUP")
                 {
                     var transport = Header("Transport");
