@@ -20,11 +20,17 @@ public static class TableLayout
     /// <summary>Cells up to this long (a local time with its zone is 26) are the last to wrap.</summary>
     private const int ShortCell = 26;
 
+    /// <summary>A word up to this long (host:port, a short URL) is kept whole while anything else can give way.</summary>
+    private const int LongestWord = 40;
+
     public static IReadOnlyList<string> Lines(IReadOnlyList<string> headers, IEnumerable<IReadOnlyList<string>> rows, int maxCell = 200, IReadOnlyList<int>? fixedWidths = null)
     {
         var cells = rows.Select(r => headers.Select((_, i) => Clean(i < r.Count ? r[i] : "", maxCell)).ToArray()).ToList();
         var withHeader = headers.Any(h => h.Length > 0);
-        var widths = fixedWidths?.ToArray() ?? Fit(headers.Select((h, i) => Math.Max(withHeader ? h.Length : 0, cells.Count == 0 ? 0 : cells.Max(r => r[i].Length))).ToArray());
+        var widths = fixedWidths?.ToArray() ?? Fit(
+            headers.Select((h, i) => Math.Max(h.Length, cells.Count == 0 ? 0 : cells.Max(r => r[i].Length))).ToArray(),
+            headers.Select(h => h.Length).ToArray(),
+            headers.Select((_, i) => cells.Count == 0 ? 0 : cells.Max(r => r[i].Split(' ').Max(w => w.Length))).ToArray());
         var lines = new List<string>();
         if (withHeader) lines.AddRange(Row(headers.Select(h => Clean(h, maxCell)).ToArray(), widths));
         foreach (var row in cells) lines.AddRange(Row(row, widths));
@@ -32,21 +38,28 @@ public static class TableLayout
     }
 
     /// <summary>
-    /// Column widths that fit <see cref="MaxWidth"/>, one character at a time from the widest column: first only
-    /// columns wider than <see cref="ShortCell"/> (so times, states and ids stay on one line while descriptions,
-    /// addresses and remediation wrap), then any column down to <see cref="NarrowestColumn"/>.
+    /// Column widths that fit <see cref="MaxWidth"/>, one character at a time from the widest column that may still
+    /// give way: first down to the column's longest word (an address, a URL, at most <see cref="LongestWord"/>) but
+    /// not below <see cref="ShortCell"/> (times, states and ids stay on one line; descriptions and remediation wrap
+    /// at spaces), then words may break, then any column down to <see cref="NarrowestColumn"/>; never below its header.
     /// </summary>
-    public static int[] Fit(int[] natural)
+    public static int[] Fit(int[] natural, int[] headers, int[] longestWords)
     {
         var widths = natural.ToArray();
         var available = MaxWidth - Gap * Math.Max(0, widths.Length - 1);
-        foreach (var floor in new[] { ShortCell, NarrowestColumn })
+        Func<int, int>[] floors =
+        [
+            i => Math.Max(ShortCell, Math.Min(longestWords[i], LongestWord)),
+            _ => ShortCell,
+            _ => NarrowestColumn,
+        ];
+        foreach (var floor in floors)
         {
             while (widths.Sum() > available)
             {
-                var widest = Array.IndexOf(widths, widths.Max());
-                if (widths[widest] <= floor) break;
-                widths[widest]--;
+                var shrinkable = Enumerable.Range(0, widths.Length).Where(i => widths[i] > Math.Max(floor(i), headers[i])).ToList();
+                if (shrinkable.Count == 0) break;
+                widths[shrinkable.MaxBy(i => widths[i])]--;
             }
         }
         return widths;
