@@ -59,6 +59,16 @@ public sealed class CliPluginConfigTests(CliHostFixture fixture)
             await fixture.Cli.ExpectAsync(2, ["plugins", "config", "set", Id, "greeting"]);
             Assert.Equal("5", (await fixture.Cli.ExpectAsync(0, ["plugins", "config", "get", Id, "limits.count"])).Stdout.Trim());
 
+            Assert.Contains("'greeting.sub': a part of it holds a value", (await fixture.Cli.ExpectAsync(1, ["plugins", "config", "set", Id, "greeting.sub", "1"])).Stderr);
+            Assert.Contains("is not a setting key", (await fixture.Cli.ExpectAsync(1, ["plugins", "config", "set", Id, ".greeting", "1"])).Stderr);
+
+            // Text that only starts like JSON stays text.
+            foreach (var greeting in new[] { "1st floor", "{not json", "[door] open", "-" })
+            {
+                await fixture.Cli.ExpectAsync(0, ["plugins", "config", "set", Id, "greeting", greeting]);
+                Assert.Equal($"{greeting} from {Id}", await fixture.Host.Client.GetStringAsync($"/plugins/{Id}/hello"));
+            }
+
             // --string keeps text that reads as a number as text.
             await fixture.Cli.ExpectAsync(0, ["plugins", "config", "set", Id, "greeting", "42", "--string"]);
             Assert.Equal($"42 from {Id}", await fixture.Host.Client.GetStringAsync($"/plugins/{Id}/hello"));
