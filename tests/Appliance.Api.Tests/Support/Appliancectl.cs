@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Appliance.Testing;
 
@@ -15,6 +17,22 @@ public sealed class Appliancectl(string configPath)
     public static string Dll => Path.Combine(RepoPaths.Root, "tools", "Appliancectl", "bin", RepoPaths.Configuration, "net10.0", "appliancectl.dll");
 
     public string ConfigPath { get; } = configPath;
+
+    /// <summary>SHA-256 of a test host's certificate, upper-case hex without separators (what login pins).</summary>
+    public static string Fingerprint(HostProcess host)
+    {
+        using var certificate = X509CertificateLoader.LoadPkcs12FromFile(Path.Combine(host.DataDirectory, "certificates", "portal.pfx"), null);
+        return Convert.ToHexString(SHA256.HashData(certificate.RawData));
+    }
+
+    /// <summary>An appliancectl with its config at <paramref name="configPath"/>, logged in to <paramref name="host"/> as its admin (password on stdin).</summary>
+    public static async Task<Appliancectl> LoggedInAsync(HostProcess host, string configPath)
+    {
+        var cli = new Appliancectl(configPath);
+        var login = await cli.RunAsync(["login", "--url", host.BaseUri.GetLeftPart(UriPartial.Authority), "--user", HostProcess.AdminUser,
+            "--password-stdin", "--fingerprint", Fingerprint(host)], stdin: HostProcess.AdminPassword + "\n");
+        return login.ExitCode == 0 ? cli : throw new InvalidOperationException("appliancectl login failed: " + login);
+    }
 
     public async Task<CliResult> RunAsync(params string[] args) => await RunAsync(args, stdin: null);
 

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
@@ -68,7 +67,7 @@ public sealed class NetcheckOptionalCliTests(NetworkHostFixture fixture)
             },
         });
         await host.LoginAsync();
-        var cli = await LoggedInCliAsync(host, folder);
+        var cli = await Appliancectl.LoggedInAsync(host, Path.Combine(folder, "cli", "config.json"));
 
         var table = await cli.ExpectAsync(0, "netcheck");
         var lines = table.Stdout.Split('\n');
@@ -96,13 +95,4 @@ public sealed class NetcheckOptionalCliTests(NetworkHostFixture fixture)
 
     private static void AssertRow(string stdout, string pattern) =>
         Assert.True(Regex.IsMatch(stdout, "(?m)" + pattern), $"no line matches {pattern}:\n{stdout}");
-
-    private static async Task<Appliancectl> LoggedInCliAsync(HostProcess host, string folder)
-    {
-        using var certificate = X509CertificateLoader.LoadPkcs12FromFile(Path.Combine(host.DataDirectory, "certificates", "portal.pfx"), null);
-        var cli = new Appliancectl(Path.Combine(folder, "cli", "config.json"));
-        await cli.ExpectAsync(0, ["login", "--url", host.BaseUri.GetLeftPart(UriPartial.Authority), "--user", HostProcess.AdminUser,
-            "--password-stdin", "--fingerprint", LoopbackCertificate.Sha256(certificate)], stdin: HostProcess.AdminPassword + "\n");
-        return cli;
-    }
 }
