@@ -15,8 +15,15 @@ public sealed class Output(TextWriter stdout, TextWriter stderr, bool json)
 
     public TextWriter Error { get; } = stderr;
 
-    /// <summary>Writes a line; control characters from the appliance (e.g. terminal escapes in a name) become spaces.</summary>
-    public void Line(string text = "") => Out.WriteLine(Safe(text));
+    /// <summary>
+    /// Writes a message, wrapped at spaces to <see cref="TableLayout.MaxWidth"/> columns; control characters from the
+    /// appliance (e.g. terminal escapes in a name) become spaces.
+    /// </summary>
+    public void Line(string text = "")
+    {
+        foreach (var part in Safe(text).Split('\n'))
+            foreach (var line in TableLayout.Wrap(part, TableLayout.MaxWidth)) Out.WriteLine(line);
+    }
 
     /// <summary>A failure (or a warning that makes the command fail): text, or the JSON error object under --json.</summary>
     public void Fail(string text, string code = "failed", int? status = null) => Fail(new CliError(code, text, status));

@@ -47,7 +47,7 @@ public static class SystemCommands
         {
             var journal = await session.Api.GetAsync($"/api/v1/system/units/{Uri.EscapeDataString(parse.GetValue(unit)!)}/journal", ct);
             if (session.Output.Json) session.Output.WriteJson(journal);
-            else foreach (var line in journal.Items("lines")) session.Output.Line($"{line.Time("at")} {line.Text("message")}");
+            else session.Output.Table(["TIME", "MESSAGE"], journal.Items("lines").Select(l => (IReadOnlyList<string>)[l.Time("at"), l.Text("message")]), maxCell: 4000);
             return ExitCodes.Ok;
         });
         return command;
