@@ -18,13 +18,15 @@ public sealed class TestTls
     /// <summary>The certificate as PEM (the one root a client must trust).</summary>
     public string PemPath { get; }
 
-    public static TestTls Create(string folder, string name = "repository")
+    /// <param name="dnsNames">more names the certificate is for (besides 127.0.0.1 and localhost).</param>
+    public static TestTls Create(string folder, string name = "repository", IEnumerable<string>? dnsNames = null)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest($"CN={name} test", key, HashAlgorithmName.SHA256);
         var names = new SubjectAlternativeNameBuilder();
         names.AddIpAddress(IPAddress.Loopback);
         names.AddDnsName("localhost");
+        foreach (var dnsName in dnsNames ?? []) names.AddDnsName(dnsName);
         request.CertificateExtensions.Add(names.Build());
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));

@@ -80,6 +80,12 @@ type ManifestFacade =
 
     static member Version(manifest: PluginManifest) : string = Versions.formatSemVer manifest.Version
 
+    static member SecretKeys(manifest: PluginManifest) : string array =
+        manifest.Config
+        |> List.filter (fun s -> s.Secret)
+        |> List.map (fun s -> s.Key)
+        |> Array.ofList
+
     static member CompareVersions(a: PluginManifest, b: PluginManifest) : int =
         Versions.compareSemVer a.Version b.Version
 

@@ -59,3 +59,6 @@ type ManifestFacade =
     static member RouteCollisions: manifest: PluginManifest * others: PluginManifest seq -> string array
 
     static member Version: manifest: PluginManifest -> string
+
+    /// The dotted keys of the settings declared secret (never shown back).
+    static member SecretKeys: manifest: PluginManifest -> string array

@@ -59,6 +59,7 @@ internal static class PluginsApi
             config.ValueKind != JsonValueKind.Object
                 ? Problem(400, "config: must be a JSON object")
                 : ToResult(await manager.SetConfigAsync(id, config, ct))).WithName("SetPluginConfig").WithSummary("Replace a plugin's configuration (validated against its schema)");
+        group.MapPluginConfigApi();
         group.MapPluginCatalogApi();
     }
 

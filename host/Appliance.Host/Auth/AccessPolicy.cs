@@ -53,6 +53,8 @@ public static class AccessPolicy
         ["DisablePlugin"] = Roles.Admin,
         ["RestartPlugin"] = Roles.Admin,
         ["SetPluginConfig"] = Roles.Admin,
+        ["GetPluginConfig"] = Roles.Admin,
+        ["SetPluginConfigValue"] = Roles.Admin,
         ["GetPluginCatalog"] = Roles.Admin,
         ["GetPluginCatalogProgress"] = Roles.Admin,
         ["InstallCatalogPlugin"] = Roles.Admin,

@@ -60,10 +60,13 @@ public sealed class NetworkDoctorService(IOptions<ApplianceOptions> options, Plu
         };
     }
 
-    /// <summary>Every check; a firewall that failed closed comes first, as a failure with its reason.</summary>
+    /// <summary>
+    /// Every check, those of targets only optional features need marked <see cref="CheckResult.Optional"/>
+    /// (<see cref="OptionalChecks"/>); a firewall that failed closed comes first, as a failure with its reason.
+    /// </summary>
     public async Task<IReadOnlyList<CheckResult>> RunAsync(CancellationToken ct)
     {
-        var results = await RunAsync(Settings(), ct);
+        var results = OptionalChecks.Mark(await RunAsync(Settings(), ct), plugins.Footprint());
         var firewall = health.All().FirstOrDefault(h => h.Owner == FirewallService.HealthOwner && h.Report.Component == FirewallService.HealthComponent);
         if (firewall is { Report.State: Appliance.Abstractions.HealthState.Unhealthy })
             results = [new CheckResult("firewall", "inet appliance", CheckStatus.Fail, null, firewall.Report.Message,

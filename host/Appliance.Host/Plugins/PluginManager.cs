@@ -185,7 +185,11 @@ public sealed partial class PluginManager : IAsyncDisposable
     });
 
     /// <summary>Validates and stores a new configuration section, then restarts the plugin with it.</summary>
-    public Task<Result<PluginStatus>> SetConfigAsync(string id, JsonElement config, CancellationToken ct) => WithSlot(id, ct, async slot =>
+    public Task<Result<PluginStatus>> SetConfigAsync(string id, JsonElement config, CancellationToken ct) =>
+        WithSlot(id, ct, slot => ApplyConfigAsync(slot, id, config));
+
+    /// <summary>Validates and stores <paramref name="config"/> as the plugin's section and restarts it (inside the operation queue).</summary>
+    private async Task<Result<PluginStatus>> ApplyConfigAsync(PluginSlot slot, string id, JsonElement config)
     {
         if (slot.Manifest is null) return PluginRefusal.Refused($"plugin '{id}' has no valid manifest");
         if (!ManifestAdapter.ResolveConfig(slot.Manifest, config).TryGetValue(out var resolved, out var invalid))
@@ -196,7 +200,7 @@ public sealed partial class PluginManager : IAsyncDisposable
         _store.Save(new PluginRecord(id, record?.Enabled ?? true, false, ManifestAdapter.Version(slot.Manifest), config.Clone()));
         await _activator.ActivateFolderAsync(id, _folders.InstalledFolder(id), reason: "config", force: true);
         return Result<PluginStatus>.Ok(Describe(slot));
-    });
+    }
 
     private async Task Queued(CancellationToken ct, Func<Task> operation)
     {

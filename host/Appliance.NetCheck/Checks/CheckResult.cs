@@ -12,7 +12,14 @@ public enum CheckStatus
 /// operation (null when nothing was measured); <paramref name="Remediation"/> names the port and protocol to fix
 /// and is null on a pass.
 /// </summary>
-public sealed record CheckResult(string Name, string Target, CheckStatus Status, double? LatencyMs, string Detail, string? Remediation);
+public sealed record CheckResult(string Name, string Target, CheckStatus Status, double? LatencyMs, string Detail, string? Remediation)
+{
+    /// <summary>
+    /// True when only optional features need the target (e.g. the cloud link): a failure here leaves the appliance
+    /// working, so reports may show it as a warning. Set by the caller that knows why the target is checked.
+    /// </summary>
+    public bool Optional { get; init; }
+}
 
 /// <summary>A check for one target. Expected network failures come back as a Fail result, never as an exception.</summary>
 public interface INetworkCheck

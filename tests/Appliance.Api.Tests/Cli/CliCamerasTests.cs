@@ -10,7 +10,7 @@ public sealed class CliCamerasTests(CliHostFixture fixture)
     [Fact]
     public async Task Cameras_AddByRtspUrl_ListShowHealthRemove()
     {
-        var added = await Run(0, "cameras", "add", "--url", "rtsp://127.0.0.1:8554/cli", "--name", "CLI porch", "--user", "viewer", "--password", "porch-secret-pw", "--transport", "tcp");
+        var added = await Run(0, "cameras", "add", "--stream-uri", "rtsp://127.0.0.1:8554/cli", "--name", "CLI porch", "--user", "viewer", "--password", "porch-secret-pw", "--transport", "tcp");
         Assert.Equal("added cli-porch (CLI porch)", added.Stdout.Trim());
 
         var list = await Run(0, "cameras", "list");
@@ -39,10 +39,14 @@ public sealed class CliCamerasTests(CliHostFixture fixture)
         var id = onvif.Stdout.Split(' ')[1];
         await Run(0, "cameras", "remove", id);
 
-        var bad = await Run(1, "cameras", "add", "--url", "http://127.0.0.1/not-rtsp");
+        var bad = await Run(1, "cameras", "add", "--stream-uri", "http://127.0.0.1/not-rtsp");
         Assert.Contains("400 streamUri: 'http://127.0.0.1/not-rtsp' is not an rtsp:// or rtsps:// URL with a host", bad.Stderr);
-        Assert.Equal(2, (await fixture.Cli.RunAsync("cameras", "add", "--url", "rtsp://127.0.0.1/x", "--password", "p")).ExitCode);
-        Assert.Equal(2, (await fixture.Cli.RunAsync("cameras", "add", "--url", "rtsp://127.0.0.1/x", "--transport", "sctp")).ExitCode);
+        Assert.Equal(2, (await fixture.Cli.RunAsync("cameras", "add", "--stream-uri", "rtsp://127.0.0.1/x", "--password", "p")).ExitCode);
+        Assert.Equal(2, (await fixture.Cli.RunAsync("cameras", "add", "--stream-uri", "rtsp://127.0.0.1/x", "--transport", "sctp")).ExitCode);
+        // --url is the appliance's address everywhere: a camera stream there is a usage error that names --stream-uri.
+        var collision = await fixture.Cli.RunAsync("cameras", "add", "--url", "rtsp://127.0.0.1/x");
+        Assert.Equal(2, collision.ExitCode);
+        Assert.Contains("(a camera's stream goes in --stream-uri)", collision.Stderr);
 
         Assert.Contains("discovery requested", (await Run(0, "cameras", "discover")).Stdout);
         var discovered = await Run(0, "cameras", "discovered", "--json");
@@ -57,7 +61,7 @@ public sealed class CliCamerasTests(CliHostFixture fixture)
     [Fact]
     public async Task Cameras_Urls_OneLinePerCamera_AndNoAddressWithoutThePlugins()
     {
-        await Run(0, "cameras", "add", "--url", "rtsp://127.0.0.1:8554/urls", "--name", "Urls porch");
+        await Run(0, "cameras", "add", "--stream-uri", "rtsp://127.0.0.1:8554/urls", "--name", "Urls porch");
         try
         {
             var lines = await Run(0, "cameras", "urls");
@@ -76,6 +80,58 @@ public sealed class CliCamerasTests(CliHostFixture fixture)
             await Run(0, "cameras", "remove", "urls-porch");
         }
     }
+
+    /// <summary><c>cameras edit</c>: PUT /api/v1/cameras/{id} with only the given options; the rest of the camera stays.</summary>
+    [Fact]
+    public async Task CamerasEdit_ChangesOnlyTheGivenSettings_PasswordFromStdin()
+    {
+        var added = await fixture.Cli.ExpectAsync(0, ["cameras", "add", "--stream-uri", "rtsp://127.0.0.1:8554/edit", "--name", "Edit porch", "--user", "viewer", "--password-stdin", "--transport", "udp"],
+            stdin: "edit-secret-pw\n");
+        Assert.Equal("added edit-porch (Edit porch)", added.Stdout.Trim());
+        try
+        {
+            Assert.True(await Camera("hasPassword") is { ValueKind: JsonValueKind.True });
+
+            Assert.Equal("changed edit-porch (Edit gate)", (await Run(0, "cameras", "edit", "edit-porch", "--name", "Edit gate")).Stdout.Trim());
+            Assert.Equal("rtsp://127.0.0.1:8554/edit", (await Camera("streamUri")).GetString());
+            Assert.Equal("viewer", (await Camera("username")).GetString());
+            Assert.True(await Camera("hasPassword") is { ValueKind: JsonValueKind.True });
+
+            // A new address for the device: stored credentials do not follow it, the password must come again (here on stdin).
+            string[] moved = ["cameras", "edit", "edit-porch", "--stream-uri", "rtsp://127.0.0.1:8554/edit-main", "--onvif-uri", "http://127.0.0.1:18080/onvif/device_service"];
+            Assert.Contains("give its password again", (await Run(1, moved)).Stderr);
+            await fixture.Cli.ExpectAsync(0, [.. moved, "--password-stdin"], stdin: "edit-secret-pw\n");
+            Assert.Equal("Edit gate", (await Camera("name")).GetString());
+            Assert.Equal("rtsp://127.0.0.1:8554/edit-main", (await Camera("streamUri")).GetString());
+            Assert.Equal("http://127.0.0.1:18080/onvif/device_service", (await Camera("onvifUri")).GetString());
+            Assert.Equal("udp", (await Camera("overrides")).GetProperty("rtspTransport").GetString());
+
+            await Run(0, "cameras", "edit", "edit-porch", "--transport", "tcp", "--disable");
+            Assert.Equal("tcp", (await Camera("overrides")).GetProperty("rtspTransport").GetString());
+            Assert.True(await Camera("enabled") is { ValueKind: JsonValueKind.False });
+            Assert.Equal("Edit gate", (await Camera("name")).GetString());
+            await Run(0, "cameras", "edit", "edit-porch", "--enable");
+            Assert.True(await Camera("enabled") is { ValueKind: JsonValueKind.True });
+
+            // Nothing to change, both --enable and --disable, both password sources, an empty stdin: usage errors.
+            Assert.Contains("give at least one setting to change", (await Run(2, "cameras", "edit", "edit-porch")).Stderr);
+            await Run(2, "cameras", "edit", "edit-porch", "--enable", "--disable");
+            Assert.Equal(2, (await fixture.Cli.RunAsync(["cameras", "edit", "edit-porch", "--password", "p", "--password-stdin"], stdin: "p\n")).ExitCode);
+            var empty = await fixture.Cli.RunAsync(["cameras", "edit", "edit-porch", "--password-stdin"], stdin: "");
+            Assert.Equal(2, empty.ExitCode);
+            Assert.Contains("standard input holds no camera password", empty.Stderr);
+            Assert.Contains("400 streamUri:", (await Run(1, "cameras", "edit", "edit-porch", "--stream-uri", "ftp://127.0.0.1/x")).Stderr);
+            Assert.Contains("404 camera 'no-such-camera' does not exist", (await Run(1, "cameras", "edit", "no-such-camera", "--name", "x")).Stderr);
+            Assert.Equal("rtsp://127.0.0.1:8554/edit-main", (await Camera("streamUri")).GetString());
+        }
+        finally
+        {
+            await Run(0, "cameras", "remove", "edit-porch");
+        }
+    }
+
+    private async Task<JsonElement> Camera(string property) =>
+        JsonDocument.Parse((await Run(0, "cameras", "show", "edit-porch", "--json")).Stdout).RootElement.GetProperty(property);
 
     private async Task<CliResult> Run(int exitCode, params string[] args)
     {

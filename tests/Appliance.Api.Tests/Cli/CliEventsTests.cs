@@ -16,7 +16,8 @@ public sealed class CliEventsTests(CliHostFixture fixture)
 
         var text = await fixture.Cli.RunAsync("events", "tail", "-n", "3");
         Assert.True(text.ExitCode == 0, text.ToString());
-        var lines = text.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var lines = text.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).ToArray();
+        Assert.StartsWith("SEQ ", text.Stdout);
         Assert.Equal(3, lines.Length);
         Assert.Contains("CliTailRaised", lines[0]);
         Assert.Contains("{\"n\":1}", lines[0]);

@@ -50,6 +50,28 @@ public sealed class CliLoginTests(CliHostFixture fixture)
         Assert.True(insecure.ExitCode == 0, insecure.ToString());
     }
 
+    /// <summary>The password stays off the command line: --password-stdin reads the first line of standard input.</summary>
+    [Fact]
+    public async Task Login_PasswordStdin_ReadsTheFirstLine_AndRefusesAnEmptyInputOrTwoSources()
+    {
+        var cli = new Appliancectl(Path.Combine(fixture.Work, "stdin-login", "config.json"));
+        string[] login = ["login", "--url", fixture.Url, "--user", HostProcess.AdminUser, "--fingerprint", fixture.Fingerprint, "--password-stdin"];
+
+        var ok = await cli.ExpectAsync(0, login, stdin: HostProcess.AdminPassword + "\nnot read\n");
+        Assert.Contains($"Logged in to {fixture.Url} as admin", ok.Stdout);
+        await cli.ExpectAsync(0, ["status"]);
+
+        var wrong = await cli.ExpectAsync(1, login, stdin: "not-the-password-1\n");
+        Assert.Equal("appliancectl: login refused: wrong user name or password", wrong.Stderr.Trim());
+        var empty = await cli.ExpectAsync(2, login, stdin: "");
+        Assert.Contains("--password-stdin: standard input holds no password", empty.Stderr);
+        var both = await cli.ExpectAsync(2, [.. login, "--password", HostProcess.AdminPassword], stdin: HostProcess.AdminPassword + "\n");
+        Assert.Contains("give --password or --password-stdin, not both", both.Stderr);
+
+        var help = await cli.ExpectAsync(0, ["login", "--help"]);
+        Assert.Contains("discouraged", help.Stdout);
+    }
+
     [Fact]
     public async Task Status_ShowsVersionResourcesAndHealth_AsTextAndJson()
     {

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
 using Appliance.Api.Tests.Support;
 using Appliance.Testing;
@@ -35,11 +33,7 @@ public sealed class CliSystemTests : IAsyncLifetime
             },
         });
         await _host.LoginAsync();
-        using var certificate = X509CertificateLoader.LoadPkcs12FromFile(Path.Combine(_host.DataDirectory, "certificates", "portal.pfx"), null);
-        _cli = new Appliancectl(Path.Combine(data, "cli", "config.json"));
-        var login = await _cli.RunAsync("login", "--url", _host.BaseUri.GetLeftPart(UriPartial.Authority), "--user", HostProcess.AdminUser,
-            "--password", HostProcess.AdminPassword, "--fingerprint", Convert.ToHexString(SHA256.HashData(certificate.RawData)));
-        if (login.ExitCode != 0) throw new InvalidOperationException("appliancectl login failed: " + login);
+        _cli = await Appliancectl.LoggedInAsync(_host, Path.Combine(data, "cli", "config.json"));
     }
 
     public async Task DisposeAsync()

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Appliance.Testing;
 
@@ -16,11 +18,28 @@ public sealed class Appliancectl(string configPath)
 
     public string ConfigPath { get; } = configPath;
 
+    /// <summary>SHA-256 of a test host's certificate, upper-case hex without separators (what login pins).</summary>
+    public static string Fingerprint(HostProcess host)
+    {
+        using var certificate = X509CertificateLoader.LoadPkcs12FromFile(Path.Combine(host.DataDirectory, "certificates", "portal.pfx"), null);
+        return Convert.ToHexString(SHA256.HashData(certificate.RawData));
+    }
+
+    /// <summary>An appliancectl with its config at <paramref name="configPath"/>, logged in to <paramref name="host"/> as its admin (password on stdin).</summary>
+    public static async Task<Appliancectl> LoggedInAsync(HostProcess host, string configPath)
+    {
+        var cli = new Appliancectl(configPath);
+        var login = await cli.RunAsync(["login", "--url", host.BaseUri.GetLeftPart(UriPartial.Authority), "--user", HostProcess.AdminUser,
+            "--password-stdin", "--fingerprint", Fingerprint(host)], stdin: HostProcess.AdminPassword + "\n");
+        return login.ExitCode == 0 ? cli : throw new InvalidOperationException("appliancectl login failed: " + login);
+    }
+
     public async Task<CliResult> RunAsync(params string[] args) => await RunAsync(args, stdin: null);
 
-    public async Task<CliResult> RunAsync(string[] args, string? stdin)
+    /// <param name="environment">extra environment variables, e.g. TZ for the local time zone.</param>
+    public async Task<CliResult> RunAsync(string[] args, string? stdin, IReadOnlyDictionary<string, string>? environment = null)
     {
-        using var process = Start(args);
+        using var process = Start(args, environment);
         if (stdin is not null) await process.StandardInput.WriteAsync(stdin);
         process.StandardInput.Close();
         var stdout = process.StandardOutput.ReadToEndAsync();
@@ -39,9 +58,17 @@ public sealed class Appliancectl(string configPath)
     }
 
     /// <summary>Starts a long-running command (e.g. <c>events tail --follow</c>); the caller kills it.</summary>
-    public RunningCli StartLong(params string[] args) => new(Start(args));
+    public RunningCli StartLong(params string[] args) => new(Start(args, null));
 
-    private Process Start(string[] args)
+    /// <summary>Runs appliancectl and asserts its exit code (the whole output is in the failure message).</summary>
+    public async Task<CliResult> ExpectAsync(int exitCode, string[] args, string? stdin = null, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var result = await RunAsync(args, stdin, environment);
+        Assert.True(result.ExitCode == exitCode, $"appliancectl {string.Join(' ', args)}: {result}");
+        return result;
+    }
+
+    private Process Start(string[] args, IReadOnlyDictionary<string, string>? environment)
     {
         if (!File.Exists(Dll)) throw new FileNotFoundException("build tools/Appliancectl first", Dll);
         var info = new ProcessStartInfo("dotnet", [Dll, .. args])
@@ -55,6 +82,7 @@ public sealed class Appliancectl(string configPath)
         };
         info.Environment["APPLIANCECTL_CONFIG"] = ConfigPath;
         foreach (var name in new[] { "APPLIANCE_URL", "APPLIANCE_TOKEN", "APPLIANCE_PASSWORD" }) info.Environment.Remove(name);
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) info.Environment[name] = value;
         return Process.Start(info)!;
     }
 }

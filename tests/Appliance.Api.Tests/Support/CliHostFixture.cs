@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using Appliance.Testing;
 
 namespace Appliance.Api.Tests.Support;
@@ -22,11 +20,8 @@ public sealed class CliHostFixture : IAsyncLifetime
     {
         Host = await HostProcess.StartAsync();
         await Host.LoginAsync();
-        using var certificate = X509CertificateLoader.LoadPkcs12FromFile(Path.Combine(Host.DataDirectory, "certificates", "portal.pfx"), null);
-        Fingerprint = Convert.ToHexString(SHA256.HashData(certificate.RawData));
-        Cli = new Appliancectl(Path.Combine(Work, "config", "config.json"));
-        var login = await Cli.RunAsync("login", "--url", Url, "--user", HostProcess.AdminUser, "--password", HostProcess.AdminPassword, "--fingerprint", Fingerprint);
-        if (login.ExitCode != 0) throw new InvalidOperationException("appliancectl login failed: " + login);
+        Fingerprint = Appliancectl.Fingerprint(Host);
+        Cli = await Appliancectl.LoggedInAsync(Host, Path.Combine(Work, "config", "config.json"));
     }
 
     public static string Display(string hex) => string.Join(':', hex.Chunk(2).Select(c => new string(c)));

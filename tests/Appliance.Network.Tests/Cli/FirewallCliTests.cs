@@ -65,7 +65,8 @@ public sealed class FirewallCliTests(NetworkHostFixture fixture)
 
             var shown = await fixture.Cli.ExpectAsync(1, [.. target, "network", "firewall"]);
             Assert.Matches(@"(?m)^enforcement\s+enforced$", shown.Stdout);
-            Assert.Matches(@"(?m)^last apply\s+\S+: Rejected$", shown.Stdout);
+            // The time in the local zone, with its offset (issue 15 item 9).
+            Assert.Matches(@"(?m)^last apply\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d [+-]\d\d:\d\d: Rejected$", shown.Stdout);
             Assert.Contains("/nonexistent/appl-test/nft", shown.Stdout);
             Assert.Contains("the last apply was Rejected", shown.Stderr);
 

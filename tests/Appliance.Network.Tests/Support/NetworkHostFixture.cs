@@ -1,6 +1,4 @@
 using System.Net.Http.Json;
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
 using Appliance.Api.Tests.Support;
 using Appliance.Testing;
@@ -40,12 +38,7 @@ public sealed class NetworkHostFixture : IAsyncLifetime
         added.EnsureSuccessStatusCode();
         CameraId = (await added.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<string>();
 
-        using var certificate = X509CertificateLoader.LoadPkcs12FromFile(Path.Combine(Host.DataDirectory, "certificates", "portal.pfx"), null);
-        var fingerprint = Convert.ToHexString(SHA256.HashData(certificate.RawData));
-        Cli = new Appliancectl(Path.Combine(Work, "config", "config.json"));
-        var login = await Cli.RunAsync("login", "--url", Host.BaseUri.GetLeftPart(UriPartial.Authority),
-            "--user", HostProcess.AdminUser, "--password", HostProcess.AdminPassword, "--fingerprint", fingerprint);
-        if (login.ExitCode != 0) throw new InvalidOperationException("appliancectl login failed: " + login);
+        Cli = await Appliancectl.LoggedInAsync(Host, Path.Combine(Work, "config", "config.json"));
     }
 
     /// <summary>Every target loopback: NTP, updates and MQTT names under appliance.test, the doctor's DNS/STUN/NTP on the rig.</summary>

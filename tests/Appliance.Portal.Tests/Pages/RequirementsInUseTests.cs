@@ -29,7 +29,7 @@ public sealed class RequirementsInUseTests(BrowserFixture browser)
         };
         await using var host = await HostProcess.StartAsync(bundledPlugins: BundledPlugins.Stage(BundledPlugins.Onvif), pluginConfig: config);
         await host.LoginAsync();
-        using (var added = await host.Client.PostAsJsonAsync("/api/v1/cameras", new { name = "Yard", streamUri = "rtsp://192.0.2.7:8554/main" }))
+        using (var added = await host.Client.PostAsJsonAsync("/api/v1/cameras", new { name = "Yard", streamUri = "rtsp://127.0.0.1:8554/main" }))
             added.EnsureSuccessStatusCode();
         await Eventually.ValueAsync(async () => (await host.Client.GetFromJsonAsync<JsonObject>("/api/v1/plugins/appliance.onvif"))!["state"]!.ToString(),
             state => state == "Running", "the ONVIF plugin running", TimeSpan.FromSeconds(60));
@@ -43,7 +43,7 @@ public sealed class RequirementsInUseTests(BrowserFixture browser)
         foreach (var port in new[] { "3702", "5353" })
             await Expect(onvif.Filter(new() { Has = page.Locator($"td[data-field=ports]:text-is('{port}')") })).ToHaveCountAsync(0);
         await Expect(page.Locator("#requirements tbody tr[data-owner='camera Yard'] td[data-field=ports]")).ToHaveTextAsync("8554");
-        await Expect(page.Locator("#requirements tbody tr[data-owner='camera Yard'] td[data-field=to]")).ToHaveTextAsync("192.0.2.7 (cameras)");
+        await Expect(page.Locator("#requirements tbody tr[data-owner='camera Yard'] td[data-field=to]")).ToHaveTextAsync("127.0.0.1 (cameras)");
         var inUse = await rows.CountAsync();
         var download = await page.APIRequest.GetAsync("/api/v1/network/requirements?format=csv");
         Assert.DoesNotContain(",3702,", await download.TextAsync());

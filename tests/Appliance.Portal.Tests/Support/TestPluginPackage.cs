@@ -17,8 +17,8 @@ public static class TestPluginPackage
     public static string BuildOutput =>
         Path.Combine(RepoPaths.Root, "tests", "Appliance.Portal.Tests", "TestPlugin", "bin", RepoPaths.Configuration, "net10.0");
 
-    /// <summary>Writes the zip into <paramref name="directory"/> and returns its path.</summary>
-    public static string Create(string directory, string version = "1.0.0")
+    /// <summary>Writes the zip into <paramref name="directory"/> and returns its path; <paramref name="editManifest"/> may change plugin.json first.</summary>
+    public static string Create(string directory, string version = "1.0.0", Action<JsonObject>? editManifest = null)
     {
         var output = BuildOutput;
         if (!File.Exists(Path.Combine(output, Assembly)))
@@ -28,6 +28,7 @@ public static class TestPluginPackage
         File.Delete(zip);
         var manifest = JsonNode.Parse(File.ReadAllText(Path.Combine(output, "plugin.json")))!.AsObject();
         manifest["version"] = version;
+        editManifest?.Invoke(manifest);
         using var archive = ZipFile.Open(zip, ZipArchiveMode.Create);
         archive.CreateEntryFromFile(Path.Combine(output, Assembly), Assembly);
         var deps = Path.ChangeExtension(Path.Combine(output, Assembly), ".deps.json");

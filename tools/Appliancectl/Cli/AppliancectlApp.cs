@@ -29,8 +29,9 @@ public static class AppliancectlApp
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
-            foreach (var error in parse.Errors) await stderr.WriteLineAsync($"appliancectl: {error.Message}");
-            await stderr.WriteLineAsync("Run 'appliancectl --help' for usage.");
+            var output = new Output(stdout, stderr, parse.GetValue(globals.Json));
+            foreach (var error in parse.Errors) output.Fail(error.Message, "usage");
+            output.Note("run 'appliancectl --help' for usage");
             return ExitCodes.Usage;
         }
         using var cancel = new CancellationTokenSource();

@@ -31,22 +31,22 @@ public static class CommandRunner
         }
         catch (CliException ex)
         {
-            output.Fail(ex.Message);
+            output.Fail(ex.Message, ex.Usage ? "usage" : "failed");
             return ex.Usage ? ExitCodes.Usage : ExitCodes.Failed;
         }
         catch (ApiException ex)
         {
-            output.Fail(ex.Message);
+            output.Fail(CliError.From(ex));
             return ExitCodes.Failed;
         }
         catch (OperationCanceledException)
         {
-            output.Fail("cancelled");
+            output.Fail("cancelled", "cancelled");
             return ExitCodes.Failed;
         }
         catch (IOException ex)
         {
-            output.Fail(ex.Message);
+            output.Fail(ex.Message, "io");
             return ExitCodes.Failed;
         }
     }

@@ -42,7 +42,8 @@ public sealed class GlobalOptions
     {
         if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "https" or "http" && uri.Host.Length > 0)
             return uri;
-        result.AddError($"--url: '{text}' is not an http(s) address such as https://127.0.0.1:8443");
+        var hint = uri?.Scheme is "rtsp" or "rtsps" ? " (a camera's stream goes in --stream-uri)" : "";
+        result.AddError($"--url: '{text}' is not an http(s) address such as https://127.0.0.1:8443{hint}");
         return null;
     }
 }

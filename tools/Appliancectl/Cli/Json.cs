@@ -52,6 +52,17 @@ public static class Json
             : $"{span.Minutes}m {span.Seconds}s";
     }
 
+    /// <summary>
+    /// A timestamp of the API (ISO 8601, any offset) in this machine's time zone with the offset shown,
+    /// <c>2026-12-04 10:30:00 +01:00</c>; text that is not a timestamp is shown as it is.
+    /// </summary>
+    public static string Time(this JsonElement element, string property) => LocalTime(element.Text(property));
+
+    public static string LocalTime(string text, TimeZoneInfo? zone = null) =>
+        DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var at)
+            ? TimeZoneInfo.ConvertTime(at, zone ?? TimeZoneInfo.Local).ToString("yyyy-MM-dd HH:mm:ss zzz", CultureInfo.InvariantCulture)
+            : text;
+
     public static string Fixed(double? value, string format = "0.0") =>
         value is { } v ? v.ToString(format, CultureInfo.InvariantCulture) : "";
 }

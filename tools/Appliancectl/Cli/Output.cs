@@ -1,63 +1,57 @@
-using System.Text;
 using System.Text.Json;
 
 namespace Appliance.Tools.Appliancectl.Cli;
 
-/// <summary>Where a command writes: plain tables for people, the API's JSON with <c>--json</c>.</summary>
+/// <summary>
+/// Where a command writes: tables for people (at most <see cref="TableLayout.MaxWidth"/> columns, times in the
+/// local zone), the API's JSON with <c>--json</c>. Failures go to stderr: a line of text, or with <c>--json</c>
+/// one <see cref="CliError"/> object.
+/// </summary>
 public sealed class Output(TextWriter stdout, TextWriter stderr, bool json)
 {
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
-
     public bool Json { get; } = json;
 
     public TextWriter Out { get; } = stdout;
 
     public TextWriter Error { get; } = stderr;
 
-    /// <summary>Writes a line; control characters from the appliance (e.g. terminal escapes in a name) become spaces.</summary>
-    public void Line(string text = "") => Out.WriteLine(Safe(text));
+    /// <summary>
+    /// Writes a message, wrapped at spaces to <see cref="TableLayout.MaxWidth"/> columns; control characters from the
+    /// appliance (e.g. terminal escapes in a name) become spaces.
+    /// </summary>
+    public void Line(string text = "")
+    {
+        foreach (var part in Safe(text).Split('\n'))
+            foreach (var line in TableLayout.Wrap(part, TableLayout.MaxWidth)) Out.WriteLine(line);
+    }
 
-    public void Fail(string text) => Error.WriteLine($"appliancectl: {Safe(text)}");
+    /// <summary>A failure (or a warning that makes the command fail): text, or the JSON error object under --json.</summary>
+    public void Fail(string text, string code = "failed", int? status = null) => Fail(new CliError(code, text, status));
+
+    public void Fail(CliError error) =>
+        Error.WriteLine(Json ? error.ToJson() : $"appliancectl: {Safe(error.Message)}");
+
+    /// <summary>A remark that does not fail the command: text on stderr, nothing under --json (the JSON says it).</summary>
+    public void Note(string text)
+    {
+        if (!Json) Error.WriteLine($"appliancectl: {Safe(text)}");
+    }
 
     public static string Safe(string text) =>
         text.Any(c => char.IsControl(c) && c != '\n') ? new string(text.Select(c => char.IsControl(c) && c != '\n' ? ' ' : c).ToArray()) : text;
 
-    public void WriteJson(JsonElement element, bool indented = true) =>
-        Out.WriteLine(indented ? JsonSerializer.Serialize(element, Indented) : element.GetRawText());
+    /// <summary>The API's JSON, re-encoded with the relaxed encoder (<see cref="JsonText"/>).</summary>
+    public void WriteJson(JsonElement element, bool indented = true) => Out.WriteLine(JsonText.Serialize(element, indented));
 
-    /// <summary>
-    /// A left-aligned table (no header line when every header is empty: a key/value list); cells are clipped
-    /// to <paramref name="maxCell"/> characters, control characters flattened to spaces.
-    /// </summary>
-    public void Table(IReadOnlyList<string> headers, IEnumerable<IReadOnlyList<string>> rows, int maxCell = 60)
+    /// <summary>A table (see <see cref="TableLayout"/>); "(none)" when there are no rows.</summary>
+    public void Table(IReadOnlyList<string> headers, IEnumerable<IReadOnlyList<string>> rows, int maxCell = 200, IReadOnlyList<int>? fixedWidths = null)
     {
-        var cells = rows.Select(r => r.Select(c => Clean(c, maxCell)).ToArray()).ToList();
-        if (cells.Count == 0)
+        var list = rows.ToList();
+        if (list.Count == 0)
         {
             Line("(none)");
             return;
         }
-        var widths = headers.Select((h, i) => Math.Max(h.Length, cells.Max(r => i < r.Length ? r[i].Length : 0))).ToArray();
-        var builder = new StringBuilder();
-        if (headers.Any(h => h.Length > 0)) Append(builder, headers.ToArray(), widths);
-        foreach (var row in cells) Append(builder, row, widths);
-        Out.Write(builder.ToString());
-    }
-
-    private static void Append(StringBuilder builder, string[] row, int[] widths)
-    {
-        var line = new StringBuilder();
-        for (var i = 0; i < widths.Length; i++)
-        {
-            var cell = i < row.Length ? row[i] : "";
-            line.Append(i == widths.Length - 1 ? cell : cell.PadRight(widths[i] + 2));
-        }
-        builder.Append(line.ToString().TrimEnd()).Append('\n');
-    }
-
-    private static string Clean(string? text, int max)
-    {
-        var flat = new string((text ?? "").Select(c => char.IsControl(c) ? ' ' : c).ToArray());
-        return flat.Length > max ? flat[..(max - 3)] + "..." : flat;
+        foreach (var line in TableLayout.Lines(headers, list, maxCell, fixedWidths)) Out.Write(line + "\n");
     }
 }

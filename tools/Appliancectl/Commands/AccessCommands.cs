@@ -21,12 +21,13 @@ public static class AccessCommands
                 session.Output.WriteJson(tokens);
                 return ExitCodes.Ok;
             }
-            session.Output.Table(["ID", "LABEL", "CREATED", "EXPIRES", "LAST USED", "REVOKED"],
-                tokens.EnumerateArray().Select(t => new[]
-                {
-                    t.Text("id") ?? "", t.Text("label") ?? "", t.Text("createdAt") ?? "", t.Text("expiresAt") ?? "never",
-                    t.Text("lastUsedAt") ?? "never", t.Text("revokedAt") ?? "",
-                }).ToList(), maxCell: 60);
+            // Creation and revocation times are in --json; the table keeps to 120 columns.
+            session.Output.Table(["ID", "LABEL", "EXPIRES", "LAST USED", "STATE"],
+                tokens.Items().Select(t => (IReadOnlyList<string>)
+                [
+                    t.Text("id"), t.Text("label"), OrNever(t.Time("expiresAt")), OrNever(t.Time("lastUsedAt")),
+                    t.Text("revokedAt").Length > 0 ? "revoked" : "active",
+                ]));
             return ExitCodes.Ok;
         });
         var id = new Argument<string>("id") { Description = "Token id (from tokens list)" };
@@ -39,6 +40,8 @@ public static class AccessCommands
         });
         return new Command("tokens", "API tokens") { list, revoke };
     }
+
+    private static string OrNever(string text) => text.Length == 0 ? "never" : text;
 
     public static Command Users(GlobalOptions globals)
     {

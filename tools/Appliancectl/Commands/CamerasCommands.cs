@@ -4,7 +4,7 @@ using Appliance.Tools.Appliancectl.Cli;
 
 namespace Appliance.Tools.Appliancectl.Commands;
 
-/// <summary><c>appliancectl cameras list|show|add|remove|discover|discovered|health|test|urls</c>.</summary>
+/// <summary><c>appliancectl cameras list|show|add|edit|remove|discover|discovered|health|test|urls</c>.</summary>
 public static class CamerasCommands
 {
     public static Command Create(GlobalOptions globals)
@@ -12,7 +12,8 @@ public static class CamerasCommands
         var cameras = new Command("cameras", "The camera inventory: add, remove, discover, stream health");
         cameras.Subcommands.Add(List(globals));
         cameras.Subcommands.Add(Show(globals));
-        cameras.Subcommands.Add(CameraAddCommand.Create(globals));
+        cameras.Subcommands.Add(CameraFormCommands.Add(globals));
+        cameras.Subcommands.Add(CameraFormCommands.Edit(globals));
         cameras.Subcommands.Add(Remove(globals));
         cameras.Subcommands.Add(Discover(globals));
         cameras.Subcommands.Add(Discovered(globals));
@@ -134,7 +135,7 @@ public static class CamerasCommands
             if (session.Output.Json) session.Output.WriteJson(answer);
             else session.Output.Table(["NAME", "ADDRESSES", "HARDWARE", "LOCATION", "SOURCE", "SEEN", "ENDPOINT"],
                 answer.Items().Select(d => (IReadOnlyList<string>)[d.Text("name"), string.Join(" ", d.Items("addresses").Select(Json.Show)),
-                    d.Text("hardware"), d.Text("location"), d.Text("source"), d.Text("seenAt"), d.Text("endpointReference")]));
+                    d.Text("hardware"), d.Text("location"), d.Text("source"), d.Time("seenAt"), d.Text("endpointReference")]));
             return ExitCodes.Ok;
         });
         return command;
@@ -154,7 +155,7 @@ public static class CamerasCommands
                 ["fps", Json.Fixed(h.Number("fps"))], ["bitrate", $"{Json.Fixed(h.Number("bitrateKbps"), "0")} kbit/s"],
                 ["keyframe interval", $"{Json.Fixed(h.Number("keyframeIntervalSeconds"), "0.00")} s"],
                 ["packets", $"{h.Text("packetsReceived")} received, {h.Text("packetsLost")} lost ({Json.Fixed(h.Number("lossPercent"), "0.00")} %)"],
-                ["reconnects", h.Text("reconnects")], ["last frame", h.Text("lastFrameAt")], ["last error", h.Text("lastError")],
+                ["reconnects", h.Text("reconnects")], ["last frame", h.Time("lastFrameAt")], ["last error", h.Text("lastError")],
             ], maxCell: 200);
             return ExitCodes.Ok;
         });

@@ -27,6 +27,7 @@ public static class EventsCommands
             var typeFilter = parse.GetValue(type);
             var query = $"/api/v1/events?limit={parse.GetValue(limit)}" + (typeFilter is null ? "" : "&type=" + Uri.EscapeDataString(typeFilter));
             var recent = (await session.Api.GetAsync(query, ct)).Items().Reverse().ToList();
+            if (recent.Count > 0 || parse.GetValue(follow)) PrintHeader(session.Output);
             foreach (var e in recent) Print(session.Output, e);
             if (!parse.GetValue(follow))
             {
@@ -83,6 +84,16 @@ public static class EventsCommands
         throw new Http.ApiException($"the appliance at {session.Api.BaseUri} closed the event stream");
     }
 
+    private static readonly string[] Headers = ["SEQ", "TIME", "CATEGORY", "TYPE", "SOURCE", "DATA"];
+
+    /// <summary>Fixed widths, so the recent events and the followed ones line up (DATA takes the rest of 120 and wraps).</summary>
+    private static readonly int[] Widths = [6, 26, 8, 22, 18, TableLayout.MaxWidth - (6 + 26 + 8 + 22 + 18) - 5 * 2];
+
+    private static void PrintHeader(Output output)
+    {
+        if (!output.Json) foreach (var line in TableLayout.Lines(Headers, [], fixedWidths: Widths)) output.Out.Write(line + "\n");
+    }
+
     private static void Print(Output output, JsonElement e)
     {
         if (output.Json)
@@ -90,8 +101,9 @@ public static class EventsCommands
             output.WriteJson(e, indented: false);
             return;
         }
-        var data = e.Child("data") is { } d ? d.GetRawText() : "";
-        if (data.Length > 400) data = data[..397] + "...";
-        output.Line($"{e.Text("sequence"),6}  {e.Text("occurredAt")}  {e.Text("category"),-9}  {e.Text("type")}  {e.Text("source")}  {data}");
+        var data = e.Child("data") is { } d ? JsonText.Serialize(d, indented: false) : "";
+        foreach (var line in TableLayout.Lines(["", "", "", "", "", ""],
+                     [[e.Text("sequence"), e.Time("occurredAt"), e.Text("category"), e.Text("type"), e.Text("source"), data]], maxCell: 1000, fixedWidths: Widths))
+            output.Out.Write(line + "\n");
     }
 }

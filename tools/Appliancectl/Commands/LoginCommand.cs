@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text;
 using Appliance.Tools.Appliancectl.Cli;
 using Appliance.Tools.Appliancectl.Config;
 using Appliance.Tools.Appliancectl.Http;
@@ -12,7 +11,9 @@ public static class LoginCommand
     public static Command Create(GlobalOptions globals)
     {
         var user = new Option<string>("--user", "-u") { Description = "User name", Required = true };
-        var password = new Option<string?>("--password", "-p") { Description = "Password (or APPLIANCE_PASSWORD, or asked for)" };
+        var password = PasswordInput.DiscouragedOption("Password");
+        password.Aliases.Add("-p");
+        var passwordStdin = PasswordInput.StdinOption("the password");
         var fingerprint = new Option<string?>("--fingerprint")
         {
             Description = "SHA-256 fingerprint of the appliance's certificate to pin (shown on the portal's Overview page)",
@@ -24,7 +25,8 @@ public static class LoginCommand
         });
         var label = new Option<string>("--label") { Description = "Name of the token on the appliance", DefaultValueFactory = _ => "appliancectl@" + Environment.MachineName };
 
-        var command = new Command("login", "Log in and store the address, a token and the certificate pin") { user, password, fingerprint, label };
+        var command = new Command("login", "Log in and store the address, a token and the certificate pin") { user, password, passwordStdin, fingerprint, label };
+        command.RefuseBoth(password, passwordStdin);
         command.SetOutputAction(globals, async (output, parse, ct) =>
         {
             var loaded = ConfigFile.Load(ConfigFile.DefaultPath());
@@ -34,7 +36,8 @@ public static class LoginCommand
                 ?? (stored is not null ? new Uri(stored.Url) : null)
                 ?? throw new CliException("login: give the appliance's address with --url https://<appliance>:8443", usage: true);
             var name = parse.GetValue(user)!;
-            var secret = parse.GetValue(password) ?? Environment.GetEnvironmentVariable("APPLIANCE_PASSWORD") ?? ReadPassword(output);
+            var secret = parse.GetValue(passwordStdin) ? PasswordInput.FromStdin(Console.In, "password")
+                : parse.GetValue(password) ?? Environment.GetEnvironmentVariable("APPLIANCE_PASSWORD") ?? ReadPassword(output);
             var insecure = parse.GetValue(globals.Insecure);
             var trust = new CertificateTrust(parse.GetValue(fingerprint), insecure);
 
@@ -83,25 +86,9 @@ public static class LoginCommand
 
     private static bool CanAsk() => !Console.IsInputRedirected && !Console.IsErrorRedirected;
 
-    /// <summary>Asks for the password without echo; with redirected input, reads the first line.</summary>
-    private static string ReadPassword(Output output)
-    {
-        if (Console.IsInputRedirected)
-            return Console.In.ReadLine() ?? throw new CliException("login: no password given (--password, APPLIANCE_PASSWORD or standard input)", usage: true);
-        output.Error.Write("Password: ");
-        var builder = new StringBuilder();
-        while (true)
-        {
-            var key = Console.ReadKey(intercept: true);
-            if (key.Key == ConsoleKey.Enter) break;
-            if (key.Key == ConsoleKey.Backspace)
-            {
-                if (builder.Length > 0) builder.Length--;
-                continue;
-            }
-            if (!char.IsControl(key.KeyChar)) builder.Append(key.KeyChar);
-        }
-        output.Error.WriteLine();
-        return builder.ToString();
-    }
+    /// <summary>Asks for the password without echo; with redirected input (older scripts), reads the first line.</summary>
+    private static string ReadPassword(Output output) =>
+        Console.IsInputRedirected
+            ? Console.In.ReadLine() ?? throw new CliException("login: no password given (--password-stdin, a terminal, or APPLIANCE_PASSWORD)", usage: true)
+            : PasswordInput.Prompt(output.Error, "Password");
 }

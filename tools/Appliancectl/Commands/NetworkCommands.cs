@@ -68,7 +68,7 @@ public static class NetworkCommands
             [
                 ["enforcement", enforced ? "enforced" : "not enforced (the ruleset is compiled and shown, not applied)"],
                 ["ruleset", compiled],
-                ["last apply", status.Text("lastAppliedAt") is { Length: > 0 } at ? $"{at}: {status.Text("lastResult")}" : "none since the appliance started"],
+                ["last apply", status.Time("lastAppliedAt") is { Length: > 0 } at ? $"{at}: {status.Text("lastResult")}" : "none since the appliance started"],
                 ["last message", status.Text("lastMessage")],
                 ["confirmation", status.Child("awaitingConfirmation") is { ValueKind: JsonValueKind.True } ? "an apply is waiting for confirmation" : "nothing waiting"],
             ], maxCell: 300);

@@ -5,7 +5,7 @@ using Appliance.Tools.Appliancectl.Cli;
 
 namespace Appliance.Tools.Appliancectl.Commands;
 
-/// <summary><c>appliancectl plugins list|show|catalog|install|update|remove|enable|disable|restart</c>.</summary>
+/// <summary><c>appliancectl plugins list|show|catalog|install|update|remove|enable|disable|restart|config</c>.</summary>
 public static class PluginsCommands
 {
     private const long MaxPackageBytes = 512L * 1024 * 1024;
@@ -38,7 +38,7 @@ public static class PluginsCommands
             session.Output.Table(["", ""],
             [
                 ["id", p.Text("id")], ["name", p.Text("name")], ["version", p.Text("version")], ["kind", p.Text("kind")],
-                ["state", p.Text("state")], ["enabled", p.Text("enabled")], ["error", p.Text("error")], ["started", p.Text("startedAt")],
+                ["state", p.Text("state")], ["enabled", p.Text("enabled")], ["error", p.Text("error")], ["started", p.Time("startedAt")],
                 ["routes", string.Join(", ", p.Items("routes").Select(Json.Show))],
             ], maxCell: 200);
             var network = p.Items("network").ToList();
@@ -62,7 +62,7 @@ public static class PluginsCommands
                 session.Output.WriteJson(answer);
                 return ExitCodes.Ok;
             }
-            session.Output.Line($"channel {answer.Text("channel")} of {answer.Text("repository")}, serial {answer.Text("serial")}, signed by {answer.Text("signedBy")}, expires {answer.Text("expires")}");
+            session.Output.Line($"channel {answer.Text("channel")} of {answer.Text("repository")}, serial {answer.Text("serial")}, signed by {answer.Text("signedBy")}, expires {answer.Time("expires")}");
             session.Output.Table(["ID", "VERSION", "INSTALLED", "SIZE", "ACTION"],
                 answer.Items("packages").Select(p => (IReadOnlyList<string>)[p.Text("id"), p.Text("version"), p.Text("installed"), p.Text("size"),
                     p.Text("unfit") is { Length: > 0 } unfit ? $"unfit: {unfit}" : p.Text("action")]));
@@ -109,6 +109,7 @@ public static class PluginsCommands
         plugins.Subcommands.Add(Action(globals, "enable", "Enable and start a plugin (kept across restarts)", HttpMethod.Post, "/enable", "enabled"));
         plugins.Subcommands.Add(Action(globals, "disable", "Stop a plugin and keep it stopped across restarts", HttpMethod.Post, "/disable", "disabled"));
         plugins.Subcommands.Add(Action(globals, "restart", "Stop and start a plugin again", HttpMethod.Post, "/restart", "restarted"));
+        plugins.Subcommands.Add(PluginConfigCommands.Create(globals));
         return plugins;
     }
 
@@ -142,7 +143,7 @@ public static class PluginsCommands
     }
 
     /// <summary>Prints what became of the plugin; a plugin left quarantined or invalid makes the command fail.</summary>
-    private static int Report(Output output, JsonElement status, string done)
+    public static int Report(Output output, JsonElement status, string done)
     {
         var state = status.Text("state");
         var failed = done != "removed" && (state.Equals("quarantined", StringComparison.OrdinalIgnoreCase) || state.Equals("invalid", StringComparison.OrdinalIgnoreCase));

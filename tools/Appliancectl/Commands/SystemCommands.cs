@@ -47,7 +47,7 @@ public static class SystemCommands
         {
             var journal = await session.Api.GetAsync($"/api/v1/system/units/{Uri.EscapeDataString(parse.GetValue(unit)!)}/journal", ct);
             if (session.Output.Json) session.Output.WriteJson(journal);
-            else foreach (var line in journal.Items("lines")) session.Output.Line($"{line.Text("at")} {line.Text("message")}");
+            else session.Output.Table(["TIME", "MESSAGE"], journal.Items("lines").Select(l => (IReadOnlyList<string>)[l.Time("at"), l.Text("message")]), maxCell: 4000);
             return ExitCodes.Ok;
         });
         return command;
@@ -107,7 +107,7 @@ public static class SystemCommands
                     ? (IReadOnlyList<string>)[i.Text("interface"), i.Text("connection"), s.Text("method"), string.Join(" ", s.Items("addresses").Select(Json.Show)), s.Text("gateway"), string.Join(" ", s.Items("dns").Select(Json.Show))]
                     : [i.Text("interface"), i.Text("connection"), "", "", "", ""]));
             if (status.Child("pending") is { ValueKind: JsonValueKind.Object } p)
-                session.Output.Line($"waiting for confirmation: {p.Text("interface")}, reverted at {p.Text("revertAt")} unless 'appliancectl system network confirm'");
+                session.Output.Line($"waiting for confirmation: {p.Text("interface")}, reverted at {p.Time("revertAt")} unless 'appliancectl system network confirm'");
             if (status.Text("lastRevert") is { Length: > 0 } last) session.Output.Line($"last revert: {last}");
             return ExitCodes.Ok;
         });
@@ -126,7 +126,7 @@ public static class SystemCommands
             var body = new { method = parse.GetValue(dhcp) ? "dhcp" : "static", addresses, gateway = parse.GetValue(gateway), dns = parse.GetValue(dns) ?? [] };
             var pending = await session.Api.SendAsync(HttpMethod.Put, $"/api/v1/system/network/{Uri.EscapeDataString(parse.GetValue(name)!)}", JsonContent.Create(body), ct);
             if (session.Output.Json) session.Output.WriteJson(pending);
-            else session.Output.Line($"applied to {pending.Text("interface")}; reverted at {pending.Text("revertAt")} unless 'appliancectl system network confirm'");
+            else session.Output.Line($"applied to {pending.Text("interface")}; reverted at {pending.Time("revertAt")} unless 'appliancectl system network confirm'");
             return ExitCodes.Ok;
         });
         network.Subcommands.Add(set);

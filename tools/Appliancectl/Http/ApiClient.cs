@@ -52,7 +52,7 @@ public sealed class ApiClient : IDisposable
         }
         catch (JsonException)
         {
-            throw new ApiException($"{method} {path}: the appliance answered {(int)response.StatusCode} with something that is not JSON: {Clip(text)}");
+            throw new ApiException($"{method} {path}: the appliance answered {(int)response.StatusCode} with something that is not JSON: {Clip(text)}", (int)response.StatusCode);
         }
     }
 
