@@ -66,6 +66,8 @@ public static class ServiceRegistration
         services.AddSingleton<Appliance.Host.PluginRepository.CatalogProgress>();
         services.AddSingleton<Appliance.Host.PluginRepository.PluginCatalogService>();
         services.AddSingleton<SystemInfo>();
+        services.AddSingleton<Support.HostLogCollector>();
+        services.AddSingleton<Support.SupportBundleBuilder>();
         services.AddHostedService<CpuSampler>();
         services.AddSingleton<DiscoveredDevices>();
         services.AddSingleton<Rules.RuleStore>();

@@ -23,6 +23,7 @@ public static class ApiEndpoints
 
         var api = app.MapGroup(Prefix).RequireAuthorization().RequireRateLimiting(Auth.RequestLimits.ApiPolicy);
         api.MapSystemApi();
+        api.MapSupportBundleApi();
         api.MapBackupApi();
         api.MapSystemServicesApi();
         api.MapImageUpdateApi(app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Configuration.ApplianceOptions>>().Value.ImageUpdates.MaxBundleBytes);

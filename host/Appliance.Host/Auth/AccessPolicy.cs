@@ -79,6 +79,8 @@ public static class AccessPolicy
         ["UnlockUser"] = Roles.Admin,
         // The box itself (systemd units, time, host name, IP settings, power).
         ["ListSystemUnits"] = Roles.Admin,
+        // The support bundle holds the configuration (secrets removed), logs and events: administrators only.
+        ["GetSupportBundle"] = Roles.Admin,
         // Backups carry every camera's credentials (encrypted) and a restore replaces the configuration.
         ["GetBackupKey"] = Roles.Admin,
         ["CreateBackup"] = Roles.Admin,

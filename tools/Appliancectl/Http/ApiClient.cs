@@ -64,6 +64,13 @@ public sealed class ApiClient : IDisposable
         return await SendRawAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
     }
 
+    /// <summary>Opens a file download (the body is read by the caller, who disposes the response).</summary>
+    public async Task<HttpResponseMessage> OpenDownloadAsync(string path, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        return await SendRawAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+    }
+
     /// <summary>
     /// Sends <paramref name="request"/>; the timeout covers the call up to the headers (and the body when
     /// <paramref name="completion"/> reads it), never a streamed body read later.
