@@ -179,6 +179,25 @@ public sealed class SystemServicesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_support_bundle_says_why_the_journal_is_missing_when_journalctl_cannot_run()
+    {
+        using var response = await _host.Client.GetAsync("/api/v1/system/support-bundle");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var gzip = new System.IO.Compression.GZipStream(await response.Content.ReadAsStreamAsync(), System.IO.Compression.CompressionMode.Decompress);
+        using var tar = new System.Formats.Tar.TarReader(gzip);
+        var names = new List<string>();
+        string? readme = null;
+        while (await tar.GetNextEntryAsync(copyData: true) is { } entry)
+        {
+            names.Add(entry.Name);
+            if (entry.Name == "README.txt") readme = await new StreamReader(entry.DataStream!).ReadToEndAsync();
+        }
+        Assert.DoesNotContain("logs/host.log", names);
+        Assert.Contains("versions.json", names);
+        Assert.Contains("logs/host.log is missing: the journal of appliance.service could not be read (journalctl cannot be run", readme);
+    }
+
+    [Fact]
     public async Task The_portal_page_shows_units_time_and_network_and_confirms_a_pending_change()
     {
         using var portal = new HttpClient(new SocketsHttpHandler
@@ -196,6 +215,7 @@ public sealed class SystemServicesTests : IAsyncLifetime
         Assert.Contains("Europe/Vienna", page);
         Assert.Contains("data-interface=\"eth0\"", page);
         Assert.DoesNotContain("id=\"network-pending\"", page);
+        Assert.Contains("href=\"/api/v1/system/support-bundle\"", page);
 
         using (var applied = await _host.Client.PutAsJsonAsync($"/api/v1/system/network/{Eth0}", new { method = "static", addresses = new[] { "203.0.113.5/24" } }))
             Assert.True(applied.IsSuccessStatusCode, await applied.Content.ReadAsStringAsync());
