@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Formats.Tar;
-using System.IO.Compression;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -82,7 +80,7 @@ public sealed class SupportBundleTests : IAsyncLifetime
         Assert.Matches(@"^appliance-support-[A-Za-z0-9.-]+-\d{8}T\d{6}Z\.tar\.gz$", name);
         var bundle = await response.Content.ReadAsByteArrayAsync();
 
-        var files = Unpack(bundle);
+        var files = TarGzFiles.Read(bundle);
         foreach (var part in new[] { "README.txt", "versions.json", "health.json", "config/appliance.json", $"config/plugins/{TestPluginPackage.Id}.json", "network-requirements.md", "events.json", "manifest.json" })
             Assert.True(files.ContainsKey(part), $"{part} missing; the bundle holds {string.Join(", ", files.Keys)}");
 
@@ -171,7 +169,7 @@ public sealed class SupportBundleTests : IAsyncLifetime
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var run = await _cli.ExpectAsync(0, ["system", "support-bundle", "-o", path]);
         Assert.Equal($"wrote {path} ({new FileInfo(path).Length} bytes)", run.Stdout.Trim());
-        var files = Unpack(await File.ReadAllBytesAsync(path));
+        var files = TarGzFiles.Read(await File.ReadAllBytesAsync(path));
         Assert.Contains("versions.json", files.Keys);
         Assert.Contains("manifest.json", files.Keys);
         Assert.False(File.Exists(path + ".part"));
@@ -184,21 +182,6 @@ public sealed class SupportBundleTests : IAsyncLifetime
 
     private HttpClient NewClient() =>
         new(new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, _, _, _) => true }) { BaseAddress = _host.BaseUri };
-
-    private static Dictionary<string, byte[]> Unpack(byte[] bundle)
-    {
-        var files = new Dictionary<string, byte[]>(StringComparer.Ordinal);
-        using var gzip = new GZipStream(new MemoryStream(bundle), CompressionMode.Decompress);
-        using var tar = new TarReader(gzip);
-        while (tar.GetNextEntry() is { } entry)
-        {
-            Assert.Equal(TarEntryType.RegularFile, entry.EntryType);
-            using var content = new MemoryStream();
-            entry.DataStream?.CopyTo(content);
-            files.Add(entry.Name, content.ToArray());
-        }
-        return files;
-    }
 
     private static async Task<(int ExitCode, string Output)> RunAsync(string program, params string[] args)
     {

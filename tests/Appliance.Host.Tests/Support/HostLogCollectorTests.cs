@@ -1,6 +1,7 @@
 using Appliance.Host.Configuration;
 using Appliance.Host.Support;
 using Appliance.Host.SystemServices;
+using Appliance.Host.Tests.SystemServices;
 using Microsoft.Extensions.Options;
 
 namespace Appliance.Host.Tests.Support;
@@ -12,9 +13,7 @@ public sealed class HostLogCollectorTests : IDisposable
 
     private HostLogCollector Collector(bool enabled, string script)
     {
-        var path = Path.Combine(_dir, "journalctl");
-        File.WriteAllText(path, "#!/bin/sh\n" + script + "\n");
-        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var path = StandInJournalctl.Write(_dir, script);
         var options = Options.Create(new ApplianceOptions { SystemServices = new SystemServicesOptions { Enabled = enabled, JournalctlPath = path, JournalLines = 100 } });
         return new HostLogCollector(new JournalReader(options), options);
     }

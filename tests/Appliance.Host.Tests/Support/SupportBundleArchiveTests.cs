@@ -1,7 +1,6 @@
-using System.Formats.Tar;
-using System.IO.Compression;
 using System.Text.Json;
 using Appliance.Host.Support;
+using Appliance.Testing;
 
 namespace Appliance.Host.Tests.Support;
 
@@ -15,7 +14,7 @@ public sealed class SupportBundleArchiveTests
     {
         var big = new byte[SupportBundleArchive.MaxPartBytes + 10];
         Array.Fill(big, (byte)'x');
-        var files = Read(SupportBundleArchive.Write([SupportBundleArchive.Text("README.txt", "hello"), new("logs/host.log", big)], At));
+        var files = TarGzFiles.Read(SupportBundleArchive.Write([SupportBundleArchive.Text("README.txt", "hello"), new("logs/host.log", big)], At));
 
         Assert.Equal(["README.txt", "logs/host.log", "manifest.json"], files.Keys);
         Assert.Equal("hello"u8.ToArray(), files["README.txt"]);
@@ -30,7 +29,7 @@ public sealed class SupportBundleArchiveTests
 
     [Fact]
     public void An_empty_bundle_still_has_its_manifest() =>
-        Assert.Equal(["manifest.json"], Read(SupportBundleArchive.Write([], At)).Keys);
+        Assert.Equal(["manifest.json"], TarGzFiles.Read(SupportBundleArchive.Write([], At)).Keys);
 
     [Theory]
     [InlineData("appliance-01", "appliance-support-appliance-01-20261204T103005Z.tar.gz")]
@@ -39,17 +38,4 @@ public sealed class SupportBundleArchiveTests
     [InlineData("", "appliance-support-appliance-20261204T103005Z.tar.gz")]
     public void The_file_name_holds_the_host_and_utc_time_and_nothing_that_breaks_a_header_or_path(string host, string expected) =>
         Assert.Equal(expected, SupportBundleBuilder.FileName(host, At.ToOffset(TimeSpan.FromHours(2))));
-
-    private static Dictionary<string, byte[]> Read(byte[] archive)
-    {
-        var files = new Dictionary<string, byte[]>();
-        using var tar = new TarReader(new GZipStream(new MemoryStream(archive), CompressionMode.Decompress));
-        while (tar.GetNextEntry() is { } entry)
-        {
-            using var content = new MemoryStream();
-            entry.DataStream?.CopyTo(content);
-            files.Add(entry.Name, content.ToArray());
-        }
-        return files;
-    }
 }

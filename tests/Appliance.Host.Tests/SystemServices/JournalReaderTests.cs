@@ -11,9 +11,7 @@ public sealed class JournalReaderTests : IDisposable
 
     private JournalReader Reader(string script, int lines = 50)
     {
-        var path = Path.Combine(_dir, "journalctl");
-        File.WriteAllText(path, "#!/bin/sh\n" + script + "\n");
-        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var path = StandInJournalctl.Write(_dir, script);
         return new JournalReader(Options.Create(new ApplianceOptions { SystemServices = new SystemServicesOptions { JournalctlPath = path, JournalLines = lines } }));
     }
 
