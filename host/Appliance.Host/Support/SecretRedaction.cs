@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 
 namespace Appliance.Host.Support;
 
@@ -8,7 +9,7 @@ namespace Appliance.Host.Support;
 /// are limits and switches, never secrets), and the user part and query of URLs (<c>rtsp://user:pw@cam</c>,
 /// pre-signed upload URLs).
 /// </summary>
-public static class SecretRedaction
+public static partial class SecretRedaction
 {
     public const string Mask = "(secret, removed)";
 
@@ -49,4 +50,10 @@ public static class SecretRedaction
         var builder = new UriBuilder(uri) { UserName = uri.UserInfo.Length > 0 ? "removed" : "", Password = "", Query = uri.Query.Length > 0 ? "removed" : "" };
         return builder.Uri.ToString();
     }
+
+    /// <summary>Free text (a log line) with the user part of every URL in it removed (<c>rtsp://u:p@cam</c> becomes <c>rtsp://removed@cam</c>).</summary>
+    public static string RedactUrlsInText(string text) => UrlUserPart().Replace(text, "${scheme}removed@");
+
+    [GeneratedRegex(@"(?<scheme>\b[A-Za-z][A-Za-z0-9+.-]*://)[^/\s@]+@")]
+    private static partial Regex UrlUserPart();
 }

@@ -40,16 +40,18 @@ public sealed class SupportBundleBuilder(
         {
             SupportBundleArchive.Json("versions.json", Versions()),
             SupportBundleArchive.Json("health.json", HealthResponse.From(health)),
-            new("config/appliance.json", Encoding.UTF8.GetBytes(ApplianceConfiguration().ToJsonString(SupportBundleJson.Options))),
+            Redacted("config/appliance.json", ApplianceConfiguration()),
         };
         foreach (var plugin in plugins.List())
         {
             var view = plugins.ConfigView(plugin.Id);
-            if (view.IsOk) parts.Add(SupportBundleArchive.Json($"config/plugins/{plugin.Id}.json", view.Value));
+            // Settings the manifest marks secret are null already; a setting only named like a secret, or a URL with a password, goes too.
+            if (view.IsOk)
+                parts.Add(SupportBundleArchive.Json($"config/plugins/{plugin.Id}.json", view.Value with { Config = JsonSerializer.SerializeToElement(SecretRedaction.Redact(JsonNode.Parse(view.Value.Config.GetRawText()))) }));
             else notes.Add($"config/plugins/{plugin.Id}.json is missing: {view.Failure!.Message}.");
         }
         parts.Add(SupportBundleArchive.Text("network-requirements.md", NetworkFacade.RequirementsText(requirements.Entries(), "md") ?? ""));
-        parts.Add(new("events.json", Encoding.UTF8.GetBytes(RecentEventsJson().ToJsonString(SupportBundleJson.Options))));
+        parts.Add(Redacted("events.json", JsonSerializer.SerializeToNode(events.Recent(RecentEvents), SupportBundleJson.Options)));
         var (log, logNote) = await logs.CollectAsync(ct);
         if (log is not null) parts.Add(SupportBundleArchive.Text("logs/host.log", log));
         notes.Add(logNote);
@@ -92,16 +94,16 @@ public sealed class SupportBundleBuilder(
         }
     }
 
-    /// <summary>The appliance options as the host binds them, secrets removed; plugin sections are left to config/plugins/ (masked by their manifests).</summary>
+    /// <summary>The appliance options as the host binds them; plugin sections are left to config/plugins/ (masked by their manifests).</summary>
     private JsonNode ApplianceConfiguration()
     {
         var node = JsonSerializer.SerializeToNode(options.Value, SupportBundleJson.Options)!.AsObject();
         node.Remove("pluginConfig");
-        return SecretRedaction.Redact(node)!;
+        return node;
     }
 
-    private JsonNode RecentEventsJson() =>
-        SecretRedaction.Redact(JsonSerializer.SerializeToNode(events.Recent(RecentEvents), SupportBundleJson.Options))!;
+    private static SupportBundlePart Redacted(string name, JsonNode? node) =>
+        new(name, Encoding.UTF8.GetBytes(SecretRedaction.Redact(node)?.ToJsonString(SupportBundleJson.Options) ?? "null"));
 
     private static string Readme(DateTimeOffset at, IReadOnlyList<string> notes) => $"""
         Appliance support bundle, made {at.UtcDateTime:O} (UTC) by {Environment.MachineName}, version {SystemInfo.Version}.
@@ -110,10 +112,11 @@ public sealed class SupportBundleBuilder(
         health.json              the health of every component with its reason
         config/appliance.json    the appliance options in force; secrets (passwords, passphrases, tokens, keys) and the
                                  user part and query of URLs are removed; plugin sections are under config/plugins/
-        config/plugins/ID.json   each plugin's configuration in force; settings its manifest marks secret are null
+        config/plugins/ID.json   each plugin's configuration in force; settings its manifest marks secret are null,
+                                 other secrets removed as above
         network-requirements.md  every port and destination the appliance uses now
         events.json              the last {RecentEvents} events of the outbox, newest first (secrets removed the same way)
-        logs/host.log            the host's recent log, when it is kept (see below)
+        logs/host.log            the host's recent log, when it is kept (see below), the user part of URLs removed
         manifest.json            every file with its size; each file is capped at {SupportBundleArchive.MaxPartBytes / (1024 * 1024)} MiB (truncated: true)
 
         Cameras and their credentials, users, sessions, tokens and keys are not part of the bundle.

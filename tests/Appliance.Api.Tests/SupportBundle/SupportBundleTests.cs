@@ -25,8 +25,9 @@ public sealed class SupportBundleTests : IAsyncLifetime
     private const string UrlPassword = "url-pw-0c77";
     private const string UrlSignature = "sig-8e21aa";
     private const string PluginSecret = "plugin-api-key-93fd";
+    private const string PluginUrlPassword = "plugin-url-pw-5a1c";
     private const string CameraPassword = "camera-pw-2b6e";
-    private static readonly string[] Secrets = [ProxyPassword, BackupPassphrase, EnrolmentToken, UrlPassword, UrlSignature, PluginSecret, CameraPassword];
+    private static readonly string[] Secrets = [ProxyPassword, BackupPassphrase, EnrolmentToken, UrlPassword, UrlSignature, PluginSecret, PluginUrlPassword, CameraPassword];
 
     private HostProcess _host = null!;
     private Appliancectl _cli = null!;
@@ -49,9 +50,13 @@ public sealed class SupportBundleTests : IAsyncLifetime
         _cli = await Appliancectl.LoggedInAsync(_host, Path.Combine(_work, "cli", "config.json"));
 
         var zip = TestPluginPackage.Create(Path.Combine(_work, "zips"), "1.4.0", manifest =>
-            manifest["config"]!.AsObject()["apiKey"] = new JsonObject { ["type"] = "string", ["secret"] = true, ["description"] = "A secret" });
+        {
+            manifest["config"]!.AsObject()["apiKey"] = new JsonObject { ["type"] = "string", ["secret"] = true, ["description"] = "A secret" };
+            manifest["config"]!.AsObject()["upstream"] = new JsonObject { ["type"] = "string", ["description"] = "Not marked secret, holds a password" };
+        });
         await _cli.ExpectAsync(0, ["plugins", "install", zip]);
         await _cli.ExpectAsync(0, ["plugins", "config", "set", TestPluginPackage.Id, "apiKey", "--value-stdin"], stdin: PluginSecret + "\n");
+        await _cli.ExpectAsync(0, ["plugins", "config", "set", TestPluginPackage.Id, "upstream", $"rtsp://relay:{PluginUrlPassword}@127.0.0.1:8554/up"]);
         await _cli.ExpectAsync(0, ["cameras", "add", "--stream-uri", "rtsp://127.0.0.1:8554/bundle", "--name", "Bundle porch", "--user", "viewer", "--password-stdin"], stdin: CameraPassword + "\n");
     }
 
@@ -110,6 +115,7 @@ public sealed class SupportBundleTests : IAsyncLifetime
         var pluginConfig = JsonDocument.Parse(files[$"config/plugins/{TestPluginPackage.Id}.json"]).RootElement;
         Assert.Equal(JsonValueKind.Null, pluginConfig.GetProperty("config").GetProperty("apiKey").ValueKind);
         Assert.Equal(["apiKey"], pluginConfig.GetProperty("secretsSet").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal("rtsp://removed@127.0.0.1:8554/up", pluginConfig.GetProperty("config").GetProperty("upstream").GetString());
 
         // The appliance options are there, with the secrets marked removed and the rest intact.
         var options = JsonDocument.Parse(files["config/appliance.json"]).RootElement;

@@ -46,4 +46,13 @@ public sealed class SecretRedactionTests
         Assert.Equal("[\"rtsp://removed@cam/x\",1,null]", SecretRedaction.Redact(JsonNode.Parse("[\"rtsp://u:p@cam/x\", 1, null]"))!.ToJsonString());
         Assert.Null(SecretRedaction.Redact(null));
     }
+
+    [Theory]
+    [InlineData("opening rtsp://admin:cam-pw@192.0.2.10:554/s failed", "opening rtsp://removed@192.0.2.10:554/s failed")]
+    [InlineData("two: http://a:b@h/x and https://c@h2", "two: http://removed@h/x and https://removed@h2")]
+    [InlineData("mail me at someone@example.org", "mail me at someone@example.org")]
+    [InlineData("no urls here", "no urls here")]
+    [InlineData("broken ://user:pw@host", "broken ://user:pw@host")]
+    public void Log_lines_lose_the_user_part_of_every_url_in_them(string line, string expected) =>
+        Assert.Equal(expected, SecretRedaction.RedactUrlsInText(line));
 }
