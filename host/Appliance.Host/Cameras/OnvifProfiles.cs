@@ -6,8 +6,11 @@ namespace Appliance.Host.Cameras;
 /// <summary>One media profile of an ONVIF device, offered on Add and Edit; its token becomes the camera's <c>overrides.profile</c>.</summary>
 public sealed record OnvifProfileOffer(string Token, string Name, string? Codec, int? Width, int? Height, double? Fps, string? StreamUri);
 
-/// <summary>What <c>POST /api/v1/cameras/onvif-profiles</c> is asked: the device service address and its credentials.</summary>
-public sealed record OnvifProfilesInput(string? Address, string? Username, string? Password);
+/// <summary>
+/// What <c>POST /api/v1/cameras/onvif-profiles</c> is asked: the device service address and its credentials. On Edit,
+/// <c>cameraId</c> names the stored camera whose credentials serve when the password is left blank.
+/// </summary>
+public sealed record OnvifProfilesInput(string? Address, string? Username, string? Password, string? CameraId = null);
 
 /// <summary>
 /// Lists an ONVIF device's media profiles through the ONVIF plugin's route (<c>POST /plugins/appliance.onvif/profiles</c>),
@@ -15,7 +18,7 @@ public sealed record OnvifProfilesInput(string? Address, string? Username, strin
 /// <c>not-onvif</c>, <c>malformed</c>), <see cref="Unavailable"/> when the ONVIF plugin is not running,
 /// <see cref="Failed"/> when it failed or answered something else.
 /// </summary>
-public sealed class OnvifProfiles(InProcessPluginCall call)
+public sealed class OnvifProfiles(InProcessPluginCall call, CameraStore cameras)
 {
     public const string OnvifPluginId = "appliance.onvif";
     public const string Unavailable = "unavailable";
@@ -29,11 +32,19 @@ public sealed class OnvifProfiles(InProcessPluginCall call)
     {
         if (string.IsNullOrWhiteSpace(input.Address) || !Uri.TryCreate(input.Address.Trim(), UriKind.Absolute, out var address) || address.Scheme is not ("http" or "https"))
             return new Failure(Invalid, "the ONVIF address must be the device service's http:// or https:// URL");
-        var body = new { address = address.ToString(), username = input.Username, password = input.Password, timeoutSeconds = RequestTime.TotalSeconds };
+        var (username, password) = Credentials(input);
+        var body = new { address = address.ToString(), username, password, timeoutSeconds = RequestTime.TotalSeconds };
         var called = await call.PostAsync(OnvifPluginId, "profiles", body, RequestTime * 6, Failed, ct);
         if (called is not { } result) return new Failure(Unavailable, $"the ONVIF plugin ({OnvifPluginId}) is not running, so the profiles could not be listed");
         if (!result.TryGetValue(out var answer, out var failure)) return failure;
         return answer.Status is 200 or 400 ? Read(answer.Body) : new Failure(Failed, $"the ONVIF plugin's profiles route answered HTTP {answer.Status}");
+    }
+
+    private (string? Username, string? Password) Credentials(OnvifProfilesInput input)
+    {
+        if (!string.IsNullOrEmpty(input.Password) || input.CameraId is null || cameras.List().FirstOrDefault(c => c.Id == input.CameraId) is not { } stored)
+            return (input.Username, input.Password);
+        return (string.IsNullOrWhiteSpace(input.Username) ? stored.Username : input.Username, stored.Password);
     }
 
     private static Result<IReadOnlyList<OnvifProfileOffer>> Read(byte[] json)
