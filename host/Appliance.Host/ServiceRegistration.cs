@@ -42,7 +42,9 @@ public static class ServiceRegistration
         services.AddSingleton<HealthRegistry>();
         services.AddSingleton<IStreamHub>(_ => new StreamHub());
         services.AddSingleton<CameraStore>();
+        services.AddSingleton<InProcessPluginCall>();
         services.AddSingleton<CameraProbe>();
+        services.AddSingleton<OnvifProfiles>();
         services.AddSingleton<ProvenCameras>();
         services.AddSingleton<CameraAddresses>();
         services.AddSingleton<PluginRouteTable>();

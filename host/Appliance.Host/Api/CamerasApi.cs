@@ -28,6 +28,14 @@ internal static class CamerasApi
             cameras.List().FirstOrDefault(c => c.Id == id) is { } camera
                 ? Results.Ok(await doctor.TestCameraAsync(camera, ct))
                 : PluginsApi.Problem(404, $"camera '{id}' does not exist")).WithName("TestCamera").WithSummary("Check that a camera is reachable and answers RTSP/ONVIF");
+        group.MapPost("/onvif-profiles", async (OnvifProfilesInput input, OnvifProfiles profiles, CancellationToken ct) =>
+        {
+            var listed = await profiles.ListAsync(input, ct);
+            if (listed.TryGetValue(out var offers, out var failure)) return Results.Ok(offers);
+            var status = failure.Code switch { OnvifProfiles.Invalid => 400, OnvifProfiles.Unavailable => 503, OnvifProfiles.Failed => 502, _ => 422 };
+            return Results.Problem(detail: failure.Message, statusCode: status, title: "The ONVIF device's profiles could not be listed",
+                extensions: new Dictionary<string, object?> { ["code"] = failure.Code });
+        }).WithName("ListOnvifProfiles").WithSummary("The media profiles of an ONVIF device (address and credentials), to choose a camera's overrides.profile");
         group.MapPost("/", async (CameraInput input, bool? force, ProvenCameras cameras, CancellationToken ct) => ToResult(await cameras.AddAsync(input, force ?? false, ct), created: true))
             .WithName("AddCamera").WithSummary("Add a camera: its stream must play to a keyframe first (422 with the reason otherwise) unless ?force=true");
         group.MapPut("/{id}", async (string id, CameraInput input, bool? force, ProvenCameras cameras, CancellationToken ct) => ToResult(await cameras.UpdateAsync(id, input, force ?? false, ct), created: false))

@@ -31,6 +31,7 @@ public static class AccessPolicy
         ["DiscoverCameras"] = Roles.Operator,
         ["TestCamera"] = Roles.Operator,
         ["AddCamera"] = Roles.Operator,
+        ["ListOnvifProfiles"] = Roles.Operator,
         ["UpdateCamera"] = Roles.Operator,
         ["DeleteCamera"] = Roles.Operator,
         ["ListEvents"] = Roles.Operator,

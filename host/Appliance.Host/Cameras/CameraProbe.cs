@@ -1,8 +1,5 @@
 using System.Text.Json;
 using Appliance.Abstractions;
-using Appliance.Abstractions.Http;
-using Appliance.Host.Plugins;
-using Appliance.Host.Portal;
 
 namespace Appliance.Host.Cameras;
 
@@ -13,7 +10,7 @@ namespace Appliance.Host.Cameras;
 /// <c>transport</c>, <c>codec</c>, <c>no-keyframe</c>, <c>unreachable</c>, <c>invalid-url</c>), <see cref="Unavailable"/>
 /// when the RTSP plugin is not running, <see cref="Failed"/> when it failed or answered something else.
 /// </summary>
-public sealed class CameraProbe(PluginRouteTable routes, TimeProvider time, ILogger<CameraProbe> log)
+public sealed class CameraProbe(InProcessPluginCall call, TimeProvider time, ILogger<CameraProbe> log)
 {
     public const string RtspPluginId = "appliance.rtsp";
     public const string Unavailable = "unavailable";
@@ -22,38 +19,24 @@ public sealed class CameraProbe(PluginRouteTable routes, TimeProvider time, ILog
     /// <summary>How long the probe may take on the camera (the plugin bounds it; the host waits a little longer).</summary>
     public static readonly TimeSpan ProbeTime = TimeSpan.FromSeconds(10);
 
-    private const int MaxAnswerBytes = 64 * 1024;
-
     public async Task<Result<StreamProof>> ProveAsync(CameraInfo camera, CancellationToken ct)
     {
-        if (!routes.TryMatch(RtspPluginId, "POST", "probe", out var route, out var values) || route is null)
-            return new Failure(Unavailable, $"the RTSP ingest plugin ({RtspPluginId}) is not running, so the stream could not be proven");
-        var body = JsonSerializer.SerializeToUtf8Bytes(new { camera.Id, camera.Name, camera.Enabled, camera.StreamUri, camera.OnvifUri, camera.Username, camera.Password, camera.Overrides, timeoutSeconds = ProbeTime.TotalSeconds },
-            JsonSerializerOptions.Web);
-        var request = new PluginStreamRequest("POST", $"/plugins/{RtspPluginId}/probe", values.ToDictionary(v => v.Key, v => v.Value?.ToString() ?? ""),
-            new Dictionary<string, string>(), new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["Content-Type"] = "application/json" },
-            body.Length, new MemoryStream(body), new PluginCaller("appliance.host", UserRole.Admin), null);
-        using var answer = new CappedBuffer(MaxAnswerBytes);
-        int status;
-        try
+        var body = new { camera.Id, camera.Name, camera.Enabled, camera.StreamUri, camera.OnvifUri, camera.Username, camera.Password, camera.Overrides, timeoutSeconds = ProbeTime.TotalSeconds };
+        var called = await call.PostAsync(RtspPluginId, "probe", body, ProbeTime * 2 + TimeSpan.FromSeconds(10), Failed, ct);
+        if (called is not { } result) return new Failure(Unavailable, $"the RTSP ingest plugin ({RtspPluginId}) is not running, so the stream could not be proven");
+        if (!result.TryGetValue(out var answer, out var failure))
         {
-            var response = await route.Handler(request, ct).WaitAsync(ProbeTime * 2 + TimeSpan.FromSeconds(10), ct);
-            status = response.StatusCode;
-            if (response.Body is not null) await response.Body(answer, ct);
+            log.LogWarning("The RTSP plugin's probe of camera {Camera} failed: {Reason}", camera.Id, failure.Message);
+            return failure;
         }
-        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
-        {
-            log.LogWarning(ex, "The RTSP plugin's probe of camera {Camera} failed", camera.Id);
-            return new Failure(Failed, $"the RTSP plugin's probe failed ({ex.GetType().Name})");
-        }
-        return status == 200 ? Read(answer.Written) : new Failure(Failed, $"the RTSP plugin's probe answered HTTP {status}");
+        return answer.Status == 200 ? Read(answer.Body) : new Failure(Failed, $"the RTSP plugin's probe answered HTTP {answer.Status}");
     }
 
-    private Result<StreamProof> Read(ReadOnlySpan<byte> json)
+    private Result<StreamProof> Read(byte[] json)
     {
         try
         {
-            var root = JsonDocument.Parse(json.ToArray()).RootElement;
+            var root = JsonDocument.Parse(json).RootElement;
             if (!root.GetProperty("ok").GetBoolean())
                 return new Failure(root.GetProperty("code").GetString() ?? Failed, root.GetProperty("message").GetString() ?? "");
             return new StreamProof(root.GetProperty("codec").GetString()!, root.GetProperty("width").GetInt32(), root.GetProperty("height").GetInt32(),

@@ -61,7 +61,7 @@ public sealed class CamerasModel(CameraStore cameras, ProvenCameras proven, Disc
     {
         var result = await proven.AddAsync(new CameraInput(
             Blank(Input.Name), Blank(Input.StreamUri), Blank(Input.OnvifUri), Blank(Input.Username), Blank(Input.Password),
-            true, null, "manual"), Input.Force, ct);
+            true, Blank(Input.Profile) is { } profile ? new CameraOverrides { Profile = profile } : null, "manual"), Input.Force, ct);
         if (!result.IsOk)
         {
             Errors = result.Failure!.Code == Failure.InvalidCode ? result.Failure.Errors : [result.Failure.Message];
@@ -82,7 +82,7 @@ public sealed class CamerasModel(CameraStore cameras, ProvenCameras proven, Disc
             TempData["Error"] = $"Camera {id} does not exist.";
             return RedirectToPage();
         }
-        var overrides = current.Overrides with { RtspTransport = EditInput.Transport is "tcp" or "udp" ? EditInput.Transport : null };
+        var overrides = current.Overrides with { RtspTransport = EditInput.Transport is "tcp" or "udp" ? EditInput.Transport : null, Profile = Blank(EditInput.Profile) };
         var result = await proven.UpdateAsync(id, new CameraInput(
             Blank(EditInput.Name), Blank(EditInput.StreamUri), Blank(EditInput.OnvifUri), Blank(EditInput.Username), Blank(EditInput.Password),
             EditInput.Enabled, overrides, null), EditInput.Force, ct);
@@ -182,6 +182,9 @@ public sealed class CamerasModel(CameraStore cameras, ProvenCameras proven, Disc
 
         public string? Password { get; set; }
 
+        /// <summary>The ONVIF media profile token chosen with "Find profiles" (blank: the device's first profile).</summary>
+        public string? Profile { get; set; }
+
         /// <summary>Store the camera even if its stream does not play now (a camera offline at install time).</summary>
         public bool Force { get; set; }
     }
@@ -202,6 +205,9 @@ public sealed class CamerasModel(CameraStore cameras, ProvenCameras proven, Disc
         /// <summary>auto, tcp or udp.</summary>
         public string Transport { get; set; } = "auto";
 
+        /// <summary>The ONVIF media profile token (the camera's overrides.profile; blank: the device's first profile).</summary>
+        public string? Profile { get; set; }
+
         public bool Enabled { get; set; } = true;
 
         public bool Force { get; set; }
@@ -213,6 +219,7 @@ public sealed class CamerasModel(CameraStore cameras, ProvenCameras proven, Disc
             OnvifUri = camera.OnvifUri,
             Username = camera.Username,
             Transport = camera.Overrides.RtspTransport ?? "auto",
+            Profile = camera.Overrides.Profile,
             Enabled = camera.Enabled,
         };
     }

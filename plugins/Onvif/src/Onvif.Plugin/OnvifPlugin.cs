@@ -84,6 +84,7 @@ public sealed class OnvifPlugin(Func<IReadOnlyList<NetworkInterface>> interfaces
         _subscriptions.Add(context.Cameras.Watch(cameras.Update));
         new PtzRoutes(cameras).Map(context.Routes);
         new CertificateRoutes(pins, cameras).Map(context.Routes);
+        new ProfilesRoute(() => _http, context.Time).Map(context.Routes);
         context.Logger.Info("onvif: started (ws-discovery {Ws}, mdns {Mdns}, every {Interval}s, pull-point events {PullPoint})",
             settings.WsDiscovery, settings.Mdns, settings.DiscoveryInterval.TotalSeconds, settings.PullPoint);
         await Task.CompletedTask.ConfigureAwait(false);

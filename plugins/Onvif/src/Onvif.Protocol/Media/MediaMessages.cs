@@ -35,7 +35,7 @@ public static class MediaMessages
             var resolution = encoder?.Element(Ns.Tt + "Resolution");
             profiles.Add(new MediaProfile(token, p.ChildText(Ns.Tt + "Name") ?? token, encoder?.ChildText(Ns.Tt + "Encoding"),
                 Int(resolution?.ChildText(Ns.Tt + "Width")), Int(resolution?.ChildText(Ns.Tt + "Height")),
-                p.Element(Ns.Tt + "PTZConfiguration") is not null, IsMedia2: false));
+                p.Element(Ns.Tt + "PTZConfiguration") is not null, IsMedia2: false, FrameRate(encoder)));
         }
         return profiles;
     }
@@ -60,6 +60,11 @@ public static class MediaMessages
 
     internal static int? Int(string? text) =>
         int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v : null;
+
+    /// <summary>The encoder's RateControl/FrameRateLimit (both media services use the tt schema for it); null when absent or not a positive number.</summary>
+    internal static double? FrameRate(XElement? encoder) =>
+        double.TryParse(encoder?.Element(Ns.Tt + "RateControl")?.ChildText(Ns.Tt + "FrameRateLimit"), NumberStyles.Float, CultureInfo.InvariantCulture, out var fps)
+        && fps > 0 && double.IsFinite(fps) ? fps : null;
 
     internal static string Truncate(string text) => text.Length <= 120 ? text : text[..120] + "...";
 }
@@ -92,7 +97,7 @@ public static class Media2Messages
             var resolution = encoder?.Element(Ns.Tt + "Resolution");
             profiles.Add(new MediaProfile(token, p.ChildText(Ns.Tr2 + "Name") ?? token, encoder?.ChildText(Ns.Tt + "Encoding"),
                 MediaMessages.Int(resolution?.ChildText(Ns.Tt + "Width")), MediaMessages.Int(resolution?.ChildText(Ns.Tt + "Height")),
-                configurations?.Element(Ns.Tr2 + "PTZ") is not null, IsMedia2: true));
+                configurations?.Element(Ns.Tr2 + "PTZ") is not null, IsMedia2: true, MediaMessages.FrameRate(encoder)));
         }
         return profiles;
     }

@@ -1,8 +1,8 @@
 using Appliance.Abstractions;
 namespace Appliance.Plugins.Onvif.Protocol.Media;
 
-/// <summary>A media profile (Media ver10 or Media2 ver20): its token, name, video encoding and whether PTZ is configured on it.</summary>
-public sealed record MediaProfile(string Token, string Name, string? Encoding, int? Width, int? Height, bool HasPtz, bool IsMedia2);
+/// <summary>A media profile (Media ver10 or Media2 ver20): its token, name, video encoding, size, frame rate limit and whether PTZ is configured on it.</summary>
+public sealed record MediaProfile(string Token, string Name, string? Encoding, int? Width, int? Height, bool HasPtz, bool IsMedia2, double? Fps = null);
 
 public static class ProfileSelection
 {

@@ -11,8 +11,34 @@ public class MediaMessagesTests
     {
         var profiles = MediaMessages.ParseProfiles(FixtureMessages.Body("GetProfilesResponse.media")).Value;
         Assert.Equal(2, profiles.Count);
-        Assert.Equal(new MediaProfile("profile_main", "MainStream", "H264", 1920, 1080, true, false), profiles[0]);
-        Assert.Equal(new MediaProfile("profile_sub", "SubStream", "H264", 640, 360, false, false), profiles[1]);
+        Assert.Equal(new MediaProfile("profile_main", "MainStream", "H264", 1920, 1080, true, false, 25), profiles[0]);
+        Assert.Equal(new MediaProfile("profile_sub", "SubStream", "H264", 640, 360, false, false, 15), profiles[1]);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("fast")]
+    [InlineData("-5")]
+    [InlineData("0")]
+    [InlineData("NaN")]
+    [InlineData("Infinity")]
+    [InlineData("1e999")]
+    public void A_frame_rate_limit_that_is_not_a_positive_number_is_no_rate(string limit)
+    {
+        var media = FixtureMessages.Body("GetProfilesResponse.media");
+        foreach (var element in media.Descendants(Ns.Tt + "FrameRateLimit")) element.Value = limit;
+        var media2 = FixtureMessages.Body("GetProfilesResponse.media2");
+        foreach (var element in media2.Descendants(Ns.Tt + "FrameRateLimit")) element.Value = limit;
+
+        Assert.All(MediaMessages.ParseProfiles(media).Value, p => Assert.Null(p.Fps));
+        Assert.All(Media2Messages.ParseProfiles(media2).Value, p => Assert.Null(p.Fps));
+    }
+
+    [Fact]
+    public void Media2_profiles_carry_their_frame_rate_limit()
+    {
+        var profiles = Media2Messages.ParseProfiles(FixtureMessages.Body("GetProfilesResponse.media2")).Value;
+        Assert.Equal([25.0, 15.0], profiles.Select(p => p.Fps!.Value));
     }
 
     [Fact]
