@@ -68,6 +68,8 @@ public static class ServiceRegistration
         services.AddSingleton<Appliance.Host.PluginRepository.CatalogProgress>();
         services.AddSingleton<Appliance.Host.PluginRepository.PluginCatalogService>();
         services.AddSingleton<SystemInfo>();
+        services.AddSingleton<FirstRun.FirstRunProgress>();
+        services.AddSingleton<FirstRun.DiscoverySwitches>();
         services.AddSingleton<Support.HostLogCollector>();
         services.AddSingleton<Support.SupportBundleBuilder>();
         services.AddHostedService<CpuSampler>();

@@ -9,8 +9,11 @@ using Microsoft.Extensions.Options;
 namespace Appliance.Host.Pages;
 
 /// <summary>Overview: what the box is, how loaded it is, and whether every component is healthy.</summary>
-public sealed class IndexModel(SystemInfo system, HealthRegistry health, PluginManager plugins, IOptions<ApplianceOptions> options) : PageModel
+public sealed class IndexModel(SystemInfo system, HealthRegistry health, PluginManager plugins, IOptions<ApplianceOptions> options, FirstRun.FirstRunProgress firstRun) : PageModel
 {
+    /// <summary>First-run steps neither done nor skipped (the reminder on the Overview).</summary>
+    public int OpenFirstSteps => firstRun.Open().Count;
+
     public SystemSnapshot Snapshot { get; private set; } = null!;
 
     public string Overall { get; private set; } = "";

@@ -70,6 +70,6 @@ public sealed class SetupModel(UserStore users, SetupCode code, IOptions<Applian
         code.Retire();
         await AuthSetup.SignInPortalAsync(HttpContext, name, Roles.Admin);
         TempData["Message"] = $"Administrator {name} created. Keep the password safe: there is no default password and no recovery without it.";
-        return Redirect("/");
+        return Redirect("/Welcome");
     }
 }

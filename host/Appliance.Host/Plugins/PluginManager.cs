@@ -22,6 +22,8 @@ namespace Appliance.Host.Plugins;
 /// </summary>
 public sealed partial class PluginManager : IAsyncDisposable
 {
+    /// <summary>Plugin sections of the configuration file: what a plugin runs with until its configuration is stored.</summary>
+    private readonly IReadOnlyDictionary<string, System.Text.Json.JsonElement> _fileConfig;
     private readonly SemaphoreSlim _ops = new(1, 1);
     private readonly PluginSlots _slots = new();
     private readonly PluginFolders _folders;
@@ -55,6 +57,7 @@ public sealed partial class PluginManager : IAsyncDisposable
     {
         _folders = folders;
         _allowUnsigned = options.Value.Plugins.AllowUnsigned;
+        _fileConfig = options.Value.PluginConfig;
         _store = store;
         _bus = bus;
         _health = health;

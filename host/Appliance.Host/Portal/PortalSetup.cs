@@ -25,6 +25,7 @@ public static class PortalSetup
                 o.Conventions.AuthorizePage("/Rules", "role:" + Auth.Roles.Admin);
                 o.Conventions.AuthorizeFolder("/Network", "role:" + Auth.Roles.Admin);
                 o.Conventions.AuthorizePage("/System", "role:" + Auth.Roles.Admin);
+                o.Conventions.AuthorizePage("/Welcome", "role:" + Auth.Roles.Admin);
                 o.Conventions.AuthorizePage("/Backup", "role:" + Auth.Roles.Admin);
                 o.Conventions.AuthorizePage("/Security", "role:" + Auth.Roles.Admin);
                 o.Conventions.AllowAnonymousToPage("/Setup");

@@ -22,7 +22,7 @@ public sealed class EveryPageLayoutTests(BrowserFixture browser)
     private static readonly string[] HostPages =
     [
         "/", "/Cameras", "/Plugins", "/Events", "/Rules", "/Network/Requirements", "/Network/Firewall", "/Network/Doctor",
-        "/Network/Plan", "/Network/DataUse", "/System", "/Backup", "/Security", "/Account",
+        "/Network/Plan", "/Network/DataUse", "/System", "/Backup", "/Security", "/Account", "/Welcome/time", "/Welcome/discovery", "/Welcome/camera", "/Welcome/finish",
     ];
 
     [Theory]
