@@ -26,7 +26,9 @@ public sealed class FirewallApplyTests(NetworkHostFixture fixture, BrowserFixtur
         var network = NetworkHostFixture.NetworkSection(fixture.Rig);
         network["firewall"] = new JsonObject
         {
-            ["enforce"] = true, ["nftPath"] = netns.NftPath, ["confirmTimeoutSeconds"] = 12,
+            ["enforce"] = true,
+            ["nftPath"] = netns.NftPath,
+            ["confirmTimeoutSeconds"] = 12,
             ["zones"] = new JsonObject { ["managementSources"] = new JsonArray("10.9.0.0/24", "fd00:9::/64") },
         };
         var host = await HostProcess.StartAsync(appliance: new JsonObject { ["network"] = network });
