@@ -3,9 +3,11 @@ using Appliance.Abstractions;
 namespace Appliance.Plugins.Rtsp.Plugin;
 
 /// <summary>
-/// Pull on demand (sub streams): the first session runs at start so the hub learns the stream's tracks, later
-/// sessions start only while <c>camera/{id}/sub</c> has a subscriber and end <see cref="RtspPluginSettings.SubStreamIdle"/>
-/// after the last one left. The hub publisher (and so the stream's descriptor) stays across idle periods.
+/// Pull on demand (sub streams): the first pull runs at start so the hub learns the stream's tracks (a transport
+/// switch inside it is part of it), later sessions start only while <c>camera/{id}/sub</c> has a subscriber. A session
+/// ends <see cref="RtspPluginSettings.SubStreamIdle"/> after the last subscriber left, counted from its first media:
+/// one still connecting ends by its own timeouts with an error of its own, never as "idle" with nothing said.
+/// The hub publisher (and so the stream's descriptor) stays across idle periods.
 /// </summary>
 internal sealed partial class CameraPull
 {
@@ -16,12 +18,7 @@ internal sealed partial class CameraPull
     /// <summary>Returns at once for a main stream and for the first session of a sub stream; else waits for a subscriber.</summary>
     private async Task WaitForDemandAsync(CancellationToken ct)
     {
-        if (!Target.IsSub) return;
-        if (!_probed)
-        {
-            _probed = true;
-            return;
-        }
+        if (!Target.IsSub || !_probed) return;
         while (_context.Streams.SubscriberCount(StreamName) == 0)
             await Task.Delay(DemandPoll, _context.Time, ct).ConfigureAwait(false);
         _context.Logger.Info("camera {Camera}: {Stream} has a subscriber; pulling it", Camera.Id, StreamName);
@@ -37,7 +34,9 @@ internal sealed partial class CameraPull
             {
                 await Task.Delay(DemandPoll, _context.Time, session.Token).ConfigureAwait(false);
                 var now = _context.Time.GetUtcNow();
-                if (_context.Streams.SubscriberCount(StreamName) > 0) lastWatched = now;
+                bool playing;
+                lock (_gate) playing = _mediaThisSession;
+                if (!playing || _context.Streams.SubscriberCount(StreamName) > 0) lastWatched = now;
                 else if (now - lastWatched >= _settings.SubStreamIdle)
                 {
                     session.Cancel();
@@ -50,6 +49,9 @@ internal sealed partial class CameraPull
             return false;
         }
     }
+
+    /// <summary>The first pull of a sub stream is over (it played, failed or went idle): later ones wait for a subscriber.</summary>
+    private void FirstPullOver() => _probed = true;
 
     /// <summary>The session ended for want of a subscriber: healthy and idle, no reconnect counted, timestamps continue later.</summary>
     private void WentIdle()

@@ -151,6 +151,7 @@ internal sealed partial class CameraPull : IRtspPullObserver
             if (ct.IsCancellationRequested) break;
             if (idle)
             {
+                FirstPullOver();
                 WentIdle();
                 continue;
             }
@@ -168,6 +169,7 @@ internal sealed partial class CameraPull : IRtspPullObserver
                 _context.Logger.Info("camera {Camera}: {Error}; trying {Transport}", Camera.Id, outcome.Message, TransportSelector.Name(_selector.Current).ToUpperInvariant());
                 continue;
             }
+            FirstPullOver();
             SessionEnded(outcome with { Message = error });
             if (outcome.Played && outcome.End != RtspPullEnd.NoMediaAfterPlay) _backoff.Reset();
             var delay = _backoff.Next();

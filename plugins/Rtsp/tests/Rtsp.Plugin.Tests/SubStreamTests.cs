@@ -1,5 +1,6 @@
 using Appliance.Abstractions;
 using Appliance.Abstractions.Events;
+using Appliance.Plugins.Rtsp.Tests.Shared;
 using Xunit;
 
 namespace Appliance.Plugins.Rtsp.Plugin.Tests;
@@ -46,6 +47,26 @@ public sealed class SubStreamTests
         // The sub stream publishes no camera events: the main stream alone says the camera is online.
         Assert.Single(rig.Context.Outbox.Of<CameraWentOnline>());
         Assert.Empty(rig.Context.Outbox.Of<CameraWentOffline>());
+    }
+
+    [Fact]
+    public async Task ASubStreamWhoseFirstPullOutlastsTheIdleTimeStillReportsHowItEnded()
+    {
+        // A slow sub stream: PLAY answered, no media. Its first pull (run unwatched, to learn the tracks) takes longer
+        // than subStreamIdleSeconds (1 s) to fail; it must end in an error of its own, not be
+        // cut as "idle" with nothing said. A loaded appliance answering DESCRIBE slowly is the same case.
+        using var silent = new ScriptedRtspServer((_, _) => null);
+        using var server = await GstRtspServer.StartAsync(FreePort.Tcp(), "--width 320 --height 240");
+        await using var rig = await PluginRig.StartAsync(Config, null,
+            PluginRig.Camera("slow", server.Url, overrides: new CameraOverrides { SubStreamUri = silent.Url }));
+
+        await PluginRig.Until(() => rig.Cameras.SubHealth.TryGetValue("slow", out var h) && h.LastError is not null, "the sub stream's error");
+        var health = rig.Cameras.SubHealth["slow"];
+        Assert.Equal("offline", health.State);
+        Assert.Contains("no RTP received", health.LastError);
+        Assert.StartsWith("offline: ", HealthMessage(rig.Context, "camera/slow/sub"));
+        // Unwatched, the failed first pull is not retried.
+        Assert.Equal(1, rig.Plugin.Pulls["slow/sub"].Sessions);
     }
 
     [Fact]
