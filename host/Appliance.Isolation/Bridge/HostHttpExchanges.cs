@@ -168,10 +168,13 @@ internal sealed class HostHttpExchanges(IsolationChannel channel)
     /// <summary>The host gives up on an exchange: the child is told (its handler's token is cancelled) and its late frames ignored.</summary>
     private void Abandon(Exchange exchange, string reason, Exception? cause)
     {
-        if (!_open.TryRemove(exchange.Id, out _)) return;
+        // Remembered as abandoned before it leaves the open ones: the child's body frames keep coming until it reads
+        // the abort, and one read in between (open no more, abandoned not yet) would count as a violation and end
+        // the session with every other exchange of the process.
         _abandoned[exchange.Id] = true;
         _abandonedOrder.Enqueue(exchange.Id);
         while (_abandonedOrder.Count > RememberAbandoned && _abandonedOrder.TryDequeue(out var old)) _abandoned.TryRemove(old, out _);
+        if (!_open.TryRemove(exchange.Id, out _)) return;
         exchange.Fail(cause ?? new OperationCanceledException(reason));
         _ = SendAbortAsync(exchange.Id, reason);
     }
