@@ -78,6 +78,7 @@ public static class ServiceRegistration
         services.AddSingleton(_ => Prometheus.Metrics.NewCustomRegistry());
         services.AddSingleton<FirewallService>();
         services.AddSingleton<RequirementsSource>();
+        services.AddSingleton<DoctorRunProgress>();
         services.AddSingleton<NetworkDoctorService>();
         services.AddSingleton<SocketAuditService>();
         services.AddSystemServices(options);

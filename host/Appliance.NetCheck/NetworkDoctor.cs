@@ -76,11 +76,21 @@ public sealed class NetworkDoctor
         return checks;
     }
 
-    public async Task<IReadOnlyList<CheckResult>> RunAsync(CancellationToken cancellationToken)
+    public Task<IReadOnlyList<CheckResult>> RunAsync(CancellationToken cancellationToken) => RunAsync(PlanChecks(), null, cancellationToken);
+
+    /// <summary>
+    /// Runs <paramref name="checks"/> (from <see cref="PlanChecks"/>); <paramref name="finished"/> hears of each
+    /// result as it comes (in completion order, from any thread), the returned list keeps the plan's order.
+    /// </summary>
+    public async Task<IReadOnlyList<CheckResult>> RunAsync(IReadOnlyList<INetworkCheck> checks, Action<CheckResult>? finished, CancellationToken cancellationToken)
     {
-        var checks = PlanChecks();
         using var gate = new SemaphoreSlim(Math.Max(1, _settings.MaxConcurrency));
-        var runs = checks.Select(check => RunOneAsync(check, gate, _settings.PerCheckTimeout, cancellationToken)).ToList();
+        var runs = checks.Select(async check =>
+        {
+            var result = await RunOneAsync(check, gate, _settings.PerCheckTimeout, cancellationToken).ConfigureAwait(false);
+            finished?.Invoke(result);
+            return result;
+        }).ToList();
         return await Task.WhenAll(runs).ConfigureAwait(false);
     }
 

@@ -53,6 +53,8 @@ internal static class NetworkApi
         }).WithName("AuditSockets").WithSummary("Open sockets compared with the declared footprint");
 
         group.MapPost("/netcheck", async (NetworkDoctorService doctor, CancellationToken ct) => Results.Ok(await doctor.RunAsync(ct))).WithName("RunNetcheck").WithSummary("Run the network doctor's checks");
+        group.MapGet("/netcheck/progress", (DoctorRunProgress progress) => Results.Ok(progress.Snapshot()))
+            .WithName("GetNetcheckProgress").WithSummary("How far the newest run of the network doctor has come: checks planned, done and failed");
         group.MapNetworkPlanApi();
     }
 }

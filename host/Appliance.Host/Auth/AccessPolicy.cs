@@ -67,6 +67,7 @@ public static class AccessPolicy
         ["ConfirmFirewall"] = Roles.Admin,
         ["AuditSockets"] = Roles.Admin,
         ["RunNetcheck"] = Roles.Admin,
+        ["GetNetcheckProgress"] = Roles.Admin,
         // The report lists the box's weaknesses and how to reach them: administrators only.
         ["GetSecurityReport"] = Roles.Admin,
         ["PlanNetworkBandwidth"] = Roles.Admin,

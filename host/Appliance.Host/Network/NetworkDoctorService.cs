@@ -16,7 +16,7 @@ namespace Appliance.Host.Network;
 /// connect to each peer a plugin's configuration names (targetsKey, fqdnKey) that is not already a TLS endpoint,
 /// the configured STUN/NTP/proxy/content-filter targets, and every configured camera.
 /// </summary>
-public sealed class NetworkDoctorService(IOptions<ApplianceOptions> options, PluginManager plugins, CameraStore cameras, Health.HealthRegistry health, CameraProbe probe, TimeProvider time)
+public sealed class NetworkDoctorService(IOptions<ApplianceOptions> options, PluginManager plugins, CameraStore cameras, Health.HealthRegistry health, CameraProbe probe, DoctorRunProgress progress, TimeProvider time)
 {
     public NetworkDoctorSettings Settings()
     {
@@ -66,7 +66,7 @@ public sealed class NetworkDoctorService(IOptions<ApplianceOptions> options, Plu
     /// </summary>
     public async Task<IReadOnlyList<CheckResult>> RunAsync(CancellationToken ct)
     {
-        var results = OptionalChecks.Mark(await RunAsync(Settings(), ct), plugins.Footprint());
+        var results = OptionalChecks.Mark(await RunAsync(Settings(), progress, ct), plugins.Footprint());
         var firewall = health.All().FirstOrDefault(h => h.Owner == FirewallService.HealthOwner && h.Report.Component == FirewallService.HealthComponent);
         if (firewall is { Report.State: Appliance.Abstractions.HealthState.Unhealthy })
             results = [new CheckResult("firewall", "inet appliance", CheckStatus.Fail, null, firewall.Report.Message,
@@ -90,13 +90,14 @@ public sealed class NetworkDoctorService(IOptions<ApplianceOptions> options, Plu
         var optionsToo = proof is { IsOk: false } notRun && notRun.Failure!.Code == CameraProbe.Unavailable;
         var target = new CameraTarget(camera.Name, optionsToo ? rtsp : null,
             Uri.TryCreate(camera.OnvifUri, UriKind.Absolute, out var onvif) ? onvif : null);
-        var results = Cameras.CameraTestWording.Reword(await RunAsync(new NetworkDoctorSettings { DnsServer = all.DnsServer, Cameras = [target], PerCheckTimeout = all.PerCheckTimeout }, ct));
+        var results = Cameras.CameraTestWording.Reword(await RunAsync(new NetworkDoctorSettings { DnsServer = all.DnsServer, Cameras = [target], PerCheckTimeout = all.PerCheckTimeout }, null, ct));
         if (proof is not { } done) return results;
         if (done.TryGetValue(out var facts, out _)) cameras.RecordProof(camera.Id, facts);
         return [CameraProbeWording.Check(camera, done, elapsed), .. results];
     }
 
-    private async Task<IReadOnlyList<CheckResult>> RunAsync(NetworkDoctorSettings settings, CancellationToken ct)
+    /// <summary>Runs the checks of <paramref name="settings"/>; a whole doctor run reports each finished check to <paramref name="report"/>.</summary>
+    private async Task<IReadOnlyList<CheckResult>> RunAsync(NetworkDoctorSettings settings, DoctorRunProgress? report, CancellationToken ct)
     {
         var environment = NetCheckEnvironment.Default;
         if (options.Value.Network.Doctor.TrustedCaFile is { } ca)
@@ -105,7 +106,18 @@ public sealed class NetworkDoctorService(IOptions<ApplianceOptions> options, Plu
             anchors.ImportFromPemFile(ca);
             environment = environment with { Trust = TlsTrust.CustomAnchors(anchors) };
         }
-        return await new NetworkDoctor(settings, environment).RunAsync(ct);
+        var doctor = new NetworkDoctor(settings, environment);
+        var checks = doctor.PlanChecks();
+        if (report is null) return await doctor.RunAsync(checks, null, ct);
+        var run = report.Begin(checks.Count);
+        try
+        {
+            return await doctor.RunAsync(checks, run.Finished, ct);
+        }
+        finally
+        {
+            run.End();
+        }
     }
 
     private static HostPort ParseHostPort(string text, int defaultPort)

@@ -1,3 +1,5 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Appliance.Network.Tests.Support;
 using Appliance.Testing;
@@ -111,6 +113,46 @@ public sealed class NetworkPagesTests(NetworkHostFixture fixture, BrowserFixture
         await Expect(tls.Locator(".check")).ToHaveTextAsync("Fail");
         await BrowserFixture.ScreenshotAsync(page, "network", "03-doctor");
         await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Doctor_ShowsEachCheckAsItFinishes_WhileASlowOneStillRuns()
+    {
+        // A camera whose RTSP server takes the OPTIONS request and never answers: its check runs into the doctor's
+        // 10 s timeout while the others finish, so the run is seen half done (issue 15 item 3: progress, not a
+        // frozen button). The camera is added without its proof (force) and removed again.
+        await using var silent = new RecordingTcpServer(_ => null, readToEnd: false);
+        using var added = await fixture.Host.Client.PostAsJsonAsync("/api/v1/cameras?force=true", new { name = "Silent camera", streamUri = $"rtsp://127.0.0.1:{silent.Port}/never" });
+        added.EnsureSuccessStatusCode();
+        var silentId = (await added.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<string>();
+        try
+        {
+            var page = await LoggedInAsync();
+            await page.GotoAsync("/Network/Doctor");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Run the checks" }).ClickAsync();
+            var progress = page.Locator("#doctor-progress");
+            await Expect(progress).ToContainTextAsync(new Regex(@"^ ?\d+ of \d+ checks done"), new() { Timeout = 9000 });
+            var text = (await progress.TextContentAsync())!;
+            var numbers = Regex.Match(text, @"(\d+) of (\d+)");
+            Assert.True(int.Parse(numbers.Groups[1].Value) < int.Parse(numbers.Groups[2].Value), text);
+            await Expect(progress.Locator("progress")).ToHaveAttributeAsync("max", numbers.Groups[2].Value);
+            await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Run the checks" })).ToBeDisabledAsync();
+            await BrowserFixture.ScreenshotAsync(page, "network", "04-doctor-progress");
+
+            await Expect(page.Locator("#doctor-summary")).ToContainTextAsync("checks at", new() { Timeout = 30000 });
+            var silentRow = page.Locator("#doctor-results tbody tr").Filter(new() { HasText = "Silent camera" }).Filter(new() { HasText = "rtsp" });
+            await Expect(silentRow).ToHaveAttributeAsync("data-status", "fail");
+            await Expect(silentRow).ToContainTextAsync("no answer within 10 s");
+            var after = await fixture.Host.Client.GetFromJsonAsync<JsonObject>("/api/v1/network/netcheck/progress");
+            Assert.False(after!["running"]!.GetValue<bool>());
+            Assert.Equal(after["total"]!.GetValue<int>(), after["done"]!.GetValue<int>());
+            Assert.Equal(await page.Locator("#doctor-results tbody tr").CountAsync(), after["total"]!.GetValue<int>());
+            await page.Context.CloseAsync();
+        }
+        finally
+        {
+            (await fixture.Host.Client.DeleteAsync($"/api/v1/cameras/{silentId}")).EnsureSuccessStatusCode();
+        }
     }
 
     [Fact]
