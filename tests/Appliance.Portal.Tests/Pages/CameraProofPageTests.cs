@@ -1,5 +1,7 @@
+using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Appliance.Api.Tests.Support;
 using Appliance.Portal.Tests.Support;
 using Appliance.Testing;
 using Microsoft.Playwright;
@@ -11,7 +13,8 @@ namespace Appliance.Portal.Tests.Pages;
 /// Issue 15 item 2 in Chromium: with the RTSP ingest plugin bundled, the camera page refuses a stream that does not
 /// play (a wrong path: the DESCRIBE 404 reason), adds one that does with its codec, size and frame rate, shows them on
 /// the camera's card (no media plugin: a placeholder instead of a snapshot), edits the camera (a broken path is refused
-/// and changes nothing) and tests it with the same probe.
+/// and changes nothing) and tests it with the same probe; appliancectl's <c>cameras add</c>/<c>edit</c> are refused alike
+/// and store the camera anyway with <c>--force</c>.
 /// </summary>
 [Collection(PortalCollection.Name)]
 public sealed class CameraProofPageTests(BrowserFixture browser)
@@ -66,5 +69,19 @@ public sealed class CameraProofPageTests(BrowserFixture browser)
         await Expect(test).ToContainTextAsync("The stream plays: H264 640x360, 25 fps, TCP.");
         await PortalSteps.ScreenshotAsync(page, "15c-camera-tested");
         await page.Context.CloseAsync();
+
+        // The CLI adds through the same proof: refused with the same reason (exit 1, nothing stored), stored with --force.
+        var work = Directory.CreateTempSubdirectory("appl-cli-");
+        var cli = await Appliancectl.LoggedInAsync(host, Path.Combine(work.FullName, "config.json"));
+        var refusedByCli = await cli.ExpectAsync(1, ["cameras", "add", "--stream-uri", wrong, "--name", "Gate"]);
+        Assert.Contains("DESCRIBE answered 404", refusedByCli.Stderr);
+        Assert.Equal(HttpStatusCode.NotFound, (await host.Client.GetAsync("/api/v1/cameras/gate")).StatusCode);
+        var forced = await cli.ExpectAsync(0, ["cameras", "add", "--stream-uri", wrong, "--name", "Gate", "--force"]);
+        Assert.Contains("added gate (Gate)", forced.Stdout);
+        var gate = await host.Client.GetFromJsonAsync<JsonElement>("/api/v1/cameras/gate");
+        Assert.Equal(wrong, gate.GetProperty("streamUri").GetString());
+        await cli.ExpectAsync(1, ["cameras", "edit", "gate", "--stream-uri", wrong.Replace("/yrad", "/nope", StringComparison.Ordinal)]);
+        await cli.ExpectAsync(0, ["cameras", "edit", "gate", "--stream-uri", wrong.Replace("/yrad", "/nope", StringComparison.Ordinal), "--force"]);
+        work.Delete(recursive: true);
     }
 }

@@ -28,10 +28,18 @@ public static class CameraFormCommands
 
         public Option<string?> Transport { get; } = new("--transport") { Description = "RTSP transport: tcp or udp" };
 
+        public Option<bool> Force { get; } = new("--force")
+        {
+            Description = "Store the camera even when its stream does not play now (the appliance proves a stream to a keyframe first)",
+        };
+
+        /// <summary>The path with <c>?force=true</c> when <c>--force</c> was given.</summary>
+        public string Path(ParseResult parse, string path) => parse.GetValue(Force) ? path + "?force=true" : path;
+
         public Command Command(string name, string description)
         {
             Transport.AcceptOnlyFromAmong("tcp", "udp");
-            var command = new Command(name, description) { StreamUri, OnvifUri, Name, User, Password, PasswordStdin, Transport };
+            var command = new Command(name, description) { StreamUri, OnvifUri, Name, User, Password, PasswordStdin, Transport, Force };
             command.RefuseBoth(Password, PasswordStdin);
             return command;
         }
@@ -63,7 +71,7 @@ public static class CameraFormCommands
                 password = form.PasswordOf(parse),
                 overrides = parse.GetValue(form.Transport) is { } t ? new { rtspTransport = t } : null,
             };
-            var camera = await session.Api.PostJsonAsync("/api/v1/cameras", body, ct);
+            var camera = await session.Api.PostJsonAsync(form.Path(parse, "/api/v1/cameras"), body, ct);
             if (session.Output.Json) session.Output.WriteJson(camera);
             else session.Output.Line($"added {camera.Text("id")} ({camera.Text("name")})");
             return ExitCodes.Ok;
@@ -107,7 +115,7 @@ public static class CameraFormCommands
                 overrides["rtspTransport"] = transport;
                 body["overrides"] = overrides;
             }
-            var camera = await session.Api.SendAsync(HttpMethod.Put, path, JsonContent.Create(body), ct);
+            var camera = await session.Api.SendAsync(HttpMethod.Put, form.Path(parse, path), JsonContent.Create(body), ct);
             if (session.Output.Json) session.Output.WriteJson(camera);
             else session.Output.Line($"changed {camera.Text("id")} ({camera.Text("name")})");
             return ExitCodes.Ok;
