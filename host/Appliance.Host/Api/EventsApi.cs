@@ -33,39 +33,50 @@ internal static class EventsApi
         }).WithName("PublishEvent").WithSummary("Publish an event onto the bus");
 
         // Live tail as server-sent events: the last few, then each new one as it is committed.
-        group.MapGet("/stream", async (OutboxEventBus bus, HttpContext http, long? after, CancellationToken ct) =>
+        group.MapGet("/stream", (OutboxEventBus bus, HttpContext http, long? after, CancellationToken ct) => StreamAsync(bus, http, after, _ => true, ct))
+            .WithName("StreamEvents").WithSummary("Events as they happen (server-sent events), resumable with after");
+
+        // The same for a viewer's pages: only what the overview and the health badge show anyway.
+        group.MapGet("/stream/health", (OutboxEventBus bus, HttpContext http, long? after, CancellationToken ct) =>
+                StreamAsync(bus, http, after, e => HealthEventTypes.All.Contains(e.Type), ct))
+            .WithName("StreamHealthEvents").WithSummary("Camera, plugin and system health events as they happen (server-sent events), for every role");
+    }
+
+    private static async Task StreamAsync(OutboxEventBus bus, HttpContext http, long? after, Func<EventEnvelope, bool> include, CancellationToken ct)
+    {
+        http.Response.Headers.ContentType = "text/event-stream";
+        http.Response.Headers.CacheControl = "no-cache";
+        var channel = Channel.CreateBounded<EventEnvelope>(new BoundedChannelOptions(1000) { FullMode = BoundedChannelFullMode.DropOldest });
+        void OnAppended(EventEnvelope e)
         {
-            http.Response.Headers.ContentType = "text/event-stream";
-            http.Response.Headers.CacheControl = "no-cache";
-            var channel = Channel.CreateBounded<EventEnvelope>(new BoundedChannelOptions(1000) { FullMode = BoundedChannelFullMode.DropOldest });
-            void OnAppended(EventEnvelope e) => channel.Writer.TryWrite(e);
-            bus.Appended += OnAppended;
-            try
+            if (include(e)) channel.Writer.TryWrite(e);
+        }
+        bus.Appended += OnAppended;
+        try
+        {
+            var backlog = after is { } a ? bus.Recent(1000, afterSeq: a) : bus.Recent(20).Reverse().ToList();
+            var last = 0L;
+            foreach (var e in backlog.Where(include))
             {
-                var backlog = after is { } a ? bus.Recent(1000, afterSeq: a) : bus.Recent(20).Reverse().ToList();
-                var last = 0L;
-                foreach (var e in backlog)
-                {
-                    await Write(http, e, ct);
-                    last = e.Sequence;
-                }
+                await Write(http, e, ct);
+                last = e.Sequence;
+            }
+            await http.Response.Body.FlushAsync(ct);
+            await foreach (var e in channel.Reader.ReadAllAsync(ct))
+            {
+                if (e.Sequence <= last) continue;
+                await Write(http, e, ct);
                 await http.Response.Body.FlushAsync(ct);
-                await foreach (var e in channel.Reader.ReadAllAsync(ct))
-                {
-                    if (e.Sequence <= last) continue;
-                    await Write(http, e, ct);
-                    await http.Response.Body.FlushAsync(ct);
-                    last = e.Sequence;
-                }
+                last = e.Sequence;
             }
-            catch (OperationCanceledException)
-            {
-            }
-            finally
-            {
-                bus.Appended -= OnAppended;
-            }
-        }).WithName("StreamEvents").WithSummary("Events as they happen (server-sent events), resumable with after");
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        finally
+        {
+            bus.Appended -= OnAppended;
+        }
     }
 
     private static async Task Write(HttpContext http, EventEnvelope e, CancellationToken ct)

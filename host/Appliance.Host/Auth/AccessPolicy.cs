@@ -20,6 +20,8 @@ public static class AccessPolicy
         ["GetCamera"] = Roles.Viewer,
         ["GetCameraHealth"] = Roles.Viewer,
         ["GetMe"] = Roles.Viewer,
+        // Live updates of the overview and the health badge: health events only (StreamEvents has them all).
+        ["StreamHealthEvents"] = Roles.Viewer,
         ["ChangeMyPassword"] = Roles.Viewer,
         ["ListTokens"] = Roles.Viewer,
         ["CreateToken"] = Roles.Viewer,

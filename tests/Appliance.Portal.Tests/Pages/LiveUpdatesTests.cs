@@ -74,6 +74,55 @@ public sealed class LiveUpdatesTests(BrowserFixture browser, AdminHostFixture ad
     }
 
     [Fact]
+    public async Task AViewersOverviewChangesToo_ThroughAStreamOfHealthEventsOnly()
+    {
+        const string viewer = "hall-monitor";
+        const string password = "Quiet-hallway-screen-41";
+        using (var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/users") { Content = JsonContent.Create(new { username = viewer, password, role = "viewer" }) })
+        {
+            request.Headers.Add("X-Reauth-Password", HostProcess.AdminPassword);
+            using var response = await admin.Host.Client.SendAsync(request);
+            Assert.True(response.IsSuccessStatusCode || response.StatusCode == System.Net.HttpStatusCode.Conflict, await response.Content.ReadAsStringAsync());
+        }
+        await InstallTestPluginAsync();
+        try
+        {
+            var page = await browser.NewPageAsync(admin.Host.BaseUri);
+            var errors = PortalSteps.ConsoleErrors(page);
+            var streams = new List<string>();
+            page.Request += (_, request) => { if (request.Url.Contains("/api/v1/events/stream", StringComparison.Ordinal)) lock (streams) streams.Add(request.Url); };
+            await PortalSteps.LoginAsync(page, viewer, password);
+            await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Overview", Level = 1 })).ToBeVisibleAsync();
+            var plugins = page.Locator("[data-field=plugins]");
+            await Expect(plugins).ToContainTextAsync("1 running");
+            await PortalSteps.MarkDocumentAsync(page);
+
+            // An alarm (not about health) and then the plugin disabled (health): the viewer's page follows the second.
+            using var alarm = await admin.Host.Client.PostAsJsonAsync("/api/v1/events", new { type = "ManualAlarmRaised", category = "alarm", data = new { zone = "hall" } });
+            alarm.EnsureSuccessStatusCode();
+            var alarmSequence = (await alarm.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("sequence").GetInt64();
+            using (var disabled = await admin.Host.Client.PostAsync($"/api/v1/plugins/{TestPluginPackage.Id}/disable", null))
+                disabled.EnsureSuccessStatusCode();
+            await Expect(plugins).ToContainTextAsync("0 running");
+            var types = await StreamedTypesAsync("/api/v1/events/stream/health?after=" + (alarmSequence - 1), until: "PluginStateChanged");
+            Assert.DoesNotContain("ManualAlarmRaised", types);
+            Assert.All(types, t => Assert.Contains(t, new[] { "StreamHealthMeasured", "CameraWentOnline", "CameraWentOffline", "StreamGapOccurred", "SystemHealthSampled", "PluginStateChanged" }));
+            Assert.True(await PortalSteps.WasNotReloadedAsync(page), "the viewer's overview changed by a reload");
+            lock (streams) Assert.All(streams, url => Assert.Contains("/api/v1/events/stream/health?after=", url));
+            Assert.True(errors.Count == 0, string.Join("\n", errors));
+
+            // The viewer may follow the health stream and nothing more: the whole stream is refused.
+            var api = page.Context.APIRequest;
+            Assert.Equal(403, (await api.GetAsync("/api/v1/events/stream?after=0", new() { Timeout = 10000 })).Status);
+            await page.Context.CloseAsync();
+        }
+        finally
+        {
+            using (await admin.Host.Client.DeleteAsync($"/api/v1/plugins/{TestPluginPackage.Id}")) { }
+        }
+    }
+
+    [Fact]
     public async Task CameraTest_DisablesItsButtonWhileItRuns_AndAReloadDoesNotRunItAgain()
     {
         using (var added = await admin.Host.Client.PostAsJsonAsync("/api/v1/cameras", new { name = "Shed", streamUri = "rtsp://127.0.0.1:1/shed" }))
@@ -138,6 +187,23 @@ public sealed class LiveUpdatesTests(BrowserFixture browser, AdminHostFixture ad
         {
             using (await admin.Host.Client.DeleteAsync($"/api/v1/plugins/{TestPluginPackage.Id}")) { }
         }
+    }
+
+    /// <summary>The event types a server-sent event stream of the host carries, read until one of type <paramref name="until"/>.</summary>
+    private async Task<List<string>> StreamedTypesAsync(string path, string until)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var response = await admin.Host.Client.GetAsync(path, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+        response.EnsureSuccessStatusCode();
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(timeout.Token));
+        var types = new List<string>();
+        while (await reader.ReadLineAsync(timeout.Token) is { } line)
+        {
+            if (!line.StartsWith("event: ", StringComparison.Ordinal)) continue;
+            types.Add(line["event: ".Length..]);
+            if (types[^1] == until) return types;
+        }
+        throw new InvalidOperationException($"the stream ended before a {until}: {string.Join(", ", types)}");
     }
 
     /// <summary>

@@ -1,5 +1,5 @@
-// The portal's one follower of the event stream (/api/v1/events/stream, server-sent events read with fetch so
-// every event type arrives). The layout loads it on every signed-in page; pages opt in with markup only:
+// The portal's one follower of the event stream (/api/v1/events/stream, or /api/v1/events/stream/health for a
+// viewer, as the script tag's data-stream says; server-sent events read with fetch so every event type arrives). The layout loads it on every signed-in page; pages opt in with markup only:
 //   data-live-refresh="TypeA TypeB" on an element with an id: when an event of one of these types arrives, the page
 //     is fetched again (at most once every 2 s) and the element is replaced by its fresh server-rendered copy.
 //     "*" stands for every type; data-live-ignore="TypeC" leaves types out. A <details data-key> left open stays open.
@@ -10,6 +10,8 @@
 (() => {
   "use strict";
   if (!window.fetch || !window.TextDecoder || !window.DOMParser) return;
+  // The layout names the stream the user's role may follow (a viewer's carries health events only).
+  const stream = document.currentScript?.dataset.stream || "/api/v1/events/stream";
   let after = parseInt(document.querySelector('meta[name="event-sequence"]')?.content, 10) || 0;
   const pending = new Set();
   let timer = null;
@@ -84,7 +86,7 @@
   }
 
   async function follow() {
-    const response = await fetch(`/api/v1/events/stream?after=${after}`, { credentials: "same-origin", headers: { Accept: "text/event-stream" } });
+    const response = await fetch(`${stream}?after=${after}`, { credentials: "same-origin", headers: { Accept: "text/event-stream" } });
     if (!response.ok || !response.body) throw new Error(`HTTP ${response.status}`);
     announce(true, "live");
     const reader = response.body.getReader();
