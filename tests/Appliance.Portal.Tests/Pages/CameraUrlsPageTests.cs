@@ -21,15 +21,7 @@ public sealed class CameraUrlsPageTests(BrowserFixture browser)
     {
         var facadePort = FreePort.Tcp();
         var rtspPort = FreePort.Tcp();
-        var config = new JsonObject
-        {
-            ["appliance.onvif"] = new JsonObject
-            {
-                ["discovery"] = new JsonObject { ["wsDiscovery"] = false, ["mdns"] = false },
-                ["facade"] = new JsonObject { ["port"] = facadePort, ["bindAddress"] = "127.0.0.1", ["rtspPort"] = rtspPort, ["wsDiscovery"] = false },
-            },
-            ["appliance.rtsp-server"] = new JsonObject { ["port"] = rtspPort },
-        };
+        var config = QuietOnvif.WithFacade(facadePort, rtspPort);
         await using var host = await HostProcess.StartAsync(bundledPlugins: BundledPlugins.Stage(BundledPlugins.RtspServer, BundledPlugins.Onvif), pluginConfig: config);
         await host.LoginAsync();
         using (var added = await host.Client.PostAsJsonAsync("/api/v1/cameras", new { name = "Back door", streamUri = "rtsp://127.0.0.1:9/back" }))

@@ -39,10 +39,16 @@ public sealed class EveryPageLayoutTests(BrowserFixture browser)
         var page = await browser.NewPageAsync(host.BaseUri);
         await page.SetViewportSizeAsync(width, height);
         var problems = new List<string>();
+        void Problem(string problem)
+        {
+            lock (problems) problems.Add(problem);
+        }
         var currentPage = "/Login";
-        page.Console += (_, message) => { if (message.Type == "error") problems.Add($"{currentPage}: console error: {message.Text}"); };
-        page.PageError += (_, error) => problems.Add($"{currentPage}: script error: {error}");
-        page.Response += (_, response) => { if (response.Status >= 400) problems.Add($"{currentPage}: {response.Status} for {response.Url}"); };
+        // The one 404 asked for on purpose (last, below) and the browser's console line about it, which may arrive late.
+        bool Expected(string text) => currentPage == NotFoundPath && (text.Contains(NotFoundPath, StringComparison.Ordinal) || text.Contains("status of 404", StringComparison.Ordinal));
+        page.Console += (_, message) => { if (message.Type == "error" && !Expected(message.Text)) Problem($"{currentPage}: console error: {message.Text}"); };
+        page.PageError += (_, error) => Problem($"{currentPage}: script error: {error}");
+        page.Response += (_, response) => { if (response.Status >= 400 && !(response.Status == 404 && Expected(response.Url))) Problem($"{currentPage}: {response.Status} for {response.Url}"); };
         await PortalSteps.LoginAsync(page);
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Overview", Level = 1 })).ToBeVisibleAsync();
 
@@ -55,11 +61,11 @@ public sealed class EveryPageLayoutTests(BrowserFixture browser)
             Assert.True(response is { Status: 200 }, $"{path} answered {response?.Status}");
             await Expect(page.Locator("main > h1")).ToBeVisibleAsync();
             var headings = await page.Locator("h1").CountAsync();
-            if (headings != 1) problems.Add($"{path}: {headings} top-level headings (h1)");
+            if (headings != 1) Problem($"{path}: {headings} top-level headings (h1)");
             var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");
-            if (overflow > 0) problems.Add($"{path}: the page is {overflow} px wider than the {width} px window ({await WidestAsync(page)})");
-            problems.AddRange((await page.EvaluateAsync<string[]>(ClippedScript)).Select(c => $"{path}: {c} is cut off (scrolls sideways)"));
-            problems.AddRange((await page.EvaluateAsync<string[]>(UnstyledBadgesScript)).Select(b => $"{path}: badge '{b}' has no state colour"));
+            if (overflow > 0) Problem($"{path}: the page is {overflow} px wider than the {width} px window ({await WidestAsync(page)})");
+            foreach (var clipped in await page.EvaluateAsync<string[]>(ClippedScript)) Problem($"{path}: {clipped} is cut off (scrolls sideways)");
+            foreach (var badge in await page.EvaluateAsync<string[]>(UnstyledBadgesScript)) Problem($"{path}: badge '{badge}' has no state colour");
             await BrowserFixture.ScreenshotAsync(page, "portal-layout", $"{width}{path.Replace('/', '-').TrimEnd('-')}");
         }
 
@@ -71,19 +77,20 @@ public sealed class EveryPageLayoutTests(BrowserFixture browser)
             await BrowserFixture.ScreenshotAsync(page, "readme", "requirements");
         }
 
-        currentPage = "/no-such-page";
-        var missing = await page.GotoAsync("/no-such-page");
+        currentPage = NotFoundPath;
+        var missing = await page.GotoAsync(NotFoundPath);
         Assert.Equal(404, missing!.Status);
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Page not found", Level = 1 })).ToBeVisibleAsync();
         await Expect(page.Locator("#error-page")).ToContainTextAsync("/no-such-page");
         Assert.Equal("rgb(20, 50, 79)", await page.Locator("header.top").EvaluateAsync<string>("e => getComputedStyle(e).backgroundColor"));
-        problems.RemoveAll(p => p.StartsWith("/no-such-page: 404 for", StringComparison.Ordinal) || p.StartsWith("/no-such-page: console error: Failed to load resource: the server responded with a status of 404", StringComparison.Ordinal));
         var favicon = await page.APIRequest.GetAsync("/favicon.ico");
         Assert.Equal(200, favicon.Status);
 
-        Assert.True(problems.Count == 0, string.Join("\n", problems));
+        lock (problems) Assert.True(problems.Count == 0, string.Join("\n", problems));
         await page.Context.CloseAsync();
     }
+
+    private const string NotFoundPath = "/no-such-page";
 
     /// <summary>Scrolling boxes (wide tables in <c>.scroll</c>) whose content is wider than the box: columns a user must scroll to.</summary>
     private const string ClippedScript = """
@@ -121,15 +128,7 @@ public sealed class EveryPageLayoutTests(BrowserFixture browser)
     {
         var onvifPort = FreePort.Tcp();
         var rtspPort = FreePort.Tcp();
-        var config = new JsonObject
-        {
-            ["appliance.onvif"] = new JsonObject
-            {
-                ["discovery"] = new JsonObject { ["wsDiscovery"] = false, ["mdns"] = false },
-                ["facade"] = new JsonObject { ["port"] = onvifPort, ["bindAddress"] = "127.0.0.1", ["rtspPort"] = rtspPort, ["wsDiscovery"] = false },
-            },
-            ["appliance.rtsp-server"] = new JsonObject { ["port"] = rtspPort },
-        };
+        var config = QuietOnvif.WithFacade(onvifPort, rtspPort);
         var plugins = BundledPlugins.Stage(BundledPlugins.RtspIngest, BundledPlugins.RtspServer, BundledPlugins.Onvif, BundledPlugins.Webhooks);
         return StartLoggedInAsync(plugins, config);
     }

@@ -23,14 +23,7 @@ public sealed class OnvifProfilesPageTests(BrowserFixture browser)
         using var camera = await GstRtspServer.StartAsync(FreePort.Tcp(), "--width 320 --height 180", path: "/gate");
         var options = new SimulatorOptions { StreamUri = camera.Url, SubStreamUri = camera.Url };
         await using var simulator = await OnvifCameraSimulator.StartAsync(options);
-        var config = new JsonObject
-        {
-            ["appliance.onvif"] = new JsonObject
-            {
-                ["discovery"] = new JsonObject { ["wsDiscovery"] = false, ["mdns"] = false },
-                ["facade"] = new JsonObject { ["enabled"] = false },
-            },
-        };
+        var config = QuietOnvif.WithoutFacade();
         await using var host = await HostProcess.StartAsync(bundledPlugins: BundledPlugins.Stage(BundledPlugins.RtspIngest, BundledPlugins.Onvif), pluginConfig: config);
         await host.LoginAsync();
         await host.UntilPluginRunningAsync("appliance.rtsp");
