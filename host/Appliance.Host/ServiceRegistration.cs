@@ -45,6 +45,7 @@ public static class ServiceRegistration
         services.AddSingleton<InProcessPluginCall>();
         services.AddSingleton<CameraProbe>();
         services.AddSingleton<OnvifProfiles>();
+        services.AddSingleton<OnvifCertificates>();
         services.AddSingleton<ProvenCameras>();
         services.AddSingleton<CameraAddresses>();
         services.AddSingleton<PluginRouteTable>();

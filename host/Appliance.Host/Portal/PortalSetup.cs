@@ -20,6 +20,7 @@ public static class PortalSetup
                 // The portal's share of the role table (the API's is Auth.AccessPolicy).
                 o.Conventions.AuthorizeFolder("/", "role:" + Auth.Roles.Viewer);
                 o.Conventions.AuthorizePage("/Cameras", "role:" + Auth.Roles.Operator);
+                o.Conventions.AuthorizePage("/Cameras/Certificate", "role:" + Auth.Roles.Admin);
                 o.Conventions.AuthorizePage("/Events", "role:" + Auth.Roles.Operator);
                 o.Conventions.AuthorizePage("/Plugins", "role:" + Auth.Roles.Admin);
                 o.Conventions.AuthorizePage("/Rules", "role:" + Auth.Roles.Admin);

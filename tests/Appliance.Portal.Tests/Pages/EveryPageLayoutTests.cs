@@ -23,6 +23,7 @@ public sealed class EveryPageLayoutTests(BrowserFixture browser)
     [
         "/", "/Cameras", "/Plugins", "/Events", "/Rules", "/Network/Requirements", "/Network/Firewall", "/Network/Doctor",
         "/Network/Plan", "/Network/DataUse", "/System", "/Backup", "/Security", "/Account", "/Welcome/time", "/Welcome/discovery", "/Welcome/camera", "/Welcome/finish",
+        "/Cameras/Certificate/lobby",
     ];
 
     [Theory]

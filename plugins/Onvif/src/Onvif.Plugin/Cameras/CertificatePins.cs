@@ -96,10 +96,12 @@ public sealed class CertificatePins
         {
             { Verdict: CertificateVerdict.Untrusted } p =>
                 $"the camera's HTTPS certificate is not trusted (self-signed or private CA, {p.Subject}): SHA-256 {Format(p.Sha256)}; " +
-                $"if this is the camera's certificate, confirm it to pin it: POST /plugins/appliance.onvif/cameras/{cameraId}/certificate {{\"sha256\":\"{p.Sha256}\"}}",
+                $"if this is the camera's certificate, confirm it to pin it on the portal's page /Cameras/Certificate/{cameraId} " +
+                $"(or POST /plugins/appliance.onvif/cameras/{cameraId}/certificate {{\"sha256\":\"{p.Sha256}\"}})",
             { Verdict: CertificateVerdict.Changed } p =>
                 $"the camera's HTTPS certificate changed: pinned SHA-256 {Format(Pinned(cameraId) ?? "")}, presented {Format(p.Sha256)} ({p.Subject}); " +
-                $"refused. If the camera's certificate was replaced on purpose, confirm the new one: POST /plugins/appliance.onvif/cameras/{cameraId}/certificate {{\"sha256\":\"{p.Sha256}\"}}",
+                $"refused. If the camera's certificate was replaced on purpose, confirm the new one on the portal's page /Cameras/Certificate/{cameraId} " +
+                $"(or POST /plugins/appliance.onvif/cameras/{cameraId}/certificate {{\"sha256\":\"{p.Sha256}\"}})",
             _ => null,
         };
 
