@@ -70,7 +70,13 @@ public sealed class CamerasModel(CameraStore cameras, ProvenCameras proven, Disc
             Load();
             return Page();
         }
-        TempData["Message"] = $"Added camera {result.Value.Name} ({result.Value.Id}).{Proved(result.Value)}";
+        var added = result.Value;
+        TempData["Message"] = $"Added camera {added.Name} ({added.Id}).{Proved(added)}";
+        // An HTTPS ONVIF camera is refused until its certificate is confirmed: an administrator goes there at once.
+        if (added.OnvifUri?.StartsWith("https:", StringComparison.OrdinalIgnoreCase) != true) return RedirectToPage();
+        if (Auth.Roles.Allows(User.FindFirst(System.Security.Claims.ClaimTypes.Role)?.Value, Auth.Roles.Admin))
+            return RedirectToPage("/Cameras/Certificate", new { id = added.Id });
+        TempData["Message"] += " Its ONVIF service is HTTPS: an administrator must confirm the camera's certificate before the appliance uses it.";
         return RedirectToPage();
     }
 

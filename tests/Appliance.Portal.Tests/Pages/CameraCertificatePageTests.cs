@@ -47,20 +47,21 @@ public sealed class CameraCertificatePageTests(BrowserFixture browser) : IDispos
             await using var host = await HostProcess.StartAsync(bundledPlugins: BundledPlugins.Stage(BundledPlugins.Onvif), pluginConfig: QuietOnvif.WithoutFacade());
             await host.LoginAsync();
             await host.UntilPluginRunningAsync("appliance.onvif");
-            using (var added = await host.Client.PostAsJsonAsync("/api/v1/cameras?force=true", new
-            {
-                name = "Gatehouse",
-                onvifUri = simulator.DeviceServiceUri.ToString(),
-                username = simulator.Options.Username,
-                password = simulator.Options.Password,
-            }))
-                added.EnsureSuccessStatusCode();
-            await UntilStateAsync(host, "untrusted");
-
             var page = await browser.NewPageAsync(host.BaseUri);
             var errors = PortalSteps.ConsoleErrors(page);
             page.Dialog += async (_, dialog) => await dialog.AcceptAsync();
             await PortalSteps.LoginAsync(page);
+            // Added on the camera page: an administrator is taken to the certificate at once, which waits for the
+            // plugin's first contact and then shows the fingerprint.
+            await page.GotoAsync("/Cameras");
+            await page.GetByLabel("Name (optional)").FillAsync("Gatehouse");
+            await page.GetByLabel("or ONVIF device address").FillAsync(simulator.DeviceServiceUri.ToString());
+            await page.GetByLabel("User (optional)").FillAsync(simulator.Options.Username);
+            await page.GetByLabel("Password (optional)").FillAsync(simulator.Options.Password);
+            await page.GetByRole(AriaRole.Button, new() { Name = "Add camera" }).ClickAsync();
+            await Expect(PortalSteps.Notice(page)).ToContainTextAsync("Added camera Gatehouse (gatehouse).");
+            await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/Cameras/Certificate/gatehouse"));
+            await Expect(page.Locator("[data-field=state]")).ToHaveTextAsync("not trusted yet", new() { Timeout = 60000 });
             await page.GotoAsync("/Cameras");
             await page.GetByRole(AriaRole.Link, new() { Name = "Certificate of Gatehouse" }).ClickAsync();
             await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Certificate of Gatehouse", Level = 1 })).ToBeVisibleAsync();
