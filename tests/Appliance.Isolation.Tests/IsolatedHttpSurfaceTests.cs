@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Appliance.Testing;
@@ -54,28 +53,8 @@ public sealed class IsolatedHttpSurfaceTests(ITestOutputHelper output)
             Assert.True(childPeak - childBefore < 100 * 1024, $"child RSS grew by {(childPeak - childBefore) / 1024} MiB while serving 1 GiB");
         }
 
-        using var ranged = new HttpRequestMessage(HttpMethod.Get, "/plugins/test.surface/files/big");
-        ranged.Headers.Range = new RangeHeaderValue(OneGiB - 1000, OneGiB - 1);
-        using (var response = await host.Client.SendAsync(ranged))
-        {
-            Assert.Equal(HttpStatusCode.PartialContent, response.StatusCode);
-            Assert.Equal($"bytes {OneGiB - 1000}-{OneGiB - 1}/{OneGiB}", response.Content.Headers.ContentRange!.ToString());
-            var bytes = await response.Content.ReadAsByteArrayAsync();
-            Assert.Equal(1000, bytes.Length);
-            Assert.All(Enumerable.Range(0, 1000), i => Assert.Equal((byte)((OneGiB - 1000 + i) % 251), bytes[i]));
-        }
-        using var beyond = new HttpRequestMessage(HttpMethod.Get, "/plugins/test.surface/files/big");
-        beyond.Headers.TryAddWithoutValidation("Range", $"bytes={OneGiB}-");
-        using (var response = await host.Client.SendAsync(beyond))
-        {
-            Assert.Equal(HttpStatusCode.RequestedRangeNotSatisfiable, response.StatusCode);
-            Assert.Equal($"bytes */{OneGiB}", response.Content.Headers.ContentRange!.ToString());
-        }
-        using (var head = await host.Client.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/plugins/test.surface/files/big")))
-        {
-            Assert.Equal(HttpStatusCode.OK, head.StatusCode);
-            Assert.Equal(OneGiB, head.Content.Headers.ContentLength);
-        }
+        // A range at the end (206, exactly those bytes), one past the end (416), HEAD.
+        await SurfaceDownloadChecks.RangesAndHeadAsync(host.Client, "test.surface", OneGiB);
         Assert.Equal(child, (await ProcessAsync(host, "test.surface")).Pid);
     }
 
