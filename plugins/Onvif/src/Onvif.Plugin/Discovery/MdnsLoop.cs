@@ -20,7 +20,7 @@ public sealed class MdnsLoop(DiscoveryService discovery, Func<MulticastBinding> 
 
     private readonly DnsSdBrowser _browser = new(DnsSdBrowser.CameraServiceTypes);
     private readonly SemaphoreSlim _browserLock = new(1, 1);
-    private long _badDatagrams;
+    private readonly DatagramReceiver _receiver = new("mdns", HealthComponent, log, health, time);
     private DateTimeOffset _lastResolveQuery = DateTimeOffset.MinValue;
 
     public async Task RunAsync(CancellationToken cancellationToken)
@@ -77,57 +77,36 @@ public sealed class MdnsLoop(DiscoveryService discovery, Func<MulticastBinding> 
         }
     }
 
-    private async Task ReceiveAsync(MdnsClient client, bool ipv6, IReadOnlyList<MdnsClient> clients, CancellationToken cancellationToken)
-    {
-        while (!cancellationToken.IsCancellationRequested)
+    private Task ReceiveAsync(MdnsClient client, bool ipv6, IReadOnlyList<MdnsClient> clients, CancellationToken cancellationToken) =>
+        _receiver.RunAsync(async ct =>
         {
-            MdnsDatagram datagram;
-            try
-            {
-                datagram = await client.ReceiveAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (SocketException ex)
-            {
-                log.Warn("mdns: receive failed: {Error}", ex.Message);
-                await Task.Delay(TimeSpan.FromSeconds(1), time, cancellationToken).ConfigureAwait(false);
-                continue;
-            }
-            if (ipv6 && datagram.From.Address.IsIPv4MappedToIPv6) continue; // the IPv4 socket got this one too
-            if (!datagram.Message.TryGetValue(out var message, out var error))
-            {
-                Bad(datagram.From, error);
-                continue;
-            }
-            if (!message.IsResponse) continue;
-            var now = time.GetUtcNow();
-            IReadOnlyList<string> removed;
-            IReadOnlyList<DnsSdServiceInstance> resolved;
-            DnsMessage? followUp = null;
-            await _browserLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-            try
-            {
-                removed = _browser.Apply(message, now);
-                resolved = _browser.Resolved();
-                if (now - _lastResolveQuery > TimeSpan.FromSeconds(1) && _browser.ResolveQuery() is { } query)
-                {
-                    followUp = query;
-                    _lastResolveQuery = now;
-                }
-            }
-            finally { _browserLock.Release(); }
-            foreach (var name in removed)
-                await discovery.RemoveAsync(DiscoveredEndpoint.MdnsSource, name, cancellationToken).ConfigureAwait(false);
-            foreach (var instance in resolved)
-                await discovery.UpsertAsync(instance.ToEndpoint(), cancellationToken).ConfigureAwait(false);
-            if (followUp is not null) await SendAsync(clients, followUp, cancellationToken).ConfigureAwait(false);
-        }
-    }
+            var datagram = await client.ReceiveAsync(ct).ConfigureAwait(false);
+            return (datagram.From, datagram.Message);
+        }, ipv6, (message, _, ct) => HandleAsync(message, clients, ct), cancellationToken);
 
-    private void Bad(IPEndPoint from, Failure error)
+    private async Task HandleAsync(DnsMessage message, IReadOnlyList<MdnsClient> clients, CancellationToken cancellationToken)
     {
-        var count = Interlocked.Increment(ref _badDatagrams);
-        health.Report(HealthComponent, HealthState.Degraded, $"{count} unreadable datagram(s); last from {from}: {error}");
-        if (count <= 10 || count % 100 == 0)
-            log.Warn("mdns: unreadable datagram from {From} ({Count} so far): {Error}", from, count, error.ToString());
+        if (!message.IsResponse) return;
+        var now = time.GetUtcNow();
+        IReadOnlyList<string> removed;
+        IReadOnlyList<DnsSdServiceInstance> resolved;
+        DnsMessage? followUp = null;
+        await _browserLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            removed = _browser.Apply(message, now);
+            resolved = _browser.Resolved();
+            if (now - _lastResolveQuery > TimeSpan.FromSeconds(1) && _browser.ResolveQuery() is { } query)
+            {
+                followUp = query;
+                _lastResolveQuery = now;
+            }
+        }
+        finally { _browserLock.Release(); }
+        foreach (var name in removed)
+            await discovery.RemoveAsync(DiscoveredEndpoint.MdnsSource, name, cancellationToken).ConfigureAwait(false);
+        foreach (var instance in resolved)
+            await discovery.UpsertAsync(instance.ToEndpoint(), cancellationToken).ConfigureAwait(false);
+        if (followUp is not null) await SendAsync(clients, followUp, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -25,7 +25,7 @@ public sealed class WsDiscoveryLoop(DiscoveryService discovery, Func<MulticastBi
 
     public const string HealthComponent = "discovery/ws-discovery";
 
-    private long _badDatagrams;
+    private readonly DatagramReceiver _receiver = new("ws-discovery", HealthComponent, log, health, time);
     private readonly ResolveBudget _resolves = new(time);
 
     public async Task RunAsync(CancellationToken cancellationToken)
@@ -116,55 +116,42 @@ public sealed class WsDiscoveryLoop(DiscoveryService discovery, Func<MulticastBi
         }
     }
 
-    private async Task ReceiveAsync(WsDiscoveryClient client, bool ipv6, CancellationToken cancellationToken)
-    {
-        while (!cancellationToken.IsCancellationRequested)
+    private Task ReceiveAsync(WsDiscoveryClient client, bool ipv6, CancellationToken cancellationToken) =>
+        _receiver.RunAsync(async ct =>
         {
-            WsDiscoveryDatagram datagram;
-            try
-            {
-                datagram = await client.ReceiveAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (SocketException ex)
-            {
-                log.Warn("ws-discovery: receive failed: {Error}", ex.Message);
-                await Task.Delay(TimeSpan.FromSeconds(1), time, cancellationToken).ConfigureAwait(false);
-                continue;
-            }
-            if (ipv6 && datagram.From.Address.IsIPv4MappedToIPv6) continue; // the IPv4 socket got this one too
-            if (!datagram.Message.TryGetValue(out var message, out var error))
-            {
-                Bad(datagram.From, error);
-                continue;
-            }
-            var now = time.GetUtcNow();
-            if (target is not null && IsOwn(message)) continue;
-            switch (message)
-            {
-                case Probe probed when target is not null:
-                    if (target.Answer(probed) is { } answer)
-                    {
-                        try { await client.SendToAsync(answer, datagram.From, cancellationToken).ConfigureAwait(false); }
-                        catch (SocketException ex) { log.Warn("ws-discovery: cannot answer a Probe from {From}: {Error}", datagram.From, ex.Message); }
-                    }
-                    break;
-                case ProbeMatches matches:
-                    foreach (var problem in matches.Problems) Bad(datagram.From, problem);
-                    foreach (var match in matches.Matches)
-                        await FoundAsync(client, match, datagram.From, now, cancellationToken).ConfigureAwait(false);
-                    break;
-                case ResolveMatches resolved:
-                    foreach (var problem in resolved.Problems) Bad(datagram.From, problem);
-                    foreach (var match in resolved.Matches)
-                        await FoundAsync(client, match, datagram.From, now, cancellationToken).ConfigureAwait(false);
-                    break;
-                case Hello hello:
-                    await FoundAsync(client, hello.Service, datagram.From, now, cancellationToken).ConfigureAwait(false);
-                    break;
-                case Bye bye:
-                    await discovery.RemoveAsync(DiscoveredEndpoint.WsDiscoverySource, bye.EndpointReference, cancellationToken, datagram.From.Address).ConfigureAwait(false);
-                    break;
-            }
+            var datagram = await client.ReceiveAsync(ct).ConfigureAwait(false);
+            return (datagram.From, datagram.Message);
+        }, ipv6, (message, from, ct) => HandleAsync(client, message, from, ct), cancellationToken);
+
+    private async Task HandleAsync(WsDiscoveryClient client, WsDiscoveryMessage message, IPEndPoint from, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        if (target is not null && IsOwn(message)) return;
+        switch (message)
+        {
+            case Probe probed when target is not null:
+                if (target.Answer(probed) is { } answer)
+                {
+                    try { await client.SendToAsync(answer, from, cancellationToken).ConfigureAwait(false); }
+                    catch (SocketException ex) { log.Warn("ws-discovery: cannot answer a Probe from {From}: {Error}", from, ex.Message); }
+                }
+                break;
+            case ProbeMatches matches:
+                foreach (var problem in matches.Problems) _receiver.Unreadable(from, problem);
+                foreach (var match in matches.Matches)
+                    await FoundAsync(client, match, from, now, cancellationToken).ConfigureAwait(false);
+                break;
+            case ResolveMatches resolved:
+                foreach (var problem in resolved.Problems) _receiver.Unreadable(from, problem);
+                foreach (var match in resolved.Matches)
+                    await FoundAsync(client, match, from, now, cancellationToken).ConfigureAwait(false);
+                break;
+            case Hello hello:
+                await FoundAsync(client, hello.Service, from, now, cancellationToken).ConfigureAwait(false);
+                break;
+            case Bye bye:
+                await discovery.RemoveAsync(DiscoveredEndpoint.WsDiscoverySource, bye.EndpointReference, cancellationToken, from.Address).ConfigureAwait(false);
+                break;
         }
     }
 
@@ -196,14 +183,6 @@ public sealed class WsDiscoveryLoop(DiscoveryService discovery, Func<MulticastBi
         ResolveMatches r => r.Matches.Any(x => x.EndpointReference == target!.EndpointReference),
         _ => false,
     };
-
-    private void Bad(IPEndPoint from, Failure error)
-    {
-        var count = Interlocked.Increment(ref _badDatagrams);
-        health.Report(HealthComponent, HealthState.Degraded, $"{count} unreadable datagram(s); last from {from}: {error}");
-        if (count <= 10 || count % 100 == 0)
-            log.Warn("ws-discovery: unreadable datagram from {From} ({Count} so far): {Error}", from, count, error.ToString());
-    }
 
     private static async Task Quietly(Task task)
     {
