@@ -212,3 +212,22 @@ let nonEmpty (errors: Errors) path (value: string option) =
         errors.Add(path, "must not be empty")
         None
     | v -> v
+
+/// An array of at most `limit` elements of `noun` (plural, for the errors), each read by `item` with its path;
+/// None, with the error, when it is not an array or has too many.
+let boundedArray
+    (errors: Errors)
+    (path: string)
+    (noun: string)
+    (limit: int)
+    (item: string -> JsonElement -> 'a)
+    (e: JsonElement)
+    : 'a list option =
+    if e.ValueKind <> JsonValueKind.Array then
+        errors.Add(path, $"expected an array of {noun}, got {kindName e.ValueKind}")
+        None
+    elif e.GetArrayLength() > limit then
+        errors.Add(path, $"has {e.GetArrayLength()} {noun}; the limit is {limit}")
+        None
+    else
+        Some [ for i, x in Seq.indexed (e.EnumerateArray()) -> item (index path i) x ]

@@ -102,3 +102,14 @@ val internal choice:
 
 /// Refuses a string of only white space.
 val internal nonEmpty: errors: Errors -> path: string -> value: string option -> string option
+
+/// An array of at most `limit` elements of `noun` (plural, for the errors), each read by `item` with its path;
+/// None, with the error, when it is not an array or has too many.
+val internal boundedArray:
+    errors: Errors ->
+    path: string ->
+    noun: string ->
+    limit: int ->
+    item: (string -> System.Text.Json.JsonElement -> 'a) ->
+    e: System.Text.Json.JsonElement ->
+        'a list option

@@ -52,22 +52,12 @@ let private text maxLength (errors: JsonRead.Errors) path (e: JsonElement) =
     |> JsonRead.nonEmpty errors path
 
 let private strings (errors: JsonRead.Errors) path limit maxLength (e: JsonElement) : string list option =
-    if e.ValueKind <> JsonValueKind.Array then
-        errors.Add(path, $"expected an array of strings, got {JsonRead.kindName e.ValueKind}")
-        None
-    elif e.GetArrayLength() > limit then
-        errors.Add(path, $"has {e.GetArrayLength()} items; the limit is {limit}")
-        None
-    else
-        let items =
-            [
-                for i, x in Seq.indexed (e.EnumerateArray()) -> text maxLength errors (JsonRead.index path i) x
-            ]
-
+    JsonRead.boundedArray errors path "strings" limit (text maxLength errors) e
+    |> Option.bind (fun items ->
         if List.forall Option.isSome items then
             Some(List.choose id items)
         else
-            None
+            None)
 
 /// A field read with `read`: `absent` when missing, `placeholder` when present but unreadable (already reported).
 let private field (errors: JsonRead.Errors) path (map: Map<string, JsonElement>) name read absent =
@@ -156,20 +146,8 @@ let private trigger (errors: JsonRead.Errors) path (e: JsonElement) : Trigger op
                     None)
 
         let schedule (errors: JsonRead.Errors) p (s: JsonElement) =
-            if s.ValueKind <> JsonValueKind.Array then
-                errors.Add(p, $"expected an array of time windows, got {JsonRead.kindName s.ValueKind}")
-                None
-            elif s.GetArrayLength() > RuleLimits.maxWindows then
-                errors.Add(p, $"has {s.GetArrayLength()} windows; the limit is {RuleLimits.maxWindows}")
-                None
-            else
-                Some
-                    [
-                        for i, x in Seq.indexed (s.EnumerateArray()) do
-                            match window errors (JsonRead.index p i) x with
-                            | Some w -> yield w
-                            | None -> ()
-                    ]
+            JsonRead.boundedArray errors p "time windows" RuleLimits.maxWindows (window errors) s
+            |> Option.map (List.choose id)
 
         {
             EventTypes =
@@ -298,20 +276,8 @@ let readElement (catalog: Map<string, EventShape>) (root: JsonElement) : Result<
     | None -> Error(toRuleErrors errors)
     | Some map ->
         let actions (errors: JsonRead.Errors) p (a: JsonElement) =
-            if a.ValueKind <> JsonValueKind.Array then
-                errors.Add(p, $"expected an array of actions, got {JsonRead.kindName a.ValueKind}")
-                None
-            elif a.GetArrayLength() > RuleLimits.maxActions then
-                errors.Add(p, $"has {a.GetArrayLength()} actions; the limit is {RuleLimits.maxActions}")
-                None
-            else
-                Some
-                    [
-                        for i, x in Seq.indexed (a.EnumerateArray()) do
-                            match action errors (JsonRead.index p i) x with
-                            | Some v -> yield v
-                            | None -> ()
-                    ]
+            JsonRead.boundedArray errors p "actions" RuleLimits.maxActions (action errors) a
+            |> Option.map (List.choose id)
 
         let rule =
             {
