@@ -5,15 +5,20 @@ using Appliance.Plugins.Rtsp.Protocol.Server;
 
 namespace Appliance.Plugins.RtspServer.Plugin;
 
-/// <summary>The request handler's edge: streams from the hub, UDP pairs from the declared range, one <see cref="SessionMedia"/> per session.</summary>
+/// <summary>The request handler's edge: streams from the hub (derived ones asked for on demand: <see cref="OnDemandStreams"/>), UDP pairs from the declared range, one <see cref="SessionMedia"/> per session.</summary>
 internal sealed class HubBackend(IStreamHub hub, UdpPortPairs udp, RtspServerSettings settings, TimeProvider time, ServerMetrics metrics) : IRtspServerBackend
 {
+    private readonly OnDemandStreams _onDemand = new(hub, time);
+
     public StreamDescriptor? FindStream(string name)
     {
         foreach (var stream in hub.Streams)
             if (string.Equals(stream.Name, name, StringComparison.Ordinal)) return stream;
         return null;
     }
+
+    public ValueTask<StreamDescriptor?> AwaitStreamAsync(string name, CancellationToken cancellationToken) =>
+        _onDemand.AwaitAsync(name, FindStream, cancellationToken);
 
     public Result<RtspPortPair> OpenUdp(RtspServerSession session, int track)
     {

@@ -11,6 +11,11 @@ public interface IRtspServerBackend
     /// <summary>The published stream of that name, or null.</summary>
     StreamDescriptor? FindStream(string name);
 
+    /// <summary>The stream a DESCRIBE asks for. A stream made only while someone watches (a derived stream of a
+    /// published one, e.g. the media plugin's <c>camera/{id}/sd</c>) is not published before it is asked for: the
+    /// backend may ask for it and wait a short while. Null if there is none.</summary>
+    ValueTask<StreamDescriptor?> AwaitStreamAsync(string name, CancellationToken cancellationToken) => ValueTask.FromResult(FindStream(name));
+
     /// <summary>Opens the server's RTP/RTCP port pair for one UDP track of <paramref name="session"/>; a failure
     /// (no free port) becomes 453 Not Enough Bandwidth.</summary>
     Result<RtspPortPair> OpenUdp(RtspServerSession session, int track);

@@ -66,7 +66,7 @@ public sealed class RtspRequestHandler(RtspServerOptions options, RtspServerSess
 
         return request.Method switch
         {
-            "DESCRIBE" => Describe(request, connection),
+            "DESCRIBE" => await DescribeAsync(request, connection, ct).ConfigureAwait(false),
             "SETUP" => Setup(request, connection),
             "PLAY" => Play(request, connection),
             "PAUSE" => Pause(request, connection),
@@ -75,11 +75,11 @@ public sealed class RtspRequestHandler(RtspServerOptions options, RtspServerSess
         };
     }
 
-    private RtspServerResponse Describe(RtspRequest request, RtspServerConnectionInfo connection)
+    private async ValueTask<RtspServerResponse> DescribeAsync(RtspRequest request, RtspServerConnectionInfo connection, CancellationToken ct)
     {
         var target = RtspRequestTarget.Parse(request.Uri);
         if (!target.IsOk) return NotFoundOrBad(target.Failure!.Code);
-        var stream = backend.FindStream(target.Value.StreamName);
+        var stream = await backend.AwaitStreamAsync(target.Value.StreamName, ct).ConfigureAwait(false);
         if (stream is null || !stream.Tracks.Any(Packetizers.PacketizerFactory.CanSend)) return RtspServerResponse.Error(404, "Not Found");
         var address = connection.Authority;
         var host = address.StartsWith('[') ? address[1..address.IndexOf(']')] : address.Split(':')[0];

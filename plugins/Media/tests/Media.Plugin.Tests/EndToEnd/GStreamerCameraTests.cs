@@ -1,0 +1,189 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Appliance.Plugins.Media.Tests.Shared;
+using Appliance.Testing;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Appliance.Plugins.Media.Plugin.Tests.EndToEnd;
+
+/// <summary>
+/// Issue 14's proof on real peers: GStreamer RTSP cameras pulled by the real RTSP ingest into the real host, the
+/// media plugin in its own process, its outputs read through the host's routes and the RTSP server plugin by
+/// ffprobe/ffmpeg. One host for the class (<see cref="MediaHostRig"/>).
+/// </summary>
+public sealed class GStreamerCameraTests(MediaHostRig rig, ITestOutputHelper output) : IClassFixture<MediaHostRig>
+{
+    [Fact]
+    public async Task Snapshots_of_the_H264_and_the_H265_camera_are_JPEGs_of_their_frame_size()
+    {
+        await AssertSnapshotAsync(rig.Moving, "mjpeg", 640, 360);
+        await AssertSnapshotAsync(rig.Still, "mjpeg", 640, 360);
+    }
+
+    [Fact]
+    public async Task The_SD_stream_of_the_H264_camera_plays_in_ffprobe_at_its_configured_320x180_through_the_RTSP_server()
+    {
+        var probe = await ProbeRtspAsync($"camera/{rig.Moving}/sd");
+        Assert.Equal("h264,320,180", probe);
+        AssertDecodes($"camera/{rig.Moving}/sd");
+    }
+
+    [Fact]
+    public async Task The_H265_camera_comes_out_as_H264_of_its_own_size_through_the_RTSP_server()
+    {
+        Assert.Equal("hevc,640,360", await ProbeRtspAsync($"camera/{rig.Still}"));
+        Assert.Equal("h264,640,360", await ProbeRtspAsync($"camera/{rig.Still}/h264"));
+        AssertDecodes($"camera/{rig.Still}/h264");
+    }
+
+    [Fact]
+    public async Task The_moving_ball_raises_MotionDetected_and_still_bars_do_not()
+    {
+        var motion = await Eventually.ValueAsync(() => rig.EventsAsync("MotionDetected"),
+            events => events.Any(e => CameraOf(e) == rig.Moving && e.GetProperty("data").GetProperty("active").GetBoolean()),
+            "MotionDetected (active) of the moving camera", MediaHostRig.Patience, rig.Diagnostics);
+        var started = motion.First(e => CameraOf(e) == rig.Moving && e.GetProperty("data").GetProperty("active").GetBoolean());
+        output.WriteLine(started.ToString());
+        Assert.Equal("appliance.media", started.GetProperty("source").GetString());
+        // The still camera has been analysed long enough (motion.fps 2: 100 decoded frames at 10 fps are 20 analysed).
+        await Eventually.UntilAsync(async () => await FramesDecodedAsync(rig.Still) > 100, "the still camera decoded for 10 s", MediaHostRig.Patience, rig.Diagnostics);
+        Assert.DoesNotContain(await rig.EventsAsync("MotionDetected"), e => CameraOf(e) == rig.Still);
+    }
+
+    [Fact]
+    public async Task The_codec_choice_is_on_the_portal_page()
+    {
+        using var codecsResponse = await rig.MediaAsync("codecs");
+        var codecs = await codecsResponse.Content.ReadFromJsonAsync<JsonElement>();
+        using var pageResponse = await rig.MediaAsync("page");
+        var page = await pageResponse.Content.ReadAsStringAsync();
+        output.WriteLine(page);
+        Assert.Equal(HttpStatusCode.OK, pageResponse.StatusCode);
+        foreach (var choice in codecs.GetProperty("choices").EnumerateArray().Where(c => c.GetProperty("chosen").ValueKind == JsonValueKind.String))
+            Assert.Contains($"<td>{choice.GetProperty("chosen").GetString()} ({choice.GetProperty("path").GetString()})</td>", page);
+        Assert.Contains("<td>H264</td><td>decode</td>", page);
+    }
+
+    /// <summary>
+    /// A viewer watches the camera's pass-through stream while the media process gets SIGSEGV from outside (the .NET
+    /// runtime in the plugin host may absorb a sent SIGSEGV; either way its outputs must be there again), then SIGKILL
+    /// (a death nothing absorbs): the host keeps its pid and stays healthy, the viewer's stream has no hole, the media
+    /// plugin is back in a new process with fresh snapshots and the crash is recorded.
+    /// </summary>
+    [Fact]
+    public async Task The_media_process_killed_by_SIGSEGV_and_SIGKILL_comes_back_while_the_host_and_a_pass_through_viewer_carry_on()
+    {
+        var hostPid = rig.Host.Pid;
+        await AssertSnapshotAsync(rig.Moving, "mjpeg", 640, 360);
+        using var viewer = RtspViewer.Start(rig.RtspUrl($"camera/{rig.Moving}"));
+        await Eventually.UntilAsync(() => viewer.PacketTimes().Count > 20, "the viewer receiving the pass-through stream", MediaHostRig.Patience, () => viewer.Log);
+
+        foreach (var signal in new[] { "SEGV", "KILL" })
+        {
+            var pid = await rig.MediaPidAsync() ?? throw new InvalidOperationException("no media process pid in its health");
+            var tag = await SnapshotTagAsync(rig.Moving);
+            var seenBefore = viewer.PacketTimes().Count;
+            var clock = Stopwatch.StartNew();
+            Process.Start("kill", ["-" + signal, pid.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
+            var fresh = await Eventually.ValueAsync(async () => await SnapshotTagAsync(rig.Moving), t => t is not null && t != tag,
+                $"a fresh snapshot after SIG{signal}", MediaHostRig.Patience, rig.Diagnostics, TimeSpan.FromMilliseconds(100));
+            var after = signal == "KILL"
+                ? await Eventually.ValueAsync(rig.MediaPidAsync, p => p is not null && p != pid, "the media plugin in a new process", MediaHostRig.Patience, rig.Diagnostics)
+                : await rig.MediaPidAsync();
+            output.WriteLine($"SIG{signal} to media pid {pid}: fresh snapshot after {clock.ElapsedMilliseconds} ms, media now in pid {after}");
+            await Eventually.UntilAsync(() => viewer.PacketTimes().Count > seenBefore + 30, $"the viewer still receiving after SIG{signal}", MediaHostRig.Patience, () => viewer.Log);
+        }
+
+        // The manifest's limits hold in the restarted process too (the platform applies memoryMiB to the managed heap).
+        var restarted = (await rig.MediaPidAsync())!.Value;
+        Assert.Matches(@"Max open files\s+1024\s+1024", await File.ReadAllTextAsync($"/proc/{restarted}/limits"));
+        Assert.Contains("DOTNET_GCHeapHardLimit=0x20000000", (await File.ReadAllTextAsync($"/proc/{restarted}/environ")).Split('\0'));
+        Assert.Equal(hostPid, rig.Host.Pid);
+        Assert.False(rig.Host.HasExited);
+        using (var health = await rig.Client.GetAsync("/healthz")) Assert.True(health.IsSuccessStatusCode);
+        Assert.True(viewer.Watching, viewer.Log);
+        var times = viewer.PacketTimes();
+        output.WriteLine($"viewer: {times.Count} packets over {times[^1] - times[0]:0.0} s, largest step {RtspViewer.LargestStep(times):0.000} s");
+        Assert.InRange(RtspViewer.LargestStep(times), 0, 1.0);
+        var states = (await rig.EventsAsync("PluginStateChanged")).Where(e => e.GetProperty("source").GetString() == MediaHostRig.MediaId)
+            .Select(e => e.GetProperty("data")).ToList();
+        Assert.Contains(states, d => d.GetProperty("state").GetString() == "crashed" && d.GetProperty("error").GetString()!.Contains("SIGKILL", StringComparison.Ordinal));
+        Assert.Contains(states, d => d.GetProperty("state").GetString() == "restarted");
+        await AssertSnapshotAsync(rig.Moving, "mjpeg", 640, 360);
+    }
+
+    private static string? CameraOf(JsonElement envelope) =>
+        envelope.GetProperty("data").TryGetProperty("cameraId", out var id) ? id.GetString() : null;
+
+    private async Task<long> FramesDecodedAsync(string camera)
+    {
+        using var response = await rig.MediaAsync("status");
+        if (!response.IsSuccessStatusCode) return 0;
+        var status = await response.Content.ReadFromJsonAsync<JsonElement>();
+        return status.EnumerateArray().Where(c => c.GetProperty("camera").GetString() == camera).Select(c => c.GetProperty("framesDecoded").GetInt64()).FirstOrDefault();
+    }
+
+    /// <summary>The ETag of the camera's snapshot now, or null while there is none (or the media plugin is away).</summary>
+    private async Task<string?> SnapshotTagAsync(string camera)
+    {
+        try
+        {
+            using var response = await rig.MediaAsync($"cameras/{camera}/snapshot");
+            return response.IsSuccessStatusCode ? response.Headers.ETag?.Tag : null;
+        }
+        catch (HttpRequestException)
+        {
+            return null;
+        }
+    }
+
+    private async Task AssertSnapshotAsync(string camera, string codec, int width, int height)
+    {
+        var jpeg = await Eventually.ValueAsync(async () =>
+        {
+            using var response = await rig.MediaAsync($"cameras/{camera}/snapshot");
+            return response.StatusCode == HttpStatusCode.OK && response.Content.Headers.ContentType?.MediaType == "image/jpeg"
+                ? await response.Content.ReadAsByteArrayAsync()
+                : null;
+        }, b => b is not null, $"a snapshot of {camera}", MediaHostRig.Patience, rig.Diagnostics, TimeSpan.FromMilliseconds(200));
+        var path = Path.Combine(Clips.TempFolder("end-to-end"), $"{camera}-{Guid.NewGuid():N}.jpg");
+        await File.WriteAllBytesAsync(path, jpeg!);
+        var probe = Clips.Probe(path);
+        File.Delete(path);
+        Assert.Equal((codec, width, height), (probe.Codec, probe.Width, probe.Height));
+    }
+
+    /// <summary>ffprobe's "codec,width,height" of a stream of the RTSP server plugin (tried again while it is not there yet).</summary>
+    private async Task<string> ProbeRtspAsync(string stream)
+    {
+        var attempts = new List<string>();
+        return await Eventually.ValueAsync(() => Task.FromResult(Attempt()), p => p.StartsWith("h", StringComparison.Ordinal),
+            $"ffprobe playing {stream}", MediaHostRig.Patience, () => string.Join("\n", attempts.TakeLast(3)) + "\n" + rig.Diagnostics(), TimeSpan.FromSeconds(1));
+
+        string Attempt()
+        {
+            try
+            {
+                return Clips.Run("ffprobe", $"-v error -rtsp_transport tcp -select_streams v:0 -show_entries stream=codec_name,width,height -of csv=p=0 {rig.RtspUrl(stream)}", 30).Trim();
+            }
+            catch (InvalidOperationException e)
+            {
+                attempts.Add(e.Message);
+                return "";
+            }
+        }
+    }
+
+    /// <summary>ffmpeg decodes 30 frames of the stream (it exits 0 and says so). Not yet asserted: no decoder message at
+    /// all; now and then a joining client's first two frames say "Missing reference picture" (plugins/Media/README.md,
+    /// Not yet), so the messages are printed.</summary>
+    private void AssertDecodes(string stream)
+    {
+        var report = Clips.Run("ffmpeg", $"-nostdin -v error -stats -rtsp_transport tcp -i {rig.RtspUrl(stream)} -frames:v 30 -f null -", 60);
+        output.WriteLine(report);
+        Assert.Matches(@"frame=\s*30\b", report);
+    }
+}
