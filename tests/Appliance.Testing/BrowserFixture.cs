@@ -27,7 +27,8 @@ public sealed class BrowserFixture : IAsyncLifetime
             {
                 ExecutablePath = Chromium.ExecutablePath,
                 Headless = true,
-                Args = Chromium.Args,
+                // The portal has a live view page (the WebRTC plugin's): the fixture's browser can play it.
+                Args = [.. Chromium.Args, .. Chromium.LiveViewArgs],
                 Timeout = Chromium.LaunchTimeoutMs,
             });
             return _browser;

@@ -18,6 +18,7 @@ public static class BundledPlugins
     public const string Sms = "plugins/Sms/src/Sms.Plugin";
     public const string Elasticsearch = "plugins/Elasticsearch/src/Elasticsearch.Plugin";
     public const string Dmp = "plugins/Dmp/src/Dmp.Plugin";
+    public const string WebRtc = "plugins/WebRtc/src/WebRtc.Plugin";
 
     /// <param name="projects">Project folders relative to the repository root, e.g. <see cref="RtspServer"/>.</param>
     public static string Stage(params string[] projects)

@@ -18,6 +18,12 @@ public static class Chromium
         "--disable-component-update", "--disable-sync", "--no-first-run",
     ];
 
+    /// <summary>
+    /// What a browser needs to play the appliance's live view on loopback: ICE candidates on 127.0.0.1 (Chromium drops
+    /// them otherwise) and video that starts without a click.
+    /// </summary>
+    public static readonly IReadOnlyList<string> LiveViewArgs = ["--allow-loopback-in-peer-connection", "--autoplay-policy=no-user-gesture-required"];
+
     /// <summary>Fails clearly when the package is missing and keeps Playwright from downloading a browser.</summary>
     public static void Prepare()
     {

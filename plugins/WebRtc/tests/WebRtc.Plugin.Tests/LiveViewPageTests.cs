@@ -35,7 +35,7 @@ public sealed class LiveViewPageTests(ITestOutputHelper output)
         {
             ExecutablePath = Chromium.ExecutablePath,
             Headless = true,
-            Args = [.. Chromium.Args, "--allow-loopback-in-peer-connection", "--autoplay-policy=no-user-gesture-required"],
+            Args = [.. Chromium.Args, .. Chromium.LiveViewArgs],
             Timeout = Chromium.LaunchTimeoutMs,
         });
         try
