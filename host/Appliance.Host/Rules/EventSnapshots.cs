@@ -40,6 +40,9 @@ public sealed partial class EventSnapshots(PluginFolders folders)
         return File.Exists(path) ? path : null;
     }
 
+    /// <summary>Whether the media plugin may keep an image under the event's id: it names a (valid) camera and no snapshot of its own.</summary>
+    public bool MayBeKeptUnderItsId(EventEnvelope envelope) => NamedId(envelope.Data) is null && ByEventId(envelope) is not null;
+
     /// <summary>The cloud's reference to the event's alert image; null when the event has none.</summary>
     public EventThumbnail? ThumbnailOf(EventEnvelope envelope)
     {
