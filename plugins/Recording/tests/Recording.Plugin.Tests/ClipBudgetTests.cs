@@ -32,10 +32,8 @@ public sealed class ClipBudgetTests(ITestOutputHelper output)
                 Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
             Assert.False(File.Exists(Path.Combine(rig.DataDirectory, "clips", $"{a.Id}.ts")));
 
-            using var created = await rig.PostClipAsync(new { cameraId = rig.CameraId, from = large.From.ToString("O"), to = large.To.ToString("O") });
-            Assert.Equal(HttpStatusCode.Accepted, created.StatusCode);
-            var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
-            var failed = await Eventually.ValueAsync(() => rig.ClipAsync(id), c => c.GetProperty("state").GetString() is "done" or "failed", "the large clip", RecordingHost.Patience);
+            var id = await rig.CreateClipAsync(new { cameraId = rig.CameraId, from = large.From.ToString("O"), to = large.To.ToString("O") });
+            var failed = await rig.FinishedClipAsync(id);
             output.WriteLine($"large clip: {failed}");
             Assert.Equal("failed", failed.GetProperty("state").GetString());
             Assert.StartsWith("over-budget: the clip is ", failed.GetProperty("error").GetString(), StringComparison.Ordinal);
@@ -53,10 +51,8 @@ public sealed class ClipBudgetTests(ITestOutputHelper output)
 
     private static async Task<(string Id, long Bytes)> CutAsync(RecordingHost rig, (DateTimeOffset From, DateTimeOffset To) range)
     {
-        using var created = await rig.PostClipAsync(new { cameraId = rig.CameraId, from = range.From.ToString("O"), to = range.To.ToString("O") });
-        Assert.Equal(HttpStatusCode.Accepted, created.StatusCode);
-        var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
-        var done = await Eventually.ValueAsync(() => rig.ClipAsync(id), c => c.GetProperty("state").GetString() is "done" or "failed", $"clip {id}", RecordingHost.Patience);
+        var id = await rig.CreateClipAsync(new { cameraId = rig.CameraId, from = range.From.ToString("O"), to = range.To.ToString("O") });
+        var done = await rig.FinishedClipAsync(id);
         Assert.Equal("done", done.GetProperty("state").GetString());
         return (id, done.GetProperty("bytes").GetInt64());
     }

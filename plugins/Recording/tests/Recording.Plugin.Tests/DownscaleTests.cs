@@ -68,10 +68,8 @@ public sealed class DownscaleTests(ITestOutputHelper output)
         try
         {
             var segments = await Eventually.ValueAsync(rig.ClosedSegmentsAsync, s => s.Count >= 2, "two closed segments", RecordingHost.Patience);
-            using var created = await rig.PostClipAsync(new { cameraId = rig.CameraId, from = segments[0].Start.ToString("O"), to = segments[1].End.ToString("O"), downscale = true });
-            Assert.Equal(HttpStatusCode.Accepted, created.StatusCode);
-            var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
-            var done = await Eventually.ValueAsync(() => rig.ClipAsync(id), c => c.GetProperty("state").GetString() is "done" or "failed", "the clip job to end", RecordingHost.Patience);
+            var id = await rig.CreateClipAsync(new { cameraId = rig.CameraId, from = segments[0].Start.ToString("O"), to = segments[1].End.ToString("O"), downscale = true });
+            var done = await rig.FinishedClipAsync(id);
             output.WriteLine($"clip {done}");
             Assert.Equal("done", done.GetProperty("state").GetString());
             Assert.StartsWith("kept at full size: no-answer", done.GetProperty("error").GetString(), StringComparison.Ordinal);
@@ -115,8 +113,8 @@ public sealed class DownscaleTests(ITestOutputHelper output)
             var segments = await Eventually.ValueAsync(rig.ClosedSegmentsAsync, s => s.Count >= 3, "three closed segments", RecordingHost.Patience);
 
             // Exported without asking for downscale: exportDownscale makes it 2MP. Not exported, not asked: full size.
-            var exported = await PostAsync(rig, new { cameraId = rig.CameraId, from = segments[0].Start.ToString("O"), to = segments[1].End.ToString("O"), export = true });
-            var kept = await PostAsync(rig, new { cameraId = rig.CameraId, from = segments[0].Start.ToString("O"), to = segments[1].End.ToString("O") });
+            var exported = await rig.CreateClipAsync(new { cameraId = rig.CameraId, from = segments[0].Start.ToString("O"), to = segments[1].End.ToString("O"), export = true });
+            var kept = await rig.CreateClipAsync(new { cameraId = rig.CameraId, from = segments[0].Start.ToString("O"), to = segments[1].End.ToString("O") });
             using (var motion = await rig.Client.PostAsJsonAsync("/api/v1/events", new { type = "MotionDetected", category = "analytics", data = new { cameraId = rig.CameraId, source = "test", active = true } }))
                 Assert.Equal(HttpStatusCode.Accepted, motion.StatusCode);
             var delivered = await Eventually.ValueAsync(
@@ -127,7 +125,7 @@ public sealed class DownscaleTests(ITestOutputHelper output)
 
             foreach (var (id, expected) in new[] { (exported, "h264,1920,1080"), (kept, "h264,2560,1440"), (fromRule, "h264,1920,1080") })
             {
-                var done = await Eventually.ValueAsync(() => rig.ClipAsync(id), c => c.GetProperty("state").GetString() is "done" or "failed", $"clip {id} done", RecordingHost.Patience);
+                var done = await rig.FinishedClipAsync(id);
                 output.WriteLine($"clip {done}");
                 Assert.Equal("done", done.GetProperty("state").GetString());
                 Assert.Equal(JsonValueKind.Null, done.GetProperty("error").ValueKind);
@@ -147,14 +145,6 @@ public sealed class DownscaleTests(ITestOutputHelper output)
         rig.Client.PostAsync("/api/v1/rules", new StringContent($$"""
             { "id": "motion-clip", "name": "2MP clip on motion", "trigger": { "events": ["MotionDetected"] }, "actions": {{actions}} }
             """, Encoding.UTF8, "application/json"));
-
-    private static async Task<string> PostAsync(RecordingHost rig, object request)
-    {
-        using var created = await rig.PostClipAsync(request);
-        var body = await created.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.True(created.StatusCode == HttpStatusCode.Accepted, body.ToString());
-        return body.GetProperty("id").GetString()!;
-    }
 
     /// <summary>The clip's first video stream as <c>codec,width,height</c> and its ffprobe/ffmpeg check.</summary>
     private static async Task<(string Size, TsProbe.Report Probe)> ProbeAsync(RecordingHost rig, string id)
