@@ -88,6 +88,7 @@ public static class ServiceRegistration
         // the devices WS-Discovery found in the first second never reached the discovered list).
         services.AddHostedService<DiscoveryListener>();
         services.AddSingleton<Rules.EventSnapshots>();
+        services.AddSingleton<Rules.EventSnapshotWait>();
         services.AddHostedService<Rules.RuleRunner>();
         services.AddSingleton(_ => new Backup.DeviceSigningKey(options.DataPath("secrets", "backup-signing.key")));
         services.AddSingleton<Backup.BackupCollector>();

@@ -19,6 +19,7 @@ public sealed class SiteCommandTests : IAsyncLifetime
     private const string Commands = "appliance/dev-1/commands";
     private const string Responses = "appliance/dev-1/responses/site";
     private const string KeptId = "event-motion-door-20261203T120000000";
+    private const string ReferenceId = "reference-door-20261202T0000-night";
     private readonly string _folder = Directory.CreateTempSubdirectory("appl-cloud-site-").FullName;
     private TestPki _pki = null!;
     private MosquittoPeer _broker = null!;
@@ -28,6 +29,7 @@ public sealed class SiteCommandTests : IAsyncLifetime
     private HostProcess _host = null!;
     private FleetClient _fleet = null!;
     private byte[] _jpeg = [];
+    private byte[] _reference = [];
     private int _requests;
 
     public async Task InitializeAsync()
@@ -40,6 +42,7 @@ public sealed class SiteCommandTests : IAsyncLifetime
         _receiver = await HttpsFileReceiver.StartAsync(_pki, "uploads");
         var data = Directory.CreateDirectory(Path.Combine(_folder, "data")).FullName;
         _jpeg = await KeptSnapshots.CreateAsync(data, KeptId);
+        _reference = await KeptSnapshots.CreateAsync(data, ReferenceId);
         var appliance = new JsonObject
         {
             ["systemServices"] = new JsonObject
@@ -152,6 +155,30 @@ public sealed class SiteCommandTests : IAsyncLifetime
             async () => (await _host.Client.GetFromJsonAsync<JsonElement>($"/api/v1/datause?month={month}")).GetProperty("monthBytes").GetProperty("thumbnails").GetInt64(),
             bytes => bytes >= _jpeg.Length, "the uploaded alert image counted in /api/v1/datause", TimeSpan.FromSeconds(30));
         Assert.Equal(_jpeg.Length, counted);
+    }
+
+    [Fact]
+    public async Task A_reference_image_event_reaches_the_fleet_with_its_image_which_the_fleet_fetches()
+    {
+        await _host.LoginAsync();
+        await _fleet.SubscribeAsync("appliance/dev-1/events");
+        // As the media plugin announces a day/night reference image it kept (Media.Plugin.Tests: published when taken).
+        var taken = new { type = "ReferenceImageTaken", category = "camera",
+            data = new { cameraId = "door", snapshotId = ReferenceId, label = "night", scheduledAt = "2026-12-02T00:00:00+00:00", bytes = _reference.Length } };
+        using (var response = await _host.Client.PostAsJsonAsync("/api/v1/events", taken))
+            Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+
+        var forwarded = await EventWithAsync(ReferenceId);
+        Assert.Equal("ReferenceImageTaken", forwarded.GetProperty("type").GetString());
+        Assert.Equal("night", forwarded.GetProperty("data").GetProperty("label").GetString());
+        var thumbnail = forwarded.GetProperty("thumbnail");
+        Assert.Equal((ReferenceId, _reference.Length, "snapshot"),
+            (thumbnail.GetProperty("snapshotId").GetString(), thumbnail.GetProperty("bytes").GetInt64(), thumbnail.GetProperty("command").GetString()));
+        var sent = await Eventually.UntilAsync(
+            () => SendAsync("snapshot", new { snapshotId = ReferenceId, url = $"{_receiver.BaseUrl}/upload/reference" }),
+            r => Code(r) != "unavailable", TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(500));
+        Assert.True(sent.GetProperty("status").GetString() == "ok", Describe(sent));
+        Assert.Equal(_reference, _receiver.Stored["reference"].Bytes);
     }
 
     private async Task PublishMotionAsync(string snapshotId)

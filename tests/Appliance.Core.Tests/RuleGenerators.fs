@@ -115,10 +115,10 @@ let action =
             Gen.map2 (fun o ms -> GpioPulse(o, ms)) (Gen.elements [ "io1/out1"; "io2/out1" ]) (Gen.choose (1, 60_000))
             Gen.map (fun c -> Snapshot(Some c)) (Gen.elements cameras)
             Gen.map3
-                (fun c (pre, post) export -> Clip(Some c, pre, post, export))
+                (fun c (pre, post) (export, downscale) -> Clip(Some c, pre, post, export, downscale))
                 (Gen.elements cameras)
                 (Gen.zip (Gen.choose (0, 3600)) (Gen.choose (1, 3600)))
-                (Gen.elements [ true; false ])
+                (Gen.zip (Gen.elements [ true; false ]) (Gen.elements [ true; false ]))
         ]
 
 let ruleWithId (id: string) =

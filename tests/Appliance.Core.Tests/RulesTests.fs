@@ -114,22 +114,27 @@ let ``an SMS action needs recipients, each an E.164 number`` () =
 let ``a clip action: defaults, its own fields, ranges, and a camera when the trigger names none`` () =
     let motion = """{ "events": ["MotionDetected"] }"""
     let r = parseOk (ruleJson motion """[ { "type": "clip" } ]""")
-    Assert.Equal<RuleAction list>([ Clip(None, 30, 30, false) ], r.Actions)
+    Assert.Equal<RuleAction list>([ Clip(None, 30, 30, false, false) ], r.Actions)
 
     let full =
         parseOk (
             ruleJson
                 motion
-                """[ { "type": "clip", "camera": "lobby", "preSeconds": 10, "postSeconds": 120, "export": true } ]"""
+                """[ { "type": "clip", "camera": "lobby", "preSeconds": 10, "postSeconds": 120, "export": true, "downscale": true } ]"""
         )
 
-    Assert.Equal<RuleAction list>([ Clip(Some "lobby", 10, 120, true) ], full.Actions)
+    Assert.Equal<RuleAction list>([ Clip(Some "lobby", 10, 120, true, true) ], full.Actions)
     Assert.Equal(full, parseOk (RulesJson.serialize full))
 
     let bad =
-        errorsOf (ruleJson motion """[ { "type": "clip", "preSeconds": -1, "postSeconds": 3601, "export": "yes" } ]""")
+        errorsOf (
+            ruleJson
+                motion
+                """[ { "type": "clip", "preSeconds": -1, "postSeconds": 3601, "export": "yes", "downscale": 1 } ]"""
+        )
 
     hasError "actions[0].export" "" bad
+    hasError "actions[0].downscale" "" bad
 
     let ranges =
         errorsOf (ruleJson motion """[ { "type": "clip", "preSeconds": -1, "postSeconds": 3601 } ]""")

@@ -53,12 +53,22 @@ public sealed class EventSnapshotsTests : IDisposable
         Assert.Null(_snapshots.PathOf(gone));
         Assert.Equal("missing", _snapshots.ThumbnailOf(gone)!.Omitted);
 
-        foreach (var hostile in new[] { "../../etc/passwd", "event-../../x", "reference-dock", "event-" + new string('a', 151), "" })
+        foreach (var hostile in new[] { "../../etc/passwd", "event-../../x", "other-dock", "reference-../x", "event-" + new string('a', 151), "" })
         {
             var envelope = Event(new { snapshotId = hostile });
             Assert.Null(_snapshots.PathOf(envelope));
             Assert.Equal(new EventThumbnail(null, null, "malformed", "the event's snapshotId is not one of the media plugin's ids"), _snapshots.ThumbnailOf(envelope));
         }
+    }
+
+    [Fact]
+    public void A_reference_image_event_names_its_image_for_the_cloud_and_the_rules()
+    {
+        var path = Keep("reference-dock-20261202T0000-night", 77);
+        var taken = Event(new { cameraId = "dock", snapshotId = "reference-dock-20261202T0000-night", label = "night" });
+        Assert.Equal(path, _snapshots.PathOf(taken));
+        Assert.Equal(new EventThumbnail("reference-dock-20261202T0000-night", 77, null, null), _snapshots.ThumbnailOf(taken));
+        Assert.False(_snapshots.MayBeKeptUnderItsId(taken)); // it names its own image: nothing to wait for
     }
 
     [Fact]

@@ -31,6 +31,7 @@ public sealed class EventSummaryTests
         { new MotionDetected("gate", "media", true, ["door", "path"]), "Motion started on camera gate (media) in door, path" },
         { new MotionDetected("gate", "onvif", false), "Motion ended on camera gate (onvif)" },
         { new TamperDetected("gate", "onvif", true), "Tamper started on camera gate (onvif)" },
+        { new ReferenceImageTaken("gate", "reference-gate-20261202T1200-day", "day", At, 51234), "Camera gate: day reference image reference-gate-20261202T1200-day (51234 bytes)" },
         { new DigitalInputChanged("io1", "in2", false), "Input io1/in2 became inactive" },
         { new CameraEventReceived("gate", "tns1:Device/Trigger/Relay", new Dictionary<string, string> { ["State"] = "active" }), "Camera gate: tns1:Device/Trigger/Relay State=active" },
         { new SystemHealthSampled(12.34, 512L * 1048576, 2048L * 1048576, 48.25, 100), "System: CPU 12.3 %, memory 512 of 2048 MiB, 48.3 °C" },
@@ -83,6 +84,8 @@ public sealed class EventSummaryTests
     [InlineData("StreamHealthMeasured", """{"cameraId":"gate","health":"broken"}""", "cameraId=gate, health=broken")]
     [InlineData("StreamHealthMeasured", """{"cameraId":"gate","health":{"state":"playing","fps":"many"}}""", "Camera gate: playing, ? fps, ? kbit/s, ? % loss")]
     [InlineData("MotionDetected", """{"cameraId":"gate","active":"yes"}""", "cameraId=gate, active=yes")]
+    [InlineData("ReferenceImageTaken", """{"cameraId":"gate","snapshotId":7}""", "cameraId=gate, snapshotId=7")] // no usable image id
+    [InlineData("ReferenceImageTaken", """{"cameraId":"gate","snapshotId":"reference-x","bytes":"big"}""", "Camera gate: reference reference image reference-x")]
     [InlineData("DigitalInputChanged", "[]", "no details")]
     [InlineData("StreamGapOccurred", """{"cameraId":"gate","from":"not a time","until":"2026-01-01T00:00:00Z","reason":"r"}""", "Camera gate: stream interrupted (r)")]
     [InlineData("StreamGapOccurred", """{"cameraId":"gate","from":"2026-01-01T00:01:00Z","until":"2026-01-01T00:00:00Z","reason":"r"}""", "Camera gate: stream interrupted (r)")]

@@ -138,34 +138,37 @@ public sealed class RuleDeliveryTests
         ["quickAttempts"] = 1,
     };
 
-    private static JsonObject Config(int vmsPort, SmtpPeer smtp, NodeReceiver receiver, string secret)
+    private static JsonObject Config(int vmsPort, SmtpPeer smtp, NodeReceiver receiver, string secret) => new()
+    {
+        ["appliance.milestone"] = MilestoneConfig(vmsPort),
+        ["appliance.email"] = EmailConfig(smtp),
+        ["appliance.webhooks"] = new JsonObject
+        {
+            ["targets"] = new JsonArray(new JsonObject
+            {
+                ["name"] = "site",
+                ["url"] = receiver.Url.ToString(),
+                ["secret"] = secret,
+                ["certificateSha256"] = receiver.CertificateSha256,
+            }),
+        },
+    };
+
+    /// <summary>The e-mail plugin sending through <paramref name="smtp"/> (STARTTLS, its certificate pinned).</summary>
+    internal static JsonObject EmailConfig(SmtpPeer smtp)
     {
         using var certificate = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificateFromFile(smtp.CertificatePath);
         return new JsonObject
         {
-            ["appliance.milestone"] = MilestoneConfig(vmsPort),
-            ["appliance.email"] = new JsonObject
-            {
-                ["host"] = "127.0.0.1",
-                ["port"] = smtp.Port,
-                ["security"] = "starttls",
-                ["from"] = "appliance@site.example",
-                ["certificateSha256"] = certificate.GetCertHashString(System.Security.Cryptography.HashAlgorithmName.SHA256),
-            },
-            ["appliance.webhooks"] = new JsonObject
-            {
-                ["targets"] = new JsonArray(new JsonObject
-                {
-                    ["name"] = "site",
-                    ["url"] = receiver.Url.ToString(),
-                    ["secret"] = secret,
-                    ["certificateSha256"] = receiver.CertificateSha256,
-                }),
-            },
+            ["host"] = "127.0.0.1",
+            ["port"] = smtp.Port,
+            ["security"] = "starttls",
+            ["from"] = "appliance@site.example",
+            ["certificateSha256"] = certificate.GetCertHashString(System.Security.Cryptography.HashAlgorithmName.SHA256),
         };
     }
 
-    private static async Task CreateRuleAsync(HostProcess host, string rule)
+    internal static async Task CreateRuleAsync(HostProcess host, string rule)
     {
         using var response = await host.Client.PostAsync("/api/v1/rules", new StringContent(rule, Encoding.UTF8, "application/json"));
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());

@@ -43,6 +43,15 @@ public sealed record MotionDetected(string CameraId, string Source, bool Active,
     public EventCategory Category => EventCategory.Analytics;
 }
 
+/// <summary>The media plugin kept a day/night reference image of a camera (its <c>reference.times</c>, UTC):
+/// <paramref name="SnapshotId"/> <c>reference-{camera}-{yyyyMMddTHHmm}-{day|night}</c> (<c>GET /plugins/appliance.media/snapshots/{id}</c>,
+/// the cloud's <c>snapshot</c> command), <paramref name="Label"/> <c>day</c> or <c>night</c>, <paramref name="ScheduledAt"/> the
+/// schedule's time it was taken for, <paramref name="Bytes"/> the JPEG's size.</summary>
+public sealed record ReferenceImageTaken(string CameraId, string SnapshotId, string Label, DateTimeOffset ScheduledAt, long Bytes) : IApplianceEvent
+{
+    public EventCategory Category => EventCategory.Camera;
+}
+
 public sealed record TamperDetected(string CameraId, string Source, bool Active) : IApplianceEvent
 {
     public EventCategory Category => EventCategory.Analytics;

@@ -163,12 +163,13 @@ type RulesFacade =
             | MqttPublish(topic, payload) -> topic, [ "payload", payload ], []
             | GpioPulse(output, ms) -> output, [ "pulseMs", string ms ], []
             | Snapshot camera -> (camera |> Option.orElse e.Camera |> Option.defaultValue ""), [], []
-            | Clip(camera, pre, post, export) ->
+            | Clip(camera, pre, post, export, downscale) ->
                 (camera |> Option.orElse e.Camera |> Option.defaultValue ""),
                 [
                     "preSeconds", string pre
                     "postSeconds", string post
                     "export", (if export then "true" else "false")
+                    "downscale", (if downscale then "true" else "false")
                 ],
                 []
 

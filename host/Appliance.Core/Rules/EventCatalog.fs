@@ -46,6 +46,7 @@ let standard: Map<string, EventShape> =
             "StreamGapOccurred", shape true false false false
             "StreamHealthMeasured", shape true false false false
             "SnapshotTaken", shape true false false false
+            "ReferenceImageTaken", shape true false false false
             "DeviceDiscovered", shape false false false false
             "DiscoveryRequested", shape false false false false
             "SystemHealthSampled", shape false false false false

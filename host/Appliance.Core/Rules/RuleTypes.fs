@@ -56,7 +56,7 @@ type RuleAction =
     /// A clip of `Camera` (the triggering event's camera when None) from `PreSeconds` before the event to `PostSeconds`
     /// after it, cut by the recording plugin without re-encoding once the post-event time has passed; exported to the
     /// configured object storage when `Export`.
-    | Clip of camera: string option * preSeconds: int * postSeconds: int * export: bool
+    | Clip of camera: string option * preSeconds: int * postSeconds: int * export: bool * downscale: bool
 
 type Rule =
     {

@@ -64,8 +64,8 @@ type RuleAction =
     | Snapshot of camera: string option
     /// A clip of `Camera` (the triggering event's camera when None) from `PreSeconds` before the event to `PostSeconds`
     /// after it, cut by the recording plugin without re-encoding once the post-event time has passed; exported to the
-    /// configured object storage when `Export`.
-    | Clip of camera: string option * preSeconds: int * postSeconds: int * export: bool
+    /// configured object storage when `Export`; re-encoded to fit 1920x1080 by the media plugin when `Downscale`.
+    | Clip of camera: string option * preSeconds: int * postSeconds: int * export: bool * downscale: bool
 
 type Rule =
     {

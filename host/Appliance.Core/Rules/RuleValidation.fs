@@ -114,9 +114,9 @@ let private actionErrors (catalog: Map<string, EventShape>) (rule: Rule) =
             match a with
             | Snapshot None when not carriesCamera ->
                 yield err (child p "camera") "is needed: none of the trigger's event types names a camera"
-            | Clip(None, _, _, _) when not carriesCamera ->
+            | Clip(None, _, _, _, _) when not carriesCamera ->
                 yield err (child p "camera") "is needed: none of the trigger's event types names a camera"
-            | Clip(_, pre, post, _) ->
+            | Clip(_, pre, post, _, _) ->
                 for name, v in [ "preSeconds", pre; "postSeconds", post ] do
                     if v < 0 || v > RuleLimits.maxClipSideSeconds then
                         yield err (child p name) $"{v} is out of range (0 to {RuleLimits.maxClipSideSeconds} s)"

@@ -12,11 +12,12 @@
 ///                { "type": "mqtt", "topic": "site/door", "payload": "open" },
 ///                { "type": "gpio", "output": "io1/out1", "pulseMs": 500 },
 ///                { "type": "snapshot", "camera": "lobby" },
-///                { "type": "clip", "camera": "lobby", "preSeconds": 30, "postSeconds": 60, "export": true } ] }
+///                { "type": "clip", "camera": "lobby", "preSeconds": 30, "postSeconds": 60, "export": true,
+///                  "downscale": true } ] }
 ///
 /// Defaults: "enabled" true, filter lists and "schedule" empty, "state" "active" (events without an active flag
 /// always pass it), "debounceMs" and "cooldownMs" 0, a snapshot's or clip's "camera" the triggering event's, a clip's
-/// "preSeconds" and "postSeconds" 30, its "export" false.
+/// "preSeconds" and "postSeconds" 30, its "export" and "downscale" (to 2MP by the media plugin) false.
 module Appliance.Core.Rules.RulesJson
 
 open System
@@ -171,7 +172,7 @@ let private action (errors: JsonRead.Errors) path (e: JsonElement) : RuleAction 
         | "mqtt" -> [ "type"; "topic"; "payload" ]
         | "gpio" -> [ "type"; "output"; "pulseMs" ]
         | "snapshot" -> [ "type"; "camera" ]
-        | "clip" -> [ "type"; "camera"; "preSeconds"; "postSeconds"; "export" ]
+        | "clip" -> [ "type"; "camera"; "preSeconds"; "postSeconds"; "export"; "downscale" ]
         | _ -> [ "type" ]
 
     if e.ValueKind <> JsonValueKind.Object then
@@ -246,7 +247,8 @@ let private action (errors: JsonRead.Errors) path (e: JsonElement) : RuleAction 
                         field errors path map "camera" (fun er p x -> text 200 er p x |> Option.map Some) None,
                         field errors path map "preSeconds" whole 30,
                         field errors path map "postSeconds" whole 30,
-                        field errors path map "export" (fun er p x -> JsonRead.boolValue er p x) false
+                        field errors path map "export" (fun er p x -> JsonRead.boolValue er p x) false,
+                        field errors path map "downscale" (fun er p x -> JsonRead.boolValue er p x) false
                     )
                 | _ -> Snapshot(field errors path map "camera" (fun er p x -> text 200 er p x |> Option.map Some) None))
 
@@ -403,11 +405,14 @@ let writeRule (w: Utf8JsonWriter) (rule: Rule) =
             w.WriteString("output", output)
             w.WriteNumber("pulseMs", ms)
         | Snapshot camera -> camera |> Option.iter (fun c -> w.WriteString("camera", c))
-        | Clip(camera, pre, post, export) ->
+        | Clip(camera, pre, post, export, downscale) ->
             camera |> Option.iter (fun c -> w.WriteString("camera", c))
             w.WriteNumber("preSeconds", pre)
             w.WriteNumber("postSeconds", post)
             w.WriteBoolean("export", export)
+
+            if downscale then
+                w.WriteBoolean("downscale", true)
 
         w.WriteEndObject()
 

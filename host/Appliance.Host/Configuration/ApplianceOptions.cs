@@ -42,6 +42,10 @@ public sealed class ApplianceOptions
     /// cannot fill the disk).</summary>
     public long OutboxMaxEvents { get; set; } = 1_000_000;
 
+    /// <summary>Seconds a rule that fires on an event of the media plugin's <c>snapshot.onEvents</c> waits for the
+    /// snapshot kept under the event's id before its actions go without it (0 = no wait, at most 60).</summary>
+    public double EventSnapshotWaitSeconds { get; set; } = 3;
+
     public string DataPath(params string[] parts) => Path.Combine([Path.GetFullPath(DataDirectory), .. parts]);
 }
 

@@ -36,6 +36,9 @@ public static class EventSummary
         "DiscoveryRequested" => $"Discovery requested by {f.Text("requestedBy") ?? "someone"}",
         "MotionDetected" => Toggle(f, "Motion") is { } motion ? motion + Prefixed(" in ", f.JoinedTexts("regions")) : null,
         "TamperDetected" => Toggle(f, "Tamper"),
+        "ReferenceImageTaken" => f.Text("cameraId") is { } cam && f.Text("snapshotId") is { } id
+            ? $"Camera {cam}: {f.Text("label") ?? "reference"} reference image {id}{Prefixed(" (", f.Number("bytes", "0"), " bytes)")}"
+            : null,
         "DigitalInputChanged" => f.Text("device") is { } device && f.Text("input") is { } input && f.Bool("active") is { } on
             ? $"Input {device}/{input} became {(on ? "active" : "inactive")}"
             : null,

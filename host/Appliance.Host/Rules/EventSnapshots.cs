@@ -10,18 +10,18 @@ namespace Appliance.Host.Rules;
 public sealed record EventThumbnail(string? SnapshotId, long? Bytes, string? Omitted, string? Reason);
 
 /// <summary>
-/// The JPEG the media plugin kept for an event, as a file path the actions of a rule it fires can attach
+/// The JPEG the media plugin kept for an event (a day/night reference image's <c>ReferenceImageTaken</c> names its own), as a file path the actions of a rule it fires can attach
 /// (<c>snapshotPath</c>: the e-mail and webhook plugins send it) and as the cloud link's reference: the event's own
 /// <c>snapshotId</c> (<c>MotionDetected</c>), else the snapshot kept under the event's id for its camera
 /// (<c>event-{eventId:N}-{camera}</c>, the media plugin's <c>snapshot.onEvents</c>) when the media plugin has already
-/// written it. Ids outside the media plugin's pattern (<c>event-...</c>, its snapshot store's) and files that are gone
+/// written it. Ids outside the media plugin's patterns (<c>event-...</c>, <c>reference-...</c>) and files that are gone
 /// give none.
 /// </summary>
 public sealed partial class EventSnapshots(PluginFolders folders)
 {
     public const string MediaPluginId = "appliance.media";
 
-    [GeneratedRegex("^event-[A-Za-z0-9._-]{1,150}$")]
+    [GeneratedRegex("^(event|reference)-[A-Za-z0-9._-]{1,150}$")]
     private static partial Regex IdPattern();
 
     public string? PathOf(JsonElement eventData)
@@ -39,6 +39,9 @@ public sealed partial class EventSnapshots(PluginFolders folders)
         var path = FileOf(id);
         return File.Exists(path) ? path : null;
     }
+
+    /// <summary>Whether the media plugin may keep an image under the event's id: it names a (valid) camera and no snapshot of its own.</summary>
+    public bool MayBeKeptUnderItsId(EventEnvelope envelope) => NamedId(envelope.Data) is null && ByEventId(envelope) is not null;
 
     /// <summary>The cloud's reference to the event's alert image; null when the event has none.</summary>
     public EventThumbnail? ThumbnailOf(EventEnvelope envelope)

@@ -10,7 +10,7 @@ namespace Appliance.Host.Rules;
 /// its kind consumes through its own durable subscription. The debounce and cooldown memory lives here, in memory
 /// (a restart forgets it: at worst one extra firing after a restart).
 /// </summary>
-public sealed class RuleRunner(OutboxEventBus bus, RuleStore store, EventSnapshots snapshots, ILogger<RuleRunner> log) : IHostedService
+public sealed class RuleRunner(OutboxEventBus bus, RuleStore store, EventSnapshotWait snapshots, ILogger<RuleRunner> log) : IHostedService
 {
     public const string SubscriptionName = "appliance.host/rules";
     public const string Source = "appliance.rules";
@@ -33,10 +33,10 @@ public sealed class RuleRunner(OutboxEventBus bus, RuleStore store, EventSnapsho
 
     private void OnRulesChanged() => Interlocked.Exchange(ref _state, RulesFacade.Retain(store.Rules, Volatile.Read(ref _state)));
 
-    private Task HandleAsync(EventEnvelope envelope, CancellationToken ct)
+    private async Task HandleAsync(EventEnvelope envelope, CancellationToken ct)
     {
         var rules = store.Rules;
-        if (rules.IsEmpty) return Task.CompletedTask;
+        if (rules.IsEmpty) return;
         var e = RuleEventFacts.From(envelope, TimeZoneInfo.Local);
         var (decisions, next) = RulesFacade.Evaluate(rules, Volatile.Read(ref _state), e);
         string? snapshot = null;
@@ -50,7 +50,7 @@ public sealed class RuleRunner(OutboxEventBus bus, RuleStore store, EventSnapsho
             }
             if (!snapshotLooked)
             {
-                snapshot = snapshots.PathOf(envelope);
+                snapshot = await snapshots.PathOfAsync(envelope, ct).ConfigureAwait(false);
                 snapshotLooked = true;
             }
             foreach (var action in decision.Actions)
@@ -67,6 +67,5 @@ public sealed class RuleRunner(OutboxEventBus bus, RuleStore store, EventSnapsho
                 decision.RuleId, envelope.Type, envelope.Sequence, decision.Actions.Length);
         }
         Volatile.Write(ref _state, next);
-        return Task.CompletedTask;
     }
 }

@@ -197,21 +197,25 @@ public sealed class MediaPlugin : IPlugin
             if (Settings!.Reference.NextAfter(time.GetUtcNow()) is not { } due) return;
             var wait = due - time.GetUtcNow();
             if (wait > TimeSpan.Zero) await Task.Delay(wait, time, cancellationToken).ConfigureAwait(false);
-            TakeReferenceImages(due);
+            await TakeReferenceImagesAsync(due, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    /// <summary>Keeps a reference image of every camera, named by time and day/night.</summary>
-    internal int TakeReferenceImages(DateTimeOffset at)
+    /// <summary>Keeps a reference image of every camera, named by time and day/night, and announces each with
+    /// <see cref="ReferenceImageTaken"/> (the cloud link forwards it with the image's reference; rules may fire on it).</summary>
+    internal async Task<int> TakeReferenceImagesAsync(DateTimeOffset at, CancellationToken cancellationToken)
     {
         List<string> cameras;
         lock (_gate) cameras = _pipelines.Keys.ToList();
+        var label = Protocol.Snapshots.ReferenceSchedule.Label(at);
         var kept = 0;
         foreach (var id in cameras)
         {
-            if (Snapshots?.Latest(id) is { IsOk: true } s &&
-                Store?.Save($"reference-{SnapshotIds.Sanitize(id)}-{at:yyyyMMddTHHmm}-{Protocol.Snapshots.ReferenceSchedule.Label(at)}", s.Value.Jpeg) is { IsOk: true })
-                kept++;
+            if (Snapshots?.Latest(id) is not { IsOk: true } s ||
+                Store?.Save($"reference-{SnapshotIds.Sanitize(id)}-{at:yyyyMMddTHHmm}-{label}", s.Value.Jpeg) is not { IsOk: true } saved)
+                continue;
+            kept++;
+            await _context!.Events.PublishAsync(new ReferenceImageTaken(id, saved.Value, label, at, s.Value.Jpeg.Length), cancellationToken).ConfigureAwait(false);
         }
         return kept;
     }

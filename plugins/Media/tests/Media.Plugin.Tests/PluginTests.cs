@@ -183,8 +183,14 @@ public sealed class PluginTests(ITestOutputHelper output)
         await File.WriteAllBytesAsync(Path.Combine(_folder, "event.jpg"), stored.Body);
         Assert.Equal(("mjpeg", 640, 360), (Clips.Probe(Path.Combine(_folder, "event.jpg")) is var p ? (p.Codec, p.Width, p.Height) : default));
 
-        Assert.Equal(1, plugin.TakeReferenceImages(new DateTimeOffset(2026, 12, 2, 0, 0, 0, TimeSpan.Zero)));
+        var midnight = new DateTimeOffset(2026, 12, 2, 0, 0, 0, TimeSpan.Zero);
+        Assert.Equal(1, await plugin.TakeReferenceImagesAsync(midnight, CancellationToken.None));
         Assert.Contains(plugin.Store!.List(), s => s.Id == "reference-dock-20261202T0000-night");
+        // Announced (issue 20 item 4), naming the image as it is kept, byte count included.
+        var taken = Assert.Single(context.Outbox.Of<ReferenceImageTaken>());
+        Assert.Equal(new ReferenceImageTaken("dock", "reference-dock-20261202T0000-night", "night", midnight, plugin.Store.Read(taken.SnapshotId)!.Length), taken);
+        Assert.Equal(1, await plugin.TakeReferenceImagesAsync(midnight.AddHours(12), CancellationToken.None));
+        Assert.Equal("day", context.Outbox.Of<ReferenceImageTaken>().Last().Label);
         var missing = await context.HttpRoutes.CallAsync("GET", "snapshots/{id}", new Dictionary<string, string> { ["id"] = "../etc/passwd" });
         Assert.Equal(404, missing.Status);
         await StopAsync(plugin, context);

@@ -53,7 +53,7 @@ public sealed class RecordingPlugin : IPlugin
         if (!export.IsOk) throw new InvalidOperationException($"appliance.recording configuration: {export.Failure!.Message}");
         var downscaler = new ClipDownscaler(context.Streams, context.Events, context.Time, Settings.DownscaleAnswerLimit);
         _transcodes = context.Events.Subscribe(ClipDownscaler.SubscriptionName, ClipDownscaler.EventTypes, downscaler.HandleAsync);
-        ClipJobs = new ClipService(_store, context.Time, context.Logger, export.Value, downscaler, Settings.DownscaleKbps);
+        ClipJobs = new ClipService(_store, context.Time, context.Logger, export.Value, downscaler, Settings.DownscaleKbps, Settings.ClipBudgetBytes);
         if (export.Value is { } exporter) context.RunBackground("export", exporter.Exporter.RunAsync);
         ClipJobs.Resume();
         new RecordingRoutes(this, context.Http).Map();

@@ -23,6 +23,9 @@ public sealed record RecordingSettings(
     /// <summary>How long the media plugin may take to start a downscale, or stay silent in one.</summary>
     public TimeSpan DownscaleAnswerLimit { get; init; } = TimeSpan.FromSeconds(120);
 
+    /// <summary>The bytes finished clips may use (MPEG-TS and MP4 rewraps); 0 = no limit.</summary>
+    public long ClipBudgetBytes { get; init; }
+
     /// <summary>Reads the configuration section (defaults filled by the host); fails with <c>invalid-config</c> naming the key.</summary>
     public static Result<RecordingSettings> From(JsonElement config)
     {
@@ -48,6 +51,7 @@ public sealed record RecordingSettings(
             {
                 DownscaleKbps = (int)Num(config, "downscaleKbps", 4000, 500, 20000),
                 DownscaleAnswerLimit = TimeSpan.FromSeconds(Num(config, "downscaleAnswerSeconds", 120, 1, 3600)),
+                ClipBudgetBytes = (long)(Num(config, "clipBudgetMegabytes", 0, 0, 1 << 30) * 1024 * 1024),
             };
         }
         catch (FormatException e)

@@ -71,6 +71,19 @@ public sealed class RecordingHost : IAsyncDisposable
 
     public async Task<JsonElement> ClipAsync(string id) => await Client.GetFromJsonAsync<JsonElement>($"{Base}/clips/{id}");
 
+    /// <summary>Posts a clip request that must be accepted (202) and returns the job's id.</summary>
+    public async Task<string> CreateClipAsync(object body)
+    {
+        using var created = await PostClipAsync(body);
+        var answer = await created.Content.ReadFromJsonAsync<JsonElement>();
+        if (created.StatusCode != System.Net.HttpStatusCode.Accepted) throw new InvalidOperationException($"clip refused ({created.StatusCode}): {answer}");
+        return answer.GetProperty("id").GetString()!;
+    }
+
+    /// <summary>The clip job once it is <c>done</c> or <c>failed</c>.</summary>
+    public Task<JsonElement> FinishedClipAsync(string id) =>
+        Eventually.ValueAsync(() => ClipAsync(id), c => c.GetProperty("state").GetString() is "done" or "failed", $"clip {id} to end", Patience);
+
     public Task<HttpResponseMessage> GetAsync(string relative, string? range = null)
     {
         var request = new HttpRequestMessage(HttpMethod.Get, $"{Base}/{relative}");

@@ -11,7 +11,7 @@ namespace Appliance.Plugins.Recording.Plugin.Clips;
 /// <c>{exportPrefix}{camera}/{id}.ts</c>, which uploads it (multipart, resumed after a cut link) in the background.
 /// Bytes on the wire are reported as data use <c>clips</c>.
 /// </summary>
-internal sealed class ClipExport(ObjectExporter exporter, UploadQueue queue, string prefix, bool exportAll)
+internal sealed class ClipExport(ObjectExporter exporter, UploadQueue queue, string prefix, bool exportAll, bool downscale)
 {
     public static Result<ClipExport?> Create(IPluginContext context, JsonElement config)
     {
@@ -38,12 +38,17 @@ internal sealed class ClipExport(ObjectExporter exporter, UploadQueue queue, str
         var exporter = ObjectExporter.Create(destination, queue.Value, context.Time);
         if (!exporter.IsOk) return Result<ClipExport?>.Fail(exporter.Failure!);
         exporter.Value.Sent += bytes => context.DataUse.Record("clips", bytes);
-        return new ClipExport(exporter.Value, queue.Value, Text(config, "exportPrefix"), config.TryGetProperty("exportAll", out var all) && all.ValueKind == JsonValueKind.True);
+        return new ClipExport(exporter.Value, queue.Value, Text(config, "exportPrefix"), IsTrue(config, "exportAll"), IsTrue(config, "exportDownscale"));
     }
 
     public ObjectExporter Exporter => exporter;
 
     public bool ExportAll => exportAll;
+
+    /// <summary>Every exported clip is downscaled to 2MP first (<c>exportDownscale</c>).</summary>
+    public bool Downscale => downscale;
+
+    private static bool IsTrue(JsonElement config, string key) => config.TryGetProperty(key, out var value) && value.ValueKind == JsonValueKind.True;
 
     public string KeyOf(string camera, string clipId) => $"{prefix}{camera}/{clipId}.ts";
 

@@ -2,10 +2,12 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using System.Threading.Channels;
 using Appliance.Abstractions;
+using Appliance.Plugins.Recording.ObjectStorage;
 using Appliance.Plugins.Recording.Plugin.Index;
 using Appliance.Plugins.Recording.Plugin.Recorder;
 using Appliance.Plugins.Recording.Protocol.Clips;
 using Appliance.Plugins.Recording.Protocol.Mp4;
+using Appliance.Plugins.Recording.Protocol.Storage;
 using Appliance.Plugins.Recording.Protocol.Video;
 
 namespace Appliance.Plugins.Recording.Plugin.Clips;
@@ -14,9 +16,10 @@ namespace Appliance.Plugins.Recording.Plugin.Clips;
 /// Clip jobs: a validated range becomes a queued job (kept in the index, so a restart resumes it), one worker cuts
 /// jobs in order with <see cref="ClipCutter"/> into <c>{DataDirectory}/clips/{id}.ts</c> and writes
 /// <c>{id}.json</c> next to it (camera, range, figures, SHA-256): the seam an exporter (object storage) consumes.
+/// Finished clips are kept within <c>clipBudgetMegabytes</c> (<see cref="ClipBudgetPlan"/>).
 /// </summary>
 internal sealed class ClipService(SegmentStore store, TimeProvider time, IPluginLogger log, ClipExport? export = null, ClipDownscaler? downscaler = null,
-    int downscaleKbps = 4000)
+    int downscaleKbps = 4000, long clipBudgetBytes = 0)
 {
     /// <summary>The clip export, when an export destination is configured.</summary>
     public ClipExport? Export => export;
@@ -29,35 +32,42 @@ internal sealed class ClipService(SegmentStore store, TimeProvider time, IPlugin
     /// <summary>Queues a job for <paramref name="range"/>; fails with <c>not-recorded</c> when nothing is recorded in it.</summary>
     public Result<ClipRow> Create(ClipRange range, bool exportIt = false, bool downscale = false)
     {
-        if (exportIt && export is null) return new Failure("no-export", "no export destination is configured (exportHost)");
-        if (downscale && downscaler is null) return new Failure("no-downscale", "downscaling needs the media plugin's transcoder (not available here)");
+        if (Refused(exportIt, downscale) is { } refused) return refused;
         var fromUs = ToUs(range.From);
         var toUs = ToUs(range.To);
         if (store.Index.Segments(range.Camera, fromUs, toUs).Count == 0)
             return new Failure("not-recorded", $"camera '{range.Camera}' has no recording between {range.From:O} and {range.To:O}");
-        var clip = new ClipRow(Guid.NewGuid().ToString("N")[..16], range.Camera, fromUs, toUs, ClipStates.Queued, 0, null, null, 0, 0, 0, ToUs(time.GetUtcNow()));
-        if (exportIt || downscale) Directory.CreateDirectory(Folder);
-        if (exportIt) File.WriteAllText(ExportMarker(clip.Id), "");
-        if (downscale) File.WriteAllText(DownscaleMarker(clip.Id), "");
-        store.Index.SaveClip(clip);
-        _queue.Writer.TryWrite(clip.Id);
-        return clip;
+        return Queue(new ClipRow(Guid.NewGuid().ToString("N")[..16], range.Camera, fromUs, toUs, ClipStates.Queued, 0, null, null, 0, 0, 0, ToUs(time.GetUtcNow())),
+            exportIt, downscale);
     }
 
     /// <summary>
     /// Queues the job of a rule action under <paramref name="id"/>, or returns the job already made under it (a repeated
-    /// delivery). Its end may lie ahead: the job waits until <see cref="SettleTime"/> after it. Failure: <c>no-export</c>.
+    /// delivery). Its end may lie ahead: the job waits until <see cref="SettleTime"/> after it. Failures: <c>no-export</c>,
+    /// <c>no-downscale</c>.
     /// </summary>
-    public Result<ClipRow> CreateForAction(string id, ClipRange range, bool exportIt)
+    public Result<ClipRow> CreateForAction(string id, ClipRange range, bool exportIt, bool downscale = false)
     {
         if (store.Index.Clip(id) is { } existing) return existing;
-        if (exportIt && export is null) return new Failure("no-export", "no export destination is configured (exportHost)");
-        var clip = new ClipRow(id, range.Camera, ToUs(range.From), ToUs(range.To), ClipStates.Queued, 0, null, null, 0, 0, 0, ToUs(time.GetUtcNow()));
-        if (exportIt)
-        {
-            Directory.CreateDirectory(Folder);
-            File.WriteAllText(ExportMarker(clip.Id), "");
-        }
+        if (Refused(exportIt, downscale) is { } refused) return refused;
+        return Queue(new ClipRow(id, range.Camera, ToUs(range.From), ToUs(range.To), ClipStates.Queued, 0, null, null, 0, 0, 0, ToUs(time.GetUtcNow())),
+            exportIt, downscale);
+    }
+
+    private Failure? Refused(bool exportIt, bool downscale) =>
+        exportIt && export is null ? new Failure("no-export", "no export destination is configured (exportHost)")
+        : downscale && downscaler is null ? new Failure("no-downscale", "downscaling needs the media plugin's transcoder (not available here)")
+        : null;
+
+    /// <summary>Saves and queues a new job with its markers. A clip that will be exported (asked, or <c>exportAll</c>)
+    /// is also downscaled when the export says so (<c>exportDownscale</c>: the site does not keep 4MP in the cloud).</summary>
+    private ClipRow Queue(ClipRow clip, bool exportIt, bool downscale)
+    {
+        var exported = exportIt || export is { ExportAll: true };
+        downscale = downscale || (exported && export is { Downscale: true } && downscaler is not null);
+        if (exportIt || downscale) Directory.CreateDirectory(Folder);
+        if (exportIt) File.WriteAllText(ExportMarker(clip.Id), "");
+        if (downscale) File.WriteAllText(DownscaleMarker(clip.Id), "");
         store.Index.SaveClip(clip);
         _queue.Writer.TryWrite(clip.Id);
         return clip;
@@ -164,6 +174,7 @@ internal sealed class ClipService(SegmentStore store, TimeProvider time, IPlugin
                 TryDelete(FilePath(clip.Id) + ".part");
                 done = clip with { State = ClipStates.Failed, Error = $"io: {e.Message}", Progress = 1 };
             }
+            done = WithinBudget(done);
             store.Index.SaveClip(done);
             if (done.State == ClipStates.Failed) log.Warn("clip {Id} of {Camera} failed: {Error}", clip.Id, clip.Camera, done.Error);
             QueueExport(done);
@@ -222,6 +233,35 @@ internal sealed class ClipService(SegmentStore store, TimeProvider time, IPlugin
         }), cancellationToken).ConfigureAwait(false);
         return done;
     }
+
+    /// <summary>
+    /// Makes room for a clip just cut: the oldest finished clips (their MPEG-TS and MP4 files) are deleted until every
+    /// clip fits the budget; a clip whose upload is still owed is kept. A clip larger than the whole budget, or one that
+    /// does not fit beside the owed uploads, fails with <c>over-budget</c> and its files go (nothing else is deleted).
+    /// </summary>
+    private ClipRow WithinBudget(ClipRow done)
+    {
+        if (clipBudgetBytes <= 0 || done.State != ClipStates.Done) return done;
+        var others = store.Index.Clips().Where(c => c.State == ClipStates.Done && c.Id != done.Id)
+            .Select(c => new StoredClip(c.Id, c.CreatedUs, FilesBytes(c.Id), export?.Upload(c.Camera, c.Id) is { State: UploadState.Queued or UploadState.Uploading }))
+            .ToList();
+        var plan = ClipBudgetPlan.Decide(others, new StoredClip(done.Id, done.CreatedUs, FilesBytes(done.Id)), clipBudgetBytes);
+        if (!plan.IsOk)
+        {
+            foreach (var file in new[] { FilePath(done.Id), MetadataPath(done.Id), PlayablePath(done.Id) }) TryDelete(file);
+            return done with { State = ClipStates.Failed, Path = null, Bytes = 0, Error = plan.Failure!.ToString() };
+        }
+        foreach (var old in plan.Value)
+        {
+            var deleted = Delete(old.Id);
+            if (deleted.IsOk) log.Info("clip {Id} deleted for the clip budget ({Bytes} bytes) to make room for {New}", old.Id, old.Bytes, done.Id);
+            else log.Warn("clip {Id} not deleted for the clip budget: {Error}", old.Id, deleted.Failure);
+        }
+        return done;
+    }
+
+    private long FilesBytes(string id) =>
+        new[] { FilePath(id), PlayablePath(id) }.Select(f => new FileInfo(f)).Where(f => f.Exists).Sum(f => f.Length);
 
     private async Task QueueLaterAsync(string id, TimeSpan wait, CancellationToken cancellationToken)
     {
