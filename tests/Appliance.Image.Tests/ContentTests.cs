@@ -80,6 +80,25 @@ public sealed class ContentTests
             a.GetProperty("plugins").GetProperty("isolation").GetProperty("pluginHostPath").GetString());
     }
 
+    /// <summary>
+    /// The host writes <c>network.ntpServers</c> as <c>/etc/systemd/timesyncd.conf.d/appliance.conf</c>
+    /// (SystemServicesOptions.TimesyncdDropIn): under <c>ProtectSystem=strict</c> that folder must be a
+    /// <c>ReadWritePaths=</c> of the unit, exist at boot and belong to the host's user.
+    /// </summary>
+    [Fact]
+    public void The_timesyncd_drop_in_folder_is_writable_by_the_host_under_its_sandbox()
+    {
+        const string folder = "/etc/systemd/timesyncd.conf.d";
+        var unit = File.ReadAllLines(Path.Combine(ImageFiles.Units, "appliance.service"));
+        Assert.Contains("strict", Settings(unit, "ProtectSystem"));
+        Assert.Contains(folder, Settings(unit, "ReadWritePaths").SelectMany(v => v.Split(' ', StringSplitOptions.RemoveEmptyEntries)));
+        var tmpfiles = File.ReadAllLines(Path.Combine(ImageFiles.RootFs, "usr", "lib", "tmpfiles.d", "appliance.conf"));
+        Assert.Contains(tmpfiles, l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries) is ["d", folder, _, "appliance", "appliance", ..]);
+    }
+
+    private static IEnumerable<string> Settings(IEnumerable<string> unit, string key) =>
+        unit.Where(l => l.StartsWith(key + "=", StringComparison.Ordinal)).Select(l => l[(key.Length + 1)..]);
+
     [Fact]
     public void Rauc_system_conf_has_two_root_slots_and_grub()
     {
