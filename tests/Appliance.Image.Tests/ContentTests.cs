@@ -75,6 +75,13 @@ public sealed class ContentTests
         var helper = firewall.GetProperty("nftPath").GetString()!;
         Assert.True(File.Exists(Path.Combine(ImageFiles.RootFs, helper.TrimStart('/'))), helper);
         Assert.False(a.GetProperty("plugins").GetProperty("allowUnsigned").GetBoolean());
+        // The portal must be reachable on the wired LAN at first boot: the interface the image's .link file names is
+        // in a zone (without one, the enforced firewall opens nothing but loopback).
+        var link = File.ReadAllLines(Path.Combine(ImageFiles.RootFs, "etc", "systemd", "network", "10-appliance-lan.link"));
+        var lan = Assert.Single(Settings(link, "Name"));
+        var zoned = firewall.GetProperty("zones").GetProperty("interfaces").EnumerateArray()
+            .ToDictionary(i => i.GetProperty("name").GetString()!, i => i.GetProperty("zone").GetString()!);
+        Assert.Equal("site", zoned[lan]);
         // The host is published self-contained: there is no dotnet to run Appliance.PluginHost.dll with.
         Assert.Equal("/usr/lib/appliance/host/Appliance.PluginHost",
             a.GetProperty("plugins").GetProperty("isolation").GetProperty("pluginHostPath").GetString());
