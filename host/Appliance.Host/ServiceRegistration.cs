@@ -114,6 +114,7 @@ public static class ServiceRegistration
         services.AddSingleton<ILivenessCheck, HttpLivenessCheck>();
         services.AddSingleton<WatchdogRound>();
         services.AddHostedService<SystemdWatchdog>();
+        services.AddHostedService<SystemdReadiness>();
         services.AddHostedService<DemoCameraSeeder>();
         return services;
     }

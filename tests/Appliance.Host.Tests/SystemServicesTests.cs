@@ -86,6 +86,8 @@ public sealed class SystemServicesTests : IAsyncLifetime
     {
         await Eventually.UntilAsync(() => Task.FromResult(File.Exists(_dropIn)), "the drop-in is written at start", TimeSpan.FromSeconds(15));
         Assert.Contains("NTP=ntp1.example.test 192.0.2.123", await File.ReadAllTextAsync(_dropIn));
+        // systemd-timesyncd runs as its own user: the host's umask (077) must not hide the drop-in from it.
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead, File.GetUnixFileMode(_dropIn));
         Assert.Contains("systemd-timesyncd.service", await _bus.MockAsync(ApplianceMocks.Systemd, ApplianceMocks.SystemdPath, "GetMethodCalls", "s", "RestartUnit"));
         Assert.Contains("b true", await _bus.MockAsync("org.freedesktop.timedate1", "/org/freedesktop/timedate1", "GetMethodCalls", "s", "SetNTP"));
 

@@ -1,9 +1,12 @@
 using System.Text.Json.Nodes;
+using Appliance.Host.Health;
 using Appliance.Host.Plugins;
 using Appliance.Host.SystemServices;
 using Appliance.Host.SystemServices.Liveness;
+using Appliance.Host.Tests.SystemServices;
 using Appliance.Testing;
 using Microsoft.Extensions.Hosting.Systemd;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Appliance.Host.Tests;
@@ -30,7 +33,8 @@ public sealed class WatchdogTests
 
         var stuck = await watchdog.PetIfAliveAsync(TimeSpan.FromMilliseconds(500), CancellationToken.None);
         Assert.False(stuck.Pet);
-        Assert.Equal(["plugin manager"], stuck.Stuck);
+        Assert.Equal(["plugin manager"], stuck.Stuck.Select(s => s.Name));
+        Assert.Contains("no answer within 500 ms", stuck.Describe());
         Assert.Single(notifier.Sent);
         Assert.Contains(h.Health.All(), r => r.Owner == "host" && r.Report.Component == "watchdog" && r.Report.Message.Contains("plugin manager"));
 
@@ -51,7 +55,46 @@ public sealed class WatchdogTests
         var verdict = await round.RunAsync(TimeSpan.FromMilliseconds(200), CancellationToken.None);
 
         Assert.False(verdict.Pet);
-        Assert.Equal(["ignores cancellation"], verdict.Stuck);
+        Assert.Equal([new StuckCheck("ignores cancellation", "no answer within 200 ms")], verdict.Stuck);
+    }
+
+    [Fact]
+    public async Task A_check_that_fails_is_named_with_its_exception_and_the_cause_under_it()
+    {
+        var round = new WatchdogRound([
+            new DelegateCheck("http", _ => throw new HttpRequestException("Connection refused (127.0.0.1:443)",
+                new System.Net.Sockets.SocketException((int)System.Net.Sockets.SocketError.ConnectionRefused))),
+            new DelegateCheck("outbox", _ => Task.FromException(new InvalidOperationException("database is locked"))),
+            new DelegateCheck("quick", _ => Task.CompletedTask),
+        ]);
+
+        var verdict = await round.RunAsync(TimeSpan.FromSeconds(5), CancellationToken.None);
+
+        Assert.False(verdict.Pet);
+        Assert.Equal(["http", "outbox"], verdict.Stuck.Select(s => s.Name));
+        Assert.StartsWith("HttpRequestException: Connection refused (127.0.0.1:443) <- SocketException: ", verdict.Stuck[0].Reason);
+        Assert.Equal("InvalidOperationException: database is locked", verdict.Stuck[1].Reason);
+        Assert.Equal("no progress within the deadline: http (" + verdict.Stuck[0].Reason + "); outbox (InvalidOperationException: database is locked)",
+            verdict.Describe());
+    }
+
+    [Fact]
+    public async Task The_health_report_and_the_log_say_why_the_watchdog_is_not_petted()
+    {
+        var health = new HealthRegistry(TimeProvider.System);
+        var notifier = new RecordingNotifier();
+        var log = new RecordingLogger();
+        var watchdog = new SystemdWatchdog(notifier,
+            new WatchdogRound([new DelegateCheck("http", _ => Task.FromException(new InvalidOperationException("Kestrel has no address yet")))]),
+            health, log);
+
+        var verdict = await watchdog.PetIfAliveAsync(TimeSpan.FromSeconds(5), CancellationToken.None);
+
+        Assert.False(verdict.Pet);
+        Assert.Empty(notifier.Sent);
+        Assert.Contains(health.All(), r => r.Owner == "host" && r.Report.Component == "watchdog"
+            && r.Report.Message.Contains("http (InvalidOperationException: Kestrel has no address yet)"));
+        Assert.Contains(log.Lines, l => l.Contains("http (InvalidOperationException: Kestrel has no address yet)"));
     }
 
     [Theory]
@@ -62,13 +105,17 @@ public sealed class WatchdogTests
     public void Wildcard_binds_are_probed_on_loopback(string bound, string probed) =>
         Assert.Equal(probed, HttpLivenessCheck.ToLoopback(new Uri(bound)).ToString());
 
-    private sealed class RecordingNotifier : ISystemdNotifier
+    private sealed class RecordingLogger : ILogger<SystemdWatchdog>
     {
-        public List<string> Sent { get; } = [];
+        public List<string> Lines { get; } = [];
 
-        public bool IsEnabled => true;
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
 
-        public void Notify(ServiceState state) => Sent.Add(state.ToString());
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            Lines.Add(formatter(state, exception));
     }
 
     private sealed class DelegateCheck(string name, Func<CancellationToken, Task> prove) : ILivenessCheck

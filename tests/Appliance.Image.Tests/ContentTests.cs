@@ -75,10 +75,36 @@ public sealed class ContentTests
         var helper = firewall.GetProperty("nftPath").GetString()!;
         Assert.True(File.Exists(Path.Combine(ImageFiles.RootFs, helper.TrimStart('/'))), helper);
         Assert.False(a.GetProperty("plugins").GetProperty("allowUnsigned").GetBoolean());
+        // The portal must be reachable on the wired LAN at first boot: the interface the image's .link file names is
+        // in a zone (without one, the enforced firewall opens nothing but loopback).
+        var link = File.ReadAllLines(Path.Combine(ImageFiles.RootFs, "etc", "systemd", "network", "10-appliance-lan.link"));
+        var lan = Assert.Single(Settings(link, "Name"));
+        var zoned = firewall.GetProperty("zones").GetProperty("interfaces").EnumerateArray()
+            .ToDictionary(i => i.GetProperty("name").GetString()!, i => i.GetProperty("zone").GetString()!);
+        Assert.Equal("site", zoned[lan]);
         // The host is published self-contained: there is no dotnet to run Appliance.PluginHost.dll with.
         Assert.Equal("/usr/lib/appliance/host/Appliance.PluginHost",
             a.GetProperty("plugins").GetProperty("isolation").GetProperty("pluginHostPath").GetString());
     }
+
+    /// <summary>
+    /// The host writes <c>network.ntpServers</c> as <c>/etc/systemd/timesyncd.conf.d/appliance.conf</c>
+    /// (SystemServicesOptions.TimesyncdDropIn): under <c>ProtectSystem=strict</c> that folder must be a
+    /// <c>ReadWritePaths=</c> of the unit, exist at boot and belong to the host's user.
+    /// </summary>
+    [Fact]
+    public void The_timesyncd_drop_in_folder_is_writable_by_the_host_under_its_sandbox()
+    {
+        const string folder = "/etc/systemd/timesyncd.conf.d";
+        var unit = File.ReadAllLines(Path.Combine(ImageFiles.Units, "appliance.service"));
+        Assert.Contains("strict", Settings(unit, "ProtectSystem"));
+        Assert.Contains(folder, Settings(unit, "ReadWritePaths").SelectMany(v => v.Split(' ', StringSplitOptions.RemoveEmptyEntries)));
+        var tmpfiles = File.ReadAllLines(Path.Combine(ImageFiles.RootFs, "usr", "lib", "tmpfiles.d", "appliance.conf"));
+        Assert.Contains(tmpfiles, l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries) is ["d", folder, _, "appliance", "appliance", ..]);
+    }
+
+    private static IEnumerable<string> Settings(IEnumerable<string> unit, string key) =>
+        unit.Where(l => l.StartsWith(key + "=", StringComparison.Ordinal)).Select(l => l[(key.Length + 1)..]);
 
     [Fact]
     public void Rauc_system_conf_has_two_root_slots_and_grub()

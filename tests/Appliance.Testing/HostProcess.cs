@@ -19,8 +19,11 @@ public sealed class HostProcess : IAsyncDisposable
     private Process? _process;
     private readonly StringBuilder _log = new();
 
-    private HostProcess(string dataDirectory, string configPath, int httpsPort, int httpPort, string? netns)
+    private readonly IReadOnlyDictionary<string, string> _environment;
+
+    private HostProcess(string dataDirectory, string configPath, int httpsPort, int httpPort, string? netns, IReadOnlyDictionary<string, string>? environment)
     {
+        _environment = environment ?? new Dictionary<string, string>();
         DataDirectory = dataDirectory;
         ConfigPath = configPath;
         HttpsPort = httpsPort;
@@ -68,9 +71,11 @@ public sealed class HostProcess : IAsyncDisposable
 
     /// <summary>
     /// Writes a config (merging <paramref name="appliance"/> into the defaults) and starts the host.
-    /// <paramref name="bundledPlugins"/> is installed on first start.
+    /// <paramref name="bundledPlugins"/> is installed on first start. <paramref name="environment"/> is added to the
+    /// process's environment (<c>NOTIFY_SOCKET</c> is removed unless named there).
     /// </summary>
-    public static async Task<HostProcess> StartAsync(string? dataDirectory = null, string? bundledPlugins = null, JsonObject? appliance = null, JsonObject? pluginConfig = null, string? netns = null)
+    public static async Task<HostProcess> StartAsync(string? dataDirectory = null, string? bundledPlugins = null, JsonObject? appliance = null, JsonObject? pluginConfig = null, string? netns = null,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         dataDirectory ??= Directory.CreateTempSubdirectory("appl-host-").FullName;
         var httpsPort = FreePort.Tcp();
@@ -90,7 +95,7 @@ public sealed class HostProcess : IAsyncDisposable
         if (section["plugins"] is JsonObject plugins && !plugins.ContainsKey("allowUnsigned")) plugins["allowUnsigned"] = true;
         var configPath = Path.Combine(dataDirectory, "appliance.json");
         await File.WriteAllTextAsync(configPath, new JsonObject { ["appliance"] = section }.ToJsonString());
-        var host = new HostProcess(dataDirectory, configPath, httpsPort, httpPort, netns);
+        var host = new HostProcess(dataDirectory, configPath, httpsPort, httpPort, netns, environment);
         await host.StartAgainAsync();
         return host;
     }
@@ -111,6 +116,7 @@ public sealed class HostProcess : IAsyncDisposable
         };
         info.Environment["DOTNET_gcServer"] = "0";
         info.Environment.Remove("NOTIFY_SOCKET");
+        foreach (var (name, value) in _environment) info.Environment[name] = value;
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         process.OutputDataReceived += (_, e) => Append(e.Data);
         process.ErrorDataReceived += (_, e) => Append(e.Data);

@@ -9,7 +9,8 @@ namespace Appliance.Host.SystemServices;
 /// <summary>
 /// Pets the systemd watchdog (<c>WatchdogSec=</c> in the unit) at half its interval, but only when every host loop
 /// (plugin manager, outbox, HTTP) has proved progress in that round (<see cref="WatchdogRound"/>). A stuck loop
-/// stops the petting, so systemd restarts the host. Readiness (<c>READY=1</c>) is sent by <c>UseSystemd()</c>.
+/// stops the petting, so systemd restarts the host. Readiness (<c>READY=1</c>) is sent by <c>UseSystemd()</c> or,
+/// where that does not recognise systemd, by <see cref="SystemdReadiness"/>.
 /// </summary>
 public sealed class SystemdWatchdog(ISystemdNotifier notifier, WatchdogRound round, HealthRegistry health, ILogger<SystemdWatchdog> log)
     : BackgroundService

@@ -27,6 +27,8 @@ public sealed class TimeSyncService(TimedateClient timedate, SystemdClient syste
     public const string HealthOwner = "appliance.host";
     public const string HealthComponent = "time";
 
+    private const UnixFileMode ReadableByAll = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+
     private SystemServicesOptions Settings => options.Value.SystemServices;
 
     private IReadOnlyList<string> Servers => options.Value.Network.EffectiveNtpServers;
@@ -45,6 +47,8 @@ public sealed class TimeSyncService(TimedateClient timedate, SystemdClient syste
                 Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
                 var temporary = path + ".tmp";
                 await File.WriteAllTextAsync(temporary, text.Value, ct);
+                // The host's umask is 077; systemd-timesyncd reads the drop-in as its own user.
+                File.SetUnixFileMode(temporary, ReadableByAll);
                 File.Move(temporary, path, overwrite: true);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
