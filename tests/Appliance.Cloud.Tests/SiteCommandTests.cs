@@ -163,8 +163,12 @@ public sealed class SiteCommandTests : IAsyncLifetime
         await _host.LoginAsync();
         await _fleet.SubscribeAsync("appliance/dev-1/events");
         // As the media plugin announces a day/night reference image it kept (Media.Plugin.Tests: published when taken).
-        var taken = new { type = "ReferenceImageTaken", category = "camera",
-            data = new { cameraId = "door", snapshotId = ReferenceId, label = "night", scheduledAt = "2026-12-02T00:00:00+00:00", bytes = _reference.Length } };
+        var taken = new
+        {
+            type = "ReferenceImageTaken",
+            category = "camera",
+            data = new { cameraId = "door", snapshotId = ReferenceId, label = "night", scheduledAt = "2026-12-02T00:00:00+00:00", bytes = _reference.Length }
+        };
         using (var response = await _host.Client.PostAsJsonAsync("/api/v1/events", taken))
             Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
 
