@@ -30,6 +30,7 @@ public sealed class SiteCommandTests : IAsyncLifetime
     private FleetClient _fleet = null!;
     private byte[] _jpeg = [];
     private byte[] _reference = [];
+    private string _data = "";
     private int _requests;
 
     public async Task InitializeAsync()
@@ -40,7 +41,7 @@ public sealed class SiteCommandTests : IAsyncLifetime
         await ApplianceMocks.StartLogindAsync(_bus);
         _ntp = await Chrony.StartAsync(Directory.CreateDirectory(Path.Combine(_folder, "chrony")).FullName);
         _receiver = await HttpsFileReceiver.StartAsync(_pki, "uploads");
-        var data = Directory.CreateDirectory(Path.Combine(_folder, "data")).FullName;
+        var data = _data = Directory.CreateDirectory(Path.Combine(_folder, "data")).FullName;
         _jpeg = await KeptSnapshots.CreateAsync(data, KeptId);
         _reference = await KeptSnapshots.CreateAsync(data, ReferenceId);
         var appliance = new JsonObject
@@ -155,6 +156,29 @@ public sealed class SiteCommandTests : IAsyncLifetime
             async () => (await _host.Client.GetFromJsonAsync<JsonElement>($"/api/v1/datause?month={month}")).GetProperty("monthBytes").GetProperty("thumbnails").GetInt64(),
             bytes => bytes >= _jpeg.Length, "the uploaded alert image counted in /api/v1/datause", TimeSpan.FromSeconds(30));
         Assert.Equal(_jpeg.Length, counted);
+    }
+
+    [Fact]
+    public async Task An_events_image_the_media_plugin_keeps_a_moment_late_is_still_referenced_for_the_fleet()
+    {
+        // CameraEventReceived is in the media plugin's snapshot.onEvents (its default): the plugin keeps the event's
+        // image under the event's id through its own outbox subscription. Written here 1 s after the event (a slow
+        // media plugin), it is still referenced by the event the fleet gets (before, the link raced the plugin).
+        await _host.LoginAsync();
+        await _fleet.SubscribeAsync("appliance/dev-1/events");
+        var request = new { type = "CameraEventReceived", category = "camera", data = new { cameraId = "gate", topic = "tns1:VideoSource/Alarm", data = new { } } };
+        using var response = await _host.Client.PostAsJsonAsync("/api/v1/events", request);
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        var id = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        var kept = $"event-{id:N}-gate";
+        var jpeg = await KeptSnapshots.CreateAsync(_data, kept);
+
+        var forwarded = await EventWithAsync(kept);
+        Assert.Equal("CameraEventReceived", forwarded.GetProperty("type").GetString());
+        var thumbnail = forwarded.GetProperty("thumbnail");
+        Assert.Equal((kept, (long)jpeg.Length, "snapshot"),
+            (thumbnail.GetProperty("snapshotId").GetString(), thumbnail.GetProperty("bytes").GetInt64(), thumbnail.GetProperty("command").GetString()));
     }
 
     [Fact]

@@ -14,12 +14,17 @@ public static class KeptSnapshots
         var folder = Path.Combine(hostDataDirectory, "plugin-data", "appliance.media", "snapshots");
         Directory.CreateDirectory(folder);
         var path = Path.Combine(folder, id + ".jpg");
+        // Written whole, then renamed into place, as the media plugin does: a reader that waits for the file (the rule
+        // runner, the cloud link) never sees it half written.
+        var partial = Path.Combine(folder, $".{id}.partial.jpg");
         using var ffmpeg = Process.Start(new ProcessStartInfo("ffmpeg",
-            ["-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc=size=320x240:rate=1", "-frames:v", "1", "-y", path])
+            ["-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc=size=320x240:rate=1", "-frames:v", "1", "-y", partial])
         { RedirectStandardError = true })!;
         var errors = await ffmpeg.StandardError.ReadToEndAsync();
         await ffmpeg.WaitForExitAsync();
         if (ffmpeg.ExitCode != 0) throw new InvalidOperationException($"ffmpeg could not make a JPEG ({ffmpeg.ExitCode}): {errors}");
-        return await File.ReadAllBytesAsync(path);
+        var bytes = await File.ReadAllBytesAsync(partial);
+        File.Move(partial, path, overwrite: true);
+        return bytes;
     }
 }

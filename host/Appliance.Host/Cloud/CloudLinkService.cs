@@ -28,6 +28,7 @@ public sealed class CloudLinkService(
     CameraStore cameras,
     DataUse.DataUseStore dataUse,
     Rules.EventSnapshots snapshots,
+    Rules.EventSnapshotWait snapshotWait,
     TimeProvider time,
     ILogger<CloudLinkService> log) : IHostedService, IAsyncDisposable
 {
@@ -119,6 +120,10 @@ public sealed class CloudLinkService(
     {
         var connection = _connection!;
         await WaitForLinkAsync(connection, TimeSpan.FromSeconds(options.Value.Cloud.EventWaitSeconds), ct);
+        // The media plugin keeps an event's image through its own outbox subscription, which nothing orders against
+        // this one: the batch waits (bounded, eventSnapshotWaitSeconds, all at once) as the rules do, so the event's
+        // thumbnail reference is there when the image comes a moment later.
+        await Task.WhenAll(batch.Select(e => snapshotWait.PathOfAsync(e, ct)));
         var sends = new Task<Result<bool>>[batch.Count];
         var sizes = new long[batch.Count];
         for (var i = 0; i < batch.Count; i++)
