@@ -2,6 +2,7 @@ using Appliance.Abstractions;
 using Appliance.Abstractions.Media;
 using Appliance.Plugins.Rtsp.Protocol.Rtsp;
 using Appliance.Plugins.Rtsp.Protocol.Server;
+using Appliance.Plugins.Shared;
 
 namespace Appliance.Plugins.RtspServer.Plugin;
 

@@ -2,6 +2,7 @@ using Appliance.Abstractions;
 using Appliance.Abstractions.Media;
 using Appliance.Plugins.WebRtc.Protocol.Sdp;
 using Appliance.Plugins.WebRtc.Protocol.Session;
+using Appliance.Plugins.Shared;
 using Appliance.Plugins.WebRtc.Protocol.Whep;
 
 namespace Appliance.Plugins.WebRtc.Plugin;
@@ -11,11 +12,13 @@ namespace Appliance.Plugins.WebRtc.Plugin;
 /// background loop. A grid asks for <c>camera/{id}/sub</c>; when the hub has no such stream, the main
 /// <c>camera/{id}</c> is served instead (the name answered says which). A feed without viewers lets its hub
 /// subscription go after <see cref="FeedIdle"/> (no viewer and no new request), so an ingest that pulls a stream only
-/// while it has a subscriber (sub streams) can stop it.
+/// while it has a subscriber (sub streams) can stop it. An H.265 camera for a browser without H.265 is served from
+/// the media plugin's H.264 copy (<see cref="TranscodedAsync"/>).
 /// </summary>
 internal sealed class StreamFeeds(IPluginContext context)
 {
     internal static readonly TimeSpan FeedIdle = TimeSpan.FromSeconds(10);
+    private readonly OnDemandStreams _onDemand = new(context.Streams, context.Time);
     private readonly object _gate = new();
     private readonly Dictionary<string, WhepStream> _feeds = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DateTimeOffset> _resolvedAt = new(StringComparer.Ordinal);
@@ -47,6 +50,19 @@ internal sealed class StreamFeeds(IPluginContext context)
             context.RunBackground($"webrtc feed {name}", ct => PumpAsync(name, track, audioTrack, stream.Feed, ct));
             return stream;
         }
+    }
+
+    /// <summary>
+    /// The H.264 copy of an H.265 camera stream for a browser without H.265: the media plugin's <c>camera/{id}/h264</c>
+    /// (of the main stream; a grid's sub stream falls back to it too), made only while watched, so asked for on demand.
+    /// </summary>
+    public async ValueTask<WhepStream?> TranscodedAsync(string requested, CancellationToken cancellationToken)
+    {
+        var main = requested.EndsWith("/sub", StringComparison.Ordinal) ? requested[..^4] : requested;
+        if (!main.StartsWith("camera/", StringComparison.Ordinal) || main.Count(c => c == '/') != 1) return null;
+        var copy = main + "/h264";
+        var descriptor = await _onDemand.AwaitAsync(copy, name => context.Streams.Streams.FirstOrDefault(s => s.Name == name), cancellationToken);
+        return descriptor is null || descriptor.Tracks.All(t => t.Codec != MediaCodec.H264) ? null : Resolve(copy);
     }
 
     private async Task PumpAsync(string name, int track, int audioTrack, VideoFeed feed, CancellationToken hostToken)

@@ -29,7 +29,7 @@ public sealed class WebRtcPlugin : IPlugin
             Time = context.Time,
         };
         var feeds = new StreamFeeds(context);
-        _whep = new WhepService(feeds.Resolve, options, WhepRoutes.ResourcePrefix, settings.MaxSessions);
+        _whep = new WhepService(feeds.Resolve, options, WhepRoutes.ResourcePrefix, settings.MaxSessions, feeds.TranscodedAsync);
         WhepRoutes.Map(context.Http, _whep);
         context.Logger.Info("WebRTC (WHEP) started: host candidates {Addresses}, UDP {First}-{Last}, ICE servers {Servers}", string.Join(", ", settings.HostAddresses),
             settings.Ports.First, settings.Ports.Last, settings.IceServers.Count == 0 ? "none" : string.Join(", ", settings.IceServers));

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Appliance.Abstractions.Media;
 using Appliance.Plugins.WebRtc.Plugin.Tests.Support;
 using Appliance.Streams;
 using Appliance.Testing.Plugins;
@@ -29,15 +30,8 @@ public sealed class LiveViewPageTests(ITestOutputHelper output)
         await plugin.StartAsync(context, CancellationToken.None);
         await using var camera = await HubCamera.StartAsync(hub, "camera/a", "camera/a/sub", "camera/b", "camera/b/sub");
         using var server = new LivePageServer(context.HttpRoutes.Routes, """[{"id":"a","enabled":true},{"id":"b","enabled":true},{"id":"c","enabled":false}]""");
-        Chromium.Prepare();
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = Chromium.ExecutablePath,
-            Headless = true,
-            Args = [.. Chromium.Args, .. Chromium.LiveViewArgs],
-            Timeout = Chromium.LaunchTimeoutMs,
-        });
+        await using var browser = await LaunchAsync(playwright);
         try
         {
             var single = await browser.NewPageAsync();
@@ -57,6 +51,54 @@ public sealed class LiveViewPageTests(ITestOutputHelper output)
         {
             await plugin.StopAsync(CancellationToken.None);
         }
+    }
+
+    [Fact]
+    public async Task An_h265_camera_plays_in_a_browser_without_h265_from_the_h264_copy_it_asks_for()
+    {
+        // Debian's Chromium offers no H.265: the WHEP answer comes from camera/h/h264, which (as the media plugin does)
+        // is published only once somebody subscribes to it; camera/h itself carries no frame at all here.
+        var hub = new StreamHub();
+        await using var context = WebRtcContext.Create("""{ "udpPortRange": "52000-52999", "hostAddresses": "127.0.0.1", "maxSessions": 8 }""", hub);
+        var plugin = new WebRtcPlugin();
+        await plugin.StartAsync(context, CancellationToken.None);
+        using var hevc = hub.Publish(new StreamDescriptor("camera/h", [new MediaTrack(0, MediaCodec.H265, 90000, "H265", [], null)]));
+        HubCamera? copy = null;
+        using var stop = new CancellationTokenSource(Deadline);
+        var producer = Task.Run(async () =>
+        {
+            while (hub.SubscriberCount("camera/h/h264") == 0) await Task.Delay(50, stop.Token);
+            copy = await HubCamera.StartAsync(hub, "camera/h/h264");
+        });
+        using var server = new LivePageServer(context.HttpRoutes.Routes, """[{"id":"h","enabled":true}]""");
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await LaunchAsync(playwright);
+        try
+        {
+            var page = await browser.NewPageAsync();
+            await page.GotoAsync(server.Url("/live?camera=h"));
+            var tile = Assert.Single(await PlayingTilesAsync(page, 1));
+            Assert.Equal("camera/h", tile.Stream);
+            await producer;
+            Assert.Equal(["camera/h"], server.WhepStreams.ToArray());
+        }
+        finally
+        {
+            await plugin.StopAsync(CancellationToken.None);
+            if (copy is not null) await copy.DisposeAsync();
+        }
+    }
+
+    private static Task<IBrowser> LaunchAsync(IPlaywright playwright)
+    {
+        Chromium.Prepare();
+        return playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = Chromium.ExecutablePath,
+            Headless = true,
+            Args = [.. Chromium.Args, .. Chromium.LiveViewArgs],
+            Timeout = Chromium.LaunchTimeoutMs,
+        });
     }
 
     private sealed record Tile(string Stream, long Frames, string Path, string Caption);

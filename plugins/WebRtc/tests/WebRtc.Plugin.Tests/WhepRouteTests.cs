@@ -95,6 +95,41 @@ public sealed class WhepRouteTests
     }
 
     [Fact]
+    public async Task An_h265_camera_for_a_browser_without_h265_is_served_from_its_h264_copy_asked_for_on_demand()
+    {
+        // Stands in for the media plugin (its own end-to-end tests make camera/{id}/h264 from a GStreamer H.265
+        // camera): publishes the H.264 copy only once somebody subscribes to its name, as the media plugin does.
+        var (plugin, context, hub) = await StartAsync();
+        await using var _ = context;
+        hub.Publish(new StreamDescriptor("camera/hevc", [new MediaTrack(0, MediaCodec.H265, 90000, "H265", [], null)]));
+        hub.Publish(new StreamDescriptor("camera/plain-hevc", [new MediaTrack(0, MediaCodec.H265, 90000, "H265", [], null)]));
+        using var producing = new CancellationTokenSource();
+        IStreamPublisher? copy = null;
+        var producer = Task.Run(async () =>
+        {
+            while (hub.SubscriberCount("camera/hevc/h264") == 0) await Task.Delay(50, producing.Token);
+            copy = hub.Publish(new StreamDescriptor("camera/hevc/h264", [new MediaTrack(0, MediaCodec.H264, 90000, "H264", [[0x67, 0x42, 0xe0, 0x1f], [0x68, 0xce, 0x3c, 0x80]], null)]));
+        });
+        var post = context.HttpRoutes.Routes["POST /whep/{**stream}"];
+
+        var served = await post(Request("POST", "/whep/camera/hevc", new() { ["stream"] = "camera/hevc" }, "application/sdp", Offer, Viewer), CancellationToken.None);
+        Assert.Equal(201, served.StatusCode);
+        var answer = await BodyAsync(served);
+        Assert.Contains("a=rtpmap:102 H264/90000", answer);
+        Assert.DoesNotContain("H265", answer);
+        await producer;
+        Assert.True(hub.SubscriberCount("camera/hevc/h264") > 0, "the viewer's feed follows the H.264 copy");
+
+        // No H.264 copy comes (no media plugin making one): 406 saying so, after the bounded wait for it.
+        var refused = await post(Request("POST", "/whep/camera/plain-hevc", new() { ["stream"] = "camera/plain-hevc" }, "application/sdp", Offer, Viewer), CancellationToken.None);
+        Assert.Equal(406, refused.StatusCode);
+        Assert.Contains("no H.264 copy of 'camera/plain-hevc' is available", await BodyAsync(refused));
+        await producing.CancelAsync();
+        copy?.Dispose();
+        await plugin.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
     public async Task Whep_without_a_caller_is_401_with_a_challenge()
     {
         var (plugin, context, hub) = await StartAsync();

@@ -14,23 +14,28 @@ public sealed record WhepStream(string Name, MediaSourceDescription Source, Vide
 /// answer, a <c>Location</c> for the session resource and an <c>ETag</c>; PATCH that resource with trickled
 /// candidates (<c>application/trickle-ice-sdpfrag</c>); DELETE it to stop. HTTP-framework free: the plugin maps
 /// its routes onto these methods. Every error is an HTTP status with a sentence: 415 wrong content type, 400
-/// malformed SDP, 413 oversized offer, 404 unknown stream or session, 406 no codec in common (or needs
-/// transcoding), 503 when the session limit is reached. Sessions end by themselves (consent, connect timeout)
-/// and are removed then.
+/// malformed SDP, 413 oversized offer, 404 unknown stream or session, 406 no codec in common (or an H.265 stream, a
+/// browser without H.265 and no H.264 copy of it), 503 when the session limit is reached. An H.265 stream for a
+/// viewer that offers only H.264 is served from its H.264 copy when <c>transcoded</c> finds one (the media plugin's
+/// <c>camera/{id}/h264</c>). Sessions end by themselves (consent, connect timeout) and are removed then.
 /// </summary>
 public sealed class WhepService : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, WebRtcPeerSession> _sessions = new(StringComparer.Ordinal);
     private readonly Func<string, WhepStream?> _resolve;
+    private readonly Func<string, CancellationToken, ValueTask<WhepStream?>>? _transcoded;
     private readonly WebRtcSessionOptions _options;
     private readonly string _resourcePrefix;
     private readonly int _maxSessions;
 
     /// <param name="resolve">Finds a stream by the name in the URL (null: 404).</param>
     /// <param name="resourcePrefix">Path under which session resources live, e.g. <c>/whep-resource/</c>.</param>
-    public WhepService(Func<string, WhepStream?> resolve, WebRtcSessionOptions options, string resourcePrefix, int maxSessions = 64)
+    /// <param name="transcoded">The H.264 copy of an H.265 stream, by the stream's name (null: none).</param>
+    public WhepService(Func<string, WhepStream?> resolve, WebRtcSessionOptions options, string resourcePrefix, int maxSessions = 64,
+        Func<string, CancellationToken, ValueTask<WhepStream?>>? transcoded = null)
     {
         _resolve = resolve;
+        _transcoded = transcoded;
         _options = options;
         _resourcePrefix = resourcePrefix.EndsWith('/') ? resourcePrefix : resourcePrefix + "/";
         _maxSessions = maxSessions;
@@ -56,6 +61,15 @@ public sealed class WhepService : IAsyncDisposable
         if (_sessions.Count >= _maxSessions) return WhepResponse.Problem(503, $"WHEP: {_maxSessions} viewers already; try again later", new Dictionary<string, string> { ["Retry-After"] = "10" });
         var id = Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
         var created = await WebRtcPeerSession.CreateAsync(id, body, stream.Source, _options, cancellationToken);
+        if (created.Failure is { Code: "needs-transcoding" } needs && _transcoded is not null)
+        {
+            // The browser cannot play H.265: its H.264 copy, if one can be had.
+            var copy = await _transcoded(streamName, cancellationToken);
+            if (copy is null)
+                return WhepResponse.Problem(406, $"WHEP: {needs.Message}, and no H.264 copy of '{streamName}' is available (is the media plugin running?)");
+            stream = copy;
+            created = await WebRtcPeerSession.CreateAsync(id, body, stream.Source, _options, cancellationToken);
+        }
         if (!created.TryGetValue(out var session, out var failure))
         {
             var status = failure.Code switch

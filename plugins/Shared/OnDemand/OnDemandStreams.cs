@@ -1,6 +1,6 @@
 using Appliance.Abstractions.Media;
 
-namespace Appliance.Plugins.RtspServer.Plugin;
+namespace Appliance.Plugins.Shared;
 
 /// <summary>
 /// Streams another plugin makes only while the hub counts a subscriber for them (the media plugin's
