@@ -22,7 +22,10 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
         await using var h = await IsolationHarness.StartAsync();
         await using var camera = new SyntheticCamera(h.Hub, "camera/lobby");
         Assert.Null((await h.InstallProbeAsync("test.iso", "camera/lobby")).Failure);
-        var before = await IsolationHarness.Eventually(() => h.ProbeStatusAsync("test.iso"), s => s is { Received: > 10 }, what: "probe reading");
+        // CI once saw the probe not answering for 60 s here (the first test of the run): the manager's and the
+        // plugin's own words go into the failure.
+        var before = await IsolationHarness.Eventually(() => h.ProbeStatusAsync("test.iso"), s => s is { Received: > 10 }, what: "probe reading",
+            diagnostics: () => h.Describe("test.iso"));
         Assert.NotEqual(hostPid, before!.Value.Pid);
         Assert.Equal(PluginState.Running, h.Manager.Get("test.iso")!.State);
         var consumedBefore = camera.Consumed;

@@ -167,9 +167,9 @@ public sealed class IsolationHarness : IAsyncDisposable
         await Bus.DisposeAsync();
     }
 
-    /// <summary>Polls until <paramref name="done"/> holds (generous deadline: the machine is shared).</summary>
-    public static Task<T> Eventually<T>(Func<Task<T>> read, Func<T, bool> done, double seconds = 60, string? what = null) =>
-        Testing.Eventually.ValueAsync(read, done, what ?? "condition", TimeSpan.FromSeconds(seconds), interval: TimeSpan.FromMilliseconds(20));
+    /// <summary>Polls until <paramref name="done"/> holds (generous deadline: the machine is shared); a timeout's message adds <paramref name="diagnostics"/>.</summary>
+    public static Task<T> Eventually<T>(Func<Task<T>> read, Func<T, bool> done, double seconds = 60, string? what = null, Func<string>? diagnostics = null) =>
+        Testing.Eventually.ValueAsync(read, done, what ?? "condition", TimeSpan.FromSeconds(seconds), diagnostics, interval: TimeSpan.FromMilliseconds(20));
 }
 
 /// <summary>Synthetic 1080p H.264-like access units at 25 fps (keyframe every 50, ~4 Mbit/s) with a sequence number
