@@ -118,6 +118,9 @@ public sealed class LiveUpdatesTests(BrowserFixture browser, AdminHostFixture ad
         }
         finally
         {
+            // Enabled again before it goes: the host keeps a removed plugin's record (enabled flag, configuration) for a
+            // reinstall, and the next test of the shared host installs it again expecting it to run.
+            using (await admin.Host.Client.PostAsync($"/api/v1/plugins/{TestPluginPackage.Id}/enable", null)) { }
             using (await admin.Host.Client.DeleteAsync($"/api/v1/plugins/{TestPluginPackage.Id}")) { }
         }
     }
