@@ -4,11 +4,12 @@ namespace Appliance.Plugins.Shared;
 
 /// <summary>
 /// Streams another plugin makes only while the hub counts a subscriber for them (the media plugin's
-/// <c>camera/{id}/sd</c> and <c>camera/{id}/h264</c>, <see cref="IStreamHub.SubscriberCount"/>): a DESCRIBE of such a
-/// name, not published yet, would otherwise be 404 before anybody could ask for it. Only a sub-name of a published
-/// stream (<c>{published}/{one more segment}</c>) is asked for: the server subscribes to it (that is the asking), waits
-/// up to <see cref="Wait"/> for it to appear with its parameter sets, and keeps the subscription <see cref="Hold"/>
-/// longer so the producer does not withdraw the stream between DESCRIBE and the client's PLAY.
+/// <c>camera/{id}/sd</c> and <c>camera/{id}/h264</c>, <see cref="IStreamHub.SubscriberCount"/>): a request for such a
+/// name (an RTSP DESCRIBE, a WHEP offer), not published yet, would otherwise fail before anybody could ask for it.
+/// Only a sub-name of a published stream (<c>{published}/{one more segment}</c>) is asked for: the consumer subscribes
+/// to it (that is the asking), waits up to <see cref="Wait"/> for it to appear with its parameter sets, and keeps the
+/// subscription <see cref="Hold"/> longer so the producer does not withdraw the stream before the viewer's own
+/// subscription starts (an RTSP client's PLAY, a WHEP feed).
 /// </summary>
 internal sealed class OnDemandStreams(IStreamHub hub, TimeProvider time)
 {

@@ -1,8 +1,8 @@
 using Appliance.Abstractions;
 using Appliance.Abstractions.Media;
+using Appliance.Plugins.Shared;
 using Appliance.Plugins.WebRtc.Protocol.Sdp;
 using Appliance.Plugins.WebRtc.Protocol.Session;
-using Appliance.Plugins.Shared;
 using Appliance.Plugins.WebRtc.Protocol.Whep;
 
 namespace Appliance.Plugins.WebRtc.Plugin;
