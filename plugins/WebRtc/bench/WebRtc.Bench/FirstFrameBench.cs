@@ -28,6 +28,7 @@ internal static class FirstFrameBench
             const r = await fetch(path, { method: 'POST', headers: { 'Content-Type': 'application/sdp' }, body: pc.localDescription.sdp });
             if (r.status !== 201) throw new Error(path + ': ' + r.status + ' ' + await r.text());
             const resource = r.headers.get('Location');
+            window.viewers = (window.viewers || []); window.viewers.push({ pc, resource });
             await pc.setRemoteDescription({ type: 'answer', sdp: await r.text() });
             for (;;) {
                 const s = await pc.getStats(); let f = 0;
@@ -36,9 +37,7 @@ internal static class FirstFrameBench
                 if (performance.now() - t0 > 15000) throw new Error(path + ': no frame in 15 s; ' + pc.connectionState + '/' + pc.iceConnectionState + ' answer: ' + pc.remoteDescription.sdp.split('\r\n').filter(l => l.startsWith('a=cand') || l.startsWith('a=rtpmap') || l.startsWith('m=')).join(' | '));
                 await new Promise(res => setTimeout(res, 5));
             }
-            const ms = performance.now() - t0;
-            window.viewers = (window.viewers || []); window.viewers.push({ pc, resource });
-            return ms;
+            return performance.now() - t0;
         };
         const results = [];
         for (let i = 0; i < count; i++) results.push(await one());
@@ -83,10 +82,13 @@ internal static class FirstFrameBench
             await page.EvaluateAsync(CloseScript);
             var ours = new List<double>();
             var theirs = new List<double>();
+            var referenceRetries = 0;
             for (var i = 0; i < runs; i++)
             {
                 ours.AddRange(await MeasureAsync(page, "/whep/ours", 1));
-                theirs.AddRange(await MeasureAsync(page, "/whep/aiortc", 1));
+                var (reference, retries) = await MeasureReferenceAsync(page);
+                theirs.Add(reference);
+                referenceRetries += retries;
                 await page.EvaluateAsync(CloseScript);
             }
             var (p50, p99) = (Percentile(ours, 50), Percentile(ours, 99));
@@ -95,6 +97,7 @@ internal static class FirstFrameBench
             report.Add(new BenchFigure("whep-first-frame-p99", p99, "ms", p99 / a99, 150));
             report.Add(new BenchFigure("aiortc-whep-first-frame-p50-reference", a50, "ms", null, null));
             report.Add(new BenchFigure("aiortc-whep-first-frame-p99-reference", a99, "ms", null, null));
+            report.Add(new BenchFigure("aiortc-whep-sessions-without-a-frame-retried", referenceRetries, "sessions", null, null));
         }
 
         await using (var file = await H264File.CreateAsync(1920, 1080, 2))
@@ -124,6 +127,26 @@ internal static class FirstFrameBench
         var options = new WebRtcSessionOptions(DtlsCertificate.Generate());
         var stream = new WhepStream("camera", new MediaSourceDescription("H264", null), file.Feed);
         return new WhepService(name => name == "camera" ? stream : null, options, "/whep-resource/", maxSessions);
+    }
+
+    /// <summary>
+    /// One first-frame time from aiortc. Its DTLS handshake with Chromium now and then never completes (seen in CI:
+    /// ICE connected, the peer connection still "connecting" after 15 s); such a session is closed and measured
+    /// again, at most twice, and the retries are reported as a figure rather than failing the comparison.
+    /// </summary>
+    private static async Task<(double Ms, int Retries)> MeasureReferenceAsync(IPage page)
+    {
+        for (var retries = 0; ; retries++)
+        {
+            try
+            {
+                return ((await MeasureAsync(page, "/whep/aiortc", 1))[0], retries);
+            }
+            catch (PlaywrightException ex) when (retries < 2 && ex.Message.Contains("no frame in 15 s", StringComparison.Ordinal))
+            {
+                await page.EvaluateAsync(CloseScript);
+            }
+        }
     }
 
     private static async Task<double[]> MeasureAsync(IPage page, string path, int count) =>
