@@ -7,6 +7,7 @@ using Appliance.Abstractions.Media;
 using Appliance.Plugins.Media.FFmpegInterop;
 using Appliance.Plugins.Media.Plugin.Cameras;
 using Appliance.Plugins.Media.Plugin.Codecs;
+using Appliance.Plugins.Media.Plugin.Diagnostics;
 using Appliance.Plugins.Media.Plugin.Gpio;
 using Appliance.Plugins.Media.Plugin.Routes;
 using Appliance.Plugins.Media.Plugin.Rules;
@@ -44,6 +45,11 @@ public sealed class MediaPlugin : IPlugin
     internal GpioService? Gpio { get; private set; }
     internal RuleActionHandler? RuleActions { get; private set; }
 
+    internal IPluginLogger? Logger => _context?.Logger;
+
+    /// <summary>When this start's phases happened (route <c>startup</c>).</summary>
+    internal StartupTimeline Startup { get; } = new();
+
     /// <summary>The GPIO driver in use (tests reach the simulated one through it).</summary>
     internal System.Device.Gpio.GpioDriver? GpioDriver { get; private set; }
 
@@ -54,6 +60,7 @@ public sealed class MediaPlugin : IPlugin
 
     public Task StartAsync(IPluginContext context, CancellationToken cancellationToken)
     {
+        Startup.Mark("plugin start");
         var settings = MediaSettings.From(context.Config);
         if (!settings.IsOk) throw new InvalidOperationException($"appliance.media configuration: {settings.Failure!.Message}");
         var runtime = FFmpegRuntime.Load();
@@ -63,13 +70,15 @@ public sealed class MediaPlugin : IPlugin
             throw new InvalidOperationException(runtime.Failure.Message);
         }
         context.Health.Report("ffmpeg", HealthState.Healthy, runtime.Value.Versions.ToString());
+        Startup.Mark("ffmpeg loaded");
         _context = context;
         Settings = settings.Value;
         Codecs = new CodecBook(CodecProber.Probe(runtime.Value, CodecCandidates.All), settings.Value.Policy, context.Health);
+        Startup.Mark("codecs probed");
         Store = new SnapshotStore(Path.Combine(context.DataDirectory, "snapshots"), settings.Value.SnapshotBudgets);
         Snapshots = new SnapshotService(Pipeline);
         _services = new PipelineServices(runtime.Value, Codecs, settings.Value, context.Streams, new AccessUnitPool(ArrayPool<byte>.Shared),
-            context.Health, context.Logger, OnMotion);
+            context.Health, context.Logger, OnMotion, Startup);
 
         StartGpio(context, settings.Value.Gpio);
         new MediaRoutes(this).Map(context.Http);
@@ -85,6 +94,7 @@ public sealed class MediaPlugin : IPlugin
         context.RunBackground("reference-images", ReferenceImagesAsync);
         _watch = context.Cameras.Watch(Reconcile);
         context.Logger.Info("media plugin started: {Versions}", runtime.Value.Versions.ToString());
+        Startup.Mark("started");
         return Task.CompletedTask;
     }
 
