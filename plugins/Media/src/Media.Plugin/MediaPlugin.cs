@@ -34,6 +34,7 @@ public sealed class MediaPlugin : IPlugin
     private IPluginContext? _context;
     private PipelineServices? _services;
     private IDisposable? _watch;
+    private EarlySubscriptions? _early;
     private IDisposable? _eventSubscription;
     private IDisposable? _ruleActionSubscription;
     private IDisposable? _transcodeSubscription;
@@ -58,14 +59,19 @@ public sealed class MediaPlugin : IPlugin
         lock (_gate) return _pipelines.TryGetValue(cameraId, out var p) ? p.Pipeline : null;
     }
 
-    public Task StartAsync(IPluginContext context, CancellationToken cancellationToken)
+    public async Task StartAsync(IPluginContext context, CancellationToken cancellationToken)
     {
         Startup.Mark("plugin start");
         var settings = MediaSettings.From(context.Config);
         if (!settings.IsOk) throw new InvalidOperationException($"appliance.media configuration: {settings.Failure!.Message}");
+        // Subscribed while FFmpeg loads and the codecs are probed (isolated, each subscription is a round trip to the
+        // host), so the streams are on their way meanwhile.
+        var cameras = context.Cameras.List().Where(c => c.Enabled).Select(c => c.Id).ToList();
+        var subscribing = Task.Run(() => new EarlySubscriptions(context.Streams, cameras, Startup), cancellationToken);
         var runtime = FFmpegRuntime.Load();
         if (!runtime.IsOk)
         {
+            (await subscribing.ConfigureAwait(false)).Dispose();
             context.Health.Report("ffmpeg", HealthState.Unhealthy, runtime.Failure!.Message);
             throw new InvalidOperationException(runtime.Failure.Message);
         }
@@ -73,8 +79,9 @@ public sealed class MediaPlugin : IPlugin
         Startup.Mark("ffmpeg loaded");
         _context = context;
         Settings = settings.Value;
-        Codecs = new CodecBook(CodecProber.Probe(runtime.Value, CodecCandidates.All), settings.Value.Policy, context.Health);
-        Startup.Mark("codecs probed");
+        var (probes, reused) = ProbeCache.ProbeOrReuse(context.DataDirectory, runtime.Value, CodecCandidates.All);
+        Codecs = new CodecBook(probes, settings.Value.Policy, context.Health);
+        Startup.Mark(reused ? "codecs probed (kept from this boot's last start)" : "codecs probed");
         Store = new SnapshotStore(Path.Combine(context.DataDirectory, "snapshots"), settings.Value.SnapshotBudgets);
         Snapshots = new SnapshotService(Pipeline);
         _services = new PipelineServices(runtime.Value, Codecs, settings.Value, context.Streams, new AccessUnitPool(ArrayPool<byte>.Shared),
@@ -92,10 +99,11 @@ public sealed class MediaPlugin : IPlugin
         context.RunBackground("transcodes", transcodes.RunAsync);
         context.RunBackground("motion-events", PublishMotionAsync);
         context.RunBackground("reference-images", ReferenceImagesAsync);
+        _early = await subscribing.ConfigureAwait(false);
         _watch = context.Cameras.Watch(Reconcile);
+        _early.Dispose(); // the cameras' pipelines took theirs; the rest (a camera disabled meanwhile) are not wanted
         context.Logger.Info("media plugin started: {Versions}", runtime.Value.Versions.ToString());
         Startup.Mark("started");
-        return Task.CompletedTask;
     }
 
     private void StartGpio(IPluginContext context, GpioSettings settings)
@@ -134,18 +142,19 @@ public sealed class MediaPlugin : IPlugin
             {
                 var pipeline = new CameraPipeline(id, _services);
                 var stop = new CancellationTokenSource();
-                var run = Task.Run(() => RunPipelineAsync(pipeline, stop.Token));
+                var early = _early?.Take(id);
+                var run = Task.Run(() => RunPipelineAsync(pipeline, early, stop.Token));
                 _pipelines[id] = (pipeline, stop, run);
             }
         }
         foreach (var r in removed) _ = StopPipelineAsync(r);
     }
 
-    private async Task RunPipelineAsync(CameraPipeline pipeline, CancellationToken cancellationToken)
+    private async Task RunPipelineAsync(CameraPipeline pipeline, IStreamSubscription? early, CancellationToken cancellationToken)
     {
         try
         {
-            await pipeline.RunAsync(cancellationToken).ConfigureAwait(false);
+            await pipeline.RunAsync(early, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -250,6 +259,7 @@ public sealed class MediaPlugin : IPlugin
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         _watch?.Dispose();
+        _early?.Dispose();
         _eventSubscription?.Dispose();
         _ruleActionSubscription?.Dispose();
         _transcodeSubscription?.Dispose();

@@ -35,6 +35,7 @@ public sealed class StartupAndFaultRouteTests(ITestOutputHelper output)
         Assert.Equal(Environment.ProcessId, json.GetProperty("pid").GetInt32());
         var phases = json.GetProperty("phases").EnumerateArray().Select(p => (Name: p.GetProperty("phase").GetString(), Ms: p.GetProperty("ms").GetDouble())).ToList();
         Assert.Equal(["plugin start", "ffmpeg loaded", "codecs probed", "started"], phases.Take(4).Select(p => p.Name));
+        Assert.Contains(phases, p => p.Name == "camera/porch snapshot encoder ready");
         Assert.Contains(phases, p => p.Name == "camera/porch first frame");
         Assert.Equal(phases.Select(p => p.Ms).Order(), phases.Select(p => p.Ms));
         await plugin.StopAsync(CancellationToken.None);

@@ -64,11 +64,12 @@ internal sealed class CameraPipeline : IDisposable
 
     public DerivedStream Sd => _sd;
 
-    /// <summary>Reads and decodes until cancelled.</summary>
-    public async Task RunAsync(CancellationToken cancellationToken)
+    /// <summary>Reads and decodes until cancelled: <paramref name="early"/> (the subscription made at the plugin's
+    /// start, which this pipeline then owns) or a new subscription of <c>camera/{id}</c>.</summary>
+    public async Task RunAsync(IStreamSubscription? early, CancellationToken cancellationToken)
     {
         _services.Startup.Mark($"camera/{_cameraId} subscribed");
-        using var subscription = _services.Hub.Subscribe($"camera/{_cameraId}");
+        using var subscription = early ?? _services.Hub.Subscribe($"camera/{_cameraId}");
         while (!cancellationToken.IsCancellationRequested)
         {
             AccessUnit unit;
@@ -149,7 +150,14 @@ internal sealed class CameraPipeline : IDisposable
     {
         FramesDecoded++;
         Latest.Replace(frame);
-        if (FramesDecoded == 1) _services.Startup.Mark($"camera/{_cameraId} first frame");
+        if (FramesDecoded == 1)
+        {
+            _services.Startup.Mark($"camera/{_cameraId} first frame");
+            // Opens the JPEG encoder now rather than in the first snapshot request (after a restart, that request
+            // waits for it otherwise).
+            Snapshots.Encode(frame);
+            _services.Startup.Mark($"camera/{_cameraId} snapshot encoder ready");
+        }
         var motionSettings = _services.Settings.Motion;
         if (motionSettings.Enabled)
         {
