@@ -65,9 +65,11 @@ public sealed class MediaPlugin : IPlugin
         var settings = MediaSettings.From(context.Config);
         if (!settings.IsOk) throw new InvalidOperationException($"appliance.media configuration: {settings.Failure!.Message}");
         // Subscribed while FFmpeg loads and the codecs are probed (isolated, each subscription is a round trip to the
-        // host), so the streams are on their way meanwhile.
+        // host), so the streams are on their way meanwhile. On a thread of its own: the round trips wait blocking and
+        // should not hold one of the few thread-pool threads of a freshly started process (the answers are read there).
         var cameras = context.Cameras.List().Where(c => c.Enabled).Select(c => c.Id).ToList();
-        var subscribing = Task.Run(() => new EarlySubscriptions(context.Streams, cameras, Startup), cancellationToken);
+        var subscribing = Task.Factory.StartNew(() => new EarlySubscriptions(context.Streams, cameras, Startup), cancellationToken,
+            TaskCreationOptions.LongRunning, TaskScheduler.Default);
         var runtime = FFmpegRuntime.Load();
         if (!runtime.IsOk)
         {
