@@ -7,6 +7,7 @@ using Appliance.Abstractions.Media;
 using Appliance.Plugins.Media.FFmpegInterop;
 using Appliance.Plugins.Media.Plugin.Cameras;
 using Appliance.Plugins.Media.Plugin.Codecs;
+using Appliance.Plugins.Media.Plugin.Diagnostics;
 using Appliance.Plugins.Media.Plugin.Gpio;
 using Appliance.Plugins.Media.Plugin.Routes;
 using Appliance.Plugins.Media.Plugin.Rules;
@@ -33,6 +34,7 @@ public sealed class MediaPlugin : IPlugin
     private IPluginContext? _context;
     private PipelineServices? _services;
     private IDisposable? _watch;
+    private EarlySubscriptions? _early;
     private IDisposable? _eventSubscription;
     private IDisposable? _ruleActionSubscription;
     private IDisposable? _transcodeSubscription;
@@ -44,6 +46,11 @@ public sealed class MediaPlugin : IPlugin
     internal GpioService? Gpio { get; private set; }
     internal RuleActionHandler? RuleActions { get; private set; }
 
+    internal IPluginLogger? Logger => _context?.Logger;
+
+    /// <summary>When this start's phases happened (route <c>startup</c>).</summary>
+    internal StartupTimeline Startup { get; } = new();
+
     /// <summary>The GPIO driver in use (tests reach the simulated one through it).</summary>
     internal System.Device.Gpio.GpioDriver? GpioDriver { get; private set; }
 
@@ -52,24 +59,35 @@ public sealed class MediaPlugin : IPlugin
         lock (_gate) return _pipelines.TryGetValue(cameraId, out var p) ? p.Pipeline : null;
     }
 
-    public Task StartAsync(IPluginContext context, CancellationToken cancellationToken)
+    public async Task StartAsync(IPluginContext context, CancellationToken cancellationToken)
     {
+        Startup.Mark("plugin start");
         var settings = MediaSettings.From(context.Config);
         if (!settings.IsOk) throw new InvalidOperationException($"appliance.media configuration: {settings.Failure!.Message}");
+        // Subscribed while FFmpeg loads and the codecs are probed (isolated, each subscription is a round trip to the
+        // host), so the streams are on their way meanwhile. On a thread of its own: the round trips wait blocking and
+        // should not hold one of the few thread-pool threads of a freshly started process (the answers are read there).
+        var cameras = context.Cameras.List().Where(c => c.Enabled).Select(c => c.Id).ToList();
+        var subscribing = Task.Factory.StartNew(() => new EarlySubscriptions(context.Streams, cameras, Startup), cancellationToken,
+            TaskCreationOptions.LongRunning, TaskScheduler.Default);
         var runtime = FFmpegRuntime.Load();
         if (!runtime.IsOk)
         {
+            (await subscribing.ConfigureAwait(false)).Dispose();
             context.Health.Report("ffmpeg", HealthState.Unhealthy, runtime.Failure!.Message);
             throw new InvalidOperationException(runtime.Failure.Message);
         }
         context.Health.Report("ffmpeg", HealthState.Healthy, runtime.Value.Versions.ToString());
+        Startup.Mark("ffmpeg loaded");
         _context = context;
         Settings = settings.Value;
-        Codecs = new CodecBook(CodecProber.Probe(runtime.Value, CodecCandidates.All), settings.Value.Policy, context.Health);
+        var (probes, reused) = ProbeCache.ProbeOrReuse(context.DataDirectory, runtime.Value, CodecCandidates.All);
+        Codecs = new CodecBook(probes, settings.Value.Policy, context.Health);
+        Startup.Mark(reused ? "codecs probed (kept from this boot's last start)" : "codecs probed");
         Store = new SnapshotStore(Path.Combine(context.DataDirectory, "snapshots"), settings.Value.SnapshotBudgets);
         Snapshots = new SnapshotService(Pipeline);
         _services = new PipelineServices(runtime.Value, Codecs, settings.Value, context.Streams, new AccessUnitPool(ArrayPool<byte>.Shared),
-            context.Health, context.Logger, OnMotion);
+            context.Health, context.Logger, OnMotion, Startup);
 
         StartGpio(context, settings.Value.Gpio);
         new MediaRoutes(this).Map(context.Http);
@@ -83,9 +101,11 @@ public sealed class MediaPlugin : IPlugin
         context.RunBackground("transcodes", transcodes.RunAsync);
         context.RunBackground("motion-events", PublishMotionAsync);
         context.RunBackground("reference-images", ReferenceImagesAsync);
+        _early = await subscribing.ConfigureAwait(false);
         _watch = context.Cameras.Watch(Reconcile);
+        _early.Dispose(); // the cameras' pipelines took theirs; the rest (a camera disabled meanwhile) are not wanted
         context.Logger.Info("media plugin started: {Versions}", runtime.Value.Versions.ToString());
-        return Task.CompletedTask;
+        Startup.Mark("started");
     }
 
     private void StartGpio(IPluginContext context, GpioSettings settings)
@@ -124,18 +144,19 @@ public sealed class MediaPlugin : IPlugin
             {
                 var pipeline = new CameraPipeline(id, _services);
                 var stop = new CancellationTokenSource();
-                var run = Task.Run(() => RunPipelineAsync(pipeline, stop.Token));
+                var early = _early?.Take(id);
+                var run = Task.Run(() => RunPipelineAsync(pipeline, early, stop.Token));
                 _pipelines[id] = (pipeline, stop, run);
             }
         }
         foreach (var r in removed) _ = StopPipelineAsync(r);
     }
 
-    private async Task RunPipelineAsync(CameraPipeline pipeline, CancellationToken cancellationToken)
+    private async Task RunPipelineAsync(CameraPipeline pipeline, IStreamSubscription? early, CancellationToken cancellationToken)
     {
         try
         {
-            await pipeline.RunAsync(cancellationToken).ConfigureAwait(false);
+            await pipeline.RunAsync(early, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -240,6 +261,7 @@ public sealed class MediaPlugin : IPlugin
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         _watch?.Dispose();
+        _early?.Dispose();
         _eventSubscription?.Dispose();
         _ruleActionSubscription?.Dispose();
         _transcodeSubscription?.Dispose();

@@ -28,7 +28,8 @@ public sealed record MediaSettings(
     ReferenceSchedule Reference,
     SdSettings Sd,
     MotionPluginSettings Motion,
-    GpioSettings Gpio)
+    GpioSettings Gpio,
+    bool FaultInjection)
 {
     /// <summary>Reads the configuration section (defaults already filled by the host); fails with <c>invalid-config</c>
     /// and the path of the first bad value.</summary>
@@ -64,7 +65,8 @@ public sealed record MediaSettings(
                 new SdSettings(Int(config, "sd", "width", 640), Int(config, "sd", "height", 360), Int(config, "sd", "bitrateKbps", 500), Int(config, "sd", "gopFrames", 50)),
                 new MotionPluginSettings(Bool(config, "motion", "enabled", true), Int(config, "motion", "fps", 5),
                     Int(config, "motion", "width", 160), Int(config, "motion", "height", 90), motionDefaults, cameras),
-                gpio.Value);
+                gpio.Value,
+                Bool(config, "faultInjection", "enabled", false));
         }
         catch (Exception e) when (e is FormatException or InvalidOperationException or KeyNotFoundException)
         {
@@ -105,7 +107,13 @@ public sealed record MediaSettings(
 
     private static long Long(JsonElement c, string s, string k, long d) => Child(c, s, k) is { } v ? v.GetInt64() : d;
 
-    private static bool Bool(JsonElement c, string s, string k, bool d) => Child(c, s, k) is { } v ? v.GetBoolean() : d;
+    private static bool Bool(JsonElement c, string s, string k, bool d) => Child(c, s, k) switch
+    {
+        null => d,
+        { ValueKind: JsonValueKind.True } => true,
+        { ValueKind: JsonValueKind.False } => false,
+        { } v => throw new FormatException($"{s}.{k}: {v.GetRawText()} is not true or false"),
+    };
 
     private static IReadOnlyList<string> Strings(JsonElement c, string s, string k, string[] d) =>
         Child(c, s, k) is { ValueKind: JsonValueKind.Array } v ? v.EnumerateArray().Select(x => x.GetString() ?? "").ToArray() : d;

@@ -209,7 +209,9 @@ public sealed class PluginTests(ITestOutputHelper output)
     [InlineData("{\"reference\":{\"budgetMegabytes\":0}}", "reference.budgetMegabytes: 0 is outside")]
     [InlineData("{\"snapshot\":{\"budgetMegabytes\":-1}}", "snapshot.budgetMegabytes: -1 is outside")]
     [InlineData("{\"reference\":{\"budgetMegabytes\":9007199254740993}}", "reference.budgetMegabytes: 9007199254740993 is outside")]
-    public async Task Bad_snapshot_budgets_are_refused_with_their_key(string config, string fragment)
+    [InlineData("{\"faultInjection\":{\"enabled\":\"yes\"}}", "faultInjection.enabled: \"yes\" is not true or false")]
+    [InlineData("{\"faultInjection\":{\"enabled\":1}}", "faultInjection.enabled: 1 is not true or false")]
+    public async Task Bad_snapshot_budgets_and_fault_injection_switches_are_refused_with_their_key(string config, string fragment)
     {
         var context = MediaContext.Create(config);
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => new MediaPlugin().StartAsync(context, CancellationToken.None));

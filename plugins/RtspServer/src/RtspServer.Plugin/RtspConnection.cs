@@ -94,8 +94,7 @@ internal sealed class RtspConnection : IAsyncDisposable
                     }
                     if (result.Status == RtspReadStatus.Response) continue; // a client has no business answering; ignore
                     if (result.Status == RtspReadStatus.InterleavedFrame) continue; // RTCP receiver reports: activity only
-                    var response = await _handler.HandleAsync(result.Request!, _info, ct).ConfigureAwait(false);
-                    await SendAsync(response.ToBytes(), ct).ConfigureAwait(false);
+                    var response = await AnswerAsync(result.Request!, ct).ConfigureAwait(false);
                     if (response.CloseAfter) return;
                 }
                 var consumed = filled - (int)sequence.Length;
@@ -133,6 +132,33 @@ internal sealed class RtspConnection : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Handles a request and writes its response. A PLAY is handled holding the write lock: its media (the GOP cache
+    /// first, a keyframe) starts flowing while the handler returns, and a client reading the answer skips the
+    /// interleaved frames that come before it (ffmpeg does), so media written first would lose the keyframe and the
+    /// client's first frames would miss their reference picture.
+    /// </summary>
+    private async Task<RtspServerResponse> AnswerAsync(RtspRequest request, CancellationToken ct)
+    {
+        if (!string.Equals(request.Method, "PLAY", StringComparison.OrdinalIgnoreCase))
+        {
+            var response = await _handler.HandleAsync(request, _info, ct).ConfigureAwait(false);
+            await SendAsync(response.ToBytes(), ct).ConfigureAwait(false);
+            return response;
+        }
+        await _writeLock.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            var response = await _handler.HandleAsync(request, _info, ct).ConfigureAwait(false);
+            await WriteLockedAsync(response.ToBytes(), ct).ConfigureAwait(false);
+            return response;
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
     /// <summary>Sends interleaved media; a write blocked past the send timeout closes the connection.</summary>
     public Task SendMediaAsync(ReadOnlyMemory<byte> data, CancellationToken ct) => SendAsync(data, ct);
 
@@ -141,27 +167,33 @@ internal sealed class RtspConnection : IAsyncDisposable
         await _writeLock.WaitAsync(ct).ConfigureAwait(false);
         try
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct, _closed.Token);
-            timeout.CancelAfter(_settings.SendTimeout);
-            try
-            {
-                while (!data.IsEmpty)
-                {
-                    var sent = await _socket.SendAsync(data, SocketFlags.None, timeout.Token).ConfigureAwait(false);
-                    data = data[sent..];
-                }
-            }
-            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-            {
-                // Blocked too long (or closed meanwhile): a frame may be half written, so the connection is unusable.
-                _logger.Info("RTSP client {Client}: write blocked for {Seconds} s, closing", Remote, _settings.SendTimeout.TotalSeconds);
-                Close();
-                throw new ObjectDisposedException(nameof(RtspConnection));
-            }
+            await WriteLockedAsync(data, ct).ConfigureAwait(false);
         }
         finally
         {
             _writeLock.Release();
+        }
+    }
+
+    /// <summary>Writes while holding <see cref="_writeLock"/>.</summary>
+    private async Task WriteLockedAsync(ReadOnlyMemory<byte> data, CancellationToken ct)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct, _closed.Token);
+        timeout.CancelAfter(_settings.SendTimeout);
+        try
+        {
+            while (!data.IsEmpty)
+            {
+                var sent = await _socket.SendAsync(data, SocketFlags.None, timeout.Token).ConfigureAwait(false);
+                data = data[sent..];
+            }
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            // Blocked too long (or closed meanwhile): a frame may be half written, so the connection is unusable.
+            _logger.Info("RTSP client {Client}: write blocked for {Seconds} s, closing", Remote, _settings.SendTimeout.TotalSeconds);
+            Close();
+            throw new ObjectDisposedException(nameof(RtspConnection));
         }
     }
 

@@ -31,6 +31,9 @@ public sealed class RawRtspClient : IAsyncDisposable
 
     public string? Session { get; private set; }
 
+    /// <summary>Interleaved frames that came before the last response (skipped by <see cref="RequestAsync"/>, as ffmpeg does).</summary>
+    public int FramesBeforeLastResponse { get; private set; }
+
     /// <summary>Sends raw bytes (hostile tests).</summary>
     public Task SendRawAsync(byte[] data, CancellationToken ct = default) => _stream!.WriteAsync(data, ct).AsTask();
 
@@ -43,6 +46,7 @@ public sealed class RawRtspClient : IAsyncDisposable
         if (extraHeaders is not null) text.Append(extraHeaders);
         text.Append("\r\n");
         await SendRawAsync(Encoding.ASCII.GetBytes(text.ToString()), ct);
+        FramesBeforeLastResponse = 0;
         while (true)
         {
             var item = await ReadAsync(ct);
@@ -51,6 +55,7 @@ public sealed class RawRtspClient : IAsyncDisposable
                 if (response.Headers.Get("Session") is { } s) Session = s.Split(';')[0];
                 return response;
             }
+            FramesBeforeLastResponse++;
         }
     }
 

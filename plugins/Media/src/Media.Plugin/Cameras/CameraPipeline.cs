@@ -3,6 +3,7 @@ using Appliance.Abstractions;
 using Appliance.Abstractions.Media;
 using Appliance.Plugins.Media.FFmpegInterop;
 using Appliance.Plugins.Media.Plugin.Codecs;
+using Appliance.Plugins.Media.Plugin.Diagnostics;
 using Appliance.Plugins.Media.Protocol.Codecs;
 using Appliance.Plugins.Media.Protocol.Motion;
 
@@ -11,7 +12,7 @@ namespace Appliance.Plugins.Media.Plugin.Cameras;
 /// <summary>What a camera pipeline needs from the plugin.</summary>
 internal sealed record PipelineServices(
     FFmpegRuntime Runtime, CodecBook Codecs, MediaSettings Settings, IStreamHub Hub, AccessUnitPool Units,
-    IHealthReporter Health, IPluginLogger Logger, Action<string, MotionTransition, VideoFrameView> OnMotion);
+    IHealthReporter Health, IPluginLogger Logger, Action<string, MotionTransition, VideoFrameView> OnMotion, StartupTimeline Startup);
 
 /// <summary>
 /// One camera: reads <c>camera/{id}</c> from the hub, decodes its video track with the chosen decoder, keeps the
@@ -63,10 +64,12 @@ internal sealed class CameraPipeline : IDisposable
 
     public DerivedStream Sd => _sd;
 
-    /// <summary>Reads and decodes until cancelled.</summary>
-    public async Task RunAsync(CancellationToken cancellationToken)
+    /// <summary>Reads and decodes until cancelled: <paramref name="early"/> (the subscription made at the plugin's
+    /// start, which this pipeline then owns) or a new subscription of <c>camera/{id}</c>.</summary>
+    public async Task RunAsync(IStreamSubscription? early, CancellationToken cancellationToken)
     {
-        using var subscription = _services.Hub.Subscribe($"camera/{_cameraId}");
+        _services.Startup.Mark($"camera/{_cameraId} subscribed");
+        using var subscription = early ?? _services.Hub.Subscribe($"camera/{_cameraId}");
         while (!cancellationToken.IsCancellationRequested)
         {
             AccessUnit unit;
@@ -78,6 +81,7 @@ internal sealed class CameraPipeline : IDisposable
             {
                 return;
             }
+            if (FramesDecoded == 0) _services.Startup.Mark($"camera/{_cameraId} first unit");
             try
             {
                 Process(subscription.Descriptor, unit);
@@ -146,6 +150,14 @@ internal sealed class CameraPipeline : IDisposable
     {
         FramesDecoded++;
         Latest.Replace(frame);
+        if (FramesDecoded == 1)
+        {
+            _services.Startup.Mark($"camera/{_cameraId} first frame");
+            // Opens the JPEG encoder now rather than in the first snapshot request (after a restart, that request
+            // waits for it otherwise).
+            Snapshots.Encode(frame);
+            _services.Startup.Mark($"camera/{_cameraId} snapshot encoder ready");
+        }
         var motionSettings = _services.Settings.Motion;
         if (motionSettings.Enabled)
         {

@@ -1,7 +1,9 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Appliance.Abstractions;
 using Appliance.Abstractions.Http;
+using Appliance.Plugins.Media.Plugin.Faults;
 using Appliance.Plugins.Media.Plugin.Gpio;
 using Appliance.Plugins.Media.Plugin.Snapshots;
 
@@ -22,6 +24,8 @@ internal sealed class MediaRoutes(MediaPlugin plugin)
         http.Map("GET", "gpio", (_, _) => Task.FromResult(PluginStreamResponse.Json(JsonSerializer.Serialize(plugin.Gpio?.States() ?? new Dictionary<string, bool>()))));
         http.Map("POST", "gpio/outputs/{name}", DriveOutput);
         http.Map("GET", "page", (_, _) => Task.FromResult(PluginStreamResponse.Html(Page())));
+        http.Map("GET", "startup", (_, _) => Task.FromResult(PluginStreamResponse.Json(plugin.Startup.Json())));
+        http.Map("POST", "faults/native", (_, _) => Task.FromResult(NativeFaultRoute()));
     }
 
     private PluginStreamResponse Snapshot(PluginStreamRequest request)
@@ -34,6 +38,17 @@ internal sealed class MediaRoutes(MediaPlugin plugin)
         if (request.Header("If-None-Match") is { } tags && tags.Split(',').Any(t => t.Trim() == snapshot.ETag))
             return PluginStreamResponse.Status(304, headers);
         return PluginStreamResponse.Bytes(snapshot.Jpeg, "image/jpeg", headers: headers);
+    }
+
+    /// <summary>TEST ONLY: 404 unless <c>faultInjection.enabled</c>; then 202 and the process dies by a native fault
+    /// shortly after (<see cref="NativeFault"/>).</summary>
+    private PluginStreamResponse NativeFaultRoute()
+    {
+        if (plugin.Settings is not { FaultInjection: true })
+            return PluginStreamResponse.Text("fault injection is off (faultInjection.enabled, test only)", 404);
+        plugin.Logger?.Warn("TEST ONLY fault injection: the media process crashes by a native fault (av_strlcpy into address 0) in 200 ms");
+        NativeFault.TriggerAfter(TimeSpan.FromMilliseconds(200));
+        return PluginStreamResponse.Text("native fault in 200 ms", 202);
     }
 
     private PluginStreamResponse Stored(PluginStreamRequest request)

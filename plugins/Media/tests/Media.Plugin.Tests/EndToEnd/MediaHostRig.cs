@@ -43,6 +43,8 @@ public sealed class MediaHostRig : IAsyncLifetime
             {
                 ["sd"] = new JsonObject { ["width"] = 320, ["height"] = 180 },
                 ["motion"] = new JsonObject { ["fps"] = 2, ["sensitivity"] = 80 },
+                // TEST ONLY: lets GStreamerCameraTests crash the media process by a native fault (faults/native).
+                ["faultInjection"] = new JsonObject { ["enabled"] = true },
             },
         };
         // The media plugin probes its codecs before it says it runs: more than the test hosts' usual 5 s on a busy machine.
