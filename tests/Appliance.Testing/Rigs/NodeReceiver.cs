@@ -99,15 +99,7 @@ public sealed class NodeReceiver : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        try
-        {
-            _process.Kill();
-            await _process.WaitForExitAsync();
-        }
-        catch (InvalidOperationException)
-        {
-        }
-        _process.Dispose();
+        await ChildProcess.StopAsync(_process);
         Directory.Delete(_dir, recursive: true);
     }
 }
