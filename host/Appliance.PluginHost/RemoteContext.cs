@@ -4,6 +4,7 @@ using Appliance.Abstractions.Events;
 using Appliance.Abstractions.Http;
 using Appliance.Abstractions.Media;
 using Appliance.Abstractions.Services;
+using Appliance.Isolation.Bridge;
 using Appliance.Isolation.Wire;
 
 namespace Appliance.PluginHost;
@@ -16,15 +17,14 @@ namespace Appliance.PluginHost;
 internal sealed class RemoteContext : IPluginContext, IAsyncDisposable
 {
     private readonly HostLink _host;
-    private readonly CancellationTokenSource _stopping = new();
-    private readonly List<Task> _background = [];
-    private readonly object _gate = new();
+    private readonly BackgroundLoops _background;
     private readonly RemoteEvents _events;
     private readonly RemoteStreamHub _streams;
 
     public RemoteContext(HostLink host, StartArgs start, string ringFolder)
     {
         _host = host;
+        _background = new BackgroundLoops((name, ex) => host.Notify(Ops.BackgroundCrashed, new BackgroundCrashArgs(name, $"{ex.GetType().Name}: {ex.Message}")));
         PluginId = start.PluginId;
         Config = start.Config.Clone();
         DataDirectory = start.DataDirectory;
@@ -85,36 +85,13 @@ internal sealed class RemoteContext : IPluginContext, IAsyncDisposable
 
     internal RemoteStreamHub RemoteStreams => _streams;
 
-    public void RunBackground(string name, Func<CancellationToken, Task> loop)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        ArgumentNullException.ThrowIfNull(loop);
-        var token = _stopping.Token;
-        var task = Task.Run(async () =>
-        {
-            try
-            {
-                await loop(token);
-            }
-            catch (OperationCanceledException) when (token.IsCancellationRequested)
-            {
-            }
-            catch (Exception ex)
-            {
-                if (!token.IsCancellationRequested)
-                    _host.Notify(Ops.BackgroundCrashed, new BackgroundCrashArgs(name, $"{ex.GetType().Name}: {ex.Message}"));
-            }
-        }, CancellationToken.None);
-        lock (_gate) _background.Add(task);
-    }
+    public void RunBackground(string name, Func<CancellationToken, Task> loop) => _background.Run(name, loop);
 
     public async ValueTask DisposeAsync()
     {
-        await _stopping.CancelAsync();
         RemoteHttp.Dispose();
-        Task[] loops;
-        lock (_gate) loops = _background.ToArray();
-        await Task.WhenAll(loops).WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await _background.StopAsync(TimeSpan.FromSeconds(5));
+        _background.Dispose();
         await _streams.DisposeAsync();
     }
 }

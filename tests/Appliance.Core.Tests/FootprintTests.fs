@@ -72,24 +72,7 @@ let ``two plugins listening on 554 collide, with a sentence naming both`` () =
 
 [<Fact>]
 let ``collisions report the overlapping part of ranges, and ignore outbound, other transports and port 0`` () =
-    let entry owner direction transport port =
-        {
-            Owner = owner
-            Entry =
-                {
-                    Direction = direction
-                    Transport = transport
-                    Port = port
-                    Zone = "site"
-                    Fqdn = None
-                    Purpose = "p"
-                    Required = true
-                    ConfigKey = None
-                    FromConfig = None
-                    WhenKey = None
-                    Multicast = None
-                }
-        }
+    let entry = Generators.resolvedEntry
 
     let entries =
         [

@@ -380,6 +380,26 @@ let anyPortValue =
                 ]
         ]
 
+/// One required entry of an owner in zone "site" (no FQDN, no configuration), the rest as given.
+let resolvedEntry owner direction transport port =
+    {
+        Owner = owner
+        Entry =
+            {
+                Direction = direction
+                Transport = transport
+                Port = port
+                Zone = "site"
+                Fqdn = None
+                Purpose = "p"
+                Required = true
+                ConfigKey = None
+                FromConfig = None
+                WhenKey = None
+                Multicast = None
+            }
+    }
+
 /// Resolved entries of a few owners over a small port space, so that overlaps are frequent.
 let resolvedEntries (owners: string list) (lowPort: int) (highPort: int) =
     let one =
@@ -399,24 +419,7 @@ let resolvedEntries (owners: string list) (lowPort: int) (highPort: int) =
                         }
                     ]
 
-            return
-                {
-                    Owner = owner
-                    Entry =
-                        {
-                            Direction = direction
-                            Transport = transport
-                            Port = port
-                            Zone = "site"
-                            Fqdn = None
-                            Purpose = "p"
-                            Required = true
-                            ConfigKey = None
-                            FromConfig = None
-                            WhenKey = None
-                            Multicast = None
-                        }
-                }
+            return resolvedEntry owner direction transport port
         }
 
     Gen.choose (0, 8) |> Gen.bind (fun n -> Gen.listOfLength n one)

@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Security.Cryptography;
-using System.Text.Json;
 using Appliance.Testing;
 using Xunit;
 using Xunit.Abstractions;
@@ -64,17 +62,7 @@ public sealed class IsolatedHttpSurfaceTests(ITestOutputHelper output)
         await using var host = await StartAsync(null, Manifest("test.surface"));
         var (child, _) = await ProcessAsync(host, "test.surface");
         var childBefore = RssKiB(child);
-        var payload = new byte[20 * 1024 * 1024 + 17];
-        new Random(7).NextBytes(payload);
-        using var content = new StreamContent(new MemoryStream(payload));
-        using var response = await host.Client.PostAsync("/plugins/test.surface/upload", content);
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.Created, text);
-        var answer = JsonDocument.Parse(text).RootElement;
-        Assert.Equal(payload.Length, answer.GetProperty("bytes").GetInt64());
-        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(payload)), answer.GetProperty("sha256").GetString());
-        Assert.Equal(HostProcess.AdminUser, answer.GetProperty("user").GetString());
-        Assert.Equal("/plugins/test.surface/files/uploaded", response.Headers.Location!.ToString());
+        await SurfaceUploadChecks.TwentyMiBUploadAsync(host.Client, "test.surface");
         // Informational only: 20 MiB of 64 KiB frames is garbage the child's GC may keep for a while; that nothing is
         // buffered beyond the credit window is what the child checks on every frame (a violation would end the session).
         output.WriteLine($"child VmRSS {childBefore / 1024} -> {RssKiB(child) / 1024} MiB around a 20 MiB upload");

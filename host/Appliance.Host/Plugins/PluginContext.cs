@@ -8,6 +8,7 @@ using Appliance.Abstractions.Media;
 using Appliance.Host.Cameras;
 using Appliance.Host.Events;
 using Appliance.Host.Health;
+using Appliance.Isolation.Bridge;
 
 namespace Appliance.Host.Plugins;
 
@@ -22,10 +23,7 @@ internal sealed class PluginContext : IPluginContext, IAsyncDisposable
     private readonly PluginCameraDirectory _cameras;
     private readonly DeclaredSockets _sockets;
     private readonly PluginHttpSurface _routes;
-    private readonly CancellationTokenSource _stopping = new();
-    private readonly List<(string Name, Task Task)> _background = [];
-    private readonly object _gate = new();
-    private readonly Action<string, Exception> _onBackgroundCrash;
+    private readonly BackgroundLoops _background;
 
     public PluginContext(
         string pluginId,
@@ -61,7 +59,7 @@ internal sealed class PluginContext : IPluginContext, IAsyncDisposable
         NamedEvents = services.NamedEventsFor(pluginId, _events);
         DataUse = services.DataUseFor(pluginId);
         Time = time;
-        _onBackgroundCrash = onBackgroundCrash;
+        _background = new BackgroundLoops(onBackgroundCrash);
     }
 
     public string PluginId { get; }
@@ -102,52 +100,17 @@ internal sealed class PluginContext : IPluginContext, IAsyncDisposable
 
     internal IReadOnlyList<PluginRoute> MappedRoutes => _routes.Snapshot();
 
-    public void RunBackground(string name, Func<CancellationToken, Task> loop)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        ArgumentNullException.ThrowIfNull(loop);
-        var token = _stopping.Token;
-        var task = Task.Run(async () =>
-        {
-            try
-            {
-                await loop(token);
-            }
-            catch (OperationCanceledException) when (token.IsCancellationRequested)
-            {
-            }
-            catch (Exception ex)
-            {
-                if (!token.IsCancellationRequested) _onBackgroundCrash(name, ex);
-            }
-        }, CancellationToken.None);
-        lock (_gate) _background.Add((name, task));
-    }
+    public void RunBackground(string name, Func<CancellationToken, Task> loop) => _background.Run(name, loop);
 
     /// <summary>Cancels the background loops and waits for them; returns the names of loops that did not end in time.</summary>
-    public async Task<IReadOnlyList<string>> StopBackgroundAsync(TimeSpan timeout)
-    {
-        await _stopping.CancelAsync();
-        (string Name, Task Task)[] loops;
-        lock (_gate) loops = _background.ToArray();
-        try
-        {
-            await Task.WhenAll(loops.Select(l => l.Task)).WaitAsync(timeout);
-        }
-        catch (TimeoutException)
-        {
-        }
-        return loops.Where(l => !l.Task.IsCompleted).Select(l => l.Name).ToList();
-    }
+    public Task<IReadOnlyList<string>> StopBackgroundAsync(TimeSpan timeout) => _background.StopAsync(timeout);
 
     public async ValueTask DisposeAsync()
     {
-        if (!_stopping.IsCancellationRequested) await _stopping.CancelAsync();
+        _background.Dispose();
         await _events.DisposeAsync();
         _cameras.Dispose();
         _sockets.Dispose();
         _routes.Clear();
-        lock (_gate) _background.Clear();
-        _stopping.Dispose();
     }
 }

@@ -20,9 +20,9 @@ public sealed class ClockProbe(TimeProvider time)
         {
             var addresses = await new SystemResolver().ResolveAsync(host, ct);
             var outcome = await new SntpClient(new DefaultSocketFactory(), time).QueryAsync(new IPEndPoint(addresses[0], port), Timeout, ct);
-            return outcome.Measurement is { } m
+            return outcome.TryGetValue(out var m, out var failure)
                 ? new ClockOffset(server, m.Offset.TotalSeconds, null)
-                : new ClockOffset(server, null, outcome.Error);
+                : new ClockOffset(server, null, failure.Message);
         }
         catch (SocketException ex)
         {

@@ -30,19 +30,19 @@ public sealed class NtpOffsetCheck(HostPort server, INameResolver resolver, ISoc
                 $"Make {server.Host} resolvable (DNS, UDP/TCP 53) and allow outbound UDP {server.Port} to it.");
         }
 
-        NtpQueryOutcome outcome;
+        Result<NtpMeasurement> outcome;
         try
         {
             outcome = await new SntpClient(sockets, clock).QueryAsync(endPoint, responseTimeout, cancellationToken).ConfigureAwait(false);
         }
         catch (SocketException ex)
         {
-            outcome = new NtpQueryOutcome(null, $"UDP to {endPoint} failed: {ex.SocketErrorCode}", true);
+            outcome = new Failure(SntpClient.NoResponseCode, $"UDP to {endPoint} failed: {ex.SocketErrorCode}");
         }
-        if (outcome.Measurement is not { } m)
+        if (!outcome.TryGetValue(out var m, out var failure))
         {
-            return new CheckResult(Name, Target, CheckStatus.Fail, null, outcome.Error!,
-                outcome.NoResponse ? TimeoutRemediation : $"Point the appliance at a working NTP server on UDP {server.Port}: {server.Host} answers but cannot be used.");
+            return new CheckResult(Name, Target, CheckStatus.Fail, null, failure.Message,
+                failure.Code == SntpClient.NoResponseCode ? TimeoutRemediation : $"Point the appliance at a working NTP server on UDP {server.Port}: {server.Host} answers but cannot be used.");
         }
 
         var detail = $"offset {m.Offset.TotalMilliseconds:+0.0;-0.0;0} ms, delay {m.RoundTripDelay.TotalMilliseconds:0.0} ms, stratum {m.Stratum}";

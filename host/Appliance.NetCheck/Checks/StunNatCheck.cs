@@ -38,18 +38,18 @@ public sealed class StunNatCheck(HostPort server, INameResolver resolver, ISocke
                 $"Make {server.Host} resolvable (DNS, UDP/TCP 53) and allow outbound UDP {server.Port} to it; until then video uses the relay (TCP 443).");
         }
 
-        NatDiscoveryOutcome outcome;
+        Result<NatBehavior> outcome;
         try
         {
             outcome = await new NatBehaviorDiscovery(sockets, retransmission).DiscoverAsync(endPoint, cancellationToken).ConfigureAwait(false);
         }
         catch (SocketException ex)
         {
-            outcome = new NatDiscoveryOutcome(null, $"UDP to {endPoint} failed: {ex.SocketErrorCode}");
+            outcome = new Failure("unreachable", $"UDP to {endPoint} failed: {ex.SocketErrorCode}");
         }
 
         var (verdict, reason) = PeerToPeerRules.Judge(outcome);
-        if (outcome.Behavior is not { } behavior)
+        if (!outcome.TryGetValue(out var behavior, out _))
         {
             return new CheckResult(Name, Target, CheckStatus.Fail, null, $"relay needed: {reason}", TimeoutRemediation);
         }

@@ -11,16 +11,17 @@ public sealed record NtpMeasurement(TimeSpan Offset, TimeSpan RoundTripDelay, in
         => new(((t2 - t1) + (t3 - t4)) / 2, (t4 - t1) - (t3 - t2), stratum, leap, server);
 }
 
-/// <summary>A measurement, or why there is none; <paramref name="NoResponse"/> is true when the server was not reached at all.</summary>
-public sealed record NtpQueryOutcome(NtpMeasurement? Measurement, string? Error, bool NoResponse)
-{
-    public bool Succeeded => Measurement is not null;
-}
-
-/// <summary>SNTPv4 client. The local clock comes from <see cref="TimeProvider"/> so a test can skew it.</summary>
+/// <summary>
+/// SNTPv4 client. The local clock comes from <see cref="TimeProvider"/> so a test can skew it. A query gives a
+/// measurement, or a failure: <see cref="NoResponseCode"/> when the server was not reached at all (no answer, ICMP
+/// port unreachable), <c>malformed</c> or <c>bogus</c> when only unusable packets came, <c>unusable</c> when the
+/// server answered but must not be used (RFC 5905 sanity checks).
+/// </summary>
 public sealed class SntpClient(ISocketFactory sockets, TimeProvider clock)
 {
-    public async Task<NtpQueryOutcome> QueryAsync(IPEndPoint server, TimeSpan timeout, CancellationToken cancellationToken)
+    public const string NoResponseCode = "no-response";
+
+    public async Task<Result<NtpMeasurement>> QueryAsync(IPEndPoint server, TimeSpan timeout, CancellationToken cancellationToken)
     {
         using var socket = sockets.Create(server.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
         socket.Connect(server);
@@ -31,7 +32,7 @@ public sealed class SntpClient(ISocketFactory sockets, TimeProvider clock)
         using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         wait.CancelAfter(timeout);
         var buffer = new byte[65536];
-        string? lastError = null;
+        Failure? lastError = null;
         while (true)
         {
             int length;
@@ -41,32 +42,32 @@ public sealed class SntpClient(ISocketFactory sockets, TimeProvider clock)
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                return new NtpQueryOutcome(null, lastError ?? $"no NTP response from {server} within {timeout.TotalSeconds:0.#} s", lastError is null);
+                return lastError ?? new Failure(NoResponseCode, $"no NTP response from {server} within {timeout.TotalSeconds:0.#} s");
             }
             catch (SocketException ex) when (ex.SocketErrorCode is SocketError.ConnectionRefused or SocketError.ConnectionReset)
             {
-                return new NtpQueryOutcome(null, $"ICMP port unreachable from {server}: nothing listens on UDP {server.Port}", true);
+                return new Failure(NoResponseCode, $"ICMP port unreachable from {server}: nothing listens on UDP {server.Port}");
             }
 
             var t4 = clock.GetUtcNow();
             var parsed = NtpPacket.Parse(buffer.AsSpan(0, length));
             if (!parsed.TryGetValue(out var reply, out var parseFailure))
             {
-                lastError = $"malformed NTP response from {server}: {parseFailure.Message}";
+                lastError = new Failure("malformed", $"malformed NTP response from {server}: {parseFailure.Message}");
                 continue;
             }
 
             if (reply.OriginTimestamp != transmit)
             {
-                lastError = $"NTP response from {server} does not echo our transmit timestamp (bogus or replayed packet)";
+                lastError = new Failure("bogus", $"NTP response from {server} does not echo our transmit timestamp (bogus or replayed packet)");
                 continue;
             }
 
             var validated = Validate(reply);
             return validated.IsOk
-                ? new NtpQueryOutcome(NtpMeasurement.Compute(t1, reply.ReceiveTimestamp.ToDateTimeOffset(),
-                    reply.TransmitTimestamp.ToDateTimeOffset(), t4, reply.Stratum, reply.LeapIndicator, server), null, false)
-                : new NtpQueryOutcome(null, $"NTP server {server}: {validated.Failure!.Message}", false);
+                ? NtpMeasurement.Compute(t1, reply.ReceiveTimestamp.ToDateTimeOffset(),
+                    reply.TransmitTimestamp.ToDateTimeOffset(), t4, reply.Stratum, reply.LeapIndicator, server)
+                : new Failure("unusable", $"NTP server {server}: {validated.Failure!.Message}");
         }
     }
 

@@ -33,9 +33,3 @@ public sealed record NatBehavior(
     IPEndPoint? OtherAddress,
     TimeSpan FirstRoundTrip,
     IReadOnlyList<string> Notes);
-
-/// <summary>The outcome of discovery: behaviour, or the reason Test I failed (UDP to the STUN server blocked).</summary>
-public sealed record NatDiscoveryOutcome(NatBehavior? Behavior, string? Error)
-{
-    public bool Succeeded => Behavior is not null;
-}

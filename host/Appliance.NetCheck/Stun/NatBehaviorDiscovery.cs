@@ -14,7 +14,8 @@ public sealed class NatBehaviorDiscovery(ISocketFactory sockets, StunRetransmiss
 {
     private readonly StunClient _client = new(retransmission);
 
-    public async Task<NatDiscoveryOutcome> DiscoverAsync(IPEndPoint server, CancellationToken cancellationToken)
+    /// <summary>The behaviour, or why Test I failed (UDP to the STUN server blocked or unanswered: the transaction's failure).</summary>
+    public async Task<Result<NatBehavior>> DiscoverAsync(IPEndPoint server, CancellationToken cancellationToken)
     {
         var notes = new List<string>();
         var local = LocalAddressToward(server);
@@ -22,9 +23,9 @@ public sealed class NatBehaviorDiscovery(ISocketFactory sockets, StunRetransmiss
         var localEndPoint = (IPEndPoint)mappingSocket.LocalEndPoint!;
 
         var test1 = await _client.BindAsync(mappingSocket, server, ChangeRequestFlags.None, cancellationToken).ConfigureAwait(false);
-        if (test1.Response is not { } first)
+        if (!test1.TryGetValue(out var first, out var failure))
         {
-            return new NatDiscoveryOutcome(null, test1.Error);
+            return failure;
         }
 
         if (first.AlgSuspected)
@@ -36,9 +37,7 @@ public sealed class NatBehaviorDiscovery(ISocketFactory sockets, StunRetransmiss
         var filtering = first.OtherAddress is null
             ? NatFilteringBehavior.Unknown
             : await DiscoverFilteringAsync(local, server, notes, cancellationToken).ConfigureAwait(false);
-        return new NatDiscoveryOutcome(
-            new NatBehavior(mapping, filtering, localEndPoint, first.MappedAddress, first.OtherAddress, first.RoundTrip, notes),
-            null);
+        return new NatBehavior(mapping, filtering, localEndPoint, first.MappedAddress, first.OtherAddress, first.RoundTrip, notes);
     }
 
     private async Task<NatMappingBehavior> DiscoverMappingAsync(Socket socket, IPEndPoint server, IPEndPoint local, StunBindingResponse first,
@@ -56,9 +55,9 @@ public sealed class NatBehaviorDiscovery(ISocketFactory sockets, StunRetransmiss
         }
 
         var test2 = await _client.BindAsync(socket, new IPEndPoint(other.Address, server.Port), ChangeRequestFlags.None, cancellationToken).ConfigureAwait(false);
-        if (test2.Response is not { } second)
+        if (!test2.TryGetValue(out var second, out var failure2))
         {
-            notes.Add($"mapping Test II to the alternate address failed: {test2.Error}");
+            notes.Add($"mapping Test II to the alternate address failed: {failure2.Message}");
             return NatMappingBehavior.Unknown;
         }
 
@@ -68,9 +67,9 @@ public sealed class NatBehaviorDiscovery(ISocketFactory sockets, StunRetransmiss
         }
 
         var test3 = await _client.BindAsync(socket, other, ChangeRequestFlags.None, cancellationToken).ConfigureAwait(false);
-        if (test3.Response is not { } third)
+        if (!test3.TryGetValue(out var third, out var failure3))
         {
-            notes.Add($"mapping Test III to the alternate address and port failed: {test3.Error}");
+            notes.Add($"mapping Test III to the alternate address and port failed: {failure3.Message}");
             return NatMappingBehavior.Unknown;
         }
 
@@ -84,33 +83,33 @@ public sealed class NatBehaviorDiscovery(ISocketFactory sockets, StunRetransmiss
     {
         using var socket = Bound(local);
         var test1 = await _client.BindAsync(socket, server, ChangeRequestFlags.None, cancellationToken).ConfigureAwait(false);
-        if (!test1.Succeeded)
+        if (!test1.IsOk)
         {
-            notes.Add($"filtering Test I failed: {test1.Error}");
+            notes.Add($"filtering Test I failed: {test1.Failure!.Message}");
             return NatFilteringBehavior.Unknown;
         }
 
         var test2 = await _client.BindAsync(socket, server, ChangeRequestFlags.ChangeIp | ChangeRequestFlags.ChangePort, cancellationToken).ConfigureAwait(false);
-        if (test2.Succeeded)
+        if (test2.IsOk)
         {
             return NatFilteringBehavior.EndpointIndependent;
         }
 
-        if (!test2.NoResponse)
+        if (test2.Failure!.Code != StunClient.NoResponseCode)
         {
-            notes.Add($"filtering Test II got an unusable answer: {test2.Error}");
+            notes.Add($"filtering Test II got an unusable answer: {test2.Failure.Message}");
             return NatFilteringBehavior.Unknown;
         }
 
         var test3 = await _client.BindAsync(socket, server, ChangeRequestFlags.ChangePort, cancellationToken).ConfigureAwait(false);
-        if (test3.Succeeded)
+        if (test3.IsOk)
         {
             return NatFilteringBehavior.AddressDependent;
         }
 
-        if (!test3.NoResponse)
+        if (test3.Failure!.Code != StunClient.NoResponseCode)
         {
-            notes.Add($"filtering Test III got an unusable answer: {test3.Error}");
+            notes.Add($"filtering Test III got an unusable answer: {test3.Failure.Message}");
             return NatFilteringBehavior.Unknown;
         }
 

@@ -21,11 +21,11 @@ public enum PeerToPeerVerdict
 /// </summary>
 public static class PeerToPeerRules
 {
-    public static (PeerToPeerVerdict Verdict, string Reason) Judge(NatDiscoveryOutcome outcome)
+    public static (PeerToPeerVerdict Verdict, string Reason) Judge(Result<NatBehavior> discovered)
     {
-        if (outcome.Behavior is not { } behavior)
+        if (!discovered.TryGetValue(out var behavior, out var failure))
         {
-            return (PeerToPeerVerdict.RelayNeeded, $"UDP to the STUN server is blocked or unanswered ({outcome.Error})");
+            return (PeerToPeerVerdict.RelayNeeded, $"UDP to the STUN server is blocked or unanswered ({failure.Message})");
         }
 
         return behavior.Mapping switch

@@ -16,16 +16,17 @@ public sealed record StunRetransmission(TimeSpan InitialRto, int MaxRequests)
     public TimeSpan Total => InitialRto * ((1 << MaxRequests) - 1);
 }
 
-/// <summary>The result of one Binding transaction: a response, or why there is none.</summary>
-public sealed record StunTransactionOutcome(StunBindingResponse? Response, string? Error, bool NoResponse)
-{
-    public bool Succeeded => Response is not null;
-}
-
-/// <summary>Runs Binding transactions over a UDP socket the caller owns (so several tests can share one mapping).</summary>
+/// <summary>
+/// Runs Binding transactions over a UDP socket the caller owns (so several tests can share one mapping). A transaction
+/// gives the response, or a failure: <see cref="NoResponseCode"/> when nothing answered at all, <c>unreachable</c>
+/// (ICMP port unreachable), <c>malformed</c> (only unreadable answers came) or <c>unusable</c> (the answer lacks what a
+/// Binding response must carry).
+/// </summary>
 public sealed class StunClient(StunRetransmission retransmission)
 {
-    public async Task<StunTransactionOutcome> BindAsync(Socket socket, IPEndPoint server, ChangeRequestFlags change, CancellationToken cancellationToken)
+    public const string NoResponseCode = "no-response";
+
+    public async Task<Result<StunBindingResponse>> BindAsync(Socket socket, IPEndPoint server, ChangeRequestFlags change, CancellationToken cancellationToken)
     {
         var request = StunMessage.BindingRequest(change);
         var bytes = request.Encode();
@@ -52,7 +53,7 @@ public sealed class StunClient(StunRetransmission retransmission)
                 }
                 catch (SocketException ex) when (ex.SocketErrorCode is SocketError.ConnectionReset or SocketError.ConnectionRefused)
                 {
-                    return new StunTransactionOutcome(null, $"ICMP port unreachable from {server}: nothing listens on UDP {server.Port}", false);
+                    return new Failure("unreachable", $"ICMP port unreachable from {server}: nothing listens on UDP {server.Port}");
                 }
 
                 var from = (IPEndPoint)received.RemoteEndPoint;
@@ -69,15 +70,15 @@ public sealed class StunClient(StunRetransmission retransmission)
 
                 var roundTrip = Stopwatch.GetElapsedTime(started);
                 return StunBindingResponse.Read(message, from, roundTrip).TryGetValue(out var response, out var readFailure)
-                    ? new StunTransactionOutcome(response, null, false)
-                    : new StunTransactionOutcome(null, $"bad STUN response from {from}: {readFailure.Message}", false);
+                    ? response
+                    : new Failure("unusable", $"bad STUN response from {from}: {readFailure.Message}");
             }
 
             rto *= 2;
         }
 
-        return new StunTransactionOutcome(null,
-            lastError ?? $"no STUN response from {server} after {retransmission.MaxRequests} requests over {retransmission.Total.TotalSeconds:0.#} s",
-            lastError is null);
+        return lastError is null
+            ? new Failure(NoResponseCode, $"no STUN response from {server} after {retransmission.MaxRequests} requests over {retransmission.Total.TotalSeconds:0.#} s")
+            : new Failure("malformed", lastError);
     }
 }

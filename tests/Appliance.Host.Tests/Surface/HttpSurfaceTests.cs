@@ -1,5 +1,4 @@
 using System.Net;
-using System.Security.Cryptography;
 using System.Text.Json;
 using Appliance.Testing;
 using Xunit.Abstractions;
@@ -64,17 +63,7 @@ public sealed class HttpSurfaceTests(ITestOutputHelper output)
     {
         await using var host = await StartWithAsync(SurfacePluginPackage.Manifest("test.surface", "1.0.0", "v1"));
         await Eventually.UntilAsync(async () => (await host.Client.GetAsync("/plugins/test.surface/hello")).IsSuccessStatusCode, "the surface plugin answers", TimeSpan.FromSeconds(60));
-        var payload = new byte[20 * 1024 * 1024 + 17];
-        new Random(7).NextBytes(payload);
-        using var content = new StreamContent(new MemoryStream(payload));
-        using var response = await host.Client.PostAsync("/plugins/test.surface/upload", content);
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.Created, text);
-        var answer = JsonDocument.Parse(text).RootElement;
-        Assert.Equal(payload.Length, answer.GetProperty("bytes").GetInt64());
-        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(payload)), answer.GetProperty("sha256").GetString());
-        Assert.Equal(HostProcess.AdminUser, answer.GetProperty("user").GetString());
-        Assert.Equal("/plugins/test.surface/files/uploaded", response.Headers.Location!.ToString());
+        await SurfaceUploadChecks.TwentyMiBUploadAsync(host.Client, "test.surface");
 
         // Over the route's declared 64 MiB: 413 before the plugin reads it all.
         // (Raw HTTP/1.1 over TLS: headers announcing 65 MiB and no body, so the answer cannot race the upload.)

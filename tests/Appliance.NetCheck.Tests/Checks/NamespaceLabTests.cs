@@ -30,11 +30,11 @@ public sealed partial class NamespaceLabTests : IDisposable
         using var coturn = await StartCoturnAsync(lab);
 
         var outcome = await new NatBehaviorDiscovery(lab.ClientSockets, Fast).DiscoverAsync(coturn.Primary, CancellationToken.None);
-        Assert.True(outcome.Succeeded, outcome.Error);
-        Assert.Equal(NatMappingBehavior.EndpointIndependent, outcome.Behavior!.Mapping);
-        Assert.Equal(NatFilteringBehavior.AddressAndPortDependent, outcome.Behavior.Filtering);
-        Assert.Equal(lab.RouterOutside, outcome.Behavior.MappedAddress.Address);
-        Assert.Equal(await ReferenceDiscoveryAsync(lab, coturn), (outcome.Behavior.Mapping, outcome.Behavior.Filtering));
+        Assert.True(outcome.IsOk, outcome.Failure?.Message);
+        Assert.Equal(NatMappingBehavior.EndpointIndependent, outcome.Value.Mapping);
+        Assert.Equal(NatFilteringBehavior.AddressAndPortDependent, outcome.Value.Filtering);
+        Assert.Equal(lab.RouterOutside, outcome.Value.MappedAddress.Address);
+        Assert.Equal(await ReferenceDiscoveryAsync(lab, coturn), (outcome.Value.Mapping, outcome.Value.Filtering));
 
         var result = await Run.CheckAsync(StunCheck(lab, coturn));
         Assert.Equal(CheckStatus.Warn, result.Status);
@@ -49,9 +49,9 @@ public sealed partial class NamespaceLabTests : IDisposable
         using var coturn = await StartCoturnAsync(lab);
 
         var outcome = await new NatBehaviorDiscovery(lab.ClientSockets, Fast).DiscoverAsync(coturn.Primary, CancellationToken.None);
-        Assert.True(outcome.Succeeded, outcome.Error);
-        Assert.Equal(NatMappingBehavior.AddressAndPortDependent, outcome.Behavior!.Mapping);
-        Assert.Equal((await ReferenceDiscoveryAsync(lab, coturn)).Mapping, outcome.Behavior.Mapping);
+        Assert.True(outcome.IsOk, outcome.Failure?.Message);
+        Assert.Equal(NatMappingBehavior.AddressAndPortDependent, outcome.Value.Mapping);
+        Assert.Equal((await ReferenceDiscoveryAsync(lab, coturn)).Mapping, outcome.Value.Mapping);
 
         var result = await Run.CheckAsync(StunCheck(lab, coturn));
         Assert.Equal(CheckStatus.Warn, result.Status);

@@ -26,10 +26,10 @@ public sealed class StunNatCheckTests : IDisposable
     {
         using var coturn = await Coturn.StartAsync(CoturnOptions.Stun(IPAddress.Parse("127.0.0.1"), IPAddress.Parse("127.0.0.2")), _dir.Path);
         var outcome = await new NatBehaviorDiscovery(new DefaultSocketFactory(), Fast).DiscoverAsync(coturn.Primary, CancellationToken.None);
-        Assert.True(outcome.Succeeded, outcome.Error);
-        Assert.Equal(NatMappingBehavior.NoNat, outcome.Behavior!.Mapping);
-        Assert.Equal(NatFilteringBehavior.EndpointIndependent, outcome.Behavior.Filtering);
-        Assert.Equal(IPAddress.Parse("127.0.0.2"), outcome.Behavior.OtherAddress!.Address);
+        Assert.True(outcome.IsOk, outcome.Failure?.Message);
+        Assert.Equal(NatMappingBehavior.NoNat, outcome.Value.Mapping);
+        Assert.Equal(NatFilteringBehavior.EndpointIndependent, outcome.Value.Filtering);
+        Assert.Equal(IPAddress.Parse("127.0.0.2"), outcome.Value.OtherAddress!.Address);
 
         var result = await Run.CheckAsync(Check(coturn.Primary));
         Assert.Equal(CheckStatus.Pass, result.Status);

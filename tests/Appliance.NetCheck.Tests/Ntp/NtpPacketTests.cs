@@ -95,8 +95,8 @@ public class NtpPacketTests
                 default, req.TransmitTimestamp, new NtpTimestamp(1, 0), new NtpTimestamp(1, 0)).Encode();
         });
         var outcome = await new SntpClient(new DefaultSocketFactory(), TimeProvider.System).QueryAsync(server.EndPoint, TimeSpan.FromSeconds(5), CancellationToken.None);
-        Assert.False(outcome.Succeeded);
-        Assert.Contains("Kiss-o'-Death 'DENY'", outcome.Error, StringComparison.Ordinal);
+        Assert.False(outcome.IsOk);
+        Assert.Contains("Kiss-o'-Death 'DENY'", outcome.Failure!.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -105,8 +105,8 @@ public class NtpPacketTests
         await using var server = new HostileUdpServer(_ =>
             new NtpPacket(0, 4, NtpMode.Server, 2, 0, 0, 0, 0, 0, default, new NtpTimestamp(42, 42), new NtpTimestamp(1, 0), new NtpTimestamp(1, 0)).Encode());
         var outcome = await new SntpClient(new DefaultSocketFactory(), TimeProvider.System).QueryAsync(server.EndPoint, ReplyWait, CancellationToken.None);
-        Assert.False(outcome.Succeeded);
-        Assert.Contains("does not echo our transmit timestamp", outcome.Error, StringComparison.Ordinal);
+        Assert.False(outcome.IsOk);
+        Assert.Contains("does not echo our transmit timestamp", outcome.Failure!.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -114,9 +114,9 @@ public class NtpPacketTests
     {
         await using var server = new HostileUdpServer(request => request[..20]);
         var outcome = await new SntpClient(new DefaultSocketFactory(), TimeProvider.System).QueryAsync(server.EndPoint, ReplyWait, CancellationToken.None);
-        Assert.False(outcome.Succeeded);
-        Assert.Contains("malformed NTP response", outcome.Error, StringComparison.Ordinal);
-        Assert.Contains("truncated NTP packet: 20 bytes", outcome.Error, StringComparison.Ordinal);
+        Assert.False(outcome.IsOk);
+        Assert.Contains("malformed NTP response", outcome.Failure!.Message, StringComparison.Ordinal);
+        Assert.Contains("truncated NTP packet: 20 bytes", outcome.Failure!.Message, StringComparison.Ordinal);
     }
 
     private static byte[] Version4(byte[] data)

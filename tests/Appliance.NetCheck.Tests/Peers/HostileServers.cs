@@ -1,66 +1,31 @@
 using System.Net;
 using System.Net.Sockets;
+using Appliance.Testing;
 
 namespace Appliance.NetCheck.Tests.Peers;
 
 /// <summary>A TCP server that answers every connection with canned bytes (hostile RTSP/HTTP replies).</summary>
 public sealed class HostileTcpServer : IAsyncDisposable
 {
-    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Task _accepting;
+    private readonly LoopbackTcpServer _server;
 
     public HostileTcpServer(byte[] reply, bool closeAfterReply = true)
     {
-        _listener.Start();
-        _accepting = AcceptAsync(reply, closeAfterReply);
-    }
-
-    public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
-
-    private async Task AcceptAsync(byte[] reply, bool close)
-    {
-        while (!_stop.IsCancellationRequested)
+        _server = new LoopbackTcpServer(async (client, ct) =>
         {
-            TcpClient client;
-            try
+            var stream = client.GetStream();
+            _ = await stream.ReadAsync(new byte[4096], ct);
+            await stream.WriteAsync(reply, ct);
+            if (!closeAfterReply)
             {
-                client = await _listener.AcceptTcpClientAsync(_stop.Token);
+                await Task.Delay(Timeout.Infinite, ct);
             }
-            catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
-            {
-                return;
-            }
-
-            _ = Task.Run(async () =>
-            {
-                using (client)
-                {
-                    try
-                    {
-                        var stream = client.GetStream();
-                        _ = await stream.ReadAsync(new byte[4096], _stop.Token);
-                        await stream.WriteAsync(reply, _stop.Token);
-                        if (!close)
-                        {
-                            await Task.Delay(Timeout.Infinite, _stop.Token);
-                        }
-                    }
-                    catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException)
-                    {
-                    }
-                }
-            });
-        }
+        });
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _stop.CancelAsync();
-        _listener.Stop();
-        await _accepting;
-        _stop.Dispose();
-    }
+    public int Port => _server.Port;
+
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 }
 
 /// <summary>A UDP server answering each datagram with whatever <c>reply</c> makes of it (hostile STUN/NTP replies).</summary>

@@ -1,4 +1,5 @@
 using System.Net;
+using Appliance.Abstractions;
 using Appliance.NetCheck.Stun;
 using Xunit;
 
@@ -7,8 +8,8 @@ namespace Appliance.NetCheck.Tests.Stun;
 /// <summary>The OpenEye "Connection Methods" conditions (seed 002) applied to discovery outcomes.</summary>
 public class PeerToPeerRulesTests
 {
-    private static NatDiscoveryOutcome Outcome(NatMappingBehavior mapping, NatFilteringBehavior filtering)
-        => new(new NatBehavior(mapping, filtering, new IPEndPoint(IPAddress.Loopback, 1), new IPEndPoint(IPAddress.Loopback, 2), null, TimeSpan.Zero, []), null);
+    private static Result<NatBehavior> Outcome(NatMappingBehavior mapping, NatFilteringBehavior filtering)
+        => new NatBehavior(mapping, filtering, new IPEndPoint(IPAddress.Loopback, 1), new IPEndPoint(IPAddress.Loopback, 2), null, TimeSpan.Zero, []);
 
     [Theory]
     [InlineData(NatMappingBehavior.NoNat, NatFilteringBehavior.EndpointIndependent, PeerToPeerVerdict.PeerToPeerWillWork)]
@@ -25,7 +26,7 @@ public class PeerToPeerRulesTests
     [Fact]
     public void Blocked_udp_needs_the_relay()
     {
-        var (verdict, reason) = PeerToPeerRules.Judge(new NatDiscoveryOutcome(null, "no STUN response"));
+        var (verdict, reason) = PeerToPeerRules.Judge(new Failure(StunClient.NoResponseCode, "no STUN response"));
         Assert.Equal(PeerToPeerVerdict.RelayNeeded, verdict);
         Assert.Contains("UDP", reason, StringComparison.Ordinal);
     }

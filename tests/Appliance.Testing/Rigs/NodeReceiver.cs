@@ -78,12 +78,8 @@ public sealed class NodeReceiver : IAsyncDisposable
     }
 
     /// <summary>Waits (generously) until at least <paramref name="count"/> lines have arrived.</summary>
-    public async Task<IReadOnlyList<JsonElement>> WaitForLinesAsync(int count)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (Lines.Count < count && DateTime.UtcNow < deadline) await Task.Delay(50);
-        return Lines;
-    }
+    public Task<IReadOnlyList<JsonElement>> WaitForLinesAsync(int count)
+        => Eventually.ReadUntilAsync(() => Lines, lines => lines.Count >= count, TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(50));
 
     /// <summary>The SHA-256 fingerprint of the receiver's self-signed certificate (hex), as a pin in configuration.</summary>
     public string CertificateSha256 =>
@@ -103,15 +99,7 @@ public sealed class NodeReceiver : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        try
-        {
-            _process.Kill();
-            await _process.WaitForExitAsync();
-        }
-        catch (InvalidOperationException)
-        {
-        }
-        _process.Dispose();
+        await ChildProcess.StopAsync(_process);
         Directory.Delete(_dir, recursive: true);
     }
 }

@@ -61,15 +61,7 @@ public sealed class SmtpPeer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        try
-        {
-            _process.Kill();
-            await _process.WaitForExitAsync();
-        }
-        catch (InvalidOperationException)
-        {
-        }
-        _process.Dispose();
+        await ChildProcess.StopAsync(_process);
         Directory.Delete(Folder, recursive: true);
     }
 }

@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using System.Text;
 using Appliance.Abstractions;
 using Appliance.Plugins.Dmp.Protocol;
+using Appliance.Plugins.Shared;
 
 namespace Appliance.Plugins.Dmp;
 
@@ -22,26 +23,14 @@ internal sealed class PanelConnection(Socket socket, DmpSettings settings, DmpRe
         using var stream = new NetworkStream(socket, ownsSocket: true);
         while (!stopping.IsCancellationRequested)
         {
-            int read;
-            using (var idle = new CancellationTokenSource(settings.IdleTimeout, time))
-            using (var linked = CancellationTokenSource.CreateLinkedTokenSource(stopping, idle.Token))
+            var read = await IdleTimeoutRead.ReadAsync(stream, buffer, settings.IdleTimeout, time, stopping);
+            if (read is null)
             {
-                try
-                {
-                    read = await stream.ReadAsync(buffer, linked.Token);
-                }
-                catch (OperationCanceledException) when (idle.IsCancellationRequested && !stopping.IsCancellationRequested)
-                {
-                    receiver.Refused(_remote, "idle", $"no complete frame for {settings.IdleTimeout.TotalSeconds:0} s ({splitter.Pending} byte(s) of an unfinished frame dropped): connection closed");
-                    return;
-                }
-                catch (IOException)
-                {
-                    return;
-                }
+                receiver.Refused(_remote, "idle", $"no complete frame for {settings.IdleTimeout.TotalSeconds:0} s ({splitter.Pending} byte(s) of an unfinished frame dropped): connection closed");
+                return;
             }
             if (read == 0) return;
-            foreach (var frame in splitter.Push(buffer.AsSpan(0, read)))
+            foreach (var frame in splitter.Push(buffer.AsSpan(0, read.Value)))
             {
                 if (!await HandleAsync(frame, stream, stopping)) return;
             }

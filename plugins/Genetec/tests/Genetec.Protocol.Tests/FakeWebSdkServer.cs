@@ -1,8 +1,8 @@
-using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using Appliance.Testing;
 
 namespace Appliance.Plugins.Genetec.Tests;
 
@@ -27,92 +27,55 @@ public sealed record FakeAnswer(int Status, string Body);
 /// </summary>
 public sealed class FakeWebSdkServer : IAsyncDisposable
 {
-    private readonly TcpListener _listener;
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Task _loop;
     private readonly List<ReceivedRequest> _received = [];
+    private readonly X509Certificate2 _certificate;
+    private readonly Func<ReceivedRequest, FakeAnswer?> _respond;
+    private readonly LoopbackTcpServer _server;
 
     public FakeWebSdkServer(X509Certificate2 certificate, Func<ReceivedRequest, FakeAnswer?> respond, int port = 0)
     {
-        _listener = new TcpListener(IPAddress.Loopback, port);
-        _listener.Start();
-        _loop = Task.Run(async () =>
-        {
-            try
-            {
-                while (true)
-                {
-                    var client = await _listener.AcceptTcpClientAsync(_stop.Token);
-                    _ = Task.Run(() => ServeAsync(client, certificate, respond));
-                }
-            }
-            catch (Exception) when (_stop.IsCancellationRequested)
-            {
-            }
-        });
+        _certificate = certificate;
+        _respond = respond;
+        _server = new LoopbackTcpServer(ServeAsync, port);
     }
 
-    public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+    public int Port => _server.Port;
 
     public IReadOnlyList<ReceivedRequest> Received { get { lock (_received) return _received.ToList(); } }
 
-    private async Task ServeAsync(TcpClient client, X509Certificate2 certificate, Func<ReceivedRequest, FakeAnswer?> respond)
+    private async Task ServeAsync(TcpClient client, CancellationToken ct)
     {
-        using (client)
+        await using var tls = new SslStream(client.GetStream());
+        await tls.AuthenticateAsServerAsync(new SslServerAuthenticationOptions { ServerCertificate = _certificate }, ct);
+        while (await ReadRequestAsync(tls, ct) is { } request)
         {
-            try
+            lock (_received) _received.Add(request);
+            if (_respond(request) is not { } answer)
             {
-                await using var tls = new SslStream(client.GetStream());
-                await tls.AuthenticateAsServerAsync(new SslServerAuthenticationOptions { ServerCertificate = certificate }, _stop.Token);
-                while (await ReadRequestAsync(tls) is { } request)
-                {
-                    lock (_received) _received.Add(request);
-                    if (respond(request) is not { } answer)
-                    {
-                        await Task.Delay(Timeout.Infinite, _stop.Token);
-                        return;
-                    }
-                    var body = Encoding.UTF8.GetBytes(answer.Body);
-                    var head = $"HTTP/1.1 {answer.Status} X\r\nContent-Type: text/json; charset=utf-8\r\nContent-Length: {body.Length}\r\n\r\n";
-                    await tls.WriteAsync(Encoding.ASCII.GetBytes(head).Concat(body).ToArray(), _stop.Token);
-                }
+                await Task.Delay(Timeout.Infinite, ct);
+                return;
             }
-            catch (Exception)
-            {
-                // The client went away, TLS was refused, or the listener stopped.
-            }
+            var body = Encoding.UTF8.GetBytes(answer.Body);
+            var head = $"HTTP/1.1 {answer.Status} X\r\nContent-Type: text/json; charset=utf-8\r\nContent-Length: {body.Length}\r\n\r\n";
+            await tls.WriteAsync(Encoding.ASCII.GetBytes(head).Concat(body).ToArray(), ct);
         }
     }
 
-    private async Task<ReceivedRequest?> ReadRequestAsync(Stream stream)
+    private static async Task<ReceivedRequest?> ReadRequestAsync(Stream stream, CancellationToken ct)
     {
-        var head = new List<byte>();
-        var one = new byte[1];
-        while (head.Count < 4 || !(head[^4] == '\r' && head[^3] == '\n' && head[^2] == '\r' && head[^1] == '\n'))
-        {
-            if (await stream.ReadAsync(one, _stop.Token) == 0 || head.Count > 64 * 1024) return null;
-            head.Add(one[0]);
-        }
-        var lines = Encoding.ASCII.GetString(head.ToArray()).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        var head = await MessageHead.ReadAsync(stream, 64 * 1024, ct);
+        if (!MessageHead.IsComplete(head)) return null;
+        var lines = head.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
         var start = lines[0].Split(' ');
         var headers = lines.Skip(1).Select(l => l.Split(':', 2)).ToDictionary(p => p[0].Trim(), p => p[1].Trim(), StringComparer.OrdinalIgnoreCase);
         var body = new byte[headers.TryGetValue("Content-Length", out var length) ? int.Parse(length) : 0];
-        await stream.ReadExactlyAsync(body, _stop.Token);
+        await stream.ReadExactlyAsync(body, ct);
         return new ReceivedRequest(start[0], start[1], headers, body);
     }
 
-    /// <summary>Waits (generously) for <paramref name="count"/> requests.</summary>
-    public async Task<IReadOnlyList<ReceivedRequest>> WaitForAsync(int count)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (Received.Count < count && DateTime.UtcNow < deadline) await Task.Delay(20);
-        return Received;
-    }
+    /// <summary>Waits (generously) for <paramref name="count"/> requests; returns what came either way.</summary>
+    public Task<IReadOnlyList<ReceivedRequest>> WaitForAsync(int count)
+        => Eventually.ReadUntilAsync(() => Received, r => r.Count >= count, interval: TimeSpan.FromMilliseconds(20));
 
-    public async ValueTask DisposeAsync()
-    {
-        _stop.Cancel();
-        _listener.Stop();
-        await _loop;
-    }
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 }

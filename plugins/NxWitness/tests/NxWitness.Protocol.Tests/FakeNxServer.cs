@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Appliance.Testing;
 
 namespace Appliance.Plugins.NxWitness.Tests;
 
@@ -23,84 +24,55 @@ public sealed record FakeResponse(int Status, string Body, IReadOnlyDictionary<s
 /// </summary>
 public sealed class FakeNxServer : IAsyncDisposable
 {
-    private readonly TcpListener _listener;
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Task _loop;
     private readonly List<FakeRequest> _received = [];
-    private readonly List<TcpClient> _silent = [];
+    private readonly Func<FakeRequest, FakeResponse?> _respond;
+    private readonly LoopbackTcpServer _server;
 
     public FakeNxServer(Func<FakeRequest, FakeResponse?> respond, int port = 0)
     {
-        _listener = new TcpListener(IPAddress.Loopback, port);
-        _listener.Start();
-        _loop = Task.Run(async () =>
-        {
-            try
-            {
-                while (true)
-                {
-                    var client = await _listener.AcceptTcpClientAsync(_stop.Token);
-                    _ = Task.Run(() => ServeAsync(client, respond));
-                }
-            }
-            catch (Exception) when (_stop.IsCancellationRequested)
-            {
-            }
-        });
+        _respond = respond;
+        _server = new LoopbackTcpServer(ServeAsync, port);
     }
 
-    public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+    public int Port => _server.Port;
 
     public IReadOnlyList<FakeRequest> Received { get { lock (_received) return _received.ToList(); } }
 
-    private async Task ServeAsync(TcpClient client, Func<FakeRequest, FakeResponse?> respond)
+    private async Task ServeAsync(TcpClient client, CancellationToken ct)
     {
-        try
+        var stream = client.GetStream();
+        var request = await ReadRequestAsync(stream, ct);
+        if (request is null) return;
+        lock (_received) _received.Add(request);
+        if (_respond(request) is not { } response)
         {
-            var stream = client.GetStream();
-            var request = await ReadRequestAsync(stream, _stop.Token);
-            if (request is null) { client.Dispose(); return; }
-            lock (_received) _received.Add(request);
-            var response = respond(request);
-            if (response is null)
-            {
-                lock (_silent) _silent.Add(client);
-                return;
-            }
-            var body = Encoding.UTF8.GetBytes(response.Body);
-            var head = new StringBuilder($"HTTP/1.1 {response.Status} X\r\nContent-Type: application/json\r\nContent-Length: {body.Length}\r\nConnection: close\r\n");
-            foreach (var (name, value) in response.Headers ?? new Dictionary<string, string>()) head.Append($"{name}: {value}\r\n");
-            await stream.WriteAsync(Encoding.ASCII.GetBytes(head.Append("\r\n").ToString()), _stop.Token);
-            await stream.WriteAsync(body, _stop.Token);
+            await Task.Delay(Timeout.Infinite, ct);
+            return;
         }
-        catch (Exception)
-        {
-        }
-        client.Dispose();
+        var body = Encoding.UTF8.GetBytes(response.Body);
+        var head = new StringBuilder($"HTTP/1.1 {response.Status} X\r\nContent-Type: application/json\r\nContent-Length: {body.Length}\r\nConnection: close\r\n");
+        foreach (var (name, value) in response.Headers ?? new Dictionary<string, string>()) head.Append($"{name}: {value}\r\n");
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(head.Append("\r\n").ToString()), ct);
+        await stream.WriteAsync(body, ct);
     }
 
     private static async Task<FakeRequest?> ReadRequestAsync(NetworkStream stream, CancellationToken ct)
     {
-        var data = new List<byte>();
-        var one = new byte[1];
-        while (data.Count < 16 * 1024)
-        {
-            if (await stream.ReadAsync(one, ct) == 0) return null;
-            data.Add(one[0]);
-            if (data.Count >= 4 && data[^4] == '\r' && data[^3] == '\n' && data[^2] == '\r' && data[^1] == '\n') break;
-        }
-        var lines = Encoding.ASCII.GetString(data.ToArray()).Split("\r\n");
+        var text = await MessageHead.ReadAsync(stream, 16 * 1024, ct);
+        if (!MessageHead.IsComplete(text)) return null;
+        var lines = text.Split("\r\n");
         var start = lines[0].Split(' ');
         var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var line in lines.Skip(1).Where(l => l.Contains(':')))
             headers[line[..line.IndexOf(':')].Trim()] = line[(line.IndexOf(':') + 1)..].Trim();
         var body = new byte[headers.TryGetValue("Content-Length", out var length) ? int.Parse(length) : 0];
-        var read = 0;
-        while (read < body.Length)
+        try
         {
-            var n = await stream.ReadAsync(body.AsMemory(read), ct);
-            if (n == 0) return null;
-            read += n;
+            await stream.ReadExactlyAsync(body, ct);
+        }
+        catch (EndOfStreamException)
+        {
+            return null;
         }
         var target = start[1];
         var question = target.IndexOf('?');
@@ -116,25 +88,12 @@ public sealed class FakeNxServer : IAsyncDisposable
             .Select(p => KeyValuePair.Create(Uri.UnescapeDataString(p[0]), p.Length > 1 ? Uri.UnescapeDataString(p[1]) : ""))
             .ToList();
 
-    public async ValueTask DisposeAsync()
-    {
-        _stop.Cancel();
-        _listener.Stop();
-        await _loop;
-        lock (_silent) foreach (var c in _silent) c.Dispose();
-    }
-
-    public static int FreePort()
-    {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
-    }
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 }
 
 /// <summary>
 /// A loopback port that refuses connections and stays ours: a socket bound to it without listening. A port merely
-/// found free (<see cref="FakeNxServer.FreePort"/>) can be handed to another test's server running in parallel, which
+/// found free (<see cref="FreePort.Tcp"/>) can be handed to another test's server running in parallel, which
 /// then answers where a closed port was meant (seen in CI: a "down" server answering HTTP 500).
 /// </summary>
 public sealed class ClosedPort : IDisposable

@@ -1,5 +1,6 @@
 using Appliance.Plugins.NxWitness.Protocol;
 using Appliance.Plugins.Shared;
+using Appliance.Testing;
 
 namespace Appliance.Plugins.NxWitness.Tests;
 
@@ -65,7 +66,7 @@ public sealed class UnreliableServerTests
     [Fact]
     public async Task A_server_down_for_a_while_gets_every_event_afterwards_in_order()
     {
-        var port = FakeNxServer.FreePort();
+        var port = FreePort.Tcp();
         using var http = new NxHttp();
         var client = new NxClient(http);
         var attempts = new DeliveryAttempts(TimeProvider.System, quickAttempts: 2, TimeSpan.FromMilliseconds(5), TimeSpan.FromHours(1));

@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using Appliance.Abstractions;
 using Appliance.Plugins.Pos.Protocol;
+using Appliance.Plugins.Shared;
 
 namespace Appliance.Plugins.Pos;
 
@@ -21,25 +22,9 @@ internal sealed class RegisterConnection(Socket socket, RegisterSettings registe
         {
             while (!stopping.IsCancellationRequested)
             {
-                int read;
-                using (var idle = new CancellationTokenSource(settings.IdleTimeout, time))
-                using (var linked = CancellationTokenSource.CreateLinkedTokenSource(stopping, idle.Token))
-                {
-                    try
-                    {
-                        read = await stream.ReadAsync(buffer, linked.Token);
-                    }
-                    catch (OperationCanceledException) when (idle.IsCancellationRequested && !stopping.IsCancellationRequested)
-                    {
-                        break;
-                    }
-                    catch (IOException)
-                    {
-                        break;
-                    }
-                }
-                if (read == 0) break;
-                foreach (var token in decoder.Push(buffer.AsSpan(0, read)))
+                var read = await IdleTimeoutRead.ReadAsync(stream, buffer, settings.IdleTimeout, time, stopping);
+                if (read is null or 0) break;
+                foreach (var token in decoder.Push(buffer.AsSpan(0, read.Value)))
                     foreach (var t in assembler.Accept(token, time.GetUtcNow()))
                         await ingest.StoreAsync(register, t, stopping);
             }

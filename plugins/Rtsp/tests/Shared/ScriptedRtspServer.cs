@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Appliance.Testing;
@@ -15,12 +14,10 @@ namespace Appliance.Plugins.Rtsp.Tests.Shared;
 public sealed class ScriptedRtspServer : IDisposable
 {
     private const string Sdp = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=scripted\r\nc=IN IP4 0.0.0.0\r\nt=0 0\r\nm=video 0 RTP/AVP 96\r\na=rtpmap:96 H264/90000\r\na=control:track1\r\n";
-    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
-    private readonly CancellationTokenSource _stop = new();
     private readonly Func<int, string, string?> _setup;
     private readonly string? _challenge;
     private readonly string _sdp;
-    private readonly Task _accept;
+    private readonly LoopbackTcpServer _server;
     private int _connections;
 
     public ScriptedRtspServer(Func<int, string, string?> setup, string? challenge = null, string? sdp = null)
@@ -28,70 +25,47 @@ public sealed class ScriptedRtspServer : IDisposable
         _setup = setup;
         _challenge = challenge;
         _sdp = sdp ?? Sdp;
-        _listener.Start();
-        _accept = AcceptAsync();
+        _server = new LoopbackTcpServer(ServeAsync);
     }
 
-    public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+    public int Port => _server.Port;
     public string Url => $"rtsp://127.0.0.1:{Port}/cam";
     public int Connections => Volatile.Read(ref _connections);
 
     /// <summary>Every request head received (request line and headers).</summary>
     public ConcurrentQueue<string> Requests { get; } = new();
 
-    private async Task AcceptAsync()
+    private async Task ServeAsync(TcpClient client, CancellationToken ct)
     {
-        try
-        {
-            while (true)
-            {
-                var client = await _listener.AcceptTcpClientAsync(_stop.Token);
-                var n = Interlocked.Increment(ref _connections);
-                _ = ServeAsync(client, n);
-            }
-        }
-        catch (OperationCanceledException) { }
-        catch (SocketException) { }
-        catch (ObjectDisposedException) { }
-    }
-
-    private async Task ServeAsync(TcpClient client, int connection)
-    {
-        using var _ = client;
+        var connection = Interlocked.Increment(ref _connections);
         var stream = client.GetStream();
-        try
+        while (!ct.IsCancellationRequested)
         {
-            while (!_stop.IsCancellationRequested)
+            var head = await ReadHeadAsync(stream, ct);
+            if (head is null) return;
+            Requests.Enqueue(head);
+            var lines = head.Split("\r\n");
+            var method = lines[0].Split(' ')[0];
+            string Header(string name) => lines.FirstOrDefault(l => l.StartsWith(name + ":", StringComparison.OrdinalIgnoreCase))?[(name.Length + 1)..].Trim() ?? "";
+            var cseq = Header("CSeq");
+            string answer;
+            if (_challenge is not null && Header("Authorization") == "" && method != "OPTIONS")
+                answer = $"RTSP/1.0 401 Unauthorized\r\nCSeq: {cseq}\r\nWWW-Authenticate: {_challenge}\r\n\r\n";
+            else if (method == "OPTIONS")
+                answer = $"RTSP/1.0 200 OK\r\nCSeq: {cseq}\r\nPublic: OPTIONS, DESCRIBE, SETUP, PLAY, TEARDOWN\r\n\r\n";
+            else if (method == "DESCRIBE")
+                answer = $"RTSP/1.0 200 OK\r\nCSeq: {cseq}\r\nContent-Type: application/sdp\r\nContent-Base: {Url}/\r\nContent-Length: {_sdp.Length}\r\n\r\n{_sdp}";
+            else if (method == "SETUP")
             {
-                var head = await ReadHeadAsync(stream);
-                if (head is null) return;
-                Requests.Enqueue(head);
-                var lines = head.Split("\r\n");
-                var method = lines[0].Split(' ')[0];
-                string Header(string name) => lines.FirstOrDefault(l => l.StartsWith(name + ":", StringComparison.OrdinalIgnoreCase))?[(name.Length + 1)..].Trim() ?? "";
-                var cseq = Header("CSeq");
-                string answer;
-                if (_challenge is not null && Header("Authorization") == "" && method != "OPTIONS")
-                    answer = $"RTSP/1.0 401 Unauthorized\r\nCSeq: {cseq}\r\nWWW-Authenticate: {_challenge}\r\n\r\n";
-                else if (method == "OPTIONS")
-                    answer = $"RTSP/1.0 200 OK\r\nCSeq: {cseq}\r\nPublic: OPTIONS, DESCRIBE, SETUP, PLAY, TEARDOWN\r\n\r\n";
-                else if (method == "DESCRIBE")
-                    answer = $"RTSP/1.0 200 OK\r\nCSeq: {cseq}\r\nContent-Type: application/sdp\r\nContent-Base: {Url}/\r\nContent-Length: {_sdp.Length}\r\n\r\n{_sdp}";
-                else if (method == "SETUP")
-                {
-                    var transport = Header("Transport");
-                    answer = _setup(connection, transport) is { } refusal
-                        ? $"RTSP/1.0 {refusal}\r\nCSeq: {cseq}\r\n\r\n"
-                        : $"RTSP/1.0 200 OK\r\nCSeq: {cseq}\r\nSession: 12345678;timeout=60\r\nTransport: {Echo(transport)}\r\n\r\n";
-                }
-                else
-                    answer = $"RTSP/1.0 200 OK\r\nCSeq: {cseq}\r\nSession: 12345678\r\n\r\n";
-                await stream.WriteAsync(Encoding.ASCII.GetBytes(answer), _stop.Token);
+                var transport = Header("Transport");
+                answer = _setup(connection, transport) is { } refusal
+                    ? $"RTSP/1.0 {refusal}\r\nCSeq: {cseq}\r\n\r\n"
+                    : $"RTSP/1.0 200 OK\r\nCSeq: {cseq}\r\nSession: 12345678;timeout=60\r\nTransport: {Echo(transport)}\r\n\r\n";
             }
+            else
+                answer = $"RTSP/1.0 200 OK\r\nCSeq: {cseq}\r\nSession: 12345678\r\n\r\n";
+            await stream.WriteAsync(Encoding.ASCII.GetBytes(answer), ct);
         }
-        catch (IOException) { }
-        catch (OperationCanceledException) { }
-        catch (ObjectDisposedException) { }
     }
 
     /// <summary>The accepted transport: the request's, with server ports for UDP.</summary>
@@ -99,16 +73,11 @@ public sealed class ScriptedRtspServer : IDisposable
         transport.Contains("TCP", StringComparison.Ordinal) ? transport : transport + ";server_port=40000-40001";
 
     /// <summary>The request head without its empty line; null when the client closed first or sent more than 16 KiB.</summary>
-    private async Task<string?> ReadHeadAsync(NetworkStream stream)
+    private static async Task<string?> ReadHeadAsync(NetworkStream stream, CancellationToken ct)
     {
-        var head = await MessageHead.ReadAsync(stream, 16 * 1024, _stop.Token);
+        var head = await MessageHead.ReadAsync(stream, 16 * 1024, ct);
         return MessageHead.IsComplete(head) ? head[..^MessageHead.End.Length] : null;
     }
 
-    public void Dispose()
-    {
-        _stop.Cancel();
-        _listener.Stop();
-        try { _accept.Wait(TimeSpan.FromSeconds(10)); } catch (AggregateException) { }
-    }
+    public void Dispose() => _server.DisposeAsync().AsTask().Wait(TimeSpan.FromSeconds(10));
 }

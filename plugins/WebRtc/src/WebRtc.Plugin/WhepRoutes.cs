@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Appliance.Abstractions.Http;
+using Appliance.Plugins.Shared;
 using Appliance.Plugins.WebRtc.Protocol.Whep;
 
 namespace Appliance.Plugins.WebRtc.Plugin;

@@ -4,6 +4,7 @@ using Appliance.Abstractions.Http;
 using Appliance.Plugins.Recording.Plugin.Clips;
 using Appliance.Plugins.Recording.Plugin.Index;
 using Appliance.Plugins.Recording.Protocol.Clips;
+using Appliance.Plugins.Shared;
 
 namespace Appliance.Plugins.Recording.Plugin.Routes;
 

@@ -1,3 +1,5 @@
+using Appliance.Abstractions;
+
 namespace Appliance.Plugins.Recording.Protocol.Ts;
 
 /// <summary>One video PES of a scanned stream: the packets from <see cref="Start"/> up to <see cref="End"/> (exclusive).</summary>
@@ -62,9 +64,9 @@ public static class TsScanner
                 if (unitStart)
                 {
                     Close(declared == 0 || seen >= declared);
-                    if (!TryReadHeader(payload, out var header, out var error))
+                    if (!ReadHeader(payload).TryGetValue(out var header, out var failure))
                     {
-                        problem = $"{error} at offset {offset}";
+                        problem = $"{failure.Message} at offset {offset}";
                         break;
                     }
                     start = offset;
@@ -91,24 +93,13 @@ public static class TsScanner
 
     private readonly record struct PesHeader(long Declared, long Pts);
 
-    private static bool TryReadHeader(ReadOnlySpan<byte> payload, out PesHeader header, out string error)
+    private static Result<PesHeader> ReadHeader(ReadOnlySpan<byte> payload)
     {
-        header = default;
-        if (payload.Length < 14 || payload[0] != 0 || payload[1] != 0 || payload[2] != 1)
-        {
-            error = "no PES start code";
-            return false;
-        }
-        if ((payload[7] & 0x80) == 0)
-        {
-            error = "a video PES without a PTS";
-            return false;
-        }
+        if (payload.Length < 14 || payload[0] != 0 || payload[1] != 0 || payload[2] != 1) return new Failure("malformed", "no PES start code");
+        if ((payload[7] & 0x80) == 0) return new Failure("malformed", "a video PES without a PTS");
         var declared = (payload[4] << 8) | payload[5];
         var t = payload[9..];
         var pts = ((long)(t[0] >> 1) & 0x07) << 30 | (long)t[1] << 22 | ((long)t[2] >> 1) << 15 | (long)t[3] << 7 | (long)t[4] >> 1;
-        header = new PesHeader(declared, pts);
-        error = "";
-        return true;
+        return new PesHeader(declared, pts);
     }
 }

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Net.Sockets;
+using Appliance.Abstractions;
 using Appliance.Plugins.Rtsp.Protocol.Auth;
 using Appliance.Plugins.Rtsp.Protocol.Rtsp;
 
@@ -265,14 +266,14 @@ public sealed class RtspClient : IAsyncDisposable
             {
                 var result = await reader.ReadAsync(_closing.Token).ConfigureAwait(false);
                 var buffer = result.Buffer;
-                var (error, request) = Consume(ref buffer);
+                var consumed = Consume(ref buffer);
                 reader.AdvanceTo(buffer.Start, buffer.End);
-                if (request is not null) await AnswerServerRequestAsync(request).ConfigureAwait(false);
-                if (error is not null)
+                if (!consumed.TryGetValue(out var request, out var failure))
                 {
-                    reason = "protocol error: " + error;
+                    reason = "protocol error: " + failure.Message;
                     break;
                 }
+                if (request is not null) await AnswerServerRequestAsync(request).ConfigureAwait(false);
                 if (result.IsCompleted || result.IsCanceled) break;
             }
         }
@@ -307,8 +308,11 @@ public sealed class RtspClient : IAsyncDisposable
         pending?.TrySetException(new RtspConnectionException(CloseReason));
     }
 
-    /// <summary>Handles everything complete in the buffer; returns a parse error or a server request to answer.</summary>
-    private (string? Error, RtspRequest? Request) Consume(ref ReadOnlySequence<byte> buffer)
+    /// <summary>
+    /// Handles everything complete in the buffer; returns a server request to answer (null when it needs more data),
+    /// or the parse error (code <c>malformed</c>) that ends the connection.
+    /// </summary>
+    private Result<RtspRequest?> Consume(ref ReadOnlySequence<byte> buffer)
     {
         var before = buffer.Length;
         try
@@ -319,9 +323,9 @@ public sealed class RtspClient : IAsyncDisposable
                 switch (item.Status)
                 {
                     case RtspReadStatus.NeedMoreData:
-                        return (null, null);
+                        return Result<RtspRequest?>.Ok(null);
                     case RtspReadStatus.Error:
-                        return (item.Error, null);
+                        return new Failure("malformed", item.Error!);
                     case RtspReadStatus.InterleavedFrame:
                         DeliverFrame(item.Channel, item.Payload);
                         break;
@@ -329,7 +333,7 @@ public sealed class RtspClient : IAsyncDisposable
                         CompletePending(item.Response!);
                         break;
                     case RtspReadStatus.Request:
-                        return (null, item.Request);
+                        return item.Request;
                 }
             }
         }

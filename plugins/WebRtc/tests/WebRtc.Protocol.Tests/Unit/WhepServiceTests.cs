@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
@@ -9,6 +8,7 @@ using Appliance.Plugins.WebRtc.Protocol.Sdp;
 using Appliance.Plugins.WebRtc.Protocol.Session;
 using Appliance.Plugins.WebRtc.Protocol.Stun;
 using Appliance.Plugins.WebRtc.Protocol.Whep;
+using Appliance.Testing;
 
 namespace Appliance.Plugins.WebRtc.Protocol.Tests.Unit;
 
@@ -88,9 +88,7 @@ public sealed class WhepServiceTests
         var before = OpenUdpPorts();
         for (var i = 0; i < 100; i++) Assert.Equal(201, (await whep.OfferAsync("camera/demo", "application/sdp", Encoding.UTF8.GetBytes(Offer()))).Status);
         Assert.True(whep.SessionCount > 0);
-        var clock = Stopwatch.StartNew();
-        while (whep.SessionCount > 0 && clock.Elapsed < TimeSpan.FromSeconds(60)) await Task.Delay(200);
-        Assert.Equal(0, whep.SessionCount);
+        Assert.Equal(0, await Eventually.ReadUntilAsync(() => whep.SessionCount, n => n == 0, TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(200)));
         var after = OpenUdpPorts();
         Assert.True(after <= before + 5, $"UDP sockets before {before}, after {after}");
     }
