@@ -107,7 +107,8 @@ app_gid=$(awk -F: '$1 == "appliance" { print $3 }' "$R/etc/group")
 install -d -m 0750 -o "$app_uid" -g "$app_gid" "$R/var/lib/appliance"
 install -d -m 0755 -o "$app_uid" -g "$app_gid" "$R/etc/systemd/timesyncd.conf.d"
 systemctl --root="$R" enable systemd-networkd.service systemd-resolved.service systemd-timesyncd.service \
-  appliance.service appliance-firstboot.service appliance-nft.socket appliance-setup-code.path >/dev/null 2>&1
+  appliance.service appliance-firstboot.service appliance-nft.socket appliance-setup-code.path \
+  appliance-boot-report.service >/dev/null 2>&1
 # Boot does not wait for a network: the appliance must come up (and show its setup code) without one.
 systemctl --root="$R" mask systemd-networkd-wait-online.service >/dev/null 2>&1
 # GRUB loads /vmlinuz and /initrd.img of the slot (Debian's symlinks to the installed kernel).
