@@ -28,6 +28,8 @@ NS=appl-boot-$$
 QEMU_PID=""
 cleanup() {
   [[ -n "$QEMU_PID" ]] && kill "$QEMU_PID" 2>/dev/null
+  # ip netns exec runs qemu as its child: end qemu itself (its pid file), or it outlives the test.
+  [[ -s "$WORK/qemu.pid" ]] && kill "$(cat "$WORK/qemu.pid")" 2>/dev/null
   wait 2>/dev/null
   ip netns del "$NS" 2>/dev/null || true
   rm -rf "$WORK"
@@ -50,7 +52,7 @@ in_ns nice -n 10 qemu-system-x86_64 -accel tcg -m 1536 -smp 2 -nographic -no-reb
   -netdev tap,id=n0,ifname=tap0,script=no,downscript=no -device virtio-net-pci,netdev=n0 \
   -smbios type=11,value=io.systemd.credential:appliance.boot-report=1 \
   -fw_cfg name=opt/io.systemd.credentials/appliance.boot-report,string=1 \
-  -serial "file:$WORK/serial.log" -monitor none -display none < /dev/null > "$WORK/qemu.log" 2>&1 &
+  -pidfile "$WORK/qemu.pid" -serial "file:$WORK/serial.log" -monitor none -display none < /dev/null > "$WORK/qemu.log" 2>&1 &
 QEMU_PID=$!
 
 wait_for() { # pattern seconds
