@@ -213,7 +213,7 @@ RUN_IMAGE_TEST=0
 run_image_boot_test() {
   local results=$1
   log "image boot test (qemu, TCG)"
-  IMAGE_PACKAGES=(qemu-system-x86 ovmf curl)
+  IMAGE_PACKAGES=(qemu-system-x86 ovmf curl nmap iproute2)
   ensure_image_deps
   if timeout 1500 image/boot-test.sh 2>&1 | tee "$results/image-boot.log"; (( PIPESTATUS[0] == 0 )); then
     SMOKE_PASSED=$((SMOKE_PASSED + 1))

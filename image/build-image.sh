@@ -5,7 +5,7 @@
 #   1 esp        64 MiB  vfat  GRUB (EFI/BOOT/BOOTX64.EFI, grub.cfg built in) and its environment block (EFI/BOOT/grubenv)
 #   2 rootfs-a   ext4    slot A: the Debian 12 root file system (host, plugins, units)
 #   3 rootfs-b   ext4    slot B: empty until the first RAUC update
-#   4 data       ext4    /data: /var/lib/appliance and /etc/appliance (bind mounts), kept across updates
+#   4 data       ext4    /data (1 GiB): /var/lib/appliance and /etc/appliance (bind mounts), kept across updates
 # plus appliance-amd64.img.sha256 (appliance-flash checks it) and rootfs-amd64.ext4 (the slot image a RAUC bundle carries).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -107,7 +107,8 @@ app_gid=$(awk -F: '$1 == "appliance" { print $3 }' "$R/etc/group")
 install -d -m 0750 -o "$app_uid" -g "$app_gid" "$R/var/lib/appliance"
 install -d -m 0755 -o "$app_uid" -g "$app_gid" "$R/etc/systemd/timesyncd.conf.d"
 systemctl --root="$R" enable systemd-networkd.service systemd-resolved.service systemd-timesyncd.service \
-  appliance.service appliance-firstboot.service appliance-nft.socket appliance-setup-code.path >/dev/null 2>&1
+  appliance.service appliance-firstboot.service appliance-nft.socket appliance-setup-code.path \
+  appliance-boot-report.service >/dev/null 2>&1
 # Boot does not wait for a network: the appliance must come up (and show its setup code) without one.
 systemctl --root="$R" mask systemd-networkd-wait-online.service >/dev/null 2>&1
 # GRUB loads /vmlinuz and /initrd.img of the slot (Debian's symlinks to the installed kernel).
@@ -141,7 +142,7 @@ used_mib=$(du -sm --apparent-size "$R" | cut -f1)
 slot_mib=$(( (used_mib * 13 / 10 + 256 + 63) / 64 * 64 ))
 mkfs.ext4 "${EXT4[@]}" -L rootfs -d "$R" "$WORK/rootfs.ext4" "${slot_mib}M"
 mkfs.ext4 "${EXT4[@]}" -L rootfs-b "$WORK/rootfs-b.ext4" "${slot_mib}M"
-mkfs.ext4 "${EXT4[@]}" -L data -d "$DATA" "$WORK/data.ext4" 256M
+mkfs.ext4 "${EXT4[@]}" -L data -d "$DATA" "$WORK/data.ext4" 1024M
 cp "$WORK/rootfs.ext4" "$OUT/rootfs-$ARCH.ext4"
 
 step "GRUB (EFI) and its environment block"
@@ -160,7 +161,7 @@ IMG=$OUT/appliance-$ARCH.img
 MIB=$((1024 * 1024))
 esp_start=1 esp_size=64
 a_start=$((esp_start + esp_size)) b_start=$((esp_start + esp_size + slot_mib))
-d_start=$((b_start + slot_mib)) d_size=256
+d_start=$((b_start + slot_mib)) d_size=1024
 total=$((d_start + d_size + 1))
 rm -f "$IMG" && truncate -s "$((total * MIB))" "$IMG"
 sfdisk -q "$IMG" <<EOF

@@ -103,6 +103,34 @@ public sealed class ContentTests
         Assert.Contains(tmpfiles, l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries) is ["d", folder, _, "appliance", "appliance", ..]);
     }
 
+    /// <summary>
+    /// IPv4 multicast (ONVIF WS-Discovery, mDNS) must work on the wire without a default route (link-local only, or
+    /// before DHCP answers): joining a group on "any interface" needs a route to it (ENODEV otherwise).
+    /// </summary>
+    [Fact]
+    public void Wired_interfaces_have_a_multicast_route()
+    {
+        var network = File.ReadAllLines(Path.Combine(ImageFiles.RootFs, "etc", "systemd", "network", "80-appliance-wired.network"));
+        Assert.Contains("224.0.0.0/4", SectionSettings(network, "Route", "Destination"));
+    }
+
+    [Fact]
+    public void A_destination_outside_a_route_section_is_no_route_negative_control() =>
+        Assert.Empty(SectionSettings(["[Network]", "Destination=224.0.0.0/4", "[Route]", "Gateway=_dhcp4"], "Route", "Destination"));
+
+    /// <summary>The values of <paramref name="key"/> in every <c>[section]</c> of a systemd INI file.</summary>
+    private static List<string> SectionSettings(IEnumerable<string> lines, string section, string key)
+    {
+        var values = new List<string>();
+        var current = "";
+        foreach (var line in lines.Select(l => l.Trim()))
+        {
+            if (line.StartsWith('[') && line.EndsWith(']')) current = line[1..^1];
+            else if (current == section && line.StartsWith(key + "=", StringComparison.Ordinal)) values.Add(line[(key.Length + 1)..]);
+        }
+        return values;
+    }
+
     private static IEnumerable<string> Settings(IEnumerable<string> unit, string key) =>
         unit.Where(l => l.StartsWith(key + "=", StringComparison.Ordinal)).Select(l => l[(key.Length + 1)..]);
 

@@ -107,44 +107,4 @@ public sealed class HostileChildTests
         {
         }
     }
-
-    /// <summary>Runs the script instead of the plugin host for plugin <c>test.hostile</c>; real plugin hosts for the rest.</summary>
-    private sealed class ScriptLauncher(string script, IPluginProcessLauncher real) : IPluginProcessLauncher
-    {
-        public int LastScriptPid { get; private set; }
-
-        public IPluginProcess Launch(PluginProcessStart start)
-        {
-            if (start.Plugin.PluginId != "test.hostile") return real.Launch(start);
-            var process = Process.Start(new ProcessStartInfo("setsid", ["python3", "-c", script, start.SocketPath]) { UseShellExecute = false })!;
-            LastScriptPid = process.Id;
-            return new ScriptProcess(process);
-        }
-
-        private sealed class ScriptProcess(Process process) : IPluginProcess
-        {
-            public int Pid => process.Id;
-
-            public Task<ProcessEnd> Exited { get; } = WaitAsync(process);
-
-            private static async Task<ProcessEnd> WaitAsync(Process p)
-            {
-                await p.WaitForExitAsync();
-                return new ProcessEnd(p.ExitCode);
-            }
-
-            public void Kill()
-            {
-                try
-                {
-                    process.Kill(entireProcessTree: true);
-                }
-                catch (InvalidOperationException)
-                {
-                }
-            }
-
-            public void Dispose() => process.Dispose();
-        }
-    }
 }

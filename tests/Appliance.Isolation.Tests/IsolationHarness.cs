@@ -57,7 +57,8 @@ public sealed class IsolationHarness : IAsyncDisposable
 
     public PluginManager Manager { get; }
 
-    public static async Task<IsolationHarness> StartAsync(Dictionary<string, IsolationOverride>? overrides = null, IPluginProcessLauncher? launcher = null)
+    public static async Task<IsolationHarness> StartAsync(Dictionary<string, IsolationOverride>? overrides = null, IPluginProcessLauncher? launcher = null,
+        double startTimeoutSeconds = 30)
     {
         var dataDirectory = Directory.CreateTempSubdirectory("appl-iso-").FullName;
         var options = new ApplianceOptions
@@ -66,7 +67,7 @@ public sealed class IsolationHarness : IAsyncDisposable
             BundledPluginsDirectory = null,
             Plugins = new PluginHostOptions
             {
-                StartTimeoutSeconds = 30,
+                StartTimeoutSeconds = startTimeoutSeconds,
                 StopTimeoutSeconds = 5,
                 WatchDirectory = false,
                 AllowUnsigned = true,

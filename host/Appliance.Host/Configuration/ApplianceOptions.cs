@@ -83,6 +83,10 @@ public sealed class HttpOptions
 
 public sealed class PluginHostOptions
 {
+    /// <summary>
+    /// How long a plugin's start may take before it is quarantined. For an isolated plugin this includes its
+    /// process's runtime start and handshake (the log and the error say how long each part took).
+    /// </summary>
     public double StartTimeoutSeconds { get; set; } = 15;
 
     public double StopTimeoutSeconds { get; set; } = 10;

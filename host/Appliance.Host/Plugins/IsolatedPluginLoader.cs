@@ -29,6 +29,8 @@ public sealed class IsolatedPluginLoader
             RunAsUser = _settings.RunAsUser,
             PluginHostPath = _settings.PluginHostPath ?? defaults.PluginHostPath,
             StopTimeout = TimeSpan.FromSeconds(options.Value.Plugins.StopTimeoutSeconds),
+            // The child's runtime start, handshake and the plugin's own start are all inside the plugin's start.
+            HandshakeTimeout = TimeSpan.FromSeconds(options.Value.Plugins.StartTimeoutSeconds),
         };
         _rings = _settings.RuntimeDirectory is { } dir ? new RingDirectory(dir) : RingDirectory.Default();
     }

@@ -75,6 +75,8 @@ internal sealed class PluginActivator
 
     private TimeSpan StopTimeout => TimeSpan.FromSeconds(_options.Plugins.StopTimeoutSeconds);
 
+    private static readonly TimeSpan CancellationGrace = TimeSpan.FromSeconds(1);
+
     /// <summary>Weak references to the load contexts of stopped plugin versions (collected once really unloaded).</summary>
     public IReadOnlyList<WeakReference> RetiredContexts()
     {
@@ -298,7 +300,8 @@ internal sealed class PluginActivator
         using var cts = new CancellationTokenSource(StartTimeout);
         try
         {
-            await instance.StartAsync(context, cts.Token).WaitAsync(StartTimeout);
+            // The token fires at the timeout; the wait gives a plugin that honours it a moment to say where it was.
+            await instance.StartAsync(context, cts.Token).WaitAsync(StartTimeout + CancellationGrace);
             if (slot.Active != active) return slot.Error ?? "crashed while starting"; // crashed and quarantined while starting
             _routes.Replace(id, context.MappedRoutes);
             slot.State = PluginState.Running;
@@ -308,9 +311,16 @@ internal sealed class PluginActivator
         }
         catch (Exception ex)
         {
-            var why = ex is TimeoutException
-                ? $"did not start within {StartTimeout.TotalSeconds:0.#} s"
-                : $"threw at start: {ex.GetType().Name}: {ex.Message}";
+            // A plugin that honours the token ends with a cancellation when the start timeout fires: that is the
+            // timeout too. An isolated plugin's cancellation wraps the original and says which part of its start
+            // (process, handshake, the plugin's own start) it was waiting for.
+            var why = ex switch
+            {
+                TimeoutException => $"did not start within {StartTimeout.TotalSeconds:0.#} s",
+                OperationCanceledException when cts.IsCancellationRequested =>
+                    $"did not start within {StartTimeout.TotalSeconds:0.#} s" + (ex.InnerException is null ? "" : $": {ex.Message}"),
+                _ => $"threw at start: {ex.GetType().Name}: {ex.Message}",
+            };
             await StopActiveAsync(slot, PluginState.Stopping);
             Quarantined(slot, why, ex);
             return why;

@@ -45,6 +45,7 @@ internal sealed class PluginSession : IAsyncDisposable
         File.SetUnixFileMode(socketPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         listener.Listen(1);
         var token = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
+        var phases = new StartPhases();
         var process = launcher.Launch(new PluginProcessStart(spec, socketPath, token, options));
         Socket? socket = null;
         IsolationChannel? channel = null;
@@ -57,6 +58,7 @@ internal sealed class PluginSession : IAsyncDisposable
             if (first != accept)
                 throw new IsolatedPluginException($"the plugin process {(await process.Exited)} before it connected");
             socket = await accept;
+            phases.Reached("connected");
             var peer = PeerCredentials.Of(socket);
             if (peer.Pid != process.Pid)
                 throw new IsolatedPluginException($"pid {peer.Pid} connected instead of the plugin process {process.Pid}");
@@ -66,6 +68,7 @@ internal sealed class PluginSession : IAsyncDisposable
                 throw new IsolatedPluginException($"handshake failed: {failure}");
             if (theirs.Role != "plugin-host" || theirs.Token != token || theirs.PluginId != spec.PluginId)
                 throw new IsolatedPluginException("handshake failed: the peer is not the plugin host the host started (role, token or plugin id differ)");
+            phases.Reached("handshake");
             var bridge = new HostBridge(context, channel, routes, rings);
             channel.Start(bridge);
             bridge.WatchCameras();
@@ -76,6 +79,8 @@ internal sealed class PluginSession : IAsyncDisposable
                 await bridge.DisposeAsync();
                 throw new IsolatedPluginException(started.Failure!.Message);
             }
+            phases.Reached("started");
+            context.Logger.Info("isolation: plugin process {Pid} {Phases}", process.Pid, phases.Describe());
             routes.Attach(bridge);
             return new PluginSession(process, channel, bridge, routes, socketPath, options);
         }
@@ -87,7 +92,9 @@ internal sealed class PluginSession : IAsyncDisposable
             process.Dispose();
             TryDelete(socketPath);
             if (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested)
-                throw new IsolatedPluginException($"the plugin process did not connect and start within {options.HandshakeTimeout.TotalSeconds:0.#} s");
+                throw new IsolatedPluginException($"the plugin process did not connect and start within {options.HandshakeTimeout.TotalSeconds:0.#} s ({phases.Describe()})");
+            if (ex is OperationCanceledException)
+                throw new OperationCanceledException($"the start of the plugin process was cancelled ({phases.Describe()})", ex, cancellationToken);
             throw;
         }
     }
