@@ -21,6 +21,8 @@ public static partial class CameraProbeWording
                 "Enter the user name and password the camera's own web page accepts."),
             "path" => ($"The camera has no stream at this path ({status ?? "DESCRIBE failed"}).",
                 "Check the path after the address (e.g. /stream1): the camera's manual or its ONVIF profiles name it."),
+            "busy" => ($"The camera is busy: it answered 503 Service Unavailable to every try{(status is null ? "" : $" ({status})")}.",
+                "Close other viewers of the camera (it may allow only a few RTSP clients), or try again when its stream is up."),
             "transport" => ($"The camera refused to set up the stream{(status is null ? " over the transport asked for" : $" ({status})")}.",
                 "Set the camera's RTP transport to TCP or UDP (overrides.rtspTransport), or allow RTP over UDP from the camera."),
             "codec" => ("The camera's stream has no video the appliance can use (H.264 or H.265).",

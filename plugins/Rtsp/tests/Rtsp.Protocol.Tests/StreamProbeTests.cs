@@ -109,6 +109,32 @@ public sealed class StreamProbeTests
     }
 
     [Fact]
+    public async Task ACameraAnswering503IsAskedAgainUntilItPlays()
+    {
+        // gst-rtsp-server answers 503 to a DESCRIBE that arrives while its shared media is still being torn down
+        // (seen in CI right after an automatic transport's refused TCP try); busy cameras answer it too.
+        using var server = new ScriptedRtspServer((_, _) => null, describe: connection => connection <= 2 ? "503 Service Unavailable" : null);
+        var probed = await ProbeAsync(server.Url, time: TimeSpan.FromSeconds(4));
+
+        Assert.Equal(StreamProbeFailure.NoKeyframe, probed.Failure?.Code);
+        Assert.Equal(3, server.Connections);
+        Assert.Contains(server.Requests, r => r.StartsWith("PLAY ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ACameraThatStaysBusyIsTheBusyReasonWithinTheProbesTime()
+    {
+        using var server = new ScriptedRtspServer((_, _) => null, describe: _ => "503 Service Unavailable");
+        var started = TimeProvider.System.GetTimestamp();
+        var probed = await ProbeAsync(server.Url, time: TimeSpan.FromSeconds(2));
+
+        Assert.Equal((StreamProbeFailure.Busy, "DESCRIBE: 503 Service Unavailable"), (probed.Failure?.Code, probed.Failure?.Message));
+        Assert.InRange(server.Connections, 2, 5);
+        // Each try starts within the probe's 2 s; the bound here is loose only for a loaded machine.
+        Assert.True(TimeProvider.System.GetElapsedTime(started) < TimeSpan.FromSeconds(10), "the retries stop when the probe's time is up");
+    }
+
+    [Fact]
     public async Task NothingListeningIsUnreachable()
     {
         var probed = await ProbeAsync($"rtsp://127.0.0.1:{FreePort.Tcp()}/cam");

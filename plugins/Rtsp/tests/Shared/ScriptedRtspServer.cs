@@ -8,21 +8,24 @@ namespace Appliance.Plugins.Rtsp.Tests.Shared;
 /// <summary>
 /// A misbehaving RTSP peer on 127.0.0.1 for bad-input tests: answers OPTIONS and DESCRIBE (one H.264 track),
 /// decides each SETUP with <c>setup(connection number, transport header)</c> (null: accept, else the status line
-/// to answer, e.g. "461 Unsupported Transport"), answers PLAY but sends no media. Can demand authentication first
+/// to answer, e.g. "461 Unsupported Transport"), answers PLAY but sends no media. <c>describe(connection number)</c>
+/// may refuse DESCRIBE the same way (e.g. "503 Service Unavailable" on the first connections). Can demand authentication first
 /// (<c>challenge</c>: a WWW-Authenticate value) and describe other media (<c>sdp</c>). Records every request head it received.
 /// </summary>
 public sealed class ScriptedRtspServer : IDisposable
 {
     private const string Sdp = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=scripted\r\nc=IN IP4 0.0.0.0\r\nt=0 0\r\nm=video 0 RTP/AVP 96\r\na=rtpmap:96 H264/90000\r\na=control:track1\r\n";
     private readonly Func<int, string, string?> _setup;
+    private readonly Func<int, string?>? _describe;
     private readonly string? _challenge;
     private readonly string _sdp;
     private readonly LoopbackTcpServer _server;
     private int _connections;
 
-    public ScriptedRtspServer(Func<int, string, string?> setup, string? challenge = null, string? sdp = null)
+    public ScriptedRtspServer(Func<int, string, string?> setup, string? challenge = null, string? sdp = null, Func<int, string?>? describe = null)
     {
         _setup = setup;
+        _describe = describe;
         _challenge = challenge;
         _sdp = sdp ?? Sdp;
         _server = new LoopbackTcpServer(ServeAsync);
@@ -53,6 +56,8 @@ public sealed class ScriptedRtspServer : IDisposable
                 answer = $"RTSP/1.0 401 Unauthorized\r\nCSeq: {cseq}\r\nWWW-Authenticate: {_challenge}\r\n\r\n";
             else if (method == "OPTIONS")
                 answer = $"RTSP/1.0 200 OK\r\nCSeq: {cseq}\r\nPublic: OPTIONS, DESCRIBE, SETUP, PLAY, TEARDOWN\r\n\r\n";
+            else if (method == "DESCRIBE" && _describe?.Invoke(connection) is { } refused)
+                answer = $"RTSP/1.0 {refused}\r\nCSeq: {cseq}\r\n\r\n";
             else if (method == "DESCRIBE")
                 answer = $"RTSP/1.0 200 OK\r\nCSeq: {cseq}\r\nContent-Type: application/sdp\r\nContent-Base: {Url}/\r\nContent-Length: {_sdp.Length}\r\n\r\n{_sdp}";
             else if (method == "SETUP")

@@ -255,7 +255,7 @@ public sealed partial class RtspPullSession
 
     private static RtspPullOutcome Refused(RtspClient client, string step, RtspResponse r) =>
         new(r.StatusCode == 401 ? RtspPullEnd.Unauthorized : RtspPullEnd.RequestFailed,
-            r.StatusCode == 401 && client.AuthError is { } why ? $"{step}: {r.Status} ({why})" : $"{step}: {r.Status}", false);
+            r.StatusCode == 401 && client.AuthError is { } why ? $"{step}: {r.Status} ({why})" : $"{step}: {r.Status}", false, r.StatusCode);
 
     private string? _playUrl;
 

@@ -72,8 +72,9 @@ public interface IRtspPullObserver
 /// but no RTP packet ever arrived (with UDP: a firewall in between). Both tell an automatic transport to try the other.</summary>
 public enum RtspPullEnd { Stopped, InvalidUrl, ConnectFailed, Unauthorized, RequestFailed, ProtocolError, NoTracks, ConnectionLost, MediaTimeout, KeepAliveFailed, ServerEnded, TransportRefused, NoMediaAfterPlay }
 
-/// <summary>How a session ended. <see cref="Message"/> is what an operator should read ("DESCRIBE: 401 Unauthorized").</summary>
-public sealed record RtspPullOutcome(RtspPullEnd End, string Message, bool Played);
+/// <summary>How a session ended. <see cref="Message"/> is what an operator should read ("DESCRIBE: 401 Unauthorized");
+/// <see cref="Status"/> is the RTSP status code of the refusal that ended it, when one did.</summary>
+public sealed record RtspPullOutcome(RtspPullEnd End, string Message, bool Played, int? Status = null);
 
 /// <summary>Counters of one track at a moment.</summary>
 public sealed record RtpTrackSnapshot(

@@ -13,28 +13,51 @@ namespace Appliance.Plugins.Rtsp.Protocol.Probing;
 /// </summary>
 public static class RtspStreamProbe
 {
-    /// <summary>Runs one probe. <paramref name="timeout"/> bounds the whole probe, connect to keyframe.</summary>
+    /// <summary>How long the probe waits before asking a camera again that answered 503 Service Unavailable.</summary>
+    internal static readonly TimeSpan BusyPause = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>
+    /// Runs one probe. <paramref name="timeout"/> bounds the whole probe, connect to keyframe. A camera that answers
+    /// 503 Service Unavailable (busy, or its stream still being set up or torn down) is asked again after
+    /// <see cref="BusyPause"/> while the time lasts; if it never stops, the answer is <see cref="StreamProbeFailure.Busy"/>.
+    /// </summary>
     public static async Task<Result<StreamFacts>> RunAsync(RtspPullOptions options, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var time = options.Time;
+        var started = time.GetTimestamp();
+        while (true)
+        {
+            var left = timeout - time.GetElapsedTime(started);
+            var (result, outcome) = await RunOnceAsync(options, left > TimeSpan.Zero ? left : TimeSpan.FromMilliseconds(1), timeout, cancellationToken)
+                .ConfigureAwait(false);
+            if (outcome is not { End: RtspPullEnd.RequestFailed, Status: 503 } || time.GetElapsedTime(started) + BusyPause >= timeout) return result;
+            await Task.Delay(BusyPause, time, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>One session within <paramref name="left"/>; failures are worded with the whole probe's <paramref name="timeout"/>.</summary>
+    private static async Task<(Result<StreamFacts> Result, RtspPullOutcome Outcome)> RunOnceAsync(RtspPullOptions options, TimeSpan left,
+        TimeSpan timeout, CancellationToken cancellationToken)
     {
         var watch = new KeyframeWatch();
         var session = new RtspPullSession(options with
         {
-            ConnectTimeout = Min(options.ConnectTimeout, timeout),
-            RequestTimeout = Min(options.RequestTimeout, timeout),
-            MediaTimeout = timeout,
-            FirstMediaTimeout = timeout,
+            ConnectTimeout = Min(options.ConnectTimeout, left),
+            RequestTimeout = Min(options.RequestTimeout, left),
+            MediaTimeout = left,
+            FirstMediaTimeout = left,
         }, watch);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var run = session.RunAsync(stop.Token);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var expired = Task.Delay(timeout, options.Time, deadline.Token);
+        var expired = Task.Delay(left, options.Time, deadline.Token);
         await Task.WhenAny(watch.Done, run, expired).ConfigureAwait(false);
         await deadline.CancelAsync().ConfigureAwait(false);
         var packets = session.Snapshot().Sum(t => t.PacketsReceived);
         await stop.CancelAsync().ConfigureAwait(false);
         var outcome = await run.ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
-        return watch.Verdict(outcome, packets, timeout);
+        return (watch.Verdict(outcome, packets, timeout), outcome);
     }
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
@@ -47,6 +70,7 @@ public static class RtspStreamProbe
         {
             RtspPullEnd.Unauthorized => new Failure(StreamProbeFailure.Auth, outcome.Message),
             RtspPullEnd.InvalidUrl => new Failure(StreamProbeFailure.InvalidUrl, outcome.Message),
+            RtspPullEnd.RequestFailed when outcome.Status == 503 => new Failure(StreamProbeFailure.Busy, outcome.Message),
             RtspPullEnd.RequestFailed when outcome.Message.StartsWith("DESCRIBE", StringComparison.Ordinal) => new Failure(StreamProbeFailure.Path, outcome.Message),
             RtspPullEnd.RequestFailed or RtspPullEnd.TransportRefused => new Failure(StreamProbeFailure.Transport, outcome.Message),
             RtspPullEnd.NoTracks => new Failure(StreamProbeFailure.Codec, outcome.Message),

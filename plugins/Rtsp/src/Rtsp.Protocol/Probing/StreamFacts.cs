@@ -30,7 +30,11 @@ public static class StreamProbeFailure
     /// <summary>The camera asked for credentials (401) and the ones given, if any, were not accepted.</summary>
     public const string Auth = "auth";
 
-    /// <summary>DESCRIBE failed (404 and any other refusal): no stream at this path.</summary>
+    /// <summary>The camera answered 503 Service Unavailable to every try within the probe's time: busy (too many
+    /// clients) or its stream not ready.</summary>
+    public const string Busy = "busy";
+
+    /// <summary>DESCRIBE failed (404 and any other refusal but 503): no stream at this path.</summary>
     public const string Path = "path";
 
     /// <summary>SETUP or PLAY refused, or the transport asked for not available.</summary>
