@@ -32,8 +32,11 @@ mkdir -p "$OUT"
 
 # --- 1. The root file system: debootstrap minbase + packages.list, cached as a tarball per package list.
 packages=$(sed -e 's/#.*//' image/packages.list | awk -v a="$ARCH" 'NF && ($2 == "" || $2 == "[" a "]") { print $1 }' | paste -sd,)
-cache=$OUT/cache/debootstrap-$ARCH-$(printf '%s' "$packages" | sha256sum | cut -c1-12).tar
-rm -rf "$WORK" && mkdir -p "$R" "$OUT/cache"
+# APPLIANCE_IMAGE_CACHE: where the tarball is kept (default out/image/cache; a folder outside the checkout survives
+# a clean clone and is shared between worktrees).
+CACHE_DIR=${APPLIANCE_IMAGE_CACHE:-$OUT/cache}
+cache=$CACHE_DIR/debootstrap-$ARCH-$(printf '%s' "$packages" | sha256sum | cut -c1-12).tar
+rm -rf "$WORK" && mkdir -p "$R" "$CACHE_DIR"
 if [[ -f "$cache" ]]; then
   step "root file system from the debootstrap cache $(basename "$cache")"
   tar -C "$R" -xpf "$cache"
@@ -47,7 +50,7 @@ else
     printf '   [%3d s] %s\n' "$((SECONDS - START))" "$(grep '^I: ' "$log" | tail -n1)" >&2
   done
   wait "$pid" || { echo "build-image: debootstrap failed (log: $log)" >&2; tail -n 30 "$log" >&2; exit 1; }
-  tar -C "$R" -cpf "$cache" .
+  tar -C "$R" -cpf "$cache.part" . && mv "$cache.part" "$cache"
 fi
 
 # --- 2. Only allowed packages: every installed package must match packages.allow and no line of packages.deny.
