@@ -69,6 +69,28 @@ public sealed class HotSwapTests
         }
     }
 
+    [Fact]
+    public async Task Runtime_copies_left_by_a_killed_host_are_removed_at_the_next_start()
+    {
+        var data = Directory.CreateTempSubdirectory("appl-pm-").FullName;
+        await using (var h = await PluginManagerHarness.StartAsync(data))
+            await h.InstallAsync(await TestPluginBuilder.ProbeZipAsync("test.kept", "1.0.0"));
+        // What a host killed during its start leaves: shadow copies of versions that never got to run.
+        var runtime = Path.Combine(data, "runtime");
+        foreach (var left in new[] { "test.kept-1.0.0-0badf00d", "test.kept-0.9.0-deadbeef", "gone.plugin-2.0.0-12345678" })
+        {
+            Directory.CreateDirectory(Path.Combine(runtime, left, "sub"));
+            await File.WriteAllTextAsync(Path.Combine(runtime, left, "sub", "plugin.dll"), "left over");
+        }
+
+        await using var again = await PluginManagerHarness.StartAsync(data);
+
+        Assert.Equal("hello from test.kept 1.0.0", await again.CallAsync("test.kept", "hello"));
+        var copies = Directory.GetDirectories(runtime).Select(Path.GetFileName).ToList();
+        Assert.Equal(["test.kept-1.0.0"], copies.Select(c => c![..c!.LastIndexOf('-')]));
+        Assert.DoesNotContain("test.kept-1.0.0-0badf00d", copies);
+    }
+
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static object? OldContext(PluginManager manager) => manager.Get("test.swap");
 

@@ -10,9 +10,14 @@ namespace Appliance.Host.Plugins;
 /// </summary>
 internal sealed class FolderReconciler(PluginFolders folders, PluginSlots slots, PluginActivator activator, HealthRegistry health)
 {
-    /// <summary>Activates every installed folder, then removes runtime copies no running version uses.</summary>
+    /// <summary>
+    /// At start nothing runs yet: removes every runtime copy an earlier run left (a host killed while starting
+    /// never reached the cleanup below, and each start copies every plugin again), activates every installed
+    /// folder, then removes runtime copies no running version uses.
+    /// </summary>
     public async Task ActivateAllAsync()
     {
+        folders.CleanRuntime(new HashSet<string>());
         foreach (var folder in folders.InstalledFolders())
             await activator.ActivateFolderAsync(Path.GetFileName(folder), folder, reason: "start");
         folders.CleanRuntime(slots.All().Where(s => s.Active is not null).Select(s => s.Active!.RuntimeFolder).ToHashSet());
