@@ -7,7 +7,8 @@ namespace Appliance.SystemBus;
 /// The failure codes of this library: <c>unavailable</c> (the service is not on the bus), <c>dbus-error</c> (the
 /// service answered an error; the message names it), <c>transport</c> (the bus cannot be reached or closed),
 /// <c>timeout</c>, <c>malformed</c> (a reply or signal of the wrong type or shape, a missing property),
-/// <c>not-found</c>, <c>job-failed</c>, <c>invalid</c> (the caller's input).
+/// <c>not-found</c>, <c>job-failed</c>, <c>invalid</c> (the caller's input), <c>file-error</c> (a file the service
+/// reads, such as a <c>.network</c> file, could not be written or read).
 /// </summary>
 public static class BusFailures
 {
@@ -19,6 +20,7 @@ public static class BusFailures
     public const string NotFound = "not-found";
     public const string JobFailed = "job-failed";
     public const string Invalid = "invalid";
+    public const string FileError = "file-error";
 
     /// <summary>What went wrong with a call, as a failure; null for exceptions that are bugs (they are not caught).</summary>
     internal static Failure? FromException(MethodCall call, Exception exception) => exception switch

@@ -9,7 +9,7 @@ namespace Appliance.SystemBus;
 /// they take effect). NetworkManager rather than systemd-networkd because python3-dbusmock ships a NetworkManager
 /// template, so the client is tested against a real D-Bus peer.
 /// </summary>
-public sealed class NetworkManagerClient(BusConnection bus)
+public sealed class NetworkManagerClient(BusConnection bus) : INetworkSettingsBackend
 {
     public const string Service = "org.freedesktop.NetworkManager";
     public const string ManagerPath = "/org/freedesktop/NetworkManager";

@@ -50,6 +50,12 @@ public sealed class SystemServicesOptions
     /// <summary>Ask the first NTP server directly (SNTP) to measure the offset; off: only timedated's sync flag counts.</summary>
     public bool ClockProbe { get; set; } = true;
 
+    /// <summary>What keeps the network settings: <c>networkmanager</c> (default) or <c>networkd</c> (systemd-networkd, the image's).</summary>
+    public string NetworkBackend { get; set; } = "networkmanager";
+
+    /// <summary>With <c>networkd</c>: where the appliance writes its <c>.network</c> files (the image: on the data partition).</summary>
+    public string NetworkdDirectory { get; set; } = "/etc/systemd/network";
+
     /// <summary>A network settings change is reverted unless confirmed within this time.</summary>
     public double NetworkRevertSeconds { get; set; } = 120;
 

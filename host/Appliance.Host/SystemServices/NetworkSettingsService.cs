@@ -12,12 +12,12 @@ public sealed record PendingNetworkChange(string Interface, AddressSettings Prev
 public sealed record NetworkSettingsStatus(IReadOnlyList<NetworkInterfaceState> Interfaces, PendingNetworkChange? Pending, string? LastRevert, string? Error);
 
 /// <summary>
-/// Per-interface IPv4 settings through NetworkManager with confirm-or-revert, like the firewall's: an apply takes effect
+/// Per-interface IPv4 settings through NetworkManager or systemd-networkd (<see cref="INetworkSettingsBackend"/>) with confirm-or-revert, like the firewall's: an apply takes effect
 /// at once, and unless <see cref="Confirm"/> is called within <c>systemServices.networkRevertSeconds</c> (2 minutes) the
 /// previous settings are applied again, so a technician who cut themselves off gets the old settings back. One change
 /// waits at a time. The timer comes from the injected <see cref="TimeProvider"/>.
 /// </summary>
-public sealed class NetworkSettingsService(NetworkManagerClient network, TimeProvider time, IOptions<ApplianceOptions> options,
+public sealed class NetworkSettingsService(INetworkSettingsBackend network, TimeProvider time, IOptions<ApplianceOptions> options,
     ILogger<NetworkSettingsService> log) : IDisposable
 {
     private readonly object _gate = new();

@@ -9,6 +9,8 @@ public static class SystemBusClients
     public static IServiceCollection AddSystemServices(this IServiceCollection services, ApplianceOptions options)
     {
         var settings = options.SystemServices;
+        if (settings.NetworkBackend is not ("networkmanager" or "networkd"))
+            throw new InvalidOperationException($"appliance.systemServices.networkBackend '{settings.NetworkBackend}' is not networkmanager or networkd");
         services.AddSingleton(_ => new BusConnection(new SystemBusOptions
         {
             Address = settings.BusAddress,
@@ -20,6 +22,9 @@ public static class SystemBusClients
         services.AddSingleton<HostnameClient>();
         services.AddSingleton<LoginClient>();
         services.AddSingleton<NetworkManagerClient>();
+        services.AddSingleton<INetworkSettingsBackend>(sp => settings.NetworkBackend == "networkd"
+            ? new SystemBus.Networkd.NetworkdClient(sp.GetRequiredService<BusConnection>(), settings.NetworkdDirectory)
+            : sp.GetRequiredService<NetworkManagerClient>());
         services.AddSingleton<JournalReader>();
         services.AddSingleton<ClockProbe>();
         services.AddSingleton<UnitsService>();

@@ -37,6 +37,8 @@ public sealed class PrivateBus : IAsyncDisposable
     public static async Task<PrivateBus> StartAsync()
     {
         var directory = Directory.CreateTempSubdirectory("appl-dbus-").FullName;
+        // Services that drop to their own user (systemd-networkd) must reach the socket too.
+        File.SetUnixFileMode(directory, (UnixFileMode)0b111_101_101);
         var config = Path.Combine(directory, "bus.conf");
         await File.WriteAllTextAsync(config, $"""
             <!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN" "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
@@ -45,6 +47,7 @@ public sealed class PrivateBus : IAsyncDisposable
               <listen>unix:path={directory}/bus</listen>
               <auth>EXTERNAL</auth>
               <policy context="default">
+                <allow user="*"/>
                 <allow send_destination="*" eavesdrop="true"/>
                 <allow eavesdrop="true"/>
                 <allow own="*"/>
