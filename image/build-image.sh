@@ -109,6 +109,8 @@ app_uid=$(awk -F: '$1 == "appliance" { print $3 }' "$R/etc/passwd")
 app_gid=$(awk -F: '$1 == "appliance" { print $3 }' "$R/etc/group")
 install -d -m 0750 -o "$app_uid" -g "$app_gid" "$R/var/lib/appliance"
 install -d -m 0755 -o "$app_uid" -g "$app_gid" "$R/etc/systemd/timesyncd.conf.d"
+# networkd's /etc folder is the host's, on the data partition (the image's defaults are in /usr/lib/systemd/network).
+rm -rf "$R/etc/systemd/network" && ln -s /etc/appliance/network "$R/etc/systemd/network"
 systemctl --root="$R" enable systemd-networkd.service systemd-resolved.service systemd-timesyncd.service \
   appliance.service appliance-firstboot.service appliance-nft.socket appliance-setup-code.path \
   appliance-boot-report.service >/dev/null 2>&1

@@ -77,7 +77,7 @@ public sealed class ContentTests
         Assert.False(a.GetProperty("plugins").GetProperty("allowUnsigned").GetBoolean());
         // The portal must be reachable on the wired LAN at first boot: the interface the image's .link file names is
         // in a zone (without one, the enforced firewall opens nothing but loopback).
-        var link = File.ReadAllLines(Path.Combine(ImageFiles.RootFs, "etc", "systemd", "network", "10-appliance-lan.link"));
+        var link = File.ReadAllLines(Path.Combine(ImageFiles.RootFs, "usr", "lib", "systemd", "network", "10-appliance-lan.link"));
         var lan = Assert.Single(Settings(link, "Name"));
         var zoned = firewall.GetProperty("zones").GetProperty("interfaces").EnumerateArray()
             .ToDictionary(i => i.GetProperty("name").GetString()!, i => i.GetProperty("zone").GetString()!);
@@ -104,13 +104,35 @@ public sealed class ContentTests
     }
 
     /// <summary>
+    /// Network settings go through systemd-networkd: the host writes its .network files to a folder of the data
+    /// partition (it outlives an update of the root slot), which it may write under its sandbox, which exists at boot,
+    /// and which networkd waits for.
+    /// </summary>
+    [Fact]
+    public void The_host_writes_networkds_files_to_the_data_partition_under_its_sandbox()
+    {
+        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(ImageFiles.RootFs, "etc", "appliance", "appliance.json")));
+        var services = doc.RootElement.GetProperty("appliance").GetProperty("systemServices");
+        Assert.Equal("networkd", services.GetProperty("networkBackend").GetString());
+        var folder = services.GetProperty("networkdDirectory").GetString()!;
+        Assert.StartsWith("/etc/appliance/", folder);
+        var unit = File.ReadAllLines(Path.Combine(ImageFiles.Units, "appliance.service"));
+        Assert.Contains("/etc/appliance", Settings(unit, "ReadWritePaths").SelectMany(v => v.Split(' ', StringSplitOptions.RemoveEmptyEntries)));
+        var tmpfiles = File.ReadAllLines(Path.Combine(ImageFiles.RootFs, "usr", "lib", "tmpfiles.d", "appliance.conf"));
+        Assert.Contains(tmpfiles, l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries) is ["d", var f, "0755", "appliance", "appliance", ..] && f == folder);
+        var dropIn = File.ReadAllLines(Path.Combine(ImageFiles.Units, "systemd-networkd.service.d", "appliance.conf"));
+        Assert.Contains("/etc/appliance", Settings(dropIn, "RequiresMountsFor"));
+        Assert.Contains(services.GetProperty("units").EnumerateArray(), u => u.GetString() == "systemd-networkd.service");
+    }
+
+    /// <summary>
     /// IPv4 multicast (ONVIF WS-Discovery, mDNS) must work on the wire without a default route (link-local only, or
     /// before DHCP answers): joining a group on "any interface" needs a route to it (ENODEV otherwise).
     /// </summary>
     [Fact]
     public void Wired_interfaces_have_a_multicast_route()
     {
-        var network = File.ReadAllLines(Path.Combine(ImageFiles.RootFs, "etc", "systemd", "network", "80-appliance-wired.network"));
+        var network = File.ReadAllLines(Path.Combine(ImageFiles.RootFs, "usr", "lib", "systemd", "network", "80-appliance-wired.network"));
         Assert.Contains("224.0.0.0/4", SectionSettings(network, "Route", "Destination"));
     }
 

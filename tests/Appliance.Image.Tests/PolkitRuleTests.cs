@@ -56,7 +56,7 @@ public sealed class PolkitRuleTests
     }
 
     [Fact]
-    public void The_host_may_restart_timesyncd_and_set_ntp_and_the_time_zone()
+    public void The_host_may_restart_timesyncd_set_ntp_and_the_time_zone_and_reload_networkd()
     {
         Case[] allowed =
         [
@@ -64,6 +64,8 @@ public sealed class PolkitRuleTests
             Unit("appliance", "systemd-timesyncd.service", "reload-or-restart"),
             Timedate("appliance", "set-ntp"),
             Timedate("appliance", "set-timezone"),
+            new("appliance", "org.freedesktop.network1.reload", []),
+            new("appliance", "org.freedesktop.network1.reconfigure", []),
         ];
         Assert.All(Evaluate([Rule], allowed), answer => Assert.Equal("yes", answer));
     }
@@ -86,6 +88,9 @@ public sealed class PolkitRuleTests
             Timedate("appliance", "set-local-rtc"),
             Timedate("nobody", "set-ntp"),
             new("appliance", "org.freedesktop.login1.reboot", []),
+            new("appliance", "org.freedesktop.network1.set-dns-servers", []),
+            new("appliance", "org.freedesktop.network1.forcerenew", []),
+            new("nobody", "org.freedesktop.network1.reload", []),
         ];
         Assert.All(Evaluate([Rule], others), answer => Assert.Equal("not_handled", answer));
     }

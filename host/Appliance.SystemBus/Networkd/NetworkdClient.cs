@@ -56,6 +56,7 @@ public sealed class NetworkdClient(BusConnection bus, string directory) : INetwo
         {
             var staging = file + ".new";
             await File.WriteAllTextAsync(staging, NetworkFile.Render(interfaceName, settings), ct).ConfigureAwait(false);
+            File.SetUnixFileMode(staging, (UnixFileMode)0b110_100_100); // networkd reads it as its own user, whatever our umask
             File.Move(staging, file, overwrite: true);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
