@@ -17,5 +17,5 @@ type SshAuthorizedKeys =
 /// The maintenance SSH login's keys for C#.
 [<AbstractClass; Sealed>]
 type SshFacade =
-    /// The lines of system.ssh.authorizedKeys checked (AuthorizedKeys.parseAll), or every problem ("path: message").
+    /// The lines of systemServices.ssh.authorizedKeys checked (AuthorizedKeys.parseAll), or every problem ("path: message").
     static member AuthorizedKeys: lines: string seq -> Appliance.Abstractions.Result<SshAuthorizedKeys>

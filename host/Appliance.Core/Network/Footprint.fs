@@ -233,7 +233,7 @@ let hostEntries (s: HostNetworkSettings) : ResolvedEntry list =
                     SshPort
                     zone
                     None
-                    "Maintenance login over SSH (keys only), while system.ssh is enabled"
+                    "Maintenance login over SSH (keys only), while systemServices.ssh is enabled"
                     false
                 |> keyed "systemServices.ssh.enabled"
     ]

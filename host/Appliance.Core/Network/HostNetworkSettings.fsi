@@ -54,7 +54,7 @@ type HostNetworkSettings =
         /// (network.doctor.stunServer); None when not configured.
         Stun: (string * int) option
 
-        /// The zones the maintenance SSH server (22/tcp) is reachable from; empty while system.ssh is off.
+        /// The zones the maintenance SSH server (22/tcp) is reachable from; empty while systemServices.ssh is off.
         SshZones: string list
     }
 

@@ -222,5 +222,5 @@ let line (key: AuthorizedKey) =
         body
 
 let render (keys: AuthorizedKey list) =
-    "# Written by the appliance from system.ssh.authorizedKeys; changes here are overwritten.\n"
+    "# Written by the appliance from systemServices.ssh.authorizedKeys; changes here are overwritten.\n"
     + String.Join("", keys |> List.map (fun k -> line k + "\n"))

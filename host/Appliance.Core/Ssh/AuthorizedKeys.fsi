@@ -1,4 +1,4 @@
-/// OpenSSH authorized_keys lines for the maintenance login (system.ssh.authorizedKeys), parsed and checked:
+/// OpenSSH authorized_keys lines for the maintenance login (appliance.systemServices.ssh.authorizedKeys), parsed and checked:
 /// only ssh-ed25519, ecdsa-sha2-nistp256/384/521 and RSA keys of at least 3072 bits (used with rsa-sha2-256/512
 /// signatures). Options before the key (command=, from=, no-pty, ...) are refused: the file the appliance writes
 /// holds plain keys and comments only.
