@@ -17,8 +17,8 @@ public sealed record SshStatus(
 
 /// <summary>
 /// The maintenance login (<c>systemServices.ssh</c>): on, the checked keys are written to the authorized keys file
-/// (only when they differ) and the SSH unit is started; off, or with any key refused, the file is emptied and the unit
-/// stopped (fail closed). sshd reads the file at each login, so new keys need no restart.
+/// (only when they differ) and the SSH unit is started; off, or with any key refused, the file (if any) is emptied and
+/// a running unit stopped (fail closed). sshd reads the file at each login, so new keys need no restart.
 /// </summary>
 public sealed class SshService(SystemdClient systemd, IOptions<ApplianceOptions> options, ILogger<SshService> log)
 {
@@ -28,26 +28,50 @@ public sealed class SshService(SystemdClient systemd, IOptions<ApplianceOptions>
     {
         var settings = Settings;
         var keys = SshFacade.AuthorizedKeys(settings.Enabled ? settings.AuthorizedKeys : []);
-        var file = keys.IsOk ? keys.Value.File : SshFacade.AuthorizedKeys([]).Value.File;
-        var written = await WriteAsync(settings.AuthorizedKeysFile, file, ct);
-        if (!written.IsOk) return written;
         if (!settings.Enabled || !keys.IsOk)
         {
-            var stop = await systemd.StopUnitAsync(settings.Unit, ct);
-            if (!stop.IsOk) return Result<string>.Fail(stop.Failure!);
+            var off = await TurnOffAsync(settings, ct);
+            if (!off.IsOk) return off;
             if (!keys.IsOk)
             {
-                log.LogWarning("SSH: keys refused, {Unit} stopped: {Failure}", settings.Unit, keys.Failure);
+                log.LogWarning("SSH: keys refused, {Unit} not running: {Failure}", settings.Unit, keys.Failure);
                 return Result<string>.Fail(keys.Failure!);
             }
-            log.LogInformation("SSH: off, {Unit} stopped", settings.Unit);
-            return $"SSH off: {settings.Unit} stopped, no authorized keys";
+            log.LogInformation("SSH: off ({Done})", off.Value);
+            return $"SSH off: {off.Value}";
         }
+        var written = await WriteAsync(settings.AuthorizedKeysFile, keys.Value.File, ct);
+        if (!written.IsOk) return written;
         var start = await systemd.StartUnitAsync(settings.Unit, ct);
         if (!start.IsOk) return Result<string>.Fail(start.Failure!);
         var done = $"SSH on: {keys.Value.Keys.Length} key(s) in {settings.AuthorizedKeysFile} ({written.Value}); {settings.Unit} started";
         log.LogInformation("SSH: {Done}", done);
         return done;
+    }
+
+    /// <summary>
+    /// No keys and no running unit: a keys file that exists is emptied, a unit that is active (or activating) is
+    /// stopped. Where SSH never ran (no file, unit inactive or not installed) nothing is written or called.
+    /// </summary>
+    private async Task<Result<string>> TurnOffAsync(SshOptions settings, CancellationToken ct)
+    {
+        var done = new List<string>();
+        if (File.Exists(settings.AuthorizedKeysFile))
+        {
+            var emptied = await WriteAsync(settings.AuthorizedKeysFile, SshFacade.AuthorizedKeys([]).Value.File, ct);
+            if (!emptied.IsOk) return emptied;
+            done.Add($"no keys in {settings.AuthorizedKeysFile}");
+        }
+        var unit = await systemd.GetUnitAsync(settings.Unit, ct);
+        if (!unit.IsOk) return Result<string>.Fail(unit.Failure!);
+        if (unit.Value.LoadState != "not-found" && unit.Value.ActiveState is not ("inactive" or "failed"))
+        {
+            var stop = await systemd.StopUnitAsync(settings.Unit, ct);
+            if (!stop.IsOk) return Result<string>.Fail(stop.Failure!);
+            done.Add($"{settings.Unit} stopped");
+        }
+        else done.Add($"{settings.Unit} not running");
+        return string.Join("; ", done);
     }
 
     public async Task<SshStatus> StatusAsync(CancellationToken ct)

@@ -68,6 +68,13 @@ public sealed class SshTests : IAsyncLifetime
         });
     }
 
+    /// <summary>A keys file as an earlier run with SSH on left it: the host must empty it.</summary>
+    private async Task KeysLeftFromEarlierAsync(string key)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(KeysFile)!);
+        await File.WriteAllTextAsync(KeysFile, key + "\n");
+    }
+
     private async Task<string> CallsAsync(string method) =>
         await _bus.MockAsync(ApplianceMocks.Systemd, ApplianceMocks.SystemdPath, "GetMethodCalls", "s", method);
 
@@ -147,6 +154,7 @@ public sealed class SshTests : IAsyncLifetime
     public async Task Off_by_default_ssh_is_stopped_the_file_holds_no_key_and_22_is_not_declared()
     {
         var (allowed, _) = await KeyAsync("maint-laptop");
+        await KeysLeftFromEarlierAsync(allowed);
         await using var host = await StartHostAsync(new JsonObject { ["authorizedKeys"] = new JsonArray(allowed) });
         await host.LoginAsync();
 
@@ -164,6 +172,7 @@ public sealed class SshTests : IAsyncLifetime
     public async Task A_refused_key_keeps_ssh_stopped_and_names_the_entry()
     {
         var (allowed, _) = await KeyAsync("maint-laptop");
+        await KeysLeftFromEarlierAsync(allowed);
         await using var host = await StartHostAsync(new JsonObject
         {
             ["enabled"] = true,
@@ -178,5 +187,24 @@ public sealed class SshTests : IAsyncLifetime
         using var apply = await host.Client.PostAsync("/api/v1/system/ssh/apply", null);
         Assert.Equal(System.Net.HttpStatusCode.BadRequest, apply.StatusCode);
         Assert.DoesNotContain("ssh.service", await CallsAsync("StartUnit"));
+    }
+
+    [Fact]
+    public async Task Off_where_ssh_never_ran_nothing_is_written_or_stopped()
+    {
+        // Installed but never started, as in a fresh image.
+        await _bus.MockAsync(ApplianceMocks.Systemd, ApplianceMocks.UnitPath("ssh.service"), "UpdateProperties", "sa{sv}",
+            "org.freedesktop.systemd1.Unit", "1", "ActiveState", "s", "inactive");
+        await using var host = await StartHostAsync(new JsonObject());
+        await host.LoginAsync();
+
+        await Eventually.UntilAsync(async () =>
+        {
+            var health = await host.Client.GetFromJsonAsync<JsonElement>("/api/v1/health");
+            return health.GetProperty("components").EnumerateArray().Any(c => c.GetProperty("component").GetString() == "ssh"
+                && c.GetProperty("state").GetString() == "healthy" && c.GetProperty("message").GetString()!.Contains("ssh.service not running"));
+        }, "the ssh component reports SSH off", TimeSpan.FromSeconds(20));
+        Assert.False(File.Exists(KeysFile));
+        Assert.DoesNotContain("ssh.service", await CallsAsync("StopUnit"));
     }
 }
