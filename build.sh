@@ -30,6 +30,7 @@ APT_PACKAGES=(
   python3-aiosmtpd
   rauc squashfs-tools e2fsprogs
   dbus python3-dbusmock
+  openssh-server openssh-client
   systemd
 )
 

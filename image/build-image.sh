@@ -114,6 +114,8 @@ rm -rf "$R/etc/systemd/network" && ln -s /etc/appliance/network "$R/etc/systemd/
 systemctl --root="$R" enable systemd-networkd.service systemd-resolved.service systemd-timesyncd.service \
   appliance.service appliance-firstboot.service appliance-nft.socket appliance-setup-code.path \
   appliance-boot-report.service >/dev/null 2>&1
+# SSH is off until systemServices.ssh is enabled: Debian's package enables it, the host starts it over D-Bus when asked.
+systemctl --root="$R" disable ssh.service ssh.socket >/dev/null 2>&1
 # Boot does not wait for a network: the appliance must come up (and show its setup code) without one.
 systemctl --root="$R" mask systemd-networkd-wait-online.service >/dev/null 2>&1
 # GRUB loads /vmlinuz and /initrd.img of the slot (Debian's symlinks to the installed kernel).

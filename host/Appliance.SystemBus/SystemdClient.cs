@@ -4,8 +4,8 @@ using Tmds.DBus.Protocol;
 namespace Appliance.SystemBus;
 
 /// <summary>
-/// <c>org.freedesktop.systemd1</c>, narrowly: the state of named units and a restart that waits for its job.
-/// Which units may be restarted is the caller's policy, not this client's.
+/// <c>org.freedesktop.systemd1</c>, narrowly: the state of named units and a restart, start or stop that waits for
+/// its job. Which units may be restarted, started or stopped is the caller's policy, not this client's.
 /// </summary>
 public sealed class SystemdClient(BusConnection bus)
 {
@@ -49,7 +49,15 @@ public sealed class SystemdClient(BusConnection bus)
     /// job result (<c>failed</c>, <c>timeout</c>, <c>canceled</c>, <c>dependency</c>...) is <c>job-failed</c>.
     /// The signal may come before the call's reply; the watch is set up first so it is never missed.
     /// </summary>
-    public async Task<Result<string>> RestartUnitAsync(string name, CancellationToken ct)
+    public Task<Result<string>> RestartUnitAsync(string name, CancellationToken ct) => RunJobAsync("RestartUnit", "restart", name, ct);
+
+    /// <summary>Starts a unit (mode <c>replace</c>; a running unit stays as it is) and waits for its job, as <see cref="RestartUnitAsync"/>.</summary>
+    public Task<Result<string>> StartUnitAsync(string name, CancellationToken ct) => RunJobAsync("StartUnit", "start", name, ct);
+
+    /// <summary>Stops a unit (mode <c>replace</c>; a stopped unit stays stopped) and waits for its job, as <see cref="RestartUnitAsync"/>.</summary>
+    public Task<Result<string>> StopUnitAsync(string name, CancellationToken ct) => RunJobAsync("StopUnit", "stop", name, ct);
+
+    private async Task<Result<string>> RunJobAsync(string method, string verb, string name, CancellationToken ct)
     {
         if (!IsUnitName(name)) return Result<string>.Fail(BusFailures.Invalid, $"'{name}' is not a unit name");
         var removed = new JobWaiter();
@@ -61,7 +69,7 @@ public sealed class SystemdClient(BusConnection bus)
         // systemd sends job signals only to subscribed clients.
         var subscribed = await bus.CallAsync(new MethodCall(Service, ManagerPath, ManagerInterface, "Subscribe"), null, ct).ConfigureAwait(false);
         if (!subscribed.IsOk) return Result<string>.Fail(subscribed.Failure!);
-        var job = await bus.CallAsync(new MethodCall(Service, ManagerPath, ManagerInterface, "RestartUnit", "ss"),
+        var job = await bus.CallAsync(new MethodCall(Service, ManagerPath, ManagerInterface, method, "ss"),
             (ref MessageWriter w) => { w.WriteString(name); w.WriteString("replace"); },
             "o", r => Result<string>.Ok(r.ReadObjectPathAsString()), ct).ConfigureAwait(false);
         if (!job.IsOk) return job;
@@ -72,9 +80,9 @@ public sealed class SystemdClient(BusConnection bus)
         }
         catch (TimeoutException)
         {
-            return Result<string>.Fail(BusFailures.Timeout, $"restart of {name}: job {job.Value} did not complete within {bus.Options.JobTimeoutSeconds:0.#} s");
+            return Result<string>.Fail(BusFailures.Timeout, $"{verb} of {name}: job {job.Value} did not complete within {bus.Options.JobTimeoutSeconds:0.#} s");
         }
-        return result == "done" ? job.Value : Result<string>.Fail(BusFailures.JobFailed, $"restart of {name}: job result '{result}'");
+        return result == "done" ? job.Value : Result<string>.Fail(BusFailures.JobFailed, $"{verb} of {name}: job result '{result}'");
     }
 
     private Task<Result<string>> UnitPathAsync(string name, CancellationToken ct) =>

@@ -291,3 +291,29 @@ let ``a configured directory is one outbound TCP entry of the host, and a bad on
         [ "hostNetwork.directory.zone: is not a zone name" ],
         bad { directory with Zone = "Site LAN" }
     )
+
+[<Fact>]
+let ``SSH is in the host's footprint only with zones, once per zone, and a bad zone is named`` () =
+    let ssh (s: HostNetworkSettings) =
+        Footprint.hostEntries s
+        |> List.filter (fun r -> r.Entry.Port = Port Footprint.SshPort)
+
+    Assert.Empty(ssh HostNetworkSettings.Defaults)
+
+    let on =
+        ssh
+            { HostNetworkSettings.Defaults with
+                SshZones = [ "site"; "site"; "uplink" ]
+            }
+
+    Assert.Equal<string list>([ "site"; "uplink" ], on |> List.map (fun r -> r.Entry.Zone))
+    Assert.All(on, fun r -> Assert.True((r.Entry.Direction = Inbound && r.Entry.Transport = Tcp)))
+
+    Assert.Equal<string list>(
+        [ "hostNetwork.sshZones[0]: is not a zone name" ],
+        Footprint.validateHostSettings
+            { HostNetworkSettings.Defaults with
+                SshZones = [ "Site LAN" ]
+            }
+        |> List.map string
+    )

@@ -19,7 +19,8 @@ public sealed class ContentTests
     [InlineData("gcc-12", false)]
     [InlineData("g++-12", false)]
     [InlineData("libc6-dev", false)]
-    [InlineData("openssh-server", false)]
+    [InlineData("openssh-server", true)]
+    [InlineData("dropbear-bin", false)]
     [InlineData("python3", false)]
     [InlineData("gcc-12-base", true)]
     [InlineData("libavcodec59", true)]
@@ -155,6 +156,54 @@ public sealed class ContentTests
 
     private static IEnumerable<string> Settings(IEnumerable<string> unit, string key) =>
         unit.Where(l => l.StartsWith(key + "=", StringComparison.Ordinal)).Select(l => l[(key.Length + 1)..]);
+
+    private static readonly string SshdDropIn = Path.Combine(ImageFiles.RootFs, "etc", "ssh", "sshd_config.d", "appliance.conf");
+
+    /// <summary>sshd's settings as <c>sshd_config</c> reads them: keyword (lower case) and value; the first one wins.</summary>
+    internal static Dictionary<string, string> SshdSettings(IEnumerable<string> lines)
+    {
+        var settings = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var line in lines.Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith('#')))
+        {
+            var parts = line.Split(' ', 2, StringSplitOptions.RemoveEmptyEntries);
+            settings.TryAdd(parts[0], parts.Length > 1 ? parts[1].Trim() : "");
+        }
+        return settings;
+    }
+
+    /// <summary>
+    /// The SSH server is off by default and key-only: the drop-in turns off passwords and root, lets in only the
+    /// maintenance user of sysusers.d, reads the keys the host writes, and keeps the host key on the data partition
+    /// (made on the device, never in the image); the image's configuration does not enable SSH.
+    /// </summary>
+    [Fact]
+    public void Ssh_is_key_only_for_the_maintenance_user_and_off_by_default()
+    {
+        var sshd = SshdSettings(File.ReadAllLines(SshdDropIn));
+        Assert.Equal("no", sshd["PasswordAuthentication"]);
+        Assert.Equal("no", sshd["KbdInteractiveAuthentication"]);
+        Assert.Equal("no", sshd["PermitRootLogin"]);
+        Assert.Equal("publickey", sshd["AuthenticationMethods"]);
+        Assert.DoesNotContain("ssh-rsa,", sshd["PubkeyAcceptedAlgorithms"] + ",");
+        Assert.Equal("/usr/bin/cat /etc/appliance/ssh/authorized_keys", sshd["AuthorizedKeysCommand"]);
+        Assert.Equal("none", sshd["AuthorizedKeysFile"]);
+        Assert.StartsWith("/data/", sshd["HostKey"]);
+        var sysusers = File.ReadAllLines(Path.Combine(ImageFiles.RootFs, "usr", "lib", "sysusers.d", "appliance.conf"))
+            .Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)).Where(f => f is ["u", ..]).Select(f => f[1]).ToList();
+        Assert.Contains(sshd["AllowUsers"], sysusers);
+        Assert.Contains(sshd["AuthorizedKeysCommandUser"], sysusers);
+        // The host writes the keys under /etc/appliance (SshOptions.AuthorizedKeysFile), which its unit may write.
+        Assert.Contains("ReadWritePaths=/etc/appliance", File.ReadAllLines(Path.Combine(ImageFiles.Units, "appliance.service")));
+        // Debian enables ssh.service when installed: the build disables it again.
+        Assert.Contains("systemctl --root=\"$R\" disable ssh.service ssh.socket", File.ReadAllText(Path.Combine(ImageFiles.Image, "build-image.sh")));
+        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(ImageFiles.RootFs, "etc", "appliance", "appliance.json")));
+        var services = doc.RootElement.GetProperty("appliance").GetProperty("systemServices");
+        Assert.False(services.TryGetProperty("ssh", out var ssh) && ssh.TryGetProperty("enabled", out var on) && on.GetBoolean());
+    }
+
+    [Fact]
+    public void Sshd_settings_take_the_first_value_and_skip_comments_negative_control() =>
+        Assert.Equal("no", SshdSettings(["# PasswordAuthentication yes", "passwordauthentication no", "PasswordAuthentication yes"])["PasswordAuthentication"]);
 
     [Fact]
     public void Rauc_system_conf_has_two_root_slots_and_grub()

@@ -5,8 +5,8 @@ namespace Appliance.Image.Tests;
 /// <summary>
 /// The image's polkit rule (<c>usr/share/polkit-1/rules.d/50-appliance.rules</c>), evaluated by node with a polkit
 /// stand-in that has what polkitd gives a rule (<c>polkit.addRule</c>, <c>polkit.Result</c>, <c>action.id</c>,
-/// <c>action.lookup</c>, <c>subject.user</c>): the host may restart systemd-timesyncd and set NTP and the time
-/// zone; anything else falls through to polkit's defaults.
+/// <c>action.lookup</c>, <c>subject.user</c>): the host may restart systemd-timesyncd, start and stop ssh.service,
+/// and set NTP and the time zone; anything else falls through to polkit's defaults.
 /// </summary>
 public sealed class PolkitRuleTests
 {
@@ -56,7 +56,7 @@ public sealed class PolkitRuleTests
     }
 
     [Fact]
-    public void The_host_may_restart_timesyncd_set_ntp_and_the_time_zone_and_reload_networkd()
+    public void The_host_may_restart_timesyncd_switch_ssh_set_ntp_and_the_time_zone_and_reload_networkd()
     {
         Case[] allowed =
         [
@@ -66,6 +66,8 @@ public sealed class PolkitRuleTests
             Timedate("appliance", "set-timezone"),
             new("appliance", "org.freedesktop.network1.reload", []),
             new("appliance", "org.freedesktop.network1.reconfigure", []),
+            Unit("appliance", "ssh.service", "start"),
+            Unit("appliance", "ssh.service", "stop"),
         ];
         Assert.All(Evaluate([Rule], allowed), answer => Assert.Equal("yes", answer));
     }
@@ -91,6 +93,17 @@ public sealed class PolkitRuleTests
             new("appliance", "org.freedesktop.network1.set-dns-servers", []),
             new("appliance", "org.freedesktop.network1.forcerenew", []),
             new("nobody", "org.freedesktop.network1.reload", []),
+            // SSH: only ssh.service itself, only start and stop, only for the host.
+            Unit("appliance", "ssh.socket", "start"),
+            Unit("appliance", "sshd.service", "start"),
+            Unit("appliance", "ssh@.service", "start"),
+            Unit("appliance", "ssh.service", "restart"),
+            Unit("appliance", "ssh.service", "reload"),
+            Unit("appliance", "ssh.service", "kill"),
+            Unit("appliance", "ssh.service", "enable"),
+            Unit("nobody", "ssh.service", "start"),
+            Unit("appliance-maint", "ssh.service", "stop"),
+            new("appliance", "org.freedesktop.systemd1.manage-unit-files", new() { ["unit"] = "ssh.service" }),
         ];
         Assert.All(Evaluate([Rule], others), answer => Assert.Equal("not_handled", answer));
     }

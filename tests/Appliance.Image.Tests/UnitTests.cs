@@ -26,6 +26,10 @@ public sealed class UnitTests(ITestOutputHelper output) : IDisposable
             File.WriteAllText(Path.Combine(host, exe), "#!/bin/sh\n");
             File.SetUnixFileMode(Path.Combine(host, exe), (UnixFileMode)0b111_101_101);
         }
+        // Debian's sshd, which ssh.service (and the image's drop-in for it) runs.
+        Directory.CreateDirectory(Path.Combine(root, "usr", "sbin"));
+        File.WriteAllText(Path.Combine(root, "usr", "sbin", "sshd"), "#!/bin/sh\n");
+        File.SetUnixFileMode(Path.Combine(root, "usr", "sbin", "sshd"), (UnixFileMode)0b111_101_101);
         var units = Path.Combine(root, "usr", "lib", "systemd", "system");
         foreach (var f in Directory.GetFiles("/usr/lib/systemd/system"))
         {
@@ -55,6 +59,19 @@ public sealed class UnitTests(ITestOutputHelper output) : IDisposable
     {
         var (code, stdout, stderr) = ImageFiles.Run("systemd-analyze", ["verify", "--man=no", "--root=" + _root, Instance(unit)]);
         Assert.True(code == 0 && stderr.Trim().Length == 0, $"systemd-analyze verify {unit}: exit {code}\n{stdout}{stderr}");
+    }
+
+    /// <summary>Debian's ssh.service with the image's drop-in (host key made on the device first), as the image runs it.</summary>
+    [Fact]
+    public void Ssh_service_with_the_image_drop_in_passes_verify()
+    {
+        Assert.True(File.Exists("/usr/lib/systemd/system/ssh.service"), "openssh-server is not installed on this machine (build.sh installs it)");
+        var (code, stdout, stderr) = ImageFiles.Run("systemd-analyze", ["verify", "--man=no", "--root=" + _root, "ssh.service"]);
+        Assert.True(code == 0 && stderr.Trim().Length == 0, $"systemd-analyze verify ssh.service: exit {code}\n{stdout}{stderr}");
+        // The drop-in is read: without the host-key script verify names it.
+        File.Delete(Path.Combine(_root, "usr", "lib", "appliance", "ssh-host-key"));
+        var (_, _, missing) = ImageFiles.Run("systemd-analyze", ["verify", "--man=no", "--root=" + _root, "ssh.service"]);
+        Assert.Contains("/usr/lib/appliance/ssh-host-key", missing);
     }
 
     [Fact]

@@ -5,7 +5,7 @@ namespace Appliance.SystemBus.Tests;
 
 public sealed class SystemdClientTests : BusTest
 {
-    protected override Task StartPeersAsync() => ApplianceMocks.StartSystemdAsync(Bus, "appliance.service", "systemd-timesyncd.service", "broken-thing.service");
+    protected override Task StartPeersAsync() => ApplianceMocks.StartSystemdAsync(Bus, "appliance.service", "systemd-timesyncd.service", "broken-thing.service", "ssh.service");
 
     [Fact]
     public async Task Lists_the_named_units_with_their_states_as_busctl_reads_them()
@@ -81,5 +81,33 @@ public sealed class SystemdClientTests : BusTest
         Assert.Equal(BusFailures.Invalid, restart.Failure?.Code);
         var calls = await Bus.MockAsync(ApplianceMocks.Systemd, ApplianceMocks.SystemdPath, "GetMethodCalls", "s", "RestartUnit");
         Assert.Equal("a(tav) 0", calls.Trim());
+    }
+
+    [Fact]
+    public async Task Stop_and_start_wait_for_their_jobs_and_the_unit_state_follows()
+    {
+        var systemd = new SystemdClient(Connection);
+
+        var stop = await systemd.StopUnitAsync("ssh.service", Ct);
+        Assert.True(stop.IsOk, stop.ToString());
+        Assert.Equal("inactive", (await systemd.GetUnitAsync("ssh.service", Ct)).Value.ActiveState);
+
+        var start = await systemd.StartUnitAsync("ssh.service", Ct);
+        Assert.True(start.IsOk, start.ToString());
+        Assert.NotEqual(stop.Value, start.Value);
+        Assert.Equal("active", (await systemd.GetUnitAsync("ssh.service", Ct)).Value.ActiveState);
+        Assert.Contains("ssh.service", await Bus.MockAsync(ApplianceMocks.Systemd, ApplianceMocks.SystemdPath, "GetMethodCalls", "s", "StopUnit"));
+        Assert.Contains("ssh.service", await Bus.MockAsync(ApplianceMocks.Systemd, ApplianceMocks.SystemdPath, "GetMethodCalls", "s", "StartUnit"));
+    }
+
+    [Fact]
+    public async Task Start_and_stop_refuse_what_is_not_a_unit_name_before_any_call()
+    {
+        var systemd = new SystemdClient(Connection);
+
+        Assert.Equal(BusFailures.Invalid, (await systemd.StartUnitAsync("../ssh.service", Ct)).Failure?.Code);
+        Assert.Equal(BusFailures.Invalid, (await systemd.StopUnitAsync("--all.service", Ct)).Failure?.Code);
+        Assert.Equal("a(tav) 0", (await Bus.MockAsync(ApplianceMocks.Systemd, ApplianceMocks.SystemdPath, "GetMethodCalls", "s", "StartUnit")).Trim());
+        Assert.Equal("a(tav) 0", (await Bus.MockAsync(ApplianceMocks.Systemd, ApplianceMocks.SystemdPath, "GetMethodCalls", "s", "StopUnit")).Trim());
     }
 }

@@ -104,7 +104,8 @@ type NetworkFacade =
             directoryPort: int,
             directoryZone: string,
             stunHost: string | null,
-            stunPort: int
+            stunPort: int,
+            sshZones: string seq
         ) : HostNetworkSettings =
         let text (s: string | null) =
             match s with
@@ -139,6 +140,7 @@ type NetworkFacade =
                         Zone = directoryZone
                     })
             Stun = text stunHost |> Option.map (fun h -> h, stunPort)
+            SshZones = List.ofSeq sshZones
         }
 
     /// The proxy the settings name, if any.

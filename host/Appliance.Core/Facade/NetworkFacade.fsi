@@ -78,7 +78,8 @@ type NetworkFacade =
 
     static member HostEntries: settings: HostNetworkSettings -> ResolvedEntry array
 
-    /// The host's network settings; null or blank values are "not configured" (proxy and directory: a null host).
+    /// The host's network settings; null or blank values are "not configured" (proxy and directory: a null host);
+    /// sshZones empty while SSH is off.
     static member HostSettings:
         httpsPort: int *
         httpPort: System.Nullable<int> *
@@ -96,7 +97,8 @@ type NetworkFacade =
         directoryPort: int *
         directoryZone: string *
         stunHost: string | null *
-        stunPort: int ->
+        stunPort: int *
+        sshZones: string seq ->
             HostNetworkSettings
 
     /// The socket inode of a /proc/<pid>/fd link target ("socket:[123]"), null for anything else.

@@ -9,6 +9,9 @@ open Appliance.Core.Manifest
 [<Literal>]
 let HostOwner = "appliance.host"
 
+[<Literal>]
+let SshPort = 22
+
 let private entry direction transport port zone fqdn purpose required =
     {
         Owner = HostOwner
@@ -100,6 +103,9 @@ let validateHostSettings (s: HostNetworkSettings) : ManifestError list =
             yield err "stun.host" $"\"{h}\" is neither a fully qualified domain name nor an IP address"
         | Some(_, p) when not (isPort p) -> yield err "stun.port" $"{p} is not a UDP port"
         | _ -> ()
+        for i, z in List.indexed s.SshZones do
+            if not (isZone z) then
+                yield err $"sshZones[{i}]" "is not a zone name"
     ]
 
 /// The host's own footprint: portal in, DNS, NTP, updates, cloud MQTT, the proxy and the login directory out.
@@ -218,6 +224,18 @@ let hostEntries (s: HostNetworkSettings) : ResolvedEntry list =
                     false
                 |> keyed "network.doctor.stunServer"
         | None -> ()
+
+        for zone in List.distinct s.SshZones do
+            yield
+                entry
+                    Inbound
+                    Tcp
+                    SshPort
+                    zone
+                    None
+                    "Maintenance login over SSH (keys only), while systemServices.ssh is enabled"
+                    false
+                |> keyed "systemServices.ssh.enabled"
     ]
 
 /// A host for an outbound peer: a host name (lower-cased) or an IP address literal (canonical form).

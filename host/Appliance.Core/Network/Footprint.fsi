@@ -4,10 +4,14 @@ module Appliance.Core.Network.Footprint
 [<Literal>]
 val HostOwner: string = "appliance.host"
 
+/// The maintenance SSH server's port, in the footprint only while SSH is enabled.
+[<Literal>]
+val SshPort: int = 22
+
 /// Problems in the host's network settings, each with its path under "hostNetwork".
 val validateHostSettings: s: Appliance.Core.Network.HostNetworkSettings -> Appliance.Core.Manifest.ManifestError list
 
-/// The host's own footprint: portal in, DNS, NTP, updates, cloud MQTT, the proxy and the login directory out.
+/// The host's own footprint: portal (and SSH, when enabled) in; DNS, NTP, updates, cloud MQTT, the proxy and the login directory out.
 val hostEntries: s: Appliance.Core.Network.HostNetworkSettings -> Appliance.Core.Network.ResolvedEntry list
 
 /// A plugin's footprint made concrete from its validated configuration: configKey ports, portRangeKey ranges,

@@ -46,6 +46,9 @@ type HostNetworkSettings =
         /// The STUN server (host, port) the network doctor asks for the public address and NAT type
         /// (network.doctor.stunServer); None when not configured.
         Stun: (string * int) option
+
+        /// The zones the maintenance SSH server (22/tcp) is reachable from; empty while systemServices.ssh is off.
+        SshZones: string list
     }
 
     /// Production defaults: portal 443/80 from the site LAN, public NTP pool, cloud MQTT over TLS on 8883.
@@ -63,4 +66,5 @@ type HostNetworkSettings =
             Proxy = None
             Directory = None
             Stun = None
+            SshZones = []
         }

@@ -9,7 +9,8 @@ namespace Appliance.Host.Api;
 
 /// <summary>
 /// The box itself under <c>/api/v1/system</c> (administrators): units and their journal, restart of the restartable
-/// ones, time, host name, network settings with confirm-or-revert, reboot and power off (confirmed, re-authenticated).
+/// ones, time, the SSH maintenance login, host name, network settings with confirm-or-revert, reboot and power off
+/// (confirmed, re-authenticated).
 /// 503 while <c>appliance.systemServices.enabled</c> is off.
 /// </summary>
 internal static class SystemServicesApi
@@ -37,6 +38,12 @@ internal static class SystemServicesApi
         group.MapPost("/time/ntp-servers", async (TimeSyncService time, CancellationToken ct) =>
                 Respond(await time.ApplyNtpServersAsync(ct), done => new { message = done }))
             .WithName("ApplyNtpServers").WithSummary("Write network.ntpServers for systemd-timesyncd, restart it, turn NTP on");
+
+        group.MapGet("/ssh", async (SshService ssh, CancellationToken ct) => Results.Ok(await ssh.StatusAsync(ct)))
+            .WithName("GetSsh").WithSummary("The maintenance login: on or off, its zones, the accepted keys with fingerprints, the SSH unit's state");
+        group.MapPost("/ssh/apply", async (SshService ssh, CancellationToken ct) =>
+                Respond(await ssh.ApplyAsync(ct), done => new { message = done }))
+            .WithName("ApplySsh").WithSummary("Write systemServices.ssh's keys for sshd and start SSH, or stop it when off or a key is refused");
 
         group.MapGet("/hostname", async (HostnameClient hostname, CancellationToken ct) => Respond(await hostname.GetAsync(ct)))
             .WithName("GetHostname").WithSummary("The host name and the configured static host name");

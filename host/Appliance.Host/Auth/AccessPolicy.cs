@@ -100,6 +100,8 @@ public static class AccessPolicy
         ["GetTimeSync"] = Roles.Admin,
         ["SetTime"] = Roles.Admin,
         ["ApplyNtpServers"] = Roles.Admin,
+        ["GetSsh"] = Roles.Admin,
+        ["ApplySsh"] = Roles.Admin,
         ["GetHostname"] = Roles.Admin,
         ["SetHostname"] = Roles.Admin,
         ["GetNetworkSettings"] = Roles.Admin,

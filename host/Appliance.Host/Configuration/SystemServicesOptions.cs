@@ -1,7 +1,7 @@
 namespace Appliance.Host.Configuration;
 
 /// <summary>
-/// The box's own services over D-Bus (<c>appliance.systemServices</c>): units, time, network settings, power.
+/// The box's own services over D-Bus (<c>appliance.systemServices</c>): units, time, network settings, power, SSH.
 /// Off by default so a development or test host without systemd and NetworkManager is not reported unhealthy; the
 /// image's configuration turns it on.
 /// </summary>
@@ -58,6 +58,9 @@ public sealed class SystemServicesOptions
 
     /// <summary>A network settings change is reverted unless confirmed within this time.</summary>
     public double NetworkRevertSeconds { get; set; } = 120;
+
+    /// <summary>The maintenance login over SSH, off by default.</summary>
+    public SshOptions Ssh { get; set; } = new();
 
     public string JournalctlPath { get; set; } = "journalctl";
 

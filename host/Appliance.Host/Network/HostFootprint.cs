@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 
 namespace Appliance.Host.Network;
 
-/// <summary>The host's own network footprint (portal, DNS, NTP, updates, cloud link, login directory), from the F# core and the options.</summary>
+/// <summary>The host's own network footprint (portal, SSH when enabled, DNS, NTP, updates, cloud link, login directory), from the F# core and the options.</summary>
 public sealed class HostFootprint
 {
     private readonly ApplianceOptions _options;
@@ -45,7 +45,15 @@ public sealed class HostFootprint
             directory?.Port ?? 0,
             directory?.Zone ?? ZoneNames.Site,
             stun?.Host,
-            stun?.Port ?? 3478);
+            stun?.Port ?? 3478,
+            SshZones());
+    }
+
+    /// <summary>The zones 22/tcp is declared in: none unless <c>systemServices.ssh.enabled</c>.</summary>
+    private IReadOnlyList<string> SshZones()
+    {
+        var ssh = _options.SystemServices.Ssh;
+        return ssh.Enabled ? ssh.EffectiveZones(_options.Network.ManagementZone) : [];
     }
 
     /// <summary>The STUN server of <c>network.doctor.stunServer</c> ("host" or "host:port", 3478 by default).</summary>

@@ -11,10 +11,11 @@ namespace Appliance.Host.Pages;
 
 /// <summary>
 /// The box itself (administrators): units with their state and journal, restart of the restartable ones, time sync,
+/// the SSH maintenance login (state, keys, apply),
 /// per-interface IPv4 settings with confirm-or-revert (the technician confirms from this page after reaching it
 /// through the new settings), reboot and power off (confirmed, password again unless the login is recent).
 /// </summary>
-public sealed class SystemModel(UnitsService units, JournalReader journal, TimeSyncService time, NetworkSettingsService network,
+public sealed class SystemModel(UnitsService units, JournalReader journal, TimeSyncService time, SshService ssh, NetworkSettingsService network,
     LoginClient login, LoginService logins, SystemServices.Updates.ImageUpdateService updates, IOptions<ApplianceOptions> options, TimeProvider clock) : PageModel
 {
     /// <summary>Image updates: RAUC's slots and the last update (null while image updates are off).</summary>
@@ -34,6 +35,8 @@ public sealed class SystemModel(UnitsService units, JournalReader journal, TimeS
 
     public NetworkSettingsStatus? Network { get; private set; }
 
+    public SshStatus? Ssh { get; private set; }
+
     public bool NeedsPassword => !Reauthentication.IsRecent(User, clock.GetUtcNow(), TimeSpan.FromMinutes(options.Value.Auth.ReauthMinutes));
 
     public async Task OnGetAsync(string? journalUnit, CancellationToken ct)
@@ -41,6 +44,7 @@ public sealed class SystemModel(UnitsService units, JournalReader journal, TimeS
         if (!Enabled) return;
         Units = await units.ListAsync(ct);
         Time = await time.CheckAsync(ct);
+        Ssh = await ssh.StatusAsync(ct);
         Network = await network.StatusAsync(ct);
         if (options.Value.ImageUpdates.Enabled) Image = await updates.StatusAsync(ct);
         if (journalUnit is not null)
@@ -57,6 +61,8 @@ public sealed class SystemModel(UnitsService units, JournalReader journal, TimeS
         Done(await time.SetAsync(ntp, string.IsNullOrWhiteSpace(timezone) ? null : timezone.Trim(), ct), _ => "Time settings saved.");
 
     public async Task<IActionResult> OnPostNtpServersAsync(CancellationToken ct) => Done(await time.ApplyNtpServersAsync(ct), done => done);
+
+    public async Task<IActionResult> OnPostSshAsync(CancellationToken ct) => Done(await ssh.ApplyAsync(ct), done => done);
 
     public async Task<IActionResult> OnPostNetworkAsync(string @interface, string? method, string? addresses, string? gateway, string? dns, string? password, CancellationToken ct)
     {

@@ -31,6 +31,8 @@ public static class SystemBusClients
         services.AddSingleton<TimeSyncService>();
         services.AddSingleton<NetworkSettingsService>();
         services.AddHostedService<TimeHealthMonitor>();
+        services.AddSingleton<SshService>();
+        services.AddHostedService<SshStartup>();
         services.AddSingleton<RaucClient>();
         services.AddSingleton<Updates.BundleInspector>();
         services.AddSingleton<Updates.ImageUpdateLog>();

@@ -15,7 +15,7 @@ public sealed class CliSystemTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _bus = await PrivateBus.StartAsync();
-        await ApplianceMocks.StartSystemdAsync(_bus, "appliance.service", "systemd-timesyncd.service");
+        await ApplianceMocks.StartSystemdAsync(_bus, "appliance.service", "systemd-timesyncd.service", "ssh.service");
         await ApplianceMocks.StartTimedatedAsync(_bus, "Europe/Lisbon");
         await ApplianceMocks.StartLogindAsync(_bus);
         await ApplianceMocks.StartNetworkManagerAsync(_bus, "eth0");
@@ -30,6 +30,12 @@ public sealed class CliSystemTests : IAsyncLifetime
                 ["timesyncdDropIn"] = Path.Combine(data, "timesyncd.conf.d", "appliance.conf"),
                 ["clockProbe"] = false,
                 ["networkRevertSeconds"] = 60,
+                // SSH off, with a key type that is refused: shown as an error, never written.
+                ["ssh"] = new JsonObject
+                {
+                    ["authorizedKeys"] = new JsonArray("ssh-dss AAAAB3NzaC1kc3MAAACBAP maint@old-laptop"),
+                    ["authorizedKeysFile"] = Path.Combine(data, "ssh", "authorized_keys"),
+                },
             },
         });
         await _host.LoginAsync();
@@ -65,6 +71,20 @@ public sealed class CliSystemTests : IAsyncLifetime
         Assert.DoesNotContain("waiting for confirmation", (await _cli.RunAsync("system", "network")).Stdout);
         var again = await _cli.RunAsync("system", "network", "confirm");
         Assert.Equal(1, again.ExitCode);
+    }
+
+    [Fact]
+    public async Task Ssh_shows_off_and_the_refused_key_and_apply_stops_the_unit()
+    {
+        var shown = await _cli.RunAsync("system", "ssh");
+        Assert.Equal(1, shown.ExitCode);
+        Assert.Matches(@"ssh\s+off", shown.Stdout);
+        Assert.Contains("ssh.authorizedKeys[0]: key type ssh-dss is not accepted", shown.Stderr);
+
+        var apply = await _cli.RunAsync("system", "ssh", "apply");
+        Assert.True(apply.ExitCode == 0, apply.ToString());
+        Assert.Contains("SSH off", apply.Stdout);
+        Assert.Contains("ssh.service", await _bus.MockAsync(ApplianceMocks.Systemd, ApplianceMocks.SystemdPath, "GetMethodCalls", "s", "StopUnit"));
     }
 
     [Fact]

@@ -231,3 +231,24 @@ let ``fqdn set names stay unique and short`` () =
                 Assert.Matches("^fqdn_[a-z0-9_]+_v4$", n)
                 Assert.InRange(n.Length, 1, 70)
         )
+
+[<Fact>]
+let ``the host's ruleset opens 22/tcp only while SSH is enabled, and only in its zones`` () =
+    let ruleset sshZones =
+        compileOk
+            siteDefault
+            (Footprint.hostEntries
+                { HostNetworkSettings.Defaults with
+                    SshZones = sshZones
+                })
+
+    let sshRules (text: string) =
+        text.Split('\n') |> Array.filter (fun l -> l.Contains "dport 22 ")
+
+    Assert.Empty(sshRules (ruleset []))
+    let on = sshRules (ruleset [ "site" ])
+    Assert.NotEmpty on
+    Assert.All(on, fun l -> Assert.Contains("iifname { \"eth2\" }", l))
+    Assert.All(on, fun l -> Assert.Contains("tcp dport 22 accept", l))
+    Assert.All(sshRules (ruleset [ "site"; "uplink" ]), fun l -> Assert.DoesNotContain("\"eth1\"", l))
+    Assert.Contains(sshRules (ruleset [ "site"; "uplink" ]), fun l -> l.Contains "iifname { \"eth0\" }")

@@ -7,7 +7,7 @@ using Appliance.Tools.Appliancectl.Http;
 namespace Appliance.Tools.Appliancectl.Commands;
 
 /// <summary>
-/// <c>appliancectl system units|journal|restart|time|network|reboot|poweroff|support-bundle</c>: the box itself through
+/// <c>appliancectl system units|journal|restart|time|ssh|network|reboot|poweroff|support-bundle</c>: the box itself through
 /// <c>/api/v1/system</c>. A network change must be confirmed (<c>system network confirm</c>) or it is reverted.
 /// </summary>
 public static class SystemCommands
@@ -19,6 +19,7 @@ public static class SystemCommands
         system.Subcommands.Add(Journal(globals));
         system.Subcommands.Add(Restart(globals));
         system.Subcommands.Add(Time(globals));
+        system.Subcommands.Add(SshCommand.Create(globals));
         system.Subcommands.Add(Network(globals));
         system.Subcommands.Add(Power(globals, "reboot", "Reboot the appliance"));
         system.Subcommands.Add(Power(globals, "poweroff", "Power the appliance off"));
