@@ -31,7 +31,7 @@ step() { printf '\033[1m== image [%3d s] %s\033[0m\n' "$((SECONDS - START))" "$*
 mkdir -p "$OUT"
 
 # --- 1. The root file system: debootstrap minbase + packages.list, cached as a tarball per package list.
-packages=$(sed -e 's/#.*//' image/packages.list | awk -v a="$ARCH" 'NF && ($2 == "" || $2 == "[" a "]") { print $1 }' | paste -sd,)
+packages=$(image/packages.sh "$ARCH" | paste -sd,)
 # APPLIANCE_IMAGE_CACHE: where the tarball is kept (default out/image/cache; a folder outside the checkout survives
 # a clean clone and is shared between worktrees).
 CACHE_DIR=${APPLIANCE_IMAGE_CACHE:-$OUT/cache}
