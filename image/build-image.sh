@@ -170,7 +170,7 @@ cp -a "$R/etc/appliance" "$DATA/appliance/config"
 chown -R "$app_uid:$app_gid" "$DATA/appliance/config"
 # arm64: the root file system as a tarball and the data partition as an ext4 image for L4T's flash tools.
 if [[ "$ARCH" == arm64 ]]; then
-  image/arm64/pack-rootfs.sh "$R" "$DATA" "$OUT" "$VERSION" "$START"
+  image/arm64/pack-rootfs.sh "$R" "$DATA" "$OUT" "$VERSION" "$((SECONDS - START))"
   exit 0
 fi
 # GRUB 2.06 cannot read ext4 with orphan_file or metadata_csum_seed (e2fsprogs 1.47 may enable them).

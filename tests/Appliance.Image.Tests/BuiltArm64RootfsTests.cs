@@ -113,8 +113,12 @@ public sealed class BuiltArm64RootfsTests(BuiltArm64Rootfs rootfs, ITestOutputHe
     public void The_published_plugin_host_starts_in_the_root_file_system_under_qemu()
     {
         // Without its arguments the plugin host prints its usage and exits 2: the runtime, the ReadyToRun code and
-        // the program ran on (emulated) arm64 against the image's own libraries.
-        var (code, stdout, stderr) = ImageFiles.Run("chroot", [rootfs.Root, $"/{Appliance}/host/Appliance.PluginHost"], timeoutSeconds: 300);
+        // the program ran on (emulated) arm64 against the image's own libraries. The runtime reads /proc (memory,
+        // CPUs; without it: "Failed to create CoreCLR, HRESULT: 0x8007000E"), mounted in a mount namespace of its own.
+        const string script = "mount -t proc proc \"$1/proc\" && mount -t sysfs sysfs \"$1/sys\" && exec chroot \"$1\" \"$2\"";
+        var (code, stdout, stderr) = ImageFiles.Run(
+            "unshare", ["--mount", "--propagation", "private", "sh", "-c", script, "sh", rootfs.Root, $"/{Appliance}/host/Appliance.PluginHost"],
+            timeoutSeconds: 300);
         output.WriteLine($"exit {code}: {stdout}{stderr}");
         Assert.Equal(2, code);
         Assert.Contains("usage: Appliance.PluginHost --socket PATH", stderr);
