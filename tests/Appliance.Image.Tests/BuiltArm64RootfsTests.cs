@@ -109,6 +109,23 @@ public sealed class BuiltArm64RootfsTests(BuiltArm64Rootfs rootfs, ITestOutputHe
         output.WriteLine($"{installed.Count} packages installed, all allowed");
     }
 
+    [BuiltArm64RootfsFact]
+    public void The_data_partition_holds_the_hosts_state_folder_and_the_images_configuration()
+    {
+        // out/image/data-arm64.ext4, read with debugfs (no mount): appliance/state and appliance/config owned by the
+        // host's user of the root file system, the configuration the image's /etc/appliance holds.
+        var data = Path.Combine(Path.GetDirectoryName(BuiltArm64Rootfs.Tarball)!, "data-arm64.ext4");
+        var uid = File.ReadLines(rootfs.Combine("etc", "passwd")).Select(l => l.Split(':')).Single(f => f[0] == "appliance")[2];
+        var (code, listing, err) = ImageFiles.Run("debugfs", ["-R", "ls -l /appliance", data]);
+        Assert.True(code == 0, err);
+        var entries = listing.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Where(f => f.Length > 5).ToDictionary(f => f[^1], f => (Mode: f[1], Owner: f[3]));
+        Assert.Equal(("40750", uid), entries["state"]);
+        Assert.Equal(uid, entries["config"].Owner);
+        var (_, config, _) = ImageFiles.Run("debugfs", ["-R", "cat /appliance/config/appliance.json", data]);
+        Assert.Equal(File.ReadAllText(Path.Combine(ImageFiles.RootFs, "etc", "appliance", "appliance.json")), config);
+    }
+
     [BuiltArm64RootfsUnderQemuFact]
     public void The_published_plugin_host_starts_in_the_root_file_system_under_qemu()
     {
