@@ -7,6 +7,8 @@
 #   3 rootfs-b   ext4    slot B: empty until the first RAUC update
 #   4 data       ext4    /data (1 GiB): /var/lib/appliance and /etc/appliance (bind mounts), kept across updates
 # plus appliance-amd64.img.sha256 (appliance-flash checks it) and rootfs-amd64.ext4 (the slot image a RAUC bundle carries).
+# arm64: out/image/appliance-rootfs-arm64.tar.zst (+ .sha256), the root file system for a Jetson (no kernel, bootloader
+#   or disk: those come from NVIDIA's L4T; image/arm64/README.md), debootstrapped through qemu-user-static.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -19,7 +21,8 @@ while (($#)); do
     *) echo "build-image: unknown option $1" >&2; exit 2 ;;
   esac
 done
-[[ "$ARCH" == amd64 ]] || { echo "build-image: only --arch amd64 is built so far (arm64: see image/arm64/README.md)" >&2; exit 2; }
+[[ "$ARCH" == amd64 || "$ARCH" == arm64 ]] || { echo "build-image: --arch amd64 or arm64" >&2; exit 2; }
+declare -A DOTNET_RID=([amd64]=linux-x64 [arm64]=linux-arm64)
 [[ $(id -u) -eq 0 ]] || { echo "build-image: needs root (debootstrap, file ownership in the file systems)" >&2; exit 1; }
 
 OUT=$ROOT/out/image
@@ -31,7 +34,7 @@ step() { printf '\033[1m== image [%3d s] %s\033[0m\n' "$((SECONDS - START))" "$*
 mkdir -p "$OUT"
 
 # --- 1. The root file system: debootstrap minbase + packages.list, cached as a tarball per package list.
-packages=$(sed -e 's/#.*//' image/packages.list | awk -v a="$ARCH" 'NF && ($2 == "" || $2 == "[" a "]") { print $1 }' | paste -sd,)
+packages=$(image/packages.sh "$ARCH" | paste -sd,)
 # APPLIANCE_IMAGE_CACHE: where the tarball is kept (default out/image/cache; a folder outside the checkout survives
 # a clean clone and is shared between worktrees).
 CACHE_DIR=${APPLIANCE_IMAGE_CACHE:-$OUT/cache}
@@ -43,13 +46,28 @@ if [[ -f "$cache" ]]; then
 else
   step "debootstrap bookworm $ARCH (minbase + $(tr ',' '\n' <<<"$packages" | wc -l) packages) from $MIRROR"
   log=$OUT/debootstrap-$ARCH.log
-  debootstrap --arch="$ARCH" --variant=minbase --include="$packages" bookworm "$R" "$MIRROR" > "$log" 2>&1 &
-  pid=$!
-  while kill -0 "$pid" 2>/dev/null; do
-    sleep 15
-    printf '   [%3d s] %s\n' "$((SECONDS - START))" "$(grep '^I: ' "$log" | tail -n1)" >&2
-  done
-  wait "$pid" || { echo "build-image: debootstrap failed (log: $log)" >&2; tail -n 30 "$log" >&2; exit 1; }
+  : > "$log"
+  # Runs a debootstrap stage in the background and prints its latest step every 15 s.
+  logged() {
+    "$@" >> "$log" 2>&1 &
+    local pid=$!
+    while kill -0 "$pid" 2>/dev/null; do
+      sleep 15
+      printf '   [%3d s] %s\n' "$((SECONDS - START))" "$(grep '^I: ' "$log" | tail -n1)" >&2
+    done
+    wait "$pid" || { echo "build-image: debootstrap failed (log: $log)" >&2; tail -n 30 "$log" >&2; exit 1; }
+  }
+  if [[ "$ARCH" == amd64 ]]; then
+    logged debootstrap --arch="$ARCH" --variant=minbase --include="$packages" bookworm "$R" "$MIRROR"
+  else
+    # A foreign architecture: the first stage unpacks, the second configures the packages inside the root file
+    # system, whose arm64 programs the kernel hands to qemu-aarch64-static (binfmt_misc, registered with the F flag,
+    # so the interpreter need not be copied into the chroot).
+    image/arm64/binfmt.sh
+    logged debootstrap --arch="$ARCH" --foreign --variant=minbase --include="$packages" bookworm "$R" "$MIRROR"
+    step "debootstrap second stage (arm64 programs through qemu-aarch64-static)"
+    logged chroot "$R" /debootstrap/debootstrap --second-stage
+  fi
   tar -C "$R" -cpf "$cache.part" . && mv "$cache.part" "$cache"
 fi
 
@@ -72,10 +90,11 @@ fi
 echo "   $(dpkg-query --admindir="$R/var/lib/dpkg" -W -f '${Package}\n' | wc -l) packages, all allowed" >&2
 
 # --- 3. The appliance: published host (self-contained, ReadyToRun), plugins, units, configuration.
-step "publishing the host and the plugin host (linux-x64, self-contained, ReadyToRun)"
+RID=${DOTNET_RID[$ARCH]}
+step "publishing the host and the plugin host ($RID, self-contained, ReadyToRun)"
 PUB=$WORK/publish
 for proj in host/Appliance.Host/Appliance.Host.csproj host/Appliance.PluginHost/Appliance.PluginHost.csproj; do
-  dotnet publish "$proj" -c Release -r linux-x64 --self-contained -p:PublishReadyToRun=true -nologo -v quiet \
+  dotnet publish "$proj" -c Release -r "$RID" --self-contained -p:PublishReadyToRun=true -nologo -v quiet \
     -clp:ErrorsOnly -o "$PUB" >&2
 done
 step "installing the host, $(find out/plugins -mindepth 1 -maxdepth 1 -type d | wc -l) plugins, units and configuration"
@@ -96,14 +115,21 @@ VERSION=${VERSION:-$(date -u +%Y.%-m.%-d)}
 echo "$VERSION" > "$R/usr/lib/appliance/image-version"
 echo appliance > "$R/etc/hostname"
 printf '127.0.0.1\tlocalhost\n127.0.1.1\tappliance\n::1\tlocalhost ip6-localhost ip6-loopback\n' > "$R/etc/hosts"
-cat > "$R/etc/fstab" <<'EOF'
-# The EFI partition (GRUB and its environment block, which RAUC's grub backend writes) and the data partition.
-PARTLABEL=esp   /boot/efi  vfat  umask=0077,noatime  0 2
+# amd64: the EFI partition (GRUB and its environment block, which RAUC's grub backend writes); arm64: L4T's
+# bootloader keeps its own (nvbootctrl), nothing of it is mounted. Both: the data partition.
+if [[ "$ARCH" == amd64 ]]; then
+  printf '# The EFI partition (GRUB and its environment block) and the data partition.\n%s\n' \
+    'PARTLABEL=esp   /boot/efi  vfat  umask=0077,noatime  0 2' > "$R/etc/fstab"
+  install -d "$R/boot/efi"
+else
+  printf '# The data partition (a partition named "data" in the board'"'"'s flash layout, image/arm64/README.md).\n' > "$R/etc/fstab"
+fi
+cat >> "$R/etc/fstab" <<'EOF'
 PARTLABEL=data  /data      ext4  noatime             0 2
 /data/appliance/state   /var/lib/appliance  none  bind,x-systemd.requires-mounts-for=/data  0 0
 /data/appliance/config  /etc/appliance      none  bind,x-systemd.requires-mounts-for=/data  0 0
 EOF
-install -d "$R/boot/efi" "$R/data"
+install -d "$R/data"
 systemd-sysusers --root="$R" >/dev/null
 app_uid=$(awk -F: '$1 == "appliance" { print $3 }' "$R/etc/passwd")
 app_gid=$(awk -F: '$1 == "appliance" { print $3 }' "$R/etc/group")
@@ -118,10 +144,13 @@ systemctl --root="$R" enable systemd-networkd.service systemd-resolved.service s
 systemctl --root="$R" disable ssh.service ssh.socket >/dev/null 2>&1
 # Boot does not wait for a network: the appliance must come up (and show its setup code) without one.
 systemctl --root="$R" mask systemd-networkd-wait-online.service >/dev/null 2>&1
-# GRUB loads /vmlinuz and /initrd.img of the slot (Debian's symlinks to the installed kernel).
-[[ -e "$R/vmlinuz" ]] || ln -sf "$(cd "$R" && ls boot/vmlinuz-* | sort -V | tail -n1)" "$R/vmlinuz"
-[[ -e "$R/initrd.img" ]] || ln -sf "$(cd "$R" && ls boot/initrd.img-* | sort -V | tail -n1)" "$R/initrd.img"
-[[ -e "$R/vmlinuz" && -e "$R/initrd.img" ]] || { echo "build-image: no kernel or initramfs in the root file system" >&2; exit 1; }
+# GRUB loads /vmlinuz and /initrd.img of the slot (Debian's symlinks to the installed kernel). arm64: L4T's
+# apply_binaries.sh installs the kernel when the board is flashed.
+if [[ "$ARCH" == amd64 ]]; then
+  [[ -e "$R/vmlinuz" ]] || ln -sf "$(cd "$R" && ls boot/vmlinuz-* | sort -V | tail -n1)" "$R/vmlinuz"
+  [[ -e "$R/initrd.img" ]] || ln -sf "$(cd "$R" && ls boot/initrd.img-* | sort -V | tail -n1)" "$R/initrd.img"
+  [[ -e "$R/vmlinuz" && -e "$R/initrd.img" ]] || { echo "build-image: no kernel or initramfs in the root file system" >&2; exit 1; }
+fi
 ln -sf /run/systemd/resolve/stub-resolv.conf "$R/etc/resolv.conf"
 # No root password and no console login shell for root: the appliance is administered through its portal.
 chroot "$R" passwd -l root >/dev/null
@@ -143,6 +172,11 @@ install -d -m 0755 "$DATA/appliance"
 install -d -m 0750 -o "$app_uid" -g "$app_gid" "$DATA/appliance/state"
 cp -a "$R/etc/appliance" "$DATA/appliance/config"
 chown -R "$app_uid:$app_gid" "$DATA/appliance/config"
+# arm64: the root file system as a tarball and the data partition as an ext4 image for L4T's flash tools.
+if [[ "$ARCH" == arm64 ]]; then
+  image/arm64/pack-rootfs.sh "$R" "$DATA" "$OUT" "$VERSION" "$((SECONDS - START))"
+  exit 0
+fi
 # GRUB 2.06 cannot read ext4 with orphan_file or metadata_csum_seed (e2fsprogs 1.47 may enable them).
 EXT4=(-q -F -t ext4 -O ^orphan_file,^metadata_csum_seed -E root_owner=0:0)
 used_mib=$(du -sm --apparent-size "$R" | cut -f1)

@@ -6,11 +6,13 @@ namespace Appliance.Image.Tests;
 /// <summary>What the image is built from (image/): packages, secrets, configuration, RAUC, the nftables filter.</summary>
 public sealed class ContentTests
 {
-    [Fact]
-    public void Every_listed_package_is_allowed()
+    [Theory]
+    [InlineData("amd64")]
+    [InlineData("arm64")]
+    public void Every_listed_package_is_allowed(string arch)
     {
         var rules = PackageRules.FromImage();
-        var refused = PackageRules.Listed().Where(p => !rules.Allowed(p)).ToList();
+        var refused = PackageRules.Listed(arch).Where(p => !rules.Allowed(p)).ToList();
         Assert.True(refused.Count == 0, "not allowed: " + string.Join(", ", refused));
     }
 
@@ -215,6 +217,17 @@ public sealed class ContentTests
         Assert.Contains("bootname=A", text);
         Assert.Contains("bootname=B", text);
         Assert.Contains("compatible=appliance-amd64", text);
+    }
+
+    [Fact]
+    public void Rauc_system_conf_for_jetson_has_l4t_root_slots_and_the_custom_backend()
+    {
+        var text = File.ReadAllText(Path.Combine(ImageFiles.Image, "arm64", "system.conf"));
+        Assert.Contains("compatible=appliance-arm64-jetson", text);
+        Assert.Contains("bootloader=custom", text);
+        Assert.Contains("[slot.rootfs.0]\ndevice=/dev/disk/by-partlabel/APP\n", text);
+        Assert.Contains("[slot.rootfs.1]\ndevice=/dev/disk/by-partlabel/APP_b\n", text);
+        Assert.Contains("path=/etc/rauc/keyring.pem", text);
     }
 
     private static (int Code, string Out) Filter(string script)

@@ -20,7 +20,8 @@ internal static class ImageFiles
         throw new InvalidOperationException("Appliance.sln not found above " + AppContext.BaseDirectory);
     }
 
-    public static (int Code, string Out, string Err) Run(string file, IEnumerable<string> args, string? stdin = null, IDictionary<string, string>? env = null)
+    public static (int Code, string Out, string Err) Run(
+        string file, IEnumerable<string> args, string? stdin = null, IDictionary<string, string>? env = null, int timeoutSeconds = 60)
     {
         var psi = new ProcessStartInfo(file)
         {
@@ -36,10 +37,10 @@ internal static class ImageFiles
         var e = p.StandardError.ReadToEndAsync();
         if (stdin is not null) p.StandardInput.Write(stdin);
         p.StandardInput.Close();
-        if (!p.WaitForExit(60_000))
+        if (!p.WaitForExit(TimeSpan.FromSeconds(timeoutSeconds)))
         {
             p.Kill(true);
-            throw new TimeoutException($"{file} did not finish within 60 s");
+            throw new TimeoutException($"{file} did not finish within {timeoutSeconds} s");
         }
         return (p.ExitCode, o.Result, e.Result);
     }

@@ -11,9 +11,16 @@ internal sealed class PackageRules(IReadOnlyList<string> allow, IReadOnlyList<st
     public static PackageRules FromImage() =>
         new(Lines(Path.Combine(ImageFiles.Image, "packages.allow")), Lines(Path.Combine(ImageFiles.Image, "packages.deny")));
 
-    /// <summary>Package names of image/packages.list (an "[amd64]" suffix limits a line to that architecture).</summary>
-    public static IReadOnlyList<string> Listed() =>
-        Lines(Path.Combine(ImageFiles.Image, "packages.list")).Select(l => l.Split(' ')[0]).ToList();
+    /// <summary>
+    /// The packages image/packages.list installs for <paramref name="arch"/>, as build-image.sh gets them
+    /// (image/packages.sh: an "[amd64]" or "[arm64]" tag limits a line to that architecture).
+    /// </summary>
+    public static IReadOnlyList<string> Listed(string arch)
+    {
+        var (code, stdout, stderr) = ImageFiles.Run(Path.Combine(ImageFiles.Image, "packages.sh"), [arch]);
+        if (code != 0) throw new InvalidOperationException($"packages.sh {arch}: exit {code}: {stderr}");
+        return stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+    }
 
     public bool Allowed(string package) =>
         allow.Any(p => FileSystemName.MatchesSimpleExpression(p, package, ignoreCase: false))
