@@ -46,6 +46,23 @@ public sealed class WatchdogTests
         Assert.DoesNotContain(h.Health.All(), r => r.Owner == "host" && r.Report.Component == "watchdog");
     }
 
+    [Theory]
+    [InlineData(90, 0, 72)] // right after a pet: 0.8 of the timeout
+    [InlineData(90, 15, 57)] // one period later
+    [InlineData(90, 70, 15)] // almost out of time: at least one period
+    [InlineData(30, 5, 19)]
+    public void A_round_may_wait_for_its_checks_until_0_8_of_the_timeout_since_the_last_pet(int timeout, int sinceLastPet, int deadline) =>
+        Assert.Equal(TimeSpan.FromSeconds(deadline), new WatchdogSchedule(TimeSpan.FromSeconds(timeout)).CheckDeadline(TimeSpan.FromSeconds(sinceLastPet)));
+
+    [Fact]
+    public void Rounds_start_every_sixth_of_the_timeout_and_a_slow_round_is_followed_at_once()
+    {
+        var schedule = new WatchdogSchedule(TimeSpan.FromSeconds(90));
+        Assert.Equal(TimeSpan.FromSeconds(15), schedule.Period);
+        Assert.Equal(TimeSpan.FromSeconds(13), schedule.NextRoundIn(TimeSpan.FromSeconds(2)));
+        Assert.Equal(TimeSpan.Zero, schedule.NextRoundIn(TimeSpan.FromSeconds(40)));
+    }
+
     [Fact]
     public async Task A_check_that_ignores_its_deadline_cannot_hold_the_round()
     {
