@@ -100,7 +100,7 @@ public sealed class WatchdogTests
     {
         var health = new HealthRegistry(TimeProvider.System);
         var notifier = new RecordingNotifier();
-        var log = new RecordingLogger();
+        var log = new RecordingLogger<SystemdWatchdog>();
         var watchdog = new SystemdWatchdog(notifier,
             new WatchdogRound([new DelegateCheck("http", _ => Task.FromException(new InvalidOperationException("Kestrel has no address yet")))]),
             health, log);
@@ -121,19 +121,6 @@ public sealed class WatchdogTests
     [InlineData("https://192.0.2.10:443", "https://192.0.2.10/")]
     public void Wildcard_binds_are_probed_on_loopback(string bound, string probed) =>
         Assert.Equal(probed, HttpLivenessCheck.ToLoopback(new Uri(bound)).ToString());
-
-    private sealed class RecordingLogger : ILogger<SystemdWatchdog>
-    {
-        public List<string> Lines { get; } = [];
-
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            Lines.Add(formatter(state, exception));
-    }
 
     private sealed class DelegateCheck(string name, Func<CancellationToken, Task> prove) : ILivenessCheck
     {
