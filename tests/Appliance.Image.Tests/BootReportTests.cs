@@ -14,7 +14,7 @@ public sealed class BootReportTests : IDisposable
     private static readonly string Script = Path.Combine(ImageFiles.RootFs, "usr", "lib", "appliance", "boot-report");
 
     // journalctl: with --cursor-file, the entries not yet shown (call 1: two warnings, call 2: one, later none), as
-    // journald does with a cursor; without it, everything. systemctl: the unit restarts once, seen at the third look.
+    // journald does with a cursor; without it, everything. systemctl: the unit restarts once, seen from the second look.
     private const string Journalctl = """
         #!/bin/bash
         cursor=""
@@ -28,7 +28,7 @@ public sealed class BootReportTests : IDisposable
     private const string Systemctl = """
         #!/bin/bash
         f=$STANDIN_STATE/systemctl; n=$(( $(cat "$f" 2>/dev/null || echo 0) + 1 )); echo "$n" > "$f"
-        restarts=0; ((n >= 3)) && restarts=1
+        restarts=0; ((n >= 2)) && restarts=1
         printf 'ActiveState=active\nSubState=running\nNRestarts=%s\nResult=success\n' "$restarts"
         """;
 
@@ -56,7 +56,7 @@ public sealed class BootReportTests : IDisposable
         {
             ["PATH"] = bin + ":/usr/bin:/bin",
             ["STANDIN_STATE"] = _dir,
-            ["REPORT_WAIT"] = "2",
+            ["REPORT_WAIT"] = "3",
             ["REPORT_EVERY"] = "1",
         });
         Assert.True(code == 0, stderr);
@@ -77,8 +77,8 @@ public sealed class BootReportTests : IDisposable
         Assert.Contains("NRestarts=0", host[0], StringComparison.Ordinal);
         Assert.Contains("NRestarts=1", host[1], StringComparison.Ordinal);
         // In the order they came: the first look's warnings before the second's, all before the health line.
-        var order = new[] { "report: warning: first warning", "report: warning: third warning", "report: health after 2 s of waiting: no answer", "report: done" }
-            .Select(l => Array.IndexOf(lines, l)).ToList();
+        var health = Array.FindIndex(lines, l => l.StartsWith("report: health after ", StringComparison.Ordinal) && l.EndsWith(" s of waiting: no answer", StringComparison.Ordinal));
+        var order = new[] { Array.IndexOf(lines, "report: warning: first warning"), Array.IndexOf(lines, "report: warning: third warning"), health, Array.IndexOf(lines, "report: done") }.ToList();
         Assert.True(order.All(i => i >= 0) && order.SequenceEqual(order.Order()), string.Join("\n", lines));
         Assert.Contains("report: log: isolation: plugin process 7 launched", lines);
     }
@@ -91,7 +91,8 @@ public sealed class BootReportTests : IDisposable
             .Replace("[[ \"$state\" == \"$last_state\" ]] || ", "", StringComparison.Ordinal);
         Assert.NotEqual(File.ReadAllText(Script), careless);
         var lines = Run(careless);
-        Assert.Equal(3, Count(lines, "report: warning: first warning"));
-        Assert.Equal(3, lines.Count(l => l.StartsWith("report: host: ", StringComparison.Ordinal)));
+        // At least three looks in 3 s (every second, and once more at the end): each repeats what it saw.
+        Assert.True(Count(lines, "report: warning: first warning") >= 3, string.Join("\n", lines));
+        Assert.True(lines.Count(l => l.StartsWith("report: host: ", StringComparison.Ordinal)) >= 3, string.Join("\n", lines));
     }
 }
