@@ -55,6 +55,22 @@ public sealed class WatchdogTests
         Assert.Equal(TimeSpan.FromSeconds(deadline), new WatchdogSchedule(TimeSpan.FromSeconds(timeout)).CheckDeadline(TimeSpan.FromSeconds(sinceLastPet)));
 
     [Fact]
+    public async Task Rounds_wait_for_the_host_to_have_started()
+    {
+        using var started = new CancellationTokenSource();
+        var wait = SystemdWatchdog.WhenStartedAsync(started.Token, CancellationToken.None);
+        await Task.Delay(50);
+        Assert.False(wait.IsCompleted);
+        started.Cancel();
+        await wait.WaitAsync(TimeSpan.FromSeconds(10));
+
+        using var stopping = new CancellationTokenSource();
+        var stopped = SystemdWatchdog.WhenStartedAsync(CancellationToken.None, stopping.Token);
+        stopping.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => stopped);
+    }
+
+    [Fact]
     public void Rounds_start_every_sixth_of_the_timeout_and_a_slow_round_is_followed_at_once()
     {
         var schedule = new WatchdogSchedule(TimeSpan.FromSeconds(90));

@@ -14,7 +14,7 @@ namespace Appliance.Host.SystemServices;
 /// <see cref="SystemdReadiness"/>.
 /// </summary>
 public sealed class SystemdWatchdog(ISystemdNotifier notifier, WatchdogRound round, HealthRegistry health, ILogger<SystemdWatchdog> log,
-    TimeProvider? time = null)
+    TimeProvider? time = null, IHostApplicationLifetime? lifetime = null)
     : BackgroundService
 {
     private readonly TimeProvider _time = time ?? TimeProvider.System;
@@ -26,6 +26,9 @@ public sealed class SystemdWatchdog(ISystemdNotifier notifier, WatchdogRound rou
         if (!notifier.IsEnabled) return;
         var usec = Environment.GetEnvironmentVariable("WATCHDOG_USEC");
         if (!long.TryParse(usec, NumberStyles.Integer, CultureInfo.InvariantCulture, out var micro) || micro <= 0) return;
+        // Rounds from READY=1 on (systemd enforces the watchdog from then): before that Kestrel has no address, and a
+        // round would report the host unhealthy while it is only starting (seen in the TCG boot: 30 s "unhealthy").
+        if (lifetime is not null) await WhenStartedAsync(lifetime.ApplicationStarted, stoppingToken);
         var schedule = new WatchdogSchedule(TimeSpan.FromMicroseconds(micro));
         log.LogInformation("systemd watchdog {Timeout}: a round every {Period}, pet only when {Loops} make progress",
             schedule.Timeout, schedule.Period, string.Join(", ", round.Names));
@@ -44,6 +47,14 @@ public sealed class SystemdWatchdog(ISystemdNotifier notifier, WatchdogRound rou
         catch (OperationCanceledException)
         {
         }
+    }
+
+    /// <summary>Completes when <paramref name="started"/> fires (the host's ApplicationStarted); cancelled by <paramref name="stopping"/>.</summary>
+    public static async Task WhenStartedAsync(CancellationToken started, CancellationToken stopping)
+    {
+        var fired = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var registration = started.Register(() => fired.TrySetResult());
+        await fired.Task.WaitAsync(stopping);
     }
 
     /// <summary>One round: run the liveness checks under <paramref name="deadline"/>, pet only if all passed.</summary>
