@@ -150,8 +150,21 @@ echo "undeclared open ports: ${#undeclared[@]}"
 
 healthz || true
 echo "boot: health after $((SECONDS - START)) s: $(head -c 200 "$WORK/health.json")"
-grep -q '"status":"healthy"' "$WORK/health.json" ||
-  failed+=("the host is not healthy ($(head -c 100 "$WORK/health.json"); its warnings below say which check)")
+# Healthy, or degraded only by components that cannot be healthy in this test, each printed with its reason:
+# appliance.host/time: no NTP server answers in the namespace, so the clock is never synchronised.
+EXCUSED="appliance.host/time"
+# The last state per component from the host's "Health: OWNER/COMPONENT STATE: why" lines ("healthy again" clears).
+not_healthy=$(awk '$1 == "Health:" { c = $2; if ($3 == "healthy") delete s[c]; else s[c] = $0 }
+  END { for (c in s) print s[c] }' "$WORK/report.txt")
+[[ -n "$not_healthy" ]] && sed 's/^/boot: not healthy: /' <<<"$not_healthy"
+if ! grep -q '"status":"healthy"' "$WORK/health.json"; then
+  unexcused=$(awk -v ok=" $EXCUSED " '{ c = $2; if (index(ok, " " c " ") == 0) print c }' <<<"$not_healthy")
+  if grep -q '"status":"degraded"' "$WORK/health.json" && [[ -n "$not_healthy" && -z "$unexcused" ]]; then
+    echo "boot: health degraded only by what this test cannot give the guest ($EXCUSED)"
+  else
+    failed+=("the host is not healthy ($(head -c 100 "$WORK/health.json"); not healthy: ${unexcused:-see its warnings})")
+  fi
+fi
 ((${#failed[@]} == 0)) || fail "$(IFS=';'; echo "${failed[*]}")"
 host_account
 echo "boot: passed after $((SECONDS - START)) s"
