@@ -101,6 +101,32 @@ step "installing the host, $(find out/plugins -mindepth 1 -maxdepth 1 -type d | 
 install -d "$R/usr/lib/appliance/host" "$R/usr/lib/appliance/plugins"
 cp -a "$PUB/." "$R/usr/lib/appliance/host/"
 cp -a out/plugins/. "$R/usr/lib/appliance/plugins/"
+# The assemblies of plugins that run in their own process ReadyToRun too (crossgen2 of the publish above, against
+# the published runtime and host): Appliance.PluginHost loads them from their path, so the plugin starts without
+# JIT-compiling everything, which on a slow CPU or in an emulator takes tens of seconds. Which plugins: the manifest
+# says "isolation": "process", or is of kind "media" (the manifest's default, host/Appliance.Core/Manifest/Isolation.fs).
+# In-process plugins are loaded into memory in collectible contexts, where the runtime ignores R2R code: left as IL.
+# An assembly crossgen2 refuses (reference-only, native) stays as it is.
+crossgen=$(ls -d "$(dotnet nuget locals global-packages -l | sed 's/^global-packages: //')"/microsoft.netcore.app.crossgen2.linux-x64/*/tools/crossgen2 2>/dev/null | sort -V | tail -n1)
+own_process=()
+for manifest in "$R"/usr/lib/appliance/plugins/*/plugin.json; do
+  grep -qE '"isolation"[[:space:]]*:[[:space:]]*"process"|"kind"[[:space:]]*:[[:space:]]*"media"' "$manifest" &&
+    ! grep -qE '"isolation"[[:space:]]*:[[:space:]]*"in-process"' "$manifest" && own_process+=("$(dirname "$manifest")")
+done
+if [[ -x "$crossgen" && ${#own_process[@]} -gt 0 ]]; then
+  r2r=0 il=0
+  while read -r dll; do
+    dir=$(dirname "$dll")
+    if "$crossgen" "$dll" -o "$dll.r2r" --targetos:linux --targetarch:x64 -O -r "$dir/*.dll" -r "$PUB/*.dll" >/dev/null 2>&1; then
+      mv "$dll.r2r" "$dll" && r2r=$((r2r + 1))
+    else
+      rm -f "$dll.r2r" && il=$((il + 1))
+    fi
+  done < <(find "${own_process[@]}" -name '*.dll' -type f)
+  echo "   plugins in their own process ($(printf '%s ' "${own_process[@]##*/}")): $r2r assemblies compiled ReadyToRun, $il kept as they were" >&2
+else
+  echo "   plugins: no crossgen2 in the NuGet cache or no plugin in its own process: all IL (JIT at start)" >&2
+fi
 cp -a image/rootfs/. "$R/"
 install -D -m 0644 "image/$ARCH/system.conf" "$R/etc/rauc/system.conf"
 if [[ -z "$KEYRING" ]]; then

@@ -2,6 +2,7 @@ using Appliance.Host.Api;
 using Appliance.Host.Auth;
 using Appliance.Host.Configuration;
 using Appliance.Host.Portal;
+using Appliance.Host.SystemServices;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace Appliance.Host;
@@ -43,11 +44,7 @@ public static class ApplianceApp
         // Requests are not news; warnings and errors from the framework are.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.Information);
-        builder.Logging.AddSimpleConsole(o =>
-        {
-            o.SingleLine = true;
-            o.TimestampFormat = "HH:mm:ss.fff ";
-        });
+        builder.Logging.AddApplianceConsole(Environment.GetEnvironmentVariable("JOURNAL_STREAM"));
 
         builder.WebHost.ConfigureKestrel(kestrel =>
         {

@@ -46,6 +46,39 @@ public sealed class WatchdogTests
         Assert.DoesNotContain(h.Health.All(), r => r.Owner == "host" && r.Report.Component == "watchdog");
     }
 
+    [Theory]
+    [InlineData(90, 0, 72)] // right after a pet: 0.8 of the timeout
+    [InlineData(90, 15, 57)] // one period later
+    [InlineData(90, 70, 15)] // almost out of time: at least one period
+    [InlineData(30, 5, 19)]
+    public void A_round_may_wait_for_its_checks_until_0_8_of_the_timeout_since_the_last_pet(int timeout, int sinceLastPet, int deadline) =>
+        Assert.Equal(TimeSpan.FromSeconds(deadline), new WatchdogSchedule(TimeSpan.FromSeconds(timeout)).CheckDeadline(TimeSpan.FromSeconds(sinceLastPet)));
+
+    [Fact]
+    public async Task Rounds_wait_for_the_host_to_have_started()
+    {
+        using var started = new CancellationTokenSource();
+        var wait = SystemdWatchdog.WhenStartedAsync(started.Token, CancellationToken.None);
+        await Task.Delay(50);
+        Assert.False(wait.IsCompleted);
+        started.Cancel();
+        await wait.WaitAsync(TimeSpan.FromSeconds(10));
+
+        using var stopping = new CancellationTokenSource();
+        var stopped = SystemdWatchdog.WhenStartedAsync(CancellationToken.None, stopping.Token);
+        stopping.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => stopped);
+    }
+
+    [Fact]
+    public void Rounds_start_every_sixth_of_the_timeout_and_a_slow_round_is_followed_at_once()
+    {
+        var schedule = new WatchdogSchedule(TimeSpan.FromSeconds(90));
+        Assert.Equal(TimeSpan.FromSeconds(15), schedule.Period);
+        Assert.Equal(TimeSpan.FromSeconds(13), schedule.NextRoundIn(TimeSpan.FromSeconds(2)));
+        Assert.Equal(TimeSpan.Zero, schedule.NextRoundIn(TimeSpan.FromSeconds(40)));
+    }
+
     [Fact]
     public async Task A_check_that_ignores_its_deadline_cannot_hold_the_round()
     {
@@ -83,7 +116,7 @@ public sealed class WatchdogTests
     {
         var health = new HealthRegistry(TimeProvider.System);
         var notifier = new RecordingNotifier();
-        var log = new RecordingLogger();
+        var log = new RecordingLogger<SystemdWatchdog>();
         var watchdog = new SystemdWatchdog(notifier,
             new WatchdogRound([new DelegateCheck("http", _ => Task.FromException(new InvalidOperationException("Kestrel has no address yet")))]),
             health, log);
@@ -104,19 +137,6 @@ public sealed class WatchdogTests
     [InlineData("https://192.0.2.10:443", "https://192.0.2.10/")]
     public void Wildcard_binds_are_probed_on_loopback(string bound, string probed) =>
         Assert.Equal(probed, HttpLivenessCheck.ToLoopback(new Uri(bound)).ToString());
-
-    private sealed class RecordingLogger : ILogger<SystemdWatchdog>
-    {
-        public List<string> Lines { get; } = [];
-
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            Lines.Add(formatter(state, exception));
-    }
 
     private sealed class DelegateCheck(string name, Func<CancellationToken, Task> prove) : ILivenessCheck
     {

@@ -3,15 +3,32 @@ using Appliance.Abstractions;
 
 namespace Appliance.Host.Health;
 
-/// <summary>Latest health report per (owner, component). Owners are plugin ids or host services.</summary>
-public sealed class HealthRegistry(TimeProvider time)
+/// <summary>
+/// Latest health report per (owner, component). Owners are plugin ids or host services. A component whose state
+/// changes is logged (a warning when it becomes degraded or unhealthy, with its message; information when it is healthy
+/// again or cleared), so the journal says which component makes the host unhealthy and why.
+/// </summary>
+public sealed class HealthRegistry(TimeProvider time, ILogger<HealthRegistry>? log = null)
 {
     private readonly ConcurrentDictionary<(string Owner, string Component), HealthReport> _reports = new();
 
-    public void Report(string owner, string component, HealthState state, string message) =>
-        _reports[(owner, component)] = new HealthReport(component, state, message, time.GetUtcNow());
+    public void Report(string owner, string component, HealthState state, string message)
+    {
+        var report = new HealthReport(component, state, message, time.GetUtcNow());
+        var before = _reports.TryGetValue((owner, component), out var old) ? old.State : HealthState.Healthy;
+        _reports[(owner, component)] = report;
+        if (state == before) return;
+        if (state == HealthState.Healthy)
+            log?.LogInformation("Health: {Owner}/{Component} healthy again", owner, component);
+        else
+            log?.LogWarning("Health: {Owner}/{Component} {State}: {Message}", owner, component, state.ToString().ToLowerInvariant(), message);
+    }
 
-    public void Clear(string owner, string component) => _reports.TryRemove((owner, component), out _);
+    public void Clear(string owner, string component)
+    {
+        if (_reports.TryRemove((owner, component), out var old) && old.State != HealthState.Healthy)
+            log?.LogInformation("Health: {Owner}/{Component} healthy again (cleared)", owner, component);
+    }
 
     public void ClearOwner(string owner)
     {

@@ -7,14 +7,18 @@ using Microsoft.Extensions.Hosting.Systemd;
 namespace Appliance.Host.SystemServices;
 
 /// <summary>
-/// Pets the systemd watchdog (<c>WatchdogSec=</c> in the unit) at half its interval, but only when every host loop
-/// (plugin manager, outbox, HTTP) has proved progress in that round (<see cref="WatchdogRound"/>). A stuck loop
-/// stops the petting, so systemd restarts the host. Readiness (<c>READY=1</c>) is sent by <c>UseSystemd()</c> or,
-/// where that does not recognise systemd, by <see cref="SystemdReadiness"/>.
+/// Pets the systemd watchdog (<c>WatchdogSec=</c> in the unit) in rounds (<see cref="WatchdogSchedule"/>: every
+/// sixth of the timeout), but only when every host loop (plugin manager, outbox, HTTP) has proved progress in that
+/// round (<see cref="WatchdogRound"/>). A stuck loop stops the petting, so systemd restarts the host. Readiness
+/// (<c>READY=1</c>) is sent by <c>UseSystemd()</c> or, where that does not recognise systemd, by
+/// <see cref="SystemdReadiness"/>.
 /// </summary>
-public sealed class SystemdWatchdog(ISystemdNotifier notifier, WatchdogRound round, HealthRegistry health, ILogger<SystemdWatchdog> log)
+public sealed class SystemdWatchdog(ISystemdNotifier notifier, WatchdogRound round, HealthRegistry health, ILogger<SystemdWatchdog> log,
+    TimeProvider? time = null, IHostApplicationLifetime? lifetime = null)
     : BackgroundService
 {
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+
     private const string Component = "watchdog";
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -22,20 +26,35 @@ public sealed class SystemdWatchdog(ISystemdNotifier notifier, WatchdogRound rou
         if (!notifier.IsEnabled) return;
         var usec = Environment.GetEnvironmentVariable("WATCHDOG_USEC");
         if (!long.TryParse(usec, NumberStyles.Integer, CultureInfo.InvariantCulture, out var micro) || micro <= 0) return;
-        var interval = TimeSpan.FromMicroseconds(micro / 2.0);
-        log.LogInformation("systemd watchdog every {Interval}, pet only when {Loops} make progress", interval, string.Join(", ", round.Names));
-        using var timer = new PeriodicTimer(interval);
+        // Rounds from READY=1 on (systemd enforces the watchdog from then): before that Kestrel has no address, and a
+        // round would report the host unhealthy while it is only starting (seen in the TCG boot: 30 s "unhealthy").
+        if (lifetime is not null) await WhenStartedAsync(lifetime.ApplicationStarted, stoppingToken);
+        var schedule = new WatchdogSchedule(TimeSpan.FromMicroseconds(micro));
+        log.LogInformation("systemd watchdog {Timeout}: a round every {Period}, pet only when {Loops} make progress",
+            schedule.Timeout, schedule.Period, string.Join(", ", round.Names));
+        // systemd counts from READY=1, which comes after this loop has started: counting from here is on the safe side.
+        var lastPet = _time.GetTimestamp();
         try
         {
-            do
+            while (!stoppingToken.IsCancellationRequested)
             {
-                await PetIfAliveAsync(interval * 0.8, stoppingToken);
+                var started = _time.GetTimestamp();
+                var verdict = await PetIfAliveAsync(schedule.CheckDeadline(_time.GetElapsedTime(lastPet, started)), stoppingToken);
+                if (verdict.Pet) lastPet = _time.GetTimestamp();
+                await Task.Delay(schedule.NextRoundIn(_time.GetElapsedTime(started)), _time, stoppingToken);
             }
-            while (await timer.WaitForNextTickAsync(stoppingToken));
         }
         catch (OperationCanceledException)
         {
         }
+    }
+
+    /// <summary>Completes when <paramref name="started"/> fires (the host's ApplicationStarted); cancelled by <paramref name="stopping"/>.</summary>
+    public static async Task WhenStartedAsync(CancellationToken started, CancellationToken stopping)
+    {
+        var fired = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var registration = started.Register(() => fired.TrySetResult());
+        await fired.Task.WaitAsync(stopping);
     }
 
     /// <summary>One round: run the liveness checks under <paramref name="deadline"/>, pet only if all passed.</summary>
