@@ -88,6 +88,8 @@ public sealed class ContentTests
         // The host is published self-contained: there is no dotnet to run Appliance.PluginHost.dll with.
         Assert.Equal("/usr/lib/appliance/host/Appliance.PluginHost",
             a.GetProperty("plugins").GetProperty("isolation").GetProperty("pluginHostPath").GetString());
+        // Under TCG (boot 4 of 2026-12-04) the media process missed the default 5 s ping once while the machine stalled.
+        Assert.InRange(a.GetProperty("plugins").GetProperty("isolation").GetProperty("pingTimeoutSeconds").GetDouble(), 15, 120);
     }
 
     /// <summary>

@@ -128,6 +128,33 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_child_stalled_for_less_than_the_configured_ping_timeout_is_kept()
+    {
+        // 7 s stalled: past the default 5 s (the test above is restarted), within the 20 s configured here.
+        await using var h = await IsolationHarness.StartAsync(pingTimeoutSeconds: 20);
+        Assert.Null((await h.InstallProbeAsync("test.stalled", "camera/yard")).Failure);
+        var before = await IsolationHarness.Eventually(() => h.ProbeStatusAsync("test.stalled"), s => s is not null, what: "probe up");
+        Signal(before!.Value.Pid, "STOP");
+        await Task.Delay(TimeSpan.FromSeconds(7));
+        Signal(before.Value.Pid, "CONT");
+        var after = await IsolationHarness.Eventually(() => h.ProbeStatusAsync("test.stalled"), s => s is not null, what: "probe answering again");
+
+        Assert.Equal(before.Value.Pid, after!.Value.Pid);
+        Assert.DoesNotContain(h.Bus.Recent(100), e => e.Type == "PluginStateChanged" && e.Data.GetProperty("error").GetString() is { } m && m.Contains("stopped answering"));
+    }
+
+    [Fact]
+    public void A_ping_timeout_out_of_range_is_refused_naming_the_key()
+    {
+        var options = Microsoft.Extensions.Options.Options.Create(new ApplianceOptions
+        {
+            Plugins = new PluginHostOptions { Isolation = new IsolationSettings { PingTimeoutSeconds = 0 } },
+        });
+        var refused = Assert.Throws<InvalidOperationException>(() => new IsolatedPluginLoader(options, new Appliance.Isolation.Supervision.ChildProcessLauncher()));
+        Assert.Contains("appliance.plugins.isolation.pingTimeoutSeconds 0 is not 1-120", refused.Message);
+    }
+
+    [Fact]
     public async Task An_isolated_plugin_publishes_a_stream_back_into_the_hub()
     {
         await using var h = await IsolationHarness.StartAsync();

@@ -58,7 +58,7 @@ public sealed class IsolationHarness : IAsyncDisposable
     public PluginManager Manager { get; }
 
     public static async Task<IsolationHarness> StartAsync(Dictionary<string, IsolationOverride>? overrides = null, IPluginProcessLauncher? launcher = null,
-        double startTimeoutSeconds = 30)
+        double startTimeoutSeconds = 30, double pingTimeoutSeconds = 5)
     {
         var dataDirectory = Directory.CreateTempSubdirectory("appl-iso-").FullName;
         var options = new ApplianceOptions
@@ -71,7 +71,7 @@ public sealed class IsolationHarness : IAsyncDisposable
                 StopTimeoutSeconds = 5,
                 WatchDirectory = false,
                 AllowUnsigned = true,
-                Isolation = new IsolationSettings { Plugins = overrides ?? new(StringComparer.Ordinal) },
+                Isolation = new IsolationSettings { Plugins = overrides ?? new(StringComparer.Ordinal), PingTimeoutSeconds = pingTimeoutSeconds },
             },
         };
         var harness = new IsolationHarness(dataDirectory, options, launcher);

@@ -166,6 +166,12 @@ public sealed class IsolationSettings
     /// <summary>Where sockets and stream rings live (null: /dev/shm/appliance-isolation-{pid}).</summary>
     public string? RuntimeDirectory { get; set; }
 
+    /// <summary>
+    /// Seconds a plugin process may take to answer a ping before it counts as hung and is restarted (1-120, default 5).
+    /// The image gives more: an emulator or a board under load can stall a process for longer than 5 s.
+    /// </summary>
+    public double PingTimeoutSeconds { get; set; } = 5;
+
     /// <summary>The plugin-host program (null: Appliance.PluginHost.dll next to the host).</summary>
     public string? PluginHostPath { get; set; }
 

@@ -22,6 +22,8 @@ public sealed class IsolatedPluginLoader
     public IsolatedPluginLoader(IOptions<ApplianceOptions> options, IPluginProcessLauncher launcher)
     {
         _settings = options.Value.Plugins.Isolation;
+        if (_settings.PingTimeoutSeconds is not (>= 1 and <= 120))
+            throw new InvalidOperationException($"appliance.plugins.isolation.pingTimeoutSeconds {_settings.PingTimeoutSeconds} is not 1-120");
         _launcher = launcher;
         var defaults = new SupervisorOptions();
         _options = defaults with
@@ -29,6 +31,7 @@ public sealed class IsolatedPluginLoader
             RunAsUser = _settings.RunAsUser,
             PluginHostPath = _settings.PluginHostPath ?? defaults.PluginHostPath,
             StopTimeout = TimeSpan.FromSeconds(options.Value.Plugins.StopTimeoutSeconds),
+            PingTimeout = TimeSpan.FromSeconds(_settings.PingTimeoutSeconds),
             // The child's runtime start, handshake and the plugin's own start are all inside the plugin's start.
             HandshakeTimeout = TimeSpan.FromSeconds(options.Value.Plugins.StartTimeoutSeconds),
         };
