@@ -31,7 +31,7 @@ public sealed class IsolatedMediaTests(ITestOutputHelper output)
         }, r => r.StatusCode == HttpStatusCode.OK, TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(200));
         output.WriteLine(codecs);
         Assert.Equal(JsonValueKind.Object, JsonDocument.Parse(codecs).RootElement.ValueKind);
-        var children = PluginHostPids("appliance.media");
+        var children = PluginHostPids("appliance.media", host.Pid);
         Assert.Single(children);
         Assert.NotEqual(host.Pid, children[0]);
 

@@ -75,12 +75,30 @@ internal static class IsolatedSurfaceHost
     public static long RssKiB(int pid) =>
         long.Parse(File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]);
 
-    /// <summary>Plugin-host processes running <paramref name="pluginId"/> (found by their command line).</summary>
-    public static IReadOnlyList<int> PluginHostPids(string pluginId) =>
+    /// <summary>
+    /// Plugin-host processes running <paramref name="pluginId"/> (found by their command line) that are children of
+    /// <paramref name="hostPid"/>: another test run on the machine may run the same plugin.
+    /// </summary>
+    public static IReadOnlyList<int> PluginHostPids(string pluginId, int hostPid) =>
         Directory.EnumerateDirectories("/proc")
             .Select(d => int.TryParse(Path.GetFileName(d), out var pid) ? pid : 0)
             .Where(pid => pid > 0 && CommandLine(pid) is { } args && args.Contains("Appliance.PluginHost.dll") && args.Contains("\0" + pluginId + "\0"))
+            .Where(pid => ParentPid(pid) == hostPid)
             .ToList();
+
+    /// <summary>The parent's pid from <c>/proc/PID/stat</c> (the field after the command name's closing parenthesis and state); 0 when gone.</summary>
+    private static int ParentPid(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+    }
 
     private static string? CommandLine(int pid)
     {
