@@ -22,8 +22,12 @@ public abstract class BusTest : IAsyncLifetime
 
     protected abstract Task StartPeersAsync();
 
+    /// <summary>Ends peers that are not dbusmock services of <see cref="Bus"/> (those end with it).</summary>
+    protected virtual Task StopPeersAsync() => Task.CompletedTask;
+
     public async Task DisposeAsync()
     {
+        await StopPeersAsync();
         await Connection.DisposeAsync();
         await Bus.DisposeAsync();
     }

@@ -15,6 +15,8 @@ public sealed class NetworkdClientTests : BusTest
 
     protected override async Task StartPeersAsync() => _networkd = await NetworkdPeer.StartAsync(Bus);
 
+    protected override async Task StopPeersAsync() => await _networkd.DisposeAsync();
+
     private NetworkdClient Client(string? directory = null) => new(Connection, directory ?? _networkd.Directory);
 
     private Task<bool> KernelHasAsync(string what, bool expected) =>
