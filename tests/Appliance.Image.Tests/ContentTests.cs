@@ -93,6 +93,34 @@ public sealed class ContentTests
     }
 
     /// <summary>
+    /// A/B updates in the image: RAUC's service is installed (Debian's <c>rauc</c> is only the command line), the host
+    /// reboots into an installed update and gives a slow board time before its verdict, RAUC keeps its status outside
+    /// the host's writable folder (root writing into a folder the host owns could be led through a symbolic link), and
+    /// the bus lets only root and the host call RAUC (Debian's policy lets anyone).
+    /// </summary>
+    [Fact]
+    public void Rauc_is_a_service_only_root_and_the_host_may_call_and_the_host_reboots_into_updates()
+    {
+        Assert.Contains("rauc-service", File.ReadAllLines(Path.Combine(ImageFiles.Image, "packages.list")));
+        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(ImageFiles.RootFs, "etc", "appliance", "appliance.json")));
+        var updates = doc.RootElement.GetProperty("appliance").GetProperty("imageUpdates");
+        Assert.True(updates.GetProperty("rebootAfterInstall").GetBoolean());
+        Assert.InRange(updates.GetProperty("markGoodDeadlineSeconds").GetDouble(), 300, 3600);
+        foreach (var arch in new[] { "amd64", "arm64" })
+        {
+            var status = Settings(File.ReadAllLines(Path.Combine(ImageFiles.Image, arch, "system.conf")), "statusfile");
+            Assert.Equal("/data/rauc.status", Assert.Single(status));
+        }
+        var policy = System.Xml.Linq.XDocument.Load(Path.Combine(ImageFiles.RootFs, "etc", "dbus-1", "system.d", "appliance-rauc.conf"));
+        var rules = policy.Root!.Elements("policy")
+            .SelectMany(p => p.Elements().Select(e => ((string?)p.Attribute("context") ?? "user " + (string?)p.Attribute("user"), e.Name.LocalName, (string?)e.Attribute("send_destination"))))
+            .ToList();
+        Assert.Equal(
+            [("default", "deny", "de.pengutronix.rauc"), ("user appliance", "allow", "de.pengutronix.rauc"), ("user root", "allow", "de.pengutronix.rauc")],
+            rules);
+    }
+
+    /// <summary>
     /// The host writes <c>network.ntpServers</c> as <c>/etc/systemd/timesyncd.conf.d/appliance.conf</c>
     /// (SystemServicesOptions.TimesyncdDropIn): under <c>ProtectSystem=strict</c> that folder must be a
     /// <c>ReadWritePaths=</c> of the unit, exist at boot and belong to the host's user.

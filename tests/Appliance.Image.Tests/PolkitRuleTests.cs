@@ -6,7 +6,7 @@ namespace Appliance.Image.Tests;
 /// The image's polkit rule (<c>usr/share/polkit-1/rules.d/50-appliance.rules</c>), evaluated by node with a polkit
 /// stand-in that has what polkitd gives a rule (<c>polkit.addRule</c>, <c>polkit.Result</c>, <c>action.id</c>,
 /// <c>action.lookup</c>, <c>subject.user</c>): the host may restart systemd-timesyncd, start and stop ssh.service,
-/// and set NTP and the time zone; anything else falls through to polkit's defaults.
+/// set NTP and the time zone, reboot and power off; anything else falls through to polkit's defaults.
 /// </summary>
 public sealed class PolkitRuleTests
 {
@@ -56,7 +56,7 @@ public sealed class PolkitRuleTests
     }
 
     [Fact]
-    public void The_host_may_restart_timesyncd_switch_ssh_set_ntp_and_the_time_zone_and_reload_networkd()
+    public void The_host_may_restart_timesyncd_switch_ssh_set_ntp_and_the_time_zone_reload_networkd_and_reboot()
     {
         Case[] allowed =
         [
@@ -68,6 +68,10 @@ public sealed class PolkitRuleTests
             new("appliance", "org.freedesktop.network1.reconfigure", []),
             Unit("appliance", "ssh.service", "start"),
             Unit("appliance", "ssh.service", "stop"),
+            new("appliance", "org.freedesktop.login1.reboot", []),
+            new("appliance", "org.freedesktop.login1.reboot-multiple-sessions", []),
+            new("appliance", "org.freedesktop.login1.power-off", []),
+            new("appliance", "org.freedesktop.login1.power-off-multiple-sessions", []),
         ];
         Assert.All(Evaluate([Rule], allowed), answer => Assert.Equal("yes", answer));
     }
@@ -89,7 +93,11 @@ public sealed class PolkitRuleTests
             Timedate("appliance", "set-time"),
             Timedate("appliance", "set-local-rtc"),
             Timedate("nobody", "set-ntp"),
-            new("appliance", "org.freedesktop.login1.reboot", []),
+            // Reboot, but not past an inhibitor, not a suspend, not for another user.
+            new("appliance", "org.freedesktop.login1.reboot-ignore-inhibit", []),
+            new("appliance", "org.freedesktop.login1.suspend", []),
+            new("appliance", "org.freedesktop.login1.set-wall-message", []),
+            new("nobody", "org.freedesktop.login1.reboot", []),
             new("appliance", "org.freedesktop.network1.set-dns-servers", []),
             new("appliance", "org.freedesktop.network1.forcerenew", []),
             new("nobody", "org.freedesktop.network1.reload", []),

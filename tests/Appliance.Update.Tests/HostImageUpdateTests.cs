@@ -12,7 +12,8 @@ namespace Appliance.Update.Tests;
 /// The real host process updating its image through RAUC's installer interface on a private bus (the dbusmock
 /// template whose checks are the real rauc's, writing file-backed slots) and logind (for the reboot): a bundle
 /// uploaded through the API is checked, installed into the inactive slot, and after the (simulated) reboot the slot
-/// is marked good once the host is healthy, or bad when a plugin stays down past the deadline. Refused bundles
+/// is marked good once the host is healthy, or bad when a plugin stays down past the deadline; a fallback of the
+/// bootloader to the old slot is reported there. Every boot marks the running slot good. Refused bundles
 /// leave the slots untouched.
 /// </summary>
 public sealed class HostImageUpdateTests : IAsyncLifetime
@@ -81,6 +82,42 @@ public sealed class HostImageUpdateTests : IAsyncLifetime
         Assert.Equal("good", Slot(good, "rootfs.1").GetProperty("bootStatus").GetString());
         Assert.Equal("booted", Slot(good, "rootfs.1").GetProperty("state").GetString());
         await AssertEventAsync("good");
+    }
+
+    [Fact]
+    public async Task Every_boot_ends_the_running_slots_attempt_by_marking_it_good_once_the_host_has_started()
+    {
+        // The rig booted rootfs.0 without an update: GRUB counted an attempt (no boot status yet).
+        var status = await Eventually.ValueAsync(() => _host.Client.GetFromJsonAsync<JsonElement>("/api/v1/system/image"),
+            s => Slot(s, "rootfs.0").GetProperty("bootStatus").GetString() == "good",
+            "the booted slot marked good", TimeSpan.FromSeconds(60), () => _host.Log, TimeSpan.FromMilliseconds(200));
+        Assert.Equal("booted", Slot(status, "rootfs.0").GetProperty("state").GetString());
+        Assert.Equal(JsonValueKind.Null, status.GetProperty("last").ValueKind);
+    }
+
+    [Fact]
+    public async Task When_the_new_slot_never_comes_up_the_bootloader_falls_back_and_the_old_slot_reports_the_failed_update()
+    {
+        Assert.Equal(HttpStatusCode.Accepted, (await UploadAsync(await BundleAsync("1.1.0"))).StatusCode);
+        await UntilStateAsync("installed");
+
+        // The new slot's host never started, its attempt ended: GRUB boots the old slot (still version 1.0.0).
+        await _host.StopAsync();
+        await _bus.MockAsync(ApplianceMocks.Rauc, "/", "SimulateFallback", "");
+        await _host.StartAgainAsync();
+        await _host.LoginAsync();
+
+        var failed = await UntilStateAsync("failed");
+        Assert.Contains("booted rootfs.0, not the updated rootfs.1: the bootloader fell back", failed.GetProperty("last").GetProperty("reason").GetString());
+        Assert.Equal("1.0.0", failed.GetProperty("runningVersion").GetString());
+        Assert.Equal("bad", Slot(failed, "rootfs.1").GetProperty("bootStatus").GetString());
+        var settled = await Eventually.ValueAsync(() => _host.Client.GetFromJsonAsync<JsonElement>("/api/v1/system/image"),
+            s => Slot(s, "rootfs.0").GetProperty("bootStatus").GetString() == "good",
+            "the old slot marked good again", TimeSpan.FromSeconds(60), () => _host.Log, TimeSpan.FromMilliseconds(200));
+        Assert.Equal("booted", Slot(settled, "rootfs.0").GetProperty("state").GetString());
+        // Marked bad, the failed slot is no longer the bootloader's first choice.
+        Assert.Contains("\"rootfs.0\"", await _bus.BusctlOrThrowAsync("call", ApplianceMocks.Rauc, "/", "de.pengutronix.rauc.Installer", "GetPrimary"));
+        await AssertEventAsync("failed");
     }
 
     [Fact]

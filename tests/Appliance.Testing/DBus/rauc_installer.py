@@ -5,7 +5,9 @@ signature and manifest, rauc extract for every payload block), compares the mani
 system's, then copies the bundle's rootfs image into the inactive slot, a plain file (the container has no block
 devices or dm-verity to give RAUC's own service). Progress, LastError, Operation and Completed follow RAUC's
 D-Bus API. Parameters: keyring, slots (directory of the slot files rootfs.0 / rootfs.1), compatible, booted.
-SimulateReboot (on the mock interface) boots the primary slot, as the bootloader would.
+SimulateReboot (on the mock interface) boots the primary slot, as the bootloader would; SimulateFallback boots the
+other one, as GRUB does when the primary slot's attempt ended without being marked good. Either way the booted slot's
+boot status is empty until it is marked (GRUB's X_TRY=1 for this attempt).
 '''
 
 import os
@@ -45,6 +47,8 @@ def load(mock, parameters):
         'status': {'rootfs.0': 'good', 'rootfs.1': 'good'},
         'versions': {'rootfs.0': parameters.get('version', '1.0.0'), 'rootfs.1': ''},
     }
+    # Booted just now: this boot's attempt is not over until the slot is marked good.
+    mock.rauc['status'][mock.rauc['booted']] = ''
     for slot in ('rootfs.0', 'rootfs.1'):
         path = os.path.join(mock.rauc['slots'], slot)
         if not os.path.exists(path):
@@ -124,9 +128,11 @@ def load(mock, parameters):
             }, signature='sv')))
         return dbus.Array(result, signature='(sa{sv})')
 
-    def reboot(self):
+    def reboot(self, fallback=False):
         state = self.rauc
-        state['booted'] = state['primary']
+        other = 'rootfs.1' if state['primary'] == 'rootfs.0' else 'rootfs.0'
+        state['booted'] = other if fallback else state['primary']
+        state['status'][state['booted']] = ''
         _update(self, {'BootSlot': 'A' if state['booted'] == 'rootfs.0' else 'B'})
 
     import types
@@ -141,6 +147,7 @@ def load(mock, parameters):
         ('GetPrimary', '', 's', "ret = self.rauc['primary']"),
     ])
     mock.AddMethod(MOCK_IFACE, 'SimulateReboot', '', '', 'self.rauc_reboot()')
+    mock.AddMethod(MOCK_IFACE, 'SimulateFallback', '', '', 'self.rauc_reboot(True)')
 
 
 def _reason(stderr):

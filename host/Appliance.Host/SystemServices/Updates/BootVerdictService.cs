@@ -9,10 +9,13 @@ using Microsoft.Extensions.Options;
 namespace Appliance.Host.SystemServices.Updates;
 
 /// <summary>
-/// After a reboot that followed an image update: if the bootloader fell back to the old slot, the update is recorded
-/// as failed; if the appliance runs the new slot, its health is watched (every component reported not unhealthy,
-/// every enabled plugin running) and the core's <see cref="ImageUpdate.decideBoot"/> decides: good marks the slot
-/// good (RAUC stops the boot-attempt counter), bad past the deadline marks it bad and reboots into the old one.
+/// The booted slot's verdict, every boot. The bootloader counts an attempt each time it boots a slot (GRUB: X_TRY=1)
+/// and gives the slot up on the next boot unless it was marked good since. So: after a reboot that followed an image
+/// update, if the appliance runs the new slot, its health is watched (every component reported not unhealthy, every
+/// enabled plugin running) and the core's <see cref="ImageUpdate.decideBoot"/> decides: good marks the slot good,
+/// bad past the deadline marks it bad and reboots into the old one. If the bootloader fell back to the old slot (the
+/// new one's host never got this far), the update is recorded as failed, the new slot marked bad (not tried again)
+/// and the running one good. Any other boot marks the running slot good once the host has started.
 /// </summary>
 public sealed class BootVerdictService(
     RaucClient rauc,
@@ -23,13 +26,19 @@ public sealed class BootVerdictService(
     LoginClient login,
     IOptions<ApplianceOptions> options,
     TimeProvider time,
+    IHostApplicationLifetime lifetime,
     ILogger<BootVerdictService> log) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value.ImageUpdates;
         if (!settings.Enabled || !options.Value.SystemServices.Enabled) return;
-        if (records.Last() is not { State: ImageUpdateRecord.Installed or ImageUpdateRecord.Verifying } record) return;
+        if (records.Last() is not { State: ImageUpdateRecord.Installed or ImageUpdateRecord.Verifying } record)
+        {
+            await StartedAsync(stoppingToken);
+            await MarkRunningSlotGoodAsync(stoppingToken);
+            return;
+        }
         var slots = await rauc.GetSlotsAsync(stoppingToken);
         if (!slots.IsOk)
         {
@@ -39,12 +48,16 @@ public sealed class BootVerdictService(
         var booted = slots.Value.FirstOrDefault(s => s.State == "booted")?.Name;
         if (booted != record.Slot)
         {
+            var reason = $"the appliance booted {booted ?? "an unknown slot"}, not the updated {record.Slot}: the bootloader fell back";
+            var other = await rauc.MarkAsync(good: false, "other", stoppingToken);
             updates.Record(record with
             {
                 State = ImageUpdateRecord.Failed,
-                Reason = $"the appliance booted {booted ?? "an unknown slot"}, not the updated {record.Slot}: the bootloader fell back",
+                Reason = other.IsOk ? reason : $"{reason}; marking {record.Slot} bad failed: {other.Failure!.Message}",
                 Updated = time.GetUtcNow(),
             });
+            await StartedAsync(stoppingToken);
+            await MarkRunningSlotGoodAsync(stoppingToken);
             return;
         }
         var since = record.Booted ?? time.GetUtcNow();
@@ -76,6 +89,21 @@ public sealed class BootVerdictService(
                     break;
             }
         }
+    }
+
+    /// <summary>Ends the running slot's boot attempt: without this the bootloader would not boot it again.</summary>
+    private async Task MarkRunningSlotGoodAsync(CancellationToken ct)
+    {
+        var marked = await rauc.MarkAsync(good: true, "booted", ct);
+        if (marked.IsOk) log.LogInformation("Booted slot marked good ({Answer})", marked.Value);
+        else log.LogWarning("Cannot mark the booted slot good ({Reason}): the bootloader may choose the other slot at the next boot", marked.Failure!.Message);
+    }
+
+    private async Task StartedAsync(CancellationToken ct)
+    {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var registration = lifetime.ApplicationStarted.Register(() => started.TrySetResult());
+        await started.Task.WaitAsync(ct);
     }
 
     /// <summary>The host itself (it got here), every reported component, every enabled plugin.</summary>
