@@ -35,9 +35,10 @@ APT_PACKAGES=(
 )
 
 # What ./build.sh image needs besides the above (only installed for that command), per architecture: amd64 makes
-# the disk (file systems, GPT, GRUB); arm64 runs the Debian arm64 root file system's programs through qemu-user-static
+# the disk (file systems, GPT, GRUB) and builds gpio-sim.ko (make, gcc, xz-utils, kmod; image/gpio-sim/build-module.sh
+# installs the image kernel's headers and source itself, pinned to its version); arm64 runs the Debian arm64 root file system's programs through qemu-user-static
 # (binfmt_misc) and packs it as a zstd tarball.
-IMAGE_PACKAGES_amd64=(debootstrap dosfstools mtools fdisk grub-efi-amd64-bin grub-common e2fsprogs)
+IMAGE_PACKAGES_amd64=(debootstrap dosfstools mtools fdisk grub-efi-amd64-bin grub-common e2fsprogs make gcc xz-utils kmod)
 IMAGE_PACKAGES_arm64=(debootstrap qemu-user-static binfmt-support zstd)
 
 log() { printf '\033[1m== %s\033[0m\n' "$*" >&2; }

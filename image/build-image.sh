@@ -181,6 +181,25 @@ ln -sf /run/systemd/resolve/stub-resolv.conf "$R/etc/resolv.conf"
 # No root password and no console login shell for root: the appliance is administered through its portal.
 chroot "$R" passwd -l root >/dev/null
 
+# --- 3b. gpio-sim (amd64): simulated GPIO chips on real kernel lines for the boot test's GPIO bench
+# (appliance-gpio-sim.service, which runs only with the credential appliance.gpio-sim). Debian's kernel lacks the
+# driver, so it is built out of tree here (image/gpio-sim/build-module.sh, cached per kernel and source version) and
+# installed under updates/. It is not signed: it loads because the appliance boots without Secure Boot (tainted).
+if [[ "$ARCH" == amd64 ]]; then
+  kver=$(cd "$R/boot" && ls vmlinuz-* | sort -V | tail -n1) && kver=${kver#vmlinuz-}
+  if ! grep -qE '^CONFIG_GPIO_SIM=[ym]' "$R/boot/config-$kver"; then
+    kernel_version=$(dpkg-query --admindir="$R/var/lib/dpkg" -W -f '${Version}' "linux-image-$kver")
+    gpio_sim_ko=$CACHE_DIR/gpio-sim-$kver-$kernel_version.ko
+    if [[ ! -f "$gpio_sim_ko" ]]; then
+      step "building gpio-sim.ko for $kver (linux-source $kernel_version)"
+      image/gpio-sim/build-module.sh "$kver" "$kernel_version" "$gpio_sim_ko"
+    fi
+    install -D -m 0644 "$gpio_sim_ko" "$R/usr/lib/modules/$kver/updates/gpio-sim.ko"
+    depmod -b "$R" "$kver"
+  fi
+  systemctl --root="$R" enable appliance-gpio-sim.service >/dev/null 2>&1
+fi
+
 # --- 4. Nothing device-specific or secret in the image; no package caches or documentation.
 step "removing what is made per device (machine id, keys) and caches"
 : > "$R/etc/machine-id"

@@ -106,4 +106,28 @@ public sealed class GpioTests
         Assert.Contains(expected, error.Message);
         await context.DisposeAsync();
     }
+
+    /// <summary>A clock that moves 2 ms each time it is read, like a loaded machine: the edge is handled after its
+    /// debounce has passed (the media plugin in the emulated image, on gpio-sim lines, image/boot-test-gpio.sh).</summary>
+    private sealed class SlowClock : TimeProvider
+    {
+        private readonly DateTimeOffset _start = DateTimeOffset.UtcNow;
+        private long _reads;
+
+        public override DateTimeOffset GetUtcNow() => _start + TimeSpan.FromMilliseconds(2 * Interlocked.Increment(ref _reads));
+    }
+
+    [Theory]
+    [InlineData(0)] // due 2 ms ago: the timer used to throw in the edge callback
+    [InlineData(1)] // due 1 ms ago (-1 ms is "never" to a timer): the change used to be lost
+    public async Task An_edge_handled_after_its_debounce_has_passed_still_becomes_a_change(int debounceMs)
+    {
+        var driver = new SimulatedGpioDriver();
+        using var gpio = new GpioService(new GpioSettings(GpioDriverKind.Simulated, 0, "bench", [new GpioInputSettings("door", 2, false, debounceMs)], []), driver, new SlowClock());
+        Assert.False(gpio.States()["door"]);
+        driver.SetInput(2, PinValue.High);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        Assert.Equal(new DigitalInputChanged("bench", "door", true), await gpio.Changes.ReadAsync(timeout.Token));
+        Assert.True(gpio.States()["door"]);
+    }
 }

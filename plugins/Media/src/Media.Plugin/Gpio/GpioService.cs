@@ -93,7 +93,7 @@ internal sealed class GpioService : IDisposable
             input.Debouncer.Raw(e.ChangeType == PinEventTypes.Rising, _time.GetUtcNow());
             if (_settleTimers.Remove(e.PinNumber, out var old)) old.Dispose();
             if (input.Debouncer.DueAt is { } due)
-                _settleTimers[e.PinNumber] = _time.CreateTimer(_ => Settle(e.PinNumber), null, due - _time.GetUtcNow(), Timeout.InfiniteTimeSpan);
+                _settleTimers[e.PinNumber] = _time.CreateTimer(_ => Settle(e.PinNumber), null, Until(due, _time.GetUtcNow()), Timeout.InfiniteTimeSpan);
         }
     }
 
@@ -107,9 +107,14 @@ internal sealed class GpioService : IDisposable
             if (input.Debouncer.Settle(now) is { } active)
                 _changes.Writer.TryWrite(new DigitalInputChanged(_settings.Device, input.Input.Name, active));
             else if (input.Debouncer.DueAt is { } due) // a timer may fire a little early: arm it again
-                _settleTimers[line] = _time.CreateTimer(_ => Settle(line), null, due - now + TimeSpan.FromMilliseconds(1), Timeout.InfiniteTimeSpan);
+                _settleTimers[line] = _time.CreateTimer(_ => Settle(line), null, Until(due, now) + TimeSpan.FromMilliseconds(1), Timeout.InfiniteTimeSpan);
         }
     }
+
+    /// <summary>How long until <paramref name="due"/>, never negative: an edge handled after its debounce has already
+    /// passed (a short debounce on a loaded machine; seen with gpio-sim in the emulated image) settles at once. A
+    /// negative due time made the timer throw in the edge callback, or, at -1 ms, never fire, and the change was lost.</summary>
+    private static TimeSpan Until(DateTimeOffset due, DateTimeOffset now) => due > now ? due - now : TimeSpan.Zero;
 
     private static PinValue Level(bool active, bool activeLow) => active != activeLow ? PinValue.High : PinValue.Low;
 
