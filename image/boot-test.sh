@@ -2,7 +2,15 @@
 # Boots out/image/appliance-amd64.img in qemu (TCG, OVMF) on a copy, and checks what a first boot must show:
 # the setup code on the serial console, the portal's /healthz over HTTPS, the host healthy, the exposure of the
 # appliance's units as the booted systemd scores them (host <= 4.0, isolated plugin <= 2.0), and an nmap TCP scan of
-# the guest that finds open only ports its firewall declares (the host's inbound rules on its LAN).
+# the guest that finds open only ports its firewall declares (the host's inbound rules on its LAN). Then, through the
+# API as an administrator (created with the console's setup code): the media plugin drives and reads gpio-sim's kernel
+# lines through libgpiod (the credential appliance.gpio-sim makes the chip; image/boot-test-gpio.sh), and the A/B
+# update (unless APPLIANCE_BOOT_UPDATE=0): a RAUC bundle built by tools/update-bundle from the image's own slot image
+# (a newer version; image/boot-test-bundles.sh) is uploaded, the host installs it into slot B and reboots, GRUB boots
+# B and the host marks it good; then a bundle whose host cannot start is installed into slot A: GRUB tries A once,
+# systemd gives up the host and reboots (StartLimitAction), GRUB returns to B by itself, and the host there reports
+# the failed update. qemu runs with -no-reboot: each boot is its own qemu process on the same disk and EFI variables,
+# with its own serial log.
 # Network: the guest's only NIC is a tap device inside a network namespace this script creates (and deletes), with
 # nothing else in it: no DHCP answers, so the guest takes an IPv4 link-local address (the image's fallback), and
 # the test side is 169.254.1.1/16 on the tap. No traffic leaves the namespace.
