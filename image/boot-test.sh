@@ -34,15 +34,16 @@ done
 WORK=$(mktemp -d /tmp/appliance-boot-XXXXXX)
 NS=appl-boot-$$
 QEMU_PID=""
+# Both run under set -e (also from the EXIT trap): a kill of a process that has already ended must not end them early.
 kill_guest() {
-  [[ -n "$QEMU_PID" ]] && kill "$QEMU_PID" 2>/dev/null
+  [[ -n "$QEMU_PID" ]] && { kill "$QEMU_PID" 2>/dev/null || true; }
   # ip netns exec runs qemu as its child: end qemu itself (its pid file), or it outlives the test.
-  [[ -s "$WORK/qemu.pid" ]] && kill "$(cat "$WORK/qemu.pid")" 2>/dev/null
-  wait 2>/dev/null
+  [[ -s "$WORK/qemu.pid" ]] && { kill "$(cat "$WORK/qemu.pid")" 2>/dev/null || true; }
+  wait 2>/dev/null || true
   return 0
 }
 cleanup() {
-  [[ -n "${BUNDLES_PID:-}" ]] && kill "$BUNDLES_PID" 2>/dev/null
+  [[ -n "${BUNDLES_PID:-}" ]] && { pkill -P "$BUNDLES_PID" 2>/dev/null || true; kill "$BUNDLES_PID" 2>/dev/null || true; }
   kill_guest
   ip netns del "$NS" 2>/dev/null || true
   rm -rf "$WORK"
