@@ -73,7 +73,7 @@ if ((UPDATE)); then
   [[ "$IMAGE_VERSION" =~ ^([0-9]+)\.([0-9]+)\.([0-9]+)$ ]] || { echo "boot: the image's version '$IMAGE_VERSION' is not MAJOR.MINOR.PATCH" >&2; exit 1; }
   GOOD_VERSION=${BASH_REMATCH[1]}.${BASH_REMATCH[2]}.$((BASH_REMATCH[3] + 1))
   BAD_VERSION=${BASH_REMATCH[1]}.${BASH_REMATCH[2]}.$((BASH_REMATCH[3] + 2))
-  image/boot-test-bundles.sh "$ROOTFS" "$WORK" "$GOOD_VERSION" "$BAD_VERSION" "$CA" > "$WORK/bundles.log" 2>&1 &
+  nice -n 19 image/boot-test-bundles.sh "$ROOTFS" "$WORK" "$GOOD_VERSION" "$BAD_VERSION" "$CA" > "$WORK/bundles.log" 2>&1 &
   BUNDLES_PID=$!
 fi
 
@@ -105,6 +105,8 @@ wait_guest_exit() {
 }
 start_guest
 
+# The waits are upper bounds for a loaded 2-core build machine under TCG (boot 7: the kernel alone took 5 min while a
+# test run and the bundles' compression shared the CPU); an idle machine gets there in a fraction (image/README.md).
 wait_for() { # pattern seconds
   local deadline=$((SECONDS + $2))
   while ((SECONDS < deadline)); do
@@ -134,28 +136,28 @@ fail() {
   exit 1
 }
 
-wait_for "Appliance slot A" 120 || fail "GRUB did not show its menu"
+wait_for "Appliance slot A" 300 || fail "GRUB did not show its menu"
 echo "boot: GRUB after $((SECONDS - START)) s"
-wait_for "Welcome to .*Debian" 300 || fail "the kernel did not start systemd"
+wait_for "Welcome to .*Debian" 900 || fail "the kernel did not start systemd"
 echo "boot: systemd after $((SECONDS - START)) s"
-wait_for "Appliance setup code:" 600 || fail "no setup code on the console"
+wait_for "Appliance setup code:" 1200 || fail "no setup code on the console"
 echo "boot: setup code on the console after $((SECONDS - START)) s"
 # The guest's address (its boot report) and the portal's /healthz over HTTPS, in this boot.
 healthz() { in_ns curl -ksf --max-time 10 "https://$GUEST/healthz" > "$WORK/health.json"; }
 portal_up() {
-  wait_for "report: address:" 300 || fail "no report from appliance-boot-report.service (credential not seen?)"
+  wait_for "report: address:" 900 || fail "no report from appliance-boot-report.service (credential not seen?)"
   report
   GUEST=$(sed -n 's/^address: //p' "$WORK/report.txt" | head -n1)
   [[ "$GUEST" =~ ^169\.254\. ]] || fail "the guest has no IPv4 link-local address (report: address: $GUEST)"
   echo "boot: guest address $GUEST (IPv4 link-local) after $((SECONDS - START)) s"
   rm -f "$WORK/health.json"
-  for _ in $(seq 1 60); do
+  for _ in $(seq 1 120); do
     healthz && break
     sleep 5
   done
   if [[ ! -s "$WORK/health.json" ]]; then
     # The guest's report streams the host's warnings and unit states while it waits: let it finish, then say why.
-    wait_for "report: done" 480 || true
+    wait_for "report: done" 900 || true
     fail "the portal did not answer /healthz"
   fi
   echo "boot: /healthz over HTTPS after $((SECONDS - START)) s: $(head -c 200 "$WORK/health.json")"
@@ -163,7 +165,7 @@ portal_up() {
 portal_up
 
 # The guest's report waits (up to 300 s) for the host to be healthy before it reports health and the rules.
-wait_for "report: done" 480 || fail "appliance-boot-report.service did not finish"
+wait_for "report: done" 900 || fail "appliance-boot-report.service did not finish"
 report
 echo "boot: report after $((SECONDS - START)) s"
 grep '^exposure: ' "$WORK/report.txt" || true
@@ -299,7 +301,7 @@ until_update_state() {
 
 install_and_reboot "$WORK/good.raucb" "$GOOD_VERSION"
 start_guest
-wait_for "rauc.slot=" 300 || fail "boot $BOOT: no kernel command line on the console"
+wait_for "rauc.slot=" 900 || fail "boot $BOOT: no kernel command line on the console"
 grep -aq "rauc.slot=B" "$SERIAL" || fail "boot $BOOT: GRUB did not boot slot B after the update"
 echo "boot: boot $BOOT: GRUB chose slot B (kernel command line), $((SECONDS - START)) s"
 portal_up
@@ -310,14 +312,14 @@ echo "boot: A/B update: $GOOD_VERSION runs on slot B, marked good by the healthy
 
 install_and_reboot "$WORK/bad.raucb" "$BAD_VERSION"
 start_guest
-wait_for "rauc.slot=" 300 || fail "boot $BOOT: no kernel command line on the console"
+wait_for "rauc.slot=" 900 || fail "boot $BOOT: no kernel command line on the console"
 grep -aq "rauc.slot=A" "$SERIAL" || fail "boot $BOOT: GRUB did not try slot A (the bad update)"
 echo "boot: boot $BOOT: GRUB tries slot A with $BAD_VERSION (its host cannot start), $((SECONDS - START)) s"
 wait_guest_exit 1200 || fail "boot $BOOT: the guest did not reboot while its host could not start"
 tr -d '\r' < "$SERIAL" | grep -a -m 3 -E "appliance.service: (Start request repeated|Failed with result)|Rebooting" | sed 's/^/boot: console: /' || true
 echo "boot: boot $BOOT ended: the guest rebooted by itself, $((SECONDS - START)) s"
 start_guest
-wait_for "rauc.slot=" 300 || fail "boot $BOOT: no kernel command line on the console"
+wait_for "rauc.slot=" 900 || fail "boot $BOOT: no kernel command line on the console"
 grep -aq "rauc.slot=B" "$SERIAL" || fail "boot $BOOT: GRUB did not return to slot B after the failed try of A"
 echo "boot: boot $BOOT: GRUB returned to slot B by itself, $((SECONDS - START)) s"
 portal_up
