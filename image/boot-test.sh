@@ -222,7 +222,8 @@ host_account
 echo "boot: first boot checks passed after $((SECONDS - START)) s"
 
 # --- An administrator, as the first user does it: the setup code from the console, then an API token.
-PASSWORD="bt-$(openssl rand -hex 12)"
+# A password made for this run (no secret is kept in the sources).
+PASSWORD=bt-"$(openssl rand -hex 12)"
 code=$(tr -d '\r' < "$SERIAL" | sed -n 's/.*Appliance setup code: \([^ ]*\).*/\1/p' | tail -n1)
 [[ -n "$code" ]] || fail "no setup code on the console"
 answer=$(in_ns curl -ksS --fail-with-body --max-time 30 -H 'Content-Type: application/json' \
