@@ -116,7 +116,7 @@ wait_for() { # pattern seconds
   done
   return 1
 }
-report() { tr -d '\r' < "$SERIAL" | grep -a '^report: ' | sed 's/^report: //' > "$WORK/report.txt"; }
+report() { tr -d '\r' < "$SERIAL" | { grep -a '^report: ' || true; } | sed 's/^report: //' > "$WORK/report.txt"; }
 # What the guest said about its host so far: the unit's state changes and its warnings (from the report).
 host_account() {
   report
@@ -129,7 +129,7 @@ KEEP=${APPLIANCE_BOOT_KEEP:-out/image/boot-test}
 fail() {
   echo "boot: FAILED: $*" >&2
   tail -n 40 "$SERIAL" >&2 || true
-  host_account >&2
+  host_account >&2 || true
   kill_guest
   mkdir -p "$KEEP" && cp "$WORK"/serial-*.log "$KEEP/" && mv "$WORK/disk.img" "$KEEP/disk.img"
   echo "boot: serial console and disk kept in $KEEP" >&2
